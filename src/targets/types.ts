@@ -1,0 +1,90 @@
+/**
+ * The contract between the rollout executor and a target database engine.
+ *
+ * Applying a task is guarded by a ledger table that lives in the target database itself
+ * (`dbchange_ledger`), so "already applied" is decided by the database that was changed,
+ * not by the bot's store:
+ * - PostgreSQL: the statements and the ledger row commit in one transaction. A crash leaves
+ *   either both or neither, so a re-run after a crash is safe.
+ * - MySQL: DDL commits implicitly, so the ledger row is written `running` before the first
+ *   statement and its `statements_done` is advanced after each one. A row found `running` when
+ *   a task starts means a process died mid-task: the outcome is `needs-attention`, never a
+ *   blind re-run. A cleanly `failed` attempt resumes at the statement that failed.
+ */
+import type { Engine } from '../domain/engine.js';
+
+export interface TaskStatement {
+  /** The SQL of one statement, without a trailing delimiter. */
+  sql: string;
+  /** 1-based line of the statement's first character in the submitted script. */
+  line: number;
+}
+
+export interface StatementError {
+  message: string;
+  /** Engine error code (SQLSTATE for PostgreSQL, errno name for MySQL), when known. */
+  code?: string;
+  /** 1-based line and column in the submitted script, when the engine reports a position. */
+  line?: number;
+  column?: number;
+}
+
+export type TaskLogEvent =
+  | { kind: 'statement-start'; index: number; total: number; sql: string; line: number }
+  | { kind: 'statement-done'; index: number; total: number; durationMs: number; rowsAffected: number | null }
+  | { kind: 'statement-failed'; index: number; total: number; durationMs: number; error: StatementError }
+  | { kind: 'statement-skipped'; index: number; total: number; reason: string };
+
+export interface ApplyTaskInput {
+  /** Unique id of the task; the ledger key. */
+  taskId: string;
+  issueId: string;
+  /** Migration version (GitOps) or the issue's own version label. */
+  version: string;
+  migrationType: 'ddl' | 'dml' | 'baseline';
+  checksum: string;
+  statements: TaskStatement[];
+  /** Called for each event, awaited in order. */
+  onLog: (event: TaskLogEvent) => Promise<void> | void;
+}
+
+export type ApplyOutcome =
+  | { status: 'done'; durationMs: number }
+  | { status: 'already-applied'; appliedAt: Date }
+  | { status: 'failed'; error: StatementError; statementIndex: number }
+  | { status: 'needs-attention'; reason: string };
+
+export type LedgerState =
+  | { state: 'absent' }
+  | { state: 'running'; statementsDone: number; startedAt: Date }
+  | { state: 'failed'; statementsDone: number; error: string }
+  | { state: 'done'; appliedAt: Date };
+
+export interface ActiveSession {
+  pid: string;
+  user: string | null;
+  application: string | null;
+  client: string | null;
+  state: string | null;
+  startedAt: Date | null;
+  query: string | null;
+}
+
+/** A connected target database. */
+export interface Target {
+  readonly engine: Engine;
+  /** Apply a task exactly once (see the module comment). Never throws for SQL errors: returns `failed`. */
+  apply(input: ApplyTaskInput): Promise<ApplyOutcome>;
+  /** What the ledger says about a task. */
+  ledgerState(taskId: string): Promise<LedgerState>;
+  /** Mark a `running` (needs attention) ledger row resolved by a person: `done` or `failed`. */
+  resolveLedger(taskId: string, outcome: 'done' | 'failed'): Promise<void>;
+  /** Active sessions of this database (pg_stat_activity / processlist). */
+  sessions(): Promise<ActiveSession[]>;
+  /** Run a read-only callback on one connection (introspection, EXPLAIN). */
+  withConnection<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A parameterised query on one connection: `$1`-style for postgres, `?` for mysql. */
+export type QueryFn = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
