@@ -1,0 +1,92 @@
+/**
+ * The change issue: what a person asked for and where it stands.
+ *
+ * An issue carries its whole plan (stages → tasks) in one document, so every transition is a
+ * pure function from one issue value to the next (see `transitions.ts`) and is saved with a
+ * compare-and-set on `version`: two clicks racing on the same issue cannot both win.
+ */
+import type { Engine } from './engine.js';
+
+export const CHANGE_TYPES = ['ddl', 'dml', 'sdl'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+export const ISSUE_STATUSES = ['open', 'scheduled', 'running', 'done', 'failed', 'canceled', 'rejected'] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+
+export const STAGE_STATUSES = ['waiting', 'running', 'done', 'failed'] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+export const TASK_STATUSES = ['pending', 'running', 'done', 'failed', 'needs-attention', 'skipped'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface ReviewFinding {
+  rule: string;
+  level: 'ERROR' | 'WARNING';
+  line: number;
+  column: number;
+  statement: string;
+  message: string;
+}
+
+export interface Approval {
+  user: string;
+  at: Date;
+}
+
+export interface Task {
+  id: string;
+  database: string;
+  engine: Engine;
+  status: TaskStatus;
+  attempt: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+  error?: string;
+}
+
+export interface Stage {
+  environment: string;
+  status: StageStatus;
+  approvals: Approval[];
+  tasks: Task[];
+  /** Who released the stage (Roll out now, Schedule, or 'automatic'). */
+  releasedBy?: string;
+}
+
+export type IssueSource =
+  | { kind: 'slack' }
+  | { kind: 'git'; commit: string; path: string; version: string };
+
+export interface SlackRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Issue {
+  id: string;
+  /** Optimistic concurrency: incremented on every save. */
+  version: number;
+  title: string;
+  description: string;
+  labels: string[];
+  timing: string;
+  creator: string;
+  /** Database name or group name from the config, as the user chose it. */
+  target: string;
+  changeType: ChangeType;
+  sql: string;
+  /** Incremented when the SQL is edited; approvals belong to one revision. */
+  revision: number;
+  status: IssueStatus;
+  source: IssueSource;
+  findings: ReviewFinding[];
+  /** Set when a releaser acknowledged review warnings/errors with "Roll out anyway". */
+  rolloutAnyway?: { user: string; at: Date };
+  schedule?: { at: Date; by: string; stageIndex: number };
+  stages: Stage[];
+  slack?: SlackRef;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewIssue = Omit<Issue, 'id' | 'version' | 'createdAt' | 'updatedAt'>;

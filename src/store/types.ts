@@ -1,0 +1,98 @@
+/**
+ * The bot's own state, behind one contract with several implementations (SQL on `pg` for
+ * PostgreSQL and the embedded PGlite, MongoDB). Every implementation passes the same contract
+ * tests (test/integration/store/contract.ts).
+ */
+import type { Engine } from '../domain/engine.js';
+import type { Issue, NewIssue } from '../domain/issue.js';
+
+export interface TaskLogEntry {
+  issueId: string;
+  taskId: string;
+  /** Monotonic per store; orders entries written in the same millisecond. */
+  seq?: number;
+  at: Date;
+  level: 'info' | 'error';
+  text: string;
+}
+
+/** One applied (or attempted) migration on one database: the history users query. */
+export interface MigrationRecord {
+  id: string;
+  database: string;
+  environment: string;
+  engine: Engine;
+  issueId: string;
+  taskId: string;
+  type: 'ddl' | 'dml' | 'baseline';
+  version: string;
+  sql: string;
+  checksum: string;
+  approvers: string[];
+  releaser: string;
+  startedAt: Date;
+  finishedAt: Date;
+  status: 'done' | 'failed' | 'needs-attention';
+  error?: string;
+  /** Canonical SDL dumps; null when introspection was not possible. */
+  schemaBefore: string | null;
+  schemaAfter: string | null;
+}
+
+export interface SchemaSnapshot {
+  database: string;
+  takenAt: Date;
+  /** Canonical SDL text of the schema. */
+  sdl: string;
+  /** What produced it: a migration record id, 'baseline', or 'drift-check'. */
+  source: string;
+}
+
+export interface IssueQuery {
+  statuses?: Issue['status'][];
+  limit?: number;
+}
+
+export class StoreConflictError extends Error {
+  constructor(readonly issueId: string) {
+    super(`issue ${issueId} was changed by someone else at the same moment; try again`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+export interface Store {
+  /** Create tables/collections and indexes if missing. Idempotent. */
+  migrate(): Promise<void>;
+  /** Insert a new issue with the next short numeric id ("1", "2", …), version 1. */
+  createIssue(issue: NewIssue, now: Date): Promise<Issue>;
+  getIssue(id: string): Promise<Issue | null>;
+  /**
+   * Save `next` only if the stored version still equals `next.version`; the saved issue has
+   * version + 1 and updatedAt = now. Throws StoreConflictError otherwise.
+   */
+  saveIssue(next: Issue, now: Date): Promise<Issue>;
+  /** Newest first. */
+  listIssues(query?: IssueQuery): Promise<Issue[]>;
+
+  appendTaskLog(entry: TaskLogEntry): Promise<void>;
+  /** Oldest first. */
+  listTaskLogs(issueId: string, taskId?: string): Promise<TaskLogEntry[]>;
+
+  recordMigration(record: MigrationRecord): Promise<void>;
+  /** Newest first. */
+  listMigrations(database: string, limit?: number): Promise<MigrationRecord[]>;
+
+  saveSnapshot(snapshot: SchemaSnapshot): Promise<void>;
+  latestSnapshot(database: string): Promise<SchemaSnapshot | null>;
+
+  /**
+   * Returns true the first time a key is claimed, false ever after: de-duplicates Slack
+   * retries and reports (e.g. one drift message per distinct drift).
+   */
+  claimOnce(key: string, now: Date): Promise<boolean>;
+
+  getCursor(key: string): Promise<string | null>;
+  setCursor(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
