@@ -1,0 +1,63 @@
+// The config file's shape (DESIGN §4), validated with zod so every error can name its key.
+import { z } from 'zod';
+import { ENGINES } from '../domain/engine.js';
+
+const userId = z.string().regex(/^[UWS][A-Z0-9_]+$/, 'a Slack user id (U…/W…) or user group id (S…)');
+
+const maintenanceWindow = z.strictObject({
+  timezone: z.string().min(1),
+  /** "HH:mm" local to `timezone`. */
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 22:00'),
+  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 06:00'),
+  days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
+});
+
+const environment = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
+  approvers: z.array(userId).default([]),
+  requiredApprovals: z.number().int().min(1).optional(),
+  releasers: z.array(userId).default([]),
+  rollout: z.enum(['automatic', 'manual', 'scheduled']),
+  maintenanceWindow: maintenanceWindow.optional(),
+});
+
+const database = z.strictObject({
+  name: z.string().min(1).regex(/^[^\s/?%*:|"<>\\]+$/, 'no spaces or any of / ? % * : | " < > \\'),
+  environment: z.string().min(1),
+  engine: z.enum(ENGINES),
+  url: z.string().min(1),
+  group: z.string().min(1).optional(),
+});
+
+const review = z.strictObject({
+  policy: z.string().min(1).optional(),
+  environments: z.record(z.string(), z.string().min(1)).optional(),
+});
+
+const gitops = z.strictObject({
+  repo: z.string().min(1),
+  branch: z.string().min(1).default('main'),
+  baseDirectory: z.string().default(''),
+  filePathTemplate: z.string().default('{{ENV_ID}}/{{DB_NAME}}##{{VERSION}}##{{TYPE}}##{{DESCRIPTION}}.sql'),
+  schemaPathTemplate: z.string().default('{{ENV_ID}}/.{{DB_NAME}}##LATEST.sql'),
+  changeType: z.enum(['migration', 'state']).default('migration'),
+  pollInterval: z.string().default('1 minute'),
+});
+
+const schemaEngine = z.strictObject({
+  /** Dev instances where shadow databases for SDL are created and dropped, per engine. */
+  devUrl: z.strictObject({ postgres: z.string().optional(), mysql: z.string().optional() }).optional(),
+  driftInterval: z.string().default('1 hour'),
+});
+
+export const configSchema = z.strictObject({
+  channel: z.string().regex(/^[CGD][A-Z0-9_]+$/, 'a Slack channel id like C0123ABCD'),
+  environments: z.array(environment).min(1),
+  databases: z.array(database).min(1),
+  review: review.optional(),
+  gitops: gitops.optional(),
+  schema: schemaEngine.optional(),
+  rollout: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(4) }).optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

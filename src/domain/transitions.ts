@@ -1,0 +1,315 @@
+/**
+ * The change issue state machine. Pure: an issue, an actor and the config in; the next issue
+ * and the effects to carry out (run or schedule a stage) out, or a refusal that says why.
+ *
+ * Issue status:
+ *   open ──Schedule──▶ scheduled ──Cancel──▶ open        (SQL may be edited again)
+ *   open ──Roll out now / automatic──▶ running ──▶ open (next stage waits) | done | failed
+ *   scheduled ──time comes──▶ running
+ *   failed ──Retry──▶ running
+ *   open ──Reject──▶ rejected ──Edit SQL──▶ open          (review and approvals start over)
+ *   open ──Cancel──▶ canceled                             (final)
+ *
+ * The *current stage* is the first stage that is not done. It may run when:
+ *   - every stage before it is done (a stage is done only when all its tasks are done or skipped;
+ *     a failed task stops the pipeline and the issue offers Retry),
+ *   - it has its environment's required approvals (distinct approvers, never the creator),
+ *   - review found nothing, or someone allowed to release checked "Roll out anyway".
+ * Then `automatic` environments run at once; `manual` ones wait for a releaser's Roll out now or
+ * Schedule; `scheduled` ones only take Schedule. A scheduled issue is pending: nothing runs it or
+ * edits it until Cancel.
+ */
+import type { Config, EnvironmentConfig } from '../config/model.js';
+import type { Issue, ReviewFinding, Stage } from './issue.js';
+import { isWithinWindow } from './maintenance-window.js';
+
+export type Effect =
+  | { kind: 'run-stage'; stageIndex: number }
+  | { kind: 'schedule-stage'; stageIndex: number; at: Date }
+  | { kind: 'cancel-schedule' };
+
+export type Decision =
+  | { ok: true; issue: Issue; effects: Effect[]; note: string }
+  | { ok: false; reason: string };
+
+/** Expands approver/releaser entries (user ids or user group ids) into user ids. */
+export type Directory = (entries: string[]) => Set<string>;
+export const identityDirectory: Directory = (entries) => new Set(entries);
+
+interface Ctx {
+  config: Config;
+  now: Date;
+  directory?: Directory;
+}
+
+const refuse = (reason: string): Decision => ({ ok: false, reason });
+
+/** Index of the first stage that is not done, or -1 when all are. */
+export function currentStageIndex(issue: Issue): number {
+  return issue.stages.findIndex((s) => s.status !== 'done');
+}
+
+export function environmentOf(config: Config, stage: Stage): EnvironmentConfig {
+  const env = config.environments.find((e) => e.id === stage.environment);
+  // Environments removed from the config after an issue was planned behave like a manual one with no approvers.
+  return env ?? { id: stage.environment, approvers: [], requiredApprovals: 0, releasers: [], rollout: 'manual' };
+}
+
+/** True when review found anything that needs an explicit "Roll out anyway". */
+export function needsRolloutAnyway(findings: ReviewFinding[]): boolean {
+  return findings.some((f) => f.level === 'ERROR' || f.level === 'WARNING');
+}
+
+function approvalsMet(stage: Stage, env: EnvironmentConfig): boolean {
+  return stage.approvals.length >= env.requiredApprovals;
+}
+
+function members(ctx: Ctx, entries: string[]): Set<string> {
+  return (ctx.directory ?? identityDirectory)(entries);
+}
+
+/** Who may release the current stage: its releasers, or the creator where the environment names none. */
+function mayRelease(issue: Issue, env: EnvironmentConfig, user: string, ctx: Ctx): boolean {
+  if (env.releasers.length === 0) return user === issue.creator;
+  return members(ctx, env.releasers).has(user);
+}
+
+function withStage(issue: Issue, index: number, stage: Stage): Issue {
+  return { ...issue, stages: issue.stages.map((s, i) => (i === index ? stage : s)) };
+}
+
+/** The stage that may run now without anyone clicking, if any (automatic environments). */
+export function automaticRun(issue: Issue, config: Config): Effect[] {
+  if (issue.status !== 'open') return [];
+  const i = currentStageIndex(issue);
+  if (i < 0) return [];
+  const stage = issue.stages[i]!;
+  const env = environmentOf(config, stage);
+  if (stage.status !== 'waiting' || env.rollout !== 'automatic') return [];
+  if (!approvalsMet(stage, env)) return [];
+  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway) return [];
+  return [{ kind: 'run-stage', stageIndex: i }];
+}
+
+function releaseStage(issue: Issue, i: number, by: string): Issue {
+  const stage = issue.stages[i]!;
+  return withStage({ ...issue, status: 'running', schedule: undefined }, i, { ...stage, status: 'running', releasedBy: by });
+}
+
+/** The effects of `automaticRun`, applied: the stage is marked running, released by 'automatic'. */
+export function startAutomatic(issue: Issue, config: Config): { issue: Issue; effects: Effect[] } {
+  const effects = automaticRun(issue, config);
+  const run = effects.find((e) => e.kind === 'run-stage');
+  if (!run || run.kind !== 'run-stage') return { issue, effects: [] };
+  return { issue: releaseStage(issue, run.stageIndex, 'automatic'), effects };
+}
+
+/** Approve the current stage. A repeated click by the same approver changes nothing. */
+export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
+  if (issue.status !== 'open' && issue.status !== 'scheduled') return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
+  // Only the current stage is approved: a double click must never spill over into the next stage.
+  const i = currentStageIndex(issue);
+  if (i < 0) return refuse(`issue #${issue.id} is rolled out everywhere`);
+  const stage = issue.stages[i]!;
+  const env = environmentOf(ctx.config, stage);
+  if (stage.status !== 'waiting') return refuse(`${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
+  if (env.requiredApprovals === 0) return refuse(`${env.id} needs no approval`);
+  if (!members(ctx, env.approvers).has(user)) {
+    return refuse(`you are not an approver for ${env.id}; approvers: ${env.approvers.map((a) => `<@${a}>`).join(', ')}`);
+  }
+  if (user === issue.creator) return refuse('you created this change, so you cannot approve it; ask another approver');
+  if (stage.approvals.some((a) => a.user === user)) return refuse(`you already approved ${env.id}`);
+  if (approvalsMet(stage, env)) return refuse(`${env.id} already has the approvals it needs`);
+  const approved = withStage(issue, i, { ...stage, approvals: [...stage.approvals, { user, at: ctx.now }] });
+  const { issue: next, effects } = startAutomatic(approved, ctx.config);
+  const left = env.requiredApprovals - stage.approvals.length - 1;
+  const note = `<@${user}> approved ${env.id}${left > 0 ? ` (${left} more approval${left > 1 ? 's' : ''} needed)` : ''}`;
+  return { ok: true, issue: next, effects, note };
+}
+
+/** Reject: an approver of the current stage stops the issue; the creator may edit and resubmit. */
+export function reject(issue: Issue, user: string, ctx: Ctx): Decision {
+  if (issue.status !== 'open' && issue.status !== 'scheduled') return refuse(`issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
+  const i = currentStageIndex(issue);
+  const env = environmentOf(ctx.config, issue.stages[i]!);
+  const approvers = members(ctx, ctx.config.environments.flatMap((e) => e.approvers));
+  if (!approvers.has(user)) return refuse('only approvers can reject a change');
+  const effects: Effect[] = issue.status === 'scheduled' ? [{ kind: 'cancel-schedule' }] : [];
+  return { ok: true, issue: { ...issue, status: 'rejected', schedule: undefined }, effects, note: `<@${user}> rejected the change at ${env.id}` };
+}
+
+function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: EnvironmentConfig } | string {
+  if (issue.status === 'scheduled') return `issue #${issue.id} is scheduled; cancel the schedule first`;
+  if (issue.status !== 'open') return `issue #${issue.id} is ${issue.status}; there is nothing to roll out`;
+  const i = currentStageIndex(issue);
+  if (i < 0) return `issue #${issue.id} is already rolled out everywhere`;
+  const stage = issue.stages[i]!;
+  const env = environmentOf(ctx.config, stage);
+  if (!mayRelease(issue, env, user, ctx)) {
+    return env.releasers.length === 0
+      ? `only the creator can release ${env.id}`
+      : `you are not a releaser for ${env.id}; releasers: ${env.releasers.map((r) => `<@${r}>`).join(', ')}`;
+  }
+  if (!approvalsMet(stage, env)) {
+    return `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`;
+  }
+  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway) {
+    return 'review found problems: check "Roll out anyway" first if you are sure';
+  }
+  return { i, env };
+}
+
+/** Roll out the current stage now (releasers of manual environments). */
+export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
+  const check = releaseCheck(issue, user, ctx);
+  if (typeof check === 'string') return refuse(check);
+  if (check.env.rollout === 'scheduled') return refuse(`${check.env.id} rolls out only at a scheduled time; use Schedule`);
+  return {
+    ok: true,
+    issue: releaseStage(issue, check.i, user),
+    effects: [{ kind: 'run-stage', stageIndex: check.i }],
+    note: `<@${user}> started the rollout to ${check.env.id}`,
+  };
+}
+
+/** Schedule the current stage at `at` (must be in the future, and in the maintenance window if one is set). */
+export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
+  const check = releaseCheck(issue, user, ctx);
+  if (typeof check === 'string') return refuse(check);
+  if (at.getTime() <= ctx.now.getTime()) return refuse('pick a time in the future');
+  const window = check.env.maintenanceWindow;
+  if (window && !isWithinWindow(at, window)) {
+    return refuse(`${check.env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`);
+  }
+  return {
+    ok: true,
+    issue: { ...issue, status: 'scheduled', schedule: { at, by: user, stageIndex: check.i } },
+    effects: [{ kind: 'schedule-stage', stageIndex: check.i, at }],
+    note: `<@${user}> scheduled the rollout to ${check.env.id}`,
+  };
+}
+
+/** The scheduled time has come: release the stage if the schedule still stands. */
+export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Decision {
+  if (issue.status !== 'scheduled' || !issue.schedule) return refuse('the schedule was cancelled');
+  if (issue.schedule.stageIndex !== stageIndex || issue.schedule.at.getTime() !== at.getTime()) return refuse('the schedule was changed');
+  return {
+    ok: true,
+    issue: releaseStage(issue, stageIndex, issue.schedule.by),
+    effects: [{ kind: 'run-stage', stageIndex }],
+    note: 'the scheduled rollout started',
+  };
+}
+
+/** Cancel: a scheduled rollout goes back to open; an open issue is closed for good. */
+export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
+  const releasers = members(ctx, ctx.config.environments.flatMap((e) => e.releasers));
+  if (user !== issue.creator && !releasers.has(user)) return refuse('only the creator or a releaser can cancel');
+  if (issue.status === 'scheduled') {
+    return { ok: true, issue: { ...issue, status: 'open', schedule: undefined }, effects: [{ kind: 'cancel-schedule' }], note: `<@${user}> cancelled the scheduled rollout; the SQL can be edited again` };
+  }
+  if (issue.status === 'open' || issue.status === 'rejected' || issue.status === 'failed') {
+    return { ok: true, issue: { ...issue, status: 'canceled' }, effects: [], note: `<@${user}> cancelled the change` };
+  }
+  return refuse(`issue #${issue.id} is ${issue.status}; it cannot be cancelled now`);
+}
+
+/**
+ * Edit the SQL (creator only, not while scheduled or running). Review starts over and every
+ * approval is dropped, since approvers approved the old SQL.
+ */
+export function editSql(issue: Issue, user: string, sql: string, findings: ReviewFinding[], ctx: Ctx): Decision {
+  if (user !== issue.creator) return refuse('only the creator can edit the SQL');
+  if (issue.status === 'scheduled') return refuse('the rollout is scheduled; cancel it before editing the SQL');
+  if (issue.status !== 'open' && issue.status !== 'rejected') return refuse(`issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
+  if (issue.stages.some((s) => s.status !== 'waiting')) return refuse('part of this change has already rolled out; open a new change instead');
+  const stages = issue.stages.map((s) => ({ ...s, approvals: [] }));
+  const edited: Issue = { ...issue, sql, findings, revision: issue.revision + 1, status: 'open', stages, rolloutAnyway: undefined };
+  const { issue: next, effects } = startAutomatic(edited, ctx.config);
+  return { ok: true, issue: next, effects, note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset` };
+}
+
+/** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
+export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, ctx: Ctx): Decision {
+  if (issue.status !== 'open') return refuse(`issue #${issue.id} is ${issue.status}; nothing to acknowledge now`);
+  const i = currentStageIndex(issue);
+  if (i < 0) return refuse('nothing is left to roll out');
+  const env = environmentOf(ctx.config, issue.stages[i]!);
+  if (!mayRelease(issue, env, user, ctx)) return refuse(`only a releaser of ${env.id} can decide to roll out despite review findings`);
+  const acked: Issue = { ...issue, rolloutAnyway: checked ? { user, at: ctx.now } : undefined };
+  const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config) : { issue: acked, effects: [] };
+  return { ok: true, issue: next, effects, note: checked ? `<@${user}> chose to roll out despite the review findings` : `<@${user}> withdrew "roll out anyway"` };
+}
+
+/** Retry the failed tasks of the failed stage. */
+export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
+  if (issue.status !== 'failed') return refuse(`issue #${issue.id} is ${issue.status}; only a failed rollout can be retried`);
+  const i = issue.stages.findIndex((s) => s.status === 'failed');
+  if (i < 0) return refuse('no stage failed');
+  const stage = issue.stages[i]!;
+  const env = environmentOf(ctx.config, stage);
+  if (!mayRelease(issue, env, user, ctx) && !members(ctx, env.approvers).has(user)) return refuse(`only a releaser of ${env.id} can retry`);
+  if (stage.tasks.some((t) => t.status === 'needs-attention')) {
+    return refuse('a task needs attention: it was interrupted and may be half applied; check the database and resolve it first');
+  }
+  const tasks = stage.tasks.map((t) => (t.status === 'failed' ? { ...t, status: 'pending' as const, error: undefined } : t));
+  const next = withStage({ ...issue, status: 'running' }, i, { ...stage, status: 'running', tasks, releasedBy: user });
+  return { ok: true, issue: next, effects: [{ kind: 'run-stage', stageIndex: i }], note: `<@${user}> retried the failed tasks in ${env.id}` };
+}
+
+/**
+ * A stage's tasks have all ended: settle the stage and the issue, and start the next stage
+ * at once when it is automatic and ready.
+ */
+export function stageFinished(issue: Issue, stageIndex: number, config: Config): { issue: Issue; effects: Effect[] } {
+  const stage = issue.stages[stageIndex]!;
+  const ok = stage.tasks.every((t) => t.status === 'done' || t.status === 'skipped');
+  const settled = withStage(issue, stageIndex, { ...stage, status: ok ? 'done' : 'failed' });
+  if (!ok) return { issue: { ...settled, status: 'failed' }, effects: [] };
+  if (stageIndex === issue.stages.length - 1) return { issue: { ...settled, status: 'done' }, effects: [] };
+  return startAutomatic({ ...settled, status: 'open' }, config);
+}
+
+/** What a person could do next, for rendering buttons (authorisation is checked again on click). */
+export function availableActions(issue: Issue, config: Config): Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'> {
+  const out = new Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'>();
+  const i = currentStageIndex(issue);
+  const stage = i >= 0 ? issue.stages[i] : undefined;
+  const env = stage ? environmentOf(config, stage) : undefined;
+  switch (issue.status) {
+    case 'open': {
+      if (stage && env && stage.status === 'waiting') {
+        if (stage.approvals.length < env.requiredApprovals) out.add('approve');
+        if (env.requiredApprovals > 0) out.add('reject');
+        if (env.rollout !== 'automatic') {
+          if (env.rollout === 'manual') out.add('rollout');
+          out.add('schedule');
+        }
+        if (needsRolloutAnyway(issue.findings)) out.add('rollout-anyway');
+      }
+      if (issue.stages.every((s) => s.status === 'waiting')) out.add('edit');
+      out.add('cancel');
+      break;
+    }
+    case 'scheduled':
+      out.add('cancel');
+      break;
+    case 'rejected':
+      out.add('edit');
+      out.add('cancel');
+      break;
+    case 'failed':
+      out.add('retry');
+      out.add('cancel');
+      break;
+    case 'running':
+    case 'done':
+    case 'canceled':
+      break;
+    default: {
+      const never: never = issue.status;
+      throw new Error(`unknown issue status ${String(never)}`);
+    }
+  }
+  return out;
+}
