@@ -18,6 +18,8 @@ export interface TaskStatement {
   sql: string;
   /** 1-based line of the statement's first character in the submitted script. */
   line: number;
+  /** 1-based column of the statement's first character (default 1); shifts error columns on its first line. */
+  column?: number;
 }
 
 export interface StatementError {
@@ -29,6 +31,7 @@ export interface StatementError {
   column?: number;
 }
 
+/** `index` is 0-based; `total` is the number of statements in the task. */
 export type TaskLogEvent =
   | { kind: 'statement-start'; index: number; total: number; sql: string; line: number }
   | { kind: 'statement-done'; index: number; total: number; durationMs: number; rowsAffected: number | null }
@@ -44,6 +47,8 @@ export interface ApplyTaskInput {
   migrationType: 'ddl' | 'dml' | 'baseline';
   checksum: string;
   statements: TaskStatement[];
+  /** Who applies it, recorded in the ledger's `applied_by` (default: dbchange@host:pid). */
+  appliedBy?: string;
   /** Called for each event, awaited in order. */
   onLog: (event: TaskLogEvent) => Promise<void> | void;
 }
@@ -51,6 +56,7 @@ export interface ApplyTaskInput {
 export type ApplyOutcome =
   | { status: 'done'; durationMs: number }
   | { status: 'already-applied'; appliedAt: Date }
+  /** `statementIndex` is 0-based. */
   | { status: 'failed'; error: StatementError; statementIndex: number }
   | { status: 'needs-attention'; reason: string };
 

@@ -1,7 +1,7 @@
 // manifest.json is pasted into Slack's "create app from manifest" dialog, so it must satisfy
 // Slack's published schema (a copy lives in test/fixtures so CI needs no network).
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';

@@ -1,0 +1,22 @@
+// What the change service needs from the outside world, as small interfaces the composition
+// root fills in (Agenda, Slack, the review engine), so the service itself is testable and thin.
+import type { Engine } from '../domain/engine.js';
+import type { Issue, ReviewFinding } from '../domain/issue.js';
+
+export interface RolloutQueue {
+  /** Run a stage as soon as possible; idempotent per (issue, stage). */
+  runStage(issueId: string, stageIndex: number): Promise<void>;
+  /** Run a stage at `at`; replaces an earlier schedule of the same issue. */
+  scheduleStage(issueId: string, stageIndex: number, at: Date): Promise<void>;
+  cancelSchedule(issueId: string): Promise<void>;
+}
+
+/** Where people see an issue: its message (kept current) and its thread. */
+export interface IssueNotifier {
+  /** Post or update the issue's message; returns the issue with its message reference set. */
+  issueChanged(issue: Issue): Promise<Issue>;
+  /** Post into the issue's thread. */
+  thread(issue: Issue, text: string): Promise<void>;
+}
+
+export type Reviewer = (input: { engine: Engine; sql: string; environment: string }) => ReviewFinding[];

@@ -1,0 +1,188 @@
+/**
+ * The change service: the one place where a decision of the pure state machine is saved and
+ * carried out. Every change to an issue goes through `mutate`: load, decide, compare-and-set
+ * save (retrying when another click or task won the race), then carry out the effects (queue
+ * jobs) and tell Slack. Slack handlers and rollout jobs call this; neither holds business rules.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/model.js';
+import { databasesOf } from '../config/model.js';
+import type { Issue, IssueSource, ReviewFinding } from '../domain/issue.js';
+import { planStages } from '../domain/plan.js';
+import { startAutomatic, type Decision, type Effect } from '../domain/transitions.js';
+import { StoreConflictError, type Store } from '../store/types.js';
+import type { IssueNotifier, Reviewer, RolloutQueue } from './ports.js';
+import { asChangeType, parseLabels, type Submission } from './submission.js';
+
+export interface ServiceDeps {
+  config: Config;
+  store: Store;
+  queue: RolloutQueue;
+  notifier: IssueNotifier;
+  reviewer: Reviewer;
+  now: () => Date;
+  logger: Logger;
+}
+
+export type ActResult = { ok: true; issue: Issue; note: string } | { ok: false; reason: string };
+
+const MAX_ATTEMPTS = 8;
+
+export class ChangeService {
+  constructor(readonly deps: ServiceDeps) {}
+
+  get config(): Config {
+    return this.deps.config;
+  }
+
+  /** Review SQL for every engine and environment the target covers; findings de-duplicated. */
+  review(target: string, sql: string): ReviewFinding[] {
+    const seen = new Set<string>();
+    const out: ReviewFinding[] = [];
+    for (const db of databasesOf(this.config, target)) {
+      for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment })) {
+        const key = `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(f);
+      }
+    }
+    return out.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  }
+
+  /** Create an issue from a validated submission, post it, and start what may start at once. */
+  async submit(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }): Promise<Issue> {
+    const now = this.deps.now();
+    const findings = this.review(s.target, s.sql);
+    const created = await this.deps.store.createIssue(
+      {
+        title: s.title.trim(),
+        description: s.description?.trim() ?? '',
+        labels: s.labels ?? parseLabels(undefined),
+        timing: s.timing?.trim() ?? '',
+        creator,
+        target: s.target,
+        changeType: asChangeType(s.changeType),
+        sql: s.sql,
+        revision: 1,
+        status: 'open',
+        source,
+        findings,
+        stages: planStages(this.config, s.target, () => randomUUID()),
+      },
+      now,
+    );
+    const posted = await this.notify(created);
+    this.deps.logger.info({ issue: created.id, target: s.target, creator, findings: findings.length }, 'issue created');
+    // A dev stage that is automatic and needs no approval starts right away.
+    const started = await this.mutate(posted.id, (issue) => {
+      const { issue: next, effects } = startAutomatic(issue, this.config);
+      return effects.length === 0 ? { ok: false, reason: 'nothing starts automatically' } : { ok: true, issue: next, effects, note: `rollout to ${next.stages.find((s) => s.status === 'running')?.environment} started automatically` };
+    });
+    return started.ok ? started.issue : posted;
+  }
+
+  /**
+   * Load the issue, let `decide` compute the next state, save it with compare-and-set, then
+   * carry out the effects and update Slack. A refusal changes nothing.
+   */
+  async mutate(issueId: string, decide: (issue: Issue) => Decision): Promise<ActResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.deps.store.getIssue(issueId);
+      if (!current) return { ok: false, reason: `there is no issue #${issueId}; \`/dbchange list\` shows the open ones` };
+      const decision = decide(current);
+      if (!decision.ok) return decision;
+      let saved: Issue;
+      try {
+        saved = await this.deps.store.saveIssue(decision.issue, this.deps.now());
+      } catch (e) {
+        if (e instanceof StoreConflictError) continue;
+        throw e;
+      }
+      await this.carryOut(saved, decision.effects);
+      const shown = await this.notify(saved);
+      if (decision.note) await this.threadSafe(shown, decision.note);
+      return { ok: true, issue: shown, note: decision.note };
+    }
+    return { ok: false, reason: `issue #${issueId} is changing very fast right now; try again in a moment` };
+  }
+
+  /** Save a change that is not a decision of the state machine (task progress); retried on conflict. */
+  async save(issue: Issue, change: (i: Issue) => Issue, _why: string): Promise<Issue> {
+    let current: Issue | null = issue;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (!current) throw new Error(`issue ${issue.id} disappeared`);
+      try {
+        const saved = await this.deps.store.saveIssue(change(current), this.deps.now());
+        return await this.notify(saved);
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+        current = await this.deps.store.getIssue(issue.id);
+      }
+    }
+    throw new StoreConflictError(issue.id);
+  }
+
+  private async carryOut(issue: Issue, effects: Effect[]): Promise<void> {
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'run-stage':
+          await this.deps.queue.runStage(issue.id, effect.stageIndex);
+          break;
+        case 'schedule-stage':
+          await this.deps.queue.scheduleStage(issue.id, effect.stageIndex, effect.at);
+          break;
+        case 'cancel-schedule':
+          await this.deps.queue.cancelSchedule(issue.id);
+          break;
+        default: {
+          const never: never = effect;
+          throw new Error(`unknown effect ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  }
+
+  /** Update the issue message; a Slack failure is logged, never allowed to undo a saved decision. */
+  private async notify(issue: Issue): Promise<Issue> {
+    try {
+      const withRef = await this.deps.notifier.issueChanged(issue);
+      if (!issue.slack && withRef.slack) {
+        // Remember where the message lives; a conflicting save simply retries with the reference.
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const current = await this.deps.store.getIssue(issue.id);
+          if (!current) return withRef;
+          if (current.slack) return current;
+          try {
+            return await this.deps.store.saveIssue({ ...current, slack: withRef.slack }, this.deps.now());
+          } catch (e) {
+            if (!(e instanceof StoreConflictError)) throw e;
+          }
+        }
+      }
+      return withRef;
+    } catch (e) {
+      this.deps.logger.error({ issue: issue.id, err: e }, 'could not update the issue message in Slack');
+      return issue;
+    }
+  }
+
+  async threadSafe(issue: Issue, text: string): Promise<void> {
+    try {
+      await this.deps.notifier.thread(issue, text);
+    } catch (e) {
+      this.deps.logger.error({ issue: issue.id, err: e }, 'could not post to the issue thread');
+    }
+  }
+
+  /** After a restart: re-queue stages that were running (jobs are idempotent per issue and stage). */
+  async reconcile(): Promise<void> {
+    const running = await this.deps.store.listIssues({ statuses: ['running'] });
+    for (const issue of running) {
+      issue.stages.forEach((s, i) => {
+        if (s.status === 'running') void this.deps.queue.runStage(issue.id, i);
+      });
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Composition root: read settings and config, open the store, start the queue, connect Slack.
+ * Nothing here decides anything; it wires the parts and stops them in reverse order.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { WebClient, LogLevel as WebLogLevel, type Logger as WebLogger } from '@slack/web-api';
+import { ChangeService } from './app/service.js';
+import type { RolloutQueue } from './app/ports.js';
+import { loadConfigFile } from './config/load.js';
+import type { Config, DatabaseConfig } from './config/model.js';
+import { scheduledRunDue } from './domain/transitions.js';
+import { DbchangeError, ErrorCode } from './errors.js';
+import { DEFAULT_POLICY, loadPolicy, reviewScript, type ReviewPolicy } from './review/index.js';
+import { runStage } from './rollout/executor.js';
+import { startQueue } from './rollout/queue.js';
+import { createSlackApp } from './slack/app.js';
+import { slackNotifier } from './slack/notifier.js';
+import { openStore } from './store/open.js';
+import { openTarget } from './targets/index.js';
+import type { Target } from './targets/types.js';
+import { schemaCommands } from './app/schema-commands.js';
+
+export interface Settings {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  port: number;
+  apiUrl?: string;
+  configPath: string;
+  storeUrl?: string;
+  dataDir: string;
+}
+
+const MANIFEST_HINT = 'Create the Slack app from manifest.json (api.slack.com/apps → Create New App → From an app manifest), install it to your workspace, then copy';
+
+/** Read the environment; a missing or malformed variable stops the bot with what to do. */
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const problems: string[] = [];
+  const botToken = env.SLACK_BOT_TOKEN ?? '';
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
+  if (!botToken) problems.push(`SLACK_BOT_TOKEN is not set. ${MANIFEST_HINT} the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions".`);
+  else if (!botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions").');
+  if (!signingSecret) problems.push(`SLACK_SIGNING_SECRET is not set. ${MANIFEST_HINT} the Signing Secret from "Basic Information".`);
+  const appToken = env.SLACK_APP_TOKEN || undefined;
+  if (appToken && !appToken.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write), or unset for HTTP mode.');
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}".`);
+  const apiUrl = env.SLACK_API_URL || undefined;
+  if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl)) problems.push(`SLACK_API_URL must be an http(s) URL ending in /, like http://127.0.0.1:9999/api/ (got "${apiUrl}").`);
+  if (problems.length) throw new DbchangeError(ErrorCode.EnvMissing, `dbchange cannot start:\n  - ${problems.join('\n  - ')}`);
+  return {
+    botToken,
+    signingSecret,
+    appToken,
+    port,
+    apiUrl,
+    configPath: resolve(env.DBCHANGE_CONFIG ?? './dbchange.config.yaml'),
+    storeUrl: env.DBCHANGE_STORE_URL || undefined,
+    dataDir: resolve(env.DBCHANGE_DATA_DIR ?? './.dbchange'),
+  };
+}
+
+async function loadPolicies(config: Config, configPath: string): Promise<{ base: ReviewPolicy; byEnv: Map<string, ReviewPolicy> }> {
+  const dir = resolve(configPath, '..');
+  const load = async (file: string, key: string) => {
+    const path = resolve(dir, file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (cause) {
+      throw new DbchangeError(ErrorCode.ConfigInvalid, `${configPath} ${key}: cannot read the review policy ${path}; fix the path (relative paths are relative to the config file)`, { cause });
+    }
+    return loadPolicy(text, path);
+  };
+  const base = config.review.policy ? await load(config.review.policy, 'review.policy') : DEFAULT_POLICY;
+  const byEnv = new Map<string, ReviewPolicy>();
+  for (const [env, file] of Object.entries(config.review.environments)) byEnv.set(env, await load(file, `review.environments.${env}`));
+  return { base, byEnv };
+}
+
+export interface RunningBot {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Start the whole bot. Resolves when Slack is connected and jobs are being processed. */
+export async function startBot(settings: Settings, logger: Logger = pino({ name: 'dbchange' })): Promise<RunningBot> {
+  const config = await loadConfigFile(settings.configPath);
+  const policies = await loadPolicies(config, settings.configPath);
+  const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir });
+  logger.info({ store: opened.describe }, 'store open');
+  await opened.store.migrate();
+
+  const targets = new Map<string, Target>();
+  const targetFor = (db: DatabaseConfig): Target => {
+    const key = `${db.name}@${db.environment}`;
+    let t = targets.get(key);
+    if (!t) {
+      t = openTarget(db.engine, db.url, { applicationName: 'dbchange' });
+      targets.set(key, t);
+    }
+    return t;
+  };
+
+  // The queue and the service need each other; the queue is handed in through this late-bound port.
+  let queue: RolloutQueue | undefined;
+  const lateQueue: RolloutQueue = {
+    runStage: (i, s) => queue!.runStage(i, s),
+    scheduleStage: (i, s, at) => queue!.scheduleStage(i, s, at),
+    cancelSchedule: (i) => queue!.cancelSchedule(i),
+  };
+
+  const now = () => new Date();
+  const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger: quietWebLogger(logger) });
+  const service = new ChangeService({
+    config,
+    store: opened.store,
+    queue: lateQueue,
+    notifier: slackNotifier(client, config),
+    reviewer: ({ engine, sql, environment }) => reviewScript({ engine, sql, policy: policies.byEnv.get(environment) ?? policies.base }).findings,
+    now,
+    logger,
+  });
+  const app = createSlackApp({
+    botToken: settings.botToken,
+    signingSecret: settings.signingSecret,
+    appToken: settings.appToken,
+    port: settings.port,
+    apiUrl: settings.apiUrl,
+    service,
+    store: opened.store,
+    logger,
+    now,
+    commandDeps: { targetFor, schema: schemaCommands({ service, store: opened.store, targetFor, logger, now }) },
+  });
+
+  const started = await startQueue({
+    backend: opened.agendaBackend,
+    notificationChannel: opened.notificationChannel,
+    logger,
+    handlers: {
+      runStage: (issueId, stageIndex, heartbeat) => runStage({ service, store: opened.store, targetFor, now, logger, heartbeat }, issueId, stageIndex),
+      scheduledStageDue: async (issueId, stageIndex, at) => {
+        await service.mutate(issueId, (issue) => scheduledRunDue(issue, stageIndex, at));
+      },
+    },
+  });
+  queue = started.queue;
+  await service.reconcile();
+
+  if (settings.appToken) await app.start();
+  else await app.start(settings.port);
+  logger.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.port, channel: config.channel }, 'dbchange is running');
+
+  return {
+    port: settings.port,
+    async stop() {
+      await app.stop().catch(() => {});
+      await started.stop().catch(() => {});
+      for (const t of targets.values()) await t.close().catch(() => {});
+      await opened.close();
+    },
+  };
+}
+
+/** The Web API client logs through pino at warn level, so tokens and payloads stay out of logs. */
+function quietWebLogger(logger: Logger): WebLogger {
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...m: unknown[]) => logger.warn({ slack: m.map(String).join(' ') }),
+    error: (...m: unknown[]) => logger.error({ slack: m.map(String).join(' ') }),
+    setLevel: () => {},
+    getLevel: () => WebLogLevel.WARN,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * node-sql-parser on one statement, and what a parse failure means. The parser does not know
+ * every valid statement, so a failure is a syntax error only when the text itself shows it
+ * (unknown first keyword, a misspelt keyword where the parser stopped, unbalanced parentheses,
+ * an unterminated string, a dangling operator); otherwise the statement is valid SQL we cannot
+ * fully review, reported as such.
+ */
+import pkg from 'node-sql-parser';
+import type { Engine } from '../domain/engine.js';
+import type { Statement } from './statement.js';
+import { OBJECT_KINDS, STATEMENT_VERBS } from './model/kind.js';
+
+const { Parser } = pkg;
+const parser = new Parser();
+
+export type ParseOutcome =
+  | { ok: true }
+  | { ok: false; syntax: true; message: string; offset: number }
+  | { ok: false; syntax: false; message: string };
+
+interface PegError {
+  message?: string;
+  location?: { start?: { offset?: number } };
+}
+
+/** The node-sql-parser dialect for an engine. */
+export function dialectOf(engine: Engine): string {
+  return engine === 'postgres' ? 'PostgresQL' : 'MySQL';
+}
+
+/** Parse one statement with node-sql-parser; throws what the parser throws. */
+export function astify(sql: string, engine: Engine): unknown {
+  return parser.astify(sql, { database: dialectOf(engine) });
+}
+
+const KEYWORDS = [
+  'SELECT', 'FROM', 'WHERE', 'UPDATE', 'DELETE', 'INSERT', 'INTO', 'VALUES', 'SET', 'GROUP', 'ORDER',
+  'LIMIT', 'JOIN', 'HAVING', 'CREATE', 'ALTER', 'DROP', 'TABLE', 'INDEX', 'COLUMN', 'PRIMARY', 'FOREIGN',
+  'REFERENCES', 'DEFAULT', 'CONSTRAINT', 'UNIQUE', 'BETWEEN', 'DISTINCT', 'UNION', 'RETURNING', 'VARCHAR',
+  'INTEGER', 'NULL', 'WHEN', 'THEN', 'CASE', 'ELSE',
+];
+
+/** Edit distance at most 1 (one insertion, deletion, substitution or adjacent swap). */
+function nearMiss(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1 || a.length < 3) return false;
+  if (a.length === b.length) {
+    const diff: number[] = [];
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) diff.push(k);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+  }
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  for (let k = 0; k < l.length; k++) if (l.slice(0, k) + l.slice(k + 1) === s) return true;
+  return false;
+}
+
+const DANGLING = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '+', '-', '*', '/', ',', '.']);
+const CLAUSE = new Set(['WHERE', 'FROM', 'SET', 'AND', 'OR', 'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'VALUES', 'ON', 'JOIN', 'BY']);
+
+/** Why the text of a statement that failed to parse is invalid, or null when it looks valid. */
+export function syntaxProblem(s: Statement, errorOffset: number): { message: string; offset: number } | null {
+  const tokens = s.tokens;
+  const first = tokens[0];
+  if (s.lex.unterminated) return { message: 'a quoted string, identifier or comment is not closed', offset: 0 };
+  if (s.lex.unbalanced) return { message: 'parentheses are not balanced', offset: 0 };
+  if (!first) return null;
+  if (first.type !== 'word' || !STATEMENT_VERBS.has(first.v)) {
+    const guess = first.type === 'word' ? [...STATEMENT_VERBS].find((v) => nearMiss(first.v, v)) : undefined;
+    return { message: `"${s.sql.slice(first.pos, first.pos + 20).split(/\s/)[0]}" does not start a SQL statement${guess ? ` (did you mean ${guess}?)` : ''}`, offset: first.pos };
+  }
+  if ((first.v === 'CREATE' || first.v === 'ALTER' || first.v === 'DROP') && !s.kind.object) {
+    const second = tokens[1];
+    const guess = second?.type === 'word' ? [...OBJECT_KINDS].find((v) => nearMiss(second.v, v)) : undefined;
+    return { message: `${first.v} is not followed by a known object kind (TABLE, INDEX, VIEW …)${guess ? `; did you mean ${first.v} ${guess}?` : ''}`, offset: second?.pos ?? 0 };
+  }
+  // A keyword misspelt right where the parser stopped.
+  for (const t of tokens) {
+    if (t.pos > errorOffset) break;
+    if (t.type !== 'word' || t.pos < errorOffset - 40) continue;
+    const kw = KEYWORDS.find((k) => nearMiss(t.v, k));
+    if (kw) return { message: `"${s.sql.slice(t.pos, t.pos + t.v.length)}" looks like a misspelt ${kw}`, offset: t.pos };
+  }
+  // An operator or clause keyword with nothing after it.
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    const next = tokens[k + 1];
+    const danglingOp = t.type === 'op' || (t.type === 'punct' && (t.v === ',' || t.v === '.'));
+    if (danglingOp && DANGLING.has(t.v) && !(t.v === '*' && (next === undefined || next.v === 'FROM' || next.v === ','))) {
+      if (!next || (next.type === 'word' && CLAUSE.has(next.v)) || (next.type === 'punct' && next.v === ')')) {
+        return { message: `"${t.v}" is not followed by an operand`, offset: t.pos };
+      }
+    }
+    if (t.type === 'word' && CLAUSE.has(t.v) && t.v !== 'BY' && (!next || (next.type === 'word' && CLAUSE.has(next.v) && next.v !== 'BY'))) {
+      if (!(t.v === 'ON' && next?.v === 'UPDATE') && !(t.v === 'SET' && next?.v === 'DEFAULT')) {
+        return { message: `${t.v} is not followed by what it needs`, offset: t.pos };
+      }
+    }
+  }
+  return null;
+}
+
+/** Parse a statement and classify a failure. Never throws. */
+export function parseStatement(s: Statement): ParseOutcome {
+  try {
+    astify(s.sql, s.engine);
+    return { ok: true };
+  } catch (e) {
+    const err = e as PegError;
+    const offset = err.location?.start?.offset ?? 0;
+    const problem = syntaxProblem(s, offset);
+    if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
+    return { ok: false, syntax: false, message: String(err.message ?? e).slice(0, 300) };
+  }
+}

@@ -1,0 +1,85 @@
+// The columns and indexes a statement defines, whatever the statement form.
+import type { Statement } from '../statement.js';
+import type { ColumnDef } from '../model/column.js';
+import type { IndexKind } from '../model/table-parts.js';
+import { baseName } from './util.js';
+
+export interface DefinedColumn {
+  col: ColumnDef;
+  table: string[];
+  how: 'create' | 'add' | 'modify' | 'change';
+}
+
+/** Columns defined by CREATE TABLE or ALTER TABLE ADD/MODIFY/CHANGE. */
+export function definedColumns(s: Statement): DefinedColumn[] {
+  const ct = s.createTable;
+  if (ct) return ct.columns.map((col) => ({ col, table: ct.table, how: 'create' as const }));
+  const at = s.alterTable;
+  if (!at) return [];
+  const out: DefinedColumn[] = [];
+  for (const a of at.actions) {
+    if (a.kind === 'add-column') out.push({ col: a.column, table: at.table, how: 'add' });
+    else if (a.kind === 'modify-column') out.push({ col: a.column, table: at.table, how: 'modify' });
+    else if (a.kind === 'change-column') out.push({ col: a.column, table: at.table, how: 'change' });
+  }
+  return out;
+}
+
+export interface DefinedIndex {
+  kind: IndexKind;
+  name: string | null;
+  columns: string[];
+  using: string | null;
+  table: string[];
+  pos: number;
+  references: { table: string[]; columns: string[]; onDeleteCascade: boolean } | null;
+  notValid: boolean;
+  /** Declared inline on a column (`id int PRIMARY KEY`). */
+  inline: boolean;
+}
+
+/** Indexes and constraints defined by CREATE TABLE, ALTER TABLE ADD or CREATE INDEX. */
+export function definedIndexes(s: Statement): DefinedIndex[] {
+  const out: DefinedIndex[] = [];
+  const ct = s.createTable;
+  if (ct) {
+    for (const c of ct.columns) {
+      if (c.primaryKey) out.push({ kind: 'primary', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: null, notValid: false, inline: true });
+      if (c.unique) out.push({ kind: 'unique', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: null, notValid: false, inline: true });
+      if (c.references) out.push({ kind: 'foreign', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: c.references, notValid: false, inline: true });
+    }
+    for (const i of ct.indexes) out.push({ ...i, table: ct.table, inline: false });
+    return out;
+  }
+  const at = s.alterTable;
+  if (at) {
+    for (const a of at.actions) {
+      if (a.kind === 'add-index') out.push({ ...a.index, table: at.table, inline: false });
+      if (a.kind === 'add-column') {
+        const c = a.column;
+        if (c.primaryKey) out.push({ kind: 'primary', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: null, notValid: false, inline: true });
+        if (c.unique) out.push({ kind: 'unique', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: null, notValid: false, inline: true });
+        if (c.references) out.push({ kind: 'foreign', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: c.references, notValid: false, inline: true });
+      }
+    }
+    return out;
+  }
+  const ci = s.createIndex;
+  if (ci) {
+    const kind: IndexKind = ci.unique ? 'unique' : ci.special === 'FULLTEXT' ? 'fulltext' : ci.special === 'SPATIAL' ? 'spatial' : 'index';
+    out.push({ kind, name: ci.name, columns: ci.columns, using: ci.using, table: ci.table, pos: ci.pos, references: null, notValid: false, inline: false });
+  }
+  return out;
+}
+
+/** The type of a column as known from CREATE/ALTER statements up to and including `s`. */
+export function knownColumnType(statements: readonly Statement[], upTo: number, table: readonly string[], column: string): string | null {
+  const name = baseName(table);
+  let found: string | null = null;
+  for (let k = 0; k <= upTo && k < statements.length; k++) {
+    for (const d of definedColumns(statements[k]!)) {
+      if (baseName(d.table) === name && d.col.name === column) found = d.col.type;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,244 @@
+// statement.* rules about DML shape, decided from tokens.
+import type { Rule } from '../types.js';
+import type { Statement } from '../statement.js';
+import { closeParen, findWord } from '../tokens.js';
+import { BOTH, MYSQL } from './engines.js';
+import { hasTopWhere, num, whereRanges } from './util.js';
+
+const topDepth = (s: Statement): number => s.tokens[s.kind.at]?.depth ?? 0;
+
+export const selectNoSelectAll: Rule = {
+  id: 'statement.select.no-select-all', type: 'STATEMENT_SELECT_NO_SELECT_ALL', engines: BOTH,
+  summary: 'Disallow SELECT *',
+  check(s, ctx) {
+    const t = s.tokens;
+    for (let k = 1; k < t.length; k++) {
+      const x = t[k]!;
+      if (x.type !== 'op' || x.v !== '*') continue;
+      const prev = t[k - 1]!;
+      const inList = prev.type === 'word' ? ['SELECT', 'DISTINCT', 'ALL'].includes(prev.v) : prev.v === ',' || prev.v === '.';
+      if (inList && t.slice(0, k).some((y) => y.type === 'word' && y.v === 'SELECT')) {
+        ctx.report(s, 'SELECT * reads every column, so the query breaks or slows down when columns are added; list the columns you need.', x.pos);
+        return;
+      }
+    }
+  },
+};
+
+export const whereRequireSelect: Rule = {
+  id: 'statement.where.require.select', type: 'STATEMENT_WHERE_REQUIRE_SELECT', engines: BOTH,
+  summary: 'SELECT must have WHERE',
+  check(s, ctx) {
+    if (s.kind.verb !== 'SELECT') return;
+    const d = topDepth(s);
+    if (findWord(s.tokens, 'FROM', d, s.kind.at) < 0) return;
+    if (!hasTopWhere(s)) ctx.report(s, 'SELECT without WHERE scans the whole table; add a WHERE clause that limits the rows.');
+  },
+};
+
+export const whereRequireUpdateDelete: Rule = {
+  id: 'statement.where.require.update-delete', type: 'STATEMENT_WHERE_REQUIRE_UPDATE_DELETE', engines: BOTH,
+  summary: 'UPDATE/DELETE must have WHERE',
+  check(s, ctx) {
+    if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
+    if (!hasTopWhere(s)) ctx.report(s, `${s.kind.verb} without WHERE changes every row of the table; add a WHERE clause (use WHERE true if you really mean all rows).`);
+  },
+};
+
+export const noLeadingWildcardLike: Rule = {
+  id: 'statement.where.no-leading-wildcard-like', type: 'STATEMENT_WHERE_NO_LEADING_WILDCARD_LIKE', engines: BOTH,
+  summary: "No LIKE '%x'",
+  check(s, ctx) {
+    const t = s.tokens;
+    for (let k = 0; k < t.length - 1; k++) {
+      const x = t[k]!;
+      if (x.type === 'word' && (x.v === 'LIKE' || x.v === 'ILIKE') && t[k + 1]!.type === 'string' && t[k + 1]!.v.startsWith('%')) {
+        ctx.report(s, `LIKE '${t[k + 1]!.v}' starts with a wildcard, so no index can be used; anchor the pattern at the start or use full-text search.`, x.pos);
+        return;
+      }
+    }
+  },
+};
+
+export const disallowCommit: Rule = {
+  id: 'statement.disallow-commit', type: 'STATEMENT_DISALLOW_COMMIT', engines: BOTH,
+  summary: 'No explicit COMMIT',
+  check(s, ctx) {
+    if (s.kind.verb === 'COMMIT' || (s.engine === 'postgres' && s.kind.verb === 'END' && s.tokens.length <= 2)) {
+      ctx.report(s, 'An explicit COMMIT breaks the transaction dbchange runs the change in; remove it and let the rollout commit.');
+    }
+  },
+};
+
+function dmlClause(s: Statement, word: string): number {
+  if (!['UPDATE', 'DELETE', 'INSERT', 'REPLACE'].includes(s.kind.verb)) return -1;
+  return findWord(s.tokens, word, topDepth(s), s.kind.at);
+}
+
+export const disallowLimit: Rule = {
+  id: 'statement.disallow-limit', type: 'STATEMENT_DISALLOW_LIMIT', engines: MYSQL,
+  summary: 'No LIMIT in DML',
+  check(s, ctx) {
+    const k = dmlClause(s, 'LIMIT');
+    if (k >= 0) ctx.report(s, `LIMIT in ${s.kind.verb} makes the affected rows depend on physical order (and is unsafe for replication); select rows with a WHERE clause instead.`, s.tokens[k]!.pos);
+  },
+};
+
+export const disallowOrderBy: Rule = {
+  id: 'statement.disallow-order-by', type: 'STATEMENT_DISALLOW_ORDER_BY', engines: MYSQL,
+  summary: 'No ORDER BY in UPDATE/DELETE',
+  check(s, ctx) {
+    if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
+    const k = dmlClause(s, 'ORDER');
+    if (k >= 0) ctx.report(s, `ORDER BY in ${s.kind.verb} sorts rows for nothing but extra cost; remove it.`, s.tokens[k]!.pos);
+  },
+};
+
+/** Number of row tuples after VALUES at the statement's top level. */
+function valuesRows(s: Statement): number {
+  const t = s.tokens;
+  const d = topDepth(s);
+  const v = findWord(t, 'VALUES', d, s.kind.at);
+  if (v < 0) {
+    const value = findWord(t, 'VALUE', d, s.kind.at);
+    if (value < 0) return 0;
+    return valuesFrom(s, value);
+  }
+  return valuesFrom(s, v);
+}
+function valuesFrom(s: Statement, v: number): number {
+  const t = s.tokens;
+  let rows = 0;
+  let k = v + 1;
+  while (t[k]?.v === '(' || (t[k]?.v === 'ROW' && t[k + 1]?.v === '(')) {
+    if (t[k]!.v === 'ROW') k++;
+    rows++;
+    k = closeParen(t, k) + 1;
+    if (t[k]?.v !== ',') break;
+    k++;
+  }
+  return rows;
+}
+
+export const insertRowLimit: Rule = {
+  id: 'statement.insert.row-limit', type: 'STATEMENT_INSERT_ROW_LIMIT', engines: BOTH,
+  summary: 'Max rows inserted (number payload)',
+  check(s, ctx) {
+    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    const max = num(ctx.payload, 'number', 1000);
+    const rows = valuesRows(s);
+    if (max > 0 && rows > max) ctx.report(s, `INSERT writes ${rows} rows, more than the limit of ${max}; split it into batches of at most ${max} rows.`);
+  },
+};
+
+export const insertMustSpecifyColumn: Rule = {
+  id: 'statement.insert.must-specify-column', type: 'STATEMENT_INSERT_MUST_SPECIFY_COLUMN', engines: BOTH,
+  summary: 'INSERT must list columns',
+  check(s, ctx) {
+    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    const t = s.tokens;
+    let k = s.kind.at + 1;
+    while (t[k]?.type === 'word' && ['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(t[k]!.v)) k++;
+    while (t[k] && (t[k]!.type === 'word' || t[k]!.type === 'ident' || t[k]!.v === '.')) {
+      if (t[k]!.type === 'word' && ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'].includes(t[k]!.v)) break;
+      k++;
+    }
+    if (t[k]?.v === 'SET') return;
+    if (t[k]?.v === '(' && t[k + 1]?.v !== 'SELECT' && t[k + 1]?.v !== 'WITH') return;
+    ctx.report(s, 'INSERT without a column list depends on the table\'s column order and breaks when columns change; list the target columns: INSERT INTO t (a, b) VALUES …');
+  },
+};
+
+export const insertDisallowOrderByRand: Rule = {
+  id: 'statement.insert.disallow-order-by-rand', type: 'STATEMENT_INSERT_DISALLOW_ORDER_BY_RAND', engines: BOTH,
+  summary: 'No ORDER BY RAND() in INSERT…SELECT',
+  check(s, ctx) {
+    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    const t = s.tokens;
+    for (let k = 0; k < t.length - 3; k++) {
+      if (t[k]!.v === 'ORDER' && t[k + 1]!.v === 'BY' && (t[k + 2]!.v === 'RAND' || t[k + 2]!.v === 'RANDOM') && t[k + 3]!.v === '(') {
+        ctx.report(s, 'ORDER BY RAND() in INSERT … SELECT sorts the whole source and inserts a different set each run; pick rows deterministically.', t[k]!.pos);
+        return;
+      }
+    }
+  },
+};
+
+export const whereNoEqualNull: Rule = {
+  id: 'statement.where.no-equal-null', type: 'STATEMENT_WHERE_NO_EQUAL_NULL', engines: MYSQL,
+  summary: 'No "= NULL" comparisons',
+  check(s, ctx) {
+    const t = s.tokens;
+    for (const [a, b] of whereRanges(t)) {
+      for (let k = a; k < b - 1; k++) {
+        const x = t[k]!;
+        if (x.type === 'op' && ['=', '!=', '<>'].includes(x.v) && t[k + 1]!.v === 'NULL' && t[k + 1]!.type === 'word') {
+          ctx.report(s, `"${x.v} NULL" is never true; use IS ${x.v === '=' ? '' : 'NOT '}NULL.`, x.pos);
+          return;
+        }
+      }
+    }
+  },
+};
+
+const NOT_FUNCTIONS = new Set(['IN', 'EXISTS', 'ANY', 'ALL', 'SOME', 'NOT', 'AND', 'OR', 'SELECT', 'VALUES', 'ROW', 'ARRAY', 'BETWEEN', 'LIKE', 'IS', 'WHERE', 'ON', 'USING', 'AS', 'THEN', 'ELSE', 'WHEN']);
+const ARITH = new Set(['+', '-', '*', '/', '%', '||']);
+
+export const whereDisallowFunctionsAndCalculations: Rule = {
+  id: 'statement.where.disallow-functions-and-calculations', type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS', engines: BOTH,
+  summary: 'No functions/arithmetic on WHERE columns',
+  check(s, ctx) {
+    const t = s.tokens;
+    for (const [a, b] of whereRanges(t)) {
+      for (let k = a; k < b; k++) {
+        const x = t[k]!;
+        if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]!.type === 'punct' && !NOT_FUNCTIONS.has(x.v)) {
+          ctx.report(s, `WHERE calls ${x.v.toLowerCase()}(), which stops the optimizer from using an index on the column; compare the bare column with a precomputed value.`, x.pos);
+          return;
+        }
+        const prev = t[k - 1];
+        if (x.type === 'op' && ARITH.has(x.v) && k > a && prev && (prev.type !== 'op' && !(prev.type === 'punct' && prev.v !== ')') && !(prev.type === 'word' && NOT_FUNCTIONS.has(prev.v)))) {
+          ctx.report(s, `WHERE computes with "${x.v}", which stops the optimizer from using an index; move the calculation to the other side of the comparison or into the application.`, x.pos);
+          return;
+        }
+      }
+    }
+  },
+};
+
+export const whereMaximumLogicalOperatorCount: Rule = {
+  id: 'statement.where.maximum-logical-operator-count', type: 'STATEMENT_WHERE_MAXIMUM_LOGICAL_OPERATOR_COUNT', engines: MYSQL,
+  summary: 'Cap IN/OR list size',
+  check(s, ctx) {
+    const max = num(ctx.payload, 'number', 1000);
+    const t = s.tokens;
+    for (const [a, b] of whereRanges(t)) {
+      let ors = 0;
+      for (let k = a; k < b; k++) {
+        const x = t[k]!;
+        if (x.type === 'word' && x.v === 'OR') ors++;
+        if (x.type === 'word' && x.v === 'IN' && t[k + 1]?.v === '(' && t[k + 2]?.v !== 'SELECT') {
+          const e = closeParen(t, k + 1);
+          let items = 1;
+          for (let j = k + 2; j < e; j++) if (t[j]!.v === ',' && t[j]!.depth === t[k + 1]!.depth + 1) items++;
+          if (items > max) {
+            ctx.report(s, `IN list has ${items} values, more than the limit of ${max}; use a temporary table and a join, or batch the statement.`, x.pos);
+            return;
+          }
+        }
+      }
+      if (ors > max) {
+        ctx.report(s, `WHERE has ${ors} OR operators, more than the limit of ${max}; use IN or a join with a temporary table.`);
+        return;
+      }
+    }
+  },
+};
+
+export const disallowTruncate: Rule = {
+  id: 'statement.disallow-truncate', type: 'STATEMENT_DISALLOW_TRUNCATE', engines: BOTH,
+  summary: 'No TRUNCATE',
+  check(s, ctx) {
+    if (s.kind.verb === 'TRUNCATE') ctx.report(s, 'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.');
+  },
+};

@@ -1,0 +1,154 @@
+// Helpers shared by the rules: payload access, clause ranges, table references.
+import type { Payload } from '../types.js';
+import type { Statement } from '../statement.js';
+import type { Token } from '../tokens.js';
+import { findWord, readName } from '../tokens.js';
+
+export function num(p: Payload, key = 'number', fallback = 0): number {
+  const v = p[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+export function list(p: Payload, key = 'list'): string[] {
+  const v = p[key];
+  return Array.isArray(v) ? v.map((x) => String(x)) : [];
+}
+export function str(p: Payload, key: string, fallback = ''): string {
+  const v = p[key];
+  return typeof v === 'string' ? v : fallback;
+}
+export function bool(p: Payload, key: string, fallback = false): boolean {
+  const v = p[key];
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+const regexCache = new Map<string, RegExp | null>();
+/** The payload's `format` as a RegExp (null when invalid; policy loading reports that). */
+export function regex(source: string): RegExp | null {
+  let r = regexCache.get(source);
+  if (r === undefined) {
+    try {
+      r = new RegExp(source);
+    } catch {
+      r = null;
+    }
+    regexCache.set(source, r);
+  }
+  return r;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Expand a Bytebase naming template ({{table}}, {{column_list}} …) into a RegExp. */
+export function template(format: string, values: Record<string, string>): RegExp | null {
+  const expanded = format.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? escapeRe(values[k]!) : m));
+  return regex(expanded);
+}
+
+const DML = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'MERGE']);
+export function isDml(s: Statement): boolean {
+  return DML.has(s.kind.verb);
+}
+const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'RENAME', 'COMMENT']);
+export function isDdl(s: Statement): boolean {
+  return DDL.has(s.kind.verb);
+}
+
+const WHERE_END = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'RETURNING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'FOR', 'OFFSET', 'FETCH']);
+/** Token ranges [start, end) of every WHERE clause (any depth) — the tokens after WHERE. */
+export function whereRanges(tokens: readonly Token[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.type !== 'word' || t.v !== 'WHERE') continue;
+    let e = k + 1;
+    while (e < tokens.length) {
+      const x = tokens[e]!;
+      if (x.depth < t.depth) break;
+      if (x.depth === t.depth && x.type === 'word' && WHERE_END.has(x.v)) break;
+      if (x.depth === t.depth && x.type === 'punct' && x.v === ';') break;
+      e++;
+    }
+    out.push([k + 1, e]);
+  }
+  return out;
+}
+
+/** True when the statement's own (top-level) clause has a WHERE. */
+export function hasTopWhere(s: Statement): boolean {
+  const depth = s.tokens[s.kind.at]?.depth ?? 0;
+  return findWord(s.tokens, 'WHERE', depth, s.kind.at) >= 0;
+}
+
+/** The tables a DML statement writes to (UPDATE t, DELETE FROM t, INSERT INTO t). */
+export function dmlTargets(s: Statement): string[][] {
+  const t = s.tokens;
+  let k = s.kind.at;
+  if (s.kind.verb === 'UPDATE') {
+    k++;
+    while (t[k]?.type === 'word' && (t[k]!.v === 'LOW_PRIORITY' || t[k]!.v === 'IGNORE' || t[k]!.v === 'ONLY')) k++;
+  } else if (s.kind.verb === 'DELETE') {
+    const from = findWord(t, 'FROM', t[k]?.depth ?? 0, k);
+    if (from < 0) return [];
+    k = from + 1;
+    if (t[k]?.v === 'ONLY') k++;
+  } else if (s.kind.verb === 'INSERT' || s.kind.verb === 'REPLACE') {
+    k++;
+    while (t[k]?.type === 'word' && ['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(t[k]!.v)) k++;
+  } else return [];
+  const out: string[][] = [];
+  for (;;) {
+    const name = readName(t, k);
+    if (!name) break;
+    out.push(name.parts);
+    k = name.next;
+    // Skip an alias, then continue on a comma (multi-table UPDATE/DELETE).
+    if (t[k]?.v === 'AS') k++;
+    if (t[k]?.type === 'word' && !['SET', 'WHERE', 'USING', 'VALUES', 'SELECT', 'DEFAULT', 'PARTITION', 'ON', 'JOIN', 'LEFT', 'INNER', 'RIGHT', 'CROSS', 'OVERRIDING', 'RETURNING', 'FROM'].includes(t[k]!.v)) k++;
+    if (t[k]?.v !== ',' || s.kind.verb === 'INSERT') break;
+    k++;
+  }
+  return out;
+}
+
+/** Tables read in FROM/JOIN clauses (any depth). */
+export function readTables(s: Statement): Array<{ parts: string[]; pos: number }> {
+  const t = s.tokens;
+  const out: Array<{ parts: string[]; pos: number }> = [];
+  for (let k = 0; k < t.length; k++) {
+    const x = t[k]!;
+    if (x.type !== 'word' || (x.v !== 'FROM' && x.v !== 'JOIN')) continue;
+    let j = k + 1;
+    for (;;) {
+      if (t[j]?.v === 'ONLY' || t[j]?.v === 'LATERAL') j++;
+      if (t[j]?.v === '(') break;
+      const name = readName(t, j);
+      if (!name) break;
+      out.push({ parts: name.parts, pos: t[j]!.pos });
+      j = name.next;
+      if (t[j]?.v === 'AS') j++;
+      if (t[j]?.type === 'word' || t[j]?.type === 'ident') {
+        if (['WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'ON', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'SET', 'UNION', 'HAVING', 'WINDOW', 'FOR', 'RETURNING', 'EXCEPT', 'INTERSECT', 'OFFSET', 'FETCH', 'STRAIGHT_JOIN'].includes(t[j]!.v)) break;
+        j++;
+      }
+      if (t[j]?.v !== ',') break;
+      j++;
+    }
+  }
+  return out;
+}
+
+/** The unqualified table name (last part). */
+export function baseName(parts: readonly string[]): string {
+  return parts[parts.length - 1] ?? '';
+}
+
+/** True when the table was created by an earlier statement of the same script. */
+export function createdEarlier(statements: readonly Statement[], upTo: number, table: readonly string[]): boolean {
+  const name = baseName(table);
+  for (let k = 0; k < upTo; k++) {
+    const ct = statements[k]!.createTable;
+    if (ct && baseName(ct.table) === name) return true;
+  }
+  return false;
+}

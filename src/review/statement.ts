@@ -1,0 +1,72 @@
+// One statement of a script with everything rules read from it, computed on first use.
+import type { Engine } from '../domain/engine.js';
+import type { SplitStatement } from '../sql/split.js';
+import { tokenize, type Token, type Tokenized } from './tokens.js';
+import { kindOf, type StatementKind } from './model/kind.js';
+import { readCreateTable, type CreateTable } from './model/create-table.js';
+import { readAlterTable, type AlterTable } from './model/alter-table.js';
+import { readCreateIndex, type CreateIndex } from './model/create-index.js';
+
+export class Statement {
+  readonly index: number;
+  readonly split: SplitStatement;
+  readonly engine: Engine;
+  readonly lex: Tokenized;
+  readonly kind: StatementKind;
+  /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
+  parsed = true;
+  #createTable: CreateTable | null | undefined;
+  #alterTable: AlterTable | null | undefined;
+  #createIndex: CreateIndex | null | undefined;
+
+  constructor(index: number, split: SplitStatement, engine: Engine) {
+    this.index = index;
+    this.split = split;
+    this.engine = engine;
+    this.lex = tokenize(split.sql, engine);
+    this.kind = kindOf(this.lex.tokens);
+  }
+
+  get sql(): string {
+    return this.split.sql;
+  }
+  get tokens(): Token[] {
+    return this.lex.tokens;
+  }
+  get createTable(): CreateTable | null {
+    if (this.#createTable === undefined) {
+      this.#createTable = this.kind.label === 'CREATE TABLE' ? readCreateTable(this.tokens, this.kind.at) : null;
+    }
+    return this.#createTable;
+  }
+  get alterTable(): AlterTable | null {
+    if (this.#alterTable === undefined) {
+      this.#alterTable = this.kind.label === 'ALTER TABLE' ? readAlterTable(this.tokens, this.kind.at) : null;
+    }
+    return this.#alterTable;
+  }
+  get createIndex(): CreateIndex | null {
+    if (this.#createIndex === undefined) {
+      this.#createIndex = this.kind.label === 'CREATE INDEX' ? readCreateIndex(this.tokens, this.kind.at) : null;
+    }
+    return this.#createIndex;
+  }
+
+  /** 1-based line and column in the script of an offset within this statement. */
+  locate(pos = 0): { line: number; column: number } {
+    if (pos <= 0) return { line: this.split.line, column: this.split.column };
+    let line = this.split.line;
+    let lastNl = -1;
+    const text = this.split.sql;
+    for (let k = text.indexOf('\n'); k >= 0 && k < pos; k = text.indexOf('\n', k + 1)) {
+      line++;
+      lastNl = k;
+    }
+    return { line, column: lastNl < 0 ? this.split.column + pos : pos - lastNl };
+  }
+}
+
+/** The table name as one string for comparisons: the last part, and schema.table when qualified. */
+export function tableKey(parts: readonly string[]): string {
+  return parts.join('.');
+}

@@ -1,0 +1,77 @@
+// The shapes shared by the review engine, its rules and its callers.
+import type { Engine } from '../domain/engine.js';
+import type { QueryFn } from '../targets/types.js';
+import type { Statement } from './statement.js';
+
+export type ReviewLevel = 'ERROR' | 'WARNING';
+
+export interface Finding {
+  /** Dotted rule id, e.g. 'statement.where.require.update-delete'; 'syntax-error' / 'statement.not-reviewed' for built-ins. */
+  rule: string;
+  level: ReviewLevel;
+  /** 1-based line and column in the submitted script. */
+  line: number;
+  column: number;
+  /** The statement the finding is about. */
+  statement: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
+export interface ReviewResult {
+  findings: Finding[];
+  statements: number;
+}
+
+export type Payload = Record<string, unknown>;
+
+/** One active rule of a policy. `engine` absent means both engines. */
+export interface PolicyRule {
+  rule: string;
+  level: ReviewLevel;
+  engine?: Engine;
+  payload: Payload;
+}
+
+export interface ReviewPolicy {
+  rules: PolicyRule[];
+}
+
+/** What a rule sees besides the statement: its payload, the whole script, and a way to report. */
+export interface RuleContext {
+  engine: Engine;
+  payload: Payload;
+  statements: readonly Statement[];
+  report(s: Statement, message: string, pos?: number): void;
+}
+
+/** A static rule: decided from the SQL text alone. */
+export interface Rule {
+  id: string;
+  /** Bytebase's enum name. */
+  type: string;
+  engines: readonly Engine[];
+  /** One line, for --list-rules and docs. */
+  summary: string;
+  /** Called for each statement. */
+  check?(s: Statement, ctx: RuleContext): void;
+  /** Called once per script, for rules about the script as a whole. */
+  checkScript?(ctx: RuleContext): void;
+}
+
+export interface LiveContext {
+  engine: Engine;
+  payload: Payload;
+  statements: readonly Statement[];
+  query: QueryFn;
+  report(s: Statement, message: string): void;
+}
+
+/** A rule that needs the live database. */
+export interface LiveRule {
+  id: string;
+  type: string;
+  engines: readonly Engine[];
+  summary: string;
+  run(ctx: LiveContext): Promise<void>;
+}

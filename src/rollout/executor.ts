@@ -1,0 +1,199 @@
+/**
+ * Runs one stage of an issue (DESIGN §2):
+ * - tasks on the same database run one after another, and a failed task does not stop the
+ *   tasks after it; tasks on different databases run concurrently, at most `concurrency` at once;
+ * - each task is applied through its target's ledger, so a job re-run after a crash never
+ *   applies a statement twice (see src/targets/types.ts);
+ * - every statement's outcome goes to the issue's thread and the task log; every attempt is
+ *   recorded in the history with the schema before and after.
+ * When all tasks have ended the stage is settled by the state machine (`stageFinished`), which
+ * may start the next, automatic, stage.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config/model.js';
+import type { Issue, Task } from '../domain/issue.js';
+import { stageFinished } from '../domain/transitions.js';
+import { splitStatements } from '../sql/split.js';
+import type { ChangeService } from '../app/service.js';
+import type { Store } from '../store/types.js';
+import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
+import { formatDuration, formatEvent } from './log-format.js';
+import { snapshotOf } from './snapshot.js';
+
+export interface ExecutorDeps {
+  service: ChangeService;
+  store: Store;
+  targetFor: (db: DatabaseConfig) => Target;
+  now: () => Date;
+  logger: Logger;
+  /** Called while a long task runs, so the queue keeps its lock on the job. */
+  heartbeat?: () => Promise<void>;
+}
+
+/** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
+export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: number): Promise<void> {
+  const issue = await deps.store.getIssue(issueId);
+  if (!issue) return;
+  const stage = issue.stages[stageIndex];
+  // A stale or duplicate job: the stage is not (or no longer) running.
+  if (!stage || stage.status !== 'running') return;
+
+  const byDatabase = new Map<string, Task[]>();
+  for (const task of stage.tasks) {
+    if (task.status !== 'pending' && task.status !== 'running') continue;
+    const list = byDatabase.get(task.database) ?? [];
+    list.push(task);
+    byDatabase.set(task.database, list);
+  }
+  const lanes = [...byDatabase.values()];
+  const concurrency = Math.max(1, deps.service.config.rolloutConcurrency);
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      const lane = lanes[next++]!;
+      for (const task of lane) await runTask(deps, issue, stageIndex, task);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
+
+  await deps.service.mutate(issueId, (current) => {
+    const s = current.stages[stageIndex];
+    if (!s || s.status !== 'running') return { ok: false, reason: 'stage already settled' };
+    if (s.tasks.some((t) => t.status === 'pending' || t.status === 'running')) return { ok: false, reason: 'tasks still running' };
+    const { issue: settled, effects } = stageFinished(current, stageIndex, deps.service.config);
+    const env = s.environment;
+    const failed = settled.stages[stageIndex]!.status === 'failed';
+    return { ok: true, issue: settled, effects, note: failed ? `:x: ${env} failed; fix the cause and press Retry` : `:white_check_mark: ${env} done` };
+  });
+}
+
+function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t: Task) => Task): Issue {
+  return {
+    ...issue,
+    stages: issue.stages.map((s, i) => (i !== stageIndex ? s : { ...s, tasks: s.tasks.map((t) => (t.id === taskId ? change(t) : t)) })),
+  };
+}
+
+async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, task: Task): Promise<void> {
+  const { service, store } = deps;
+  const stage = issue.stages[stageIndex]!;
+  const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+  const startedAt = deps.now();
+  const log = async (text: string, level: 'info' | 'error' = 'info') => {
+    await store.appendTaskLog({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
+  };
+  const label = `${task.database} (${stage.environment})`;
+
+  if (!db) {
+    const error = `database ${task.database} is no longer in the config for ${stage.environment}`;
+    await log(error, 'error');
+    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })), 'task');
+    await service.threadSafe(issue, `:x: ${label}: ${error}`);
+    return;
+  }
+
+  const attempt = task.attempt + 1;
+  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })), 'task');
+  const statements = splitStatements(issue.sql, db.engine).map((s) => ({ sql: s.sql, line: s.line }));
+  await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
+  await service.threadSafe(issue, `:arrow_forward: *${label}*: task started, ${statements.length} statement(s)`);
+
+  const target = deps.targetFor(db);
+  const checksum = createHash('sha256').update(issue.sql).digest('hex');
+  const lines: string[] = [];
+  const flush = async () => {
+    if (lines.length === 0) return;
+    const text = lines.splice(0).join('\n');
+    await service.threadSafe(issue, text);
+  };
+  const onLog = async (event: TaskLogEvent) => {
+    const line = formatEvent(event);
+    await log(line, event.kind === 'statement-failed' ? 'error' : 'info');
+    if (event.kind === 'statement-start') return;
+    lines.push(`${label} ${line}`);
+    if (lines.length >= 20) await flush();
+    await deps.heartbeat?.();
+  };
+
+  const before = await snapshotOf(target, deps.logger);
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await target.apply({
+      taskId: task.id,
+      issueId: issue.id,
+      version: issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`,
+      migrationType: issue.changeType === 'dml' ? 'dml' : 'ddl',
+      checksum,
+      statements,
+      onLog,
+    });
+  } catch (e) {
+    // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
+    outcome = { status: 'failed', error: { message: e instanceof Error ? e.message : String(e) }, statementIndex: -1 };
+  }
+  await flush();
+  const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
+  const finishedAt = deps.now();
+
+  const status: Task['status'] = outcome.status === 'done' || outcome.status === 'already-applied' ? 'done' : outcome.status === 'failed' ? 'failed' : 'needs-attention';
+  const error = outcome.status === 'failed' ? outcome.error.message : outcome.status === 'needs-attention' ? outcome.reason : undefined;
+  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })), 'task');
+
+  if (outcome.status !== 'already-applied') {
+    const current = await store.getIssue(issue.id);
+    const approvers = current?.stages[stageIndex]?.approvals.map((a) => a.user) ?? [];
+    await store.recordMigration({
+      id: `${task.id}#${attempt}`,
+      database: db.name,
+      environment: db.environment,
+      engine: db.engine,
+      issueId: issue.id,
+      taskId: task.id,
+      type: issue.changeType === 'dml' ? 'dml' : 'ddl',
+      version: issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`,
+      sql: issue.sql,
+      checksum,
+      approvers,
+      releaser: current?.stages[stageIndex]?.releasedBy ?? 'automatic',
+      startedAt,
+      finishedAt,
+      status: status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'needs-attention',
+      error,
+      schemaBefore: before,
+      schemaAfter: after,
+    });
+    if (status === 'done' && after !== null) {
+      await store.saveSnapshot({ database: snapshotKey(db), takenAt: finishedAt, sdl: after, source: `${task.id}#${attempt}` });
+    }
+  }
+
+  const took = formatDuration(finishedAt.getTime() - startedAt.getTime());
+  switch (outcome.status) {
+    case 'done':
+      await log(`done in ${took}`);
+      await service.threadSafe(issue, `:white_check_mark: *${label}*: task done in ${took}`);
+      break;
+    case 'already-applied':
+      await log('already applied earlier; nothing was run again');
+      await service.threadSafe(issue, `:white_check_mark: *${label}*: already applied on ${outcome.appliedAt.toISOString()}; nothing was run again`);
+      break;
+    case 'failed':
+      await log(`failed: ${outcome.error.message}`, 'error');
+      await service.threadSafe(issue, `:x: *${label}*: task failed after ${took}: ${outcome.error.message}`);
+      break;
+    case 'needs-attention':
+      await log(`needs attention: ${outcome.reason}`, 'error');
+      await service.threadSafe(issue, `:warning: *${label}*: task needs attention: ${outcome.reason}`);
+      break;
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Snapshots and drift are kept per database per environment. */
+export function snapshotKey(db: DatabaseConfig): string {
+  return `${db.name}@${db.environment}`;
+}

@@ -1,0 +1,31 @@
+// How task log events read in Slack and in the stored task log.
+import type { TaskLogEvent } from '../targets/types.js';
+
+/** "850 ms", "2.4 s", "3 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** One line for one event, e.g. "statement 2/5 done in 12 ms, 3 rows affected". */
+export function formatEvent(event: TaskLogEvent): string {
+  const n = `statement ${event.index + 1}/${event.total}`;
+  switch (event.kind) {
+    case 'statement-start':
+      return `${n} started (line ${event.line}): ${event.sql.length > 200 ? `${event.sql.slice(0, 200)}…` : event.sql}`;
+    case 'statement-done':
+      return `${n} done in ${formatDuration(event.durationMs)}${event.rowsAffected === null ? '' : `, ${event.rowsAffected} row${event.rowsAffected === 1 ? '' : 's'} affected`}`;
+    case 'statement-failed': {
+      const where = event.error.line ? ` at line ${event.error.line}${event.error.column ? `, column ${event.error.column}` : ''}` : '';
+      return `${n} failed after ${formatDuration(event.durationMs)}${where}: ${event.error.message}${event.error.code ? ` (${event.error.code})` : ''}`;
+    }
+    case 'statement-skipped':
+      return `${n} skipped: ${event.reason}`;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown log event ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The rollout job queue on Agenda 6. Jobs live in the bot's store, so a scheduled rollout
+ * survives a restart, and several bot processes sharing a store never run one job twice
+ * (Agenda locks a job while it runs). Job kinds:
+ *   dbchange.run-stage       { issueId, stageIndex }      run a released stage now
+ *   dbchange.scheduled-stage { issueId, stageIndex, at }  release a stage when its time comes
+ *   dbchange.drift-check     {}                           periodic drift check (when defined)
+ * A job that was running when its process died is picked up again after its lock expires; the
+ * executor and the targets' ledgers make that re-run harmless.
+ */
+import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from 'agenda';
+import type { Logger } from 'pino';
+import type { RolloutQueue } from '../app/ports.js';
+
+export const JOB_RUN_STAGE = 'dbchange.run-stage';
+export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
+
+interface StageJob {
+  issueId: string;
+  stageIndex: number;
+}
+interface ScheduledJob extends StageJob {
+  at: string;
+}
+
+export interface QueueHandlers {
+  runStage(issueId: string, stageIndex: number, heartbeat: () => Promise<void>): Promise<void>;
+  scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
+}
+
+export interface StartedQueue {
+  queue: RolloutQueue;
+  agenda: Agenda;
+  stop(): Promise<void>;
+}
+
+/** A lock shorter than Agenda's 10-minute default, kept alive by heartbeats from running tasks. */
+const LOCK_LIFETIME_MS = 60_000;
+
+/** Define the jobs and start processing. */
+export async function startQueue(opts: {
+  backend: AgendaBackend;
+  notificationChannel?: NotificationChannel;
+  handlers: QueueHandlers;
+  logger: Logger;
+  name?: string;
+  processEvery?: string;
+}): Promise<StartedQueue> {
+  const agenda = new Agenda({
+    backend: opts.backend,
+    notificationChannel: opts.notificationChannel,
+    name: opts.name ?? `dbchange-${process.pid}`,
+    processEvery: opts.processEvery ?? '5 seconds',
+    defaultLockLifetime: LOCK_LIFETIME_MS,
+    maxConcurrency: 20,
+    removeOnComplete: true,
+  });
+  const { handlers, logger } = opts;
+
+  agenda.define<StageJob>(
+    JOB_RUN_STAGE,
+    async (job: Job<StageJob>) => {
+      const { issueId, stageIndex } = job.attrs.data;
+      await handlers.runStage(issueId, stageIndex, async () => {
+        await job.touch();
+      });
+    },
+    { concurrency: 10, lockLifetime: LOCK_LIFETIME_MS },
+  );
+  agenda.define<ScheduledJob>(
+    JOB_SCHEDULED_STAGE,
+    async (job: Job<ScheduledJob>) => {
+      const { issueId, stageIndex, at } = job.attrs.data;
+      await handlers.scheduledStageDue(issueId, stageIndex, new Date(at));
+    },
+    { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
+  );
+  agenda.on('fail', (err: Error, job: Job) => {
+    logger.error({ err, job: job.attrs.name, data: job.attrs.data }, 'job failed');
+  });
+
+  await agenda.start();
+
+  const queue: RolloutQueue = {
+    async runStage(issueId, stageIndex) {
+      const job = agenda.create<StageJob>(JOB_RUN_STAGE, { issueId, stageIndex });
+      // One pending run per stage: a second request while one is queued or running adds nothing.
+      job.unique({ 'data.issueId': issueId, 'data.stageIndex': stageIndex }, { insertOnly: true });
+      job.schedule(new Date());
+      await job.save();
+    },
+    async scheduleStage(issueId, stageIndex, at) {
+      await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+      await agenda.schedule(at, JOB_SCHEDULED_STAGE, { issueId, stageIndex, at: at.toISOString() });
+    },
+    async cancelSchedule(issueId) {
+      await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+    },
+  };
+
+  return {
+    queue,
+    agenda,
+    async stop() {
+      await agenda.stop();
+    },
+  };
+}

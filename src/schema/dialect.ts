@@ -1,0 +1,67 @@
+/**
+ * What the differ needs from an engine: one SQL generator per object kind and verb. The differ
+ * (diff.ts) decides what changes and in which order; a dialect only spells single statements.
+ */
+import type { Engine } from '../domain/engine.js';
+import type { Column, Constraint, EnumType, Extension, Index, Routine, Sequence, Table, Trigger, View } from './model.js';
+
+/** One DDL statement the differ produced. */
+export interface DdlChange {
+  /** The statement, without a trailing semicolon. */
+  sql: string;
+  /** Drops objects or data, or narrows a type: a person should look twice. */
+  destructive: boolean;
+  /** What the statement does, e.g. `drop-table`, `add-column`. */
+  kind: string;
+}
+
+export type TableRef = Pick<Table, 'schema' | 'name'>;
+
+export interface Dialect {
+  readonly engine: Engine;
+  /** The table's name as it appears in DDL and in the engine's own printed definitions. */
+  tableName(t: TableRef): string;
+  createSchema(name: string): string;
+  dropSchema(name: string): string;
+  createExtension(e: Extension): string;
+  alterExtensionSchema(e: Extension): string;
+  dropExtension(e: Extension): string;
+  /** The enum's name as format_type() prints it (how columns refer to it). */
+  enumName(e: Pick<EnumType, 'schema' | 'name'>): string;
+  createEnum(e: EnumType): string;
+  addEnumValue(e: EnumType, value: string, position: { before: string } | { after: string }): string;
+  renameEnum(e: EnumType, newName: string): string;
+  dropEnum(e: Pick<EnumType, 'schema' | 'name'>): string;
+  createSequence(s: Sequence): string;
+  alterSequence(from: Sequence, to: Sequence): string | null;
+  sequenceOwnedBy(s: Sequence): string;
+  dropSequence(s: Sequence): string;
+  /** CREATE TABLE with columns and non-foreign-key constraints inline (and, on MySQL, indexes). */
+  createTable(t: Table): DdlChange[];
+  /** Whether createTable already creates the table's indexes. */
+  readonly indexesInline: boolean;
+  dropTable(t: Table): string;
+  tableOptions(from: Table, to: Table): DdlChange[];
+  /** Columns the table-level change forces to be restated although their model is equal. */
+  columnsRestatedByTableChange(from: Table, to: Table): string[];
+  /** `after`: the previous column's name, null for first, undefined to append. */
+  addColumn(t: TableRef, c: Column, after?: string | null): DdlChange[];
+  dropColumn(t: TableRef, c: Column): string;
+  alterColumn(t: TableRef, from: Column, to: Column): DdlChange[];
+  /** Change a column's type to `type` by way of text (enum recreation). */
+  recastColumn(t: TableRef, c: Column, type: string): string;
+  addConstraint(t: TableRef, c: Constraint): string;
+  dropConstraint(t: TableRef, c: Constraint): string;
+  createIndex(t: TableRef, i: Index): string;
+  dropIndex(t: TableRef, i: Index): string;
+  createView(v: View): string;
+  dropView(v: View): string;
+  /** Whether a changed routine can be replaced in place (CREATE OR REPLACE) keeping dependents. */
+  canReplaceRoutine(from: Routine, to: Routine): boolean;
+  createRoutine(r: Routine): string;
+  dropRoutine(r: Routine): string;
+  createTrigger(t: Trigger): string;
+  dropTrigger(t: Trigger): string;
+  /** Whether a printed definition refers to the named object (table, view or routine). */
+  mentions(definition: string, schema: string, name: string): boolean;
+}

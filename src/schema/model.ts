@@ -1,0 +1,186 @@
+/**
+ * The canonical schema model: plain, JSON-serialisable data, the same shape for both engines
+ * (fields an engine does not have stay empty or null). Lists are sorted by name so that two
+ * introspections of the same database are deep-equal; columns keep the engine's order, which
+ * the dump shows but equality ignores (a pure column reorder is not a schema change).
+ *
+ * Definitions the engine itself prints canonically (PostgreSQL index, constraint, view, function
+ * and trigger definitions) are kept as text; the differ compares and replays them as they are.
+ */
+import type { Engine } from '../domain/engine.js';
+
+export interface Column {
+  name: string;
+  /** The engine's own spelling: format_type() on PostgreSQL, COLUMN_TYPE on MySQL. */
+  type: string;
+  nullable: boolean;
+  /** Default expression as the engine prints it; null when none (or DEFAULT NULL). */
+  default: string | null;
+  /** PostgreSQL identity column. */
+  identity: 'always' | 'by-default' | null;
+  /** MySQL AUTO_INCREMENT. */
+  autoIncrement: boolean;
+  generated: { expression: string; stored: boolean } | null;
+  /** Only when it differs from the type's (PostgreSQL) or the table's (MySQL) default. */
+  collation: string | null;
+  comment: string | null;
+  /** MySQL ON UPDATE expression. */
+  onUpdate: string | null;
+}
+
+export const CONSTRAINT_KINDS = ['primary-key', 'unique', 'check', 'foreign-key', 'exclusion'] as const;
+export type ConstraintKind = (typeof CONSTRAINT_KINDS)[number];
+
+export interface Constraint {
+  name: string;
+  kind: ConstraintKind;
+  /** The body after `CONSTRAINT name`, e.g. `PRIMARY KEY (id)` or `CHECK ((a > 0))`. */
+  definition: string;
+  columns: string[];
+  references: { schema: string; table: string; columns: string[] } | null;
+}
+
+export interface Index {
+  name: string;
+  unique: boolean;
+  /** PostgreSQL: the full CREATE INDEX statement; MySQL: the key clause (`UNIQUE KEY \`n\` (\`a\`)`). */
+  definition: string;
+}
+
+/** MySQL table options. */
+export interface TableOptions {
+  engine: string;
+  charset: string;
+  collation: string;
+}
+
+export interface Table {
+  /** PostgreSQL schema; '' on MySQL (the connection's database). */
+  schema: string;
+  name: string;
+  columns: Column[];
+  constraints: Constraint[];
+  indexes: Index[];
+  comment: string | null;
+  options: TableOptions | null;
+}
+
+export interface View {
+  schema: string;
+  name: string;
+  /** The SELECT as the engine prints it, without a trailing semicolon. */
+  definition: string;
+  /** PostgreSQL reloptions (`check_option=local`); MySQL `algorithm=…`, `security=…`, `check=…`. */
+  options: string[];
+}
+
+export interface Routine {
+  schema: string;
+  name: string;
+  kind: 'function' | 'procedure';
+  /** Identity arguments: the part of the signature that names the routine. */
+  signature: string;
+  returns: string | null;
+  /** The full CREATE statement. */
+  definition: string;
+}
+
+export interface Trigger {
+  schema: string;
+  table: string;
+  name: string;
+  /** The full CREATE TRIGGER statement. */
+  definition: string;
+}
+
+export interface Sequence {
+  schema: string;
+  name: string;
+  type: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+  ownedBy: { table: string; column: string } | null;
+}
+
+export interface EnumType {
+  schema: string;
+  name: string;
+  values: string[];
+}
+
+export interface Extension {
+  name: string;
+  schema: string;
+}
+
+/** A database's schema, as stored in snapshots. */
+export interface SchemaModel {
+  engine: Engine;
+  /** PostgreSQL schemas other than `public`. */
+  schemas: string[];
+  extensions: Extension[];
+  enums: EnumType[];
+  sequences: Sequence[];
+  tables: Table[];
+  views: View[];
+  routines: Routine[];
+  triggers: Trigger[];
+}
+
+/** A model with nothing in it: what an empty database introspects to. */
+export function emptyModel(engine: Engine): SchemaModel {
+  return { engine, schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [], routines: [], triggers: [] };
+}
+
+/** Tables the bot (or its job queue) owns in a target database; never part of a model. */
+export function isIgnoredTable(name: string): boolean {
+  return name.startsWith('dbchange_') || name === 'agenda_jobs';
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = <T>(key: (t: T) => string) => (a: T, b: T): number => byText(key(a), key(b));
+
+/** Sort every list the way a model is stored, so equal schemas give deep-equal models. */
+export function normalizeModel(m: SchemaModel): SchemaModel {
+  return {
+    engine: m.engine,
+    schemas: [...m.schemas].sort(byText),
+    extensions: [...m.extensions].sort(byKey((e) => e.name)),
+    enums: [...m.enums].sort(byKey((e) => `${e.schema}.${e.name}`)),
+    sequences: [...m.sequences].sort(byKey((s) => `${s.schema}.${s.name}`)),
+    tables: [...m.tables]
+      .map((t) => ({
+        ...t,
+        constraints: [...t.constraints].sort(byKey((c) => c.name)),
+        indexes: [...t.indexes].sort(byKey((i) => i.name)),
+      }))
+      .sort(byKey((t) => `${t.schema}.${t.name}`)),
+    views: [...m.views].sort(byKey((v) => `${v.schema}.${v.name}`)),
+    routines: [...m.routines].sort(byKey((r) => `${r.schema}.${r.name}(${r.signature})`)),
+    triggers: [...m.triggers].sort(byKey((t) => `${t.schema}.${t.table}.${t.name}`)),
+  };
+}
+
+/** Deterministic JSON for comparing parts of a model. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+    }
+    return v;
+  });
+}
+
+/** True when the two models describe the same schema (column order ignored). */
+export function schemaEquals(a: SchemaModel, b: SchemaModel): boolean {
+  const canon = (m: SchemaModel): string => {
+    const n = normalizeModel(m);
+    return stableJson({ ...n, tables: n.tables.map((t) => ({ ...t, columns: [...t.columns].sort(byKey((c) => c.name)) })) });
+  };
+  return canon(a) === canon(b);
+}

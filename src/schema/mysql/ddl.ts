@@ -1,0 +1,140 @@
+/** MySQL / MariaDB DDL, one generator per object kind and verb (see ../dialect.ts). */
+import type { DdlChange, Dialect, TableRef } from '../dialect.js';
+import type { Column, Constraint, Table, View } from '../model.js';
+import { DbchangeError, ErrorCode } from '../../errors.js';
+import { isWideningTypeChange } from '../type-change.js';
+import { quoteIdent, quoteLiteral } from './quote.js';
+
+const tableName = (t: TableRef): string => quoteIdent(t.name);
+
+const TEXTUAL = /^(var)?char\b|^(tiny|medium|long)?text\b|^enum\(|^set\(/i;
+
+/** The column clause as SHOW CREATE TABLE would print it. */
+export function columnDefinition(c: Column): string {
+  const parts = [quoteIdent(c.name), c.type];
+  if (c.collation !== null) parts.push(`COLLATE ${c.collation}`);
+  if (c.generated) {
+    parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+  } else {
+    if (!c.nullable) parts.push('NOT NULL');
+    else if (/^timestamp\b/i.test(c.type)) parts.push('NULL');
+    if (c.default !== null) parts.push(`DEFAULT ${c.default}`);
+    else if (c.nullable) parts.push('DEFAULT NULL');
+    if (c.onUpdate !== null) parts.push(`ON UPDATE ${c.onUpdate}`);
+    if (c.autoIncrement) parts.push('AUTO_INCREMENT');
+  }
+  if (c.comment !== null) parts.push(`COMMENT ${quoteLiteral(c.comment)}`);
+  return parts.join(' ');
+}
+
+function constraintClause(c: Constraint): string {
+  return c.kind === 'primary-key' ? c.definition : `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`;
+}
+
+function tableOptionClauses(t: Table): { engine: string; charset: string; comment: string } {
+  const o = t.options;
+  return {
+    engine: o ? `ENGINE=${o.engine}` : '',
+    charset: o ? `DEFAULT CHARSET=${o.charset} COLLATE=${o.collation}` : '',
+    comment: t.comment !== null ? `COMMENT=${quoteLiteral(t.comment)}` : `COMMENT=''`,
+  };
+}
+
+function viewClauses(v: View): { head: string; tail: string } {
+  const get = (key: string): string | undefined => v.options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+  const algorithm = get('algorithm');
+  const security = get('security');
+  const check = get('check');
+  const head = `${algorithm ? `ALGORITHM=${algorithm} ` : ''}${security ? `SQL SECURITY ${security} ` : ''}`;
+  return { head, tail: check ? ` WITH ${check} CHECK OPTION` : '' };
+}
+
+function notOnMysql(what: string): never {
+  throw new DbchangeError(ErrorCode.SchemaError, `${what} do not exist on MySQL; this model mixes engines — introspect both sides from the same engine`);
+}
+
+export const mysqlDialect: Dialect = {
+  engine: 'mysql',
+  indexesInline: true,
+  tableName,
+  createSchema: () => notOnMysql('schemas'),
+  dropSchema: () => notOnMysql('schemas'),
+  createExtension: () => notOnMysql('extensions'),
+  alterExtensionSchema: () => notOnMysql('extensions'),
+  dropExtension: () => notOnMysql('extensions'),
+  enumName: () => notOnMysql('enum types'),
+  createEnum: () => notOnMysql('enum types'),
+  addEnumValue: () => notOnMysql('enum types'),
+  renameEnum: () => notOnMysql('enum types'),
+  dropEnum: () => notOnMysql('enum types'),
+  createSequence: () => notOnMysql('sequences'),
+  alterSequence: () => notOnMysql('sequences'),
+  sequenceOwnedBy: () => notOnMysql('sequences'),
+  dropSequence: () => notOnMysql('sequences'),
+  createTable(t) {
+    const pk = t.constraints.filter((c) => c.kind === 'primary-key');
+    const checks = t.constraints.filter((c) => c.kind === 'check');
+    const lines = [
+      ...t.columns.map(columnDefinition),
+      ...pk.map(constraintClause),
+      ...t.indexes.map((i) => i.definition),
+      ...checks.map(constraintClause),
+    ].map((l) => `  ${l}`);
+    const o = tableOptionClauses(t);
+    const options = [o.engine, o.charset, t.comment !== null ? o.comment : ''].filter((s) => s !== '').join(' ');
+    return [{ sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)${options ? ` ${options}` : ''}`, destructive: false, kind: 'create-table' }];
+  },
+  dropTable: (t) => `DROP TABLE ${tableName(t)}`,
+  tableOptions(from, to) {
+    const a = tableOptionClauses(from);
+    const b = tableOptionClauses(to);
+    const changed = (['engine', 'charset', 'comment'] as const).filter((k) => a[k] !== b[k] && b[k] !== '').map((k) => b[k]);
+    if (changed.length === 0) return [];
+    return [{ sql: `ALTER TABLE ${tableName(to)} ${changed.join(' ')}`, destructive: false, kind: 'alter-table' }];
+  },
+  columnsRestatedByTableChange(from, to) {
+    // A new table default collation only applies to columns restated afterwards.
+    if (!from.options || !to.options || from.options.collation === to.options.collation) return [];
+    return to.columns.filter((c) => c.collation === null && TEXTUAL.test(c.type)).map((c) => c.name);
+  },
+  addColumn: (t, c, after) => [
+    {
+      sql: `ALTER TABLE ${tableName(t)} ADD COLUMN ${columnDefinition(c)}${
+        after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${quoteIdent(after)}`
+      }`,
+      destructive: false,
+      kind: 'add-column',
+    },
+  ],
+  dropColumn: (t, c) => `ALTER TABLE ${tableName(t)} DROP COLUMN ${quoteIdent(c.name)}`,
+  alterColumn: (t, f, c) => [
+    {
+      sql: `ALTER TABLE ${tableName(t)} MODIFY COLUMN ${columnDefinition(c)}`,
+      destructive: !isWideningTypeChange('mysql', f.type, c.type),
+      kind: f.type === c.type ? 'alter-column' : 'alter-column-type',
+    },
+  ],
+  recastColumn: () => notOnMysql('enum types'),
+  addConstraint(t, c) {
+    if (c.kind === 'primary-key') return `ALTER TABLE ${tableName(t)} ADD ${c.definition}`;
+    return `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`;
+  },
+  dropConstraint(t, c) {
+    if (c.kind === 'primary-key') return `ALTER TABLE ${tableName(t)} DROP PRIMARY KEY`;
+    if (c.kind === 'foreign-key') return `ALTER TABLE ${tableName(t)} DROP FOREIGN KEY ${quoteIdent(c.name)}`;
+    return `ALTER TABLE ${tableName(t)} DROP CONSTRAINT ${quoteIdent(c.name)}`;
+  },
+  createIndex: (t, i) => `ALTER TABLE ${tableName(t)} ADD ${i.definition}`,
+  dropIndex: (t, i) => `ALTER TABLE ${tableName(t)} DROP INDEX ${quoteIdent(i.name)}`,
+  createView(v) {
+    const { head, tail } = viewClauses(v);
+    return `CREATE ${head}VIEW ${quoteIdent(v.name)} AS ${v.definition}${tail}`;
+  },
+  dropView: (v) => `DROP VIEW ${quoteIdent(v.name)}`,
+  canReplaceRoutine: () => false,
+  createRoutine: (r) => r.definition,
+  dropRoutine: (r) => `DROP ${r.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${quoteIdent(r.name)}`,
+  createTrigger: (t) => t.definition,
+  dropTrigger: (t) => `DROP TRIGGER ${quoteIdent(t.name)}`,
+  mentions: (definition, _schema, name) => definition.includes(quoteIdent(name)),
+};

@@ -1,0 +1,118 @@
+/** PostgreSQL introspection: the catalog queries of ./queries.ts folded into a SchemaModel. */
+import type { QueryFn } from '../../targets/types.js';
+import type { Column, Constraint, ConstraintKind, SchemaModel, Table } from '../model.js';
+import { normalizeModel } from '../model.js';
+import * as q from './queries.js';
+
+type Row = Record<string, unknown>;
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** node-pg parses text[] into arrays; anything else (a literal '{…}') is parsed here. */
+function strArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string' && v.startsWith('{')) {
+    const inner = v.slice(1, -1);
+    return inner === '' ? [] : inner.split(',').map((s) => s.replace(/^"|"$/g, ''));
+  }
+  return [];
+}
+
+const CONSTRAINT_KIND: Record<string, ConstraintKind> = { p: 'primary-key', u: 'unique', c: 'check', f: 'foreign-key', x: 'exclusion' };
+
+function column(r: Row): Column {
+  const generated = r.generated === 's';
+  const identity = r.identity === 'a' ? 'always' : r.identity === 'd' ? 'by-default' : null;
+  return {
+    name: str(r.name),
+    type: str(r.type),
+    nullable: r.not_null !== true,
+    default: generated ? null : strOrNull(r.default),
+    identity,
+    autoIncrement: false,
+    generated: generated ? { expression: str(r.default), stored: true } : null,
+    collation: strOrNull(r.collation),
+    comment: strOrNull(r.comment),
+    onUpdate: null,
+  };
+}
+
+/** Read the connected database's schema (all non-system schemas). */
+export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
+  const [{ search_path: previous }] = (await query<{ search_path: string }>(q.SEARCH_PATH)) as [{ search_path: string }];
+  // Printed definitions qualify every name only when nothing is on the search_path.
+  await query(q.SET_SEARCH_PATH, ['']);
+  try {
+    const [schemas, extensions, enums, sequences, columns, constraints, indexes, views, routines, triggers] = [
+      await query(q.SCHEMAS),
+      await query(q.EXTENSIONS),
+      await query(q.ENUMS),
+      await query(q.SEQUENCES),
+      await query(q.COLUMNS),
+      await query(q.CONSTRAINTS),
+      await query(q.INDEXES),
+      await query(q.VIEWS),
+      await query(q.ROUTINES),
+      await query(q.TRIGGERS),
+    ];
+    const tables = new Map<string, Table>();
+    const tableOf = (r: Row): Table | undefined => tables.get(`${str(r.schema)}.${str(r.table)}`);
+    for (const r of columns) {
+      const key = `${str(r.schema)}.${str(r.table)}`;
+      let t = tables.get(key);
+      if (!t) {
+        t = { schema: str(r.schema), name: str(r.table), columns: [], constraints: [], indexes: [], comment: strOrNull(r.table_comment), options: null };
+        tables.set(key, t);
+      }
+      if (r.name !== null) t.columns.push(column(r));
+    }
+    for (const r of constraints) {
+      const kind = CONSTRAINT_KIND[str(r.type)]!;
+      const c: Constraint = {
+        name: str(r.name),
+        kind,
+        definition: str(r.definition),
+        columns: strArray(r.columns),
+        references: kind === 'foreign-key' ? { schema: str(r.ref_schema), table: str(r.ref_table), columns: strArray(r.ref_columns) } : null,
+      };
+      tableOf(r)?.constraints.push(c);
+    }
+    for (const r of indexes) tableOf(r)?.indexes.push({ name: str(r.name), unique: r.unique === true, definition: str(r.definition) });
+
+    return normalizeModel({
+      engine: 'postgres',
+      schemas: schemas.map((r) => str(r.name)),
+      extensions: extensions.map((r) => ({ name: str(r.name), schema: str(r.schema) })),
+      enums: enums.map((r) => ({ schema: str(r.schema), name: str(r.name), values: strArray(r.values) })),
+      sequences: sequences.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        type: str(r.type),
+        start: str(r.start),
+        increment: str(r.increment),
+        min: str(r.min),
+        max: str(r.max),
+        cache: str(r.cache),
+        cycle: r.cycle === true,
+        ownedBy: r.owner_table === null ? null : { table: str(r.owner_table), column: str(r.owner_column) },
+      })),
+      tables: [...tables.values()],
+      views: views.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        definition: str(r.definition).trim().replace(/;$/, ''),
+        options: strArray(r.options).sort(),
+      })),
+      routines: routines.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        kind: r.kind === 'p' ? ('procedure' as const) : ('function' as const),
+        signature: str(r.signature),
+        returns: strOrNull(r.returns),
+        definition: str(r.definition).trim(),
+      })),
+      triggers: triggers.map((r) => ({ schema: str(r.schema), table: str(r.table), name: str(r.name), definition: str(r.definition) })),
+    });
+  } finally {
+    await query(q.SET_SEARCH_PATH, [previous]);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Every catalog query PostgreSQL introspection runs, in one place. Each reads one kind of object
+ * for the whole database in one round trip (no per-table queries), and all run with an empty
+ * search_path so that names in printed definitions come out schema-qualified.
+ *
+ * "User" objects: in a schema that is not pg_catalog, information_schema or pg_toast/pg_temp,
+ * not a member of an extension, and (for tables and what hangs off them) not dbchange's own.
+ */
+
+const USER_NAMESPACE = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
+const notExtensionMember = (classTable: string, oid: string): string =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '${classTable}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
+const USER_TABLE = `c.relkind = 'r' AND NOT c.relispartition AND c.relpersistence <> 't' AND ${USER_NAMESPACE}
+  AND c.relname NOT LIKE 'dbchange\\_%' AND c.relname <> 'agenda_jobs' AND ${notExtensionMember('pg_class', 'c.oid')}`;
+
+export const SEARCH_PATH = `SELECT pg_catalog.current_setting('search_path') AS search_path`;
+export const SET_SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', $1, false)`;
+
+export const SCHEMAS = `
+SELECT n.nspname AS name FROM pg_catalog.pg_namespace n
+WHERE ${USER_NAMESPACE} AND n.nspname <> 'public' AND ${notExtensionMember('pg_namespace', 'n.oid')}
+ORDER BY 1`;
+
+export const EXTENSIONS = `
+SELECT e.extname AS name, n.nspname AS schema FROM pg_catalog.pg_extension e
+JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql' ORDER BY 1`;
+
+export const ENUMS = `
+SELECT n.nspname AS schema, t.typname AS name,
+       array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_type', 't.oid')}
+GROUP BY 1, 2 ORDER BY 1, 2`;
+
+export const SEQUENCES = `
+SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,
+       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
+       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
+       oc.relname AS owner_table, oa.attname AS owner_column
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+LEFT JOIN pg_catalog.pg_class oc ON oc.oid = d.refobjid
+LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')}
+  AND d.deptype IS DISTINCT FROM 'i'
+  AND c.relname NOT LIKE 'dbchange\\_%' AND (oc.relname IS NULL OR (oc.relname NOT LIKE 'dbchange\\_%' AND oc.relname <> 'agenda_jobs'))
+ORDER BY 1, 2`;
+
+export const COLUMNS = `
+SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS table_comment,
+       a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+       pg_catalog.col_description(c.oid, a.attnum) AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+WHERE ${USER_TABLE}
+ORDER BY 1, 2, a.attnum`;
+
+export const CONSTRAINTS = `
+SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype AS type,
+       pg_catalog.pg_get_constraintdef(con.oid) AS definition,
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) AS columns,
+       fn.nspname AS ref_schema, fc.relname AS ref_table,
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) AS ref_columns
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND ${USER_TABLE}
+ORDER BY 1, 2, 3`;
+
+export const INDEXES = `
+SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
+       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE ${USER_TABLE}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                  WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
+ORDER BY 1, 2, 3`;
+
+export const VIEWS = `
+SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+       coalesce(c.reloptions::text[], '{}') AS options
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'v' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')}
+  AND c.relname NOT LIKE 'dbchange\\_%'
+ORDER BY 1, 2`;
+
+export const ROUTINES = `
+SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
+       pg_catalog.pg_get_function_identity_arguments(p.oid) AS signature,
+       pg_catalog.pg_get_function_result(p.oid) AS returns,
+       pg_catalog.pg_get_functiondef(p.oid) AS definition
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.prokind IN ('f', 'p') AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_proc', 'p.oid')}
+ORDER BY 1, 2, 4`;
+
+export const TRIGGERS = `
+SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_catalog.pg_get_triggerdef(t.oid) AS definition
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND ${USER_TABLE}
+ORDER BY 1, 2, 3`;

@@ -1,0 +1,32 @@
+// Action and callback ids: the wire names of every button and modal, in one place.
+export const ACTION = {
+  approve: 'issue_approve',
+  reject: 'issue_reject',
+  rollout: 'issue_rollout',
+  schedule: 'issue_schedule',
+  cancel: 'issue_cancel',
+  edit: 'issue_edit',
+  retry: 'issue_retry',
+  rolloutAnyway: 'issue_rollout_anyway',
+  showSql: 'issue_show_sql',
+  showFindings: 'issue_show_findings',
+} as const;
+
+export const CALLBACK = {
+  submit: 'dbchange_submit',
+  edit: 'dbchange_edit',
+  schedule: 'dbchange_schedule',
+  info: 'dbchange_info',
+} as const;
+
+/** Block ids of the submit modal's inputs; each input's action id is `value`. */
+export const FIELD = {
+  title: 'title',
+  target: 'target',
+  changeType: 'changeType',
+  sql: 'sql',
+  description: 'description',
+  labels: 'labels',
+  timing: 'timing',
+  at: 'at',
+} as const;

@@ -1,0 +1,135 @@
+// The issue message: one Block Kit message per change issue, kept current with chat.update.
+// It must stay within Slack's limits however long the SQL or the list of findings is.
+import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
+import type { Config } from '../../config/model.js';
+import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
+import { availableActions, environmentOf } from '../../domain/transitions.js';
+import { ACTION } from './ids.js';
+import { clip, codeBlock, escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+const SQL_PREVIEW_LINES = 15;
+const SQL_PREVIEW_CHARS = 1500;
+const FINDINGS_SHOWN = 8;
+
+const STATUS_LABEL: Record<Issue['status'], string> = {
+  open: ':large_blue_circle: open',
+  scheduled: ':alarm_clock: scheduled',
+  running: ':arrows_counterclockwise: rolling out',
+  done: ':white_check_mark: done',
+  failed: ':x: failed',
+  canceled: ':no_entry_sign: cancelled',
+  rejected: ':no_entry: rejected',
+};
+
+const TASK_ICON: Record<Task['status'], string> = {
+  pending: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  'needs-attention': ':warning:',
+  skipped: ':fast_forward:',
+};
+
+function stageLine(stage: Stage, config: Config): string {
+  const env = environmentOf(config, stage);
+  const icon = stage.status === 'done' ? ':white_check_mark:' : stage.status === 'failed' ? ':x:' : stage.status === 'running' ? ':arrows_counterclockwise:' : ':white_circle:';
+  const approvals = env.requiredApprovals > 0 ? ` · approvals ${stage.approvals.length}/${env.requiredApprovals}${stage.approvals.length ? ` (${stage.approvals.map((a) => `<@${a.user}>`).join(', ')})` : ''}` : '';
+  const tasks = stage.tasks.map((t) => `${TASK_ICON[t.status]} ${escapeMrkdwn(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`).join('  ');
+  return `${icon} *${env.id}* (${env.rollout})${approvals} — ${tasks}`;
+}
+
+/** The SQL shown in the message: the first lines, with a note when there is more. */
+export function sqlPreview(sql: string): { text: string; truncated: boolean } {
+  const lines = sql.split('\n');
+  let text = lines.slice(0, SQL_PREVIEW_LINES).join('\n');
+  let truncated = lines.length > SQL_PREVIEW_LINES;
+  if (text.length > SQL_PREVIEW_CHARS) {
+    text = text.slice(0, SQL_PREVIEW_CHARS);
+    truncated = true;
+  }
+  return { text, truncated };
+}
+
+/** One line per finding: level, rule, line, message. */
+export function findingLine(f: ReviewFinding): string {
+  return `• line ${f.line}: \`${f.rule}\` — ${escapeMrkdwn(f.message)}`;
+}
+
+function reviewBlocks(issue: Issue): KnownBlock[] {
+  if (issue.findings.length === 0) return [{ type: 'section', text: mrkdwn(':white_check_mark: *Review passed*: no findings.') }];
+  const blocks: KnownBlock[] = [];
+  let shown = 0;
+  for (const level of ['ERROR', 'WARNING'] as const) {
+    const of = issue.findings.filter((f) => f.level === level);
+    if (of.length === 0) continue;
+    const take = of.slice(0, Math.max(0, FINDINGS_SHOWN - shown));
+    shown += take.length;
+    const head = level === 'ERROR' ? `:red_circle: *${of.length} error${of.length > 1 ? 's' : ''}*` : `:large_yellow_circle: *${of.length} warning${of.length > 1 ? 's' : ''}*`;
+    const more = of.length > take.length ? `\n…and ${of.length - take.length} more` : '';
+    blocks.push({ type: 'section', text: mrkdwn(clip(`${head}\n${take.map(findingLine).join('\n')}`, 2900) + more) });
+  }
+  if (shown < issue.findings.length) {
+    blocks.push({ type: 'actions', block_id: 'findings', elements: [{ type: 'button', action_id: ACTION.showFindings, text: plain(`Show all ${issue.findings.length} findings`, 75), value: issue.id }] });
+  }
+  if (issue.rolloutAnyway) blocks.push({ type: 'context', elements: [mrkdwn(`<@${issue.rolloutAnyway.user}> chose to roll out anyway.`)] });
+  return blocks;
+}
+
+function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger', confirm?: { title: string; text: string; confirm: string }): Button {
+  const b: Button = { type: 'button', action_id: actionId, text: plain(text, 75), value };
+  if (style) b.style = style;
+  if (confirm) b.confirm = { title: plain(confirm.title, 100), text: plain(confirm.text, 300), confirm: plain(confirm.confirm, 30), deny: plain('Back', 30) };
+  return b;
+}
+
+function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
+  const can = availableActions(issue, config);
+  const value = `${issue.id}:${issue.revision}`;
+  const els: ActionsBlockElement[] = [];
+  if (can.has('approve')) els.push(button(ACTION.approve, 'Approve', value, 'primary'));
+  if (can.has('reject')) els.push(button(ACTION.reject, 'Reject', value, 'danger', { title: 'Reject this change?', text: 'The creator can edit the SQL and submit it again.', confirm: 'Reject' }));
+  if (can.has('rollout')) els.push(button(ACTION.rollout, 'Roll out now', value, undefined, { title: 'Roll out now?', text: 'The SQL runs on the next stage right away.', confirm: 'Roll out' }));
+  if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
+  if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
+  if (can.has('edit')) els.push(button(ACTION.edit, 'Edit SQL', value));
+  if (can.has('cancel')) els.push(button(ACTION.cancel, issue.status === 'scheduled' ? 'Cancel schedule' : 'Cancel', value, undefined, issue.status === 'scheduled' ? undefined : { title: 'Cancel this change?', text: 'Nothing more will run for it.', confirm: 'Cancel change' }));
+  if (can.has('rollout-anyway')) {
+    const option = { text: mrkdwn('*Roll out anyway* despite the review findings'), value: 'yes' };
+    els.push({ type: 'checkboxes', action_id: ACTION.rolloutAnyway, options: [option], ...(issue.rolloutAnyway ? { initial_options: [option] } : {}) });
+  }
+  return els;
+}
+
+/** The whole issue message. */
+export function issueMessage(issue: Issue, config: Config): { text: string; blocks: KnownBlock[] } {
+  const preview = sqlPreview(issue.sql);
+  const scheduled = issue.schedule ? `\n:alarm_clock: scheduled for <!date^${Math.floor(issue.schedule.at.getTime() / 1000)}^{date_short_pretty} at {time}|${issue.schedule.at.toISOString()}> by <@${issue.schedule.by}>` : '';
+  const failed = issue.stages.flatMap((s) => s.tasks.filter((t) => t.error).map((t) => `:x: ${escapeMrkdwn(t.database)} (${s.environment}): ${escapeMrkdwn(t.error!)}`));
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`#${issue.id} ${issue.title}`, 150) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Status*\n${STATUS_LABEL[issue.status]}`),
+        mrkdwn(`*Creator*\n<@${issue.creator}>`),
+        mrkdwn(`*Database*\n${escapeMrkdwn(issue.target)}`),
+        mrkdwn(`*Type*\n${issue.changeType.toUpperCase()}${issue.revision > 1 ? ` · revision ${issue.revision}` : ''}`),
+        ...(issue.labels.length ? [mrkdwn(`*Labels*\n${issue.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ')}`, 2000)] : []),
+        ...(issue.timing ? [mrkdwn(`*Timing*\n${escapeMrkdwn(issue.timing)}`, 2000)] : []),
+      ],
+    },
+    { type: 'section', text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)) },
+  ];
+  if (failed.length) blocks.push({ type: 'section', text: mrkdwn(clip(failed.join('\n'), 3000)) });
+  blocks.push({
+    type: 'section',
+    text: mrkdwn(`*SQL*${preview.truncated ? ' (preview)' : ''}\n${codeBlock(preview.text)}`),
+    accessory: button(ACTION.showSql, preview.truncated ? 'Show full SQL' : 'Open SQL', issue.id),
+  });
+  blocks.push(...reviewBlocks(issue));
+  if (issue.description) blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
+  const elements = actionElements(issue, config);
+  if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}`, elements });
+  const text = `#${issue.id} ${issue.title} — ${issue.status} (${issue.target})`;
+  return { text: clip(text, 3000), blocks };
+}

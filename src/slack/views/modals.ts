@@ -1,0 +1,148 @@
+// The modals: submit a change, edit its SQL, schedule its rollout, and read-only info views.
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { formatInTimeZone } from 'date-fns-tz';
+import type { Issue } from '../../domain/issue.js';
+import { CALLBACK, FIELD } from './ids.js';
+import { clip, escapeMrkdwn, mrkdwn, plain } from './text.js';
+
+const SQL_MAX = 3000;
+
+function option(text: string, value: string): PlainTextOption {
+  return { text: plain(text, 75), value: clip(value, 75) };
+}
+
+function textInput(blockId: string, label: string, opts: { multiline?: boolean; optional?: boolean; initial?: string; placeholder?: string; max?: number; hint?: string } = {}): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: opts.optional ?? false,
+    label: plain(label, 2000),
+    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      multiline: opts.multiline ?? false,
+      ...(opts.max ? { max_length: opts.max } : {}),
+      ...(opts.initial ? { initial_value: clip(opts.initial, opts.max ?? 3000) } : {}),
+      ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+    },
+  };
+}
+
+/** The /dbchange modal. `targets` are database and group names from the config. */
+export function submitModal(targets: string[]): ModalView {
+  const target: KnownBlock =
+    targets.length <= 100
+      ? {
+          type: 'input',
+          block_id: FIELD.target,
+          label: plain('Database'),
+          element: { type: 'static_select', action_id: 'value', placeholder: plain('Choose a database or group'), options: targets.map((t) => option(t, t)) },
+        }
+      : textInput(FIELD.target, 'Database', { placeholder: 'Database or group name from the config' });
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.submit,
+    title: plain('New database change', 24),
+    submit: plain('Submit', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      textInput(FIELD.title, 'Title', { max: 150, placeholder: 'Add an index on orders.created_at' }),
+      target,
+      {
+        type: 'input',
+        block_id: FIELD.changeType,
+        label: plain('Change type'),
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          initial_option: option('DDL — schema migration', 'ddl'),
+          options: [option('DDL — schema migration', 'ddl'), option('DML — data migration', 'dml'), option('Desired schema (SDL)', 'sdl')],
+        },
+      },
+      textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, hint: 'Several statements separated by ; are fine. For SDL, paste the full desired schema.' }),
+      textInput(FIELD.description, 'Description', { multiline: true, optional: true, max: 3000 }),
+      textInput(FIELD.labels, 'Labels', { optional: true, placeholder: 'rollout:night, rollout:maintenance-window' }),
+      textInput(FIELD.timing, 'Timing requirements', { optional: true, placeholder: 'After 22:00 Berlin time, not on Fridays' }),
+    ],
+  };
+}
+
+/** Edit the SQL of an issue (creator only). */
+export function editModal(issue: Issue): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.edit,
+    private_metadata: JSON.stringify({ issueId: issue.id, revision: issue.revision }),
+    title: plain(`Edit SQL of #${issue.id}`, 24),
+    submit: plain('Save', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      { type: 'context', elements: [mrkdwn('Saving runs review again and resets every approval.')] },
+      textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, initial: issue.sql }),
+    ],
+  };
+}
+
+/** A time as a person reads it in their own zone, with the zone named. */
+export function formatInZone(at: Date, tz: string): string {
+  return formatInTimeZone(at, tz, "EEE d MMM yyyy, HH:mm zzz") + ` (${tz})`;
+}
+
+/** Pick the rollout time; shown in the clicker's own time zone. */
+export function scheduleModal(issue: Issue, environment: string, tz: string, tzNote: string | null, now: Date): ModalView {
+  const initial = Math.ceil(now.getTime() / 1000 / 3600) * 3600 + 3600;
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.schedule,
+    private_metadata: JSON.stringify({ issueId: issue.id, revision: issue.revision, tz }),
+    title: plain(`Schedule #${issue.id}`, 24),
+    submit: plain('Schedule', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      { type: 'section', text: mrkdwn(`Roll out *${escapeMrkdwn(issue.title)}* to *${environment}*.`) },
+      {
+        type: 'input',
+        block_id: FIELD.at,
+        label: plain('Rollout time'),
+        element: { type: 'datetimepicker', action_id: 'value', initial_date_time: initial },
+      },
+      { type: 'context', elements: [mrkdwn(`Times are in your time zone: *${tz}*, now ${formatInZone(now, tz)}.${tzNote ? ` ${tzNote}` : ''}`)] },
+    ],
+  };
+}
+
+/** A read-only modal made of text sections (full SQL, all findings), cut to fit Slack's limits. */
+export function infoModal(title: string, sections: string[]): ModalView {
+  const blocks: KnownBlock[] = [];
+  let size = 0;
+  for (const text of sections) {
+    if (blocks.length >= 99 || size > 200_000) {
+      blocks.push({ type: 'context', elements: [mrkdwn('…cut here: the rest does not fit in a Slack modal. `/dbchange status` and the CLI show everything.')] });
+      break;
+    }
+    size += text.length;
+    blocks.push({ type: 'section', text: mrkdwn(clip(text, 3000)) });
+  }
+  return { type: 'modal', callback_id: CALLBACK.info, title: plain(title, 24), close: plain('Close', 24), blocks };
+}
+
+/** The full SQL as code sections of at most 3000 characters each. */
+export function sqlSections(sql: string): string[] {
+  const escaped = escapeMrkdwn(sql).replace(/```/g, '`\u200b``');
+  const out: string[] = [];
+  const lines = escaped.split('\n');
+  let current = '';
+  for (const line of lines) {
+    const pieces = line.length > 2900 ? line.match(/.{1,2900}/gs) ?? [line] : [line];
+    for (const piece of pieces) {
+      if (current.length + piece.length + 1 > 2900) {
+        out.push('```' + current + '```');
+        current = '';
+      }
+      current += (current ? '\n' : '') + piece;
+    }
+  }
+  if (current) out.push('```' + current + '```');
+  return out;
+}

@@ -1,0 +1,21 @@
+// Small text helpers for Block Kit: Slack's limits are hard errors, so every text is cut to fit.
+import type { PlainTextElement, MrkdwnElement } from '@slack/types';
+
+/** Cut `text` to at most `max` characters, ending with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** Escape the three characters Slack treats as control characters in mrkdwn. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const plain = (text: string, max = 3000): PlainTextElement => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+export const mrkdwn = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text || ' ', max) });
+
+/** A code block that fits in a section (3000 chars with the fences). */
+export function codeBlock(sql: string, max = 2900): string {
+  const body = escapeMrkdwn(sql).replace(/```/g, '`\u200b``');
+  return '```' + clip(body, max - 6) + '```';
+}

@@ -1,0 +1,189 @@
+/**
+ * The Store on MongoDB (driver 7). Numeric issue ids come from a counter document bumped with
+ * `$inc`; the compare-and-set of `saveIssue` is a findOneAndReplace filtered on the expected
+ * `version`, so a racing save finds nothing and loses. Log, migration and snapshot order uses
+ * counters too, because timestamps can tie within a millisecond.
+ */
+import { MongoServerError, type Collection, type Db, type MongoClient } from 'mongodb';
+import type { Issue, NewIssue } from '../../domain/issue.js';
+import { reviveIssue, reviveMigration } from '../revive.js';
+import {
+  StoreConflictError,
+  type IssueQuery,
+  type MigrationRecord,
+  type SchemaSnapshot,
+  type Store,
+  type TaskLogEntry,
+} from '../types.js';
+import {
+  COLLECTIONS,
+  withoutUndefined,
+  type ClaimDoc,
+  type CounterDoc,
+  type CursorDoc,
+  type IssueDoc,
+  type MigrationDoc,
+  type SnapshotDoc,
+  type TaskLogDoc,
+} from './documents.js';
+
+const DUPLICATE_KEY = 11000;
+
+function isDuplicateKey(e: unknown): boolean {
+  return e instanceof MongoServerError && e.code === DUPLICATE_KEY;
+}
+
+function docToIssue(doc: IssueDoc): Issue {
+  const { _id, seq: _seq, ...rest } = doc;
+  return reviveIssue({ ...rest, id: _id });
+}
+
+function issueToDoc(issue: Issue): IssueDoc {
+  const { id, ...rest } = issue;
+  return withoutUndefined({ ...rest, _id: id, seq: Number(id) });
+}
+
+/** The MongoDB implementation of Store; `client` is closed by close() when given. */
+export class MongoStore implements Store {
+  private readonly issues: Collection<IssueDoc>;
+  private readonly counters: Collection<CounterDoc>;
+  private readonly taskLogs: Collection<TaskLogDoc>;
+  private readonly migrations: Collection<MigrationDoc>;
+  private readonly snapshots: Collection<SnapshotDoc>;
+  private readonly claims: Collection<ClaimDoc>;
+  private readonly cursors: Collection<CursorDoc>;
+
+  constructor(
+    db: Db,
+    private readonly client?: MongoClient,
+  ) {
+    // ignoreUndefined: an absent optional field must stay absent, not come back as null.
+    const opts = { ignoreUndefined: true };
+    this.issues = db.collection<IssueDoc>(COLLECTIONS.issues, opts);
+    this.counters = db.collection<CounterDoc>(COLLECTIONS.counters, opts);
+    this.taskLogs = db.collection<TaskLogDoc>(COLLECTIONS.taskLogs, opts);
+    this.migrations = db.collection<MigrationDoc>(COLLECTIONS.migrations, opts);
+    this.snapshots = db.collection<SnapshotDoc>(COLLECTIONS.snapshots, opts);
+    this.claims = db.collection<ClaimDoc>(COLLECTIONS.claims, opts);
+    this.cursors = db.collection<CursorDoc>(COLLECTIONS.cursors, opts);
+  }
+
+  async migrate(): Promise<void> {
+    // createIndex is idempotent, also when two processes run it at once.
+    await this.issues.createIndex({ seq: -1 }, { unique: true });
+    await this.issues.createIndex({ status: 1, seq: -1 });
+    await this.taskLogs.createIndex({ issueId: 1, taskId: 1, seq: 1 });
+    await this.taskLogs.createIndex({ seq: 1 }, { unique: true });
+    await this.migrations.createIndex({ database: 1, startedAt: -1, seq: -1 });
+    await this.snapshots.createIndex({ database: 1, takenAt: -1, seq: -1 });
+  }
+
+  /** The next value of a named counter: 1, 2, 3, … */
+  private async next(name: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await this.counters.findOneAndUpdate(
+          { _id: name },
+          { $inc: { seq: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        );
+        if (!doc) throw new Error(`counter ${name} was not returned by findOneAndUpdate`);
+        return doc.seq;
+      } catch (e) {
+        // Two first-ever upserts race on the same _id: one inserts, the other retries as an update.
+        if (attempt === 0 && isDuplicateKey(e)) continue;
+        throw e;
+      }
+    }
+  }
+
+  async createIssue(issue: NewIssue, now: Date): Promise<Issue> {
+    const seq = await this.next(COLLECTIONS.issues);
+    const created: Issue = { ...issue, id: String(seq), version: 1, createdAt: now, updatedAt: now };
+    const doc = issueToDoc(created);
+    await this.issues.insertOne(doc);
+    return docToIssue(doc);
+  }
+
+  async getIssue(id: string): Promise<Issue | null> {
+    const doc = await this.issues.findOne({ _id: id });
+    return doc ? docToIssue(doc) : null;
+  }
+
+  async saveIssue(next: Issue, now: Date): Promise<Issue> {
+    const doc = issueToDoc({ ...next, version: next.version + 1, updatedAt: now });
+    const { _id, ...replacement } = doc;
+    // A replacement, not $set: fields the new value dropped (e.g. a cancelled schedule) must go.
+    const saved = await this.issues.findOneAndReplace({ _id, version: next.version }, replacement, {
+      returnDocument: 'after',
+    });
+    if (!saved) throw new StoreConflictError(next.id);
+    return docToIssue(saved);
+  }
+
+  async listIssues(query: IssueQuery = {}): Promise<Issue[]> {
+    const filter = query.statuses ? { status: { $in: query.statuses } } : {};
+    let cursor = this.issues.find(filter).sort({ seq: -1 });
+    if (query.limit !== undefined) cursor = cursor.limit(query.limit);
+    return (await cursor.toArray()).map(docToIssue);
+  }
+
+  async appendTaskLog(entry: TaskLogEntry): Promise<void> {
+    const seq = await this.next(COLLECTIONS.taskLogs);
+    const { issueId, taskId, at, level, text } = entry;
+    await this.taskLogs.insertOne({ issueId, taskId, at, level, text, seq });
+  }
+
+  async listTaskLogs(issueId: string, taskId?: string): Promise<TaskLogEntry[]> {
+    const filter = taskId === undefined ? { issueId } : { issueId, taskId };
+    const docs = await this.taskLogs.find(filter).sort({ seq: 1 }).toArray();
+    return docs.map(({ issueId, taskId, seq, at, level, text }) => ({ issueId, taskId, seq, at, level, text }));
+  }
+
+  async recordMigration(record: MigrationRecord): Promise<void> {
+    const seq = await this.next(COLLECTIONS.migrations);
+    const { id, ...rest } = withoutUndefined(record);
+    await this.migrations.replaceOne({ _id: id }, { ...rest, seq }, { upsert: true });
+  }
+
+  async listMigrations(database: string, limit?: number): Promise<MigrationRecord[]> {
+    let cursor = this.migrations.find({ database }).sort({ startedAt: -1, seq: -1 });
+    if (limit !== undefined) cursor = cursor.limit(limit);
+    const docs = await cursor.toArray();
+    return docs.map(({ _id, seq: _seq, ...rest }) => reviveMigration({ ...rest, id: _id }));
+  }
+
+  async saveSnapshot(snapshot: SchemaSnapshot): Promise<void> {
+    const seq = await this.next(COLLECTIONS.snapshots);
+    const { database, takenAt, sdl, source } = snapshot;
+    await this.snapshots.insertOne({ database, takenAt, sdl, source, seq });
+  }
+
+  async latestSnapshot(database: string): Promise<SchemaSnapshot | null> {
+    const doc = await this.snapshots.find({ database }).sort({ takenAt: -1, seq: -1 }).limit(1).next();
+    return doc ? { database: doc.database, takenAt: doc.takenAt, sdl: doc.sdl, source: doc.source } : null;
+  }
+
+  async claimOnce(key: string, now: Date): Promise<boolean> {
+    try {
+      await this.claims.insertOne({ _id: key, at: now });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async getCursor(key: string): Promise<string | null> {
+    const doc = await this.cursors.findOne({ _id: key });
+    return doc?.value ?? null;
+  }
+
+  async setCursor(key: string, value: string): Promise<void> {
+    await this.cursors.updateOne({ _id: key }, { $set: { value } }, { upsert: true });
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}

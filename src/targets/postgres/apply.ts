@@ -1,0 +1,84 @@
+/**
+ * Applying a task on PostgreSQL. On one dedicated connection:
+ *   1. take the task's session advisory lock (a concurrent apply of the same task waits here,
+ *      then finds the ledger `done`);
+ *   2. read the ledger and decide (../ledger-decision.ts);
+ *   3. run the statements and the ledger row in one transaction (../run-atomic.ts), or, when a
+ *      statement cannot run in a transaction block (./non-transactional.ts), step by step with
+ *      a `running` row (../run-stepwise.ts);
+ *   4. unlock, and close the connection rather than return it to the pool, so session state a
+ *      task may set (SET, search_path, roles) never leaks into later work.
+ */
+import type pg from 'pg';
+import type { ApplyConnection } from '../apply-connection.js';
+import { decide } from '../ledger-decision.js';
+import { runAtomic } from '../run-atomic.js';
+import { runStepwise } from '../run-stepwise.js';
+import { targetError } from '../target-error.js';
+import type { ApplyOutcome, ApplyTaskInput } from '../types.js';
+import { acquire } from './connect.js';
+import { pgStatementError } from './errors.js';
+import { ensureLedger, pgLedger } from './ledger.js';
+import * as sql from './ledger-sql.js';
+import { cannotRunInTransaction } from './non-transactional.js';
+
+/** Apply one task exactly once on the pool's database. */
+export async function applyPostgres(pool: pg.Pool, url: string, input: ApplyTaskInput, appliedBy: string): Promise<ApplyOutcome> {
+  const client = await acquire(pool, url);
+  let locked = false;
+  try {
+    const version = await serverVersion(client);
+    if (version >= 140000) await client.query(sql.SET_CLIENT_CHECK);
+    await ensureLedger(client);
+    await client.query(sql.LOCK_TASK, [sql.LOCK_CLASS, input.taskId]);
+    locked = true;
+    const ledger = pgLedger(client);
+    const decision = decide(await ledger.decisive(input.taskId), input);
+    switch (decision.action) {
+      case 'already-applied':
+        return { status: 'already-applied', appliedAt: decision.appliedAt };
+      case 'needs-attention':
+        return { status: 'needs-attention', reason: decision.reason };
+      case 'run': {
+        const conn = pgApplyConnection(client);
+        const plan = { from: decision.from, attempt: decision.attempt, appliedBy };
+        const stepwise = input.statements.some((s) => cannotRunInTransaction(s.sql, version));
+        return await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
+      }
+      default: {
+        const never: never = decision;
+        throw new Error(`unknown decision ${String(never)}`);
+      }
+    }
+  } catch (err) {
+    throw targetError(
+      url,
+      `Applying task ${input.taskId}`,
+      err,
+      'The ledger in the target database keeps what was applied; check the database and retry the task.',
+    );
+  } finally {
+    if (locked) await client.query(sql.UNLOCK_TASK, [sql.LOCK_CLASS, input.taskId]).catch(() => undefined);
+    client.release(true);
+  }
+}
+
+async function serverVersion(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ version: number }>(sql.SERVER_VERSION);
+  return Number(rows[0]?.version ?? 0);
+}
+
+function pgApplyConnection(client: pg.ClientBase): ApplyConnection {
+  return {
+    async run(text) {
+      // No parameters: the simple query protocol, as psql sends a script's statements.
+      const result = await client.query(text);
+      return typeof result.rowCount === 'number' ? result.rowCount : null;
+    },
+    statementError: pgStatementError,
+    begin: async () => void (await client.query('BEGIN')),
+    commit: async () => void (await client.query('COMMIT')),
+    rollback: async () => void (await client.query('ROLLBACK')),
+    ledger: pgLedger(client),
+  };
+}

@@ -1,0 +1,61 @@
+/** A PostgreSQL target: the Target contract over one small `pg` pool. */
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import { isDbchangeError } from '../../errors.js';
+import { ledgerRowFrom, toLedgerState } from '../ledger-row.js';
+import { defaultAppliedBy, targetError } from '../target-error.js';
+import type { QueryFn, Target } from '../types.js';
+import { applyPostgres } from './apply.js';
+import { acquire, createPgPool } from './connect.js';
+import * as sql from './ledger-sql.js';
+import { resolvePg } from './resolve.js';
+import { pgSessions } from './sessions.js';
+
+/** Open (lazily) a PostgreSQL target at `url`. */
+export function createPostgresTarget(url: string, opts: { applicationName?: string } = {}): Target {
+  const pool = createPgPool(url, opts.applicationName ?? 'dbchange');
+  let closed: Promise<void> | undefined;
+
+  async function withClient<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await acquire(pool, url);
+    try {
+      return await fn(client);
+    } catch (err) {
+      throw isDbchangeError(err) ? err : targetError(url, doing, err, 'Check that the database is reachable and retry.');
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    engine: 'postgres',
+    apply: (input) => applyPostgres(pool, url, input, input.appliedBy ?? defaultAppliedBy(hostname(), process.pid)),
+    ledgerState: (taskId) =>
+      withClient(`Reading the ledger of task ${taskId}`, async (client) => {
+        try {
+          const { rows } = await client.query(sql.SELECT_DECISIVE, [taskId]);
+          return toLedgerState(rows[0] ? ledgerRowFrom(rows[0]) : undefined);
+        } catch (err) {
+          // No ledger table yet: nothing was ever applied here.
+          if ((err as { code?: string }).code === '42P01') return { state: 'absent' as const };
+          throw err;
+        }
+      }),
+    resolveLedger: (taskId, outcome) =>
+      withClient(`Resolving task ${taskId}`, (client) => resolvePg(client, url, taskId, outcome)),
+    sessions: () => withClient('Listing sessions', pgSessions),
+    async withConnection(fn) {
+      const client = await acquire(pool, url);
+      try {
+        const query: QueryFn = async (text, params) => (await client.query(text, params)).rows;
+        return await fn(query);
+      } finally {
+        client.release();
+      }
+    },
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}

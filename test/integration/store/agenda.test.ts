@@ -1,0 +1,73 @@
+// Agenda runs jobs on the backend openStore hands out: embedded (in-process notifications)
+// and real PostgreSQL (LISTEN/NOTIFY). Polling is set to a minute, so a job that starts within
+// a second of now() was started by a notification, not by a poll.
+import { after, test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agenda } from 'agenda';
+import { freshPostgres, type FreshDatabase } from '../../support/db.js';
+import { openStore, type OpenedStore } from '../../../src/store/open.js';
+
+async function runOneJob(opened: OpenedStore): Promise<{ latencyMs: number; data: unknown }> {
+  const agenda = new Agenda({
+    backend: opened.agendaBackend,
+    ...(opened.notificationChannel ? { notificationChannel: opened.notificationChannel } : {}),
+    processEvery: '1 minute',
+  });
+  try {
+    let savedAt = 0;
+    const ran = new Promise<{ latencyMs: number; data: unknown }>((resolve) => {
+      agenda.define('ping', async (job) => {
+        resolve({ latencyMs: Date.now() - savedAt, data: job.attrs.data });
+      });
+    });
+    await agenda.start();
+    // Let the first poll pass, so the job can only be picked up through a notification.
+    await new Promise((r) => setTimeout(r, 300));
+    savedAt = Date.now();
+    await agenda.now('ping', { issueId: '7' });
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('job did not run within 5 s')), 5000).unref());
+    return await Promise.race([ran, timeout]);
+  } finally {
+    await agenda.stop();
+  }
+}
+
+const dirs: string[] = [];
+const dbs: FreshDatabase[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const db of dbs) await db.drop();
+});
+
+test('Agenda on the embedded store runs a job within a second of now()', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbchange-agenda-'));
+  dirs.push(dir);
+  const opened = await openStore(undefined, { dataDir: join(dir, 'pgdata') });
+  try {
+    assert.equal(opened.kind, 'embedded');
+    assert.ok(opened.notificationChannel, 'the embedded store supplies an in-process notification channel');
+    const { latencyMs, data } = await runOneJob(opened);
+    assert.deepEqual(data, { issueId: '7' });
+    assert.ok(latencyMs < 1000, `job started ${latencyMs} ms after now()`);
+  } finally {
+    await opened.close();
+  }
+});
+
+test('Agenda on a PostgreSQL store URL runs a job within a second of now() through LISTEN/NOTIFY', async () => {
+  const db = await freshPostgres('agenda');
+  dbs.push(db);
+  const opened = await openStore(db.url);
+  try {
+    assert.equal(opened.kind, 'postgres');
+    assert.equal(opened.notificationChannel, undefined);
+    const { latencyMs, data } = await runOneJob(opened);
+    assert.deepEqual(data, { issueId: '7' });
+    assert.ok(latencyMs < 1000, `job started ${latencyMs} ms after now()`);
+  } finally {
+    await opened.close();
+  }
+});

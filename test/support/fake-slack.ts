@@ -1,0 +1,226 @@
+// A local stand-in for Slack's Web API, for end-to-end tests: the bot is pointed at it with
+// SLACK_API_URL and talks to it exactly as to slack.com (POST {base}{method}, form or JSON,
+// bearer token). Every call is recorded. Payloads are checked the way Slack checks them
+// (block limits, text objects, modal rules, single-use trigger ids), so a message Slack would
+// refuse fails here too. It also serves response_urls.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { chatMethods, postToResponseUrl } from './slack/chat-methods.js';
+import { slackId } from './slack/ids.js';
+import { infoMethods } from './slack/info-methods.js';
+import { parseApiBody } from './slack/request-body.js';
+import type { ApiResult } from './slack/results.js';
+import { viewMethods } from './slack/view-methods.js';
+import { Workspace, type FakeEphemeral, type FakeMessage, type ResponseUrlSource } from './slack/workspace.js';
+
+export type { FakeEphemeral, FakeMessage, ResponseUrlSource } from './slack/workspace.js';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  /** Milliseconds since the epoch, from the fake's clock. */
+  at: number;
+  response: any;
+  /** HTTP status the fake answered with (200 for every Web API call, as Slack does). */
+  status: number;
+}
+
+export interface FakeSlack {
+  /** Web API base, e.g. 'http://127.0.0.1:PORT/api/': give it to the bot as SLACK_API_URL. */
+  url: string;
+  /** The only bot token the fake accepts. */
+  token: string;
+  botUserId: string;
+  botId: string;
+  teamId: string;
+  appId: string;
+  /** Every call, accepted or rejected, in arrival order. */
+  calls: RecordedCall[];
+  callsOf(method: string): RecordedCall[];
+  /** Resolves with the first matching call, past or future; rejects after `timeoutMs` listing recent calls. */
+  waitFor(method: string, pred?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /** Adds or replaces a user for users.info; tz is an IANA name or null (Slack may not know it). */
+  setUser(id: string, profile: { tz?: string | null; name?: string; real_name?: string }): void;
+  /** Adds or replaces a channel for conversations.*; private channels need is_member for posting. */
+  setChannel(id: string, c: { name?: string; isPrivate?: boolean; isMember?: boolean }): void;
+  /** A fresh trigger_id, valid once for 3 s; pass viewId when the click happened inside that modal. */
+  issueTriggerId(opts?: { viewId?: string }): string;
+  /** A fresh response_url on the fake (5 uses in 30 minutes); posts are recorded as method 'response_url'. */
+  responseUrl(source?: ResponseUrlSource): string;
+  /** Messages as they look now (after updates), oldest first; thread replies carry thread_ts. */
+  messages(channel?: string): FakeMessage[];
+  /** Ephemeral messages (chat.postEphemeral and ephemeral response_url posts). */
+  ephemerals(channel?: string): FakeEphemeral[];
+  /** A modal as the fake last stored it (views.open/push/update answers). */
+  view(id: string): Record<string, any> | undefined;
+  close(): Promise<void>;
+}
+
+export interface FakeSlackOptions {
+  token?: string;
+  botUserId?: string;
+  teamId?: string;
+  /** Clock in milliseconds; tests of trigger or response_url expiry pass their own. */
+  now?: () => number;
+}
+
+const METHODS: Record<string, (ws: Workspace, args: Record<string, unknown>) => ApiResult> = {
+  ...infoMethods,
+  ...chatMethods,
+  ...viewMethods,
+};
+
+const API_PREFIX = '/api/';
+const RESPONSE_PREFIX = '/commands/';
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/** One line per call, for timeout messages. */
+function describe(c: RecordedCall): string {
+  const outcome = c.response?.ok ? 'ok' : `error=${String(c.response?.error)}`;
+  return `${c.method} ${outcome} ${JSON.stringify(c.args).slice(0, 160)}`;
+}
+
+/** Starts the fake on 127.0.0.1 on a free port. */
+export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const now = opts.now ?? Date.now;
+  const token = opts.token ?? `xoxb-fake-${randomBytes(12).toString('hex')}`;
+  const ws = new Workspace(opts.teamId ?? 'T0FAKETEAM', opts.botUserId ?? 'U0FAKEBOT', slackId('B'), slackId('A'), now);
+  const calls: RecordedCall[] = [];
+  const waiters = new Set<(c: RecordedCall) => void>();
+
+  function record(method: string, args: Record<string, unknown>, status: number, response: unknown): void {
+    const call: RecordedCall = { method, args, at: now(), response, status };
+    calls.push(call);
+    for (const w of [...waiters]) w(call);
+  }
+
+  function apiCall(method: string, args: Record<string, unknown>, headerToken: string | undefined): ApiResult {
+    const given = headerToken ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (!given) return { ok: false, error: 'not_authed' };
+    if (given !== token) return { ok: false, error: 'invalid_auth' };
+    const handler = METHODS[method];
+    return handler ? handler(ws, args) : { ok: false, error: 'unknown_method' };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const raw = await readBody(req);
+    if (path.startsWith(API_PREFIX)) {
+      const method = path.slice(API_PREFIX.length);
+      let args: Record<string, unknown>;
+      try {
+        args = parseApiBody(req.headers['content-type'], raw);
+      } catch {
+        args = {};
+        const result = { ok: false, error: 'invalid_json' };
+        record(method, args, 200, result);
+        return send(res, 200, result);
+      }
+      const result = apiCall(method, args, bearer(req));
+      const { token: _token, ...recorded } = args;
+      record(method, recorded, 200, result);
+      return send(res, 200, result);
+    }
+    if (req.method === 'POST' && path.startsWith(RESPONSE_PREFIX)) {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        record('response_url', { url: path, raw }, 400, { ok: false, error: 'invalid_payload' });
+        return send(res, 400, { ok: false, error: 'invalid_payload' });
+      }
+      const { status, result } = postToResponseUrl(ws, path, body);
+      record('response_url', { ...body, url: path }, status, result);
+      return send(res, status, result);
+    }
+    send(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => send(res, 500, { ok: false, error: 'fake_slack_crashed', detail: String(e) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${origin}${API_PREFIX}`,
+    token,
+    botUserId: ws.botUserId,
+    botId: ws.botId,
+    teamId: ws.teamId,
+    appId: ws.appId,
+    calls,
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    waitFor(method, pred = () => true, timeoutMs = 5000) {
+      const matches = (c: RecordedCall) => c.method === method && pred(c);
+      const past = calls.find(matches);
+      if (past) return Promise.resolve(past);
+      return new Promise((resolve, reject) => {
+        const waiter = (c: RecordedCall) => {
+          if (!matches(c)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(c);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const recent = calls.slice(-15).map(describe);
+          reject(new Error(`fake Slack: no matching ${method} call within ${timeoutMs} ms; last calls:\n  ${recent.join('\n  ') || '(none)'}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    setUser(id, profile) {
+      const tz = profile.tz ?? null;
+      // An unknown zone would make users.info lie; fail in the test that set it up instead.
+      if (tz !== null) new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      const name = profile.name ?? id.toLowerCase();
+      ws.users.set(id, { id, name, real_name: profile.real_name ?? name, tz });
+    },
+    setChannel(id, c) {
+      ws.channels.set(id, {
+        id,
+        name: c.name ?? `channel-${id.toLowerCase()}`,
+        is_private: c.isPrivate ?? id.startsWith('G'),
+        is_member: c.isMember ?? false,
+      });
+    },
+    issueTriggerId: (o) => ws.issueTrigger(o?.viewId),
+    responseUrl(source = {}) {
+      const path = `${RESPONSE_PREFIX}${ws.teamId}/${Date.now()}${calls.length}/${randomBytes(12).toString('hex')}`;
+      ws.issueResponseUrl(path, source);
+      return `${origin}${path}`;
+    },
+    messages: (channel) => ws.messages.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
+    ephemerals: (channel) => ws.ephemerals.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
+    view: (id) => {
+      const v = ws.views.get(id);
+      return v ? structuredClone(v) : undefined;
+    },
+    close() {
+      for (const w of [...waiters]) waiters.delete(w);
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}
