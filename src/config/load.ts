@@ -34,7 +34,7 @@ export async function loadConfigFile(path: string, env: Env = process.env): Prom
 /** Parse and validate config text; `source` names the file in messages. */
 export function parseConfig(text: string, source: string, env: Env = process.env): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const lineOf = (path: (string | number)[]) => nodeLine(doc, lineCounter, path);
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {

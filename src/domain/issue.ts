@@ -37,6 +37,10 @@ export interface Task {
   id: string;
   database: string;
   engine: Engine;
+  /** A task's own SQL and version (GitOps: one task per migration file); else the issue's. */
+  sql?: string;
+  version?: string;
+  name?: string;
   status: TaskStatus;
   attempt: number;
   startedAt?: Date;

@@ -106,7 +106,7 @@ export function startAutomatic(issue: Issue, config: Config): { issue: Issue; ef
 
 /** Approve the current stage. A repeated click by the same approver changes nothing. */
 export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (issue.status !== 'open' && issue.status !== 'scheduled') return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
+  if (issue.status !== 'open' && issue.status !== 'scheduled' && issue.status !== 'running') return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
   // Only the current stage is approved: a double click must never spill over into the next stage.
   const i = currentStageIndex(issue);
   if (i < 0) return refuse(`issue #${issue.id} is rolled out everywhere`);

@@ -83,7 +83,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   const log = async (text: string, level: 'info' | 'error' = 'info') => {
     await store.appendTaskLog({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
   };
-  const label = `${task.database} (${stage.environment})`;
+  const label = `${task.database} (${stage.environment})${task.name ? ` ${task.name}` : ''}`;
 
   if (!db) {
     const error = `database ${task.database} is no longer in the config for ${stage.environment}`;
@@ -95,12 +95,14 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
 
   const attempt = task.attempt + 1;
   await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })), 'task');
-  const statements = splitStatements(issue.sql, db.engine).map((s) => ({ sql: s.sql, line: s.line }));
+  const sql = task.sql ?? issue.sql;
+  const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
+  const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
   await service.threadSafe(issue, `:arrow_forward: *${label}*: task started, ${statements.length} statement(s)`);
 
   const target = deps.targetFor(db);
-  const checksum = createHash('sha256').update(issue.sql).digest('hex');
+  const checksum = createHash('sha256').update(sql).digest('hex');
   const lines: string[] = [];
   const flush = async () => {
     if (lines.length === 0) return;
@@ -122,7 +124,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
     outcome = await target.apply({
       taskId: task.id,
       issueId: issue.id,
-      version: issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`,
+      version,
       migrationType: issue.changeType === 'dml' ? 'dml' : 'ddl',
       checksum,
       statements,
@@ -151,8 +153,8 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
       issueId: issue.id,
       taskId: task.id,
       type: issue.changeType === 'dml' ? 'dml' : 'ddl',
-      version: issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`,
-      sql: issue.sql,
+      version,
+      sql,
       checksum,
       approvers,
       releaser: current?.stages[stageIndex]?.releasedBy ?? 'automatic',

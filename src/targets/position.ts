@@ -20,15 +20,3 @@ export function scriptPosition(stmt: TaskStatement, offset: number): { line: num
   return { line: stmt.line + line, column };
 }
 
-/** Code-point offset of the start of 1-based `line` within the statement's text. */
-export function lineOffset(sql: string, line: number): number {
-  const chars = Array.from(sql);
-  let current = 1;
-  for (let k = 0; k < chars.length && current < line; k++) {
-    if (chars[k] === '\n') {
-      current++;
-      if (current === line) return k + 1;
-    }
-  }
-  return line <= 1 ? 0 : chars.length;
-}

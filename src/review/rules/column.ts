@@ -1,7 +1,7 @@
 // column.* rules.
 import type { Rule } from '../types.js';
 import { BOTH, MYSQL } from './engines.js';
-import { definedColumns, definedIndexes, knownColumnType } from './defs.js';
+import { definedColumns, definedIndexes, knownColumnType, knownIndexColumns } from './defs.js';
 import { isBlobType, isIntegerType, isTextType } from '../model/column.js';
 import { baseName, bool, list, num } from './util.js';
 import { pgComments } from './table.js';
@@ -92,11 +92,7 @@ export const disallowDropInIndex: Rule = {
   check(s, ctx) {
     const at = s.alterTable;
     if (!at) return;
-    const name = baseName(at.table);
-    const indexed = new Set<string>();
-    for (let k = 0; k < s.index; k++) {
-      for (const i of definedIndexes(ctx.statements[k]!)) if (baseName(i.table) === name) i.columns.forEach((c) => indexed.add(c));
-    }
+    const indexed = new Set(knownIndexColumns(ctx.statements, s.index, at.table).flat());
     for (const a of at.actions) {
       if (a.kind === 'drop-column' && indexed.has(a.column)) ctx.report(s, `Column ${a.column} is part of an index; drop the index first, in a separate statement.`, a.pos);
     }

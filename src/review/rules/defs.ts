@@ -72,14 +72,49 @@ export function definedIndexes(s: Statement): DefinedIndex[] {
   return out;
 }
 
-/** The type of a column as known from CREATE/ALTER statements up to and including `s`. */
-export function knownColumnType(statements: readonly Statement[], upTo: number, table: readonly string[], column: string): string | null {
-  const name = baseName(table);
-  let found: string | null = null;
-  for (let k = 0; k <= upTo && k < statements.length; k++) {
-    for (const d of definedColumns(statements[k]!)) {
-      if (baseName(d.table) === name && d.col.name === column) found = d.col.type;
+// Built once per script: column types and index columns by table, with the statement index that set them.
+const typeCache = new WeakMap<readonly Statement[], Map<string, Array<[number, string]>>>();
+const indexCache = new WeakMap<readonly Statement[], Map<string, Array<[number, string[]]>>>();
+
+function columnTypes(statements: readonly Statement[]): Map<string, Array<[number, string]>> {
+  let m = typeCache.get(statements);
+  if (!m) {
+    m = new Map();
+    for (const s of statements) {
+      for (const d of definedColumns(s)) {
+        const key = `${baseName(d.table)}.${d.col.name}`;
+        let arr = m.get(key);
+        if (!arr) m.set(key, (arr = []));
+        arr.push([s.index, d.col.type]);
+      }
     }
+    typeCache.set(statements, m);
   }
+  return m;
+}
+
+/** The type of a column as known from CREATE/ALTER statements up to and including index `upTo`. */
+export function knownColumnType(statements: readonly Statement[], upTo: number, table: readonly string[], column: string): string | null {
+  const arr = columnTypes(statements).get(`${baseName(table)}.${column}`);
+  let found: string | null = null;
+  for (const [i, type] of arr ?? []) if (i <= upTo) found = type;
   return found;
+}
+
+/** Column lists of the indexes defined on a table before statement index `before`. */
+export function knownIndexColumns(statements: readonly Statement[], before: number, table: readonly string[]): string[][] {
+  let m = indexCache.get(statements);
+  if (!m) {
+    m = new Map();
+    for (const s of statements) {
+      for (const i of definedIndexes(s)) {
+        const key = baseName(i.table);
+        let arr = m.get(key);
+        if (!arr) m.set(key, (arr = []));
+        arr.push([s.index, i.columns]);
+      }
+    }
+    indexCache.set(statements, m);
+  }
+  return (m.get(baseName(table)) ?? []).filter(([i]) => i < before).map(([, c]) => c);
 }

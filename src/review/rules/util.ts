@@ -143,12 +143,18 @@ export function baseName(parts: readonly string[]): string {
   return parts[parts.length - 1] ?? '';
 }
 
+const createdCache = new WeakMap<readonly Statement[], Map<string, number>>();
 /** True when the table was created by an earlier statement of the same script. */
 export function createdEarlier(statements: readonly Statement[], upTo: number, table: readonly string[]): boolean {
-  const name = baseName(table);
-  for (let k = 0; k < upTo; k++) {
-    const ct = statements[k]!.createTable;
-    if (ct && baseName(ct.table) === name) return true;
+  let m = createdCache.get(statements);
+  if (!m) {
+    m = new Map();
+    for (const s of statements) {
+      const ct = s.createTable;
+      if (ct && !m.has(baseName(ct.table))) m.set(baseName(ct.table), s.index);
+    }
+    createdCache.set(statements, m);
   }
-  return false;
+  const at = m.get(baseName(table));
+  return at !== undefined && at < upTo;
 }

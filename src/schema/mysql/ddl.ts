@@ -1,5 +1,5 @@
 /** MySQL / MariaDB DDL, one generator per object kind and verb (see ../dialect.ts). */
-import type { DdlChange, Dialect, TableRef } from '../dialect.js';
+import type { Dialect, TableRef } from '../dialect.js';
 import type { Column, Constraint, Table, View } from '../model.js';
 import { DbchangeError, ErrorCode } from '../../errors.js';
 import { isWideningTypeChange } from '../type-change.js';

@@ -28,27 +28,37 @@ export function mysqlStatementError(err: unknown, stmt: TaskStatement): Statemen
 }
 
 /**
- * Syntax errors say "... near '<text from the error on>' at line <n>" (line within the
- * statement). The column is where that text starts on that line; empty text means the end.
+ * Syntax errors say "... near '<text from the error on>' at line <n>". The text is the rest of
+ * the statement from the error (cut after about 80 characters), so it is located by matching
+ * it against the statement: as a suffix when whole, else the last occurrence on or before line
+ * n (the server's line can run one ahead, after its look-ahead token). Empty text means the end.
  * Returns a code-point offset into the statement.
  */
 export function syntaxErrorOffset(message: string, sql: string): number | undefined {
   const m = /near '([\s\S]*)' at line (\d+)\s*$/.exec(message);
   if (!m) return undefined;
   const near = m[1]!;
-  let lineStart = 0;
-  for (let l = 1; l < Number(m[2]); l++) {
-    const nl = sql.indexOf('\n', lineStart);
-    if (nl < 0) break;
-    lineStart = nl + 1;
-  }
+  const reportedLine = Number(m[2]);
   let at: number;
   if (near === '') {
     at = sql.length;
+  } else if (sql.endsWith(near)) {
+    at = sql.length - near.length;
   } else {
-    const probe = near.split('\n')[0]!;
-    const found = probe === '' ? -1 : sql.indexOf(probe, lineStart);
-    at = found >= 0 ? found : lineStart;
+    const found: number[] = [];
+    for (let k = sql.indexOf(near); k >= 0; k = sql.indexOf(near, k + 1)) found.push(k);
+    const lineOf = (k: number) => sql.slice(0, k).split('\n').length;
+    at = found.filter((k) => lineOf(k) <= reportedLine).at(-1) ?? found[0] ?? lineStart(sql, reportedLine);
   }
   return Array.from(sql.slice(0, at)).length;
+}
+
+function lineStart(sql: string, line: number): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = sql.indexOf('\n', start);
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return start;
 }

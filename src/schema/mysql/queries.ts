@@ -1,0 +1,75 @@
+/**
+ * Every information_schema query MySQL introspection runs, in one place. Each reads one kind of
+ * object for the whole database (the connection's DATABASE(), passed as the `?` parameter) in one
+ * round trip. Columns are aliased in lower case: MySQL and MariaDB differ in the case they return.
+ */
+
+export const CURRENT_DATABASE = `SELECT DATABASE() AS name`;
+
+export const TABLES = `
+SELECT t.TABLE_NAME AS name, t.ENGINE AS engine, t.TABLE_COLLATION AS collation,
+       c.CHARACTER_SET_NAME AS charset, t.TABLE_COMMENT AS comment
+FROM information_schema.TABLES t
+LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION
+WHERE t.TABLE_SCHEMA = ? AND t.TABLE_TYPE = 'BASE TABLE'
+ORDER BY t.TABLE_NAME`;
+
+export const COLUMNS = `
+SELECT TABLE_NAME AS tbl, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
+       COLUMN_DEFAULT AS dflt, EXTRA AS extra, GENERATION_EXPRESSION AS generation,
+       COLLATION_NAME AS collation, COLUMN_COMMENT AS comment
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME, ORDINAL_POSITION`;
+
+export const INDEX_PARTS = `
+SELECT TABLE_NAME AS tbl, INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col,
+       SUB_PART AS sub_part, COLLATION AS dir, INDEX_TYPE AS type, INDEX_COMMENT AS comment
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`;
+
+export const CHECKS = `
+SELECT TABLE_NAME AS tbl, CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = ?
+ORDER BY TABLE_NAME, CONSTRAINT_NAME`;
+
+export const FOREIGN_KEYS = `
+SELECT rc.TABLE_NAME AS tbl, rc.CONSTRAINT_NAME AS name, rc.UPDATE_RULE AS on_update, rc.DELETE_RULE AS on_delete,
+       k.COLUMN_NAME AS col, k.REFERENCED_TABLE_SCHEMA AS ref_schema, k.REFERENCED_TABLE_NAME AS ref_table,
+       k.REFERENCED_COLUMN_NAME AS ref_col
+FROM information_schema.REFERENTIAL_CONSTRAINTS rc
+JOIN information_schema.KEY_COLUMN_USAGE k
+  ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME
+WHERE rc.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY rc.TABLE_NAME, rc.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
+
+export const VIEWS = `
+SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition, CHECK_OPTION AS check_option,
+       SECURITY_TYPE AS security, ALGORITHM AS algorithm
+FROM information_schema.VIEWS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME`;
+
+export const TRIGGERS = `
+SELECT TRIGGER_NAME AS name, EVENT_MANIPULATION AS event, EVENT_OBJECT_TABLE AS tbl,
+       ACTION_TIMING AS timing, ACTION_STATEMENT AS body
+FROM information_schema.TRIGGERS
+WHERE TRIGGER_SCHEMA = ?
+ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME`;
+
+export const ROUTINES = `
+SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS kind, DTD_IDENTIFIER AS returns, ROUTINE_DEFINITION AS body,
+       IS_DETERMINISTIC AS is_deterministic, SQL_DATA_ACCESS AS data_access, SECURITY_TYPE AS security,
+       ROUTINE_COMMENT AS comment
+FROM information_schema.ROUTINES
+WHERE ROUTINE_SCHEMA = ?
+ORDER BY ROUTINE_NAME, ROUTINE_TYPE`;
+
+export const PARAMETERS = `
+SELECT SPECIFIC_NAME AS routine, ROUTINE_TYPE AS kind, PARAMETER_MODE AS mode, PARAMETER_NAME AS name,
+       DTD_IDENTIFIER AS type
+FROM information_schema.PARAMETERS
+WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0
+ORDER BY SPECIFIC_NAME, ROUTINE_TYPE, ORDINAL_POSITION`;

@@ -1,0 +1,199 @@
+// The whole change workflow, driven only through Slack's wire format: the real bot process,
+// signed requests into /slack/events, a fake Web API, and real PostgreSQL and MariaDB targets.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import mysql from 'mysql2/promise';
+import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
+import { sendToBot, slashCommandBody } from '../support/slack-requests.js';
+import type { Engine } from '../../src/domain/engine.js';
+
+const ENGINES: Engine[] = ['postgres', 'mysql'];
+
+async function tableExists(db: FreshDatabase, table: string): Promise<boolean> {
+  if (db.engine === 'postgres') {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const r = await c.query('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [table]);
+      return r.rowCount === 1;
+    } finally {
+      await c.end();
+    }
+  }
+  const c = await mysql.createConnection(db.url);
+  try {
+    const [rows] = await c.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [table]);
+    return (rows as unknown[]).length === 1;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('the change workflow through Slack', () => {
+  let fake: FakeSlack;
+  let bot: BotProcess;
+  let store: FreshDatabase;
+  let slack: SlackDriver;
+  const targets: Record<string, FreshDatabase> = {};
+
+  before(async () => {
+    fake = await startFakeSlack();
+    fake.setChannel(CHANNEL, { name: 'db-changes' });
+    fake.setUser('U_DEV', { tz: 'Europe/Berlin', name: 'dev' });
+    fake.setUser('U_DBA', { tz: 'America/New_York', name: 'dba' });
+    fake.setUser('U_DBA2', { tz: 'Asia/Tokyo', name: 'dba2' });
+    fake.setUser('U_REL', { tz: 'Europe/London', name: 'rel' });
+    store = await freshPostgres('e2e_store');
+    for (const engine of ENGINES) {
+      for (const env of ['dev', 'staging', 'prod']) targets[`${engine}_${env}`] = await freshDatabase(engine, `e2e_${env}`);
+    }
+    targets.shard1 = await freshPostgres('e2e_shard1');
+    targets.shard2 = await freshPostgres('e2e_shard2');
+    const dbs = ENGINES.flatMap((engine) =>
+      ['dev', 'staging', 'prod'].map((env) => `  - name: app_${engine === 'postgres' ? 'pg' : 'my'}\n    environment: ${env}\n    engine: ${engine}\n    url: ${targets[`${engine}_${env}`]!.url}`),
+    );
+    const config = `channel: ${CHANNEL}
+environments:
+  - id: dev
+    rollout: automatic
+  - id: staging
+    approvers: [U_DBA]
+    releasers: [U_REL]
+    rollout: manual
+  - id: prod
+    approvers: [U_DBA, U_DBA2]
+    requiredApprovals: 1
+    releasers: [U_REL]
+    rollout: manual
+databases:
+${dbs.join('\n')}
+  - name: shard1
+    environment: dev
+    engine: postgres
+    url: ${targets.shard1.url}
+    group: shards
+  - name: shard2
+    environment: dev
+    engine: postgres
+    url: ${targets.shard2.url}
+    group: shards
+`;
+    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url });
+    slack = new SlackDriver(fake, bot.url);
+  });
+
+  after(async () => {
+    await bot?.kill('SIGTERM');
+    await fake?.close();
+    for (const db of Object.values(targets)) await db.drop();
+    await store?.drop();
+  });
+
+  for (const engine of ENGINES) {
+    const app = engine === 'postgres' ? 'app_pg' : 'app_my';
+    test(`a change to ${engine} goes dev → staging → prod with approvals, releases and a log in the thread`, async () => {
+      const title = `Create accounts table on ${engine}`;
+      const sql = 'CREATE TABLE accounts (\n  id INT PRIMARY KEY,\n  email VARCHAR(200) NOT NULL\n);\nINSERT INTO accounts (id, email) VALUES (1, \'a@example.com\'), (2, \'b@example.com\');';
+      const { res } = await slack.submit('U_DEV', { title, target: app, sql });
+      assert.equal(res.status, 200);
+      const posted = await slack.waitForIssue(title);
+      assert.match(JSON.stringify(posted.blocks), /Review passed|review passed/i);
+
+      // dev is automatic and needs no approval: it runs at once.
+      let msg = await slack.waitForMessage(title, (m) => /staging/.test(JSON.stringify(m.blocks)) && hasButton(m, 'issue_approve'));
+      const devThread = await slack.waitForThread(msg, (l) => l.some((t) => /task done/.test(t)));
+      assert.ok(devThread.some((t) => /statement 2\/2 done .*2 rows affected/.test(t)), devThread.join('\n'));
+      assert.equal(await tableExists(targets[`${engine}_dev`]!, 'accounts'), true);
+      assert.equal(await tableExists(targets[`${engine}_staging`]!, 'accounts'), false);
+
+      // staging: the releaser cannot roll out before the approval.
+      let since = fake.calls.length;
+      await slack.click('U_REL', msg, 'issue_rollout');
+      assert.match(await slack.ephemeralFor('U_REL', since), /approval/);
+      since = fake.calls.length;
+      await slack.click('U_DBA', msg, 'issue_approve');
+      msg = await slack.waitForMessage(title, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)));
+      await slack.click('U_REL', msg, 'issue_rollout');
+      msg = await slack.waitForMessage(title, (m) => /prod/.test(JSON.stringify(m.blocks)) && /:white_check_mark: \*staging\*/.test(JSON.stringify(m.blocks)));
+      assert.equal(await tableExists(targets[`${engine}_staging`]!, 'accounts'), true);
+      assert.equal(await tableExists(targets[`${engine}_prod`]!, 'accounts'), false);
+
+      // prod: one of two approvers is enough.
+      await slack.click('U_DBA2', msg, 'issue_approve');
+      msg = await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_DBA2>\)/.test(JSON.stringify(m.blocks)));
+      await slack.click('U_REL', msg, 'issue_rollout');
+      msg = await slack.waitForMessage(title, (m) => /:white_check_mark: done/.test(JSON.stringify(m.blocks)));
+      assert.equal(await tableExists(targets[`${engine}_prod`]!, 'accounts'), true);
+      assert.equal(hasButton(msg, 'issue_approve'), false);
+
+      const history = await slack.commandReply('U_DEV', `history ${app}`);
+      for (const env of ['dev', 'staging', 'prod']) assert.match(history, new RegExp(`\\*${env}\\* DDL`));
+      assert.ok(since > 0);
+    });
+  }
+
+  test('a request with a forged signature is refused and changes nothing', async () => {
+    const before = fake.calls.length;
+    const body = slashCommandBody({ text: 'list', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+    const res = await sendToBot(bot.url, body, { secret: 'not-the-secret' });
+    assert.equal(res.status, 401);
+    const stale = await sendToBot(bot.url, body, { secret: 'e2e-signing-secret-0123456789abcdef', timestampSec: Math.floor(Date.now() / 1000) - 600 });
+    assert.equal(stale.status, 401);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(fake.calls.length, before);
+  });
+
+  test('someone who is not an approver, or the creator, clicking Approve is told why and nothing changes', async () => {
+    const title = 'Add index that needs approval';
+    await slack.submit('U_DBA', { title, target: 'app_pg', sql: 'CREATE INDEX accounts_email_idx ON accounts (email);' });
+    const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
+    const updatesBefore = msg.updates;
+    let since = fake.calls.length;
+    await slack.click('U_REL', msg, 'issue_approve');
+    assert.match(await slack.ephemeralFor('U_REL', since), /not an approver for staging/);
+    since = fake.calls.length;
+    await slack.click('U_DBA', msg, 'issue_approve');
+    assert.match(await slack.ephemeralFor('U_DBA', since), /you created this change/);
+    await new Promise((r) => setTimeout(r, 300));
+    const now = slack.issueMessage(title)!;
+    assert.equal(now.updates, updatesBefore);
+    assert.match(JSON.stringify(now.blocks), /approvals 0\/1/);
+  });
+
+  test('a failing task does not block the task on the other database of the group', async () => {
+    const title = 'Backfill shards';
+    // shard1 already has a table t whose second column needs a value, so the INSERT fails there.
+    const c = new pg.Client({ connectionString: targets.shard1!.url });
+    await c.connect();
+    await c.query('CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL)');
+    await c.end();
+    await slack.submit('U_DEV', { title, target: 'shards', changeType: 'dml', sql: 'CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nINSERT INTO t (id) VALUES (1);' });
+    const msg = await slack.waitForMessage(title, (m) => /failed|done/.test(m.text ?? ''), 30_000);
+    const thread = await slack.waitForThread(msg, (l) => l.filter((t) => /task (done|failed)/.test(t)).length >= 2);
+    assert.ok(thread.some((t) => /shard2 .*task done/.test(t)), thread.join('\n'));
+    assert.ok(thread.some((t) => /shard1 .*task failed.*name/.test(t)), thread.join('\n'));
+    const done = await slack.waitForMessage(title, (m) => /Retry/.test(JSON.stringify(m.blocks)));
+    assert.match(JSON.stringify(done.blocks), /:x: failed/);
+  });
+
+  test('a Slack retry of the same submission creates one issue, not two', async () => {
+    const title = 'Retried submission';
+    await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE retried (id int PRIMARY KEY);' }, { retryNum: 1 });
+    await slack.waitForIssue(title);
+    await new Promise((r) => setTimeout(r, 1000));
+    const posts = fake.callsOf('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).includes(title));
+    assert.equal(posts.length, 1);
+  });
+
+  test('an unknown database and empty SQL come back as errors inside the modal', async () => {
+    const { res } = await slack.submit('U_DEV', { title: 'x', target: 'nope', sql: '   ' });
+    assert.equal(res.status, 200);
+    assert.equal(res.json?.response_action, 'errors');
+    assert.match(res.json.errors.target, /Unknown database "nope"/);
+    assert.match(res.json.errors.sql, /Enter the SQL/);
+  });
+});

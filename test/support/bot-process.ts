@@ -1,0 +1,94 @@
+// Runs the real bot (`node bin/dbchange.js serve`) as a child process, pointed at a fake Slack,
+// exactly as a user would start it: environment variables and a config file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
+
+export interface BotProcess {
+  url: string;
+  port: number;
+  dir: string;
+  output(): string;
+  /** Resolves when the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  config: string;
+  slackApiUrl: string;
+  botToken: string;
+  storeUrl?: string;
+  dir?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** Start the bot and wait until it says it is running (or fail with its output). */
+export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'dbchange-e2e-')));
+  const configPath = join(dir, 'dbchange.config.yaml');
+  await writeFile(configPath, opts.config);
+  const port = opts.port ?? (await freePort());
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/dbchange.js'), 'serve'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? dir,
+      SLACK_BOT_TOKEN: opts.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: opts.slackApiUrl,
+      PORT: String(port),
+      DBCHANGE_CONFIG: configPath,
+      ...(opts.storeUrl ? { DBCHANGE_STORE_URL: opts.storeUrl } : {}),
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start within 60 s:\n${out}`)), 60_000);
+    const onData = () => {
+      if (out.includes('dbchange is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code} before it was running:\n${out}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}/slack/events`,
+    port,
+    dir,
+    output: () => out,
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

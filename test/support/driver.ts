@@ -1,0 +1,138 @@
+// Drives the bot the way people in Slack do: slash commands, modal submissions, button clicks,
+// all as signed requests, reading what the bot posted from the fake Web API.
+import assert from 'node:assert/strict';
+import type { FakeMessage, FakeSlack } from './fake-slack.js';
+import { blockActionsBody, findElement, sendToBot, slashCommandBody, viewSubmissionBody } from './slack-requests.js';
+import { SIGNING_SECRET } from './bot-process.js';
+
+export const CHANNEL = 'C_CHANGES';
+
+export interface ChangeFields {
+  title: string;
+  target: string;
+  changeType?: 'ddl' | 'dml' | 'sdl';
+  sql: string;
+  description?: string;
+  labels?: string;
+  timing?: string;
+}
+
+export class SlackDriver {
+  constructor(
+    readonly fake: FakeSlack,
+    public botUrl: string,
+  ) {}
+
+  async command(user: string, text: string) {
+    const triggerId = this.fake.issueTriggerId();
+    const responseUrl = this.fake.responseUrl({ channel: CHANNEL, user });
+    const res = await sendToBot(this.botUrl, slashCommandBody({ text, userId: user, channelId: CHANNEL, triggerId, responseUrl }), { secret: SIGNING_SECRET });
+    return { res, triggerId, responseUrl };
+  }
+
+  /** The reply to a subcommand: the HTTP ack's text, or what was posted to the response_url. */
+  async commandReply(user: string, text: string): Promise<string> {
+    const { res, responseUrl } = await this.command(user, text);
+    assert.equal(res.status, 200, res.body);
+    if (res.json?.text) return res.json.text as string;
+    const path = new URL(responseUrl).pathname;
+    const call = await this.fake.waitFor('response_url', (c) => c.args.url === path, 15_000);
+    return String(call.args.text ?? JSON.stringify(call.args.blocks));
+  }
+
+  /** Open the modal with /dbchange and submit it; returns the HTTP answer to the submission. */
+  async submit(user: string, f: ChangeFields, opts: { retryNum?: number } = {}) {
+    const { res, triggerId } = await this.command(user, '');
+    assert.equal(res.status, 200, res.body);
+    const open = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
+    assert.equal(open.response.ok, true, JSON.stringify(open.response));
+    const view = open.response.view;
+    const body = viewSubmissionBody({
+      userId: user,
+      view,
+      values: {
+        title: { value: f.title },
+        target: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.target }, value: f.target } } },
+        changeType: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.changeType ?? 'ddl' }, value: f.changeType ?? 'ddl' } } },
+        sql: { value: f.sql },
+        description: { value: f.description ?? '' },
+        labels: { value: f.labels ?? '' },
+        timing: { value: f.timing ?? '' },
+      },
+    });
+    const sent = await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET });
+    const retries = [];
+    if (opts.retryNum) retries.push(await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET, retryNum: opts.retryNum, retryReason: 'http_timeout' }));
+    return { res: sent, retries, view };
+  }
+
+  /** The issue message whose header starts with `#<id> ` or whose title matches. */
+  issueMessage(match: string | RegExp): FakeMessage | undefined {
+    return this.fake.messages(CHANNEL).find((m) => !m.thread_ts && (typeof match === 'string' ? (m.text ?? '').includes(match) : match.test(m.text ?? '')));
+  }
+
+  async waitForIssue(title: string, timeoutMs = 15_000): Promise<FakeMessage> {
+    await this.fake.waitFor('chat.postMessage', (c) => c.response.ok && !c.args.thread_ts && String(c.args.text).includes(title), timeoutMs);
+    return this.issueMessage(title)!;
+  }
+
+  /** Wait until the issue message (as updated) satisfies `pred`. */
+  async waitForMessage(title: string, pred: (m: FakeMessage) => boolean, timeoutMs = 20_000): Promise<FakeMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.issueMessage(title);
+      if (m && pred(m)) return m;
+      if (Date.now() > deadline) throw new Error(`issue message "${title}" never matched; now: ${m?.text}\n${JSON.stringify(m?.blocks)?.slice(0, 2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  thread(message: FakeMessage): string[] {
+    return this.fake.messages(CHANNEL).filter((m) => m.thread_ts === message.ts).map((m) => m.text ?? '');
+  }
+
+  async waitForThread(message: FakeMessage, pred: (lines: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.thread(message);
+      if (pred(lines)) return lines;
+      if (Date.now() > deadline) throw new Error(`thread never matched; it has:\n${lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Click a button (or tick a checkbox) of the issue message as `user`. */
+  async click(user: string, message: FakeMessage, actionId: string, extra: { selectedOptions?: { value: string }[] } = {}) {
+    const found = findElement(message.blocks, actionId);
+    assert.ok(found, `no ${actionId} element on the message; it has ${JSON.stringify(message.blocks).slice(0, 1500)}`);
+    const triggerId = this.fake.issueTriggerId();
+    const body = blockActionsBody({
+      userId: user,
+      actionId,
+      message: message as any,
+      channelId: CHANNEL,
+      messageTs: message.ts,
+      triggerId,
+      responseUrl: this.fake.responseUrl({ channel: CHANNEL, messageTs: message.ts, user }),
+    });
+    let sendBody = body;
+    if (extra.selectedOptions) {
+      const payload = JSON.parse(decodeURIComponent(body.slice('payload='.length)));
+      payload.actions[0].selected_options = extra.selectedOptions.map((o) => ({ text: { type: 'mrkdwn', text: o.value }, value: o.value }));
+      sendBody = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    }
+    const res = await sendToBot(this.botUrl, sendBody, { secret: SIGNING_SECRET });
+    assert.equal(res.status, 200, res.body);
+    return { res, triggerId };
+  }
+
+  /** Latest ephemeral text shown to `user`, waiting for one to arrive after `since` calls. */
+  async ephemeralFor(user: string, since: number, timeoutMs = 10_000): Promise<string> {
+    const call = await this.fake.waitFor('chat.postEphemeral', (c) => c.args.user === user && this.fake.calls.indexOf(c) >= since, timeoutMs);
+    return String(call.args.text);
+  }
+}
+
+export function hasButton(m: FakeMessage, actionId: string): boolean {
+  return findElement(m.blocks, actionId) !== undefined;
+}

@@ -1,0 +1,70 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../../src/config/load.js';
+import { isDbchangeError } from '../../../src/errors.js';
+
+const base = `channel: C_CHANGES
+environments:
+  - id: dev
+    rollout: automatic
+  - id: prod
+    approvers: [U_DBA]
+    releasers: [U_REL]
+    rollout: manual
+databases:
+  - name: app
+    environment: dev
+    engine: postgres
+    url: postgres://postgres:\${PGPASS}@127.0.0.1:5432/app_dev
+`;
+
+function problems(text: string, env: Record<string, string> = { PGPASS: 'x' }): string {
+  try {
+    parseConfig(text, 'dbchange.config.yaml', env);
+  } catch (e) {
+    assert.ok(isDbchangeError(e), String(e));
+    return e.message;
+  }
+  assert.fail('expected the config to be refused');
+}
+
+describe('config loading', () => {
+  test('a valid config resolves defaults and replaces ${VAR} from the environment', () => {
+    const c = parseConfig(base, 'x.yaml', { PGPASS: 's3cret' });
+    assert.equal(c.databases[0]!.url, 'postgres://postgres:s3cret@127.0.0.1:5432/app_dev');
+    assert.equal(c.environments[1]!.requiredApprovals, 1);
+    assert.equal(c.environments[0]!.requiredApprovals, 0);
+    assert.equal(c.rolloutConcurrency, 4);
+  });
+
+  test('an unset variable is named with the key and line that use it', () => {
+    assert.match(problems(base, {}), /dbchange\.config\.yaml:13 databases\[0\]\.url: environment variable PGPASS is not set/);
+  });
+
+  test('a wrong enum value names the key, its line and the allowed values', () => {
+    assert.match(problems(base.replace('rollout: manual', 'rollout: manul')), /:8 environments\[1\]\.rollout: must be one of automatic, manual, scheduled/);
+  });
+
+  test('a database in an unknown environment is refused with the known ones', () => {
+    assert.match(problems(base.replace('environment: dev', 'environment: qa')), /databases\[0\]\.environment: unknown environment qa; known: dev, prod/);
+  });
+
+  test('unknown keys are refused rather than silently ignored', () => {
+    assert.match(problems(base + '    colour: red\n'), /unknown key colour/);
+  });
+
+  test('more required approvals than approvers is refused', () => {
+    assert.match(problems(base.replace('approvers: [U_DBA]', 'approvers: [U_DBA]\n    requiredApprovals: 2')), /requires 2 approvals but only 1 approver/);
+  });
+
+  test('broken YAML reports its line', () => {
+    assert.match(problems('channel: [C_X\n'), /dbchange\.config\.yaml:\d/);
+  });
+
+  test('the shipped example config is valid', () => {
+    const text = readFileSync(new URL('../../../dbchange.config.example.yaml', import.meta.url), 'utf8');
+    const c = parseConfig(text, 'dbchange.config.example.yaml', { APP_PROD_PASSWORD: 'x', APP_STAGING_PASSWORD: 'y' });
+    assert.deepEqual(c.environments.map((e) => e.id), ['dev', 'staging', 'prod']);
+  });
+});
