@@ -1,6 +1,6 @@
 // The Target contract on both engines, each in a fresh database.
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { ENGINES, type Engine } from '../../../src/domain/engine.js';

@@ -1,6 +1,6 @@
 // Connection failures name the database by its URL without the password and say what to fix.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { ENGINES, type Engine } from '../../../src/domain/engine.js';

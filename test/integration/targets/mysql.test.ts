@@ -1,7 +1,7 @@
 // MySQL-only behaviour: DDL applied step by step with resumable progress, DML-only tasks atomic,
 // and a task whose process died mid-statement left for a person to resolve.
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import mysql from 'mysql2/promise';
 import { isDbchangeError } from '../../../src/errors.js';
 import { openTarget } from '../../../src/targets/index.js';

@@ -1,7 +1,7 @@
 // A bot process killed mid-task on PostgreSQL: the transaction dies with it, and the next apply
 // runs the task from the start, so every statement takes effect exactly once.
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { openTarget } from '../../../src/targets/index.js';
 import type { Target } from '../../../src/targets/types.js';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';

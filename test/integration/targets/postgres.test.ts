@@ -1,6 +1,6 @@
 // PostgreSQL-only behaviour: atomic tasks, and tasks that cannot run in a transaction block.
 import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { openTarget } from '../../../src/targets/index.js';
 import type { Target } from '../../../src/targets/types.js';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';

@@ -1,0 +1,119 @@
+// Workflow benchmark against the running bot (a real process, signed requests, fake Slack):
+// - ack latency of /dbchange and of Approve: 200 requests, 20 in flight, p50 and p99;
+// - time from the last approval click to the first statement executing on the target.
+// Baseline in the same run: a bare Node HTTP server answering the same signed requests.
+import { createServer } from 'node:http';
+import pg from 'pg';
+import { freshPostgres } from '../test/support/db.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import { freePort, startBotProcess, SIGNING_SECRET } from '../test/support/bot-process.js';
+import { CHANNEL, SlackDriver } from '../test/support/driver.js';
+import { blockActionsBody, findElement, sendToBot, slashCommandBody } from '../test/support/slack-requests.js';
+
+const SLACK_LIMIT_MS = 3000;
+const N = 200;
+const IN_FLIGHT = 20;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(send: () => Promise<{ status: number; ms: number }>): Promise<{ p50: number; p99: number; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next++ < N) {
+        const r = await send();
+        if (r.status !== 200) errors++;
+        times.push(r.ms);
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return { p50: pct(times, 50), p99: pct(times, 99), errors };
+}
+
+function row(name: string, r: { p50: number; p99: number; errors: number }, base: { p50: number; p99: number }) {
+  console.log(
+    `${name.padEnd(22)} p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${(r.p99 / base.p99).toFixed(1)}x bare HTTP p99, ${((r.p99 / SLACK_LIMIT_MS) * 100).toFixed(1)}% of Slack's 3 s)${r.errors ? `  ${r.errors} non-200` : ''}`,
+  );
+}
+
+const fake = await startFakeSlack();
+fake.setChannel(CHANNEL, { name: 'bench' });
+for (const u of ['U_DEV', 'U_DBA', 'U_REL']) fake.setUser(u, { tz: 'UTC' });
+const store = await freshPostgres('bench_store');
+const target = await freshPostgres('bench_target');
+const config = `channel: ${CHANNEL}
+environments:
+  - id: staging
+    approvers: [U_DBA]
+    releasers: [U_REL]
+    rollout: automatic
+databases:
+  - name: app
+    environment: staging
+    engine: postgres
+    url: ${target.url}
+`;
+{
+  const c = new pg.Client({ connectionString: target.url });
+  await c.connect();
+  await c.query('CREATE TABLE bench_t (id int PRIMARY KEY, at timestamptz)');
+  await c.end();
+}
+const bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url });
+const slack = new SlackDriver(fake, bot.url);
+
+// Baseline: the cheapest possible answer to the same request on the same machine.
+const basePort = await freePort();
+const bare = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.end(''));
+}).listen(basePort, '127.0.0.1');
+const bareUrl = `http://127.0.0.1:${basePort}/slack/events`;
+
+try {
+  const cmd = () => slashCommandBody({ text: 'help', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+  const base = await load(() => sendToBot(bareUrl, cmd(), { secret: SIGNING_SECRET }));
+  console.log(`bare HTTP baseline      p50 ${base.p50.toFixed(1)} ms  p99 ${base.p99.toFixed(1)} ms`);
+  row('/dbchange (modal)', await load(() => sendToBot(bot.url, slashCommandBody({ text: '', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() }), { secret: SIGNING_SECRET })), base);
+
+  // Approve clicks on a waiting issue, by someone who may not approve: every click is acked and refused.
+  await slack.submit('U_DEV', { title: 'bench approvals', target: 'app', sql: 'CREATE TABLE bench_other (id int PRIMARY KEY);' });
+  const msg = await slack.waitForMessage('bench approvals', (m) => findElement(m.blocks, 'issue_approve') !== undefined);
+  const click = () => blockActionsBody({ userId: 'U_REL', actionId: 'issue_approve', message: msg as never, channelId: CHANNEL, messageTs: msg.ts, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+  row('Approve (button)', await load(() => sendToBot(bot.url, click(), { secret: SIGNING_SECRET })), base);
+
+  // Approval to execution: the statement records the moment it runs.
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const title = `bench latency ${i}`;
+    await slack.submit('U_DEV', { title, target: 'app', changeType: 'dml', sql: `INSERT INTO bench_t (id, at) VALUES (${i + 1}, clock_timestamp());` });
+    const m = await slack.waitForMessage(title, (x) => findElement(x.blocks, 'issue_approve') !== undefined);
+    const clickedAt = Date.now();
+    await slack.click('U_DBA', m, 'issue_approve');
+    const c = new pg.Client({ connectionString: target.url });
+    await c.connect();
+    let ranAt: number | undefined;
+    for (let k = 0; k < 400 && ranAt === undefined; k++) {
+      const r = await c.query<{ at: Date }>('SELECT at FROM bench_t WHERE id = $1', [i + 1]);
+      if (r.rows[0]) ranAt = r.rows[0].at.getTime();
+      else await new Promise((res) => setTimeout(res, 25));
+    }
+    await c.end();
+    if (ranAt === undefined) throw new Error('the approved change never ran');
+    samples.push(ranAt - clickedAt);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  console.log(`approval → first statement: median ${median} ms over ${samples.length} (min ${samples[0]} ms, max ${samples.at(-1)} ms); target 250 ms; ${((median / SLACK_LIMIT_MS) * 100).toFixed(1)}% of Slack's 3 s`);
+} finally {
+  bare.close();
+  await bot.kill('SIGTERM');
+  await fake.close();
+  await target.drop();
+  await store.drop();
+}

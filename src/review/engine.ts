@@ -1,0 +1,106 @@
+/**
+ * reviewScript: size and binary guard → split → per statement: tokenize, parse (one statement at
+ * a time; node-sql-parser is super-linear in input size) → built-in findings for what does not
+ * parse → the policy's static rules → findings sorted by line and column. Pure; never throws
+ * for any input.
+ */
+import type { Engine } from '../domain/engine.js';
+import { splitStatements } from '../sql/split.js';
+import { messageOf } from '../errors.js';
+import type { Finding, PolicyRule, ReviewLevel, ReviewPolicy, ReviewResult, Rule, RuleContext } from './types.js';
+import { Statement } from './statement.js';
+import { parseStatement } from './parse.js';
+import { MAX_SQL_SIZE, NOT_REVIEWED, STATIC_RULES, SYNTAX_ERROR } from './catalog.js';
+import { DEFAULT_POLICY } from './default-policy.js';
+
+const DEFAULT_MAX_MB = 10;
+const MAX_STATEMENT_TEXT = 500;
+
+/** The policy's rules that apply to an engine. */
+export function activeRules(policy: ReviewPolicy, engine: Engine): PolicyRule[] {
+  return policy.rules.filter((r) => r.engine === undefined || r.engine === engine);
+}
+
+function clip(sql: string): string {
+  return sql.length > MAX_STATEMENT_TEXT ? `${sql.slice(0, MAX_STATEMENT_TEXT)}…` : sql;
+}
+
+export function finding(s: Statement, rule: string, level: ReviewLevel, message: string, pos?: number): Finding {
+  const at = s.locate(pos);
+  return { rule, level, line: at.line, column: at.column, statement: clip(s.sql), message };
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Guard against input no review can make sense of; returns the one finding to report, if any. */
+function guard(sql: string, maxMb: number): Finding | null {
+  const bytes = Buffer.byteLength(sql, 'utf8');
+  if (bytes > maxMb * 1024 * 1024) {
+    return {
+      rule: MAX_SQL_SIZE, level: 'ERROR', line: 1, column: 1, statement: '',
+      message: `The script is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${maxMb} MB limit; split it into smaller changes (or raise ${MAX_SQL_SIZE} in the policy).`,
+    };
+  }
+  const bad = sql.search(/[\u0000\uFFFD]/);
+  if (bad >= 0) {
+    const before = sql.slice(0, bad);
+    const line = before.split('\n').length;
+    const column = bad - before.lastIndexOf('\n');
+    return {
+      rule: SYNTAX_ERROR, level: 'ERROR', line, column, statement: '',
+      message: `The script contains binary data (${sql.charCodeAt(bad) === 0 ? 'a NUL byte' : 'bytes that are not valid UTF-8'}) at line ${line}; submit the SQL as UTF-8 text.`,
+    };
+  }
+  return null;
+}
+
+const rulesById = new Map<string, Rule>(STATIC_RULES.map((r) => [r.id, r]));
+
+/** Review a script with the policy's static rules. Pure; never throws. */
+export function reviewScript(input: { engine: Engine; sql: string; policy?: ReviewPolicy }): ReviewResult {
+  const { engine, sql } = input;
+  const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
+  const sizeRule = policy.find((r) => r.rule === MAX_SQL_SIZE);
+  const maxMb = typeof sizeRule?.payload.number === 'number' && sizeRule.payload.number > 0 ? sizeRule.payload.number : DEFAULT_MAX_MB;
+  const guarded = guard(sql, maxMb);
+  if (guarded) return { findings: [guarded], statements: 0 };
+
+  const findings: Finding[] = [];
+  const statements = splitStatements(sql, engine).map((sp, i) => new Statement(i, sp, engine));
+  const reviewable: Statement[] = [];
+  for (const s of statements) {
+    const outcome = parseStatement(s);
+    if (outcome.ok) {
+      reviewable.push(s);
+    } else if (outcome.syntax) {
+      const at = s.locate(outcome.offset);
+      findings.push(finding(s, SYNTAX_ERROR, 'ERROR', `Syntax error near line ${at.line}, column ${at.column}: ${outcome.message}. Fix the statement; nothing after it is applied in this task.`));
+    } else {
+      s.parsed = false;
+      reviewable.push(s);
+      findings.push(finding(s, NOT_REVIEWED, 'WARNING', `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand. (${outcome.message})`));
+    }
+  }
+
+  for (const pr of policy) {
+    const rule = rulesById.get(pr.rule);
+    if (!rule || !rule.engines.includes(engine)) continue;
+    const ctx: RuleContext = {
+      engine,
+      payload: pr.payload,
+      statements,
+      report: (s, message, pos) => findings.push(finding(s, rule.id, pr.level, message, pos)),
+    };
+    try {
+      if (rule.check) for (const s of reviewable) rule.check(s, ctx);
+      if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
+    } catch (e) {
+      // A rule bug must not hide the other findings, nor pass silently.
+      const s = reviewable[0] ?? statements[0];
+      if (s) findings.push(finding(s, rule.id, 'WARNING', `Rule ${rule.id} could not check this script (${messageOf(e)}); review by hand and report the problem.`));
+    }
+  }
+  return { findings: sortFindings(findings), statements: statements.length };
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { decide } from '../../../src/targets/ledger-decision.js';
+import type { LedgerRow } from '../../../src/targets/ledger-row.js';
+import { taskLockName } from '../../../src/targets/mysql/lock-name.js';
+
+const input = {
+  taskId: 'task-7',
+  checksum: 'abc',
+  statements: [
+    { sql: 'CREATE TABLE a (id int)', line: 1 },
+    { sql: 'CREATE TABLE b (id int)', line: 3 },
+    { sql: 'CREATE TABLE c (id int)', line: 5 },
+  ],
+};
+const STARTED = new Date('2026-11-22T02:00:00Z');
+const row = (over: Partial<LedgerRow>): LedgerRow => ({
+  taskId: 'task-7',
+  attempt: 1,
+  issueId: 'i',
+  version: 'v',
+  migrationType: 'ddl',
+  checksum: 'abc',
+  status: 'running',
+  statementsDone: 0,
+  error: null,
+  startedAt: STARTED,
+  finishedAt: null,
+  appliedBy: 'dbchange@bot-1:42',
+  ...over,
+});
+
+test('a task with no ledger row runs from its first statement as attempt 1', () => {
+  assert.deepEqual(decide(undefined, input), { action: 'run', from: 0, attempt: 1 });
+});
+
+test('a done task is already applied, at the time it finished', () => {
+  const finishedAt = new Date('2026-11-22T02:05:00Z');
+  assert.deepEqual(decide(row({ status: 'done', statementsDone: 3, finishedAt }), input), { action: 'already-applied', appliedAt: finishedAt });
+});
+
+test('a failed attempt resumes at the failed statement as the next attempt', () => {
+  assert.deepEqual(decide(row({ status: 'failed', attempt: 2, statementsDone: 1 }), input), { action: 'run', from: 1, attempt: 3 });
+});
+
+test('a running row needs attention, naming the uncertain statement, its line, who ran it and both resolutions', () => {
+  const d = decide(row({ status: 'running', statementsDone: 1 }), input);
+  assert.equal(d.action, 'needs-attention');
+  const reason = d.action === 'needs-attention' ? d.reason : '';
+  assert.match(reason, /statement 2 of 3 \(line 3\) may or may not have been applied/);
+  assert.match(reason, /Statement 1 was applied/);
+  assert.match(reason, /dbchange@bot-1:42/);
+  assert.match(reason, /resolveLedger\('task-7', 'done'\)/);
+  assert.match(reason, /resolveLedger\('task-7', 'failed'\)/);
+});
+
+test('a failed attempt that applied statements needs attention when the SQL has changed since', () => {
+  const d = decide(row({ status: 'failed', statementsDone: 2, checksum: 'old' }), input);
+  assert.equal(d.action, 'needs-attention');
+  assert.match(d.action === 'needs-attention' ? d.reason : '', /SQL has changed/);
+});
+
+test('a failed attempt that applied nothing reruns even when the SQL has changed', () => {
+  assert.deepEqual(decide(row({ status: 'failed', statementsDone: 0, checksum: 'old' }), input), { action: 'run', from: 0, attempt: 2 });
+});
+
+test('task lock names stay within the 64 characters GET_LOCK allows and stay distinct', () => {
+  assert.equal(taskLockName('task-7'), 'dbchange:task-7');
+  const a = taskLockName('x'.repeat(100));
+  const b = taskLockName(`${'x'.repeat(99)}y`);
+  assert.ok(a.length <= 64 && b.length <= 64);
+  assert.notEqual(a, b);
+});
