@@ -76,11 +76,11 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
       reviewable.push(s);
     } else if (outcome.syntax) {
       const at = s.locate(outcome.offset);
-      findings.push(finding(s, SYNTAX_ERROR, 'ERROR', `Syntax error near line ${at.line}, column ${at.column}: ${outcome.message}. Fix the statement; nothing after it is applied in this task.`));
+      findings.push(finding(s, SYNTAX_ERROR, 'ERROR', `Syntax error near line ${at.line}, column ${at.column}: ${outcome.message}. Fix the statement.`));
     } else {
       s.parsed = false;
       reviewable.push(s);
-      findings.push(finding(s, NOT_REVIEWED, 'WARNING', `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand. (${outcome.message})`));
+      findings.push(finding(s, NOT_REVIEWED, 'WARNING', `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand.${outcome.message ? ` (parser: ${outcome.message})` : ''}`));
     }
   }
 

@@ -109,6 +109,7 @@ export function parseStatement(s: Statement): ParseOutcome {
     const offset = err.location?.start?.offset ?? 0;
     const problem = syntaxProblem(s, offset);
     if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
-    return { ok: false, syntax: false, message: String(err.message ?? e).slice(0, 300) };
+    const found = /but (.+) found\.?$/.exec(String(err.message ?? ''));
+    return { ok: false, syntax: false, message: found ? `stopped at ${found[1]}` : '' };
   }
 }

@@ -97,7 +97,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })), 'task');
   const sql = task.sql ?? issue.sql;
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
-  const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line }));
+  const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
   await service.threadSafe(issue, `:arrow_forward: *${label}*: task started, ${statements.length} statement(s)`);
 

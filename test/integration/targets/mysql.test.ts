@@ -121,6 +121,22 @@ describe('mysql target', () => {
     await target.withConnection((q) => q('INSERT INTO crash_flag VALUES (1)'));
   });
 
+  test('a log callback that throws between statements stops the task, and the ledger keeps its exact progress', async () => {
+    const statements = lines('CREATE TABLE cb1 (id int)', 'CREATE TABLE cb2 (id int)', 'CREATE TABLE cb3 (id int)');
+    const task = recordedTask('callback', statements);
+    const onLog = task.onLog;
+    task.onLog = async (event) => {
+      await onLog(event);
+      if (event.kind === 'statement-done' && event.index === 1) throw new Error('thread gone');
+    };
+    await assert.rejects(target.apply(task), /thread gone/);
+    const state = await target.ledgerState('callback');
+    assert.equal(state.state === 'failed' && state.statementsDone, 2);
+    const resumed = recordedTask('callback', statements);
+    assert.equal((await target.apply(resumed)).status, 'done');
+    assert.deepEqual(resumed.events.filter((e) => e.kind === 'statement-skipped').map((e) => e.index), [0, 1]);
+  });
+
   test('resolving a task that is not interrupted is refused', async () => {
     await assert.rejects(target.resolveLedger('no-such-task', 'done'), (err) => {
       assert.ok(isDbchangeError(err, 'dbchange_invalid_transition'));

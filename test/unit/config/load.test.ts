@@ -23,10 +23,10 @@ function problems(text: string, env: Record<string, string> = { PGPASS: 'x' }): 
   try {
     parseConfig(text, 'dbchange.config.yaml', env);
   } catch (e) {
-    assert.ok(isDbchangeError(e), String(e));
+    if (!isDbchangeError(e)) throw e;
     return e.message;
   }
-  assert.fail('expected the config to be refused');
+  return assert.fail('expected the config to be refused');
 }
 
 describe('config loading', () => {

@@ -1,0 +1,101 @@
+/**
+ * Review a generated 10,000-statement script (mixed DDL and DML) per engine with every static
+ * rule on, and compare with node-sql-parser parsing the same statements alone in the same run.
+ * Target: rules add at most 25% over parsing; 10,000 statements in under 3 s.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../src/domain/engine.js';
+import { splitStatements } from '../src/sql/split.js';
+import { astify } from '../src/review/parse.js';
+import { allRulesPolicy, reviewScript } from '../src/review/index.js';
+
+const COUNT = 10_000;
+
+/** A script of `count` statements cycling through common DDL and DML shapes. */
+export function generateScript(engine: Engine, count = COUNT): string {
+  const q = (s: string): string => (engine === 'mysql' ? `\`${s}\`` : `"${s}"`);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = `t_${i % 200}`;
+    switch (i % 10) {
+      case 0:
+        out.push(engine === 'mysql'
+          ? `CREATE TABLE ${t}_${i} (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, name VARCHAR(64) NOT NULL DEFAULT '' COMMENT 'name', created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), KEY idx_${t}_name (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='t'`
+          : `CREATE TABLE public.${t}_${i} (id BIGINT PRIMARY KEY, name VARCHAR(64) NOT NULL DEFAULT '', created_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+        break;
+      case 1:
+        out.push(`ALTER TABLE ${t} ADD COLUMN c_${i} INT NOT NULL DEFAULT 0`);
+        break;
+      case 2:
+        out.push(`CREATE INDEX idx_${t}_${i} ON ${t} (name, created_at)`);
+        break;
+      case 3:
+        out.push(`INSERT INTO ${t} (id, name) VALUES (${i}, 'n${i}'), (${i + 1}, 'm${i}')`);
+        break;
+      case 4:
+        out.push(`UPDATE ${t} SET name = 'x${i}' WHERE id = ${i}`);
+        break;
+      case 5:
+        out.push(`DELETE FROM ${t} WHERE id = ${i} AND name LIKE 'a%'`);
+        break;
+      case 6:
+        out.push(`SELECT id, name FROM ${t} WHERE id IN (1, 2, 3) ORDER BY id LIMIT 10`);
+        break;
+      case 7:
+        out.push(`SELECT ${q('name')}, count(*) FROM ${t} t JOIN ${t}_x x ON t.id = x.id WHERE x.a > 1 GROUP BY 1`);
+        break;
+      case 8:
+        out.push(`UPDATE ${t} SET name = 'y' WHERE created_at < '2024-01-01' AND id > ${i}`);
+        break;
+      default:
+        out.push(`DROP TABLE IF EXISTS ${t}_old_${i}`);
+    }
+  }
+  return `${out.join(';\n')};\n`;
+}
+
+function time(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+/** Run the benchmark for both engines and print the results. */
+export function run(): void {
+  for (const engine of ['postgres', 'mysql'] as const) {
+    const sql = generateScript(engine);
+    const statements = splitStatements(sql, engine);
+    // Warm up both paths so JIT and parser caches do not favour the second one.
+    for (const s of statements.slice(0, 300)) astify(s.sql, engine);
+    reviewScript({ engine, sql: generateScript(engine, 300), policy: allRulesPolicy() });
+    let failures = 0;
+    const parseOnce = (): number =>
+      time(() => {
+        failures = 0;
+        for (const s of statements) {
+          try {
+            astify(s.sql, engine);
+          } catch {
+            failures++;
+          }
+        }
+      });
+    let found = 0;
+    const reviewOnce = (): number =>
+      time(() => {
+        found = reviewScript({ engine, sql, policy: allRulesPolicy() }).findings.length;
+      });
+    // Alternate and keep the best of two, so garbage collection and order do not favour either side.
+    const parseMs = Math.min(parseOnce(), (reviewOnce(), parseOnce()));
+    const reviewMs = Math.min(reviewOnce(), reviewOnce());
+    const perSec = Math.round((statements.length / reviewMs) * 1000);
+    const ratio = reviewMs / parseMs;
+    console.log(
+      `review ${engine}: ${statements.length} statements in ${(reviewMs / 1000).toFixed(2)} s (${perSec}/s, ${found} findings); ` +
+        `parse alone ${(parseMs / 1000).toFixed(2)} s (${failures} unparsed); review/parse = ${ratio.toFixed(2)} ` +
+        `(${ratio <= 1.25 ? 'ok' : 'over'} ≤1.25, ${reviewMs < 3000 ? 'ok' : 'over'} <3 s)`,
+    );
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();
