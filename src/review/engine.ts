@@ -84,6 +84,12 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
     }
   }
 
+  const byVerb = new Map<string, Statement[]>();
+  for (const s of reviewable) {
+    const list = byVerb.get(s.kind.verb);
+    if (list) list.push(s);
+    else byVerb.set(s.kind.verb, [s]);
+  }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
     if (!rule || !rule.engines.includes(engine)) continue;
@@ -94,7 +100,10 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
       report: (s, message, pos) => findings.push(finding(s, rule.id, pr.level, message, pos)),
     };
     try {
-      if (rule.check) for (const s of reviewable) rule.check(s, ctx);
+      if (rule.check) {
+        const targets = rule.verbs ? rule.verbs.flatMap((v) => byVerb.get(v) ?? []) : reviewable;
+        for (const s of targets) rule.check(s, ctx);
+      }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
     } catch (e) {
       // A rule bug must not hide the other findings, nor pass silently.

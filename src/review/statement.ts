@@ -15,6 +15,8 @@ export class Statement {
   readonly kind: StatementKind;
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
   parsed = true;
+  /** Per-statement memo for facts several rules derive (defined columns, WHERE ranges …). */
+  readonly memo = new Map<string, unknown>();
   #createTable: CreateTable | null | undefined;
   #alterTable: AlterTable | null | undefined;
   #createIndex: CreateIndex | null | undefined;
@@ -32,6 +34,17 @@ export class Statement {
   }
   get tokens(): Token[] {
     return this.lex.tokens;
+  }
+  /** True when the statement contains the (upper-case) keyword anywhere outside strings and comments. */
+  has(word: string): boolean {
+    return this.lex.words.has(word);
+  }
+  /** A value computed once per statement. */
+  cached<T>(key: string, fn: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = fn();
+    this.memo.set(key, v);
+    return v;
   }
   get createTable(): CreateTable | null {
     if (this.#createTable === undefined) {

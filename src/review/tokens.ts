@@ -22,10 +22,13 @@ export interface Tokenized {
   tokens: Token[];
   /** Optimizer hint comments (`/*+ … *\/`), their inner text. */
   hints: string[];
+  /** Every keyword/unquoted word of the statement, upper-cased: lets rules skip statements cheaply. */
+  words: Set<string>;
   unterminated: boolean;
   unbalanced: boolean;
 }
 
+const OP_STARTS = new Set(['<', '>', '=', '!', '|', '-', '#', '@', '&', ':']);
 const OPS = ['<=>', '::', '<>', '!=', '<=', '>=', '||', '->>', '->', '#>>', '#>', '@>', '<@', '&&', ':='];
 
 function isIdentStart(c: number): boolean {
@@ -43,6 +46,7 @@ export function tokenize(sql: string, engine: Engine): Tokenized {
   const mysql = engine === 'mysql';
   const tokens: Token[] = [];
   const hints: string[] = [];
+  const words = new Set<string>();
   let unterminated = false;
   let depth = 0;
   let minDepth = 0;
@@ -158,7 +162,9 @@ export function tokenize(sql: string, engine: Engine): Tokenized {
       let k = i + 1;
       while (k < n && isIdentPart(sql.charCodeAt(k))) k++;
       const raw = sql.slice(i, k);
-      push('word', raw.toUpperCase(), mysql ? raw : raw.toLowerCase(), i);
+      const upper = raw.toUpperCase();
+      words.add(upper);
+      push('word', upper, mysql ? raw : raw.toLowerCase(), i);
       i = k;
       continue;
     }
@@ -203,16 +209,19 @@ export function tokenize(sql: string, engine: Engine): Tokenized {
       continue;
     }
     let op = sql.charAt(i);
-    for (const o of OPS) {
-      if (sql.startsWith(o, i)) {
-        op = o;
-        break;
+    // Multi-character operators only start with these characters; skip the search otherwise.
+    if (OP_STARTS.has(op)) {
+      for (const o of OPS) {
+        if (sql.startsWith(o, i)) {
+          op = o;
+          break;
+        }
       }
     }
     push('op', op, '', i);
     i += op.length;
   }
-  return { tokens, hints, unterminated, unbalanced: depth !== 0 || minDepth < 0 };
+  return { tokens, hints, words, unterminated, unbalanced: depth !== 0 || minDepth < 0 };
 }
 
 /** A (possibly qualified) name starting at token `i`: its parts and the index after it. */

@@ -53,6 +53,8 @@ export interface Rule {
   engines: readonly Engine[];
   /** One line, for --list-rules and docs. */
   summary: string;
+  /** The statement verbs `check` can flag (kind.verb); absent: every statement. Lets the engine skip the rest. */
+  verbs?: readonly string[];
   /** Called for each statement. */
   check?(s: Statement, ctx: RuleContext): void;
   /** Called once per script, for rules about the script as a whole. */

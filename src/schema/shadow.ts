@@ -44,7 +44,12 @@ export async function runSdl(engine: Engine, conn: SchemaConnection, sdl: string
 }
 
 /** Load SDL into a fresh temporary database on the dev instance, introspect it, and drop it. */
-export async function loadSdlIntoShadow(engine: Engine, sdl: string, devUrl: string): Promise<SchemaModel> {
+export function loadSdlIntoShadow(engine: Engine, sdl: string, devUrl: string): Promise<SchemaModel> {
+  return loadSdlIntoNamedShadow(engine, sdl, devUrl, `dbchange_shadow_${randomBytes(6).toString('hex')}`);
+}
+
+/** loadSdlIntoShadow with the temporary database's name chosen by the caller (tests watch it). */
+export async function loadSdlIntoNamedShadow(engine: Engine, sdl: string, devUrl: string, name: string): Promise<SchemaModel> {
   const devEngine = engineOfUrl(devUrl);
   if (devEngine !== engine) {
     throw new DbchangeError(
@@ -53,7 +58,6 @@ export async function loadSdlIntoShadow(engine: Engine, sdl: string, devUrl: str
     );
   }
   const io = engineIo(engine);
-  const name = `dbchange_shadow_${randomBytes(6).toString('hex')}`;
   let url: string;
   try {
     url = await io.createDatabase(devUrl, name);

@@ -34,8 +34,16 @@ export interface SlackOptions {
 
 type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }>>;
 
+type StateValue = ViewState[string][string];
+
+/** The one input element of a block, whatever its action id. */
+function element(values: ViewState, blockId: string): StateValue | undefined {
+  const block = values[blockId];
+  return block ? Object.values(block)[0] : undefined;
+}
+
 function field(values: ViewState, blockId: string): string {
-  const v = values[blockId]?.value;
+  const v = element(values, blockId);
   return (v?.selected_option?.value ?? v?.value ?? '').toString();
 }
 
@@ -116,7 +124,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
 
   app.view<ViewSubmitAction>(CALLBACK.schedule, async ({ ack, body, view }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as { issueId?: string; tz?: string };
-    const seconds = (view.state.values as unknown as ViewState)[FIELD.at]?.value?.selected_date_time;
+    const seconds = element(view.state.values as unknown as ViewState, FIELD.at)?.selected_date_time;
     if (!seconds) {
       await ack({ response_action: 'errors', errors: { [FIELD.at]: 'Pick a date and time.' } });
       return;

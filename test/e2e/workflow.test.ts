@@ -148,8 +148,8 @@ ${dbs.join('\n')}
   });
 
   test('someone who is not an approver, or the creator, clicking Approve is told why and nothing changes', async () => {
-    const title = 'Add index that needs approval';
-    await slack.submit('U_DBA', { title, target: 'app_pg', sql: 'CREATE INDEX accounts_email_idx ON accounts (email);' });
+    const title = 'Add a table that needs approval';
+    await slack.submit('U_DBA', { title, target: 'app_pg', sql: 'CREATE TABLE approvals_demo (id int PRIMARY KEY);' });
     const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
     const updatesBefore = msg.updates;
     let since = fake.calls.length;

@@ -51,13 +51,13 @@ export class SlackDriver {
       userId: user,
       view,
       values: {
-        title: { value: f.title },
-        target: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.target }, value: f.target } } },
-        changeType: { value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.changeType ?? 'ddl' }, value: f.changeType ?? 'ddl' } } },
-        sql: { value: f.sql },
-        description: { value: f.description ?? '' },
-        labels: { value: f.labels ?? '' },
-        timing: { value: f.timing ?? '' },
+        title: { title: f.title },
+        target: { target: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.target }, value: f.target } } },
+        changeType: { changeType: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.changeType ?? 'ddl' }, value: f.changeType ?? 'ddl' } } },
+        sql: { sql: f.sql },
+        description: { description: f.description ?? '' },
+        labels: { labels: f.labels ?? '' },
+        timing: { timing: f.timing ?? '' },
       },
     });
     const sent = await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET });

@@ -7,7 +7,7 @@ import { baseName, bool, list, num } from './util.js';
 import { pgComments } from './table.js';
 
 export const required: Rule = {
-  id: 'column.required', type: 'COLUMN_REQUIRED', engines: BOTH,
+  id: 'column.required', type: 'COLUMN_REQUIRED', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Required column list (id, created_ts…)',
   check(s, ctx) {
     const need = list(ctx.payload);
@@ -26,7 +26,7 @@ export const required: Rule = {
 };
 
 export const noNull: Rule = {
-  id: 'column.no-null', type: 'COLUMN_NO_NULL', engines: BOTH,
+  id: 'column.no-null', type: 'COLUMN_NO_NULL', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Columns must be NOT NULL',
   check(s, ctx) {
     const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
@@ -37,7 +37,7 @@ export const noNull: Rule = {
 };
 
 export const disallowChangeType: Rule = {
-  id: 'column.disallow-change-type', type: 'COLUMN_DISALLOW_CHANGE_TYPE', engines: BOTH,
+  id: 'column.disallow-change-type', type: 'COLUMN_DISALLOW_CHANGE_TYPE', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'No column type change',
   check(s, ctx) {
     const at = s.alterTable;
@@ -53,7 +53,7 @@ export const disallowChangeType: Rule = {
 };
 
 export const setDefaultForNotNull: Rule = {
-  id: 'column.set-default-for-not-null', type: 'COLUMN_SET_DEFAULT_FOR_NOT_NULL', engines: MYSQL,
+  id: 'column.set-default-for-not-null', type: 'COLUMN_SET_DEFAULT_FOR_NOT_NULL', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'NOT NULL columns need DEFAULT',
   check(s, ctx) {
     const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
@@ -67,7 +67,7 @@ export const setDefaultForNotNull: Rule = {
 };
 
 export const disallowChange: Rule = {
-  id: 'column.disallow-change', type: 'COLUMN_DISALLOW_CHANGE', engines: MYSQL,
+  id: 'column.disallow-change', type: 'COLUMN_DISALLOW_CHANGE', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No ALTER … CHANGE COLUMN',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -77,7 +77,7 @@ export const disallowChange: Rule = {
 };
 
 export const disallowChangingOrder: Rule = {
-  id: 'column.disallow-changing-order', type: 'COLUMN_DISALLOW_CHANGING_ORDER', engines: MYSQL,
+  id: 'column.disallow-changing-order', type: 'COLUMN_DISALLOW_CHANGING_ORDER', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No FIRST/AFTER reordering',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -87,7 +87,7 @@ export const disallowChangingOrder: Rule = {
 };
 
 export const disallowDropInIndex: Rule = {
-  id: 'column.disallow-drop-in-index', type: 'COLUMN_DISALLOW_DROP_IN_INDEX', engines: MYSQL,
+  id: 'column.disallow-drop-in-index', type: 'COLUMN_DISALLOW_DROP_IN_INDEX', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No dropping indexed columns',
   check(s, ctx) {
     const at = s.alterTable;
@@ -100,7 +100,7 @@ export const disallowDropInIndex: Rule = {
 };
 
 export const columnComment: Rule = {
-  id: 'column.comment', type: 'COLUMN_COMMENT', engines: BOTH,
+  id: 'column.comment', type: 'COLUMN_COMMENT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Column comment required / max length',
   check(s, ctx) {
     const requiredComment = bool(ctx.payload, 'required', true);
@@ -117,7 +117,7 @@ export const columnComment: Rule = {
 };
 
 export const typeDisallowList: Rule = {
-  id: 'column.type-disallow-list', type: 'COLUMN_TYPE_DISALLOW_LIST', engines: BOTH,
+  id: 'column.type-disallow-list', type: 'COLUMN_TYPE_DISALLOW_LIST', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Blocklist column types (e.g. JSON, BLOB)',
   check(s, ctx) {
     const banned = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
@@ -131,7 +131,7 @@ export const typeDisallowList: Rule = {
 };
 
 export const maximumCharacterLength: Rule = {
-  id: 'column.maximum-character-length', type: 'COLUMN_MAXIMUM_CHARACTER_LENGTH', engines: BOTH,
+  id: 'column.maximum-character-length', type: 'COLUMN_MAXIMUM_CHARACTER_LENGTH', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Cap CHAR(n)',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 20);
@@ -145,7 +145,7 @@ export const maximumCharacterLength: Rule = {
 };
 
 export const maximumVarcharLength: Rule = {
-  id: 'column.maximum-varchar-length', type: 'COLUMN_MAXIMUM_VARCHAR_LENGTH', engines: MYSQL,
+  id: 'column.maximum-varchar-length', type: 'COLUMN_MAXIMUM_VARCHAR_LENGTH', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Cap VARCHAR(n)',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 2560);
@@ -157,7 +157,7 @@ export const maximumVarcharLength: Rule = {
 };
 
 export const requireDefault: Rule = {
-  id: 'column.require-default', type: 'COLUMN_REQUIRE_DEFAULT', engines: BOTH,
+  id: 'column.require-default', type: 'COLUMN_REQUIRE_DEFAULT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Columns need DEFAULT',
   check(s, ctx) {
     const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
@@ -173,7 +173,7 @@ export const requireDefault: Rule = {
 };
 
 export const disallowSetCharset: Rule = {
-  id: 'column.disallow-set-charset', type: 'COLUMN_DISALLOW_SET_CHARSET', engines: MYSQL,
+  id: 'column.disallow-set-charset', type: 'COLUMN_DISALLOW_SET_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No column-level charset',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
@@ -183,7 +183,7 @@ export const disallowSetCharset: Rule = {
 };
 
 export const requireCharset: Rule = {
-  id: 'column.require-charset', type: 'COLUMN_REQUIRE_CHARSET', engines: MYSQL,
+  id: 'column.require-charset', type: 'COLUMN_REQUIRE_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Text columns must declare charset',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
@@ -193,7 +193,7 @@ export const requireCharset: Rule = {
 };
 
 export const requireCollation: Rule = {
-  id: 'column.require-collation', type: 'COLUMN_REQUIRE_COLLATION', engines: MYSQL,
+  id: 'column.require-collation', type: 'COLUMN_REQUIRE_COLLATION', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Text columns must declare collation',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
@@ -203,7 +203,7 @@ export const requireCollation: Rule = {
 };
 
 export const autoIncrementMustInteger: Rule = {
-  id: 'column.auto-increment-must-integer', type: 'COLUMN_AUTO_INCREMENT_MUST_INTEGER', engines: MYSQL,
+  id: 'column.auto-increment-must-integer', type: 'COLUMN_AUTO_INCREMENT_MUST_INTEGER', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment must be integer',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
@@ -213,7 +213,7 @@ export const autoIncrementMustInteger: Rule = {
 };
 
 export const autoIncrementMustUnsigned: Rule = {
-  id: 'column.auto-increment-must-unsigned', type: 'COLUMN_AUTO_INCREMENT_MUST_UNSIGNED', engines: MYSQL,
+  id: 'column.auto-increment-must-unsigned', type: 'COLUMN_AUTO_INCREMENT_MUST_UNSIGNED', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment must be UNSIGNED',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
@@ -223,7 +223,7 @@ export const autoIncrementMustUnsigned: Rule = {
 };
 
 export const autoIncrementInitialValue: Rule = {
-  id: 'column.auto-increment-initial-value', type: 'COLUMN_AUTO_INCREMENT_INITIAL_VALUE', engines: MYSQL,
+  id: 'column.auto-increment-initial-value', type: 'COLUMN_AUTO_INCREMENT_INITIAL_VALUE', engines: MYSQL, verbs: ['CREATE'],
   summary: 'Fixed AUTO_INCREMENT start',
   check(s, ctx) {
     const want = num(ctx.payload, 'number', 1);
@@ -235,7 +235,7 @@ export const autoIncrementInitialValue: Rule = {
 const NOW = new Set(['NOW', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP']);
 
 export const currentTimeCountLimit: Rule = {
-  id: 'column.current-time-count-limit', type: 'COLUMN_CURRENT_TIME_COUNT_LIMIT', engines: MYSQL,
+  id: 'column.current-time-count-limit', type: 'COLUMN_CURRENT_TIME_COUNT_LIMIT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: '≤2 NOW()/ON UPDATE columns',
   check(s, ctx) {
     const ct = s.createTable;

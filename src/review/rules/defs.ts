@@ -10,8 +10,18 @@ export interface DefinedColumn {
   how: 'create' | 'add' | 'modify' | 'change';
 }
 
-/** Columns defined by CREATE TABLE or ALTER TABLE ADD/MODIFY/CHANGE. */
+/** Columns defined by CREATE TABLE or ALTER TABLE ADD/MODIFY/CHANGE (computed once per statement). */
 export function definedColumns(s: Statement): DefinedColumn[] {
+  return s.cached('columns', () => computeColumns(s));
+}
+
+/** Indexes and constraints defined by CREATE TABLE, ALTER TABLE ADD or CREATE INDEX (computed once per statement). */
+export function definedIndexes(s: Statement): DefinedIndex[] {
+  return s.cached('indexes', () => computeIndexes(s));
+}
+
+function computeColumns(s: Statement): DefinedColumn[] {
+  if (s.kind.verb !== 'CREATE' && s.kind.verb !== 'ALTER') return [];
   const ct = s.createTable;
   if (ct) return ct.columns.map((col) => ({ col, table: ct.table, how: 'create' as const }));
   const at = s.alterTable;
@@ -38,8 +48,8 @@ export interface DefinedIndex {
   inline: boolean;
 }
 
-/** Indexes and constraints defined by CREATE TABLE, ALTER TABLE ADD or CREATE INDEX. */
-export function definedIndexes(s: Statement): DefinedIndex[] {
+function computeIndexes(s: Statement): DefinedIndex[] {
+  if (s.kind.verb !== 'CREATE' && s.kind.verb !== 'ALTER') return [];
   const out: DefinedIndex[] = [];
   const ct = s.createTable;
   if (ct) {

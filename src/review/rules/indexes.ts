@@ -6,7 +6,7 @@ import { isBlobType } from '../model/column.js';
 import { baseName, list, num } from './util.js';
 
 export const noDuplicateColumn: Rule = {
-  id: 'index.no-duplicate-column', type: 'INDEX_NO_DUPLICATE_COLUMN', engines: BOTH,
+  id: 'index.no-duplicate-column', type: 'INDEX_NO_DUPLICATE_COLUMN', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'No duplicate columns in an index',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
@@ -17,7 +17,7 @@ export const noDuplicateColumn: Rule = {
 };
 
 export const keyNumberLimit: Rule = {
-  id: 'index.key-number-limit', type: 'INDEX_KEY_NUMBER_LIMIT', engines: BOTH,
+  id: 'index.key-number-limit', type: 'INDEX_KEY_NUMBER_LIMIT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Cap columns per index',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 5);
@@ -30,7 +30,7 @@ export const keyNumberLimit: Rule = {
 const INT_PK = new Set(['INT', 'INTEGER', 'BIGINT']);
 
 export const pkTypeLimit: Rule = {
-  id: 'index.pk-type-limit', type: 'INDEX_PK_TYPE_LIMIT', engines: MYSQL,
+  id: 'index.pk-type-limit', type: 'INDEX_PK_TYPE_LIMIT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'PK must be INT/BIGINT',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
@@ -44,7 +44,7 @@ export const pkTypeLimit: Rule = {
 };
 
 export const primaryKeyTypeAllowlist: Rule = {
-  id: 'index.primary-key-type-allowlist', type: 'INDEX_PRIMARY_KEY_TYPE_ALLOWLIST', engines: BOTH,
+  id: 'index.primary-key-type-allowlist', type: 'INDEX_PRIMARY_KEY_TYPE_ALLOWLIST', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist PK types',
   check(s, ctx) {
     const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
@@ -60,7 +60,7 @@ export const primaryKeyTypeAllowlist: Rule = {
 };
 
 export const typeNoBlob: Rule = {
-  id: 'index.type-no-blob', type: 'INDEX_TYPE_NO_BLOB', engines: MYSQL,
+  id: 'index.type-no-blob', type: 'INDEX_TYPE_NO_BLOB', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No index on BLOB/TEXT',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
@@ -91,7 +91,7 @@ export const totalNumberLimit: Rule = {
 };
 
 export const typeAllowList: Rule = {
-  id: 'index.type-allow-list', type: 'INDEX_TYPE_ALLOW_LIST', engines: MYSQL,
+  id: 'index.type-allow-list', type: 'INDEX_TYPE_ALLOW_LIST', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist index types (BTREE, HASH…)',
   check(s, ctx) {
     const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));

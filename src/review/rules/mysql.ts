@@ -4,7 +4,7 @@ import { MYSQL } from './engines.js';
 import { list } from './util.js';
 
 export const useInnodb: Rule = {
-  id: 'engine.mysql.use-innodb', type: 'ENGINE_MYSQL_USE_INNODB', engines: MYSQL,
+  id: 'engine.mysql.use-innodb', type: 'ENGINE_MYSQL_USE_INNODB', engines: MYSQL, verbs: ['CREATE', 'ALTER', 'SET'],
   summary: 'Require InnoDB storage engine',
   check(s, ctx) {
     const engines = [s.createTable?.options.engine, ...(s.alterTable?.actions ?? []).map((a) => (a.kind === 'options' ? a.options.engine : null))];
@@ -17,7 +17,7 @@ export const useInnodb: Rule = {
 };
 
 export const requireAlgorithmOption: Rule = {
-  id: 'statement.require-algorithm-option', type: 'STATEMENT_REQUIRE_ALGORITHM_OPTION', engines: MYSQL,
+  id: 'statement.require-algorithm-option', type: 'STATEMENT_REQUIRE_ALGORITHM_OPTION', engines: MYSQL, verbs: ['ALTER'],
   summary: 'ALTER TABLE must set ALGORITHM=',
   check(s, ctx) {
     if (s.alterTable && !s.alterTable.actions.some((a) => a.kind === 'options' && a.algorithm)) {
@@ -27,7 +27,7 @@ export const requireAlgorithmOption: Rule = {
 };
 
 export const requireLockOption: Rule = {
-  id: 'statement.require-lock-option', type: 'STATEMENT_REQUIRE_LOCK_OPTION', engines: MYSQL,
+  id: 'statement.require-lock-option', type: 'STATEMENT_REQUIRE_LOCK_OPTION', engines: MYSQL, verbs: ['ALTER'],
   summary: 'ALTER TABLE must set LOCK=',
   check(s, ctx) {
     if (s.alterTable && !s.alterTable.actions.some((a) => a.kind === 'options' && a.lock)) {
@@ -38,7 +38,7 @@ export const requireLockOption: Rule = {
 
 function disallowCreate(id: string, type: string, object: string, why: string): Rule {
   return {
-    id, type, engines: MYSQL,
+    id, type, engines: MYSQL, verbs: ['CREATE'],
     summary: `No CREATE ${object}`,
     check(s, ctx) {
       if (s.kind.verb === 'CREATE' && s.kind.object === object) ctx.report(s, `CREATE ${object} is not allowed: ${why}`);
@@ -55,7 +55,7 @@ export const functionDisallowedList: Rule = {
   summary: 'Blocklist function calls',
   check(s, ctx) {
     const banned = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
-    if (banned.size === 0) return;
+    if (banned.size === 0 || ![...banned].some((b) => s.has(b))) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {
       if (t[k]!.type === 'word' && banned.has(t[k]!.v) && t[k + 1]!.v === '(') {

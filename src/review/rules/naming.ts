@@ -35,7 +35,7 @@ function newTableNames(s: Statement): Array<{ name: string; pos: number }> {
 }
 
 export const namingTable: Rule = {
-  id: 'naming.table', type: 'NAMING_TABLE', engines: BOTH,
+  id: 'naming.table', type: 'NAMING_TABLE', engines: BOTH, verbs: ['CREATE', 'ALTER', 'RENAME'],
   summary: 'Table name regex + max length',
   check(s, ctx) {
     for (const n of newTableNames(s)) checkName(s, ctx, 'Table name', n.name, n.pos, SNAKE);
@@ -43,7 +43,7 @@ export const namingTable: Rule = {
 };
 
 export const namingColumn: Rule = {
-  id: 'naming.column', type: 'NAMING_COLUMN', engines: BOTH,
+  id: 'naming.column', type: 'NAMING_COLUMN', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Column name regex + max length',
   check(s, ctx) {
     for (const d of definedColumns(s)) if (d.how !== 'modify') checkName(s, ctx, 'Column name', d.col.name, d.col.pos, SNAKE);
@@ -53,7 +53,7 @@ export const namingColumn: Rule = {
 
 function indexRule(id: string, type: string, kinds: readonly string[], label: string, defaultFormat: string, engines: Rule['engines']): Rule {
   return {
-    id, type, engines,
+    id, type, engines, verbs: ['CREATE', 'ALTER'],
     summary: `${label} name template (${defaultFormat})`,
     check(s, ctx) {
       for (const i of definedIndexes(s)) {
@@ -89,7 +89,7 @@ export const namingIndexFk = indexRule('naming.index.fk', 'NAMING_INDEX_FK', ['f
 export const namingIndexIdx = indexRule('naming.index.idx', 'NAMING_INDEX_IDX', ['index', 'fulltext', 'spatial'], 'Index', '^idx_{{table}}_{{column_list}}$', BOTH);
 
 export const namingColumnAutoIncrement: Rule = {
-  id: 'naming.column.auto-increment', type: 'NAMING_COLUMN_AUTO_INCREMENT', engines: MYSQL,
+  id: 'naming.column.auto-increment', type: 'NAMING_COLUMN_AUTO_INCREMENT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment column name regex (default id)',
   check(s, ctx) {
     for (const d of definedColumns(s)) if (d.col.autoIncrement) checkName(s, ctx, 'Auto-increment column', d.col.name, d.col.pos, '^id$');
@@ -97,7 +97,7 @@ export const namingColumnAutoIncrement: Rule = {
 };
 
 export const namingIdentifierNoKeyword: Rule = {
-  id: 'naming.identifier.no-keyword', type: 'NAMING_IDENTIFIER_NO_KEYWORD', engines: MYSQL,
+  id: 'naming.identifier.no-keyword', type: 'NAMING_IDENTIFIER_NO_KEYWORD', engines: MYSQL, verbs: ['CREATE', 'ALTER', 'RENAME'],
   summary: 'No reserved keywords as identifiers',
   check(s, ctx) {
     const names = [...newTableNames(s), ...definedColumns(s).map((d) => ({ name: d.col.name, pos: d.col.pos }))];

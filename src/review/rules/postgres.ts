@@ -6,7 +6,7 @@ import { POSTGRES } from './engines.js';
 import { createdEarlier, dmlTargets, num, readTables } from './util.js';
 
 export const disallowAddColumnWithDefault: Rule = {
-  id: 'statement.disallow-add-column-with-default', type: 'STATEMENT_DISALLOW_ADD_COLUMN_WITH_DEFAULT', engines: POSTGRES,
+  id: 'statement.disallow-add-column-with-default', type: 'STATEMENT_DISALLOW_ADD_COLUMN_WITH_DEFAULT', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No ADD COLUMN … DEFAULT (pre-PG11 rewrite)',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -16,7 +16,7 @@ export const disallowAddColumnWithDefault: Rule = {
 };
 
 export const addCheckNotValid: Rule = {
-  id: 'statement.add-check-not-valid', type: 'STATEMENT_ADD_CHECK_NOT_VALID', engines: POSTGRES,
+  id: 'statement.add-check-not-valid', type: 'STATEMENT_ADD_CHECK_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'ADD CHECK must be NOT VALID',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -26,7 +26,7 @@ export const addCheckNotValid: Rule = {
 };
 
 export const addForeignKeyNotValid: Rule = {
-  id: 'statement.add-foreign-key-not-valid', type: 'STATEMENT_ADD_FOREIGN_KEY_NOT_VALID', engines: POSTGRES,
+  id: 'statement.add-foreign-key-not-valid', type: 'STATEMENT_ADD_FOREIGN_KEY_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY must be NOT VALID',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -37,7 +37,7 @@ export const addForeignKeyNotValid: Rule = {
 };
 
 export const disallowAddNotNull: Rule = {
-  id: 'statement.disallow-add-not-null', type: 'STATEMENT_DISALLOW_ADD_NOT_NULL', engines: POSTGRES,
+  id: 'statement.disallow-add-not-null', type: 'STATEMENT_DISALLOW_ADD_NOT_NULL', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No SET NOT NULL on existing column',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -63,7 +63,7 @@ function createdName(s: Statement): { parts: string[]; pos: number } | null {
 }
 
 export const createSpecifySchema: Rule = {
-  id: 'statement.create-specify-schema', type: 'STATEMENT_CREATE_SPECIFY_SCHEMA', engines: POSTGRES,
+  id: 'statement.create-specify-schema', type: 'STATEMENT_CREATE_SPECIFY_SCHEMA', engines: POSTGRES, verbs: ['CREATE'],
   summary: 'CREATE must name the schema',
   check(s, ctx) {
     const n = createdName(s);
@@ -74,7 +74,7 @@ export const createSpecifySchema: Rule = {
 };
 
 export const namingFullyQualified: Rule = {
-  id: 'naming.fully-qualified', type: 'NAMING_FULLY_QUALIFIED', engines: POSTGRES,
+  id: 'naming.fully-qualified', type: 'NAMING_FULLY_QUALIFIED', engines: POSTGRES, verbs: ['CREATE', 'ALTER', 'DROP', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   summary: 'Require schema-qualified object names',
   check(s, ctx) {
     const names: Array<{ parts: string[]; pos: number }> = [];
@@ -100,9 +100,10 @@ export const namingFullyQualified: Rule = {
 };
 
 export const disallowOnDelCascade: Rule = {
-  id: 'statement.disallow-on-del-cascade', type: 'STATEMENT_DISALLOW_ON_DEL_CASCADE', engines: POSTGRES,
+  id: 'statement.disallow-on-del-cascade', type: 'STATEMENT_DISALLOW_ON_DEL_CASCADE', engines: POSTGRES, verbs: ['CREATE', 'ALTER'],
   summary: 'No ON DELETE CASCADE',
   check(s, ctx) {
+    if (!s.has('CASCADE')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 2; k++) {
       if (t[k]!.v === 'ON' && t[k + 1]!.v === 'DELETE' && t[k + 2]!.v === 'CASCADE') {
@@ -114,7 +115,7 @@ export const disallowOnDelCascade: Rule = {
 };
 
 export const disallowRmTblCascade: Rule = {
-  id: 'statement.disallow-rm-tbl-cascade', type: 'STATEMENT_DISALLOW_RM_TBL_CASCADE', engines: POSTGRES,
+  id: 'statement.disallow-rm-tbl-cascade', type: 'STATEMENT_DISALLOW_RM_TBL_CASCADE', engines: POSTGRES, verbs: ['DROP', 'TRUNCATE'],
   summary: 'No DROP TABLE ... CASCADE',
   check(s, ctx) {
     const last = s.tokens[s.tokens.length - 1];
@@ -125,7 +126,7 @@ export const disallowRmTblCascade: Rule = {
 };
 
 export const nonTransactional: Rule = {
-  id: 'statement.non-transactional', type: 'STATEMENT_NON_TRANSACTIONAL', engines: POSTGRES,
+  id: 'statement.non-transactional', type: 'STATEMENT_NON_TRANSACTIONAL', engines: POSTGRES, verbs: ['CREATE', 'DROP', 'ALTER', 'REINDEX', 'VACUUM'],
   summary: 'Flag statements that cannot run in a transaction',
   check(s, ctx) {
     const t = s.tokens;
@@ -143,7 +144,7 @@ export const nonTransactional: Rule = {
 };
 
 export const indexCreateConcurrently: Rule = {
-  id: 'index.create-concurrently', type: 'INDEX_CREATE_CONCURRENTLY', engines: POSTGRES,
+  id: 'index.create-concurrently', type: 'INDEX_CREATE_CONCURRENTLY', engines: POSTGRES, verbs: ['CREATE', 'DROP'],
   summary: 'CREATE INDEX must be CONCURRENTLY',
   check(s, ctx) {
     const ci = s.createIndex;
@@ -159,7 +160,7 @@ export const indexCreateConcurrently: Rule = {
 const VOLATILE = new Set(['CLOCK_TIMESTAMP', 'RANDOM', 'GEN_RANDOM_UUID', 'UUID_GENERATE_V1', 'UUID_GENERATE_V4', 'TIMEOFDAY', 'TXID_CURRENT', 'NEXTVAL', 'SETSEED', 'STATEMENT_TIMESTAMP']);
 
 export const defaultDisallowVolatile: Rule = {
-  id: 'column.default-disallow-volatile', type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE', engines: POSTGRES,
+  id: 'column.default-disallow-volatile', type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No volatile DEFAULT (clock_timestamp())',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
@@ -171,7 +172,7 @@ export const defaultDisallowVolatile: Rule = {
 };
 
 export const commentLength: Rule = {
-  id: 'system.comment.length', type: 'SYSTEM_COMMENT_LENGTH', engines: POSTGRES,
+  id: 'system.comment.length', type: 'SYSTEM_COMMENT_LENGTH', engines: POSTGRES, verbs: ['COMMENT'],
   summary: 'Cap COMMENT ON length',
   check(s, ctx) {
     if (s.kind.verb !== 'COMMENT') return;

@@ -8,16 +8,17 @@ import { hasTopWhere, num, whereRanges } from './util.js';
 const topDepth = (s: Statement): number => s.tokens[s.kind.at]?.depth ?? 0;
 
 export const selectNoSelectAll: Rule = {
-  id: 'statement.select.no-select-all', type: 'STATEMENT_SELECT_NO_SELECT_ALL', engines: BOTH,
+  id: 'statement.select.no-select-all', type: 'STATEMENT_SELECT_NO_SELECT_ALL', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'CREATE'],
   summary: 'Disallow SELECT *',
   check(s, ctx) {
+    if (!s.has('SELECT')) return;
     const t = s.tokens;
     for (let k = 1; k < t.length; k++) {
       const x = t[k]!;
       if (x.type !== 'op' || x.v !== '*') continue;
       const prev = t[k - 1]!;
       const inList = prev.type === 'word' ? ['SELECT', 'DISTINCT', 'ALL'].includes(prev.v) : prev.v === ',' || prev.v === '.';
-      if (inList && t.slice(0, k).some((y) => y.type === 'word' && y.v === 'SELECT')) {
+      if (inList) {
         ctx.report(s, 'SELECT * reads every column, so the query breaks or slows down when columns are added; list the columns you need.', x.pos);
         return;
       }
@@ -26,7 +27,7 @@ export const selectNoSelectAll: Rule = {
 };
 
 export const whereRequireSelect: Rule = {
-  id: 'statement.where.require.select', type: 'STATEMENT_WHERE_REQUIRE_SELECT', engines: BOTH,
+  id: 'statement.where.require.select', type: 'STATEMENT_WHERE_REQUIRE_SELECT', engines: BOTH, verbs: ['SELECT'],
   summary: 'SELECT must have WHERE',
   check(s, ctx) {
     if (s.kind.verb !== 'SELECT') return;
@@ -37,7 +38,7 @@ export const whereRequireSelect: Rule = {
 };
 
 export const whereRequireUpdateDelete: Rule = {
-  id: 'statement.where.require.update-delete', type: 'STATEMENT_WHERE_REQUIRE_UPDATE_DELETE', engines: BOTH,
+  id: 'statement.where.require.update-delete', type: 'STATEMENT_WHERE_REQUIRE_UPDATE_DELETE', engines: BOTH, verbs: ['UPDATE', 'DELETE'],
   summary: 'UPDATE/DELETE must have WHERE',
   check(s, ctx) {
     if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
@@ -46,9 +47,10 @@ export const whereRequireUpdateDelete: Rule = {
 };
 
 export const noLeadingWildcardLike: Rule = {
-  id: 'statement.where.no-leading-wildcard-like', type: 'STATEMENT_WHERE_NO_LEADING_WILDCARD_LIKE', engines: BOTH,
+  id: 'statement.where.no-leading-wildcard-like', type: 'STATEMENT_WHERE_NO_LEADING_WILDCARD_LIKE', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: "No LIKE '%x'",
   check(s, ctx) {
+    if (!s.has('LIKE') && !s.has('ILIKE')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {
       const x = t[k]!;
@@ -61,7 +63,7 @@ export const noLeadingWildcardLike: Rule = {
 };
 
 export const disallowCommit: Rule = {
-  id: 'statement.disallow-commit', type: 'STATEMENT_DISALLOW_COMMIT', engines: BOTH,
+  id: 'statement.disallow-commit', type: 'STATEMENT_DISALLOW_COMMIT', engines: BOTH, verbs: ['COMMIT', 'END'],
   summary: 'No explicit COMMIT',
   check(s, ctx) {
     if (s.kind.verb === 'COMMIT' || (s.engine === 'postgres' && s.kind.verb === 'END' && s.tokens.length <= 2)) {
@@ -76,7 +78,7 @@ function dmlClause(s: Statement, word: string): number {
 }
 
 export const disallowLimit: Rule = {
-  id: 'statement.disallow-limit', type: 'STATEMENT_DISALLOW_LIMIT', engines: MYSQL,
+  id: 'statement.disallow-limit', type: 'STATEMENT_DISALLOW_LIMIT', engines: MYSQL, verbs: ['UPDATE', 'DELETE', 'INSERT', 'REPLACE'],
   summary: 'No LIMIT in DML',
   check(s, ctx) {
     const k = dmlClause(s, 'LIMIT');
@@ -85,7 +87,7 @@ export const disallowLimit: Rule = {
 };
 
 export const disallowOrderBy: Rule = {
-  id: 'statement.disallow-order-by', type: 'STATEMENT_DISALLOW_ORDER_BY', engines: MYSQL,
+  id: 'statement.disallow-order-by', type: 'STATEMENT_DISALLOW_ORDER_BY', engines: MYSQL, verbs: ['UPDATE', 'DELETE'],
   summary: 'No ORDER BY in UPDATE/DELETE',
   check(s, ctx) {
     if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
@@ -121,7 +123,7 @@ function valuesFrom(s: Statement, v: number): number {
 }
 
 export const insertRowLimit: Rule = {
-  id: 'statement.insert.row-limit', type: 'STATEMENT_INSERT_ROW_LIMIT', engines: BOTH,
+  id: 'statement.insert.row-limit', type: 'STATEMENT_INSERT_ROW_LIMIT', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
   summary: 'Max rows inserted (number payload)',
   check(s, ctx) {
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
@@ -131,16 +133,19 @@ export const insertRowLimit: Rule = {
   },
 };
 
+const INSERT_MODIFIERS = new Set(['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO']);
+const INSERT_BODY = new Set(['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH']);
+
 export const insertMustSpecifyColumn: Rule = {
-  id: 'statement.insert.must-specify-column', type: 'STATEMENT_INSERT_MUST_SPECIFY_COLUMN', engines: BOTH,
+  id: 'statement.insert.must-specify-column', type: 'STATEMENT_INSERT_MUST_SPECIFY_COLUMN', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
   summary: 'INSERT must list columns',
   check(s, ctx) {
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
     const t = s.tokens;
     let k = s.kind.at + 1;
-    while (t[k]?.type === 'word' && ['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(t[k]!.v)) k++;
+    while (t[k]?.type === 'word' && INSERT_MODIFIERS.has(t[k]!.v)) k++;
     while (t[k] && (t[k]!.type === 'word' || t[k]!.type === 'ident' || t[k]!.v === '.')) {
-      if (t[k]!.type === 'word' && ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'].includes(t[k]!.v)) break;
+      if (t[k]!.type === 'word' && INSERT_BODY.has(t[k]!.v)) break;
       k++;
     }
     if (t[k]?.v === 'SET') return;
@@ -150,10 +155,10 @@ export const insertMustSpecifyColumn: Rule = {
 };
 
 export const insertDisallowOrderByRand: Rule = {
-  id: 'statement.insert.disallow-order-by-rand', type: 'STATEMENT_INSERT_DISALLOW_ORDER_BY_RAND', engines: BOTH,
+  id: 'statement.insert.disallow-order-by-rand', type: 'STATEMENT_INSERT_DISALLOW_ORDER_BY_RAND', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
   summary: 'No ORDER BY RAND() in INSERT…SELECT',
   check(s, ctx) {
-    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    if ((s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') || !s.has('ORDER')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 3; k++) {
       if (t[k]!.v === 'ORDER' && t[k + 1]!.v === 'BY' && (t[k + 2]!.v === 'RAND' || t[k + 2]!.v === 'RANDOM') && t[k + 3]!.v === '(') {
@@ -165,11 +170,12 @@ export const insertDisallowOrderByRand: Rule = {
 };
 
 export const whereNoEqualNull: Rule = {
-  id: 'statement.where.no-equal-null', type: 'STATEMENT_WHERE_NO_EQUAL_NULL', engines: MYSQL,
+  id: 'statement.where.no-equal-null', type: 'STATEMENT_WHERE_NO_EQUAL_NULL', engines: MYSQL, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'No "= NULL" comparisons',
   check(s, ctx) {
+    if (!s.has('NULL')) return;
     const t = s.tokens;
-    for (const [a, b] of whereRanges(t)) {
+    for (const [a, b] of whereRanges(s)) {
       for (let k = a; k < b - 1; k++) {
         const x = t[k]!;
         if (x.type === 'op' && ['=', '!=', '<>'].includes(x.v) && t[k + 1]!.v === 'NULL' && t[k + 1]!.type === 'word') {
@@ -185,11 +191,11 @@ const NOT_FUNCTIONS = new Set(['IN', 'EXISTS', 'ANY', 'ALL', 'SOME', 'NOT', 'AND
 const ARITH = new Set(['+', '-', '*', '/', '%', '||']);
 
 export const whereDisallowFunctionsAndCalculations: Rule = {
-  id: 'statement.where.disallow-functions-and-calculations', type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS', engines: BOTH,
+  id: 'statement.where.disallow-functions-and-calculations', type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'No functions/arithmetic on WHERE columns',
   check(s, ctx) {
     const t = s.tokens;
-    for (const [a, b] of whereRanges(t)) {
+    for (const [a, b] of whereRanges(s)) {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
         if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]!.type === 'punct' && !NOT_FUNCTIONS.has(x.v)) {
@@ -207,12 +213,12 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
 };
 
 export const whereMaximumLogicalOperatorCount: Rule = {
-  id: 'statement.where.maximum-logical-operator-count', type: 'STATEMENT_WHERE_MAXIMUM_LOGICAL_OPERATOR_COUNT', engines: MYSQL,
+  id: 'statement.where.maximum-logical-operator-count', type: 'STATEMENT_WHERE_MAXIMUM_LOGICAL_OPERATOR_COUNT', engines: MYSQL, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'Cap IN/OR list size',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 1000);
     const t = s.tokens;
-    for (const [a, b] of whereRanges(t)) {
+    for (const [a, b] of whereRanges(s)) {
       let ors = 0;
       for (let k = a; k < b; k++) {
         const x = t[k]!;
@@ -236,7 +242,7 @@ export const whereMaximumLogicalOperatorCount: Rule = {
 };
 
 export const disallowTruncate: Rule = {
-  id: 'statement.disallow-truncate', type: 'STATEMENT_DISALLOW_TRUNCATE', engines: BOTH,
+  id: 'statement.disallow-truncate', type: 'STATEMENT_DISALLOW_TRUNCATE', engines: BOTH, verbs: ['TRUNCATE'],
   summary: 'No TRUNCATE',
   check(s, ctx) {
     if (s.kind.verb === 'TRUNCATE') ctx.report(s, 'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.');

@@ -28,7 +28,7 @@ function named(s: Statement, which: 'charset' | 'collation'): string[] {
 
 function allowlist(id: string, type: string, which: 'charset' | 'collation'): Rule {
   return {
-    id, type, engines: BOTH,
+    id, type, engines: BOTH, verbs: ['CREATE', 'ALTER'],
     summary: `Allowlist ${which === 'charset' ? 'charsets' : 'collations'}`,
     check(s, ctx) {
       const allowed = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
@@ -42,7 +42,7 @@ export const charsetAllowlist = allowlist('system.charset.allowlist', 'SYSTEM_CH
 export const collationAllowlist = allowlist('system.collation.allowlist', 'SYSTEM_COLLATION_ALLOWLIST', 'collation');
 
 export const backwardCompatibility: Rule = {
-  id: 'schema.backward-compatibility', type: 'SCHEMA_BACKWARD_COMPATIBILITY', engines: BOTH,
+  id: 'schema.backward-compatibility', type: 'SCHEMA_BACKWARD_COMPATIBILITY', engines: BOTH, verbs: ['DROP', 'RENAME', 'CREATE', 'ALTER'],
   summary: 'Flag breaking changes (drop/rename/…)',
   check(s, ctx) {
     const say = (what: string, pos?: number): void =>

@@ -7,7 +7,7 @@ import { definedIndexes } from './defs.js';
 import { baseName, bool, dmlTargets, isDml, list, num, readTables, regex, str } from './util.js';
 
 export const requirePk: Rule = {
-  id: 'table.require-pk', type: 'TABLE_REQUIRE_PK', engines: BOTH,
+  id: 'table.require-pk', type: 'TABLE_REQUIRE_PK', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Table must have primary key',
   check(s, ctx) {
     const ct = s.createTable;
@@ -23,7 +23,7 @@ export const requirePk: Rule = {
 };
 
 export const noForeignKey: Rule = {
-  id: 'table.no-foreign-key', type: 'TABLE_NO_FOREIGN_KEY', engines: BOTH,
+  id: 'table.no-foreign-key', type: 'TABLE_NO_FOREIGN_KEY', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'No foreign keys',
   check(s, ctx) {
     const fk = definedIndexes(s).find((i) => i.kind === 'foreign');
@@ -50,7 +50,7 @@ export function droppedTables(s: Statement): Array<{ parts: string[]; pos: numbe
 }
 
 export const dropNamingConvention: Rule = {
-  id: 'table.drop-naming-convention', type: 'TABLE_DROP_NAMING_CONVENTION', engines: BOTH,
+  id: 'table.drop-naming-convention', type: 'TABLE_DROP_NAMING_CONVENTION', engines: BOTH, verbs: ['DROP'],
   summary: 'Only drop tables matching regex (e.g. _del$)',
   check(s, ctx) {
     const format = str(ctx.payload, 'format', '_del$');
@@ -62,9 +62,16 @@ export const dropNamingConvention: Rule = {
   },
 };
 
-/** Text of COMMENT ON <object> <name> IS '…' statements in the script, by lower-case name. */
-function pgComments(statements: readonly Statement[], object: 'TABLE' | 'COLUMN'): Map<string, string> {
-  const out = new Map<string, string>();
+const commentsMemo = new WeakMap<readonly Statement[], Map<string, Map<string, string>>>();
+
+/** Text of COMMENT ON <object> <name> IS '…' statements in the script, by name (computed once per script). */
+export function pgComments(statements: readonly Statement[], object: 'TABLE' | 'COLUMN'): Map<string, string> {
+  let byObject = commentsMemo.get(statements);
+  if (!byObject) commentsMemo.set(statements, (byObject = new Map()));
+  let out = byObject.get(object);
+  if (out) return out;
+  out = new Map<string, string>();
+  byObject.set(object, out);
   for (const s of statements) {
     if (s.kind.verb !== 'COMMENT' || s.tokens[2]?.v !== object) continue;
     const n = readName(s.tokens, 3);
@@ -77,10 +84,9 @@ function pgComments(statements: readonly Statement[], object: 'TABLE' | 'COLUMN'
   }
   return out;
 }
-export { pgComments };
 
 export const tableComment: Rule = {
-  id: 'table.comment', type: 'TABLE_COMMENT', engines: BOTH,
+  id: 'table.comment', type: 'TABLE_COMMENT', engines: BOTH, verbs: ['CREATE'],
   summary: 'Table comment required / max length',
   check(s, ctx) {
     const ct = s.createTable;
@@ -97,7 +103,7 @@ export const tableComment: Rule = {
 };
 
 export const disallowPartition: Rule = {
-  id: 'table.disallow-partition', type: 'TABLE_DISALLOW_PARTITION', engines: BOTH,
+  id: 'table.disallow-partition', type: 'TABLE_DISALLOW_PARTITION', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'No partitioned tables',
   check(s, ctx) {
     if (s.createTable?.options.partitioned || s.alterTable?.actions.some((a) => a.kind === 'partition')) {
@@ -107,7 +113,7 @@ export const disallowPartition: Rule = {
 };
 
 export const disallowTrigger: Rule = {
-  id: 'table.disallow-trigger', type: 'TABLE_DISALLOW_TRIGGER', engines: MYSQL,
+  id: 'table.disallow-trigger', type: 'TABLE_DISALLOW_TRIGGER', engines: MYSQL, verbs: ['CREATE'],
   summary: 'No triggers',
   check(s, ctx) {
     if (s.kind.label === 'CREATE TRIGGER') ctx.report(s, 'Triggers hide logic from the application and slow every write; implement it in the application instead.');
@@ -134,7 +140,7 @@ export const noDuplicateIndex: Rule = {
 const TEXT_LENGTH: Record<string, number> = { TINYTEXT: 255, TEXT: 65535, MEDIUMTEXT: 16777215, LONGTEXT: 4294967295 };
 
 export const textFieldsTotalLength: Rule = {
-  id: 'table.text-fields-total-length', type: 'TABLE_TEXT_FIELDS_TOTAL_LENGTH', engines: MYSQL,
+  id: 'table.text-fields-total-length', type: 'TABLE_TEXT_FIELDS_TOTAL_LENGTH', engines: MYSQL, verbs: ['CREATE'],
   summary: 'Cap total text-column length',
   check(s, ctx) {
     const ct = s.createTable;
@@ -150,7 +156,7 @@ export const textFieldsTotalLength: Rule = {
 };
 
 export const disallowSetCharset: Rule = {
-  id: 'table.disallow-set-charset', type: 'TABLE_DISALLOW_SET_CHARSET', engines: MYSQL,
+  id: 'table.disallow-set-charset', type: 'TABLE_DISALLOW_SET_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No table-level charset',
   check(s, ctx) {
     const cs = s.createTable?.options.charset ?? s.alterTable?.actions.find((a) => a.kind === 'options' && a.options.charset)?.kind;
@@ -159,7 +165,7 @@ export const disallowSetCharset: Rule = {
 };
 
 export const requireCharset: Rule = {
-  id: 'table.require-charset', type: 'TABLE_REQUIRE_CHARSET', engines: MYSQL,
+  id: 'table.require-charset', type: 'TABLE_REQUIRE_CHARSET', engines: MYSQL, verbs: ['CREATE'],
   summary: 'Table must declare charset',
   check(s, ctx) {
     const ct = s.createTable;
@@ -168,7 +174,7 @@ export const requireCharset: Rule = {
 };
 
 export const requireCollation: Rule = {
-  id: 'table.require-collation', type: 'TABLE_REQUIRE_COLLATION', engines: MYSQL,
+  id: 'table.require-collation', type: 'TABLE_REQUIRE_COLLATION', engines: MYSQL, verbs: ['CREATE'],
   summary: 'Table must declare collation',
   check(s, ctx) {
     const ct = s.createTable;
@@ -184,21 +190,23 @@ function tablesOf(s: Statement): string[] {
 }
 
 export const disallowDdl: Rule = {
-  id: 'table.disallow-ddl', type: 'TABLE_DISALLOW_DDL', engines: MYSQL,
+  id: 'table.disallow-ddl', type: 'TABLE_DISALLOW_DDL', engines: MYSQL, verbs: ['CREATE', 'ALTER', 'DROP'],
   summary: 'Blocklist tables for DDL',
   check(s, ctx) {
     const blocked = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
+    if (blocked.size === 0) return;
     const hit = tablesOf(s).find((t) => blocked.has(t.toLowerCase()));
     if (hit) ctx.report(s, `DDL on table ${hit} is not allowed by policy; ask the table's owners for an exception.`);
   },
 };
 
 export const disallowDml: Rule = {
-  id: 'table.disallow-dml', type: 'TABLE_DISALLOW_DML', engines: MYSQL,
+  id: 'table.disallow-dml', type: 'TABLE_DISALLOW_DML', engines: MYSQL, verbs: ['INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'Blocklist tables for DML',
   check(s, ctx) {
     if (!isDml(s) || s.kind.verb === 'SELECT') return;
     const blocked = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
+    if (blocked.size === 0) return;
     const names = [...dmlTargets(s), ...readTables(s).map((r) => r.parts)].map(baseName);
     const hit = names.find((t) => blocked.has(t.toLowerCase()));
     if (hit) ctx.report(s, `DML on table ${hit} is not allowed by policy; ask the table's owners for an exception.`);

@@ -55,8 +55,13 @@ export function isDdl(s: Statement): boolean {
 }
 
 const WHERE_END = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'RETURNING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'FOR', 'OFFSET', 'FETCH']);
-/** Token ranges [start, end) of every WHERE clause (any depth) — the tokens after WHERE. */
-export function whereRanges(tokens: readonly Token[]): Array<[number, number]> {
+/** Token ranges [start, end) of every WHERE clause (any depth), computed once per statement. */
+export function whereRanges(s: Statement): Array<[number, number]> {
+  if (!s.has('WHERE')) return [];
+  return s.cached('where', () => computeWhereRanges(s.tokens));
+}
+
+function computeWhereRanges(tokens: readonly Token[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
@@ -80,6 +85,10 @@ export function hasTopWhere(s: Statement): boolean {
   return findWord(s.tokens, 'WHERE', depth, s.kind.at) >= 0;
 }
 
+const INSERT_MODIFIERS = new Set(['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO']);
+const AFTER_TARGET = new Set(['SET', 'WHERE', 'USING', 'VALUES', 'SELECT', 'DEFAULT', 'PARTITION', 'ON', 'JOIN', 'LEFT', 'INNER', 'RIGHT', 'CROSS', 'OVERRIDING', 'RETURNING', 'FROM']);
+const AFTER_SOURCE = new Set(['WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'ON', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'SET', 'UNION', 'HAVING', 'WINDOW', 'FOR', 'RETURNING', 'EXCEPT', 'INTERSECT', 'OFFSET', 'FETCH', 'STRAIGHT_JOIN']);
+
 /** The tables a DML statement writes to (UPDATE t, DELETE FROM t, INSERT INTO t). */
 export function dmlTargets(s: Statement): string[][] {
   const t = s.tokens;
@@ -94,7 +103,7 @@ export function dmlTargets(s: Statement): string[][] {
     if (t[k]?.v === 'ONLY') k++;
   } else if (s.kind.verb === 'INSERT' || s.kind.verb === 'REPLACE') {
     k++;
-    while (t[k]?.type === 'word' && ['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO'].includes(t[k]!.v)) k++;
+    while (t[k]?.type === 'word' && INSERT_MODIFIERS.has(t[k]!.v)) k++;
   } else return [];
   const out: string[][] = [];
   for (;;) {
@@ -104,7 +113,7 @@ export function dmlTargets(s: Statement): string[][] {
     k = name.next;
     // Skip an alias, then continue on a comma (multi-table UPDATE/DELETE).
     if (t[k]?.v === 'AS') k++;
-    if (t[k]?.type === 'word' && !['SET', 'WHERE', 'USING', 'VALUES', 'SELECT', 'DEFAULT', 'PARTITION', 'ON', 'JOIN', 'LEFT', 'INNER', 'RIGHT', 'CROSS', 'OVERRIDING', 'RETURNING', 'FROM'].includes(t[k]!.v)) k++;
+    if (t[k]?.type === 'word' && !AFTER_TARGET.has(t[k]!.v)) k++;
     if (t[k]?.v !== ',' || s.kind.verb === 'INSERT') break;
     k++;
   }
@@ -115,6 +124,7 @@ export function dmlTargets(s: Statement): string[][] {
 export function readTables(s: Statement): Array<{ parts: string[]; pos: number }> {
   const t = s.tokens;
   const out: Array<{ parts: string[]; pos: number }> = [];
+  if (!s.has('FROM') && !s.has('JOIN')) return out;
   for (let k = 0; k < t.length; k++) {
     const x = t[k]!;
     if (x.type !== 'word' || (x.v !== 'FROM' && x.v !== 'JOIN')) continue;
@@ -128,7 +138,7 @@ export function readTables(s: Statement): Array<{ parts: string[]; pos: number }
       j = name.next;
       if (t[j]?.v === 'AS') j++;
       if (t[j]?.type === 'word' || t[j]?.type === 'ident') {
-        if (['WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'ON', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'SET', 'UNION', 'HAVING', 'WINDOW', 'FOR', 'RETURNING', 'EXCEPT', 'INTERSECT', 'OFFSET', 'FETCH', 'STRAIGHT_JOIN'].includes(t[j]!.v)) break;
+        if (AFTER_SOURCE.has(t[j]!.v)) break;
         j++;
       }
       if (t[j]?.v !== ',') break;

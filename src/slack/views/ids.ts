@@ -19,7 +19,7 @@ export const CALLBACK = {
   info: 'dbchange_info',
 } as const;
 
-/** Block ids of the submit modal's inputs; each input's action id is `value`. */
+/** Block ids of the modals' inputs; each input's action id is the same as its block id. */
 export const FIELD = {
   title: 'title',
   target: 'target',

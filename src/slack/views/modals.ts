@@ -20,7 +20,7 @@ function textInput(blockId: string, label: string, opts: { multiline?: boolean; 
     ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
     element: {
       type: 'plain_text_input',
-      action_id: 'value',
+      action_id: blockId,
       multiline: opts.multiline ?? false,
       ...(opts.max ? { max_length: opts.max } : {}),
       ...(opts.initial ? { initial_value: clip(opts.initial, opts.max ?? 3000) } : {}),
@@ -37,7 +37,7 @@ export function submitModal(targets: string[]): ModalView {
           type: 'input',
           block_id: FIELD.target,
           label: plain('Database'),
-          element: { type: 'static_select', action_id: 'value', placeholder: plain('Choose a database or group'), options: targets.map((t) => option(t, t)) },
+          element: { type: 'static_select', action_id: FIELD.target, placeholder: plain('Choose a database or group'), options: targets.map((t) => option(t, t)) },
         }
       : textInput(FIELD.target, 'Database', { placeholder: 'Database or group name from the config' });
   return {
@@ -55,7 +55,7 @@ export function submitModal(targets: string[]): ModalView {
         label: plain('Change type'),
         element: {
           type: 'static_select',
-          action_id: 'value',
+          action_id: FIELD.changeType,
           initial_option: option('DDL — schema migration', 'ddl'),
           options: [option('DDL — schema migration', 'ddl'), option('DML — data migration', 'dml'), option('Desired schema (SDL)', 'sdl')],
         },
@@ -105,7 +105,7 @@ export function scheduleModal(issue: Issue, environment: string, tz: string, tzN
         type: 'input',
         block_id: FIELD.at,
         label: plain('Rollout time'),
-        element: { type: 'datetimepicker', action_id: 'value', initial_date_time: initial },
+        element: { type: 'datetimepicker', action_id: FIELD.at, initial_date_time: initial },
       },
       { type: 'context', elements: [mrkdwn(`Times are in your time zone: *${tz}*, now ${formatInZone(now, tz)}.${tzNote ? ` ${tzNote}` : ''}`)] },
     ],

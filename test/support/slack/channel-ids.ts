@@ -1,6 +1,7 @@
 // Channel arguments Slack can resolve: a conversation ID (C…, G…, D…), a user ID for the app's
 // DM (U…, W…), or a #name. Anything else (undefined, '', an issue id) is channel_not_found.
-const ID = /^[CGDUW][A-Z0-9]{2,}$/;
+// Test fixtures use readable ids such as C_CHANGES and U_DBA, so underscores are allowed.
+const ID = /^[CGDUW][A-Z0-9_]{2,}$/;
 const NAME = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
 /** Whether Slack could resolve this value as a channel. */

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diffSchemas, dumpSdl, emptyModel, renderDdl, schemaEquals } from '../../../src/schema/index.js';
+import { isIgnoredTable } from '../../../src/schema/model.js';
+import { col, model, mysqlTable, table } from './builders.js';
+
+describe('schema model', () => {
+  it('a pure column reorder is not a schema change on either engine', () => {
+    for (const engine of ['postgres', 'mysql'] as const) {
+      const mk = engine === 'postgres' ? table : mysqlTable;
+      const a = model(engine, { tables: [mk('t', [col('a', 'integer'), col('b', 'text')])] });
+      const b = model(engine, { tables: [mk('t', [col('b', 'text'), col('a', 'integer')])] });
+      assert.ok(schemaEquals(a, b));
+      assert.deepEqual(diffSchemas(a, b), []);
+    }
+  });
+
+  it('list order does not matter for equality but any field does', () => {
+    const a = model('postgres', { tables: [table('a', [col('x', 'integer')]), table('b', [col('y', 'integer')])] });
+    const b = model('postgres', { tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])] });
+    assert.ok(schemaEquals(a, b));
+    const c = model('postgres', { tables: [table('a', [col('x', 'integer', { nullable: false })]), table('b', [col('y', 'integer')])] });
+    assert.ok(!schemaEquals(a, c));
+  });
+
+  it('an empty diff renders as the empty string and a non-empty one ends with a semicolon line', () => {
+    assert.equal(renderDdl([]), '');
+    assert.equal(renderDdl([{ sql: 'DROP TABLE a', destructive: true, kind: 'drop-table' }, { sql: 'DROP TABLE b', destructive: true, kind: 'drop-table' }]), 'DROP TABLE a;\nDROP TABLE b;\n');
+  });
+
+  it('the dump is the same text whatever order the model lists things in', () => {
+    const a = model('postgres', { tables: [table('a', [col('x', 'integer')]), table('b', [col('y', 'integer')])], schemas: ['s2', 's1'] });
+    const b = model('postgres', { tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])], schemas: ['s1', 's2'] });
+    assert.equal(dumpSdl(a), dumpSdl(b));
+    assert.match(dumpSdl(a), /^-- dbchange schema dump \(postgres\)\n\nCREATE SCHEMA s1;\n\nCREATE SCHEMA s2;\n\nCREATE TABLE public.a/);
+  });
+
+  it('an empty model dumps to its header only', () => {
+    assert.equal(dumpSdl(emptyModel('mysql')), '-- dbchange schema dump (mysql)\n');
+  });
+
+  it("the bot's own tables are recognised by name", () => {
+    assert.ok(isIgnoredTable('dbchange_ledger'));
+    assert.ok(isIgnoredTable('dbchange_anything'));
+    assert.ok(isIgnoredTable('agenda_jobs'));
+    assert.ok(!isIgnoredTable('ledger'));
+  });
+
+  it('diffing schemas of two engines is refused with a message saying what to do', () => {
+    assert.throws(() => diffSchemas(emptyModel('postgres'), emptyModel('mysql')), /same engine/);
+  });
+});
