@@ -222,11 +222,16 @@ export function editSql(issue: Issue, user: string, sql: string, findings: Revie
   if (user !== issue.creator) return refuse('only the creator can edit the SQL');
   if (issue.status === 'scheduled') return refuse('the rollout is scheduled; cancel it before editing the SQL');
   if (issue.status !== 'open' && issue.status !== 'rejected') return refuse(`issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
-  if (issue.stages.some((s) => s.status !== 'waiting')) return refuse('part of this change has already rolled out; open a new change instead');
-  const stages = issue.stages.map((s) => ({ ...s, approvals: [] }));
+  if (issue.stages.some((s) => s.status === 'running' || s.status === 'failed')) return refuse('part of this change is rolling out or failed; wait for it, or retry it, before editing');
+  // Stages that already ran keep the SQL they ran (frozen on their tasks); the rest take the new SQL.
+  const stages = issue.stages.map((s) =>
+    s.status === 'done' ? { ...s, tasks: s.tasks.map((t) => ({ ...t, sql: t.sql ?? issue.sql })) } : { ...s, approvals: [] },
+  );
+  const ran = issue.stages.filter((s) => s.status === 'done').map((s) => s.environment);
   const edited: Issue = { ...issue, sql, findings, revision: issue.revision + 1, status: 'open', stages, rolloutAnyway: undefined };
   const { issue: next, effects } = startAutomatic(edited, ctx.config);
-  return { ok: true, issue: next, effects, note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset` };
+  const kept = ran.length ? ` ${ran.join(', ')} already ran revision ${issue.revision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.` : '';
+  return { ok: true, issue: next, effects, note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset.${kept}` };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
@@ -287,7 +292,7 @@ export function availableActions(issue: Issue, config: Config): Set<'approve' | 
         }
         if (needsRolloutAnyway(issue.findings)) out.add('rollout-anyway');
       }
-      if (issue.stages.every((s) => s.status === 'waiting')) out.add('edit');
+      if (issue.stages.every((s) => s.status === 'waiting' || s.status === 'done')) out.add('edit');
       out.add('cancel');
       break;
     }

@@ -16,7 +16,7 @@ export class Statement {
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
   parsed = true;
   /** Per-statement memo for facts several rules derive (defined columns, WHERE ranges …). */
-  readonly memo = new Map<string, unknown>();
+  #memo: Map<string, unknown> | undefined;
   #createTable: CreateTable | null | undefined;
   #alterTable: AlterTable | null | undefined;
   #createIndex: CreateIndex | null | undefined;
@@ -41,9 +41,10 @@ export class Statement {
   }
   /** A value computed once per statement. */
   cached<T>(key: string, fn: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const memo = (this.#memo ??= new Map());
+    if (memo.has(key)) return memo.get(key) as T;
     const v = fn();
-    this.memo.set(key, v);
+    memo.set(key, v);
     return v;
   }
   get createTable(): CreateTable | null {

@@ -106,15 +106,21 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   const lines: string[] = [];
   const flush = async () => {
     if (lines.length === 0) return;
-    const text = lines.splice(0).join('\n');
+    const text = `*${label}*\n${lines.splice(0).join('\n')}`;
     await service.threadSafe(issue, text);
   };
+  let flushedAt = Date.now();
   const onLog = async (event: TaskLogEvent) => {
     const line = formatEvent(event);
     await log(line, event.kind === 'statement-failed' ? 'error' : 'info');
     if (event.kind === 'statement-start') return;
-    lines.push(`${label} ${line}`);
-    if (lines.length >= 20) await flush();
+    const stmt = statements[event.index];
+    lines.push(`${line}${stmt ? ` — \`${snippet(stmt.sql)}\`` : ''}`);
+    // Batch the thread posts: Slack allows about one message per second per channel.
+    if (lines.length >= 20 || Date.now() - flushedAt > 2000) {
+      flushedAt = Date.now();
+      await flush();
+    }
     await deps.heartbeat?.();
   };
 
@@ -198,4 +204,10 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
 /** Snapshots and drift are kept per database per environment. */
 export function snapshotKey(db: DatabaseConfig): string {
   return `${db.name}@${db.environment}`;
+}
+
+/** The start of a statement on one line, for thread posts. */
+function snippet(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ').replace(/`/g, "'");
+  return one.length > 80 ? `${one.slice(0, 79)}…` : one;
 }

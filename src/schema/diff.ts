@@ -62,7 +62,35 @@ class Plan {
 const tableKey = (t: { schema: string; name: string }): string => `${t.schema}\u0000${t.name}`;
 const routineKey = (r: Routine): string => `${r.schema}\u0000${r.name}\u0000${r.signature}\u0000${r.kind}`;
 const triggerKey = (t: Trigger): string => `${t.schema}\u0000${t.table}\u0000${t.name}`;
-const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);
+// Objects are compared many times over (columns, keys); serialise each one once.
+let canonical = new WeakMap<object, string>();
+function canon(v: unknown): string {
+  if (v === null || typeof v !== 'object') return stableJson(v);
+  let s = canonical.get(v);
+  if (s === undefined) {
+    s = stableJson(v);
+    canonical.set(v, s);
+  }
+  return s;
+}
+const same = (a: unknown, b: unknown): boolean => a === b || canon(a) === canon(b);
+
+/** Column equality without serialising: columns are the most numerous objects by far. */
+function sameColumn(a: Column, b: Column): boolean {
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.nullable === b.nullable &&
+    a.default === b.default &&
+    a.identity === b.identity &&
+    a.autoIncrement === b.autoIncrement &&
+    a.collation === b.collation &&
+    a.comment === b.comment &&
+    a.onUpdate === b.onUpdate &&
+    a.generated?.expression === b.generated?.expression &&
+    a.generated?.stored === b.generated?.stored
+  );
+}
 
 function mapBy<T>(items: T[], key: (t: T) => string): Map<string, T> {
   return new Map(items.map((i) => [key(i), i]));
@@ -158,7 +186,7 @@ function diffColumns(d: Dialect, delta: TableDelta, recastTypes: Map<string, Enu
       if (gainsAutoIncrement) plan.addAll('late-columns', d.alterColumn(to, { ...t, autoIncrement: false }, t));
       return;
     }
-    if (handled.has(t.name) || (same(f, t) && !restated.has(t.name))) return;
+    if (handled.has(t.name) || (sameColumn(f, t) && !restated.has(t.name))) return;
     plan.addAll(gainsAutoIncrement ? 'late-columns' : 'alter-tables', d.alterColumn(to, f, t));
   });
 }
@@ -371,6 +399,7 @@ export function diffSchemas(fromModel: SchemaModel, toModel: SchemaModel): DdlCh
       `cannot diff a ${fromModel.engine} schema against a ${toModel.engine} one; compare two databases of the same engine`,
     );
   }
+  canonical = new WeakMap();
   const from = normalizeModel(fromModel);
   const to = normalizeModel(toModel);
   const d = dialectOf(from.engine);

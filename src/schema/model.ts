@@ -165,15 +165,14 @@ export function normalizeModel(m: SchemaModel): SchemaModel {
   };
 }
 
-/** Deterministic JSON for comparing parts of a model. */
+/** Deterministic JSON (object keys sorted) for comparing parts of a model. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-    }
-    return v;
-  });
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const k of Object.keys(o).sort()) if (o[k] !== undefined) parts.push(`${JSON.stringify(k)}:${stableJson(o[k])}`);
+  return `{${parts.join(',')}}`;
 }
 
 /** True when the two models describe the same schema (column order ignored). */

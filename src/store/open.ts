@@ -134,7 +134,8 @@ async function openMongo(url: string): Promise<OpenedStore> {
   const hint = 'Check that MongoDB is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right.';
   let client: MongoClient;
   try {
-    client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+    // Fail fast (5 s, not the driver's 30 s) at start-up, unless the URL sets its own limit.
+    client = new MongoClient(url, /serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: 5000 });
   } catch (e) {
     throw unavailable(url, `The URL is not a valid MongoDB connection string. ${hint}`, e);
   }

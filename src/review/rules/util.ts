@@ -39,10 +39,28 @@ export function regex(source: string): RegExp | null {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-/** Expand a Bytebase naming template ({{table}}, {{column_list}} …) into a RegExp. */
-export function template(format: string, values: Record<string, string>): RegExp | null {
-  const expanded = format.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? escapeRe(values[k]!) : m));
-  return regex(expanded);
+/** A name test for a Bytebase naming template ({{table}}, {{column_list}} …) with its values filled in. */
+export interface NameTest {
+  test(name: string): boolean;
+}
+
+/**
+ * Expand a naming template. Templates are usually literal apart from the placeholders
+ * (`^idx_{{table}}_{{column_list}}$`): those compare as strings, without compiling a RegExp per index.
+ */
+export function template(format: string, values: Record<string, string>): NameTest | null {
+  const body = format.replace(/^\^/, '').replace(/\$$/, '');
+  const literal = !/[.*+?()[\]|\\^$]/.test(body.replace(/\{\{\w+\}\}/g, '')) && !/[{}]/.test(body.replace(/\{\{\w+\}\}/g, ''));
+  const fill = (escape: boolean): string => body.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? (escape ? escapeRe(values[k]!) : values[k]!) : m));
+  if (literal && format.startsWith('^') && format.endsWith('$')) {
+    const expected = fill(false);
+    return { test: (name) => name === expected };
+  }
+  try {
+    return new RegExp(format.replace(body, fill(true)));
+  } catch {
+    return null;
+  }
 }
 
 const DML = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'MERGE']);

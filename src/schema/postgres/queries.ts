@@ -53,17 +53,19 @@ WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')}
 ORDER BY 1, 2`;
 
 export const COLUMNS = `
-SELECT n.nspname AS schema, c.relname AS table, pg_catalog.obj_description(c.oid, 'pg_class') AS table_comment,
+SELECT n.nspname AS schema, c.relname AS table, td.description AS table_comment,
        a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-       pg_catalog.col_description(c.oid, a.attnum) AS comment
+       cd.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_class'::regclass AND td.objoid = c.oid AND td.objsubid = 0
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_class'::regclass AND cd.objoid = c.oid AND cd.objsubid = a.attnum
 WHERE ${USER_TABLE}
 ORDER BY 1, 2, a.attnum`;
 

@@ -1,6 +1,8 @@
 // Agenda runs jobs on the backend openStore hands out: embedded (in-process notifications)
-// and real PostgreSQL (LISTEN/NOTIFY). Polling is set to a minute, so a job that starts within
-// a second of now() was started by a notification, not by a poll.
+// and real PostgreSQL (LISTEN/NOTIFY). Polling is every 10 s, so a job that starts within a
+// second of now() was started by a notification, not by a poll. The short lock lifetime only
+// shortens the liveness timer Agenda leaves behind each job (lifetime / 2, default 5 min),
+// which would otherwise keep the test process alive after stop().
 import { after, test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +16,8 @@ async function runOneJob(opened: OpenedStore): Promise<{ latencyMs: number; data
   const agenda = new Agenda({
     backend: opened.agendaBackend,
     ...(opened.notificationChannel ? { notificationChannel: opened.notificationChannel } : {}),
-    processEvery: '1 minute',
+    processEvery: '10 seconds',
+    defaultLockLifetime: 4000,
   });
   try {
     let savedAt = 0;

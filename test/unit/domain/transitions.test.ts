@@ -189,6 +189,16 @@ describe('issue state machine', () => {
     assert.ok(edited.issue.stages.every((s) => s.approvals.length === 0));
   });
 
+  test('after an edit, a stage that already ran keeps the SQL it ran and the rest take the new SQL', () => {
+    const afterDev = finishStage(newIssue(), 0);
+    const edited = ok(editSql(afterDev, 'U_DEV', 'SELECT 2', [], ctx)).issue;
+    assert.equal(edited.stages[0]!.tasks[0]!.sql, 'CREATE TABLE a (id int primary key)');
+    assert.equal(edited.stages[1]!.tasks[0]!.sql, undefined);
+    assert.equal(edited.sql, 'SELECT 2');
+    const running = startAutomatic(newIssue(), config).issue;
+    refused(editSql(running, 'U_DEV', 'SELECT 2', [], ctx), /is running; its SQL cannot be edited now/);
+  });
+
   test('prod can only be scheduled inside its maintenance window, in the window\'s own time zone', () => {
     let issue = finishStage(newIssue(), 0);
     issue = ok(approve(issue, 'U_DBA', ctx)).issue;
