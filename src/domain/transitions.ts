@@ -263,6 +263,29 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
 }
 
 /**
+ * A person checked a task that needs attention (interrupted mid-way where the change could not
+ * be atomic) and says whether it was applied. Applied: the task is done and the stage settles
+ * again; not applied: the task is failed, and Retry resumes it where it stopped.
+ */
+export function resolveAttention(issue: Issue, user: string, taskId: string, applied: boolean, ctx: Ctx): Decision {
+  const i = issue.stages.findIndex((s) => s.tasks.some((t) => t.id === taskId));
+  if (i < 0) return refuse('that task is not part of this issue');
+  const stage = issue.stages[i]!;
+  const task = stage.tasks.find((t) => t.id === taskId)!;
+  if (task.status !== 'needs-attention') return refuse(`the task on ${task.database} does not need attention (it is ${task.status})`);
+  const env = environmentOf(ctx.config, stage);
+  if (!mayRelease(issue, env, user, ctx)) return refuse(`only a releaser of ${env.id} can resolve this task`);
+  const tasks = stage.tasks.map((t) => (t.id === taskId ? { ...t, status: applied ? ('done' as const) : ('failed' as const), error: applied ? undefined : t.error } : t));
+  const updated = withStage(issue, i, { ...stage, tasks });
+  const note = `<@${user}> marked the task on ${task.database} (${env.id}) as ${applied ? 'applied' : 'not applied; Retry resumes it'}`;
+  if (stage.status === 'failed' && tasks.every((t) => t.status === 'done' || t.status === 'skipped')) {
+    const { issue: next, effects } = stageFinished({ ...updated, status: 'running' }, i, ctx.config);
+    return { ok: true, issue: next, effects, note };
+  }
+  return { ok: true, issue: updated, effects: [], note };
+}
+
+/**
  * A stage's tasks have all ended: settle the stage and the issue, and start the next stage
  * at once when it is automatic and ready.
  */

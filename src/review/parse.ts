@@ -40,6 +40,13 @@ const KEYWORDS = [
   'INTEGER', 'NULL', 'WHEN', 'THEN', 'CASE', 'ELSE',
 ];
 
+// Real words one edit away from a keyword: never a typo.
+const VALID_WORDS = new Set([
+  ...KEYWORDS, 'TEXT', 'NEXT', 'INTO', 'INT', 'DATE', 'TIME', 'CHAR', 'FORMAT', 'SETS', 'RESET', 'LIMITS',
+  'ORDERS', 'GROUPS', 'TABLES', 'INDEXES', 'COLUMNS', 'VALUE', 'CASES', 'ELSEIF', 'WHEN', 'THAN', 'THEM', 'JOINS',
+  'ALTERED', 'DROPS', 'CREATED', 'UPDATED', 'DELETED', 'INSERTED', 'SELECTED', 'NULLS', 'UNIONS', 'DEFAULTS',
+]);
+
 /** Edit distance at most 1 (one insertion, deletion, substitution or adjacent swap). */
 function nearMiss(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1 || a.length < 3) return false;
@@ -55,6 +62,7 @@ function nearMiss(a: string, b: string): boolean {
 }
 
 const DANGLING = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '+', '-', '*', '/', ',', '.']);
+const COMPARE = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
 const CLAUSE = new Set(['WHERE', 'FROM', 'SET', 'AND', 'OR', 'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'VALUES', 'ON', 'JOIN', 'BY']);
 
 /** Why the text of a statement that failed to parse is invalid, or null when it looks valid. */
@@ -73,13 +81,18 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
     const guess = second?.type === 'word' ? [...OBJECT_KINDS].find((v) => nearMiss(second.v, v)) : undefined;
     return { message: `${first.v} is not followed by a known object kind (TABLE, INDEX, VIEW …)${guess ? `; did you mean ${first.v} ${guess}?` : ''}`, offset: second?.pos ?? 0 };
   }
-  // A keyword misspelt right where the parser stopped.
-  for (const t of tokens) {
-    if (t.pos > errorOffset) break;
-    if (t.type !== 'word' || t.pos < errorOffset - 40) continue;
+  // A keyword misspelt right where the parser stopped (the token there or the one before it).
+  let at = tokens.findIndex((t) => t.pos >= errorOffset);
+  if (at < 0) at = tokens.length - 1;
+  for (const t of [tokens[at - 1], tokens[at]]) {
+    if (!t || t.type !== 'word' || t.v.length < 4 || VALID_WORDS.has(t.v)) continue;
     const kw = KEYWORDS.find((k) => nearMiss(t.v, k));
     if (kw) return { message: `"${s.sql.slice(t.pos, t.pos + t.v.length)}" looks like a misspelt ${kw}`, offset: t.pos };
   }
+  // DML without the clause it cannot do without.
+  const needs: Record<string, string[]> = { DELETE: ['FROM'], UPDATE: ['SET'], INSERT: ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'] };
+  const required = needs[s.kind.verb];
+  if (required && !required.some((w) => s.has(w))) return { message: `${s.kind.verb} needs ${required.slice(0, 3).join(' or ')}`, offset: tokens[s.kind.at]?.pos ?? 0 };
   // An operator or clause keyword with nothing after it.
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
@@ -90,6 +103,7 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
         return { message: `"${t.v}" is not followed by an operand`, offset: t.pos };
       }
     }
+    if (t.type === 'op' && COMPARE.has(t.v) && next?.type === 'op' && COMPARE.has(next.v)) return { message: `"${t.v} ${next.v}" is not a valid comparison`, offset: t.pos };
     if (t.type === 'word' && CLAUSE.has(t.v) && t.v !== 'BY' && (!next || (next.type === 'word' && CLAUSE.has(next.v) && next.v !== 'BY'))) {
       if (!(t.v === 'ON' && next?.v === 'UPDATE') && !(t.v === 'SET' && next?.v === 'DEFAULT')) {
         return { message: `${t.v} is not followed by what it needs`, offset: t.pos };
@@ -98,6 +112,12 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
   }
   return null;
 }
+
+/**
+ * Session and transaction-control statements carry nothing for the rules to review; when the
+ * parser does not know their syntax (SET ROLE, SHOW …) that is not worth a warning.
+ */
+const SESSION_VERBS = new Set(['SET', 'RESET', 'SHOW', 'USE', 'BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE', 'DEALLOCATE', 'DISCARD', 'LISTEN', 'UNLISTEN', 'NOTIFY', 'CHECKPOINT']);
 
 /** Parse a statement and classify a failure. Never throws. */
 export function parseStatement(s: Statement): ParseOutcome {
@@ -109,6 +129,7 @@ export function parseStatement(s: Statement): ParseOutcome {
     const offset = err.location?.start?.offset ?? 0;
     const problem = syntaxProblem(s, offset);
     if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
+    if (SESSION_VERBS.has(s.kind.verb)) return { ok: true };
     const found = /but (.+) found\.?$/.exec(String(err.message ?? ''));
     return { ok: false, syntax: false, message: found ? `stopped at ${found[1]}` : '' };
   }

@@ -10,7 +10,7 @@ import type { ChangeService } from '../app/service.js';
 import { parseLabels, validateSubmission, type Submission } from '../app/submission.js';
 import type { Issue } from '../domain/issue.js';
 import { isValidTimeZone } from '../domain/maintenance-window.js';
-import { cancel, approve, currentStageIndex, editSql, environmentOf, reject, retry, rolloutNow, schedule, setRolloutAnyway, type Decision } from '../domain/transitions.js';
+import { cancel, approve, currentStageIndex, editSql, environmentOf, reject, resolveAttention, retry, rolloutNow, schedule, setRolloutAnyway, type Decision } from '../domain/transitions.js';
 import type { Store } from '../store/types.js';
 import { registerCommand, type CommandDeps } from './command.js';
 import { ACTION, CALLBACK, FIELD } from './views/ids.js';
@@ -160,6 +160,31 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   decide(ACTION.rollout, (issue, user) => rolloutNow(issue, user, ctx()));
   decide(ACTION.cancel, (issue, user) => cancel(issue, user, ctx()));
   decide(ACTION.retry, (issue, user) => retry(issue, user, ctx()));
+
+  // A task that needs attention: the person checked the database; the ledger is resolved first,
+  // after the same authorisation check the state machine will make.
+  for (const [actionId, applied] of [[ACTION.resolveApplied, true], [ACTION.resolveNotApplied, false]] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const [issueId = '', taskId = ''] = (action.value ?? '').split(':');
+      const user = body.user.id;
+      const channel = body.channel?.id ?? service.config.channel;
+      const issue = await store.getIssue(issueId);
+      const probe = issue ? resolveAttention(issue, user, taskId, applied, ctx()) : { ok: false as const, reason: 'that issue no longer exists' };
+      if (!probe.ok || !issue) return void (await tellUser(app, channel, user, `:no_entry_sign: ${probe.ok ? '' : probe.reason}`));
+      const stage = issue.stages.find((s) => s.tasks.some((t) => t.id === taskId))!;
+      const task = stage.tasks.find((t) => t.id === taskId)!;
+      const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+      if (!db) return void (await tellUser(app, channel, user, `:no_entry_sign: ${task.database} is no longer configured for ${stage.environment}`));
+      try {
+        await opts.commandDeps.targetFor(db).resolveLedger(taskId, applied ? 'done' : 'failed');
+      } catch (err) {
+        return void (await tellUser(app, channel, user, `:x: could not update the ledger of ${db.name} (${db.environment}): ${(err as Error).message}`));
+      }
+      const result = await service.mutate(issueId, (current) => resolveAttention(current, user, taskId, applied, ctx()));
+      if (!result.ok) await tellUser(app, channel, user, `:no_entry_sign: ${result.reason}`);
+    });
+  }
 
   app.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action }) => {
     await ack();

@@ -10,6 +10,8 @@ export const ACTION = {
   rolloutAnyway: 'issue_rollout_anyway',
   showSql: 'issue_show_sql',
   showFindings: 'issue_show_findings',
+  resolveApplied: 'task_resolve_applied',
+  resolveNotApplied: 'task_resolve_not_applied',
 } as const;
 
 export const CALLBACK = {

@@ -128,6 +128,18 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
   });
   blocks.push(...reviewBlocks(issue));
   if (issue.description) blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
+  for (const stage of issue.stages) {
+    for (const t of stage.tasks.filter((x) => x.status === 'needs-attention').slice(0, 5)) {
+      blocks.push({
+        type: 'actions',
+        block_id: `attention:${t.id}`,
+        elements: [
+          button(ACTION.resolveApplied, `${t.database} (${stage.environment}) was applied`.slice(0, 75), `${issue.id}:${t.id}`, undefined, { title: 'Mark as applied?', text: 'Only if you checked the database and every statement of the task is in place.', confirm: 'Mark applied' }),
+          button(ACTION.resolveNotApplied, 'It was not applied', `${issue.id}:${t.id}`, undefined, { title: 'Mark as not applied?', text: 'Retry will then run the task again from the statement that was interrupted.', confirm: 'Mark not applied' }),
+        ],
+      });
+    }
+  }
   const elements = actionElements(issue, config);
   if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}`, elements });
   const text = `#${issue.id} ${issue.title} — ${issue.status} (${issue.target})`;

@@ -9,6 +9,7 @@ import {
   cancel,
   editSql,
   reject,
+  resolveAttention,
   retry,
   rolloutNow,
   schedule,
@@ -153,6 +154,21 @@ describe('issue state machine', () => {
     const broken = { ...running, stages: running.stages.map((s, i) => (i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const })) } : s)) };
     const failed = stageFinished(broken, 0, config).issue;
     refused(retry(failed, 'U_DEV', ctx), /needs attention/);
+  });
+
+  test('a releaser resolves a task that needs attention: applied settles the stage, not applied allows Retry', () => {
+    const running = startAutomatic(newIssue(), config).issue;
+    const taskId = running.stages[0]!.tasks[0]!.id;
+    const broken = { ...running, stages: running.stages.map((s, i) => (i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted' })) } : s)) };
+    const failed = stageFinished(broken, 0, config).issue;
+    refused(resolveAttention(failed, 'U_OTHER', taskId, true, ctx), /only a releaser of dev/);
+    const applied = ok(resolveAttention(failed, 'U_DEV', taskId, true, ctx)).issue;
+    assert.equal(applied.stages[0]!.status, 'done');
+    assert.equal(applied.status, 'open');
+    const notApplied = ok(resolveAttention(failed, 'U_DEV', taskId, false, ctx)).issue;
+    assert.equal(notApplied.stages[0]!.tasks[0]!.status, 'failed');
+    ok(retry(notApplied, 'U_DEV', ctx));
+    refused(resolveAttention(applied, 'U_DEV', taskId, true, ctx), /does not need attention/);
   });
 
   test('a scheduled issue cannot be rolled out or edited until the schedule is cancelled', () => {

@@ -1,3 +1,4 @@
+import '/tmp/dbg.test.ts';
 // The request builders produce what Slack sends: Bolt's own verifier accepts the signatures,
 // and a real Bolt app fed these requests routes them to its command, action and view handlers,
 // which talk back to the fake Web API.
@@ -124,7 +125,7 @@ describe('a real Bolt app driven through the wire formats', () => {
 
   before(async () => {
     fake = await startFakeSlack();
-    app = new App({ token: fake.token, signingSecret: SECRET, clientOptions: { slackApiUrl: fake.url }, logLevel: LogLevel.ERROR });
+    app = new App({ token: fake.token, signingSecret: SECRET, clientOptions: { slackApiUrl: fake.url }, logLevel: LogLevel.DEBUG });
     app.use(async ({ context, next }) => {
       retries.push(context.retryNum);
       await next();
@@ -211,4 +212,3 @@ describe('a real Bolt app driven through the wire formats', () => {
     assert.deepEqual(retries, [1]);
   });
 });
-import '/tmp/dbg.test.ts';
