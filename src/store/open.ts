@@ -16,7 +16,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { MongoStore } from './mongo/mongo-store.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../redact.js';
 import { SqlStore } from './sql/sql-store.js';
 import type { Store } from './types.js';
 

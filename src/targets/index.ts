@@ -9,7 +9,7 @@ import { createPostgresTarget } from './postgres/target.js';
 import type { Target } from './types.js';
 
 export { LEDGER_TABLE } from './ledger-row.js';
-export { redactUrl } from './redact.js';
+export { redactUrl } from '../redact.js';
 export type * from './types.js';
 
 /** A target for `url`; connects lazily, on first use. Call `close()` when done. */

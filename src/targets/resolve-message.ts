@@ -1,6 +1,6 @@
 /** Messages for resolveLedger, shared by both engines. */
 import { DbchangeError, ErrorCode } from '../errors.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../redact.js';
 import type { LedgerState } from './types.js';
 
 export const RESOLVED_NOTE = {

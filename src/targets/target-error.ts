@@ -1,6 +1,6 @@
 /** Errors a target raises about itself: they name the database by its redacted URL and say what to do. */
 import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
-import { redactUrl, safeCause, scrubSecrets } from './redact.js';
+import { redactUrl, safeCause, scrubSecrets } from '../redact.js';
 
 /** The database could not be reached or refused the connection. */
 export function connectError(url: string, err: unknown): DbchangeError {

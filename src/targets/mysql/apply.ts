@@ -14,7 +14,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql
 import { DbchangeError, ErrorCode } from '../../errors.js';
 import type { ApplyConnection } from '../apply-connection.js';
 import { decide } from '../ledger-decision.js';
-import { redactUrl } from '../redact.js';
+import { redactUrl } from '../../redact.js';
 import { runAtomic } from '../run-atomic.js';
 import { runStepwise } from '../run-stepwise.js';
 import { targetError } from '../target-error.js';

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { isDbchangeError, ErrorCode } from '../../../src/errors.js';
 import { openStore } from '../../../src/store/open.js';
 import { SqlStore } from '../../../src/store/sql/sql-store.js';
-import { redactUrl } from '../../../src/store/redact.js';
+import { redactUrl } from '../../../src/redact.js';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';
 import pg from 'pg';
 import { at, newIssue } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { redactUrl, safeCause, scrubSecrets } from '../../../src/targets/redact.js';
+import { redactUrl, safeCause, scrubSecrets } from '../../../src/redact.js';
 
 const CASES: Array<[string, string]> = [
   ['postgres://app:pa55word@db.internal:5432/orders', 'postgres://app:***@db.internal:5432/orders'],

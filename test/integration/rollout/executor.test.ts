@@ -1,0 +1,159 @@
+// The stage executor on real databases: ordering on one database, concurrency across databases,
+// failures that do not block, and a job re-run that applies nothing twice.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import pino from 'pino';
+import { ChangeService } from '../../../src/app/service.js';
+import type { IssueNotifier, RolloutQueue } from '../../../src/app/ports.js';
+import { parseConfig } from '../../../src/config/load.js';
+import type { DatabaseConfig } from '../../../src/config/model.js';
+import type { Issue, NewIssue, Task } from '../../../src/domain/issue.js';
+import { runStage } from '../../../src/rollout/executor.js';
+import { openStore, type OpenedStore } from '../../../src/store/open.js';
+import { openTarget } from '../../../src/targets/index.js';
+import type { Target } from '../../../src/targets/types.js';
+import { freshPostgres, type FreshDatabase } from '../../support/db.js';
+
+describe('the stage executor', () => {
+  let storeDb: FreshDatabase;
+  let one: FreshDatabase;
+  let two: FreshDatabase;
+  let opened: OpenedStore;
+  let service: ChangeService;
+  const thread: string[] = [];
+  const queued: { issueId: string; stageIndex: number }[] = [];
+  const targets = new Map<string, Target>();
+  const logger = pino({ level: 'silent' });
+
+  before(async () => {
+    storeDb = await freshPostgres('exec_store');
+    one = await freshPostgres('exec_one');
+    two = await freshPostgres('exec_two');
+    opened = await openStore(storeDb.url);
+    await opened.store.migrate();
+    const config = parseConfig(
+      `channel: C_X
+environments:
+  - id: dev
+    rollout: automatic
+databases:
+  - { name: one, environment: dev, engine: postgres, url: "${one.url}", group: both }
+  - { name: two, environment: dev, engine: postgres, url: "${two.url}", group: both }
+`,
+      'test.yaml',
+      {},
+    );
+    const notifier: IssueNotifier = {
+      issueChanged: async (issue) => issue,
+      thread: async (_issue, text) => void thread.push(text),
+    };
+    const queue: RolloutQueue = {
+      runStage: async (issueId, stageIndex) => void queued.push({ issueId, stageIndex }),
+      scheduleStage: async () => {},
+      cancelSchedule: async () => {},
+    };
+    service = new ChangeService({ config, store: opened.store, queue, notifier, reviewer: () => [], now: () => new Date(), logger });
+  });
+
+  after(async () => {
+    for (const t of targets.values()) await t.close();
+    await opened.close();
+    await one.drop();
+    await two.drop();
+    await storeDb.drop();
+  });
+
+  const targetFor = (db: DatabaseConfig) => {
+    let t = targets.get(db.name);
+    if (!t) targets.set(db.name, (t = openTarget(db.engine, db.url)));
+    return t;
+  };
+
+  async function issueWith(tasks: Partial<Task>[]): Promise<Issue> {
+    const n: NewIssue = {
+      title: 'executor',
+      description: '',
+      labels: [],
+      timing: '',
+      creator: 'U_DEV',
+      target: 'both',
+      changeType: 'ddl',
+      sql: 'SELECT 1',
+      revision: 1,
+      status: 'running',
+      source: { kind: 'slack' },
+      findings: [],
+      stages: [
+        {
+          environment: 'dev',
+          status: 'running',
+          approvals: [],
+          releasedBy: 'automatic',
+          tasks: tasks.map((t, i) => ({ id: `task-${Date.now()}-${i}`, database: 'one', engine: 'postgres', status: 'pending', attempt: 0, ...t })),
+        },
+      ],
+    };
+    return opened.store.createIssue(n, new Date());
+  }
+
+  async function count(db: FreshDatabase, sql: string): Promise<number> {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return Number((await c.query(sql)).rows[0].n);
+    } finally {
+      await c.end();
+    }
+  }
+
+  const deps = () => ({ service, store: opened.store, targetFor, now: () => new Date(), logger });
+
+  test('tasks on one database run in order, and a failed task does not block the task after it', async () => {
+    const issue = await issueWith([
+      { name: 'v1', version: 'v1', sql: 'CREATE TABLE ordered (id int PRIMARY KEY);' },
+      { name: 'v2', version: 'v2', sql: 'INSERT INTO missing_table VALUES (1);' },
+      { name: 'v3', version: 'v3', sql: 'INSERT INTO ordered (id) VALUES (3);' },
+    ]);
+    await runStage(deps(), issue.id, 0);
+    const after = (await opened.store.getIssue(issue.id))!;
+    assert.deepEqual(after.stages[0]!.tasks.map((t) => t.status), ['done', 'failed', 'done']);
+    assert.equal(after.stages[0]!.status, 'failed');
+    assert.equal(after.status, 'failed');
+    assert.match(after.stages[0]!.tasks[1]!.error ?? '', /missing_table/);
+    assert.equal(await count(one, 'SELECT count(*) AS n FROM ordered'), 1);
+    const history = await opened.store.listMigrations('one', 10);
+    assert.deepEqual(history.map((h) => h.version).sort(), ['v1', 'v2', 'v3']);
+    const v1 = history.find((h) => h.version === 'v1')!;
+    assert.equal(v1.status, 'done');
+    assert.doesNotMatch(v1.schemaBefore ?? '', /ordered/);
+    assert.match(v1.schemaAfter ?? '', /ordered/);
+  });
+
+  test('tasks on different databases run at the same time', async () => {
+    const issue = await issueWith([
+      { database: 'one', sql: 'SELECT pg_sleep(0.4);' },
+      { database: 'two', sql: 'SELECT pg_sleep(0.4);' },
+    ]);
+    await runStage(deps(), issue.id, 0);
+    const [a, b] = (await opened.store.getIssue(issue.id))!.stages[0]!.tasks;
+    assert.equal(a!.status, 'done');
+    assert.equal(b!.status, 'done');
+    // Overlap: each started before the other finished.
+    assert.ok(a!.startedAt! < b!.finishedAt! && b!.startedAt! < a!.finishedAt!, JSON.stringify([a, b]));
+  });
+
+  test('a stage job that runs again after a crash applies nothing twice', async () => {
+    const issue = await issueWith([{ sql: 'CREATE TABLE IF NOT EXISTS counted (n int); INSERT INTO counted VALUES (1);' }]);
+    await runStage(deps(), issue.id, 0);
+    // Simulate a crash after the change committed but before the issue was saved: the task is
+    // back to running, the stage too, and the job runs again.
+    const saved = (await opened.store.getIssue(issue.id))!;
+    const rewound: Issue = { ...saved, status: 'running', stages: saved.stages.map((s) => ({ ...s, status: 'running', tasks: s.tasks.map((t) => ({ ...t, status: 'running' })) })) };
+    await opened.store.saveIssue(rewound, new Date());
+    await runStage(deps(), issue.id, 0);
+    assert.equal(await count(one, 'SELECT count(*) AS n FROM counted'), 1);
+    assert.equal((await opened.store.getIssue(issue.id))!.stages[0]!.status, 'done');
+    assert.ok(thread.some((t) => /already applied/.test(t)), thread.join('\n'));
+  });
+});

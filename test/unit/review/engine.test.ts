@@ -1,0 +1,152 @@
+// reviewScript as a whole: built-in findings, positions, ordering, and robustness against any input.
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { reviewScript, DEFAULT_POLICY, allRulesPolicy } from '../../../src/review/index.js';
+import type { Engine } from '../../../src/domain/engine.js';
+
+const none = { rules: [] };
+
+describe('reviewScript built-in findings', () => {
+  const syntaxErrors: Array<[Engine, string]> = [
+    ['postgres', 'SELEC 1'],
+    ['mysql', 'SELEC * FROM t'],
+    ['postgres', 'CREATE TABEL t (a int)'],
+    ['mysql', 'UPDATE t SET a = 1 WHER id = 2'],
+    ['postgres', 'INSERT INTO t (a VALUES (1)'],
+    ['mysql', "SELECT 'abc"],
+    ['postgres', 'SELECT a, FROM t'],
+    ['mysql', 'UPDATE t SET a = 1 WHERE'],
+    ['mysql', 'DELETE t WHERE id = 1'],
+    ['postgres', 'SELECT a FROM t WHERE a = = 1'],
+    ['mysql', 'hello world'],
+  ];
+  for (const [engine, sql] of syntaxErrors) {
+    it(`reports "${sql}" on ${engine} as a syntax-error ERROR at the statement's line`, () => {
+      const r = reviewScript({ engine, sql: `SELECT 1;\n\n${sql};`, policy: none });
+      assert.equal(r.findings.length, 1);
+      assert.deepEqual({ rule: r.findings[0]!.rule, level: r.findings[0]!.level, line: r.findings[0]!.line }, { rule: 'syntax-error', level: 'ERROR', line: 3 });
+    });
+  }
+
+  const unsupported: Array<[Engine, string, string]> = [
+    ['postgres', 'VACUUM t', 'VACUUM'],
+    ['postgres', 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID', 'ALTER TABLE'],
+    ['postgres', 'DO $$ BEGIN PERFORM 1; END $$', 'DO'],
+    ['postgres', 'REFRESH MATERIALIZED VIEW CONCURRENTLY mv', 'REFRESH'],
+    ['mysql', 'CREATE PROCEDURE p() BEGIN SELECT 1; END', 'CREATE PROCEDURE'],
+    ['mysql', 'CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM t WHERE a < 1', 'CREATE EVENT'],
+    ['mysql', 'OPTIMIZE TABLE t', 'OPTIMIZE'],
+    ['mysql', 'CREATE TABLE t (id int) PARTITION BY HASH (id)', 'CREATE TABLE'],
+  ];
+  for (const [engine, sql, kind] of unsupported) {
+    it(`reports valid but unparsable "${sql}" on ${engine} as not reviewed, naming ${kind}`, () => {
+      const r = reviewScript({ engine, sql, policy: none });
+      assert.equal(r.findings.length, 1);
+      const f = r.findings[0]!;
+      assert.equal(f.rule, 'statement.not-reviewed');
+      assert.equal(f.level, 'WARNING');
+      assert.match(f.message, new RegExp(`This ${kind} statement`));
+    });
+  }
+
+  it('still applies token-based rules to statements the parser cannot read', () => {
+    const r = reviewScript({ engine: 'mysql', sql: 'CREATE TABLE t (id int PRIMARY KEY) PARTITION BY HASH (id)', policy: { rules: [{ rule: 'table.disallow-partition', level: 'ERROR', payload: {} }] } });
+    assert.deepEqual(r.findings.map((f) => f.rule).sort(), ['statement.not-reviewed', 'table.disallow-partition']);
+  });
+
+  it('does not warn about session statements the parser does not know', () => {
+    assert.deepEqual(reviewScript({ engine: 'postgres', sql: 'SET ROLE admin; SHOW search_path', policy: none }).findings, []);
+  });
+
+  it('reports a script over the size limit with one ERROR and no statement review', () => {
+    const sql = 'SELECT a FROM t WHERE id = 1;\n'.repeat(40_000); // about 1.2 MB
+    const policy = { rules: [{ rule: 'builtin.statement.maximum-sql-size', level: 'ERROR' as const, payload: { number: 1 } }] };
+    const t0 = performance.now();
+    const r = reviewScript({ engine: 'mysql', sql, policy });
+    assert.ok(performance.now() - t0 < 1000);
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.findings[0]!.rule, 'builtin.statement.maximum-sql-size');
+    assert.equal(r.findings[0]!.level, 'ERROR');
+    assert.match(r.findings[0]!.message, /more than the 1 MB limit/);
+  });
+
+  it('applies a 10 MB size limit when the policy does not set one', () => {
+    const sql = `SELECT '${'x'.repeat(11 * 1024 * 1024)}'`;
+    const r = reviewScript({ engine: 'postgres', sql, policy: none });
+    assert.deepEqual(r.findings.map((f) => f.rule), ['builtin.statement.maximum-sql-size']);
+  });
+
+  for (const [label, garbage] of [['NUL bytes', 'SELECT 1;\nSEL\u0000\u0001\u0002'], ['invalid UTF-8', Buffer.from([0x53, 0x0a, 0xff, 0xfe, 0x00, 0x9c]).toString('utf8')]] as const) {
+    it(`reports binary garbage (${label}) with one clear ERROR`, () => {
+      const r = reviewScript({ engine: 'mysql', sql: garbage });
+      assert.equal(r.findings.length, 1);
+      assert.equal(r.findings[0]!.level, 'ERROR');
+      assert.equal(r.findings[0]!.line, 2);
+      assert.match(r.findings[0]!.message, /binary data/);
+    });
+  }
+});
+
+describe('reviewScript positions and order', () => {
+  it('maps findings to 1-based line and column across a multi-statement script', () => {
+    const sql = '-- change 42\nSELECT id FROM t WHERE id = 1;\n\n  UPDATE t\n     SET a = 1;\nSELECT id FROM t WHERE name LIKE \'%x\';';
+    const policy = { rules: [
+      { rule: 'statement.where.require.update-delete', level: 'ERROR' as const, payload: {} },
+      { rule: 'statement.where.no-leading-wildcard-like', level: 'WARNING' as const, payload: {} },
+    ] };
+    const r = reviewScript({ engine: 'postgres', sql, policy });
+    assert.equal(r.statements, 3);
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.line, f.column]), [
+      ['statement.where.require.update-delete', 4, 3],
+      ['statement.where.no-leading-wildcard-like', 6, 29],
+    ]);
+    assert.equal(r.findings[0]!.statement, 'UPDATE t\n     SET a = 1');
+  });
+
+  it('points a token-level finding at its line inside a multi-line statement', () => {
+    const sql = 'SELECT id\nFROM t\nWHERE a = 1\n  AND name LIKE \'%x\'';
+    const r = reviewScript({ engine: 'mysql', sql, policy: { rules: [{ rule: 'statement.where.no-leading-wildcard-like', level: 'ERROR', payload: {} }] } });
+    assert.deepEqual(r.findings.map((f) => [f.line, f.column]), [[4, 12]]);
+  });
+
+  it('sorts findings by line, then column, whatever rule produced them', () => {
+    const sql = 'UPDATE t SET a = 1;\nSELECT * FROM t;\nDELETE FROM t;\nSELEC 1;';
+    const r = reviewScript({ engine: 'mysql', sql, policy: allRulesPolicy() });
+    const keys = r.findings.map((f) => f.line * 100_000 + f.column);
+    assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+    assert.ok(r.findings.some((f) => f.line === 4 && f.rule === 'syntax-error'));
+  });
+
+  it('uses the default policy when none is given, with UPDATE without WHERE as an ERROR', () => {
+    assert.ok(DEFAULT_POLICY.rules.length > 10);
+    const r = reviewScript({ engine: 'postgres', sql: 'UPDATE t SET a = 1' });
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.level]), [['statement.where.require.update-delete', 'ERROR']]);
+  });
+});
+
+describe('reviewScript robustness', () => {
+  // A deterministic pseudo-random generator, so a failure can be replayed.
+  function rng(seed: number): () => number {
+    let x = seed;
+    return () => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      return x / 0x7fffffff;
+    };
+  }
+  const pieces = ['SELECT', 'FROM', 'WHERE', '(', ')', "'", '"', '`', '$$', '$a$', '--', '/*', '*/', ';', 'DELIMITER //', '//', 'BEGIN', 'END', 'CREATE', 'TABLE', 'ALTER', 'ADD', 'COLUMN', 'INDEX', 'ON', 'x', '1', ',', '.', '=', '*', '\n', ' ', '#', 'E\'', '\\', 'PRIMARY KEY', 'CASE', 'DROP', 'CASCADE'];
+
+  for (const engine of ['postgres', 'mysql'] as const) {
+    it(`never throws and always returns sorted findings for random token soup on ${engine}`, () => {
+      const next = rng(engine === 'postgres' ? 7 : 11);
+      for (let round = 0; round < 150; round++) {
+        const n = Math.floor(next() * 40);
+        let sql = '';
+        for (let k = 0; k < n; k++) sql += `${pieces[Math.floor(next() * pieces.length)]} `;
+        const r = reviewScript({ engine, sql, policy: allRulesPolicy() });
+        for (const f of r.findings) {
+          assert.ok(f.line >= 1 && f.column >= 1, `bad position for ${JSON.stringify(sql)}`);
+        }
+      }
+    });
+  }
+});
