@@ -116,12 +116,19 @@ export const postgresDialect: Dialect = {
     }`,
   dropSequence: (s) => `DROP SEQUENCE ${qualified(s.schema, s.name)}`,
   createTable(t: Table) {
+    // NOT VALID only means something on ALTER TABLE; inline it would be validated silently.
+    const notValid = (c: { definition: string }): boolean => / NOT VALID$/.test(c.definition);
     const inline = t.constraints
-      .filter((c) => c.kind !== 'foreign-key')
+      .filter((c) => c.kind !== 'foreign-key' && !notValid(c))
       .sort((a, b) => CONSTRAINT_ORDER[a.kind] - CONSTRAINT_ORDER[b.kind] || (a.name < b.name ? -1 : 1))
       .map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
     const lines = [...t.columns.map(columnDefinition), ...inline].map((l) => `    ${l}`);
     const out: DdlChange[] = [{ sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)`, destructive: false, kind: 'create-table' }];
+    for (const c of t.constraints) {
+      if (c.kind !== 'foreign-key' && notValid(c)) {
+        out.push({ sql: `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`, destructive: false, kind: 'add-constraint' });
+      }
+    }
     if (t.comment !== null) out.push({ sql: `COMMENT ON TABLE ${tableName(t)} IS ${comment(t.comment)}`, destructive: false, kind: 'comment' });
     for (const c of t.columns) if (c.comment !== null) out.push(columnComment(t, c));
     return out;

@@ -78,6 +78,6 @@ test('a URL with another scheme is refused with StoreUnavailable naming the acce
 test('redactUrl hides passwords and secret query parameters, also in URLs it cannot parse', () => {
   assert.equal(redactUrl('postgres://u:p@h:5432/db'), 'postgres://u:***@h:5432/db');
   assert.equal(redactUrl('postgres://h/db?password=p&sslmode=require'), 'postgres://h/db?password=***&sslmode=require');
-  assert.equal(redactUrl('mongodb://u:p@a:1,b:2/db'), 'mongodb://***@a:1,b:2/db');
+  assert.equal(redactUrl('mongodb://u:p@a:1,b:2/db'), 'mongodb://u:***@a:1,b:2/db');
   assert.equal(redactUrl('postgres://h/db'), 'postgres://h/db');
 });

@@ -1,0 +1,22 @@
+# dbchange runs its TypeScript sources through tsx (a runtime dependency), so there is no
+# build stage: install, copy, start.
+FROM node:20-slim
+
+# git: the GitOps poller (simple-git) shells out to it; ca-certificates: TLS to Slack and git hosts.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+COPY --chown=node:node . .
+# The embedded store (PGlite, used when DBCHANGE_STORE_URL is unset) lives in ./.dbchange.
+RUN mkdir -p /app/.dbchange && chown node:node /app /app/.dbchange
+
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DBCHANGE_CONFIG=/app/dbchange.config.yaml
+USER node
+EXPOSE 3000
+CMD ["node", "bin/dbchange.js", "serve"]
