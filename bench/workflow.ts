@@ -61,7 +61,7 @@ databases:
 {
   const c = new pg.Client({ connectionString: target.url });
   await c.connect();
-  await c.query('CREATE TABLE bench_t (id int PRIMARY KEY, at timestamptz)');
+  await c.query('CREATE TABLE bench_t (id int PRIMARY KEY, ran_at timestamptz)');
   await c.end();
 }
 const bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url });
@@ -91,7 +91,7 @@ try {
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {
     const title = `bench latency ${i}`;
-    await slack.submit('U_DEV', { title, target: 'app', changeType: 'dml', sql: `INSERT INTO bench_t (id, at) VALUES (${i + 1}, clock_timestamp());` });
+    await slack.submit('U_DEV', { title, target: 'app', changeType: 'dml', sql: `INSERT INTO bench_t (id, ran_at) VALUES (${i + 1}, clock_timestamp());` });
     const m = await slack.waitForMessage(title, (x) => findElement(x.blocks, 'issue_approve') !== undefined);
     const clickedAt = Date.now();
     await slack.click('U_DBA', m, 'issue_approve');
@@ -99,8 +99,8 @@ try {
     await c.connect();
     let ranAt: number | undefined;
     for (let k = 0; k < 400 && ranAt === undefined; k++) {
-      const r = await c.query<{ at: Date }>('SELECT at FROM bench_t WHERE id = $1', [i + 1]);
-      if (r.rows[0]) ranAt = r.rows[0].at.getTime();
+      const r = await c.query<{ ran_at: Date }>('SELECT ran_at FROM bench_t WHERE id = $1', [i + 1]);
+      if (r.rows[0]) ranAt = r.rows[0].ran_at.getTime();
       else await new Promise((res) => setTimeout(res, 25));
     }
     await c.end();

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { DbchangeError, ErrorCode } from '../../src/errors.js';
 import { chatMethods, postToResponseUrl } from './slack/chat-methods.js';
 import { slackId } from './slack/ids.js';
 import { infoMethods } from './slack/info-methods.js';
@@ -185,7 +186,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const timer = setTimeout(() => {
           waiters.delete(waiter);
           const recent = calls.slice(-15).map(describe);
-          reject(new Error(`fake Slack: no matching ${method} call within ${timeoutMs} ms; last calls:\n  ${recent.join('\n  ') || '(none)'}`));
+          reject(
+            new DbchangeError(
+              ErrorCode.NotFound,
+              `fake Slack: no matching ${method} call within ${timeoutMs} ms; last calls:\n  ${recent.join('\n  ') || '(none)'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -193,7 +199,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     setUser(id, profile) {
       const tz = profile.tz ?? null;
       // An unknown zone would make users.info lie; fail in the test that set it up instead.
-      if (tz !== null) new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      if (tz !== null) {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        } catch (cause) {
+          throw new DbchangeError(ErrorCode.InvalidInput, `fake Slack setUser(${id}): "${tz}" is not an IANA time zone; use e.g. "Europe/Berlin" or null.`, { cause });
+        }
+      }
       const name = profile.name ?? id.toLowerCase();
       ws.users.set(id, { id, name, real_name: profile.real_name ?? name, tz });
     },

@@ -3,6 +3,7 @@
 // URL-encoded JSON. Every request is signed: X-Slack-Signature = "v0=" + hex HMAC-SHA256 of
 // "v0:{timestamp}:{raw body}" with the signing secret, X-Slack-Request-Timestamp = timestamp.
 import { createHmac } from 'node:crypto';
+import { DbchangeError, ErrorCode } from '../../src/errors.js';
 
 export const DEFAULTS = {
   teamId: 'T0FAKETEAM',
@@ -145,7 +146,7 @@ export function blockActionsBody(p: BlockActionParams): string {
   } else {
     const channelId = p.channelId ?? p.message?.channel;
     const ts = p.messageTs ?? p.message?.ts;
-    if (!channelId || !ts) throw new Error('blockActionsBody: a message action needs channelId and messageTs (or message)');
+    if (!channelId || !ts) throw new DbchangeError(ErrorCode.InvalidInput, 'blockActionsBody: a message action needs channelId and messageTs; pass them or message (from fake.messages()).');
     payload.container = { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: false };
     payload.channel = { id: channelId, name: `channel-${channelId.toLowerCase()}` };
     payload.message = {
@@ -195,7 +196,7 @@ export function viewSubmissionBody(p: ViewSubmissionParams): string {
   const teamId = p.teamId ?? DEFAULTS.teamId;
   const name = p.userName ?? userName(p.userId);
   const callbackId = p.callbackId ?? p.view?.callback_id;
-  if (typeof callbackId !== 'string') throw new Error('viewSubmissionBody: give callbackId or view');
+  if (typeof callbackId !== 'string') throw new DbchangeError(ErrorCode.InvalidInput, 'viewSubmissionBody: no callback_id; pass callbackId, or view (the views.open answer).');
   const values = Object.fromEntries(
     Object.entries(p.values).map(([blockId, actions]) => [
       blockId,

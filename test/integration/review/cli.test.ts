@@ -1,0 +1,123 @@
+// `dbchange review` as a pull-request check: outputs, exit codes, policies, stdin and --url.
+import { after, before, describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freshPostgres, type FreshDatabase } from '../../support/db.js';
+import { listRules } from '../../../src/review/index.js';
+
+const BIN = resolve('bin/dbchange.js');
+
+function run(args: string[], cwd: string, input?: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, 'review', ...args], { cwd, input, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('dbchange review', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dbchange-review-'));
+    mkdirSync(join(dir, 'migrations'));
+    writeFileSync(join(dir, 'migrations', 'bad.sql'), 'SELECT id FROM t WHERE id = 1;\nUPDATE t SET a = 1;\n');
+    writeFileSync(join(dir, 'migrations', 'warn.sql'), 'SELECT * FROM t WHERE id = 1;\n');
+    writeFileSync(join(dir, 'migrations', 'clean.sql'), 'SELECT id FROM t WHERE id = 1;\n');
+    writeFileSync(join(dir, 'policy.yaml'), 'ruleList:\n  - type: STATEMENT_SELECT_NO_SELECT_ALL\n    level: ERROR\n');
+    writeFileSync(join(dir, 'broken-policy.yaml'), 'ruleList:\n  - type: NOT_A_RULE\n    level: ERROR\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 1 and prints file:line:column for an ERROR finding in text format', () => {
+    const r = run(['--engine', 'postgres', 'migrations/bad.sql', 'migrations/clean.sql'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^migrations\/bad\.sql:2:1: ERROR \[statement\.where\.require\.update-delete\] UPDATE without WHERE/m);
+    assert.match(r.stdout, /2 file\(s\) reviewed: 1 error\(s\), 0 warning\(s\)/);
+  });
+
+  it('exits 0 when there are only warnings', () => {
+    const r = run(['--engine', 'mysql', 'migrations/warn.sql'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /WARNING \[statement\.select\.no-select-all\]/);
+  });
+
+  it('prints JSON findings naming every file as given', () => {
+    const r = run(['--engine', 'mysql', '--format', 'json', 'migrations/bad.sql', './migrations/warn.sql', 'migrations/clean.sql'], dir);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> };
+    assert.deepEqual(out.findings.map((f) => [f.file, f.rule, f.level, f.line, f.column]), [
+      ['migrations/bad.sql', 'statement.where.require.update-delete', 'ERROR', 2, 1],
+      ['./migrations/warn.sql', 'statement.select.no-select-all', 'WARNING', 1, 8],
+    ]);
+    assert.deepEqual(Object.keys(out.findings[0]!).sort(), ['column', 'file', 'level', 'line', 'message', 'rule']);
+  });
+
+  it('prints GitHub Actions workflow commands in github format', () => {
+    const r = run(['--engine', 'mysql', '--format', 'github', 'migrations/bad.sql', 'migrations/warn.sql'], dir);
+    assert.equal(r.code, 1);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^::error file=migrations\/bad\.sql,line=2,col=1,title=statement\.where\.require\.update-delete::UPDATE without WHERE/);
+    assert.match(lines[1]!, /^::warning file=migrations\/warn\.sql,line=1,col=8,title=statement\.select\.no-select-all::/);
+  });
+
+  it('reads standard input for -', () => {
+    const r = run(['--engine', 'postgres', '--format', 'json', '-'], dir, 'DELETE FROM t;');
+    assert.equal(r.code, 1);
+    assert.deepEqual((JSON.parse(r.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file), ['-']);
+  });
+
+  it('applies a Bytebase policy file given with --policy', () => {
+    const r = run(['--engine', 'mysql', '--policy', 'policy.yaml', 'migrations/warn.sql', 'migrations/bad.sql'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /warn\.sql:1:8: ERROR \[statement\.select\.no-select-all\]/);
+    assert.doesNotMatch(r.stdout, /update-delete/);
+  });
+
+  it('lists the supported rule ids one per line, per engine', () => {
+    const r = run(['--list-rules', '--engine', 'postgres'], dir);
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.stdout.trim().split('\n'), listRules('postgres'));
+    assert.deepEqual(run(['--list-rules'], dir).stdout.trim().split('\n'), listRules());
+  });
+
+  const usage: Array<[string, string[], RegExp]> = [
+    ['no engine', ['migrations/bad.sql'], /--engine postgres\|mysql/],
+    ['an unknown format', ['--engine', 'mysql', '--format', 'xml', 'migrations/bad.sql'], /Allowed choices are text, json, github/],
+    ['an unknown engine', ['--engine', 'oracle', 'migrations/bad.sql'], /Allowed choices are postgres, mysql/],
+    ['a missing file', ['--engine', 'mysql', 'migrations/nope.sql'], /cannot read migrations\/nope\.sql/],
+    ['no files', ['--engine', 'mysql'], /give the SQL files to review/],
+    ['an invalid policy', ['--engine', 'mysql', '--policy', 'broken-policy.yaml', 'migrations/clean.sql'], /broken-policy\.yaml: ruleList\[0\] \(type NOT_A_RULE\): unknown rule type/],
+  ];
+  for (const [what, args, message] of usage) {
+    it(`exits 2 on a usage error: ${what}`, () => {
+      const r = run(args, dir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, message);
+    });
+  }
+
+  describe('with --url', () => {
+    let db: FreshDatabase;
+    before(async () => {
+      db = await freshPostgres('review_cli');
+    });
+    after(async () => {
+      await db?.drop();
+    });
+
+    it('also runs the live rules and fails on a table that does not exist', () => {
+      writeFileSync(join(dir, 'live.sql'), 'ALTER TABLE nowhere ADD COLUMN a int;\n');
+      const r = run(['--url', db.url, '--format', 'json', 'live.sql'], dir);
+      assert.equal(r.code, 1, r.stderr);
+      const rules = (JSON.parse(r.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule);
+      assert.ok(rules.includes('builtin.walk-through-check'));
+    });
+
+    it('exits 2 when the database cannot be reached', () => {
+      const r = run(['--url', 'postgres://postgres@127.0.0.1:1/none', 'migrations/clean.sql'], dir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /cannot connect to --url/);
+    });
+  });
+});
