@@ -21,6 +21,9 @@ import { openStore } from './store/open.js';
 import { openTarget } from './targets/index.js';
 import type { Target } from './targets/types.js';
 import { schemaCommands } from './app/schema-commands.js';
+import { statePlanner } from './app/state-change.js';
+import { driftCheck } from './app/drift-job.js';
+import { driftMessage } from './slack/views/drift.js';
 
 export interface Settings {
   botToken: string;
@@ -113,6 +116,7 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
   };
 
   const now = () => new Date();
+  const planner = statePlanner({ config, targetFor, logger });
   const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger: quietWebLogger(logger) });
   const service = new ChangeService({
     config,
@@ -120,6 +124,7 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     queue: lateQueue,
     notifier: slackNotifier(client, config),
     reviewer: ({ engine, sql, environment }) => reviewScript({ engine, sql, policy: policies.byEnv.get(environment) ?? policies.base }).findings,
+    planner,
     now,
     logger,
   });
@@ -140,8 +145,15 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     backend: opened.agendaBackend,
     notificationChannel: opened.notificationChannel,
     logger,
+    driftInterval: config.schema.driftInterval,
     handlers: {
-      runStage: (issueId, stageIndex, heartbeat) => runStage({ service, store: opened.store, targetFor, now, logger, heartbeat }, issueId, stageIndex),
+      runStage: (issueId, stageIndex, heartbeat) => runStage({ service, store: opened.store, targetFor, now, logger, heartbeat, ddlFor: planner.ddlFor }, issueId, stageIndex),
+      driftCheck: async () => {
+        for (const report of await driftCheck({ config, store: opened.store, targetFor, logger, now })) {
+          const { text, blocks } = driftMessage(report.database, report.diff);
+          await client.chat.postMessage({ channel: config.channel, text, blocks }).catch((err: unknown) => logger.error({ err }, 'could not post a drift report'));
+        }
+      },
       scheduledStageDue: async (issueId, stageIndex, at) => {
         await service.mutate(issueId, (issue) => scheduledRunDue(issue, stageIndex, at));
       },

@@ -21,8 +21,9 @@ export interface DriftResult {
 
 /** Compare a database's live schema with its last snapshot. */
 export async function checkDrift(store: Store, target: Target, db: DatabaseConfig, logger: Logger): Promise<DriftResult> {
-  const live = await snapshotOf(target, logger);
-  if (live === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  const snap = await snapshotOf(target, logger);
+  if (snap === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  const live = snap.sdl;
   const last = await store.latestSnapshot(snapshotKey(db));
   if (!last) return { drifted: false, diff: [], live, recorded: null };
   const diff = lineDiff(last.sdl, live);
@@ -31,8 +32,9 @@ export async function checkDrift(store: Store, target: Target, db: DatabaseConfi
 
 /** Record the live schema as a baseline migration and snapshot. */
 export async function recordBaseline(store: Store, target: Target, db: DatabaseConfig, user: string, now: Date, logger: Logger): Promise<string> {
-  const live = await snapshotOf(target, logger);
-  if (live === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  const snap = await snapshotOf(target, logger);
+  if (snap === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  const live = snap.sdl;
   const previous = await store.latestSnapshot(snapshotKey(db));
   const id = randomUUID();
   await store.recordMigration({
@@ -53,6 +55,7 @@ export async function recordBaseline(store: Store, target: Target, db: DatabaseC
     status: 'done',
     schemaBefore: previous?.sdl ?? null,
     schemaAfter: live,
+    modelAfter: snap.model,
   });
   await store.saveSnapshot({ database: snapshotKey(db), takenAt: now, sdl: live, source: 'baseline' });
   return live;

@@ -6,13 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config/model.js';
+import type { Config, DatabaseConfig } from '../config/model.js';
 import { databasesOf } from '../config/model.js';
 import type { Issue, IssueSource, ReviewFinding } from '../domain/issue.js';
 import { planStages } from '../domain/plan.js';
 import { startAutomatic, type Decision, type Effect } from '../domain/transitions.js';
 import { StoreConflictError, type Store } from '../store/types.js';
 import type { IssueNotifier, Reviewer, RolloutQueue } from './ports.js';
+import type { StatePlanner } from './state-change.js';
 import { asChangeType, parseLabels, type Submission } from './submission.js';
 
 export interface ServiceDeps {
@@ -21,6 +22,7 @@ export interface ServiceDeps {
   queue: RolloutQueue;
   notifier: IssueNotifier;
   reviewer: Reviewer;
+  planner?: StatePlanner;
   now: () => Date;
   logger: Logger;
 }
@@ -52,7 +54,7 @@ export class ChangeService {
   }
 
   /** Create an issue from a validated submission, post it, and start what may start at once. */
-  async submit(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }): Promise<Issue> {
+  async submit(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }, state?: Pick<Issue, 'desiredSdl' | 'schemaChange'>): Promise<Issue> {
     const now = this.deps.now();
     const findings = this.review(s.target, s.sql);
     const created = await this.deps.store.createIssue(
@@ -70,6 +72,7 @@ export class ChangeService {
         source,
         findings,
         stages: planStages(this.config, s.target, () => randomUUID()),
+        ...state,
       },
       now,
     );
@@ -81,6 +84,18 @@ export class ChangeService {
       return effects.length === 0 ? { ok: false, reason: 'nothing starts automatically' } : { ok: true, issue: next, effects, note: `rollout to ${next.stages.find((s) => s.status === 'running')?.environment} started automatically` };
     });
     return started.ok ? started.issue : posted;
+  }
+
+  /**
+   * A desired schema (SDL): open an issue carrying only the difference from the live schema,
+   * or none when there is no difference.
+   */
+  async submitDesired(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }): Promise<{ issue: Issue } | { unchanged: DatabaseConfig }> {
+    if (!this.deps.planner) throw new Error('state-based changes are not available in this bot');
+    const plan = await this.deps.planner.plan(s.target, s.sql);
+    if (plan.kind === 'unchanged') return { unchanged: plan.database };
+    const issue = await this.submit({ ...s, sql: plan.ddl }, creator, source, { desiredSdl: s.sql, schemaChange: plan.schemaChange });
+    return { issue };
   }
 
   /**

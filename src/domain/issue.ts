@@ -79,6 +79,13 @@ export interface Issue {
   target: string;
   changeType: ChangeType;
   sql: string;
+  /**
+   * State-based changes (changeType 'sdl'): the desired schema as submitted, and the SDL diff
+   * from the live schema at submission. `sql` then holds the DDL generated at that moment; each
+   * task generates its DDL again just before it runs.
+   */
+  desiredSdl?: string;
+  schemaChange?: string;
   /** Incremented when the SQL is edited; approvals belong to one revision. */
   revision: number;
   status: IssueStatus;

@@ -19,3 +19,5 @@ export function listRules(engine?: Engine): string[] {
 export function allRulesPolicy(level: 'ERROR' | 'WARNING' = 'WARNING'): import('./types.js').ReviewPolicy {
   return { rules: catalog().map((r) => ({ rule: r.id, level, payload: {} })) };
 }
+export { loadReviewPolicies, policyFor, createReviewer, type ReviewPolicies } from './environments.js';
+export { groupFindings, findingLine, type GroupedFindings } from './group.js';

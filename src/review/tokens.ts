@@ -89,7 +89,8 @@ export function tokenize(sql: string, engine: Engine): Tokenized {
       i++;
       continue;
     }
-    if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+    // MySQL needs whitespace after `--` for a comment (`5--1` is arithmetic); PostgreSQL does not.
+    if (c === 45 && sql.charCodeAt(i + 1) === 45 && (!mysql || i + 2 >= n || /\s/.test(sql.charAt(i + 2)))) {
       const e = sql.indexOf('\n', i);
       i = e < 0 ? n : e;
       continue;

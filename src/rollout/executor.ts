@@ -27,6 +27,8 @@ export interface ExecutorDeps {
   targetFor: (db: DatabaseConfig) => Target;
   now: () => Date;
   logger: Logger;
+  /** For state-based issues: the DDL that brings a database to the desired SDL now. */
+  ddlFor?: (db: DatabaseConfig, sdl: string) => Promise<string>;
   /** Called while a long task runs, so the queue keeps its lock on the job. */
   heartbeat?: () => Promise<void>;
 }
@@ -95,7 +97,29 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
 
   const attempt = task.attempt + 1;
   await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })), 'task');
-  const sql = task.sql ?? issue.sql;
+  let sql = task.sql ?? issue.sql;
+  if (issue.changeType === 'sdl' && issue.desiredSdl && !task.sql && deps.ddlFor) {
+    // Declarative: the DDL is generated again now, against this database as it is.
+    try {
+      sql = await deps.ddlFor(db, issue.desiredSdl);
+    } catch (e) {
+      const error = `cannot generate the DDL for the desired schema: ${e instanceof Error ? e.message : String(e)}`;
+      await log(error, 'error');
+      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })), 'task');
+      await service.threadSafe(issue, `:x: *${label}*: ${error}`);
+      return;
+    }
+    if (!sql.trim()) {
+      await log('already in the desired schema; nothing to run');
+      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })), 'task');
+      await service.threadSafe(issue, `:white_check_mark: *${label}*: already in the desired schema; nothing to run`);
+      return;
+    }
+    // Keep what was generated on the task: a re-run after a crash must run the same statements.
+    const generated = sql;
+    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })), 'task');
+    await service.threadSafe(issue, `*${label}*: generated DDL\n\`\`\`${sql.length > 2500 ? `${sql.slice(0, 2500)}…` : sql}\`\`\``);
+  }
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
   const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
@@ -168,11 +192,13 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
       finishedAt,
       status: status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'needs-attention',
       error,
-      schemaBefore: before,
-      schemaAfter: after,
+      schemaBefore: before?.sdl ?? null,
+      schemaAfter: after?.sdl ?? null,
+      modelBefore: before?.model,
+      modelAfter: after?.model,
     });
     if (status === 'done' && after !== null) {
-      await store.saveSnapshot({ database: snapshotKey(db), takenAt: finishedAt, sdl: after, source: `${task.id}#${attempt}` });
+      await store.saveSnapshot({ database: snapshotKey(db), takenAt: finishedAt, sdl: after.sdl, source: `${task.id}#${attempt}` });
     }
   }
 

@@ -14,6 +14,7 @@ import type { RolloutQueue } from '../app/ports.js';
 
 export const JOB_RUN_STAGE = 'dbchange.run-stage';
 export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
+export const JOB_DRIFT_CHECK = 'dbchange.drift-check';
 
 interface StageJob {
   issueId: string;
@@ -26,6 +27,7 @@ interface ScheduledJob extends StageJob {
 export interface QueueHandlers {
   runStage(issueId: string, stageIndex: number, heartbeat: () => Promise<void>): Promise<void>;
   scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
+  driftCheck?: () => Promise<void>;
 }
 
 export interface StartedQueue {
@@ -45,6 +47,8 @@ export async function startQueue(opts: {
   logger: Logger;
   name?: string;
   processEvery?: string;
+  /** How often the drift check runs (Agenda interval, e.g. '1 hour'); none when unset. */
+  driftInterval?: string;
 }): Promise<StartedQueue> {
   const agenda = new Agenda({
     backend: opts.backend,
@@ -79,7 +83,14 @@ export async function startQueue(opts: {
     logger.error({ err, job: job.attrs.name, data: job.attrs.data }, 'job failed');
   });
 
+  if (handlers.driftCheck) {
+    const check = handlers.driftCheck;
+    agenda.define(JOB_DRIFT_CHECK, async () => check(), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  }
+
   await agenda.start();
+  // One repeating job for all bot processes sharing the store (Agenda's `every` is a single job).
+  if (handlers.driftCheck && opts.driftInterval) await agenda.every(opts.driftInterval, JOB_DRIFT_CHECK);
 
   const queue: RolloutQueue = {
     async runStage(issueId, stageIndex) {

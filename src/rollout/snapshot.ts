@@ -1,13 +1,20 @@
-// The schema of a target as canonical SDL, for history and drift. Introspection failing must
-// not fail a rollout: the snapshot is then null and the reason is logged.
+// The schema of a target as canonical SDL (and the model behind it), for history, drift and
+// rollback. Introspection failing must not fail a rollout: the snapshot is then null and the
+// reason is logged.
 import type { Logger } from 'pino';
-import { dumpSdl, introspect } from '../schema/index.js';
+import { dumpSdl, introspect, type SchemaModel } from '../schema/index.js';
 import type { Target } from '../targets/types.js';
 
-/** Dump the target's schema; null when it cannot be read. */
-export async function snapshotOf(target: Target, logger: Logger): Promise<string | null> {
+export interface Snapshot {
+  sdl: string;
+  model: SchemaModel;
+}
+
+/** Introspect and dump the target's schema; null when it cannot be read. */
+export async function snapshotOf(target: Target, logger: Logger): Promise<Snapshot | null> {
   try {
-    return await target.withConnection(async (query) => dumpSdl(await introspect(target.engine, query)));
+    const model = await target.withConnection((query) => introspect(target.engine, query));
+    return { sdl: dumpSdl(model), model };
   } catch (err) {
     logger.warn({ err }, 'could not take a schema snapshot');
     return null;

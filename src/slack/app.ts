@@ -12,6 +12,7 @@ import type { Issue } from '../domain/issue.js';
 import { isValidTimeZone } from '../domain/maintenance-window.js';
 import { cancel, approve, currentStageIndex, editSql, environmentOf, reject, resolveAttention, retry, rolloutNow, schedule, setRolloutAnyway, type Decision } from '../domain/transitions.js';
 import type { Store } from '../store/types.js';
+import { planRollback } from '../app/rollback.js';
 import { registerCommand, type CommandDeps } from './command.js';
 import { ACTION, CALLBACK, FIELD } from './views/ids.js';
 import { findingLine } from './views/issue-message.js';
@@ -94,7 +95,14 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       return;
     }
     try {
-      await service.submit(submission, body.user.id);
+      if (submission.changeType === 'sdl') {
+        const result = await service.submitDesired(submission, body.user.id);
+        if ('unchanged' in result) {
+          await tellUser(app, service.config.channel, body.user.id, `:white_check_mark: The desired schema for "${submission.title}" is what \`${result.unchanged.name}\` (${result.unchanged.environment}) already has; no issue was opened.`);
+        }
+      } else {
+        await service.submit(submission, body.user.id);
+      }
     } catch (err) {
       logger.error({ err }, 'could not create the issue');
       await tellUser(app, service.config.channel, body.user.id, `:x: Your change "${submission.title}" could not be saved: ${(err as Error).message}. Nothing was created; try again.`);
@@ -113,8 +121,26 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       await ack({ response_action: 'errors', errors: { [FIELD.sql]: 'This issue no longer exists.' } });
       return;
     }
-    const findings = service.review(issue.target, sql);
-    const result = await service.mutate(issue.id, (current) => editSql(current, body.user.id, sql, findings, { config: service.config, now: opts.now() }));
+    let ddl = sql;
+    let state: Pick<Issue, 'desiredSdl' | 'schemaChange'> = {};
+    if (issue.changeType === 'sdl' && service.deps.planner) {
+      // Editing a desired-state change edits the desired schema; the DDL is generated again.
+      const probe = editSql(issue, body.user.id, sql, [], ctx());
+      if (!probe.ok) return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: probe.reason } }));
+      try {
+        const plan = await service.deps.planner.plan(issue.target, sql);
+        if (plan.kind === 'unchanged') return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: 'This desired schema is what the database already has; cancel the change instead.' } }));
+        ddl = plan.ddl;
+        state = { desiredSdl: sql, schemaChange: plan.schemaChange };
+      } catch (err) {
+        return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: (err as Error).message.slice(0, 1900) } }));
+      }
+    }
+    const findings = service.review(issue.target, ddl);
+    const result = await service.mutate(issue.id, (current) => {
+      const d = editSql(current, body.user.id, ddl, findings, { config: service.config, now: opts.now() });
+      return d.ok ? { ...d, issue: { ...d.issue, ...state } } : d;
+    });
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: { [FIELD.sql]: result.reason } });
       return;
@@ -221,6 +247,53 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     for (let i = 0; i < lines.length; i += 10) sections.push(lines.slice(i, i + 10).join('\n'));
     await app.client.views.open({ trigger_id: body.trigger_id, view: infoModal(`Review of #${issue.id}`, sections) });
   });
+  withIssue(ACTION.viewSchemaChange, async (issue, body) => {
+    await app.client.views.open({ trigger_id: body.trigger_id, view: infoModal(`Schema change #${issue.id}`, sqlSections(issue.schemaChange || '(no difference)')) });
+  });
+  withIssue(ACTION.viewFullSchema, async (issue, body) => {
+    await app.client.views.open({ trigger_id: body.trigger_id, view: infoModal(`Full schema #${issue.id}`, sqlSections(issue.desiredSdl ?? issue.sql)) });
+  });
+  withIssue(ACTION.viewGeneratedDdl, async (issue, body) => {
+    // Computed at this moment against the next stage's database: open at once, fill in after.
+    const opened = await app.client.views.open({ trigger_id: body.trigger_id, view: infoModal(`Generated DDL #${issue.id}`, ['Computing the DDL against the live schema…']) });
+    const stage = issue.stages[Math.max(0, currentStageIndex(issue))];
+    const task = stage?.tasks[0];
+    const db = task && service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+    let sections: string[];
+    try {
+      if (!db || !service.deps.planner || !issue.desiredSdl) throw new Error('this issue has no desired schema to compare with');
+      const ddl = await service.deps.planner.ddlFor(db, issue.desiredSdl);
+      sections = [`Against \`${db.name}\` (${db.environment}) now:`, ...(ddl ? sqlSections(ddl) : ['Nothing: the database already has the desired schema.'])];
+    } catch (err) {
+      sections = [`:x: ${(err as Error).message}`];
+    }
+    if (opened.view?.id) await app.client.views.update({ view_id: opened.view.id, view: infoModal(`Generated DDL #${issue.id}`, sections) });
+  });
+  withIssue(ACTION.rollback, async (issue, body) => {
+    const channel = body.channel?.id ?? service.config.channel;
+    const plan = await planRollback(store, issue);
+    if (!plan.ok) return void (await tellUser(app, channel, body.user.id, `:no_entry_sign: ${plan.reason}`));
+    const created = await service.submit(
+      { title: `Rollback of #${issue.id}: ${issue.title}`.slice(0, 150), target: issue.target, changeType: 'ddl', sql: plan.ddl, description: `Generated from the schema before #${issue.id} (as recorded in ${plan.environment}).`, labels: ['rollback'] },
+      body.user.id,
+    );
+    await service.threadSafe(issue, `<@${body.user.id}> generated a rollback: #${created.id}`);
+  });
+  app.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action }) => {
+    await ack();
+    const [name, env] = (action.value ?? '').split('@');
+    const user = body.user.id;
+    const channel = body.channel?.id ?? service.config.channel;
+    const db = service.config.databases.find((d) => d.name === name && d.environment === env);
+    if (!db) return void (await tellUser(app, channel, user, `:no_entry_sign: ${action.value} is not a configured database`));
+    const environment = service.config.environments.find((e) => e.id === env);
+    const allowed = new Set([...(environment?.approvers ?? []), ...(environment?.releasers ?? [])]);
+    if (!allowed.has(user)) return void (await tellUser(app, channel, user, `:no_entry_sign: only approvers or releasers of ${env} can record a new baseline`));
+    if (!opts.commandDeps.schema) return;
+    const text = await opts.commandDeps.schema.baseline(db, user);
+    await app.client.chat.postMessage({ channel, thread_ts: body.message?.ts, text: `${text} (by <@${user}>)` });
+  });
+
   withIssue(ACTION.edit, async (issue, body) => {
     // Check before opening the modal, so the person learns at once why they cannot edit.
     const probe = editSql(issue, body.user.id, issue.sql, issue.findings, ctx());

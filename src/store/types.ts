@@ -37,6 +37,9 @@ export interface MigrationRecord {
   /** Canonical SDL dumps; null when introspection was not possible. */
   schemaBefore: string | null;
   schemaAfter: string | null;
+  /** The introspected models behind those dumps (plain JSON), used to generate rollbacks. */
+  modelBefore?: unknown;
+  modelAfter?: unknown;
 }
 
 export interface SchemaSnapshot {

@@ -159,8 +159,8 @@ export const disallowSetCharset: Rule = {
   id: 'table.disallow-set-charset', type: 'TABLE_DISALLOW_SET_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
   summary: 'No table-level charset',
   check(s, ctx) {
-    const cs = s.createTable?.options.charset ?? s.alterTable?.actions.find((a) => a.kind === 'options' && a.options.charset)?.kind;
-    if (cs) ctx.report(s, 'Setting a table-level charset is not allowed; let the table use the database default.');
+    const setsCharset = !!s.createTable?.options.charset || !!s.alterTable?.actions.some((a) => a.kind === 'options' && a.options.charset);
+    if (setsCharset) ctx.report(s, 'Setting a table-level charset is not allowed; let the table use the database default.');
   },
 };
 

@@ -10,6 +10,11 @@ export const ACTION = {
   rolloutAnyway: 'issue_rollout_anyway',
   showSql: 'issue_show_sql',
   showFindings: 'issue_show_findings',
+  viewSchemaChange: 'issue_view_schema_change',
+  viewGeneratedDdl: 'issue_view_generated_ddl',
+  viewFullSchema: 'issue_view_full_schema',
+  rollback: 'issue_rollback',
+  driftBaseline: 'drift_baseline',
   resolveApplied: 'task_resolve_applied',
   resolveNotApplied: 'task_resolve_not_applied',
 } as const;

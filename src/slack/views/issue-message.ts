@@ -92,6 +92,9 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
   if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
   if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
   if (can.has('edit')) els.push(button(ACTION.edit, 'Edit SQL', value));
+  if (issue.changeType !== 'dml' && issue.stages.some((s) => s.tasks.some((t) => t.status === 'done'))) {
+    els.push(button(ACTION.rollback, 'Generate rollback', issue.id, undefined, { title: 'Generate a rollback?', text: 'Opens a new change with the DDL back to the schema before this one. It goes through review and approval like any other.', confirm: 'Generate' }));
+  }
   if (can.has('cancel')) els.push(button(ACTION.cancel, issue.status === 'scheduled' ? 'Cancel schedule' : 'Cancel', value, undefined, issue.status === 'scheduled' ? undefined : { title: 'Cancel this change?', text: 'Nothing more will run for it.', confirm: 'Cancel change' }));
   if (can.has('rollout-anyway')) {
     const option = { text: mrkdwn('*Roll out anyway* despite the review findings'), value: 'yes' };
@@ -121,11 +124,25 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
     { type: 'section', text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)) },
   ];
   if (failed.length) blocks.push({ type: 'section', text: mrkdwn(clip(failed.join('\n'), 3000)) });
-  blocks.push({
-    type: 'section',
-    text: mrkdwn(`*SQL*${preview.truncated ? ' (preview)' : ''}\n${codeBlock(preview.text)}`),
-    accessory: button(ACTION.showSql, preview.truncated ? 'Show full SQL' : 'Open SQL', issue.id),
-  });
+  if (issue.changeType === 'sdl') {
+    const change = sqlPreview(issue.schemaChange ?? '');
+    blocks.push({ type: 'section', text: mrkdwn(`*Schema change*${change.truncated ? ' (preview)' : ''}\n${codeBlock(change.text || '(none)')}`) });
+    blocks.push({
+      type: 'actions',
+      block_id: `views:${issue.id}`,
+      elements: [
+        button(ACTION.viewSchemaChange, 'Schema change', issue.id),
+        button(ACTION.viewGeneratedDdl, 'Generated DDL', issue.id),
+        button(ACTION.viewFullSchema, 'Full schema', issue.id),
+      ],
+    });
+  } else {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*SQL*${preview.truncated ? ' (preview)' : ''}\n${codeBlock(preview.text)}`),
+      accessory: button(ACTION.showSql, preview.truncated ? 'Show full SQL' : 'Open SQL', issue.id),
+    });
+  }
   blocks.push(...reviewBlocks(issue));
   if (issue.description) blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
   for (const stage of issue.stages) {

@@ -79,7 +79,9 @@ export function editModal(issue: Issue): ModalView {
     close: plain('Cancel', 24),
     blocks: [
       { type: 'context', elements: [mrkdwn('Saving runs review again and resets every approval.')] },
-      textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, initial: issue.sql }),
+      issue.changeType === 'sdl'
+        ? textInput(FIELD.sql, 'Desired schema (SDL)', { multiline: true, max: SQL_MAX, initial: issue.desiredSdl ?? issue.sql })
+        : textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, initial: issue.sql }),
     ],
   };
 }

@@ -1,0 +1,36 @@
+// The periodic drift check: every configured database's live schema against its last recorded
+// snapshot. Each distinct drift is posted once (a claim on the database and the live schema's
+// hash), so a drift nobody baselines is not repeated every hour.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config, DatabaseConfig } from '../config/model.js';
+import { snapshotKey } from '../rollout/executor.js';
+import type { Store } from '../store/types.js';
+import type { Target } from '../targets/types.js';
+import { checkDrift } from './schema-commands.js';
+
+export interface DriftReport {
+  database: DatabaseConfig;
+  diff: string[];
+}
+
+/** Check every database; returns the drifts not reported before. Never throws for one database. */
+export async function driftCheck(deps: { config: Config; store: Store; targetFor: (db: DatabaseConfig) => Target; logger: Logger; now: () => Date }): Promise<DriftReport[]> {
+  const reports: DriftReport[] = [];
+  for (const db of deps.config.databases) {
+    try {
+      const result = await checkDrift(deps.store, deps.targetFor(db), db, deps.logger);
+      if (result.recorded === null) {
+        // First sight of this database: its schema now is what later checks compare with.
+        await deps.store.saveSnapshot({ database: snapshotKey(db), takenAt: deps.now(), sdl: result.live, source: 'first-seen' });
+        continue;
+      }
+      if (!result.drifted) continue;
+      const hash = createHash('sha256').update(result.live).digest('hex');
+      if (await deps.store.claimOnce(`drift:${snapshotKey(db)}:${hash}`, deps.now())) reports.push({ database: db, diff: result.diff });
+    } catch (err) {
+      deps.logger.warn({ err, database: db.name, environment: db.environment }, 'drift check failed for a database');
+    }
+  }
+  return reports;
+}

@@ -1,0 +1,91 @@
+// The differ's building blocks: the phases statements are collected into (their order is the
+// dependency order, see ../diff.ts), object keys, and cheap equality.
+import type { DdlChange } from '../dialect.js';
+import type { Column, Routine, Trigger } from '../model.js';
+import { stableJson } from '../model.js';
+
+/** The phases, in the order their statements run. */
+export const PHASES = [
+  'pre',
+  'types',
+  'drop-triggers',
+  'drop-views',
+  'drop-routines',
+  'drop-fks',
+  'early-columns',
+  'drop-keys',
+  'sequences',
+  'drop-tables',
+  'create-tables',
+  'alter-tables',
+  'add-keys',
+  'late-columns',
+  'owned-by',
+  'add-fks',
+  'create-routines',
+  'create-views',
+  'create-triggers',
+  'drop-types',
+  'post',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Statements collected per phase; read back in phase order. */
+export class Plan {
+  private readonly phases = new Map<Phase, DdlChange[]>(PHASES.map((p) => [p, []]));
+  add(phase: Phase, kind: string, sql: string, destructive = false): void {
+    this.phases.get(phase)!.push({ sql, kind, destructive });
+  }
+  addAll(phase: Phase, changes: DdlChange[]): void {
+    this.phases.get(phase)!.push(...changes);
+  }
+  changes(): DdlChange[] {
+    return PHASES.flatMap((p) => this.phases.get(p)!);
+  }
+}
+
+/** Map keys for objects named by schema and name (tables, views, enums, sequences). */
+export const tableKey = (t: { schema: string; name: string }): string => `${t.schema}\u0000${t.name}`;
+export const routineKey = (r: Routine): string => `${r.schema}\u0000${r.name}\u0000${r.signature}\u0000${r.kind}`;
+export const triggerKey = (t: Trigger): string => `${t.schema}\u0000${t.table}\u0000${t.name}`;
+// Objects are compared many times over (columns, keys); serialise each one once.
+let canonical = new WeakMap<object, string>();
+
+/** Forget cached serialisations: models may have been changed since the last diff. */
+export function startComparison(): void {
+  canonical = new WeakMap();
+}
+function canon(v: unknown): string {
+  if (v === null || typeof v !== 'object') return stableJson(v);
+  let s = canonical.get(v);
+  if (s === undefined) {
+    s = stableJson(v);
+    canonical.set(v, s);
+  }
+  return s;
+}
+/** Deep equality of two model parts. */
+export const same = (a: unknown, b: unknown): boolean => a === b || canon(a) === canon(b);
+
+/** Column equality without serialising: columns are the most numerous objects by far. */
+export function sameColumn(a: Column, b: Column): boolean {
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.nullable === b.nullable &&
+    a.default === b.default &&
+    a.identity === b.identity &&
+    a.autoIncrement === b.autoIncrement &&
+    a.collation === b.collation &&
+    a.comment === b.comment &&
+    a.onUpdate === b.onUpdate &&
+    a.generated?.expression === b.generated?.expression &&
+    a.generated?.stored === b.generated?.stored
+  );
+}
+
+/** Index a list by a key. */
+export function mapBy<T>(items: T[], key: (t: T) => string): Map<string, T> {
+  return new Map(items.map((i) => [key(i), i]));
+}
+

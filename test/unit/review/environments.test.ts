@@ -1,0 +1,54 @@
+// Per-environment policies and the Slack-sized grouping of findings.
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { loadReviewPolicies, policyFor, createReviewer, groupFindings, findingLine, DEFAULT_POLICY, type Finding } from '../../../src/review/index.js';
+import { isDbchangeError } from '../../../src/errors.js';
+
+const files: Record<string, string> = {
+  'base.yaml': 'ruleList:\n  - {type: STATEMENT_SELECT_NO_SELECT_ALL, level: WARNING}\n',
+  'prod.yaml': 'ruleList:\n  - {type: statement.select.no-select-all, level: ERROR}\n',
+};
+const readText = async (path: string): Promise<string> => {
+  const text = files[path];
+  if (text === undefined) throw new Error('ENOENT: no such file');
+  return text;
+};
+
+describe('per-environment review policies', () => {
+  it('uses the environment policy where there is one and the base policy elsewhere', async () => {
+    const policies = await loadReviewPolicies({ policy: 'base.yaml', environments: { prod: 'prod.yaml' } }, readText);
+    const review = createReviewer(policies);
+    const sql = 'SELECT * FROM t WHERE id = 1';
+    assert.deepEqual(review({ engine: 'postgres', sql, environment: 'prod' }).map((f) => f.level), ['ERROR']);
+    assert.deepEqual(review({ engine: 'postgres', sql, environment: 'staging' }).map((f) => f.level), ['WARNING']);
+  });
+
+  it('falls back to the built-in default policy when the config names none', async () => {
+    const policies = await loadReviewPolicies(undefined, readText);
+    assert.equal(policyFor(policies, 'dev'), DEFAULT_POLICY);
+  });
+
+  it('names the config key and the file when a policy file cannot be read', async () => {
+    await assert.rejects(loadReviewPolicies({ environments: { prod: 'missing.yaml' } }, readText), (e: unknown) => {
+      assert.ok(isDbchangeError(e, 'dbchange_config_invalid'));
+      assert.match(e.message, /^review\.environments\.prod: cannot read the policy file missing\.yaml/);
+      return true;
+    });
+  });
+});
+
+describe('groupFindings', () => {
+  const f = (level: 'ERROR' | 'WARNING', line: number): Finding => ({ rule: 'r', level, line, column: 1, statement: 's', message: 'm' });
+  it('puts errors first and counts what the cap leaves out', () => {
+    const g = groupFindings([f('WARNING', 1), f('ERROR', 2), f('WARNING', 3), f('ERROR', 4)], 3);
+    assert.deepEqual(g.errors.map((x) => x.line), [2, 4]);
+    assert.deepEqual(g.warnings.map((x) => x.line), [1]);
+    assert.equal(g.hidden, 1);
+    assert.equal(g.total, 4);
+  });
+
+  it('names the line of each finding and keeps the text within the given size', () => {
+    assert.equal(findingLine(f('ERROR', 7)), 'line 7 · r · m');
+    assert.equal(findingLine({ ...f('ERROR', 7), message: 'x'.repeat(500) }, 50).length, 50);
+  });
+});
