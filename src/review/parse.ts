@@ -119,8 +119,16 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
  */
 const SESSION_VERBS = new Set(['SET', 'RESET', 'SHOW', 'USE', 'BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE', 'DEALLOCATE', 'DISCARD', 'LISTEN', 'UNLISTEN', 'NOTIFY', 'CHECKPOINT']);
 
+/** Statements longer than this skip the parser: its cost grows faster than linearly with input size. */
+export const MAX_PARSED_STATEMENT = 512 * 1024;
+
 /** Parse a statement and classify a failure. Never throws. */
 export function parseStatement(s: Statement): ParseOutcome {
+  if (s.sql.length > MAX_PARSED_STATEMENT) {
+    const problem = syntaxProblem(s, s.sql.length);
+    if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
+    return { ok: false, syntax: false, message: `the statement is ${Math.round(s.sql.length / 1024)} KB, above the parser's ${MAX_PARSED_STATEMENT / 1024} KB limit` };
+  }
   try {
     astify(s.sql, s.engine);
     return { ok: true };

@@ -8,16 +8,7 @@ export interface SchemaConnection {
   close(): Promise<void>;
 }
 
-/** The URL with its password replaced, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
+export { redactUrl } from '../redact.js';
 
 /** The URL pointing at another database on the same server. */
 export function withDatabase(url: string, database: string): string {

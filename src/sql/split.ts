@@ -8,6 +8,8 @@
  * - MySQL `DELIMITER xx` lines at a statement boundary change the delimiter; they are not statements.
  * - In CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT, `;` inside BEGIN … END (and PostgreSQL
  *   BEGIN ATOMIC … END) does not end the statement, even without a custom delimiter.
+ * - PostgreSQL dumps: psql meta-command lines (`\connect`, `\restrict` …) at a statement boundary
+ *   are not statements, and the data after `COPY … FROM stdin;` up to the `\.` line is skipped.
  * Statements holding only comments and whitespace are dropped.
  */
 import type { Engine } from '../domain/engine.js';
@@ -65,12 +67,15 @@ export function splitStatements(sql: string, engine: Engine): SplitStatement[] {
     return { line, column: offset - lineStart + 1 };
   };
 
+  let copyData = false; // the statement just finished is COPY … FROM STDIN: data lines follow
   const finish = (endOffset: number): void => {
+    copyData = false;
     if (stmtStart >= 0) {
       const text = sql.slice(stmtStart, endOffset).trimEnd();
       if (text.length > 0) {
         const p = position(stmtStart);
         out.push({ sql: text, line: p.line, column: p.column, start: stmtStart, end: stmtStart + text.length });
+        copyData = !mysql && /^COPY\b[\s\S]*\bFROM\s+STDIN\b/i.test(text);
       }
     }
     stmtStart = -1;
@@ -166,6 +171,18 @@ export function splitStatements(sql: string, engine: Engine): SplitStatement[] {
     if (depth === 0 && (delimiter === ';' ? c === 59 : sql.startsWith(delimiter, i))) {
       finish(i);
       i += delimiter.length;
+      if (copyData) {
+        // COPY data runs from the next line to a line holding only \.
+        copyData = false;
+        const m = /(^|\n)\\\.[ \t]*(\r?\n|$)/.exec(sql.slice(endOfLine(i)));
+        i = m ? endOfLine(i) + m.index + m[0].length : n;
+      }
+      continue;
+    }
+
+    // psql meta-command (pg_dump output): the rest of the line.
+    if (!mysql && stmtStart < 0 && c === 92) {
+      i = endOfLine(i);
       continue;
     }
 

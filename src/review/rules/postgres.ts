@@ -9,6 +9,7 @@ export const disallowAddColumnWithDefault: Rule = {
   id: 'statement.disallow-add-column-with-default', type: 'STATEMENT_DISALLOW_ADD_COLUMN_WITH_DEFAULT', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No ADD COLUMN … DEFAULT (pre-PG11 rewrite)',
   check(s, ctx) {
+    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'add-column' && a.column.hasDefault) ctx.report(s, `ADD COLUMN ${a.column.name} with DEFAULT rewrites the table before PostgreSQL 11 (and always for a volatile default); add the column without a default, then SET DEFAULT and backfill in batches.`, a.pos);
     }
@@ -19,6 +20,7 @@ export const addCheckNotValid: Rule = {
   id: 'statement.add-check-not-valid', type: 'STATEMENT_ADD_CHECK_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'ADD CHECK must be NOT VALID',
   check(s, ctx) {
+    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'add-index' && a.index.kind === 'check' && !a.index.notValid) ctx.report(s, 'ADD CHECK scans the whole table under a lock; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.', a.pos);
     }
@@ -29,6 +31,7 @@ export const addForeignKeyNotValid: Rule = {
   id: 'statement.add-foreign-key-not-valid', type: 'STATEMENT_ADD_FOREIGN_KEY_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY must be NOT VALID',
   check(s, ctx) {
+    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       const fk = (a.kind === 'add-index' && a.index.kind === 'foreign' && !a.index.notValid) || (a.kind === 'add-column' && a.column.references);
       if (fk) ctx.report(s, 'ADD FOREIGN KEY validates every row while locking both tables; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.', a.pos);
@@ -40,11 +43,17 @@ export const disallowAddNotNull: Rule = {
   id: 'statement.disallow-add-not-null', type: 'STATEMENT_DISALLOW_ADD_NOT_NULL', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No SET NOT NULL on existing column',
   check(s, ctx) {
+    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'set-not-null') ctx.report(s, `SET NOT NULL on ${a.column} scans the whole table under an ACCESS EXCLUSIVE lock; add CHECK (${a.column} IS NOT NULL) NOT VALID, validate it, then set NOT NULL.`, a.pos);
     }
   },
 };
+
+/** ALTER on a table the script created: it has no rows yet, so locks and rewrites cost nothing. */
+function onNewTable(s: Statement, statements: readonly Statement[]): boolean {
+  return !!s.alterTable && createdEarlier(statements, s.index, s.alterTable.table);
+}
 
 const SCHEMA_OBJECTS = new Set(['TABLE', 'VIEW', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'TYPE', 'DOMAIN', 'AGGREGATE']);
 
@@ -163,6 +172,7 @@ export const defaultDisallowVolatile: Rule = {
   id: 'column.default-disallow-volatile', type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE', engines: POSTGRES, verbs: ['ALTER'],
   summary: 'No volatile DEFAULT (clock_timestamp())',
   check(s, ctx) {
+    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind !== 'add-column') continue;
       const fn = a.column.defaultTokens.find((t, k) => t.type === 'word' && VOLATILE.has(t.v) && a.column.defaultTokens[k + 1]?.v === '(');

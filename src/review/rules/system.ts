@@ -3,7 +3,7 @@ import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
 import { BOTH } from './engines.js';
 import { definedColumns } from './defs.js';
-import { list } from './util.js';
+import { createdEarlier, list } from './util.js';
 
 /** Charsets (or collations) a statement sets, with where. */
 function named(s: Statement, which: 'charset' | 'collation'): string[] {
@@ -50,7 +50,10 @@ export const backwardCompatibility: Rule = {
     const v = s.kind.verb;
     if (v === 'DROP' && ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW'].includes(s.kind.object)) return say(s.kind.label);
     if (v === 'RENAME') return say('RENAME TABLE');
-    if (s.kind.label === 'CREATE UNIQUE' || (s.createIndex?.unique)) return say('Adding a unique index');
+    // A table created earlier in the same script has no readers yet.
+    const table = s.alterTable?.table ?? s.createIndex?.table;
+    if (table && createdEarlier(ctx.statements, s.index, table)) return;
+    if (s.createIndex?.unique) return say('Adding a unique index');
     for (const a of s.alterTable?.actions ?? []) {
       switch (a.kind) {
         case 'drop-column': say(`Dropping column ${a.column}`, a.pos); return;

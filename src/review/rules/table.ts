@@ -6,12 +6,27 @@ import { BOTH, MYSQL } from './engines.js';
 import { definedIndexes } from './defs.js';
 import { baseName, bool, dmlTargets, isDml, list, num, readTables, regex, str } from './util.js';
 
+const pkCache = new WeakMap<readonly Statement[], Map<string, number>>();
+/** True when a later ALTER TABLE of the script adds the table's primary key (as pg_dump writes it). */
+function pkAddedLater(statements: readonly Statement[], after: number, table: readonly string[]): boolean {
+  let m = pkCache.get(statements);
+  if (!m) {
+    m = new Map();
+    for (const s of statements) {
+      if (s.alterTable && definedIndexes(s).some((i) => i.kind === 'primary')) m.set(baseName(s.alterTable.table), s.index);
+    }
+    pkCache.set(statements, m);
+  }
+  const at = m.get(baseName(table));
+  return at !== undefined && at > after;
+}
+
 export const requirePk: Rule = {
   id: 'table.require-pk', type: 'TABLE_REQUIRE_PK', engines: BOTH, verbs: ['CREATE', 'ALTER'],
   summary: 'Table must have primary key',
   check(s, ctx) {
     const ct = s.createTable;
-    if (ct && !ct.derived && !definedIndexes(s).some((i) => i.kind === 'primary')) {
+    if (ct && !ct.derived && !definedIndexes(s).some((i) => i.kind === 'primary') && !pkAddedLater(ctx.statements, s.index, ct.table)) {
       ctx.report(s, `Table ${baseName(ct.table)} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`, ct.pos);
     }
     for (const a of s.alterTable?.actions ?? []) {

@@ -70,6 +70,15 @@ describe('reviewScript built-in findings', () => {
     assert.match(r.findings[0]!.message, /more than the 1 MB limit/);
   });
 
+  it('does not hand a statement above 512 KB to the parser, and says so', () => {
+    const sql = `INSERT INTO t (a, b) VALUES ${Array.from({ length: 40_000 }, (_, i) => `(${i}, 'v${i}')`).join(', ')}`;
+    const t0 = performance.now();
+    const r = reviewScript({ engine: 'mysql', sql, policy: { rules: [{ rule: 'statement.insert.row-limit', level: 'WARNING', payload: { number: 1000 } }] } });
+    assert.ok(performance.now() - t0 < 5000);
+    assert.deepEqual(r.findings.map((f) => f.rule), ['statement.not-reviewed', 'statement.insert.row-limit']);
+    assert.match(r.findings[0]!.message, /above the parser's 512 KB limit/);
+  });
+
   it('applies a 10 MB size limit when the policy does not set one', () => {
     const sql = `SELECT '${'x'.repeat(11 * 1024 * 1024)}'`;
     const r = reviewScript({ engine: 'postgres', sql, policy: none });
