@@ -44,6 +44,11 @@ interface Ctx {
 
 const refuse = (reason: string): Decision => ({ ok: false, reason });
 
+/** A user or user group as a mention in the notes and refusals (Slack's mention syntax). */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
 /** Index of the first stage that is not done, or -1 when all are. */
 export function currentStageIndex(issue: Issue): number {
   return issue.stages.findIndex((s) => s.status !== 'done');
@@ -115,7 +120,7 @@ export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
   if (stage.status !== 'waiting') return refuse(`${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
   if (env.requiredApprovals === 0) return refuse(`${env.id} needs no approval`);
   if (!members(ctx, env.approvers).has(user)) {
-    return refuse(`you are not an approver for ${env.id}; approvers: ${env.approvers.map((a) => `<@${a}>`).join(', ')}`);
+    return refuse(`you are not an approver for ${env.id}; approvers: ${env.approvers.map(mention).join(', ')}`);
   }
   if (user === issue.creator) return refuse('you created this change, so you cannot approve it; ask another approver');
   if (stage.approvals.some((a) => a.user === user)) return refuse(`you already approved ${env.id}`);
@@ -148,7 +153,7 @@ function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: E
   if (!mayRelease(issue, env, user, ctx)) {
     return env.releasers.length === 0
       ? `only the creator can release ${env.id}`
-      : `you are not a releaser for ${env.id}; releasers: ${env.releasers.map((r) => `<@${r}>`).join(', ')}`;
+      : `you are not a releaser for ${env.id}; releasers: ${env.releasers.map(mention).join(', ')}`;
   }
   if (!approvalsMet(stage, env)) {
     return `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`;

@@ -25,11 +25,13 @@ function clip(sql: string): string {
   return sql.length > MAX_STATEMENT_TEXT ? `${sql.slice(0, MAX_STATEMENT_TEXT)}…` : sql;
 }
 
+/** A finding about statement `s`, at `pos` within it (default: its start). */
 export function finding(s: Statement, rule: string, level: ReviewLevel, message: string, pos?: number): Finding {
   const at = s.locate(pos);
   return { rule, level, line: at.line, column: at.column, statement: clip(s.sql), message };
 }
 
+/** Sort findings by line, then column (stable, in place). */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }

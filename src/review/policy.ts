@@ -14,6 +14,13 @@ const ENGINE_NAMES: Record<string, Engine | null> = {
   MYSQL: 'mysql', MARIADB: 'mysql', TIDB: null, OCEANBASE: null, POSTGRES: 'postgres', POSTGRESQL: 'postgres',
 };
 
+// Bytebase engines dbchange does not target: their entries in an exported policy are skipped.
+const OTHER_ENGINES = new Set([
+  'ORACLE', 'MSSQL', 'SNOWFLAKE', 'CLICKHOUSE', 'SQLITE', 'MONGODB', 'REDIS', 'SPANNER', 'REDSHIFT', 'DM',
+  'RISINGWAVE', 'STARROCKS', 'DORIS', 'HIVE', 'ELASTICSEARCH', 'BIGQUERY', 'DYNAMODB', 'DATABRICKS',
+  'COCKROACHDB', 'COSMOSDB', 'TRINO', 'CASSANDRA', 'OCEANBASE_ORACLE',
+]);
+
 const NUMBER_KEYS = ['number', 'maxLength'];
 
 function fail(source: string, where: string, what: string): never {
@@ -71,8 +78,10 @@ export function loadPolicy(text: string, source = 'review policy'): ReviewPolicy
     let engine: Engine | undefined;
     if (e.engine !== undefined && e.engine !== null) {
       if (typeof e.engine !== 'string') fail(source, label, 'engine must be MYSQL or POSTGRES');
-      const mapped = ENGINE_NAMES[e.engine.toUpperCase()];
-      if (mapped === undefined) return; // Another engine's entry (ORACLE, MSSQL …): not ours.
+      const name = e.engine.toUpperCase();
+      const mapped = ENGINE_NAMES[name];
+      if (mapped === undefined && OTHER_ENGINES.has(name)) return; // Another engine's entry: not ours.
+      if (mapped === undefined) fail(source, label, `engine "${e.engine}" is unknown; use MYSQL or POSTGRES (or leave it out for both)`);
       if (mapped === null) return;
       engine = mapped;
     }

@@ -11,8 +11,8 @@ export class Statement {
   readonly index: number;
   readonly split: SplitStatement;
   readonly engine: Engine;
-  readonly lex: Tokenized;
-  readonly kind: StatementKind;
+  #lex: Tokenized | undefined;
+  #kind: StatementKind | undefined;
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
   parsed = true;
   /** Per-statement memo for facts several rules derive (defined columns, WHERE ranges …). */
@@ -25,8 +25,14 @@ export class Statement {
     this.index = index;
     this.split = split;
     this.engine = engine;
-    this.lex = tokenize(split.sql, engine);
-    this.kind = kindOf(this.lex.tokens);
+  }
+
+  /** Tokens, computed on first use: the parser runs first, with less live memory to collect. */
+  get lex(): Tokenized {
+    return (this.#lex ??= tokenize(this.split.sql, this.engine));
+  }
+  get kind(): StatementKind {
+    return (this.#kind ??= kindOf(this.lex.tokens));
   }
 
   get sql(): string {

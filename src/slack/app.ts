@@ -13,6 +13,7 @@ import { isValidTimeZone } from '../domain/maintenance-window.js';
 import { cancel, approve, currentStageIndex, editSql, environmentOf, reject, resolveAttention, retry, rolloutNow, schedule, setRolloutAnyway, type Decision } from '../domain/transitions.js';
 import type { Store } from '../store/types.js';
 import { planRollback } from '../app/rollback.js';
+import { slackDirectory } from './directory.js';
 import { registerCommand, type CommandDeps } from './command.js';
 import { ACTION, CALLBACK, FIELD } from './views/ids.js';
 import { findingLine } from './views/issue-message.js';
@@ -69,6 +70,16 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   });
 
   registerCommand(app, { ...opts.commandDeps, service, store, logger });
+
+  // Approver and releaser lists may name user groups: know their members before any decision.
+  const directory = slackDirectory(app.client, logger);
+  const groupIds = service.config.environments.flatMap((e) => [...e.approvers, ...e.releasers]).filter((e) => e.startsWith('S'));
+  if (groupIds.length > 0) {
+    app.use(async ({ next }) => {
+      await directory.refresh(groupIds);
+      await next();
+    });
+  }
 
   // ---- modal submissions -------------------------------------------------------------------
 
@@ -180,7 +191,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       if (!result.ok) await tellUser(app, body.channel?.id ?? service.config.channel, user, `:no_entry_sign: ${result.reason}`);
     });
   };
-  const ctx = () => ({ config: service.config, now: opts.now() });
+  const ctx = () => ({ config: service.config, now: opts.now(), directory: directory.directory });
   decide(ACTION.approve, (issue, user) => approve(issue, user, ctx()));
   decide(ACTION.reject, (issue, user) => reject(issue, user, ctx()));
   decide(ACTION.rollout, (issue, user) => rolloutNow(issue, user, ctx()));
@@ -287,7 +298,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     const db = service.config.databases.find((d) => d.name === name && d.environment === env);
     if (!db) return void (await tellUser(app, channel, user, `:no_entry_sign: ${action.value} is not a configured database`));
     const environment = service.config.environments.find((e) => e.id === env);
-    const allowed = new Set([...(environment?.approvers ?? []), ...(environment?.releasers ?? [])]);
+    const allowed = directory.directory([...(environment?.approvers ?? []), ...(environment?.releasers ?? [])]);
     if (!allowed.has(user)) return void (await tellUser(app, channel, user, `:no_entry_sign: only approvers or releasers of ${env} can record a new baseline`));
     if (!opts.commandDeps.schema) return;
     const text = await opts.commandDeps.schema.baseline(db, user);

@@ -47,6 +47,8 @@ describe('the change workflow through Slack', () => {
     fake.setUser('U_DBA', { tz: 'America/New_York', name: 'dba' });
     fake.setUser('U_DBA2', { tz: 'Asia/Tokyo', name: 'dba2' });
     fake.setUser('U_REL', { tz: 'Europe/London', name: 'rel' });
+    fake.setUser('U_GROUPIE', { tz: 'UTC', name: 'groupie' });
+    fake.setUserGroup('S_DBAS', ['U_GROUPIE']);
     store = await freshPostgres('e2e_store');
     for (const engine of ENGINES) {
       for (const env of ['dev', 'staging', 'prod']) targets[`${engine}_${env}`] = await freshDatabase(engine, `e2e_${env}`);
@@ -61,7 +63,7 @@ environments:
   - id: dev
     rollout: automatic
   - id: staging
-    approvers: [U_DBA]
+    approvers: [U_DBA, S_DBAS]
     releasers: [U_REL]
     rollout: manual
   - id: prod
@@ -162,6 +164,14 @@ ${dbs.join('\n')}
     const now = slack.issueMessage(title)!;
     assert.equal(now.updates, updatesBefore);
     assert.match(JSON.stringify(now.blocks), /approvals 0\/1/);
+  });
+
+  test('a member of an approver user group can approve', async () => {
+    const title = 'Approved by a group member';
+    await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE group_demo (id int PRIMARY KEY);' });
+    const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
+    await slack.click('U_GROUPIE', msg, 'issue_approve');
+    await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_GROUPIE>\)/.test(JSON.stringify(m.blocks)));
   });
 
   test('a failing task does not block the task on the other database of the group', async () => {

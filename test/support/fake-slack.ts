@@ -43,6 +43,8 @@ export interface FakeSlack {
   waitFor(method: string, pred?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** Adds or replaces a user for users.info; tz is an IANA name or null (Slack may not know it). */
   setUser(id: string, profile: { tz?: string | null; name?: string; real_name?: string }): void;
+  /** Adds or replaces a user group (S…) for usergroups.users.list. */
+  setUserGroup(id: string, members: string[]): void;
   /** Adds or replaces a channel for conversations.*; private channels need is_member for posting. */
   setChannel(id: string, c: { name?: string; isPrivate?: boolean; isMember?: boolean }): void;
   /** A fresh trigger_id, valid once for 3 s; pass viewId when the click happened inside that modal. */
@@ -208,6 +210,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       const name = profile.name ?? id.toLowerCase();
       ws.users.set(id, { id, name, real_name: profile.real_name ?? name, tz });
+    },
+    setUserGroup(id, members) {
+      ws.userGroups.set(id, [...members]);
     },
     setChannel(id, c) {
       ws.channels.set(id, {

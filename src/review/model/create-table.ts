@@ -68,6 +68,7 @@ export function readTableOptions(tokens: readonly Token[], from: number, to: num
   }
 }
 
+/** Table options with nothing set. */
 export function emptyOptions(): TableOptions {
   return { engine: null, charset: null, collation: null, comment: null, autoIncrement: null, partitioned: false };
 }

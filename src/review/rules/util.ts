@@ -4,18 +4,22 @@ import type { Statement } from '../statement.js';
 import type { Token } from '../tokens.js';
 import { findWord, readName } from '../tokens.js';
 
+/** A numeric payload value, or the fallback. */
 export function num(p: Payload, key = 'number', fallback = 0): number {
   const v = p[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
+/** A list payload value as strings (empty when absent). */
 export function list(p: Payload, key = 'list'): string[] {
   const v = p[key];
   return Array.isArray(v) ? v.map((x) => String(x)) : [];
 }
+/** A string payload value, or the fallback. */
 export function str(p: Payload, key: string, fallback = ''): string {
   const v = p[key];
   return typeof v === 'string' ? v : fallback;
 }
+/** A boolean payload value, or the fallback. */
 export function bool(p: Payload, key: string, fallback = false): boolean {
   const v = p[key];
   return typeof v === 'boolean' ? v : fallback;
@@ -64,10 +68,12 @@ export function template(format: string, values: Record<string, string>): NameTe
 }
 
 const DML = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'MERGE']);
+/** True for SELECT/INSERT/UPDATE/DELETE/REPLACE/MERGE (also behind WITH). */
 export function isDml(s: Statement): boolean {
   return DML.has(s.kind.verb);
 }
 const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'RENAME', 'COMMENT']);
+/** True for schema changes (CREATE, ALTER, DROP, TRUNCATE, RENAME, COMMENT). */
 export function isDdl(s: Statement): boolean {
   return DDL.has(s.kind.verb);
 }

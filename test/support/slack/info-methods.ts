@@ -71,6 +71,12 @@ export const infoMethods: Record<string, (ws: Workspace, args: Args) => ApiResul
     return u ? { ok: true, user: userView(ws, u) } : failure({ error: 'user_not_found' });
   },
 
+  'usergroups.users.list'(ws, args) {
+    if (typeof args.usergroup !== 'string') return failure(missing('usergroup'));
+    const members = ws.userGroups.get(args.usergroup);
+    return members ? { ok: true, users: [...members] } : failure({ error: 'no_such_subteam' });
+  },
+
   'conversations.info'(ws, args) {
     if (!isChannelRef(args.channel) || args.channel.startsWith('#')) return failure({ error: 'channel_not_found' });
     const c = ws.channel(args.channel);

@@ -75,6 +75,8 @@ export class Workspace {
   /** root view id → ids of the views on its stack, bottom first. */
   readonly stacks = new Map<string, string[]>();
   readonly users = new Map<string, FakeUser>();
+  /** User group id (S…) → member user ids, for usergroups.users.list. */
+  readonly userGroups = new Map<string, string[]>();
   readonly channels = new Map<string, FakeChannel>();
   readonly triggers = new Map<string, Trigger>();
   readonly responseUrls = new Map<string, ResponseUrl>();

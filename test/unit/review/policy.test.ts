@@ -83,6 +83,7 @@ ruleList:
     ['a non-numeric number', 'ruleList:\n  - {type: STATEMENT_INSERT_ROW_LIMIT, level: ERROR, payload: {number: many}}\n', /payload\.number must be a number/],
     ['an invalid regex', 'ruleList:\n  - {type: NAMING_TABLE, level: ERROR, payload: {format: "^[a-z"}}\n', /payload\.format is not a valid regular expression/],
     ['a list that is not a list', 'ruleList:\n  - {type: COLUMN_TYPE_DISALLOW_LIST, level: ERROR, payload: {list: JSON}}\n', /payload\.list must be a list of strings/],
+    ['an unknown engine', 'ruleList:\n  - {type: TABLE_REQUIRE_PK, level: ERROR, engine: MYSLQ}\n', /engine "MYSLQ" is unknown; use MYSQL or POSTGRES/],
     ['no ruleList', 'rules: []\n', /expected a mapping with ruleList/],
     ['broken YAML', 'ruleList: [\n', /not valid YAML or JSON/],
   ];

@@ -37,6 +37,8 @@ const cases: Case[] = [
   { name: 'does not treat CASE in a table definition as a routine block', engine: 'mysql', input: 'CREATE TABLE t (a int, b int AS (CASE WHEN a > 0 THEN 1 END)); SELECT 1', expected: ['CREATE TABLE t (a int, b int AS (CASE WHEN a > 0 THEN 1 END))', 'SELECT 1'] },
   { name: 'keeps MySQL executable comments as statements', engine: 'mysql', input: '/*!40101 SET NAMES utf8 */;\nSELECT 1;', expected: ['/*!40101 SET NAMES utf8 */', 'SELECT 1'] },
   { name: 'runs an unterminated string to the end of the input', engine: 'postgres', input: "SELECT 'abc; SELECT 2", expected: ["SELECT 'abc; SELECT 2"] },
+  { name: 'skips psql meta-commands at statement boundaries', engine: 'postgres', input: '\\connect mydb\nSELECT 1;\n\\restrict abc\nSELECT 2;', expected: ['SELECT 1', 'SELECT 2'] },
+  { name: 'skips COPY FROM stdin data up to the \\. line', engine: 'postgres', input: 'COPY t (a, b) FROM stdin;\n1\tx;y\n2\t\\N\n\\.\nSELECT 3;', expected: ['COPY t (a, b) FROM stdin', 'SELECT 3'] },
   { name: 'returns nothing for an empty script', engine: 'mysql', input: '  \n\t ', expected: [] },
 ];
 

@@ -1,14 +1,14 @@
 // reviewLive: the rules that read the target database. Each rule's failure becomes a finding, not an exception.
-import type { Engine } from '../domain/engine.js';
-import type { QueryFn } from '../targets/types.js';
-import { splitStatements } from '../sql/split.js';
-import { messageOf } from '../errors.js';
-import type { Finding, LiveContext, ReviewPolicy } from './types.js';
-import { Statement } from './statement.js';
-import { LIVE_RULES } from './catalog.js';
-import { DEFAULT_POLICY } from './default-policy.js';
-import { activeRules, finding, sortFindings } from './engine.js';
-import { syntaxProblem } from './parse.js';
+import type { Engine } from '../../domain/engine.js';
+import type { QueryFn } from '../../targets/types.js';
+import { splitStatements } from '../../sql/split.js';
+import { messageOf } from '../../errors.js';
+import type { Finding, LiveContext, ReviewPolicy } from '../types.js';
+import { Statement } from '../statement.js';
+import { LIVE_RULES } from '../catalog.js';
+import { DEFAULT_POLICY } from '../default-policy.js';
+import { activeRules, finding, sortFindings } from '../engine.js';
+import { syntaxProblem } from '../parse.js';
 
 /** Run the policy's live-database rules against one connection of the target. */
 export async function reviewLive(input: { engine: Engine; sql: string; policy?: ReviewPolicy; query: QueryFn }): Promise<Finding[]> {
