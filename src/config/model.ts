@@ -1,5 +1,6 @@
 // The validated config as the rest of the bot uses it, with defaults resolved and cross-references checked.
 import type { Engine } from '../domain/engine.js';
+import { isValidTimeZone } from '../domain/maintenance-window.js';
 import type { RawConfig } from './schema.js';
 
 export interface EnvironmentConfig {
@@ -52,6 +53,9 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
         path: ['environments', i, 'requiredApprovals'],
         message: `requires ${requiredApprovals} approvals but only ${individualApprovers} approver(s) are listed`,
       });
+    }
+    if (e.maintenanceWindow && !isValidTimeZone(e.maintenanceWindow.timezone)) {
+      problems.push({ path: ['environments', i, 'maintenanceWindow', 'timezone'], message: `unknown time zone "${e.maintenanceWindow.timezone}"; use an IANA name like Europe/Berlin or UTC` });
     }
     if (e.rollout !== 'automatic' && e.releasers.length === 0) {
       problems.push({ path: ['environments', i, 'releasers'], message: `rollout ${e.rollout} needs at least one releaser` });

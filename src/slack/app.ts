@@ -323,8 +323,8 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     }
     const { tz, note } = await userTimeZone(app, body.user.id, logger);
     const stage = issue.stages[currentStageIndex(issue)];
-    const env = stage ? environmentOf(service.config, stage).id : 'the next stage';
-    await app.client.views.open({ trigger_id: body.trigger_id, view: scheduleModal(issue, env, tz, note, opts.now()) });
+    const env = stage ? environmentOf(service.config, stage) : undefined;
+    await app.client.views.open({ trigger_id: body.trigger_id, view: scheduleModal(issue, env?.id ?? 'the next stage', tz, note, opts.now(), env?.maintenanceWindow) });
   });
 
   app.error(async (err) => {

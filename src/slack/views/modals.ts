@@ -92,7 +92,7 @@ export function formatInZone(at: Date, tz: string): string {
 }
 
 /** Pick the rollout time; shown in the clicker's own time zone. */
-export function scheduleModal(issue: Issue, environment: string, tz: string, tzNote: string | null, now: Date): ModalView {
+export function scheduleModal(issue: Issue, environment: string, tz: string, tzNote: string | null, now: Date, window?: { timezone: string; start: string; end: string; days?: string[] }): ModalView {
   const initial = Math.ceil(now.getTime() / 1000 / 3600) * 3600 + 3600;
   return {
     type: 'modal',
@@ -110,6 +110,9 @@ export function scheduleModal(issue: Issue, environment: string, tz: string, tzN
         element: { type: 'datetimepicker', action_id: FIELD.at, initial_date_time: initial },
       },
       { type: 'context', elements: [mrkdwn(`Times are in your time zone: *${tz}*, now ${formatInZone(now, tz)}.${tzNote ? ` ${tzNote}` : ''}`)] },
+      ...(window
+        ? [{ type: 'context' as const, elements: [mrkdwn(`${environment} rolls out only in its maintenance window: ${window.start}–${window.end} ${window.timezone}${window.days?.length ? ` on ${window.days.join(', ')}` : ''}.`)] }]
+        : []),
     ],
   };
 }

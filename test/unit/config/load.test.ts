@@ -58,6 +58,11 @@ describe('config loading', () => {
     assert.match(problems(base.replace('approvers: [U_DBA]', 'approvers: [U_DBA]\n    requiredApprovals: 2')), /requires 2 approvals but only 1 approver/);
   });
 
+  test('an unknown maintenance window time zone is refused with what to use', () => {
+    const text = base.replace('    rollout: manual\n', '    rollout: manual\n    maintenanceWindow: { timezone: Mars/Olympus, start: "22:00", end: "06:00" }\n');
+    assert.match(problems(text), /:9 environments\[1\]\.maintenanceWindow\.timezone: unknown time zone "Mars\/Olympus"; use an IANA name/);
+  });
+
   test('broken YAML reports its line', () => {
     assert.match(problems('channel: [C_X\n'), /dbchange\.config\.yaml:\d/);
   });
