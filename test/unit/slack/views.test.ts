@@ -1,0 +1,85 @@
+// The issue message and modals stay within Slack's limits however large the change is; checked
+// with the same validators the fake Web API uses to refuse what Slack refuses.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../../src/config/load.js';
+import type { Issue, ReviewFinding } from '../../../src/domain/issue.js';
+import { planStages } from '../../../src/domain/plan.js';
+import { issueMessage, sqlPreview } from '../../../src/slack/views/issue-message.js';
+import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../../../src/slack/views/modals.js';
+import { checkMessageArgs } from '../../support/slack/message-args.js';
+import { checkView } from '../../support/slack/view-args.js';
+
+const config = parseConfig(
+  `channel: C_X
+environments:
+  - { id: dev, rollout: automatic }
+  - { id: prod, approvers: [U_A], releasers: [U_R], rollout: manual }
+databases:
+  - { name: app, environment: dev, engine: postgres, url: "postgres://h/a" }
+  - { name: app, environment: prod, engine: postgres, url: "postgres://h/b" }
+`,
+  't.yaml',
+  {},
+);
+
+function issue(over: Partial<Issue> = {}): Issue {
+  let n = 0;
+  const now = new Date('2026-11-22T10:00:00Z');
+  return {
+    id: '42', version: 1, title: 'T', description: '', labels: [], timing: '', creator: 'U_C', target: 'app', changeType: 'ddl',
+    sql: 'SELECT 1', revision: 1, status: 'open', source: { kind: 'slack' }, findings: [],
+    stages: planStages(config, 'app', () => `t${++n}`), createdAt: now, updatedAt: now, ...over,
+  };
+}
+
+function finding(i: number, level: 'ERROR' | 'WARNING'): ReviewFinding {
+  return { rule: 'statement.where.require.update-delete', level, line: i + 1, column: 1, statement: 'DELETE FROM t', message: `problem number ${i} ${'x'.repeat(200)}` };
+}
+
+function accepted(args: Record<string, unknown>): void {
+  const rejection = checkMessageArgs({ channel: 'C_X', ...args }, { needsChannel: true });
+  assert.equal(rejection, undefined, JSON.stringify(rejection));
+}
+
+describe('Block Kit views', () => {
+  test('a huge script, a long title and hundreds of findings still make a message Slack accepts', () => {
+    const sql = Array.from({ length: 5000 }, (_, i) => `UPDATE t SET v = ${i} WHERE id = ${i}; -- ${'y'.repeat(50)}`).join('\n') + `\n${'z'.repeat(20_000)}`;
+    const findings = [...Array.from({ length: 300 }, (_, i) => finding(i, 'ERROR')), ...Array.from({ length: 300 }, (_, i) => finding(i, 'WARNING'))];
+    const m = issueMessage(issue({ sql, findings, title: 'T'.repeat(500), description: 'd'.repeat(10_000), labels: Array.from({ length: 50 }, (_, i) => `label-${i}`), timing: 'x'.repeat(5000) }), config);
+    accepted(m);
+    const text = JSON.stringify(m.blocks);
+    assert.match(text, /Show full SQL/);
+    assert.match(text, /Show all 600 findings/);
+    assert.match(text, /300 errors/);
+  });
+
+  test('every button of an open issue has a distinct action id and carries the issue and revision', () => {
+    const m = issueMessage(issue(), config);
+    accepted(m);
+    const actions = m.blocks.find((b) => b.type === 'actions' && b.block_id === 'issue:42') as { elements: { action_id: string; value?: string }[] };
+    const ids = actions.elements.map((e) => e.action_id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(actions.elements.filter((e) => e.value).every((e) => e.value === '42:1'));
+  });
+
+  test('the SQL preview keeps the first lines and says when there is more', () => {
+    assert.deepEqual(sqlPreview('a\nb'), { text: 'a\nb', truncated: false });
+    const long = sqlPreview(Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'));
+    assert.equal(long.truncated, true);
+    assert.equal(long.text.split('\n').length, 15);
+  });
+
+  test('the full-SQL modal of a huge script fits a modal, and says where it was cut', () => {
+    const sql = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO t (id) VALUES (${i});`).join('\n');
+    const view = infoModal('SQL of #42', sqlSections(sql));
+    assert.equal(checkView(view), undefined, JSON.stringify(checkView(view)));
+    assert.match(JSON.stringify(view.blocks.at(-1)), /cut here/);
+  });
+
+  test('the submit, edit and schedule modals are valid modals', () => {
+    for (const view of [submitModal(['app', 'shop']), submitModal(Array.from({ length: 150 }, (_, i) => `db${i}`)), editModal(issue({ sql: 'x'.repeat(5000) })), scheduleModal(issue(), 'prod', 'Europe/Berlin', null, new Date(), { timezone: 'Europe/Berlin', start: '22:00', end: '06:00' })]) {
+      assert.equal(checkView(view), undefined, JSON.stringify(checkView(view)));
+    }
+  });
+});
