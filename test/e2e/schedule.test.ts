@@ -2,22 +2,12 @@
 // scheduled rollout that still runs after the bot was killed with SIGKILL and started again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
+import { tableExists } from '../support/sql.js';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, SIGNING_SECRET, type BotProcess } from '../support/bot-process.js';
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
 import { sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
-
-async function tableExists(url: string, table: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [table])).rowCount === 1;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('scheduling and editing a change', () => {
   let fake: FakeSlack;
@@ -106,7 +96,7 @@ databases:
     bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url, dir: bot.dir });
     slack.botUrl = bot.url;
     await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 40_000);
-    assert.equal(await tableExists(staging.url, 'survives_restart'), true);
+    assert.equal(await tableExists(staging, 'survives_restart'), true);
     // The picker has second precision: the job may not run before the picked second.
     assert.ok(Date.now() >= Math.floor(at.getTime() / 1000) * 1000);
   });
@@ -140,12 +130,12 @@ databases:
     let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_rollout_anyway'));
     assert.match(JSON.stringify(msg.blocks), /table\.require-pk/);
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await tableExists(dev.url, 'anyway_demo'), false);
+    assert.equal(await tableExists(dev, 'anyway_demo'), false);
     const since = fake.calls.length;
     await slack.click('U_DBA', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
     assert.match(await slack.ephemeralFor('U_DBA', since), /only a releaser of dev/);
     await slack.click('U_DEV', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
     msg = await slack.waitForMessage(title, (m) => /chose to roll out anyway/.test(JSON.stringify(m.blocks)) && /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)));
-    assert.equal(await tableExists(dev.url, 'anyway_demo'), true);
+    assert.equal(await tableExists(dev, 'anyway_demo'), true);
   });
 });

@@ -1,54 +1,14 @@
 // Declarative changes, drift, baseline and rollback, driven through Slack's wire format on both engines.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
+import { columnsOf, query } from '../support/sql.js';
 import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
 import type { Engine } from '../../src/domain/engine.js';
 
-async function exec(db: FreshDatabase, sql: string): Promise<void> {
-  if (db.engine === 'postgres') {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-    return;
-  }
-  const c = await mysql.createConnection(db.url);
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function columns(db: FreshDatabase, table: string): Promise<string[]> {
-  const sql = db.engine === 'postgres'
-    ? `SELECT column_name AS c FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`
-    : `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '${table}' ORDER BY ordinal_position`;
-  if (db.engine === 'postgres') {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(sql)).rows.map((r) => r.c);
-    } finally {
-      await c.end();
-    }
-  }
-  const c = await mysql.createConnection(db.url);
-  try {
-    const [rows] = await c.query(sql);
-    return (rows as { c?: string; C?: string }[]).map((r) => r.c ?? r.C ?? '');
-  } finally {
-    await c.end();
-  }
-}
+const exec = (db: FreshDatabase, sql: string) => query(db, sql);
 
 for (const engine of ['postgres', 'mysql'] as Engine[]) {
   describe(`schema workflows on ${engine}`, () => {
@@ -109,7 +69,7 @@ schema:
       assert.match(blocks, /\+ .*name/);
       await slack.click('U_DBA', msg, 'issue_approve');
       msg = await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 30_000);
-      assert.deepEqual(await columns(dev, 'users'), ['id', 'email', 'name']);
+      assert.deepEqual(await columnsOf(dev, 'users'), ['id', 'email', 'name']);
       const thread = slack.thread(msg);
       assert.ok(thread.some((t) => /generated DDL/.test(t) && /name/.test(t)), thread.join('\n'));
 

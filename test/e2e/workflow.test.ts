@@ -2,8 +2,7 @@
 // signed requests into /slack/events, a fake Web API, and real PostgreSQL and MariaDB targets.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
+import { query, tableExists } from '../support/sql.js';
 import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
@@ -12,26 +11,6 @@ import { sendToBot, slashCommandBody } from '../support/slack-requests.js';
 import type { Engine } from '../../src/domain/engine.js';
 
 const ENGINES: Engine[] = ['postgres', 'mysql'];
-
-async function tableExists(db: FreshDatabase, table: string): Promise<boolean> {
-  if (db.engine === 'postgres') {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      const r = await c.query('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [table]);
-      return r.rowCount === 1;
-    } finally {
-      await c.end();
-    }
-  }
-  const c = await mysql.createConnection(db.url);
-  try {
-    const [rows] = await c.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [table]);
-    return (rows as unknown[]).length === 1;
-  } finally {
-    await c.end();
-  }
-}
 
 describe('the change workflow through Slack', () => {
   let fake: FakeSlack;
@@ -177,10 +156,7 @@ ${dbs.join('\n')}
   test('a failing task does not block the task on the other database of the group', async () => {
     const title = 'Backfill shards';
     // shard1 already has a table t whose second column needs a value, so the INSERT fails there.
-    const c = new pg.Client({ connectionString: targets.shard1!.url });
-    await c.connect();
-    await c.query('CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL)');
-    await c.end();
+    await query(targets.shard1!, 'CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL)');
     await slack.submit('U_DEV', { title, target: 'shards', changeType: 'dml', sql: 'CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nINSERT INTO t (id) VALUES (1);' });
     const msg = await slack.waitForMessage(title, (m) => /failed|done/.test(m.text ?? ''), 30_000);
     const thread = await slack.waitForThread(msg, (l) => l.filter((t) => /task (done|failed)/.test(t)).length >= 2);
