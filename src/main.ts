@@ -9,10 +9,10 @@ import { WebClient, LogLevel as WebLogLevel, type Logger as WebLogger } from '@s
 import { ChangeService } from './app/service.js';
 import type { RolloutQueue } from './app/ports.js';
 import { loadConfigFile } from './config/load.js';
-import type { Config, DatabaseConfig } from './config/model.js';
+import type { DatabaseConfig } from './config/model.js';
 import { scheduledRunDue } from './domain/transitions.js';
 import { DbchangeError, ErrorCode } from './errors.js';
-import { DEFAULT_POLICY, loadPolicy, reviewScript, type ReviewPolicy } from './review/index.js';
+import { createReviewer, loadReviewPolicies, policyFor, reviewLive } from './review/index.js';
 import { runStage } from './rollout/executor.js';
 import { startQueue } from './rollout/queue.js';
 import { createSlackApp } from './slack/app.js';
@@ -65,24 +65,6 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   };
 }
 
-async function loadPolicies(config: Config, configPath: string): Promise<{ base: ReviewPolicy; byEnv: Map<string, ReviewPolicy> }> {
-  const dir = resolve(configPath, '..');
-  const load = async (file: string, key: string) => {
-    const path = resolve(dir, file);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (cause) {
-      throw new DbchangeError(ErrorCode.ConfigInvalid, `${configPath} ${key}: cannot read the review policy ${path}; fix the path (relative paths are relative to the config file)`, { cause });
-    }
-    return loadPolicy(text, path);
-  };
-  const base = config.review.policy ? await load(config.review.policy, 'review.policy') : DEFAULT_POLICY;
-  const byEnv = new Map<string, ReviewPolicy>();
-  for (const [env, file] of Object.entries(config.review.environments)) byEnv.set(env, await load(file, `review.environments.${env}`));
-  return { base, byEnv };
-}
-
 export interface RunningBot {
   port: number;
   stop(): Promise<void>;
@@ -91,7 +73,9 @@ export interface RunningBot {
 /** Start the whole bot. Resolves when Slack is connected and jobs are being processed. */
 export async function startBot(settings: Settings, logger: Logger = pino({ name: 'dbchange' })): Promise<RunningBot> {
   const config = await loadConfigFile(settings.configPath);
-  const policies = await loadPolicies(config, settings.configPath);
+  // Policy file paths are relative to the config file, like every other path in it.
+  const configDir = resolve(settings.configPath, '..');
+  const policies = await loadReviewPolicies(config.review, (path) => readFile(resolve(configDir, path), 'utf8'));
   const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir });
   logger.info({ store: opened.describe }, 'store open');
   await opened.store.migrate();
@@ -123,7 +107,8 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     store: opened.store,
     queue: lateQueue,
     notifier: slackNotifier(client, config),
-    reviewer: ({ engine, sql, environment }) => reviewScript({ engine, sql, policy: policies.byEnv.get(environment) ?? policies.base }).findings,
+    reviewer: createReviewer(policies),
+    liveReviewer: ({ engine, sql, environment, query }) => reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
     planner,
     now,
     logger,

@@ -2,6 +2,7 @@
 // root fills in (Agenda, Slack, the review engine), so the service itself is testable and thin.
 import type { Engine } from '../domain/engine.js';
 import type { Issue, ReviewFinding } from '../domain/issue.js';
+import type { QueryFn } from '../targets/types.js';
 
 export interface RolloutQueue {
   /** Run a stage as soon as possible; idempotent per (issue, stage). */
@@ -20,3 +21,6 @@ export interface IssueNotifier {
 }
 
 export type Reviewer = (input: { engine: Engine; sql: string; environment: string }) => ReviewFinding[];
+
+/** Review rules that need the target database itself (dry runs, row estimates, walk-through). */
+export type LiveReviewer = (input: { engine: Engine; sql: string; environment: string; query: QueryFn }) => Promise<ReviewFinding[]>;

@@ -12,7 +12,7 @@ import type { Issue, IssueSource, ReviewFinding } from '../domain/issue.js';
 import { planStages } from '../domain/plan.js';
 import { startAutomatic, type Decision, type Effect } from '../domain/transitions.js';
 import { StoreConflictError, type Store } from '../store/types.js';
-import type { IssueNotifier, Reviewer, RolloutQueue } from './ports.js';
+import type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 import type { StatePlanner } from './state-change.js';
 import { asChangeType, parseLabels, type Submission } from './submission.js';
 
@@ -22,6 +22,7 @@ export interface ServiceDeps {
   queue: RolloutQueue;
   notifier: IssueNotifier;
   reviewer: Reviewer;
+  liveReviewer?: LiveReviewer;
   planner?: StatePlanner;
   now: () => Date;
   logger: Logger;

@@ -268,6 +268,26 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
 }
 
 /**
+ * Review against the live database found problems just before a released stage ran: nothing
+ * ran; the stage waits again with the findings shown, until someone allowed to release ticks
+ * "Roll out anyway" and releases it again (automatic stages then start by themselves).
+ */
+export function holdForLiveReview(issue: Issue, stageIndex: number, findings: ReviewFinding[]): Decision {
+  const stage = issue.stages[stageIndex];
+  if (!stage || stage.status !== 'running') return refuse('the stage is not running');
+  if (stage.tasks.some((t) => t.status !== 'pending')) return refuse('tasks of the stage already started');
+  const known = new Set(issue.findings.map((f) => `${f.rule}|${f.line}|${f.message}`));
+  const merged = [...issue.findings, ...findings.filter((f) => !known.has(`${f.rule}|${f.line}|${f.message}`))].sort((a, b) => a.line - b.line || a.column - b.column);
+  const held = withStage({ ...issue, status: 'open', findings: merged }, stageIndex, { ...stage, status: 'waiting', releasedBy: undefined });
+  return {
+    ok: true,
+    issue: held,
+    effects: [],
+    note: `:mag: review against the live ${stage.environment} database found ${findings.length} problem(s); nothing ran. Check them, tick "Roll out anyway" if you are sure, and release ${stage.environment} again.`,
+  };
+}
+
+/**
  * A person checked a task that needs attention (interrupted mid-way where the change could not
  * be atomic) and says whether it was applied. Applied: the task is done and the stage settles
  * again; not applied: the task is failed, and Retry resumes it where it stopped.

@@ -18,7 +18,7 @@ async function readPolicy(path: string, key: string, readText: (path: string) =>
   try {
     text = await readText(path);
   } catch (e) {
-    throw new DbchangeError(ErrorCode.ConfigInvalid, `${key}: cannot read the policy file ${path} (${messageOf(e)}); fix the path (relative to where dbchange runs) or remove the entry.`, { cause: e });
+    throw new DbchangeError(ErrorCode.ConfigInvalid, `${key}: cannot read the policy file ${path} (${messageOf(e)}); fix the path (relative to the config file) or remove the entry.`, { cause: e });
   }
   return loadPolicy(text, path);
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/model.js';
 import type { Issue, Task } from '../domain/issue.js';
-import { stageFinished } from '../domain/transitions.js';
+import { holdForLiveReview, stageFinished } from '../domain/transitions.js';
 import { splitStatements } from '../sql/split.js';
 import type { ChangeService } from '../app/service.js';
 import type { Store } from '../store/types.js';
@@ -40,6 +40,8 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
   const stage = issue.stages[stageIndex];
   // A stale or duplicate job: the stage is not (or no longer) running.
   if (!stage || stage.status !== 'running') return;
+
+  if (await heldByLiveReview(deps, issue, stageIndex)) return;
 
   const byDatabase = new Map<string, Task[]>();
   for (const task of stage.tasks) {
@@ -68,6 +70,33 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
     const failed = settled.stages[stageIndex]!.status === 'failed';
     return { ok: true, issue: settled, effects, note: failed ? `:x: ${env} failed; fix the cause and press Retry` : `:white_check_mark: ${env} done` };
   });
+}
+
+/**
+ * Before a stage's first run, the rules that need the live database (dry runs, row estimates,
+ * walk-through) check each task's SQL against its target. Problems hold the stage unless
+ * someone already chose "Roll out anyway". Retries and re-runs after a crash skip this.
+ */
+async function heldByLiveReview(deps: ExecutorDeps, issue: Issue, stageIndex: number): Promise<boolean> {
+  const live = deps.service.deps.liveReviewer;
+  const stage = issue.stages[stageIndex]!;
+  if (!live || issue.rolloutAnyway || issue.changeType === 'sdl') return false;
+  if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
+  const findings: Issue['findings'] = [];
+  for (const task of stage.tasks) {
+    const db = deps.service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+    if (!db) continue;
+    try {
+      const found = await deps.targetFor(db).withConnection((query) => live({ engine: db.engine, sql: task.sql ?? issue.sql, environment: db.environment, query }));
+      findings.push(...found.map((f) => ({ ...f, message: `${db.name} (${db.environment}): ${f.message}` })));
+    } catch (err) {
+      // The database cannot be reached: the task itself will fail with the reason.
+      deps.logger.warn({ err, database: db.name }, 'live review could not run');
+    }
+  }
+  if (findings.length === 0) return false;
+  const held = await deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings));
+  return held.ok;
 }
 
 function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t: Task) => Task): Issue {
