@@ -17,9 +17,3 @@ export function groupFindings(findings: readonly Finding[], limit: number): Grou
   const shownWarnings = warnings.slice(0, Math.max(0, limit - shownErrors.length));
   return { errors: shownErrors, warnings: shownWarnings, hidden: findings.length - shownErrors.length - shownWarnings.length, total: findings.length };
 }
-
-/** One line for a finding: "line 3 · rule · message", cut to `max` characters. */
-export function findingLine(f: Finding, max = 300): string {
-  const text = `line ${f.line} · ${f.rule} · ${f.message}`;
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}

@@ -4,6 +4,7 @@ import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
 import { availableActions, environmentOf } from '../../domain/transitions.js';
+import { groupFindings } from '../../review/group.js';
 import { ACTION } from './ids.js';
 import { clip, codeBlock, escapeMrkdwn, mrkdwn, plain } from './text.js';
 
@@ -50,7 +51,7 @@ export function sqlPreview(sql: string): { text: string; truncated: boolean } {
   return { text, truncated };
 }
 
-/** One line per finding: level, rule, line, message. */
+/** One finding as a mrkdwn line: line, rule, message. */
 export function findingLine(f: ReviewFinding): string {
   return `• line ${f.line}: \`${f.rule}\` — ${escapeMrkdwn(f.message)}`;
 }
@@ -58,18 +59,17 @@ export function findingLine(f: ReviewFinding): string {
 function reviewBlocks(issue: Issue): KnownBlock[] {
   if (issue.findings.length === 0) return [{ type: 'section', text: mrkdwn(':white_check_mark: *Review passed*: no findings.') }];
   const blocks: KnownBlock[] = [];
-  let shown = 0;
-  for (const level of ['ERROR', 'WARNING'] as const) {
-    const of = issue.findings.filter((f) => f.level === level);
-    if (of.length === 0) continue;
-    const take = of.slice(0, Math.max(0, FINDINGS_SHOWN - shown));
-    shown += take.length;
-    const head = level === 'ERROR' ? `:red_circle: *${of.length} error${of.length > 1 ? 's' : ''}*` : `:large_yellow_circle: *${of.length} warning${of.length > 1 ? 's' : ''}*`;
-    const more = of.length > take.length ? `\n…and ${of.length - take.length} more` : '';
-    blocks.push({ type: 'section', text: mrkdwn(clip(`${head}\n${take.map(findingLine).join('\n')}`, 2900) + more) });
+  const grouped = groupFindings(issue.findings, FINDINGS_SHOWN);
+  const all = { ERROR: issue.findings.filter((f) => f.level === 'ERROR').length, WARNING: issue.findings.filter((f) => f.level === 'WARNING').length };
+  for (const [level, shown] of [['ERROR', grouped.errors], ['WARNING', grouped.warnings]] as const) {
+    const count = all[level];
+    if (count === 0) continue;
+    const head = level === 'ERROR' ? `:red_circle: *${count} error${count > 1 ? 's' : ''}*` : `:large_yellow_circle: *${count} warning${count > 1 ? 's' : ''}*`;
+    const more = count > shown.length ? `\n…and ${count - shown.length} more` : '';
+    blocks.push({ type: 'section', text: mrkdwn(clip(`${head}\n${shown.map(findingLine).join('\n')}`, 2900) + more) });
   }
-  if (shown < issue.findings.length) {
-    blocks.push({ type: 'actions', block_id: 'findings', elements: [{ type: 'button', action_id: ACTION.showFindings, text: plain(`Show all ${issue.findings.length} findings`, 75), value: issue.id }] });
+  if (grouped.hidden > 0) {
+    blocks.push({ type: 'actions', block_id: 'findings', elements: [{ type: 'button', action_id: ACTION.showFindings, text: plain(`Show all ${grouped.total} findings`, 75), value: issue.id }] });
   }
   if (issue.rolloutAnyway) blocks.push({ type: 'context', elements: [mrkdwn(`<@${issue.rolloutAnyway.user}> chose to roll out anyway.`)] });
   return blocks;

@@ -1,7 +1,7 @@
 // Per-environment policies and the Slack-sized grouping of findings.
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { loadReviewPolicies, policyFor, createReviewer, groupFindings, findingLine, DEFAULT_POLICY, type Finding } from '../../../src/review/index.js';
+import { loadReviewPolicies, policyFor, createReviewer, groupFindings, DEFAULT_POLICY, type Finding } from '../../../src/review/index.js';
 import { isDbchangeError } from '../../../src/errors.js';
 
 const files: Record<string, string> = {
@@ -45,10 +45,5 @@ describe('groupFindings', () => {
     assert.deepEqual(g.warnings.map((x) => x.line), [1]);
     assert.equal(g.hidden, 1);
     assert.equal(g.total, 4);
-  });
-
-  it('names the line of each finding and keeps the text within the given size', () => {
-    assert.equal(findingLine(f('ERROR', 7)), 'line 7 · r · m');
-    assert.equal(findingLine({ ...f('ERROR', 7), message: 'x'.repeat(500) }, 50).length, 50);
   });
 });
