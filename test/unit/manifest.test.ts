@@ -72,6 +72,7 @@ test('the bot asks for exactly the scopes it uses', () => {
     'chat:write.public',
     'commands',
     'groups:read',
+    'usergroups:read',
     'users:read',
   ]);
   assert.equal(manifest.oauth_config.scopes.user, undefined);
