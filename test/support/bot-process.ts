@@ -38,6 +38,8 @@ export interface StartOptions {
   dir?: string;
   port?: number;
   env?: Record<string, string>;
+  /** Extra node flags, e.g. ['--cpu-prof'] when profiling. */
+  nodeArgs?: string[];
 }
 
 /** Start the bot and wait until it says it is running (or fail with its output). */
@@ -46,7 +48,7 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
   const configPath = join(dir, 'dbchange.config.yaml');
   await writeFile(configPath, opts.config);
   const port = opts.port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/dbchange.js'), 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, 'bin/dbchange.js'), 'serve'], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',
