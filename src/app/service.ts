@@ -33,6 +33,9 @@ export type ActResult = { ok: true; issue: Issue; note: string } | { ok: false; 
 const MAX_ATTEMPTS = 8;
 
 export class ChangeService {
+  private readonly waitingUpdate = new Map<string, Promise<void>>();
+  private readonly runningUpdate = new Map<string, Promise<void>>();
+
   constructor(readonly deps: ServiceDeps) {}
 
   get config(): Config {
@@ -162,26 +165,57 @@ export class ChangeService {
 
   /** Update the issue message; a Slack failure is logged, never allowed to undo a saved decision. */
   private async notify(issue: Issue): Promise<Issue> {
+    if (issue.slack) {
+      await this.refreshMessage(issue.id);
+      return issue;
+    }
     try {
       const withRef = await this.deps.notifier.issueChanged(issue);
-      if (!issue.slack && withRef.slack) {
-        // Remember where the message lives; a conflicting save simply retries with the reference.
-        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-          const current = await this.deps.store.getIssue(issue.id);
-          if (!current) return withRef;
-          if (current.slack) return current;
-          try {
-            return await this.deps.store.saveIssue({ ...current, slack: withRef.slack }, this.deps.now());
-          } catch (e) {
-            if (!(e instanceof StoreConflictError)) throw e;
-          }
+      if (!withRef.slack) return withRef;
+      // Remember where the message lives; a conflicting save simply retries with the reference.
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = await this.deps.store.getIssue(issue.id);
+        if (!current) return withRef;
+        if (current.slack) return current;
+        try {
+          const saved = await this.deps.store.saveIssue({ ...current, slack: withRef.slack }, this.deps.now());
+          // Anything that changed while the message was being posted shows up now.
+          if (saved.version > issue.version + 1) await this.refreshMessage(saved.id);
+          return saved;
+        } catch (e) {
+          if (!(e instanceof StoreConflictError)) throw e;
         }
       }
       return withRef;
     } catch (e) {
-      this.deps.logger.error({ issue: issue.id, err: e }, 'could not update the issue message in Slack');
+      this.deps.logger.error({ issue: issue.id, err: e }, 'could not post the issue message in Slack');
       return issue;
     }
+  }
+
+  /**
+   * Message updates for one issue run one at a time and always render the issue as stored at
+   * that moment, so a slow update can never overwrite a newer one; updates requested while one
+   * is waiting to start are folded into it.
+   */
+  private refreshMessage(issueId: string): Promise<void> {
+    const waiting = this.waitingUpdate.get(issueId);
+    if (waiting) return waiting;
+    const previous = this.runningUpdate.get(issueId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      this.waitingUpdate.delete(issueId);
+      this.runningUpdate.set(issueId, next);
+      try {
+        const latest = await this.deps.store.getIssue(issueId);
+        if (latest?.slack) await this.deps.notifier.issueChanged(latest);
+      } catch (e) {
+        this.deps.logger.error({ issue: issueId, err: e }, 'could not update the issue message in Slack');
+      } finally {
+        if (this.runningUpdate.get(issueId) === next) this.runningUpdate.delete(issueId);
+      }
+    });
+    this.waitingUpdate.set(issueId, next);
+    return next;
   }
 
   async threadSafe(issue: Issue, text: string): Promise<void> {

@@ -67,6 +67,8 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     ...(opts.appToken ? { appToken: opts.appToken, socketMode: true } : { port: opts.port }),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     logger: boltLogger,
+    // No conversation state is kept between requests: skip Bolt's per-request store lookup.
+    convoStore: false,
   });
 
   registerCommand(app, { ...opts.commandDeps, service, store, logger });
