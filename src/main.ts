@@ -15,7 +15,7 @@ import { DbchangeError, ErrorCode } from './errors.js';
 import { createReviewer, loadReviewPolicies, policyFor, reviewLive } from './review/index.js';
 import { runStage } from './rollout/executor.js';
 import { startQueue } from './rollout/queue.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackNotifier } from './slack/notifier.js';
 import { openStore } from './store/open.js';
 import { openTarget } from './targets/index.js';
@@ -76,6 +76,9 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
   // Policy file paths are relative to the config file, like every other path in it.
   const configDir = resolve(settings.configPath, '..');
   const policies = await loadReviewPolicies(config.review, (path) => readFile(resolve(configDir, path), 'utf8'));
+  if (config.gitops) {
+    logger.warn('the gitops settings are valid, but this version has no git poller yet: nothing reads the repository');
+  }
   const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir });
   logger.info({ store: opened.describe }, 'store open');
   await opened.store.migrate();
@@ -126,6 +129,13 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     commandDeps: { targetFor, schema: schemaCommands({ service, store: opened.store, targetFor, logger, now }) },
   });
 
+  try {
+    await initSlack(app);
+  } catch (e) {
+    await opened.close().catch(() => {});
+    throw e;
+  }
+
   const started = await startQueue({
     backend: opened.agendaBackend,
     notificationChannel: opened.notificationChannel,
@@ -147,8 +157,13 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
   queue = started.queue;
   await service.reconcile();
 
-  if (settings.appToken) await app.start();
-  else await app.start(settings.port);
+  try {
+    await startSlack(app, { port: settings.port, socketMode: Boolean(settings.appToken) });
+  } catch (e) {
+    await started.stop().catch(() => {});
+    await opened.close().catch(() => {});
+    throw e;
+  }
   logger.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.port, channel: config.channel }, 'dbchange is running');
 
   return {

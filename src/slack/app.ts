@@ -10,6 +10,7 @@ import type { ChangeService } from '../app/service.js';
 import { parseLabels, validateSubmission, type Submission } from '../app/submission.js';
 import type { Issue } from '../domain/issue.js';
 import { isValidTimeZone } from '../domain/maintenance-window.js';
+import { DbchangeError, ErrorCode } from '../errors.js';
 import { cancel, approve, currentStageIndex, editSql, environmentOf, reject, resolveAttention, retry, rolloutNow, schedule, setRolloutAnyway, type Decision } from '../domain/transitions.js';
 import type { Store } from '../store/types.js';
 import { planRollback } from '../app/rollback.js';
@@ -69,6 +70,8 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     logger: boltLogger,
     // No conversation state is kept between requests: skip Bolt's per-request store lookup.
     convoStore: false,
+    // auth.test runs in startSlack(), where a refused token becomes a message that says what to do.
+    deferInitialization: true,
   });
 
   registerCommand(app, { ...opts.commandDeps, service, store, logger });
@@ -364,3 +367,34 @@ export async function tellUser(app: BoltApp, channel: string, user: string, text
 }
 
 export type { SlackViewAction };
+
+/** Check the token with Slack (auth.test); a refusal says what to fix. */
+export async function initSlack(app: BoltApp): Promise<void> {
+  try {
+    await app.init();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    throw new DbchangeError(
+      ErrorCode.EnvMissing,
+      `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) again from your app's "OAuth & Permissions" page, and reinstall the app to the workspace if its scopes changed.`,
+      { cause: err },
+    );
+  }
+}
+
+/** Start receiving requests (HTTP on the port, or Socket Mode); errors say what to fix. */
+export async function startSlack(app: BoltApp, opts: { port: number; socketMode: boolean }): Promise<void> {
+  try {
+    if (opts.socketMode) await app.start();
+    else await app.start(opts.port);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new DbchangeError(
+      ErrorCode.EnvMissing,
+      opts.socketMode
+        ? `Socket Mode could not connect (${message}); check SLACK_APP_TOKEN (an xapp- token with connections:write) and that Socket Mode is enabled for the app.`
+        : `cannot listen on PORT ${opts.port} (${message}); choose a free port with PORT.`,
+      { cause: err },
+    );
+  }
+}
