@@ -56,7 +56,19 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
   const worker = async () => {
     while (next < lanes.length) {
       const lane = lanes[next++]!;
-      for (const task of lane) await runTask(deps, issue, stageIndex, task);
+      for (const task of lane) {
+        try {
+          await runTask(deps, issue, stageIndex, task);
+        } catch (err) {
+          // The bot's own failure (store, Slack): the task is marked failed so the stage can
+          // settle and a person can Retry; the target's ledger still decides what was applied.
+          deps.logger.error({ err, issue: issue.id, task: task.id }, 'task failed inside the bot');
+          const error = `dbchange could not finish this task: ${err instanceof Error ? err.message : String(err)}`;
+          await deps.service
+            .save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'failed', error, finishedAt: deps.now() } : t)), 'task')
+            .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));

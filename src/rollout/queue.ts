@@ -95,8 +95,9 @@ export async function startQueue(opts: {
   const queue: RolloutQueue = {
     async runStage(issueId, stageIndex) {
       const job = agenda.create<StageJob>(JOB_RUN_STAGE, { issueId, stageIndex });
-      // One pending run per stage: a second request while one is queued or running adds nothing.
-      job.unique({ 'data.issueId': issueId, 'data.stageIndex': stageIndex }, { insertOnly: true });
+      // One job per stage: a second request re-arms the same job (a failed one runs again)
+      // instead of adding a parallel run. The executor and the ledgers make a re-run harmless.
+      job.unique({ 'data.issueId': issueId, 'data.stageIndex': stageIndex });
       job.schedule(new Date());
       await job.save();
     },
