@@ -162,8 +162,15 @@ ${dbs.join('\n')}
     const thread = await slack.waitForThread(msg, (l) => l.filter((t) => /task (done|failed)/.test(t)).length >= 2);
     assert.ok(thread.some((t) => /shard2 .*task done/.test(t)), thread.join('\n'));
     assert.ok(thread.some((t) => /shard1 .*task failed.*name/.test(t)), thread.join('\n'));
-    const done = await slack.waitForMessage(title, (m) => /Retry/.test(JSON.stringify(m.blocks)));
-    assert.match(JSON.stringify(done.blocks), /:x: failed/);
+    const failed = await slack.waitForMessage(title, (m) => /Retry/.test(JSON.stringify(m.blocks)));
+    assert.match(JSON.stringify(failed.blocks), /:x: failed/);
+
+    // Fix the cause on shard1 and retry: only the failed task runs again; shard2 keeps one row.
+    await query(targets.shard1!, "ALTER TABLE t ALTER COLUMN name SET DEFAULT 'n'");
+    await slack.click('U_DEV', failed, 'issue_retry');
+    await slack.waitForMessage(title, (m) => /— done/.test(m.text ?? ''));
+    assert.deepEqual(await query(targets.shard1!, 'SELECT id FROM t'), [{ id: 1 }]);
+    assert.deepEqual(await query(targets.shard2!, 'SELECT id FROM t'), [{ id: 1 }]);
   });
 
   test('a Slack retry of the same submission creates one issue, not two', async () => {
