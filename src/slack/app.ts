@@ -32,7 +32,7 @@ export interface SlackOptions {
   store: Store;
   logger: Logger;
   now: () => Date;
-  commandDeps: Omit<CommandDeps, 'service' | 'store' | 'logger'>;
+  commandDeps: Omit<CommandDeps, 'service' | 'store' | 'logger' | 'directory'>;
 }
 
 type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }>>;
@@ -74,8 +74,6 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     deferInitialization: true,
   });
 
-  registerCommand(app, { ...opts.commandDeps, service, store, logger });
-
   // Approver and releaser lists may name user groups: know their members before any decision.
   const directory = slackDirectory(app.client, logger);
   const groupIds = service.config.environments.flatMap((e) => [...e.approvers, ...e.releasers]).filter((e) => e.startsWith('S'));
@@ -85,6 +83,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       await next();
     });
   }
+  registerCommand(app, { ...opts.commandDeps, service, store, logger, directory: directory.directory });
 
   // ---- modal submissions -------------------------------------------------------------------
 

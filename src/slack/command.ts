@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config/model.js';
 import { targetNames } from '../config/model.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
+import type { Directory } from '../domain/transitions.js';
 import { submitModal } from './views/modals.js';
 import { helpText, historyText, listText, sessionsText, statusText } from './views/replies.js';
 
@@ -21,6 +22,7 @@ export interface CommandDeps {
   logger: Logger;
   targetFor: (db: DatabaseConfig) => Target;
   schema?: SchemaCommands;
+  directory: Directory;
 }
 
 /** The databases a `<db>` argument names: `app` (every environment) or `app@prod`. */
@@ -92,6 +94,14 @@ async function answer(deps: CommandDeps, sub: string, args: string[], user: stri
       const dbs = resolveDatabases(deps, args[0]);
       if (typeof dbs === 'string') return void (await reply(dbs));
       if (!deps.schema) return void (await reply(`\`/dbchange ${sub}\` needs the schema engine, which is not configured in this bot`));
+      if (sub === 'baseline') {
+        // A baseline makes the live schema the truth: only approvers or releasers of each environment may.
+        const refused = dbs.filter((db) => {
+          const env = deps.service.config.environments.find((e) => e.id === db.environment);
+          return !deps.directory([...(env?.approvers ?? []), ...(env?.releasers ?? [])]).has(user);
+        });
+        if (refused.length) return void (await reply(`only approvers or releasers of ${[...new Set(refused.map((d) => d.environment))].join(', ')} can record a baseline there; nothing was recorded`));
+      }
       const texts: string[] = [];
       for (const db of dbs) texts.push(sub === 'drift' ? await deps.schema.drift(db, user) : await deps.schema.baseline(db, user));
       await reply(texts.join('\n\n'));

@@ -101,6 +101,7 @@ schema:
       const drift = await slack.commandReply('U_DEV', 'drift app');
       assert.match(drift, /has drifted/);
       assert.match(drift, /\+ .*sneaky/);
+      assert.match(await slack.commandReply('U_DEV', 'baseline app'), /only approvers or releasers of dev can record a baseline/);
       const baseline = await slack.commandReply('U_DBA', 'baseline app');
       assert.match(baseline, /recorded the live schema/);
       assert.match(await slack.commandReply('U_DEV', 'drift app'), /no drift/);

@@ -47,8 +47,13 @@ export function historyText(database: string, records: MigrationRecord[]): strin
   return clip(`*History of ${escapeMrkdwn(database)}* (newest first)\n${lines.join('\n')}`, 3000);
 }
 
+/** Other sessions' SQL may set passwords: hide the literal after PASSWORD / IDENTIFIED BY. */
+export function hidePasswords(sql: string): string {
+  return sql.replace(/\b(PASSWORD|IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY)(\s*=?\s*)('(?:[^']|'')*'|"(?:[^"]|"")*")/gi, "$1$2'***'");
+}
+
 export function sessionsText(database: string, environment: string, sessions: ActiveSession[]): string {
   if (sessions.length === 0) return `No other active sessions on \`${escapeMrkdwn(database)}\` (${environment}).`;
-  const lines = sessions.map((s) => `• pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${escapeMrkdwn(s.application)})` : ''} ${s.state ?? ''}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeMrkdwn(clip(s.query.replace(/\s+/g, ' '), 200))}\`` : ''}`);
+  const lines = sessions.map((s) => `• pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${escapeMrkdwn(s.application)})` : ''} ${s.state ?? ''}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeMrkdwn(clip(hidePasswords(s.query).replace(/\s+/g, ' '), 200))}\`` : ''}`);
   return clip(`*Sessions on ${escapeMrkdwn(database)}* (${environment})\n${lines.join('\n')}`, 3000);
 }

@@ -7,6 +7,7 @@ import type { Issue, ReviewFinding } from '../../../src/domain/issue.js';
 import { planStages } from '../../../src/domain/plan.js';
 import { issueMessage, sqlPreview } from '../../../src/slack/views/issue-message.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../../../src/slack/views/modals.js';
+import { hidePasswords } from '../../../src/slack/views/replies.js';
 import { checkMessageArgs } from '../../support/slack/message-args.js';
 import { checkView } from '../../support/slack/view-args.js';
 
@@ -81,5 +82,14 @@ describe('Block Kit views', () => {
     for (const view of [submitModal(['app', 'shop']), submitModal(Array.from({ length: 150 }, (_, i) => `db${i}`)), editModal(issue({ sql: 'x'.repeat(5000) })), scheduleModal(issue(), 'prod', 'Europe/Berlin', null, new Date(), { timezone: 'Europe/Berlin', start: '22:00', end: '06:00' })]) {
       assert.equal(checkView(view), undefined, JSON.stringify(checkView(view)));
     }
+  });
+});
+
+describe('session listing', () => {
+  test('passwords in other sessions\' SQL are hidden', () => {
+    assert.equal(hidePasswords("ALTER USER app WITH PASSWORD 's3cret'"), "ALTER USER app WITH PASSWORD '***'");
+    assert.equal(hidePasswords("CREATE USER 'a'@'%' IDENTIFIED BY 'pw''x'"), "CREATE USER 'a'@'%' IDENTIFIED BY '***'");
+    assert.equal(hidePasswords("SET PASSWORD = 'x'"), "SET PASSWORD = '***'");
+    assert.equal(hidePasswords('SELECT 1'), 'SELECT 1');
   });
 });
