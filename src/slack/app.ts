@@ -6,6 +6,7 @@
 import bolt from '@slack/bolt';
 import type { App as BoltApp, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction, SlackViewAction } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { afterAck } from './after-ack.js';
 import type { ChangeService } from '../app/service.js';
 import { parseLabels, validateSubmission, type Submission } from '../app/submission.js';
 import type { Issue } from '../domain/issue.js';
@@ -104,6 +105,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       return;
     }
     await ack();
+    await afterAck();
     // Slack may deliver the same submission again (x-slack-retry-num): one view, one issue.
     if (!(await store.claimOnce(`submit:${view.id}:${view.hash ?? ''}`, opts.now()))) {
       logger.info({ view: view.id }, 'duplicate submission ignored');
@@ -161,6 +163,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       return;
     }
     await ack();
+    await afterAck();
   });
 
   app.view<ViewSubmitAction>(CALLBACK.schedule, async ({ ack, body, view }) => {
@@ -178,6 +181,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
       return;
     }
     await ack();
+    await afterAck();
     await service.threadSafe(result.issue, `:alarm_clock: runs at ${formatInZone(at, tz)} (as <@${body.user.id}> picked it)`);
   });
 
@@ -186,6 +190,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   const decide = (actionId: string, decideFn: (issue: Issue, user: string, body: BlockAction) => Decision) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
+      await afterAck();
       const [issueId, revision] = (action.value ?? '').split(':');
       const user = body.user.id;
       const result = await service.mutate(issueId ?? '', (issue) => {
@@ -207,6 +212,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   for (const [actionId, applied] of [[ACTION.resolveApplied, true], [ACTION.resolveNotApplied, false]] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
+      await afterAck();
       const [issueId = '', taskId = ''] = (action.value ?? '').split(':');
       const user = body.user.id;
       const channel = body.channel?.id ?? service.config.channel;
@@ -229,6 +235,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
 
   app.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action }) => {
     await ack();
+    await afterAck();
     const issueId = (body.actions[0]?.block_id ?? '').replace(/^issue:/, '');
     const checked = action.selected_options.some((o) => o.value === 'yes');
     const result = await service.mutate(issueId, (issue) => setRolloutAnyway(issue, body.user.id, checked, ctx()));
@@ -244,6 +251,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   const withIssue = (actionId: string, open: (issue: Issue, body: BlockAction) => Promise<void>) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
+      await afterAck();
       const issue = await store.getIssue((action.value ?? '').split(':')[0] ?? '');
       if (!issue) {
         await tellUser(app, body.channel?.id ?? service.config.channel, body.user.id, ':no_entry_sign: that issue no longer exists');
@@ -296,6 +304,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   });
   app.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action }) => {
     await ack();
+    await afterAck();
     const [name, env] = (action.value ?? '').split('@');
     const user = body.user.id;
     const channel = body.channel?.id ?? service.config.channel;

@@ -1,6 +1,7 @@
 // `/dbchange [subcommand]`: parse the text, answer the person who asked (ephemeral).
 import type { App as BoltApp, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { afterAck } from './after-ack.js';
 import type { ChangeService } from '../app/service.js';
 import type { DatabaseConfig } from '../config/model.js';
 import { targetNames } from '../config/model.js';
@@ -43,6 +44,7 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
       case '':
       case 'new':
         await ack();
+        await afterAck();
         await client.views.open({ trigger_id: command.trigger_id, view: submitModal(targetNames(deps.service.config)) });
         return;
       case 'help':
@@ -52,6 +54,7 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
         break;
     }
     await ack();
+    await afterAck();
     try {
       await answer(deps, sub.toLowerCase(), args, command.user_id, reply);
     } catch (err) {
