@@ -2,21 +2,11 @@
  * What the shared apply algorithms (run-atomic, run-stepwise) need from one engine connection
  * that already holds the task's lock. Each engine implements it in its own `apply.ts`.
  */
-import type { LedgerRow, LedgerStatus } from './ledger-row.js';
+import type { LedgerRow } from './ledger-row.js';
 import type { StatementError, TaskStatement } from './types.js';
 
-export interface NewLedgerRow {
-  taskId: string;
-  attempt: number;
-  issueId: string;
-  version: string;
-  migrationType: string;
-  checksum: string;
-  status: LedgerStatus;
-  statementsDone: number;
-  error: string | null;
-  appliedBy: string;
-}
+/** A ledger row as inserted: the database sets its timestamps. */
+export type NewLedgerRow = Omit<LedgerRow, 'startedAt' | 'finishedAt'>;
 
 export interface LedgerOps {
   /** The row that decides the task's state (its `done` row, else its latest attempt). */
