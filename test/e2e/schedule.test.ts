@@ -9,7 +9,8 @@ import { startBotProcess, SIGNING_SECRET, type BotProcess } from '../support/bot
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
 import { sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
 
-describe('scheduling and editing a change', () => {
+// Both stores a user may run: PostgreSQL, and the embedded default (PGlite) that must survive SIGKILL too.
+for (const storeKind of ['postgres', 'embedded'] as const) describe(`scheduling and editing a change (${storeKind} store)`, () => {
   let fake: FakeSlack;
   let bot: BotProcess;
   let store: FreshDatabase;
@@ -25,6 +26,7 @@ describe('scheduling and editing a change', () => {
     fake.setUser('U_DBA', { tz: 'America/New_York' });
     fake.setUser('U_REL', { tz: 'Asia/Kolkata' });
     store = await freshPostgres('sched_store');
+    const storeUrl = storeKind === 'postgres' ? store.url : undefined;
     dev = await freshPostgres('sched_dev');
     staging = await freshPostgres('sched_staging');
     config = `channel: ${CHANNEL}
@@ -39,7 +41,7 @@ databases:
   - { name: app, environment: dev, engine: postgres, url: "${dev.url}" }
   - { name: app, environment: staging, engine: postgres, url: "${staging.url}" }
 `;
-    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url });
+    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl });
     slack = new SlackDriver(fake, bot.url);
   });
 
@@ -93,7 +95,7 @@ databases:
     assert.ok(thread.length > 0);
 
     await bot.kill('SIGKILL');
-    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url, dir: bot.dir });
+    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: storeKind === 'postgres' ? store.url : undefined, dir: bot.dir });
     slack.botUrl = bot.url;
     await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 40_000);
     assert.equal(await tableExists(staging, 'survives_restart'), true);
