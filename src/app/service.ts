@@ -14,7 +14,7 @@ import { startAutomatic, type Decision, type Effect } from '../domain/transition
 import { StoreConflictError, type Store } from '../store/types.js';
 import type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 import type { StatePlanner } from './state-change.js';
-import { asChangeType, parseLabels, type Submission } from './submission.js';
+import { asChangeType, type Submission } from './submission.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -65,7 +65,7 @@ export class ChangeService {
       {
         title: s.title.trim(),
         description: s.description?.trim() ?? '',
-        labels: s.labels ?? parseLabels(undefined),
+        labels: s.labels ?? [],
         timing: s.timing?.trim() ?? '',
         creator,
         target: s.target,
@@ -128,7 +128,7 @@ export class ChangeService {
   }
 
   /** Save a change that is not a decision of the state machine (task progress); retried on conflict. */
-  async save(issue: Issue, change: (i: Issue) => Issue, _why: string): Promise<Issue> {
+  async save(issue: Issue, change: (i: Issue) => Issue): Promise<Issue> {
     let current: Issue | null = issue;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (!current) throw new Error(`issue ${issue.id} disappeared`);

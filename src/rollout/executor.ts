@@ -65,7 +65,7 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
           deps.logger.error({ err, issue: issue.id, task: task.id }, 'task failed inside the bot');
           const error = `dbchange could not finish this task: ${err instanceof Error ? err.message : String(err)}`;
           await deps.service
-            .save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'failed', error, finishedAt: deps.now() } : t)), 'task')
+            .save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'failed', error, finishedAt: deps.now() } : t)))
             .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
         }
       }
@@ -131,13 +131,13 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   if (!db) {
     const error = `database ${task.database} is no longer in the config for ${stage.environment}`;
     await log(error, 'error');
-    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })), 'task');
+    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })));
     await service.threadSafe(issue, `:x: ${label}: ${error}`);
     return;
   }
 
   const attempt = task.attempt + 1;
-  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })), 'task');
+  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })));
   let sql = task.sql ?? issue.sql;
   if (issue.changeType === 'sdl' && issue.desiredSdl && !task.sql && deps.ddlFor) {
     // Declarative: the DDL is generated again now, against this database as it is.
@@ -146,19 +146,19 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
     } catch (e) {
       const error = `cannot generate the DDL for the desired schema: ${e instanceof Error ? e.message : String(e)}`;
       await log(error, 'error');
-      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })), 'task');
+      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })));
       await service.threadSafe(issue, `:x: *${label}*: ${error}`);
       return;
     }
     if (!sql.trim()) {
       await log('already in the desired schema; nothing to run');
-      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })), 'task');
+      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })));
       await service.threadSafe(issue, `:white_check_mark: *${label}*: already in the desired schema; nothing to run`);
       return;
     }
     // Keep what was generated on the task: a re-run after a crash must run the same statements.
     const generated = sql;
-    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })), 'task');
+    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })));
     await service.threadSafe(issue, `*${label}*: generated DDL\n\`\`\`${sql.length > 2500 ? `${sql.slice(0, 2500)}…` : sql}\`\`\``);
   }
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
@@ -211,7 +211,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
 
   const status: Task['status'] = outcome.status === 'done' || outcome.status === 'already-applied' ? 'done' : outcome.status === 'failed' ? 'failed' : 'needs-attention';
   const error = outcome.status === 'failed' ? outcome.error.message : outcome.status === 'needs-attention' ? outcome.reason : undefined;
-  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })), 'task');
+  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })));
 
   if (outcome.status !== 'already-applied') {
     const current = await store.getIssue(issue.id);

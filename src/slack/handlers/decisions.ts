@@ -66,7 +66,7 @@ export function registerDecisions(h: HandlerContext): void {
       await tellUser(h, body.channel?.id ?? service.config.channel, body.user.id, `:no_entry_sign: ${result.reason}`);
       // Put the checkbox back the way it was for everyone.
       const issue = await store.getIssue(issueId);
-      if (issue) await service.save(issue, (i) => i, 'refresh');
+      if (issue) await service.save(issue, (i) => i);
     }
   });
 
