@@ -52,6 +52,10 @@ environments:
     rollout: manual
 databases:
 ${dbs.join('\n')}
+  - name: unreachable
+    environment: dev
+    engine: postgres
+    url: postgres://postgres:supersecret-pw@127.0.0.1:1/nowhere
   - name: shard1
     environment: dev
     engine: postgres
@@ -171,6 +175,30 @@ ${dbs.join('\n')}
     await slack.waitForMessage(title, (m) => /— done/.test(m.text ?? ''));
     assert.deepEqual(await query(targets.shard1!, 'SELECT id FROM t'), [{ id: 1 }]);
     assert.deepEqual(await query(targets.shard2!, 'SELECT id FROM t'), [{ id: 1 }]);
+  });
+
+  test('a database that cannot be reached fails its task with a reason, and its password appears in no message and no log line', async () => {
+    const title = 'Change on an unreachable database';
+    await slack.submit('U_DEV', { title, target: 'unreachable', sql: 'CREATE TABLE x (id int PRIMARY KEY);' });
+    const msg = await slack.waitForMessage(title, (m) => /failed/.test(m.text ?? ''), 30_000);
+    const thread = await slack.waitForThread(msg, (l) => l.some((t) => /task failed/.test(t)));
+    assert.ok(thread.some((t) => /127\.0\.0\.1:1/.test(t) && /databases\[\]\.url|config/.test(t)), thread.join('\n'));
+    assert.doesNotMatch(JSON.stringify(fake.calls), /supersecret-pw/);
+    assert.doesNotMatch(bot.output(), /supersecret-pw/);
+    assert.match(await slack.commandReply('U_DEV', 'sessions unreachable'), /failed|cannot|could not/i);
+    assert.doesNotMatch(JSON.stringify(fake.calls), /supersecret-pw/);
+  });
+
+  test('help, list, status and an unknown subcommand answer the person who asked', async () => {
+    const help = await slack.commandReply('U_DEV', 'help');
+    for (const sub of ['status <issue>', 'list', 'history <db>', 'drift <db>', 'baseline <db>', 'sessions <db>']) assert.ok(help.includes(`/dbchange ${sub}`), help);
+    assert.match(await slack.commandReply('U_DEV', 'list'), /Open changes|No open changes/);
+    const status = await slack.commandReply('U_DEV', 'status 1');
+    assert.match(status, /\*#1 /);
+    assert.match(status, /\*dev\*: done/);
+    assert.match(await slack.commandReply('U_DEV', 'status 9999'), /there is no issue #9999/);
+    assert.match(await slack.commandReply('U_DEV', 'history nope'), /unknown database `nope`/);
+    assert.match(await slack.commandReply('U_DEV', 'frobnicate'), /unknown subcommand `frobnicate`/);
   });
 
   test('a Slack retry of the same submission creates one issue, not two', async () => {
