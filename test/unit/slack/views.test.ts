@@ -64,6 +64,18 @@ describe('Block Kit views', () => {
     assert.ok(actions.elements.filter((e) => e.value).every((e) => e.value === '42:1'));
   });
 
+  test('a task that needs attention gets "was applied" / "was not applied" buttons for that task', () => {
+    const base = issue({ status: 'failed' });
+    const stages = base.stages.map((s, i) => (i === 0 ? { ...s, status: 'failed' as const, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted at statement 2 (line 3)' })) } : s));
+    const m = issueMessage({ ...base, stages }, config);
+    accepted(m);
+    const text = JSON.stringify(m.blocks);
+    assert.match(text, /task_resolve_applied/);
+    assert.match(text, /task_resolve_not_applied/);
+    assert.match(text, /"value":"42:t1"/);
+    assert.match(text, /interrupted at statement 2/);
+  });
+
   test('the SQL preview keeps the first lines and says when there is more', () => {
     assert.deepEqual(sqlPreview('a\nb'), { text: 'a\nb', truncated: false });
     const long = sqlPreview(Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'));
