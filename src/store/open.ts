@@ -51,9 +51,7 @@ function unavailable(url: string, what: string, cause: unknown): DbchangeError {
 
 function newPool(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client that loses its server emits 'error' on the pool, which would crash the
-  // process if nobody listened; the pool drops that client and the next query reconnects or
-  // fails with its own, reportable error.
+  // The same pool serves Agenda's backend; see SqlStore for why idle-client errors are ignored.
   pool.on('error', () => undefined);
   return pool;
 }

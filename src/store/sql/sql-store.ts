@@ -38,7 +38,12 @@ export class SqlStore implements Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly options: { ownsPool: boolean } = { ownsPool: true },
-  ) {}
+  ) {
+    // An idle client that loses its server emits 'error' on the pool, which would crash the
+    // process if nobody listened; the pool drops that client and the next query reconnects or
+    // fails with its own, reportable error.
+    pool.on('error', () => undefined);
+  }
 
   async migrate(): Promise<void> {
     // Two processes starting at once would race on CREATE … IF NOT EXISTS (it is not safe
