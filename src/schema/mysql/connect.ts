@@ -13,6 +13,8 @@ export async function connectMysql(url: string): Promise<SchemaConnection> {
   } catch (e) {
     throw new DbchangeError(ErrorCode.TargetFailed, `cannot connect to ${redactUrl(url)}: ${(e as Error).message}; check the URL and that the server is up`, { cause: e });
   }
+  // A dropped connection emits 'error' (which would crash the process unheard); the next query fails instead.
+  conn.on('error', () => undefined);
   const query: QueryFn = async <R,>(sql: string, params?: unknown[]) => {
     const [rows] = await conn.query(sql, params);
     return (Array.isArray(rows) ? rows : []) as R[];
