@@ -136,6 +136,8 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     throw e;
   }
 
+  await checkChannel(client, config.channel, logger);
+
   const started = await startQueue({
     backend: opened.agendaBackend,
     notificationChannel: opened.notificationChannel,
@@ -188,4 +190,19 @@ function quietWebLogger(logger: Logger): WebLogger {
     getLevel: () => WebLogLevel.WARN,
     setName: () => {},
   };
+}
+
+/** Warn at start when the bot cannot post in the configured channel; the fix is the operator's. */
+async function checkChannel(client: WebClient, channel: string, logger: Logger): Promise<void> {
+  try {
+    const info = await client.conversations.info({ channel });
+    if (info.channel?.is_private && !info.channel.is_member) {
+      logger.warn({ channel }, 'the channel is private and the bot is not in it: invite it with /invite @dbchange, or issues cannot be posted');
+    }
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === 'channel_not_found' || code === 'not_in_channel') {
+      logger.warn({ channel }, 'the configured channel was not found: check `channel` in the config (a channel id like C0123ABCD) and invite the bot');
+    }
+  }
 }

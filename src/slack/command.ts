@@ -45,7 +45,7 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
       case 'new':
         await ack();
         await afterAck();
-        await client.views.open({ trigger_id: command.trigger_id, view: submitModal(targetNames(deps.service.config)) });
+        await client.views.open({ trigger_id: command.trigger_id, view: submitModal(targetNames(deps.service.config), command.channel_id) });
         return;
       case 'help':
         await ack({ response_type: 'ephemeral', text: helpText() });

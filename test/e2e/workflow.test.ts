@@ -22,6 +22,7 @@ describe('the change workflow through Slack', () => {
   before(async () => {
     fake = await startFakeSlack();
     fake.setChannel(CHANNEL, { name: 'db-changes' });
+    fake.setChannel('C_TEAM', { name: 'team' });
     fake.setUser('U_DEV', { tz: 'Europe/Berlin', name: 'dev' });
     fake.setUser('U_DBA', { tz: 'America/New_York', name: 'dba' });
     fake.setUser('U_DBA2', { tz: 'Asia/Tokyo', name: 'dba2' });
@@ -199,6 +200,15 @@ ${dbs.join('\n')}
     assert.match(await slack.commandReply('U_DEV', 'status 9999'), /there is no issue #9999/);
     assert.match(await slack.commandReply('U_DEV', 'history nope'), /unknown database `nope`/);
     assert.match(await slack.commandReply('U_DEV', 'frobnicate'), /unknown subcommand `frobnicate`/);
+  });
+
+  test('a change submitted from another channel is posted in the changes channel, and its creator is told where', async () => {
+    const title = 'Submitted from the team channel';
+    const since = fake.calls.length;
+    await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE elsewhere (id int PRIMARY KEY);' }, { channel: 'C_TEAM' });
+    await slack.waitForIssue(title);
+    const told = await fake.waitFor('chat.postEphemeral', (c) => c.args.channel === 'C_TEAM' && c.args.user === 'U_DEV' && fake.calls.indexOf(c) >= since);
+    assert.match(String(told.args.text), /is in <#C_CHANGES>/);
   });
 
   test('a Slack retry of the same submission creates one issue, not two', async () => {

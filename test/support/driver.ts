@@ -23,10 +23,10 @@ export class SlackDriver {
     public botUrl: string,
   ) {}
 
-  async command(user: string, text: string) {
+  async command(user: string, text: string, channel = CHANNEL) {
     const triggerId = this.fake.issueTriggerId();
-    const responseUrl = this.fake.responseUrl({ channel: CHANNEL, user });
-    const res = await sendToBot(this.botUrl, slashCommandBody({ text, userId: user, channelId: CHANNEL, triggerId, responseUrl }), { secret: SIGNING_SECRET });
+    const responseUrl = this.fake.responseUrl({ channel, user });
+    const res = await sendToBot(this.botUrl, slashCommandBody({ text, userId: user, channelId: channel, triggerId, responseUrl }), { secret: SIGNING_SECRET });
     return { res, triggerId, responseUrl };
   }
 
@@ -41,8 +41,8 @@ export class SlackDriver {
   }
 
   /** Open the modal with /dbchange and submit it; returns the HTTP answer to the submission. */
-  async submit(user: string, f: ChangeFields, opts: { retryNum?: number } = {}) {
-    const { res, triggerId } = await this.command(user, '');
+  async submit(user: string, f: ChangeFields, opts: { retryNum?: number; channel?: string } = {}) {
+    const { res, triggerId } = await this.command(user, '', opts.channel);
     assert.equal(res.status, 200, res.body);
     const open = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
     assert.equal(open.response.ok, true, JSON.stringify(open.response));

@@ -37,18 +37,21 @@ export function registerSubmissions(h: HandlerContext): void {
       logger.info({ view: view.id }, 'duplicate submission ignored');
       return;
     }
+    // Answers go where the person typed /dbchange (or the changes channel, when unknown).
+    const where = (JSON.parse(view.private_metadata || '{}') as { channel?: string }).channel ?? service.config.channel;
+    const channel = service.config.channel;
     try {
-      if (submission.changeType === 'sdl') {
-        const result = await service.submitDesired(submission, body.user.id);
-        if ('unchanged' in result) {
-          await tellUser(h, service.config.channel, body.user.id, `:white_check_mark: The desired schema for "${submission.title}" is what \`${result.unchanged.name}\` (${result.unchanged.environment}) already has; no issue was opened.`);
-        }
-      } else {
-        await service.submit(submission, body.user.id);
+      const issue = submission.changeType === 'sdl' ? await service.submitDesired(submission, body.user.id) : { issue: await service.submit(submission, body.user.id) };
+      if ('unchanged' in issue) {
+        await tellUser(h, where, body.user.id, `:white_check_mark: The desired schema for "${submission.title}" is what \`${issue.unchanged.name}\` (${issue.unchanged.environment}) already has; no issue was opened.`);
+      } else if (!issue.issue.slack) {
+        await tellUser(h, where, body.user.id, `:warning: Your change #${issue.issue.id} "${submission.title}" was saved, but it could not be posted in <#${channel}>. Invite the bot there (\`/invite @dbchange\`) or fix \`channel\` in the config; \`/dbchange status ${issue.issue.id}\` shows it meanwhile.`);
+      } else if (where !== channel) {
+        await tellUser(h, where, body.user.id, `:memo: Your change #${issue.issue.id} "${submission.title}" is in <#${channel}>; review, approvals and the rollout log are there.`);
       }
     } catch (err) {
       logger.error({ err }, 'could not create the issue');
-      await tellUser(h, service.config.channel, body.user.id, `:x: Your change "${submission.title}" could not be saved: ${(err as Error).message}. Nothing was created; try again.`);
+      await tellUser(h, where, body.user.id, `:x: Your change "${submission.title}" could not be saved: ${(err as Error).message}. Nothing was created; try again.`);
     }
   });
 

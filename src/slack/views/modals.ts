@@ -29,8 +29,8 @@ function textInput(blockId: string, label: string, opts: { multiline?: boolean; 
   };
 }
 
-/** The /dbchange modal. `targets` are database and group names from the config. */
-export function submitModal(targets: string[]): ModalView {
+/** The /dbchange modal. `targets` are database and group names from the config; `channel` is where /dbchange was typed. */
+export function submitModal(targets: string[], channel?: string): ModalView {
   const target: KnownBlock =
     targets.length <= 100
       ? {
@@ -43,6 +43,7 @@ export function submitModal(targets: string[]): ModalView {
   return {
     type: 'modal',
     callback_id: CALLBACK.submit,
+    ...(channel ? { private_metadata: JSON.stringify({ channel }) } : {}),
     title: plain('New database change', 24),
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
