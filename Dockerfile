@@ -2,7 +2,7 @@
 # build stage: install, copy, start.
 FROM node:20-slim
 
-# git: the GitOps poller (simple-git) shells out to it; ca-certificates: TLS to Slack and git hosts.
+# ca-certificates: TLS to Slack; git: for the GitOps poller (not in this version yet).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
