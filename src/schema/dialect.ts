@@ -3,7 +3,7 @@
  * (diff.ts) decides what changes and in which order; a dialect only spells single statements.
  */
 import type { Engine } from '../domain/engine.js';
-import type { Column, Constraint, EnumType, Extension, Index, Routine, Sequence, Table, Trigger, View } from './model.js';
+import type { Column, Constraint, Domain, EnumType, Extension, Index, MaterializedView, Routine, Sequence, Table, Trigger, View } from './model.js';
 
 /** One DDL statement the differ produced. */
 export interface DdlChange {
@@ -16,6 +16,11 @@ export interface DdlChange {
 }
 
 export type TableRef = Pick<Table, 'schema' | 'name'>;
+
+/** What a COMMENT ON statement names (tables and columns have their own generators). */
+export type CommentTarget =
+  | { kind: 'view' | 'materialized-view' | 'sequence' | 'index' | 'type' | 'domain'; schema: string; name: string }
+  | { kind: 'function' | 'procedure'; schema: string; name: string; signature: string };
 
 export interface Dialect {
   readonly engine: Engine;
@@ -32,6 +37,13 @@ export interface Dialect {
   addEnumValue(e: EnumType, value: string, position: { before: string } | { after: string }): string;
   renameEnum(e: EnumType, newName: string): string;
   dropEnum(e: Pick<EnumType, 'schema' | 'name'>): string;
+  /** The domain's name as format_type() prints it (how columns refer to it). */
+  domainName(dm: Pick<Domain, 'schema' | 'name'>): string;
+  /** CREATE DOMAIN, then its NOT VALID constraints (which cannot be inline). */
+  createDomain(dm: Domain): DdlChange[];
+  /** ALTER DOMAIN for everything but the base type and the comment. */
+  alterDomain(from: Domain, to: Domain): DdlChange[];
+  dropDomain(dm: Pick<Domain, 'schema' | 'name'>): string;
   createSequence(s: Sequence): string;
   alterSequence(from: Sequence, to: Sequence): string | null;
   sequenceOwnedBy(s: Sequence): string;
@@ -56,6 +68,10 @@ export interface Dialect {
   dropIndex(t: TableRef, i: Index): string;
   createView(v: View): string;
   dropView(v: View): string;
+  createMatview(m: MaterializedView): string;
+  dropMatview(m: MaterializedView): string;
+  /** COMMENT ON …; a null text removes the comment. */
+  comment(target: CommentTarget, text: string | null): string;
   /** Whether a changed routine can be replaced in place (CREATE OR REPLACE) keeping dependents. */
   canReplaceRoutine(from: Routine, to: Routine): boolean;
   createRoutine(r: Routine): string;

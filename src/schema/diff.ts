@@ -3,12 +3,13 @@
  * Pure and deterministic. Statements are collected into phases that run in this order, which is
  * what makes the result dependency-safe:
  *
- *   schemas/extensions → enum types → drop triggers → drop views → drop routines → drop foreign
- *   keys → (MySQL) columns losing AUTO_INCREMENT → drop keys/indexes → sequences → drop tables →
- *   create tables → alter tables (options, drop/recast/add/alter columns) → add keys/indexes →
- *   (MySQL) columns gaining AUTO_INCREMENT → sequence ownership → add foreign keys → create
- *   routines → create views (dependency order) → create triggers → drop types/sequences →
- *   drop extensions/schemas.
+ *   schemas/extensions → enum types and domains → drop triggers → drop views and materialized
+ *   views → drop routines → drop foreign keys → (MySQL) columns losing AUTO_INCREMENT → drop
+ *   keys/indexes → sequences → drop tables → create tables → alter tables (options,
+ *   drop/recast/add/alter columns) → add keys/indexes → (MySQL) columns gaining AUTO_INCREMENT →
+ *   sequence ownership → add foreign keys → create routines → create views and materialized
+ *   views, each with its indexes (dependency order) → create triggers → drop domains, types and
+ *   sequences → drop extensions/schemas.
  *
  * Objects whose dependencies change are rebuilt: views over altered tables or rebuilt views,
  * foreign keys whose columns change type or whose referenced key is recreated, triggers whose
@@ -17,6 +18,7 @@
 import { DbchangeError, ErrorCode } from '../errors.js';
 import type { DdlChange, Dialect } from './dialect.js';
 import { diffViewsRoutinesTriggers } from './diff/dependents.js';
+import { diffDomains, dropDomains } from './diff/domains.js';
 import { diffEnums } from './diff/enums.js';
 import { mapBy, Plan, startComparison } from './diff/plan.js';
 import { diffSequences } from './diff/sequences.js';
@@ -56,7 +58,9 @@ export function diffSchemas(fromModel: SchemaModel, toModel: SchemaModel): DdlCh
   for (const e of from.extensions) if (!toExt.has(e.name)) plan.add('post', 'drop-extension', d.dropExtension(e), true);
   for (const s of from.schemas) if (!to.schemas.includes(s)) plan.add('post', 'drop-schema', d.dropSchema(s), true);
 
+  dropDomains(d, from, to, plan);
   const recast = diffEnums(d, from, to, plan);
+  diffDomains(d, from, to, plan);
   const deltas = diffTables(d, from, to, recast, plan);
   diffSequences(d, from, to, deltas, plan);
   diffViewsRoutinesTriggers(d, from, to, deltas, plan);

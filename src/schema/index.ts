@@ -11,7 +11,7 @@ import { engineIo } from './engines.js';
 import type { SchemaModel } from './model.js';
 
 export type { DdlChange } from './dialect.js';
-export type { Column, Constraint, EnumType, Extension, Index, Routine, SchemaModel, Sequence, Table, Trigger, View } from './model.js';
+export type { Column, Constraint, Domain, DomainConstraint, EnumType, Extension, Index, MaterializedView, Routine, SchemaModel, Sequence, Table, Trigger, View } from './model.js';
 export { emptyModel, schemaEquals } from './model.js';
 export { diffSchemas } from './diff.js';
 export { dumpSdl, renderDdl } from './render.js';

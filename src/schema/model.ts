@@ -45,6 +45,8 @@ export interface Index {
   unique: boolean;
   /** PostgreSQL: the full CREATE INDEX statement; MySQL: the key clause (`UNIQUE KEY \`n\` (\`a\`)`). */
   definition: string;
+  /** PostgreSQL COMMENT ON INDEX; absent means none (models stored before comments were kept). */
+  comment?: string | null;
 }
 
 /** MySQL table options. */
@@ -72,6 +74,37 @@ export interface View {
   definition: string;
   /** PostgreSQL reloptions (`check_option=local`); MySQL `algorithm=…`, `security=…`, `check=…`. */
   options: string[];
+  /** PostgreSQL COMMENT ON VIEW; absent means none. */
+  comment?: string | null;
+}
+
+/** A PostgreSQL materialized view, with the indexes built on it. */
+export interface MaterializedView {
+  schema: string;
+  name: string;
+  /** The SELECT as the engine prints it, without a trailing semicolon. */
+  definition: string;
+  indexes: Index[];
+  comment: string | null;
+}
+
+/** A named CHECK constraint of a PostgreSQL domain. */
+export interface DomainConstraint {
+  name: string;
+  /** As pg_get_constraintdef() prints it, e.g. `CHECK ((VALUE > 0))`. */
+  definition: string;
+}
+
+/** A PostgreSQL domain (CREATE DOMAIN). Columns of a domain type name the domain in their type. */
+export interface Domain {
+  schema: string;
+  name: string;
+  /** The base type, as format_type() prints it. */
+  type: string;
+  default: string | null;
+  notNull: boolean;
+  constraints: DomainConstraint[];
+  comment: string | null;
 }
 
 export interface Routine {
@@ -83,6 +116,8 @@ export interface Routine {
   returns: string | null;
   /** The full CREATE statement. */
   definition: string;
+  /** PostgreSQL COMMENT ON FUNCTION/PROCEDURE; absent means none. */
+  comment?: string | null;
 }
 
 export interface Trigger {
@@ -104,12 +139,16 @@ export interface Sequence {
   cache: string;
   cycle: boolean;
   ownedBy: { table: string; column: string } | null;
+  /** COMMENT ON SEQUENCE; absent means none. */
+  comment?: string | null;
 }
 
 export interface EnumType {
   schema: string;
   name: string;
   values: string[];
+  /** COMMENT ON TYPE; absent means none. */
+  comment?: string | null;
 }
 
 export interface Extension {
@@ -124,16 +163,20 @@ export interface SchemaModel {
   schemas: string[];
   extensions: Extension[];
   enums: EnumType[];
+  /** PostgreSQL domains. */
+  domains: Domain[];
   sequences: Sequence[];
   tables: Table[];
   views: View[];
+  /** PostgreSQL materialized views. */
+  matviews: MaterializedView[];
   routines: Routine[];
   triggers: Trigger[];
 }
 
 /** A model with nothing in it: what an empty database introspects to. */
 export function emptyModel(engine: Engine): SchemaModel {
-  return { engine, schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [], routines: [], triggers: [] };
+  return { engine, schemas: [], extensions: [], enums: [], domains: [], sequences: [], tables: [], views: [], matviews: [], routines: [], triggers: [] };
 }
 
 /** Tables the bot (or its job queue) owns in a target database; never part of a model. */
@@ -144,23 +187,32 @@ export function isIgnoredTable(name: string): boolean {
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byKey = <T>(key: (t: T) => string) => (a: T, b: T): number => byText(key(a), key(b));
 
+/** Fields models stored before they existed may lack; normalizing fills them in. */
+type StoredModel = Omit<SchemaModel, 'domains' | 'matviews'> & Partial<Pick<SchemaModel, 'domains' | 'matviews'>>;
+const withComment = <T extends { comment?: string | null }>(o: T): T & { comment: string | null } => ({ ...o, comment: o.comment ?? null });
+const indexList = (indexes: Index[]): Index[] => indexes.map(withComment).sort(byKey((i) => i.name));
+
 /** Sort every list the way a model is stored, so equal schemas give deep-equal models. */
-export function normalizeModel(m: SchemaModel): SchemaModel {
+export function normalizeModel(m: StoredModel): SchemaModel {
   return {
     engine: m.engine,
     schemas: [...m.schemas].sort(byText),
     extensions: [...m.extensions].sort(byKey((e) => e.name)),
-    enums: [...m.enums].sort(byKey((e) => `${e.schema}.${e.name}`)),
-    sequences: [...m.sequences].sort(byKey((s) => `${s.schema}.${s.name}`)),
+    enums: m.enums.map(withComment).sort(byKey((e) => `${e.schema}.${e.name}`)),
+    domains: (m.domains ?? [])
+      .map((d) => ({ ...d, constraints: [...d.constraints].sort(byKey((c) => c.name)) }))
+      .sort(byKey((d) => `${d.schema}.${d.name}`)),
+    sequences: m.sequences.map(withComment).sort(byKey((s) => `${s.schema}.${s.name}`)),
     tables: [...m.tables]
       .map((t) => ({
         ...t,
         constraints: [...t.constraints].sort(byKey((c) => c.name)),
-        indexes: [...t.indexes].sort(byKey((i) => i.name)),
+        indexes: indexList(t.indexes),
       }))
       .sort(byKey((t) => `${t.schema}.${t.name}`)),
-    views: [...m.views].sort(byKey((v) => `${v.schema}.${v.name}`)),
-    routines: [...m.routines].sort(byKey((r) => `${r.schema}.${r.name}(${r.signature})`)),
+    views: m.views.map(withComment).sort(byKey((v) => `${v.schema}.${v.name}`)),
+    matviews: (m.matviews ?? []).map((v) => ({ ...v, indexes: indexList(v.indexes) })).sort(byKey((v) => `${v.schema}.${v.name}`)),
+    routines: m.routines.map(withComment).sort(byKey((r) => `${r.schema}.${r.name}(${r.signature})`)),
     triggers: [...m.triggers].sort(byKey((t) => `${t.schema}.${t.table}.${t.name}`)),
   };
 }
@@ -177,7 +229,7 @@ export function stableJson(value: unknown): string {
 
 /** True when the two models describe the same schema (column order ignored). */
 export function schemaEquals(a: SchemaModel, b: SchemaModel): boolean {
-  const canon = (m: SchemaModel): string => {
+  const canon = (m: StoredModel): string => {
     const n = normalizeModel(m);
     return stableJson({ ...n, tables: n.tables.map((t) => ({ ...t, columns: [...t.columns].sort(byKey((c) => c.name)) })) });
   };

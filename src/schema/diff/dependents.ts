@@ -1,66 +1,123 @@
-// Objects that depend on tables by their text: views (rebuilt around changes of what they read),
+// Objects that depend on tables by their text: views and materialized views (rebuilt around
+// changes of what they read),
 // routines and triggers (rebuilt when the routine they call is recreated).
 import type { Dialect } from '../dialect.js';
-import type { Routine, SchemaModel, View } from '../model.js';
-import { mapBy, type Plan, routineKey, same, tableKey, triggerKey } from './plan.js';
+import type { Index, MaterializedView, Routine, SchemaModel, View } from '../model.js';
+import { mapBy, type Plan, routineKey, same, sameIndex, tableKey, triggerKey } from './plan.js';
 import type { TableDelta } from './tables.js';
 
-function viewOrder(d: Dialect, views: View[]): View[] {
-  const out: View[] = [];
+/** A view or a materialized view: they read each other, so they are ordered and rebuilt together. */
+type Relation = { kind: 'view'; v: View } | { kind: 'matview'; v: MaterializedView };
+const relKey = (r: Relation): string => tableKey(r.v);
+const relations = (m: SchemaModel): Relation[] => [
+  ...m.views.map((v) => ({ kind: 'view' as const, v })),
+  ...m.matviews.map((v) => ({ kind: 'matview' as const, v })),
+];
+/** What a relation is built from; comments and matview indexes change without a rebuild. */
+const shape = (r: Relation): unknown =>
+  r.kind === 'view' ? { kind: r.kind, v: { ...r.v, comment: undefined } } : { kind: r.kind, schema: r.v.schema, name: r.v.name, definition: r.v.definition };
+
+function viewOrder(d: Dialect, views: Relation[]): Relation[] {
+  const out: Relation[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (v: View): void => {
-    const k = tableKey(v);
+  const visit = (r: Relation): void => {
+    const k = relKey(r);
     if (state.get(k)) return;
     state.set(k, 'visiting');
-    for (const w of views) if (w !== v && d.mentions(v.definition, w.schema, w.name)) visit(w);
+    for (const w of views) if (w !== r && d.mentions(r.v.definition, w.v.schema, w.v.name)) visit(w);
     state.set(k, 'done');
-    out.push(v);
+    out.push(r);
   };
   views.forEach(visit);
   return out;
 }
 
-/** View, routine and trigger changes, with the rebuilds that table and routine changes force. */
-export function diffViewsRoutinesTriggers(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
-  const toViews = mapBy(to.views, tableKey);
-  const fromViews = mapBy(from.views, tableKey);
+/** Views and materialized views (with their indexes and comments), rebuilt around what they read. */
+function diffRelations(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
+  const fromRels = relations(from);
+  const toRels = relations(to);
+  const toViews = mapBy(toRels, relKey);
+  const fromViews = mapBy(fromRels, relKey);
   const altered = [...deltas.values()].filter((t) => t.altered).map((t) => t.to);
   const rebuilt = new Set<string>();
-  for (const v of from.views) {
-    const n = toViews.get(tableKey(v));
-    if (!n || !same(n, v) || altered.some((t) => d.mentions(v.definition, t.schema, t.name))) rebuilt.add(tableKey(v));
+  for (const r of fromRels) {
+    const n = toViews.get(relKey(r));
+    if (!n || !same(shape(n), shape(r)) || altered.some((t) => d.mentions(r.v.definition, t.schema, t.name))) rebuilt.add(relKey(r));
   }
   // A view over a dropped or rebuilt view must go too.
   for (let grew = true; grew; ) {
     grew = false;
-    for (const v of from.views) {
-      if (rebuilt.has(tableKey(v))) continue;
-      if (from.views.some((w) => rebuilt.has(tableKey(w)) && d.mentions(v.definition, w.schema, w.name))) {
-        rebuilt.add(tableKey(v));
+    for (const r of fromRels) {
+      if (rebuilt.has(relKey(r))) continue;
+      if (fromRels.some((w) => rebuilt.has(relKey(w)) && d.mentions(r.v.definition, w.v.schema, w.v.name))) {
+        rebuilt.add(relKey(r));
         grew = true;
       }
     }
   }
-  for (const v of viewOrder(d, from.views).reverse()) {
-    if (rebuilt.has(tableKey(v))) plan.add('drop-views', 'drop-view', d.dropView(v), !toViews.has(tableKey(v)));
+  for (const r of viewOrder(d, fromRels).reverse()) {
+    if (!rebuilt.has(relKey(r))) continue;
+    const gone = !toViews.has(relKey(r));
+    if (r.kind === 'view') plan.add('drop-views', 'drop-view', d.dropView(r.v), gone);
+    else plan.add('drop-views', 'drop-materialized-view', d.dropMatview(r.v), gone);
   }
-  for (const v of viewOrder(d, to.views)) {
-    if (!fromViews.has(tableKey(v)) || rebuilt.has(tableKey(v))) plan.add('create-views', 'create-view', d.createView(v));
+  const commentOn = (r: Relation, text: string | null): void => {
+    plan.add('create-views', 'comment', d.comment({ kind: r.kind === 'view' ? 'view' : 'materialized-view', schema: r.v.schema, name: r.v.name }, text));
+  };
+  for (const r of viewOrder(d, toRels)) {
+    const f = fromViews.get(relKey(r));
+    const created = !f || rebuilt.has(relKey(r));
+    const comment = r.v.comment ?? null;
+    if (created) {
+      if (r.kind === 'view') plan.add('create-views', 'create-view', d.createView(r.v));
+      else plan.add('create-views', 'create-materialized-view', d.createMatview(r.v));
+      if (comment !== null) commentOn(r, comment);
+    } else if ((f.v.comment ?? null) !== comment) {
+      commentOn(r, comment);
+    }
+    if (r.kind !== 'matview') continue;
+    // Indexes on a materialized view: after it, and dropped with it when it is rebuilt.
+    const m = r.v;
+    const oldIdx = created || f.kind !== 'matview' ? new Map<string, Index>() : mapBy(f.v.indexes, (i) => i.name);
+    const newIdx = mapBy(m.indexes, (i) => i.name);
+    for (const i of oldIdx.values()) {
+      const n = newIdx.get(i.name);
+      if (!n || !sameIndex(n, i)) plan.add('drop-views', 'drop-index', d.dropIndex(m, i), !n);
+    }
+    for (const i of m.indexes) {
+      const o = oldIdx.get(i.name);
+      const kept = o !== undefined && sameIndex(o, i);
+      if (!kept) plan.add('create-views', 'create-index', d.createIndex(m, i));
+      if ((i.comment ?? null) !== (kept ? (o.comment ?? null) : null)) {
+        plan.add('create-views', 'comment', d.comment({ kind: 'index', schema: m.schema, name: i.name }, i.comment ?? null));
+      }
+    }
   }
+}
+
+/** View, routine and trigger changes, with the rebuilds that table and routine changes force. */
+export function diffViewsRoutinesTriggers(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
+  diffRelations(d, from, to, deltas, plan);
 
   const fromRoutines = mapBy(from.routines, routineKey);
   const toRoutines = mapBy(to.routines, routineKey);
   const droppedRoutines: Routine[] = [];
+  // CREATE OR REPLACE keeps a routine's comment; a comment alone changes with COMMENT ON.
+  const body = (r: Routine): unknown => ({ ...r, comment: undefined });
   for (const r of from.routines) {
     const n = toRoutines.get(routineKey(r));
-    if (!n || (!same(n, r) && !d.canReplaceRoutine(r, n))) {
+    if (!n || (!same(body(n), body(r)) && !d.canReplaceRoutine(r, n))) {
       plan.add('drop-routines', 'drop-function', d.dropRoutine(r), !n);
       droppedRoutines.push(r);
     }
   }
   for (const r of to.routines) {
     const f = fromRoutines.get(routineKey(r));
-    if (!f || !same(f, r)) plan.add('create-routines', 'create-function', d.createRoutine(r));
+    if (!f || !same(body(f), body(r))) plan.add('create-routines', 'create-function', d.createRoutine(r));
+    const before = !f || droppedRoutines.includes(f) ? null : (f.comment ?? null);
+    if ((r.comment ?? null) !== before) {
+      plan.add('create-routines', 'comment', d.comment({ kind: r.kind, schema: r.schema, name: r.name, signature: r.signature }, r.comment ?? null));
+    }
   }
 
   const toTables = new Set(to.tables.map(tableKey));

@@ -14,10 +14,14 @@ function onlyInserts(from: string[], to: string[]): boolean {
 export function diffEnums(d: Dialect, from: SchemaModel, to: SchemaModel, plan: Plan): Map<string, EnumType> {
   const recreated = new Map<string, EnumType>();
   const fromEnums = mapBy(from.enums, tableKey);
+  const commentOn = (e: EnumType): void => {
+    plan.add('types', 'comment', d.comment({ kind: 'type', schema: e.schema, name: e.name }, e.comment ?? null));
+  };
   for (const e of to.enums) {
     const f = fromEnums.get(tableKey(e));
     if (!f) {
       plan.add('types', 'create-type', d.createEnum(e));
+      if ((e.comment ?? null) !== null) commentOn(e);
     } else if (!same(f.values, e.values)) {
       if (onlyInserts(f.values, e.values)) {
         e.values.forEach((v, i) => {
@@ -30,10 +34,13 @@ export function diffEnums(d: Dialect, from: SchemaModel, to: SchemaModel, plan: 
         const old = `${e.name}__dbchange_old`;
         plan.add('types', 'alter-type', d.renameEnum(f, old));
         plan.add('types', 'create-type', d.createEnum(e));
+        if ((e.comment ?? null) !== null) commentOn(e);
         plan.add('drop-types', 'drop-type', d.dropEnum({ schema: e.schema, name: old }), !f.values.every((v) => e.values.includes(v)));
         recreated.set(d.enumName(e), e);
+        continue;
       }
     }
+    if (f && (f.comment ?? null) !== (e.comment ?? null)) commentOn(e);
   }
   const toEnums = mapBy(to.enums, tableKey);
   for (const f of from.enums) if (!toEnums.has(tableKey(f))) plan.add('drop-types', 'drop-type', d.dropEnum(f), true);

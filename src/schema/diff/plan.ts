@@ -1,7 +1,7 @@
 // The differ's building blocks: the phases statements are collected into (their order is the
 // dependency order, see ../diff.ts), object keys, and cheap equality.
 import type { DdlChange } from '../dialect.js';
-import type { Column, Routine, Trigger } from '../model.js';
+import type { Column, Index, Routine, Trigger } from '../model.js';
 import { stableJson } from '../model.js';
 
 /** The phases, in the order their statements run. */
@@ -83,6 +83,9 @@ export function sameColumn(a: Column, b: Column): boolean {
     a.generated?.stored === b.generated?.stored
   );
 }
+
+/** Index equality; a comment alone never rebuilds an index. */
+export const sameIndex = (a: Index, b: Index): boolean => a.name === b.name && a.unique === b.unique && a.definition === b.definition;
 
 /** Index a list by a key. */
 export function mapBy<T>(items: T[], key: (t: T) => string): Map<string, T> {

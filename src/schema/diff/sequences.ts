@@ -10,13 +10,16 @@ export function diffSequences(d: Dialect, from: SchemaModel, to: SchemaModel, de
   const toSeq = mapBy(to.sequences, tableKey);
   for (const s of to.sequences) {
     const f = fromSeq.get(tableKey(s));
+    const commentOn = (): void => plan.add('sequences', 'comment', d.comment({ kind: 'sequence', schema: s.schema, name: s.name }, s.comment ?? null));
     if (!f) {
       plan.add('sequences', 'create-sequence', d.createSequence(s));
+      if ((s.comment ?? null) !== null) commentOn();
       if (s.ownedBy) plan.add('owned-by', 'alter-sequence', d.sequenceOwnedBy(s));
       continue;
     }
     const alter = d.alterSequence(f, s);
     if (alter) plan.add('sequences', 'alter-sequence', alter);
+    if ((f.comment ?? null) !== (s.comment ?? null)) commentOn();
     if (!same(f.ownedBy, s.ownedBy)) plan.add('owned-by', 'alter-sequence', d.sequenceOwnedBy(s));
   }
   for (const f of from.sequences) {

@@ -1,7 +1,7 @@
 // Tables, columns, keys, indexes and foreign keys, including the rebuilds their changes force.
 import type { Dialect } from '../dialect.js';
-import type { Column, Constraint, EnumType, SchemaModel, Table } from '../model.js';
-import { mapBy, type Plan, same, sameColumn, tableKey } from './plan.js';
+import type { Column, Constraint, EnumType, Index, SchemaModel, Table } from '../model.js';
+import { mapBy, type Plan, same, sameColumn, sameIndex, tableKey } from './plan.js';
 
 /** What changed in a table that exists on both sides. */
 export interface TableDelta {
@@ -20,7 +20,7 @@ function diffColumns(d: Dialect, delta: TableDelta, recastTypes: Map<string, Enu
   const toCols = mapBy(to.columns, (c) => c.name);
   const restated = new Set(d.columnsRestatedByTableChange(from, to));
   const keysDropped = from.constraints.some((c) => c.kind === 'primary-key' && !to.constraints.some((t) => same(t, c))) ||
-    from.indexes.some((i) => !to.indexes.some((t) => same(t, i)));
+    from.indexes.some((i) => !to.indexes.some((t) => sameIndex(t, i)));
   const handled = new Set<string>();
 
   if (mysql && keysDropped) {
@@ -88,7 +88,7 @@ export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recas
   for (const [key, { from: f, to: t }] of deltas) {
     const uniq = (c: Constraint): boolean => c.kind === 'primary-key' || c.kind === 'unique';
     const consChanged = f.constraints.filter(uniq).some((c) => !t.constraints.some((n) => same(n, c)));
-    const idxChanged = f.indexes.filter((i) => i.unique).some((i) => !t.indexes.some((n) => same(n, i)));
+    const idxChanged = f.indexes.filter((i) => i.unique).some((i) => !t.indexes.some((n) => sameIndex(n, i)));
     if (consChanged || idxChanged) keysRecreated.add(key);
   }
   const fkNeedsRebuild = (owner: TableDelta, fk: Constraint): boolean => {
@@ -126,16 +126,22 @@ export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recas
     const toIdx = mapBy(t.indexes, (i) => i.name);
     for (const i of f.indexes) {
       const n = toIdx.get(i.name);
-      if (!n || !same(n, i)) plan.add('drop-keys', 'drop-index', d.dropIndex(t, i), !n);
+      if (!n || !sameIndex(n, i)) plan.add('drop-keys', 'drop-index', d.dropIndex(t, i), !n);
     }
   }
 
-  // Creates and alterations.
+  // Creates and alterations. `kept`: the index as it was, when it stays and only its comment changes.
+  const addIndex = (t: Table, i: Index, kept: Index | null): void => {
+    if (!kept) plan.add('add-keys', 'create-index', d.createIndex(t, i));
+    if ((i.comment ?? null) !== (kept ? (kept.comment ?? null) : null)) {
+      plan.add('add-keys', 'comment', d.comment({ kind: 'index', schema: t.schema, name: i.name }, i.comment ?? null));
+    }
+  };
   for (const t of to.tables) {
     const delta = deltas.get(tableKey(t));
     if (!delta) {
       plan.addAll('create-tables', d.createTable(t));
-      if (!d.indexesInline) for (const i of t.indexes) plan.add('add-keys', 'create-index', d.createIndex(t, i));
+      if (!d.indexesInline) for (const i of t.indexes) addIndex(t, i, null);
       for (const c of t.constraints) if (c.kind === 'foreign-key') plan.add('add-fks', 'add-foreign-key', d.addConstraint(t, c));
       continue;
     }
@@ -151,7 +157,8 @@ export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recas
     const fromIdx = mapBy(delta.from.indexes, (i) => i.name);
     for (const i of t.indexes) {
       const f = fromIdx.get(i.name);
-      if (!f || !same(f, i)) plan.add('add-keys', 'create-index', d.createIndex(t, i));
+      if (!f || !sameIndex(f, i)) addIndex(t, i, null);
+      else if ((f.comment ?? null) !== (i.comment ?? null)) addIndex(t, i, f);
     }
   }
   return deltas;

@@ -1,6 +1,6 @@
 /** PostgreSQL DDL, one generator per object kind and verb (see ../dialect.ts). */
-import type { DdlChange, Dialect, TableRef } from '../dialect.js';
-import type { Column, Sequence, Table } from '../model.js';
+import type { CommentTarget, DdlChange, Dialect, TableRef } from '../dialect.js';
+import type { Column, Domain, Sequence, Table } from '../model.js';
 import { stableJson } from '../model.js';
 import { isWideningTypeChange } from '../type-change.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
@@ -72,6 +72,53 @@ function alterColumn(t: TableRef, f: Column, c: Column): DdlChange[] {
   return out;
 }
 
+const COMMENT_KEYWORD: Record<CommentTarget['kind'], string> = {
+  view: 'VIEW',
+  'materialized-view': 'MATERIALIZED VIEW',
+  sequence: 'SEQUENCE',
+  index: 'INDEX',
+  type: 'TYPE',
+  domain: 'DOMAIN',
+  function: 'FUNCTION',
+  procedure: 'PROCEDURE',
+};
+
+function commentOn(target: CommentTarget, text: string | null): string {
+  const name = qualified(target.schema, target.name);
+  const signature = 'signature' in target ? `(${target.signature})` : '';
+  return `COMMENT ON ${COMMENT_KEYWORD[target.kind]} ${name}${signature} IS ${comment(text)}`;
+}
+
+const notValid = (c: { definition: string }): boolean => / NOT VALID$/.test(c.definition);
+
+function createDomain(dm: Domain): DdlChange[] {
+  const name = qualified(dm.schema, dm.name);
+  const parts = [`CREATE DOMAIN ${name} AS ${dm.type}`];
+  if (dm.default !== null) parts.push(`DEFAULT ${dm.default}`);
+  if (dm.notNull) parts.push('NOT NULL');
+  for (const c of dm.constraints) if (!notValid(c)) parts.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+  const out: DdlChange[] = [{ sql: parts.join(' '), destructive: false, kind: 'create-domain' }];
+  for (const c of dm.constraints) {
+    if (notValid(c)) out.push({ sql: `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`, destructive: false, kind: 'alter-domain' });
+  }
+  return out;
+}
+
+function alterDomain(f: Domain, t: Domain): DdlChange[] {
+  const head = `ALTER DOMAIN ${qualified(t.schema, t.name)}`;
+  const out: DdlChange[] = [];
+  const push = (sql: string): void => {
+    out.push({ sql: `${head} ${sql}`, destructive: false, kind: 'alter-domain' });
+  };
+  if (f.default !== t.default) push(t.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${t.default}`);
+  if (f.notNull !== t.notNull) push(`${t.notNull ? 'SET' : 'DROP'} NOT NULL`);
+  const toCons = new Map(t.constraints.map((c) => [c.name, c]));
+  const fromCons = new Map(f.constraints.map((c) => [c.name, c]));
+  for (const c of f.constraints) if (toCons.get(c.name)?.definition !== c.definition) push(`DROP CONSTRAINT ${quoteIdent(c.name)}`);
+  for (const c of t.constraints) if (fromCons.get(c.name)?.definition !== c.definition) push(`ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+  return out;
+}
+
 /** Does a definition printed with an empty search_path name `schema.name`? */
 function mentions(definition: string, schema: string, name: string): boolean {
   const target = qualified(schema, name);
@@ -102,6 +149,10 @@ export const postgresDialect: Dialect = {
     }`,
   renameEnum: (e, newName) => `ALTER TYPE ${qualified(e.schema, e.name)} RENAME TO ${quoteIdent(newName)}`,
   dropEnum: (e) => `DROP TYPE ${qualified(e.schema, e.name)}`,
+  domainName: (dm) => qualified(dm.schema, dm.name),
+  createDomain,
+  alterDomain,
+  dropDomain: (dm) => `DROP DOMAIN ${qualified(dm.schema, dm.name)}`,
   createSequence: (s) => `CREATE SEQUENCE ${qualified(s.schema, s.name)} ${Object.values(sequenceClauses(s)).join(' ')}`,
   alterSequence(from, to) {
     const a = sequenceClauses(from);
@@ -117,7 +168,6 @@ export const postgresDialect: Dialect = {
   dropSequence: (s) => `DROP SEQUENCE ${qualified(s.schema, s.name)}`,
   createTable(t: Table) {
     // NOT VALID only means something on ALTER TABLE; inline it would be validated silently.
-    const notValid = (c: { definition: string }): boolean => / NOT VALID$/.test(c.definition);
     const inline = t.constraints
       .filter((c) => c.kind !== 'foreign-key' && !notValid(c))
       .sort((a, b) => CONSTRAINT_ORDER[a.kind] - CONSTRAINT_ORDER[b.kind] || (a.name < b.name ? -1 : 1))
@@ -155,6 +205,9 @@ export const postgresDialect: Dialect = {
   createView: (v) =>
     `CREATE VIEW ${qualified(v.schema, v.name)}${v.options.length ? ` WITH (${v.options.join(', ')})` : ''} AS\n${v.definition}`,
   dropView: (v) => `DROP VIEW ${qualified(v.schema, v.name)}`,
+  createMatview: (m) => `CREATE MATERIALIZED VIEW ${qualified(m.schema, m.name)} AS\n${m.definition}`,
+  dropMatview: (m) => `DROP MATERIALIZED VIEW ${qualified(m.schema, m.name)}`,
+  comment: commentOn,
   canReplaceRoutine: (from, to) => from.kind === to.kind && from.returns === to.returns,
   createRoutine: (r) => r.definition,
   dropRoutine: (r) => `DROP ${r.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${qualified(r.schema, r.name)}(${r.signature})`,

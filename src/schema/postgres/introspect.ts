@@ -1,6 +1,6 @@
 /** PostgreSQL introspection: the catalog queries of ./queries.ts folded into a SchemaModel. */
 import type { QueryFn } from '../../targets/types.js';
-import type { Column, Constraint, ConstraintKind, SchemaModel, Table } from '../model.js';
+import type { Column, Constraint, ConstraintKind, Index, MaterializedView, SchemaModel, Table } from '../model.js';
 import { normalizeModel } from '../model.js';
 import * as q from './queries.js';
 
@@ -16,6 +16,9 @@ function strArray(v: unknown): string[] {
   }
   return [];
 }
+
+/** A printed view body, without surrounding space or the trailing semicolon. */
+const viewDefinition = (v: unknown): string => str(v).trim().replace(/;$/, '');
 
 const CONSTRAINT_KIND: Record<string, ConstraintKind> = { p: 'primary-key', u: 'unique', c: 'check', f: 'foreign-key', x: 'exclusion' };
 
@@ -42,15 +45,18 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
   // Printed definitions qualify every name only when nothing is on the search_path.
   await query(q.SET_SEARCH_PATH, ['']);
   try {
-    const [schemas, extensions, enums, sequences, columns, constraints, indexes, views, routines, triggers] = [
+    const [schemas, extensions, enums, domains, sequences, columns, constraints, indexes, views, matviews, matviewIndexes, routines, triggers] = [
       await query(q.SCHEMAS),
       await query(q.EXTENSIONS),
       await query(q.ENUMS),
+      await query(q.DOMAINS),
       await query(q.SEQUENCES),
       await query(q.COLUMNS),
       await query(q.CONSTRAINTS),
       await query(q.INDEXES),
       await query(q.VIEWS),
+      await query(q.MATVIEWS),
+      await query(q.MATVIEW_INDEXES),
       await query(q.ROUTINES),
       await query(q.TRIGGERS),
     ];
@@ -76,13 +82,34 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       };
       tableOf(r)?.constraints.push(c);
     }
-    for (const r of indexes) tableOf(r)?.indexes.push({ name: str(r.name), unique: r.unique === true, definition: str(r.definition) });
+    const index = (r: Row): Index => ({ name: str(r.name), unique: r.unique === true, definition: str(r.definition), comment: strOrNull(r.comment) });
+    for (const r of indexes) tableOf(r)?.indexes.push(index(r));
+    const mviews = new Map<string, MaterializedView>();
+    for (const r of matviews) {
+      mviews.set(`${str(r.schema)}.${str(r.name)}`, {
+        schema: str(r.schema),
+        name: str(r.name),
+        definition: viewDefinition(r.definition),
+        indexes: [],
+        comment: strOrNull(r.comment),
+      });
+    }
+    for (const r of matviewIndexes) mviews.get(`${str(r.schema)}.${str(r.table)}`)?.indexes.push(index(r));
 
     return normalizeModel({
       engine: 'postgres',
       schemas: schemas.map((r) => str(r.name)),
       extensions: extensions.map((r) => ({ name: str(r.name), schema: str(r.schema) })),
-      enums: enums.map((r) => ({ schema: str(r.schema), name: str(r.name), values: strArray(r.values) })),
+      enums: enums.map((r) => ({ schema: str(r.schema), name: str(r.name), values: strArray(r.values), comment: strOrNull(r.comment) })),
+      domains: domains.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        type: str(r.type),
+        default: strOrNull(r.default),
+        notNull: r.not_null === true,
+        constraints: (r.constraints as { name: string; definition: string }[]).map((c) => ({ name: str(c.name), definition: str(c.definition) })),
+        comment: strOrNull(r.comment),
+      })),
       sequences: sequences.map((r) => ({
         schema: str(r.schema),
         name: str(r.name),
@@ -94,14 +121,17 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         cache: str(r.cache),
         cycle: r.cycle === true,
         ownedBy: r.owner_table === null ? null : { table: str(r.owner_table), column: str(r.owner_column) },
+        comment: strOrNull(r.comment),
       })),
       tables: [...tables.values()],
       views: views.map((r) => ({
         schema: str(r.schema),
         name: str(r.name),
-        definition: str(r.definition).trim().replace(/;$/, ''),
+        definition: viewDefinition(r.definition),
         options: strArray(r.options).sort(),
+        comment: strOrNull(r.comment),
       })),
+      matviews: [...mviews.values()],
       routines: routines.map((r) => ({
         schema: str(r.schema),
         name: str(r.name),
@@ -109,6 +139,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         signature: str(r.signature),
         returns: strOrNull(r.returns),
         definition: str(r.definition).trim(),
+        comment: strOrNull(r.comment),
       })),
       triggers: triggers.map((r) => ({ schema: str(r.schema), table: str(r.table), name: str(r.name), definition: str(r.definition) })),
     });

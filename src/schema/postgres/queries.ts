@@ -28,21 +28,34 @@ WHERE e.extname <> 'plpgsql' ORDER BY 1`;
 
 export const ENUMS = `
 SELECT n.nspname AS schema, t.typname AS name,
-       array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
+       array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values, td.description AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
+LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_type'::regclass AND td.objoid = t.oid AND td.objsubid = 0
 WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_type', 't.oid')}
-GROUP BY 1, 2 ORDER BY 1, 2`;
+GROUP BY 1, 2, td.description ORDER BY 1, 2`;
+
+export const DOMAINS = `
+SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
+       pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default, t.typnotnull AS not_null, td.description AS comment,
+       coalesce((SELECT json_agg(json_build_object('name', k.conname::text, 'definition', pg_catalog.pg_get_constraintdef(k.oid)) ORDER BY k.conname)
+                 FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]'::json) AS constraints
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_type'::regclass AND td.objoid = t.oid AND td.objsubid = 0
+WHERE t.typtype = 'd' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_type', 't.oid')}
+ORDER BY 1, 2`;
 
 export const SEQUENCES = `
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,
        s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
        s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
-       oc.relname AS owner_table, oa.attname AS owner_column
+       oc.relname AS owner_table, oa.attname AS owner_column, sd.description AS comment
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description sd ON sd.classoid = 'pg_class'::regclass AND sd.objoid = c.oid AND sd.objsubid = 0
 LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 LEFT JOIN pg_catalog.pg_class oc ON oc.oid = d.refobjid
@@ -87,11 +100,12 @@ ORDER BY 1, 2, 3`;
 
 export const INDEXES = `
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
-       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition
+       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description id ON id.classoid = 'pg_class'::regclass AND id.objoid = i.oid AND id.objsubid = 0
 WHERE ${USER_TABLE}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
                   WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
@@ -99,20 +113,43 @@ ORDER BY 1, 2, 3`;
 
 export const VIEWS = `
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
-       coalesce(c.reloptions::text[], '{}') AS options
+       coalesce(c.reloptions::text[], '{}') AS options, vd.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description vd ON vd.classoid = 'pg_class'::regclass AND vd.objoid = c.oid AND vd.objsubid = 0
 WHERE c.relkind = 'v' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')}
   AND c.relname NOT LIKE 'dbchange\\_%'
 ORDER BY 1, 2`;
+
+const USER_MATVIEW = `c.relkind = 'm' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')} AND c.relname NOT LIKE 'dbchange\\_%'`;
+
+export const MATVIEWS = `
+SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_viewdef(c.oid, true) AS definition, vd.description AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description vd ON vd.classoid = 'pg_class'::regclass AND vd.objoid = c.oid AND vd.objsubid = 0
+WHERE ${USER_MATVIEW}
+ORDER BY 1, 2`;
+
+export const MATVIEW_INDEXES = `
+SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
+       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment
+FROM pg_catalog.pg_index x
+JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description id ON id.classoid = 'pg_class'::regclass AND id.objoid = i.oid AND id.objsubid = 0
+WHERE ${USER_MATVIEW}
+ORDER BY 1, 2, 3`;
 
 export const ROUTINES = `
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
        pg_catalog.pg_get_function_identity_arguments(p.oid) AS signature,
        pg_catalog.pg_get_function_result(p.oid) AS returns,
-       pg_catalog.pg_get_functiondef(p.oid) AS definition
+       pg_catalog.pg_get_functiondef(p.oid) AS definition, pd.description AS comment
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+LEFT JOIN pg_catalog.pg_description pd ON pd.classoid = 'pg_proc'::regclass AND pd.objoid = p.oid AND pd.objsubid = 0
 WHERE p.prokind IN ('f', 'p') AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_proc', 'p.oid')}
 ORDER BY 1, 2, 4`;
 

@@ -17,6 +17,18 @@ const RICH = {
     CREATE VIEW app.v AS SELECT p.id, u.email FROM app.posts p JOIN users u ON u.id = p.user_id;
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END; $$;
     CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+    CREATE DOMAIN app.score AS smallint DEFAULT 0 NOT NULL CONSTRAINT score_range CHECK (VALUE BETWEEN 0 AND 10);
+    CREATE TABLE app.ratings (post_id bigint, score app.score, history app.score[]);
+    CREATE MATERIALIZED VIEW app.mv AS SELECT v.email, count(*) AS n FROM app.v GROUP BY v.email;
+    CREATE UNIQUE INDEX mv_email ON app.mv (email);
+    COMMENT ON MATERIALIZED VIEW app.mv IS 'posts per email';
+    COMMENT ON INDEX app.mv_email IS 'one row per email';
+    COMMENT ON VIEW app.v IS 'posts with emails';
+    COMMENT ON FUNCTION touch() IS 'sets at';
+    COMMENT ON SEQUENCE users_id_seq IS 'user ids';
+    COMMENT ON INDEX app.posts_title IS 'by title';
+    COMMENT ON TYPE mood IS 'moods';
+    COMMENT ON DOMAIN app.score IS '0 to 10';
   `,
   mysql: `
     CREATE TABLE users (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, email varchar(100) NOT NULL UNIQUE, at timestamp NULL) COMMENT='people';
@@ -92,6 +104,37 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     if (engine === 'postgres') {
+      it('domains, materialized views with their indexes, and comments are in the model', async () => {
+        const m = await introspect(engine, conn.query);
+        assert.deepEqual(m.domains, [
+          {
+            schema: 'app',
+            name: 'score',
+            type: 'smallint',
+            default: '0',
+            notNull: true,
+            constraints: [{ name: 'score_range', definition: 'CHECK (((VALUE >= 0) AND (VALUE <= 10)))' }],
+            comment: '0 to 10',
+          },
+        ]);
+        const ratings = m.tables.find((t) => t.name === 'ratings')!;
+        assert.deepEqual(ratings.columns.map((c) => c.type), ['bigint', 'app.score', 'app.score[]']);
+        assert.deepEqual(m.matviews.map((v) => ({ ...v, definition: v.definition.replace(/\s+/g, ' ') })), [
+          {
+            schema: 'app',
+            name: 'mv',
+            definition: 'SELECT v.email, count(*) AS n FROM app.v GROUP BY v.email',
+            indexes: [{ name: 'mv_email', unique: true, definition: 'CREATE UNIQUE INDEX mv_email ON app.mv USING btree (email)', comment: 'one row per email' }],
+            comment: 'posts per email',
+          },
+        ]);
+        assert.equal(m.views.find((v) => v.name === 'v')!.comment, 'posts with emails');
+        assert.equal(m.routines.find((r) => r.name === 'touch')!.comment, 'sets at');
+        assert.equal(m.sequences.find((q) => q.name === 'users_id_seq')!.comment, 'user ids');
+        assert.equal(m.tables.find((t) => t.name === 'posts')!.indexes[0]!.comment, 'by title');
+        assert.equal(m.enums[0]!.comment, 'moods');
+      });
+
       it("introspection leaves the connection's search_path as it found it", async () => {
         await conn.exec('SET search_path = app, public');
         const model = await introspect(engine, conn.query);

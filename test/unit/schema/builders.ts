@@ -1,6 +1,6 @@
 // Small builders for schema models in unit tests: defaults for every field, overrides by name.
 import type { Engine } from '../../../src/domain/engine.js';
-import type { Column, Constraint, SchemaModel, Table, View } from '../../../src/schema/index.js';
+import type { Column, Constraint, Domain, Index, MaterializedView, SchemaModel, Table, View } from '../../../src/schema/index.js';
 import { emptyModel } from '../../../src/schema/index.js';
 
 export function col(name: string, type: string, extra: Partial<Column> = {}): Column {
@@ -31,6 +31,18 @@ export function fk(name: string, columns: string[], refTable: string, refColumns
 
 export function view(name: string, definition: string, schema = 'public'): View {
   return { schema, name, definition, options: [] };
+}
+
+export function matview(name: string, definition: string, extra: Partial<MaterializedView> = {}): MaterializedView {
+  return { schema: 'public', name, definition, indexes: [], comment: null, ...extra };
+}
+
+export function index(name: string, definition: string, extra: Partial<Index> = {}): Index {
+  return { name, unique: false, definition, comment: null, ...extra };
+}
+
+export function domain(name: string, type: string, extra: Partial<Domain> = {}): Domain {
+  return { schema: 'public', name, type, default: null, notNull: false, constraints: [], comment: null, ...extra };
 }
 
 export function model(engine: Engine, parts: Partial<SchemaModel>): SchemaModel {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SchemaModel } from '../../../src/schema/index.js';
 import { diffSchemas } from '../../../src/schema/index.js';
-import { col, fk, model, pk, table, view } from './builders.js';
+import { DbchangeError } from '../../../src/errors.js';
+import { col, domain, fk, index, matview, model, pk, table, view } from './builders.js';
 
 const pg = (parts: Partial<SchemaModel>): SchemaModel => model('postgres', parts);
 const t1 = (...cols: Parameters<typeof col>[]) => pg({ tables: [table('t', cols.map((c) => col(...c)))] });
@@ -134,6 +135,148 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     sql: ['ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id)'],
   },
   { name: 'keyword and mixed-case names are quoted', from: pg({}), to: pg({ tables: [table('User', [col('order', 'integer')])] }), sql: ['CREATE TABLE public."User" (\n    "order" integer\n)'] },
+  {
+    name: 'materialized view created after the view it reads, with its indexes and comments',
+    from: pg({ tables: [table('t', [col('a', 'integer')])] }),
+    to: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      views: [view('v', ' SELECT t.a\n   FROM public.t')],
+      matviews: [
+        matview('a_mv', ' SELECT v.a\n   FROM public.v', {
+          comment: 'cached',
+          indexes: [index('a_mv_a', 'CREATE UNIQUE INDEX a_mv_a ON public.a_mv USING btree (a)', { unique: true, comment: 'by a' })],
+        }),
+      ],
+    }),
+    sql: [
+      'CREATE VIEW public.v AS\n SELECT t.a\n   FROM public.t',
+      'CREATE MATERIALIZED VIEW public.a_mv AS\n SELECT v.a\n   FROM public.v',
+      "COMMENT ON MATERIALIZED VIEW public.a_mv IS 'cached'",
+      'CREATE UNIQUE INDEX a_mv_a ON public.a_mv USING btree (a)',
+      "COMMENT ON INDEX public.a_mv_a IS 'by a'",
+    ],
+  },
+  {
+    name: 'materialized view with a new definition is dropped and created, with its index, and nothing is lost',
+    from: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t', { indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')] })] }),
+    to: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)', { indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')] })] }),
+    sql: ['DROP MATERIALIZED VIEW public.mv', 'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)', 'CREATE INDEX mv_a ON public.mv USING btree (a)'],
+    destructive: [false, false, false],
+  },
+  {
+    name: 'materialized view over a retyped column is rebuilt around the change',
+    from: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t')] }),
+    to: pg({ tables: [table('t', [col('a', 'bigint')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t')] }),
+    sql: ['DROP MATERIALIZED VIEW public.mv', 'ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint', 'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t'],
+  },
+  {
+    name: 'materialized view indexes changed in place; the view stays',
+    from: pg({ matviews: [matview('mv', ' SELECT 1 AS a', { indexes: [index('mv_x', 'CREATE INDEX mv_x ON public.mv USING btree (a)'), index('mv_y', 'CREATE INDEX mv_y ON public.mv USING btree (a)')] })] }),
+    to: pg({ matviews: [matview('mv', ' SELECT 1 AS a', { comment: 'm', indexes: [index('mv_y', 'CREATE INDEX mv_y ON public.mv USING hash (a)'), index('mv_z', 'CREATE INDEX mv_z ON public.mv USING btree (a)')] })] }),
+    sql: ['DROP INDEX public.mv_x', 'DROP INDEX public.mv_y', "COMMENT ON MATERIALIZED VIEW public.mv IS 'm'", 'CREATE INDEX mv_y ON public.mv USING hash (a)', 'CREATE INDEX mv_z ON public.mv USING btree (a)'],
+    destructive: [true, false, false, false, false],
+  },
+  { name: 'materialized view dropped', from: pg({ matviews: [matview('mv', ' SELECT 1 AS a')] }), to: pg({}), sql: ['DROP MATERIALIZED VIEW public.mv'], destructive: [true] },
+  {
+    name: 'domain created before the table that uses it, with a NOT VALID constraint and a comment',
+    from: pg({}),
+    to: pg({
+      domains: [
+        domain('posint', 'integer', {
+          default: '1',
+          notNull: true,
+          comment: 'positive',
+          constraints: [
+            { name: 'posint_check', definition: 'CHECK ((VALUE > 0))' },
+            { name: 'posint_small', definition: 'CHECK ((VALUE < 100)) NOT VALID' },
+          ],
+        }),
+      ],
+      tables: [table('t', [col('a', 'public.posint')])],
+    }),
+    sql: [
+      'CREATE DOMAIN public.posint AS integer DEFAULT 1 NOT NULL CONSTRAINT posint_check CHECK ((VALUE > 0))',
+      'ALTER DOMAIN public.posint ADD CONSTRAINT posint_small CHECK ((VALUE < 100)) NOT VALID',
+      "COMMENT ON DOMAIN public.posint IS 'positive'",
+      'CREATE TABLE public.t (\n    a public.posint\n)',
+    ],
+  },
+  {
+    name: 'domain over a domain comes after it',
+    from: pg({}),
+    to: pg({ domains: [domain('a_small', 'public.z_base'), domain('z_base', 'integer')] }),
+    sql: ['CREATE DOMAIN public.z_base AS integer', 'CREATE DOMAIN public.a_small AS public.z_base'],
+  },
+  {
+    name: 'domain altered in place',
+    from: pg({ domains: [domain('d', 'text', { default: "'a'::text", constraints: [{ name: 'd_gone', definition: "CHECK ((VALUE <> 'x'::text))" }, { name: 'd_len', definition: 'CHECK ((length(VALUE) < 10))' }] })], tables: [table('t', [col('c', 'public.d')])] }),
+    to: pg({ domains: [domain('d', 'text', { notNull: true, comment: 'd', constraints: [{ name: 'd_len', definition: 'CHECK ((length(VALUE) < 20))' }, { name: 'd_new', definition: "CHECK ((VALUE <> ''::text))" }] })], tables: [table('t', [col('c', 'public.d')])] }),
+    sql: [
+      'ALTER DOMAIN public.d DROP DEFAULT',
+      'ALTER DOMAIN public.d SET NOT NULL',
+      'ALTER DOMAIN public.d DROP CONSTRAINT d_gone',
+      'ALTER DOMAIN public.d DROP CONSTRAINT d_len',
+      'ALTER DOMAIN public.d ADD CONSTRAINT d_len CHECK ((length(VALUE) < 20))',
+      "ALTER DOMAIN public.d ADD CONSTRAINT d_new CHECK ((VALUE <> ''::text))",
+      "COMMENT ON DOMAIN public.d IS 'd'",
+    ],
+  },
+  {
+    name: 'domain nobody uses gets a new base type by drop and create',
+    from: pg({ domains: [domain('d', 'integer')] }),
+    to: pg({ domains: [domain('d', 'bigint', { default: '0' })] }),
+    sql: ['DROP DOMAIN public.d', 'CREATE DOMAIN public.d AS bigint DEFAULT 0'],
+    destructive: [true, false],
+  },
+  {
+    name: 'domain dropped after the column that used it',
+    from: pg({ domains: [domain('d', 'integer')], tables: [table('t', [col('a', 'integer'), col('b', 'public.d')])] }),
+    to: pg({ tables: [table('t', [col('a', 'integer')])] }),
+    sql: ['ALTER TABLE public.t DROP COLUMN b', 'DROP DOMAIN public.d'],
+    destructive: [true, true],
+  },
+  {
+    name: 'comments on views, sequences, indexes, enum types and routines',
+    from: pg({
+      enums: [{ schema: 'public', name: 'mood', values: ['a'] }],
+      sequences: [{ schema: 'public', name: 's', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null, comment: 'old' }],
+      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] })],
+      views: [view('v', ' SELECT t.a\n   FROM public.t')],
+      routines: [fn, { ...fn, name: 'p', kind: 'procedure', signature: '', returns: null, definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$', comment: 'gone' }],
+    }),
+    to: pg({
+      enums: [{ schema: 'public', name: 'mood', values: ['a'], comment: 'feel' }],
+      sequences: [{ schema: 'public', name: 's', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null }],
+      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'by a' })] })],
+      views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), comment: "it's v" }],
+      routines: [{ ...fn, comment: 'f' }, { ...fn, name: 'p', kind: 'procedure', signature: '', returns: null, definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$' }],
+    }),
+    sql: [
+      "COMMENT ON TYPE public.mood IS 'feel'",
+      'COMMENT ON SEQUENCE public.s IS NULL',
+      "COMMENT ON INDEX public.t_a IS 'by a'",
+      "COMMENT ON FUNCTION public.f(x integer) IS 'f'",
+      'COMMENT ON PROCEDURE public.p() IS NULL',
+      "COMMENT ON VIEW public.v IS 'it''s v'",
+    ],
+  },
+  {
+    name: 'a rebuilt view and a recreated function get their comments back',
+    from: pg({ tables: [table('t', [col('a', 'integer')])], views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), comment: 'v' }], routines: [{ ...fn, comment: 'f' }] }),
+    to: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      views: [{ ...view('v', ' SELECT t.a, 1 AS b\n   FROM public.t'), comment: 'v' }],
+      routines: [{ ...fn, returns: 'bigint', definition: fn.definition.replace('RETURNS integer', 'RETURNS bigint'), comment: 'f' }],
+    }),
+    sql: [
+      'DROP VIEW public.v',
+      'DROP FUNCTION public.f(x integer)',
+      fn.definition.replace('RETURNS integer', 'RETURNS bigint'),
+      "COMMENT ON FUNCTION public.f(x integer) IS 'f'",
+      'CREATE VIEW public.v AS\n SELECT t.a, 1 AS b\n   FROM public.t',
+      "COMMENT ON VIEW public.v IS 'v'",
+    ],
+  },
 ];
 
 describe('PostgreSQL DDL', () => {
@@ -144,6 +287,32 @@ describe('PostgreSQL DDL', () => {
       if (c.destructive) assert.deepEqual(changes.map((x) => x.destructive), c.destructive);
     });
   }
+  it('a base type change of a domain that columns use is refused, saying what to do', () => {
+    const from = pg({ domains: [domain('d', 'integer')], tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])] });
+    const to = pg({ domains: [domain('d', 'bigint')], tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])] });
+    assert.throws(
+      () => diffSchemas(pg({ domains: [domain('d', 'integer'), domain('e', 'public.d')] }), pg({ domains: [domain('d', 'text'), domain('e', 'public.d')] })),
+      /^DbchangeError: the base type of domain public\.d cannot be changed in place \(integer to text\): domain public\.e uses it; /,
+    );
+    assert.throws(
+      () => diffSchemas(from, to),
+      (e: unknown) =>
+        e instanceof DbchangeError &&
+        e.message ===
+          'the base type of domain public.d cannot be changed in place (integer to bigint): column public.t.a, column public.t.b use it; ' +
+            'create a new domain under another name and move its users to it, or move them to another type first, then change the domain',
+    );
+  });
+  it('a comment alone never rebuilds a view, routine, index or materialized view', () => {
+    const base = pg({ tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] })], views: [view('v', ' SELECT 1')], matviews: [matview('m', ' SELECT 1')], routines: [fn] });
+    const commented = pg({
+      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'c' })] })],
+      views: [{ ...view('v', ' SELECT 1'), comment: 'c' }],
+      matviews: [matview('m', ' SELECT 1', { comment: 'c' })],
+      routines: [{ ...fn, comment: 'c' }],
+    });
+    assert.ok(diffSchemas(base, commented).every((c) => c.kind === 'comment'));
+  });
   it('equal models give no statements', () => {
     for (const c of cases) assert.deepEqual(diffSchemas(c.to, c.to), []);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffSchemas, dumpSdl, emptyModel, renderDdl, schemaEquals } from '../../../src/schema/index.js';
+import { diffSchemas, dumpSdl, emptyModel, renderDdl, schemaEquals, type SchemaModel } from '../../../src/schema/index.js';
 import { isIgnoredTable } from '../../../src/schema/model.js';
 import { col, model, mysqlTable, table } from './builders.js';
 
@@ -33,6 +33,15 @@ describe('schema model', () => {
     const b = model('postgres', { tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])], schemas: ['s1', 's2'] });
     assert.equal(dumpSdl(a), dumpSdl(b));
     assert.match(dumpSdl(a), /^-- dbchange schema dump \(postgres\)\n\nCREATE SCHEMA s1;\n\nCREATE SCHEMA s2;\n\nCREATE TABLE public.a/);
+  });
+
+  it('a model stored before domains, materialized views and comments were kept diffs like an empty-commented one', () => {
+    const stored = JSON.parse(
+      JSON.stringify({ engine: 'postgres', schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [] }], routines: [], triggers: [] }),
+    ) as SchemaModel;
+    const now = model('postgres', { views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [], comment: null }] });
+    assert.deepEqual(diffSchemas(stored, now), []);
+    assert.ok(schemaEquals(stored, now));
   });
 
   it('an empty model dumps to its header only', () => {

@@ -108,6 +108,58 @@ export const postgresPairs: SchemaPair[] = [
   { name: 'array and json columns', from: `CREATE TABLE t (a int);`, to: `CREATE TABLE t (a bigint, tags text[] DEFAULT '{}', doc jsonb NOT NULL DEFAULT '{}'::jsonb);` },
   { name: 'quoted identifiers', from: '', to: `CREATE TABLE "User" ("Id" int PRIMARY KEY, "order" int, "select" text); CREATE INDEX "User_order" ON "User" ("order");` },
   { name: 'replace a column by another', from: `CREATE TABLE t (id int, old_name text);`, to: `CREATE TABLE t (id int, new_name varchar(30) NOT NULL DEFAULT '');` },
+  // Materialized views: created with their indexes, rebuilt around what they read, indexes diffed.
+  { name: 'create a materialized view with an index', from: users, to: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id, lower(email) AS email FROM users; CREATE UNIQUE INDEX mv_id ON mv (id);` },
+  {
+    name: 'change a materialized view definition and keep its index',
+    from: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id, email FROM users; CREATE INDEX mv_email ON mv (email);`,
+    to: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id, email, name FROM users WHERE id > 0; CREATE INDEX mv_email ON mv (email);`,
+  },
+  { name: 'drop a materialized view', from: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id FROM users; CREATE INDEX mv_id ON mv (id);`, to: users },
+  {
+    name: 'add, change and drop indexes on a materialized view',
+    from: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id, email, name FROM users; CREATE INDEX mv_a ON mv (id); CREATE INDEX mv_b ON mv (email);`,
+    to: `${users} CREATE MATERIALIZED VIEW mv AS SELECT id, email, name FROM users; CREATE INDEX mv_b ON mv USING hash (email); CREATE UNIQUE INDEX mv_c ON mv (id) WHERE name IS NOT NULL;`,
+  },
+  {
+    name: 'retype a column under a view, a materialized view over it and a view over that',
+    from: `${users} CREATE VIEW v1 AS SELECT id, email FROM users; CREATE MATERIALIZED VIEW mv AS SELECT email FROM v1; CREATE INDEX mv_email ON mv (email); CREATE VIEW v2 AS SELECT email FROM mv;`,
+    to: `${users.replace('varchar(100)', 'text')} CREATE VIEW v1 AS SELECT id, email FROM users; CREATE MATERIALIZED VIEW mv AS SELECT email FROM v1; CREATE INDEX mv_email ON mv (email); CREATE VIEW v2 AS SELECT email FROM mv;`,
+  },
+  { name: 'a view becomes a materialized view', from: `${users} CREATE VIEW r AS SELECT id FROM users;`, to: `${users} CREATE MATERIALIZED VIEW r AS SELECT id FROM users;` },
+  // Domains.
+  {
+    name: 'create domains and use them in columns',
+    from: users,
+    to: `CREATE DOMAIN posint AS integer DEFAULT 1 NOT NULL CONSTRAINT posint_positive CHECK (VALUE > 0); CREATE DOMAIN small_posint AS posint CHECK (VALUE < 100); CREATE DOMAIN email AS varchar(100) CHECK (VALUE LIKE '%@%'); ${users.replace('varchar(100)', 'email').replace('name text', 'name text, score posint, level small_posint, scores posint[]')}`,
+  },
+  {
+    name: 'alter a domain in use: default, not null and constraints',
+    from: `CREATE DOMAIN code AS text DEFAULT 'a' CONSTRAINT code_len CHECK (length(VALUE) < 10) CONSTRAINT code_gone CHECK (VALUE <> 'x'); CREATE TABLE t (c code);`,
+    to: `CREATE DOMAIN code AS text NOT NULL CONSTRAINT code_len CHECK (length(VALUE) < 20) CONSTRAINT code_upper CHECK (VALUE = upper(VALUE)); ALTER DOMAIN code ADD CONSTRAINT code_late CHECK (VALUE <> '') NOT VALID; CREATE TABLE t (c code);`,
+  },
+  { name: 'change the base type of an unused domain', from: `CREATE DOMAIN d AS integer CHECK (VALUE > 0); CREATE TABLE t (a int);`, to: `CREATE DOMAIN d AS bigint CHECK (VALUE > 0); CREATE TABLE t (a int);` },
+  { name: 'drop a domain with its column', from: `CREATE DOMAIN d AS integer; CREATE TABLE t (a int, b d);`, to: `CREATE TABLE t (a int);` },
+  { name: 'move a column from its base type to a domain', from: `CREATE TABLE t (a int);`, to: `CREATE DOMAIN d AS integer CHECK (VALUE >= 0); CREATE TABLE t (a d);` },
+  // Comments on views, materialized views, routines, sequences, indexes and types.
+  {
+    name: 'comments added on views, materialized views, routines, sequences, indexes and types',
+    from: `CREATE TYPE mood AS ENUM ('a'); CREATE DOMAIN d AS int; CREATE SEQUENCE s; ${users} CREATE INDEX users_name ON users (name); CREATE VIEW v AS SELECT id FROM users; CREATE MATERIALIZED VIEW mv AS SELECT id FROM users; CREATE INDEX mv_id ON mv (id); CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$; CREATE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$;`,
+    to: `CREATE TYPE mood AS ENUM ('a'); CREATE DOMAIN d AS int; CREATE SEQUENCE s; ${users} CREATE INDEX users_name ON users (name); CREATE VIEW v AS SELECT id FROM users; CREATE MATERIALIZED VIEW mv AS SELECT id FROM users; CREATE INDEX mv_id ON mv (id); CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$; CREATE PROCEDURE p() LANGUAGE sql AS $$ SELECT 1 $$;
+      COMMENT ON TYPE mood IS 'how it feels'; COMMENT ON DOMAIN d IS 'a d'; COMMENT ON SEQUENCE s IS 'counts'; COMMENT ON INDEX users_name IS 'by name'; COMMENT ON VIEW v IS 'it''s v'; COMMENT ON MATERIALIZED VIEW mv IS 'cached'; COMMENT ON INDEX mv_id IS 'mv by id'; COMMENT ON FUNCTION f(int) IS 'identity'; COMMENT ON PROCEDURE p() IS 'does nothing';`,
+  },
+  {
+    name: 'comments changed and removed',
+    from: `CREATE TYPE mood AS ENUM ('a'); CREATE SEQUENCE s; CREATE TABLE t (a int); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT a FROM t; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; COMMENT ON TYPE mood IS 'x'; COMMENT ON SEQUENCE s IS 'x'; COMMENT ON INDEX t_a IS 'x'; COMMENT ON VIEW v IS 'x'; COMMENT ON FUNCTION f() IS 'x';`,
+    to: `CREATE TYPE mood AS ENUM ('a'); CREATE SEQUENCE s; CREATE TABLE t (a int); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT a FROM t; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; COMMENT ON TYPE mood IS 'y'; COMMENT ON INDEX t_a IS 'y'; COMMENT ON FUNCTION f() IS 'y';`,
+  },
+  {
+    name: 'comments survive rebuilt views, indexes, functions and enums',
+    from: `CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE t (a int, m mood); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT a FROM t; CREATE MATERIALIZED VIEW mv AS SELECT a FROM t; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+      COMMENT ON TYPE mood IS 'm'; COMMENT ON INDEX t_a IS 'i'; COMMENT ON VIEW v IS 'v'; COMMENT ON MATERIALIZED VIEW mv IS 'mv'; COMMENT ON FUNCTION f() IS 'f';`,
+    to: `CREATE TYPE mood AS ENUM ('b'); CREATE TABLE t (a bigint, m mood); CREATE INDEX t_a ON t USING hash (a); CREATE VIEW v AS SELECT a, a + 1 AS b FROM t; CREATE MATERIALIZED VIEW mv AS SELECT a FROM t; CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS $$ SELECT 1::bigint $$;
+      COMMENT ON TYPE mood IS 'm'; COMMENT ON INDEX t_a IS 'i'; COMMENT ON VIEW v IS 'v'; COMMENT ON MATERIALIZED VIEW mv IS 'mv'; COMMENT ON FUNCTION f() IS 'f';`,
+  },
   {
     name: 'many changes at once',
     from: `${users} ${posts} CREATE INDEX posts_title ON posts (title); CREATE VIEW pv AS SELECT p.id, u.email FROM posts p JOIN users u ON u.id = p.user_id;`,
