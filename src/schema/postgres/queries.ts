@@ -98,7 +98,9 @@ LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND ${USER_TABLE}
 ORDER BY 1, 2, 3`;
 
-export const INDEXES = `
+/** Indexes (name, definition, comment) of the relations `c` that `where` selects. */
+function indexesOf(where: string): string {
+  return `
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
        pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment
 FROM pg_catalog.pg_index x
@@ -106,10 +108,14 @@ JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description id ON id.classoid = 'pg_class'::regclass AND id.objoid = i.oid AND id.objsubid = 0
-WHERE ${USER_TABLE}
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                  WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))
+WHERE ${where}
 ORDER BY 1, 2, 3`;
+}
+
+// Indexes behind constraints (primary key, unique, exclusion) belong to the constraint.
+export const INDEXES = indexesOf(`${USER_TABLE}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                  WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x'))`);
 
 export const VIEWS = `
 SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
@@ -131,16 +137,7 @@ LEFT JOIN pg_catalog.pg_description vd ON vd.classoid = 'pg_class'::regclass AND
 WHERE ${USER_MATVIEW}
 ORDER BY 1, 2`;
 
-export const MATVIEW_INDEXES = `
-SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
-       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment
-FROM pg_catalog.pg_index x
-JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
-JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_description id ON id.classoid = 'pg_class'::regclass AND id.objoid = i.oid AND id.objsubid = 0
-WHERE ${USER_MATVIEW}
-ORDER BY 1, 2, 3`;
+export const MATVIEW_INDEXES = indexesOf(USER_MATVIEW);
 
 export const ROUTINES = `
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
