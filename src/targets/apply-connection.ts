@@ -3,10 +3,32 @@
  * that already holds the task's lock. Each engine implements it in its own `apply.ts`.
  */
 import type { LedgerRow } from './ledger-row.js';
-import type { StatementError, TaskStatement } from './types.js';
+import type { ApplyTaskInput, StatementError, TaskStatement } from './types.js';
 
 /** A ledger row as inserted: the database sets its timestamps. */
 export type NewLedgerRow = Omit<LedgerRow, 'startedAt' | 'finishedAt'>;
+
+/** The ledger row of one attempt at `input`. */
+export function newLedgerRow(
+  input: ApplyTaskInput,
+  plan: { attempt: number; appliedBy: string },
+  status: NewLedgerRow['status'],
+  statementsDone: number,
+  error: string | null,
+): NewLedgerRow {
+  return {
+    taskId: input.taskId,
+    attempt: plan.attempt,
+    issueId: input.issueId,
+    version: input.version,
+    migrationType: input.migrationType,
+    checksum: input.checksum,
+    status,
+    statementsDone,
+    error,
+    appliedBy: plan.appliedBy,
+  };
+}
 
 export interface LedgerOps {
   /** The row that decides the task's state (its `done` row, else its latest attempt). */

@@ -5,7 +5,7 @@
  * The caller holds the task lock for the whole call.
  */
 import type { ApplyConnection, NewLedgerRow } from './apply-connection.js';
-import { ledgerErrorText } from './apply-connection.js';
+import { ledgerErrorText, newLedgerRow } from './apply-connection.js';
 import { LoopInterrupted, runStatements } from './run-statements.js';
 import type { ApplyOutcome, ApplyTaskInput } from './types.js';
 
@@ -17,18 +17,7 @@ export async function runAtomic(
   now: () => number = () => performance.now(),
 ): Promise<ApplyOutcome> {
   const started = now();
-  const row = (status: NewLedgerRow['status'], statementsDone: number, error: string | null): NewLedgerRow => ({
-    taskId: input.taskId,
-    attempt: plan.attempt,
-    issueId: input.issueId,
-    version: input.version,
-    migrationType: input.migrationType,
-    checksum: input.checksum,
-    status,
-    statementsDone,
-    error,
-    appliedBy: plan.appliedBy,
-  });
+  const row = (status: NewLedgerRow['status'], statementsDone: number, error: string | null) => newLedgerRow(input, plan, status, statementsDone, error);
   await conn.begin();
   try {
     const result = await runStatements(conn, input, plan.from, undefined, now);

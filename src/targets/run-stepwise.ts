@@ -11,7 +11,7 @@
  * The caller holds the task lock for the whole call.
  */
 import type { ApplyConnection } from './apply-connection.js';
-import { ledgerErrorText } from './apply-connection.js';
+import { ledgerErrorText, newLedgerRow } from './apply-connection.js';
 import { LoopInterrupted, runStatements } from './run-statements.js';
 import type { ApplyOutcome, ApplyTaskInput } from './types.js';
 import { messageOf } from '../errors.js';
@@ -25,18 +25,7 @@ export async function runStepwise(
 ): Promise<ApplyOutcome> {
   const started = now();
   const { taskId } = input;
-  await conn.ledger.insert({
-    taskId,
-    attempt: plan.attempt,
-    issueId: input.issueId,
-    version: input.version,
-    migrationType: input.migrationType,
-    checksum: input.checksum,
-    status: 'running',
-    statementsDone: plan.from,
-    error: null,
-    appliedBy: plan.appliedBy,
-  });
+  await conn.ledger.insert(newLedgerRow(input, plan, 'running', plan.from, null));
   try {
     const result = await runStatements(conn, input, plan.from, (i) => conn.ledger.progress(taskId, plan.attempt, i + 1), now);
     if (!result.ok) {

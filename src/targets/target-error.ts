@@ -27,3 +27,8 @@ export function targetError(url: string, doing: string, err: unknown, next: stri
 export function defaultAppliedBy(hostname: string, pid: number): string {
   return `dbchange@${hostname}:${pid}`;
 }
+
+/** A task's apply failed for a reason other than its SQL (connection lost, lock, ledger). */
+export function applyError(url: string, taskId: string, err: unknown): DbchangeError {
+  return targetError(url, `Applying task ${taskId}`, err, 'The ledger in the target database keeps what was applied; check the database and retry the task.');
+}

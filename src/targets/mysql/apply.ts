@@ -17,7 +17,7 @@ import { decide } from '../ledger-decision.js';
 import { redactUrl } from '../../redact.js';
 import { runAtomic } from '../run-atomic.js';
 import { runStepwise } from '../run-stepwise.js';
-import { targetError } from '../target-error.js';
+import { applyError } from '../target-error.js';
 import type { ApplyOutcome, ApplyTaskInput } from '../types.js';
 import { acquire } from './connect.js';
 import { isDml, isDmlOnly } from './dml-only.js';
@@ -64,12 +64,7 @@ export async function applyMysql(pool: Pool, url: string, input: ApplyTaskInput,
       }
     }
   } catch (err) {
-    throw targetError(
-      url,
-      `Applying task ${input.taskId}`,
-      err,
-      'The ledger in the target database keeps what was applied; check the database and retry the task.',
-    );
+    throw applyError(url, input.taskId, err);
   } finally {
     if (locked) await conn.query(RELEASE_LOCK, [lock]).catch(() => undefined);
     conn.destroy();

@@ -14,7 +14,7 @@ import type { ApplyConnection } from '../apply-connection.js';
 import { decide } from '../ledger-decision.js';
 import { runAtomic } from '../run-atomic.js';
 import { runStepwise } from '../run-stepwise.js';
-import { targetError } from '../target-error.js';
+import { applyError } from '../target-error.js';
 import type { ApplyOutcome, ApplyTaskInput } from '../types.js';
 import { acquire } from './connect.js';
 import { pgStatementError } from './errors.js';
@@ -51,12 +51,7 @@ export async function applyPostgres(pool: pg.Pool, url: string, input: ApplyTask
       }
     }
   } catch (err) {
-    throw targetError(
-      url,
-      `Applying task ${input.taskId}`,
-      err,
-      'The ledger in the target database keeps what was applied; check the database and retry the task.',
-    );
+    throw applyError(url, input.taskId, err);
   } finally {
     if (locked) await client.query(sql.UNLOCK_TASK, [sql.LOCK_CLASS, input.taskId]).catch(() => undefined);
     client.release(true);
