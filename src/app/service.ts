@@ -46,7 +46,12 @@ export class ChangeService {
   review(target: string, sql: string): ReviewFinding[] {
     const seen = new Set<string>();
     const out: ReviewFinding[] = [];
+    // Review once per engine and policy: environments without a policy of their own share one.
+    const reviewed = new Set<string>();
     for (const db of databasesOf(this.config, target)) {
+      const policyKey = `${db.engine}|${this.config.review.environments[db.environment] ?? ''}`;
+      if (reviewed.has(policyKey)) continue;
+      reviewed.add(policyKey);
       for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment })) {
         const key = `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
         if (seen.has(key)) continue;
@@ -230,9 +235,10 @@ export class ChangeService {
   async reconcile(): Promise<void> {
     const running = await this.deps.store.listIssues({ statuses: ['running'] });
     for (const issue of running) {
-      issue.stages.forEach((s, i) => {
-        if (s.status === 'running') void this.deps.queue.runStage(issue.id, i);
-      });
+      for (const [i, s] of issue.stages.entries()) {
+        if (s.status !== 'running') continue;
+        await this.deps.queue.runStage(issue.id, i).catch((err: unknown) => this.deps.logger.error({ err, issue: issue.id }, 'could not queue a running stage again'));
+      }
     }
   }
 }

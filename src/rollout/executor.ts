@@ -19,7 +19,7 @@ import type { ChangeService } from '../app/service.js';
 import type { Store } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
 import { formatDuration, formatEvent } from './log-format.js';
-import { snapshotOf } from './snapshot.js';
+import { snapshotOf, type Snapshot } from './snapshot.js';
 
 export interface ExecutorDeps {
   service: ChangeService;
@@ -56,13 +56,16 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
   const worker = async () => {
     while (next < lanes.length) {
       const lane = lanes[next++]!;
+      let known: Snapshot | undefined;
       for (const task of lane) {
         try {
-          await runTask(deps, issue, stageIndex, task);
+          // The schema after one task is the schema before the next on the same database.
+          known = await runTask(deps, issue, stageIndex, task, known);
         } catch (err) {
           // The bot's own failure (store, Slack): the task is marked failed so the stage can
           // settle and a person can Retry; the target's ledger still decides what was applied.
           deps.logger.error({ err, issue: issue.id, task: task.id }, 'task failed inside the bot');
+          known = undefined;
           const error = `dbchange could not finish this task: ${err instanceof Error ? err.message : String(err)}`;
           await deps.service
             .save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'failed', error, finishedAt: deps.now() } : t)))
@@ -118,7 +121,8 @@ function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t
   };
 }
 
-async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, task: Task): Promise<void> {
+/** Run one task; returns the schema it left when it introspected it afresh (for the next task). */
+async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, task: Task, known?: Snapshot): Promise<Snapshot | undefined> {
   const { service, store } = deps;
   const stage = issue.stages[stageIndex]!;
   const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
@@ -189,7 +193,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
     await deps.heartbeat?.();
   };
 
-  const before = await snapshotOf(target, deps.logger);
+  const before = known ?? (await snapshotOf(target, deps.logger));
   let outcome: ApplyOutcome;
   try {
     outcome = await target.apply({
@@ -266,6 +270,7 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
       throw new Error(`unknown outcome ${JSON.stringify(never)}`);
     }
   }
+  return outcome.status === 'done' ? (after ?? undefined) : undefined;
 }
 
 /** Snapshots and drift are kept per database per environment. */
