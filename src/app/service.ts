@@ -203,7 +203,7 @@ export class ChangeService {
    * that moment, so a slow update can never overwrite a newer one; updates requested while one
    * is waiting to start are folded into it.
    */
-  private refreshMessage(issueId: string): Promise<void> {
+  refreshMessage(issueId: string): Promise<void> {
     const waiting = this.waitingUpdate.get(issueId);
     if (waiting) return waiting;
     const previous = this.runningUpdate.get(issueId) ?? Promise.resolve();

@@ -65,8 +65,7 @@ export function registerDecisions(h: HandlerContext): void {
     if (!result.ok) {
       await tellUser(h, body.channel?.id ?? service.config.channel, body.user.id, `:no_entry_sign: ${result.reason}`);
       // Put the checkbox back the way it was for everyone.
-      const issue = await store.getIssue(issueId);
-      if (issue) await service.save(issue, (i) => i);
+      await service.refreshMessage(issueId);
     }
   });
 
