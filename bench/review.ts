@@ -19,9 +19,11 @@ export function generateScript(engine: Engine, count = COUNT): string {
     const t = `t_${i % 200}`;
     switch (i % 10) {
       case 0:
-        out.push(engine === 'mysql'
-          ? `CREATE TABLE ${t}_${i} (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, name VARCHAR(64) NOT NULL DEFAULT '' COMMENT 'name', created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), KEY idx_${t}_name (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='t'`
-          : `CREATE TABLE public.${t}_${i} (id BIGINT PRIMARY KEY, name VARCHAR(64) NOT NULL DEFAULT '', created_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+        out.push(
+          engine === 'mysql'
+            ? `CREATE TABLE ${t}_${i} (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, name VARCHAR(64) NOT NULL DEFAULT '' COMMENT 'name', created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), KEY idx_${t}_name (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='t'`
+            : `CREATE TABLE public.${t}_${i} (id BIGINT PRIMARY KEY, name VARCHAR(64) NOT NULL DEFAULT '', created_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+        );
         break;
       case 1:
         out.push(`ALTER TABLE ${t} ADD COLUMN c_${i} INT NOT NULL DEFAULT 0`);

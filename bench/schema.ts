@@ -38,7 +38,10 @@ function postgresSchema(n: number): string {
 function mysqlSchema(n: number): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const parent = i > 0 ? `, parent_id bigint, CONSTRAINT t_${i}_parent FOREIGN KEY (parent_id) REFERENCES t_${i - 1} (id) ON DELETE CASCADE` : '';
+    const parent =
+      i > 0
+        ? `, parent_id bigint, CONSTRAINT t_${i}_parent FOREIGN KEY (parent_id) REFERENCES t_${i - 1} (id) ON DELETE CASCADE`
+        : '';
     out.push(
       `CREATE TABLE t_${i} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL, status enum('new','done') NOT NULL DEFAULT 'new', amount decimal(12,2), created_at datetime NOT NULL DEFAULT current_timestamp(), UNIQUE KEY t_${i}_name (name), KEY t_${i}_created (created_at)${parent}) ENGINE=InnoDB;`,
     );
@@ -63,10 +66,40 @@ function dumpTool(engine: Engine, database: string): () => void {
   const admin = new URL(ADMIN[engine]);
   const [cmd, args] =
     engine === 'postgres'
-      ? ['pg_dump', ['--schema-only', '-h', admin.hostname, '-p', admin.port || '5432', '-U', decodeURIComponent(admin.username || 'postgres'), '-d', database]]
-      : ['mysqldump', ['--no-data', '-h', admin.hostname, '-P', admin.port || '3306', '-u', decodeURIComponent(admin.username || 'root'), database]];
+      ? [
+          'pg_dump',
+          [
+            '--schema-only',
+            '-h',
+            admin.hostname,
+            '-p',
+            admin.port || '5432',
+            '-U',
+            decodeURIComponent(admin.username || 'postgres'),
+            '-d',
+            database,
+          ],
+        ]
+      : [
+          'mysqldump',
+          [
+            '--no-data',
+            '-h',
+            admin.hostname,
+            '-P',
+            admin.port || '3306',
+            '-u',
+            decodeURIComponent(admin.username || 'root'),
+            database,
+          ],
+        ];
   return () => {
-    const env = { ...process.env, ...(admin.password ? { PGPASSWORD: decodeURIComponent(admin.password), MYSQL_PWD: decodeURIComponent(admin.password) } : {}) };
+    const env = {
+      ...process.env,
+      ...(admin.password
+        ? { PGPASSWORD: decodeURIComponent(admin.password), MYSQL_PWD: decodeURIComponent(admin.password) }
+        : {}),
+    };
     const r = spawnSync(cmd, args as string[], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.error?.message}`);
   };
@@ -106,7 +139,8 @@ async function benchEngine(engine: Engine): Promise<SchemaBenchRow[]> {
     const introspectMs = await median(async () => {
       model = await introspectUrl(url);
     });
-    if (!model || model.tables.length !== SIZE[engine]) throw new Error(`introspection found ${model?.tables.length} tables, expected ${SIZE[engine]}`);
+    if (!model || model.tables.length !== SIZE[engine])
+      throw new Error(`introspection found ${model?.tables.length} tables, expected ${SIZE[engine]}`);
     const m = model;
     const dumpMs = await median(() => dumpSdl(m));
     const changed = changedCopy(m);
@@ -115,8 +149,19 @@ async function benchEngine(engine: Engine): Promise<SchemaBenchRow[]> {
       ddl = renderDdl(diffSchemas(m, changed));
     });
     if (ddl === '') throw new Error('the changed copy produced no DDL');
-    const row = (step: string, ms: number): SchemaBenchRow => ({ engine, tables: SIZE[engine], step, ms, ratio: ms / tool });
-    return [row(engine === 'postgres' ? 'pg_dump --schema-only' : 'mysqldump --no-data', tool), row('introspect', introspectMs), row('dump (model → SDL)', dumpMs), row('diff vs changed copy', diffMs)];
+    const row = (step: string, ms: number): SchemaBenchRow => ({
+      engine,
+      tables: SIZE[engine],
+      step,
+      ms,
+      ratio: ms / tool,
+    });
+    return [
+      row(engine === 'postgres' ? 'pg_dump --schema-only' : 'mysqldump --no-data', tool),
+      row('introspect', introspectMs),
+      row('dump (model → SDL)', dumpMs),
+      row('diff vs changed copy', diffMs),
+    ];
   } finally {
     await io.dropDatabase(ADMIN[engine], name);
   }
@@ -128,10 +173,16 @@ export async function runSchemaBench(): Promise<SchemaBenchRow[]> {
   for (const engine of ['postgres', 'mysql'] as const) rows.push(...(await benchEngine(engine)));
   console.log(`schema engine (median of ${RUNS} runs; ratio = time / the dump tool's time on the same database)`);
   for (const r of rows) {
-    console.log(`  ${r.engine.padEnd(8)} ${String(r.tables).padStart(5)} tables  ${r.step.padEnd(24)} ${r.ms.toFixed(1).padStart(9)} ms  ${r.ratio.toFixed(2).padStart(6)}x`);
+    console.log(
+      `  ${r.engine.padEnd(8)} ${String(r.tables).padStart(5)} tables  ${r.step.padEnd(24)} ${r.ms.toFixed(1).padStart(9)} ms  ${r.ratio.toFixed(2).padStart(6)}x`,
+    );
   }
   const slow = rows.filter((r) => r.step === 'introspect' && r.ratio > 1);
-  console.log(slow.length === 0 ? '  introspection is no slower than the dump tool on either engine' : `  SLOWER than the dump tool: ${slow.map((r) => r.engine).join(', ')}`);
+  console.log(
+    slow.length === 0
+      ? '  introspection is no slower than the dump tool on either engine'
+      : `  SLOWER than the dump tool: ${slow.map((r) => r.engine).join(', ')}`,
+  );
   return rows;
 }
 

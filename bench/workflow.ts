@@ -76,28 +76,68 @@ const bare = createServer((req, res) => {
 const bareUrl = `http://127.0.0.1:${basePort}/slack/events`;
 
 try {
-  const cmd = () => slashCommandBody({ text: 'help', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+  const cmd = () =>
+    slashCommandBody({
+      text: 'help',
+      userId: 'U_DEV',
+      channelId: CHANNEL,
+      triggerId: fake.issueTriggerId(),
+      responseUrl: fake.responseUrl(),
+    });
   const base = await load(bareUrl, cmd);
   console.log(`bare HTTP baseline      p50 ${base.p50.toFixed(1)} ms  p99 ${base.p99.toFixed(1)} ms`);
   // Trigger ids are issued up front and may expire before the bot uses them: the bot's later
   // views.open then fails, which does not touch the ack measured here.
-  row('/dbchange (modal)', await load(bot.url, () => slashCommandBody({ text: '', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() })), base);
+  row(
+    '/dbchange (modal)',
+    await load(bot.url, () =>
+      slashCommandBody({
+        text: '',
+        userId: 'U_DEV',
+        channelId: CHANNEL,
+        triggerId: fake.issueTriggerId(),
+        responseUrl: fake.responseUrl(),
+      }),
+    ),
+    base,
+  );
 
   // Let the bot finish the work that follows those acks (views.open calls) before the next phase.
   await new Promise((r) => setTimeout(r, 3000));
 
   // Approve clicks on a waiting issue, by someone who may not approve: every click is acked and refused.
-  await slack.submit('U_DEV', { title: 'bench approvals', target: 'app', sql: 'CREATE TABLE bench_other (id int PRIMARY KEY);' });
-  const msg = await slack.waitForMessage('bench approvals', (m) => findElement(m.blocks, 'issue_approve') !== undefined);
+  await slack.submit('U_DEV', {
+    title: 'bench approvals',
+    target: 'app',
+    sql: 'CREATE TABLE bench_other (id int PRIMARY KEY);',
+  });
+  const msg = await slack.waitForMessage(
+    'bench approvals',
+    (m) => findElement(m.blocks, 'issue_approve') !== undefined,
+  );
   await new Promise((r) => setTimeout(r, 1000));
-  const click = () => blockActionsBody({ userId: 'U_REL', actionId: 'issue_approve', message: msg as never, channelId: CHANNEL, messageTs: msg.ts, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+  const click = () =>
+    blockActionsBody({
+      userId: 'U_REL',
+      actionId: 'issue_approve',
+      message: msg as never,
+      channelId: CHANNEL,
+      messageTs: msg.ts,
+      triggerId: fake.issueTriggerId(),
+      responseUrl: fake.responseUrl(),
+    });
   row('Approve (button)', await load(bot.url, click), base);
 
   // Approval to execution: the statement records the moment it runs.
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {
     const title = `bench latency ${i}`;
-    await slack.submit('U_DEV', { title, target: 'app', changeType: 'dml', sql: `INSERT INTO bench_t (id, ran_at) VALUES (${i + 1}, clock_timestamp());` });
+    await slack.submit('U_DEV', {
+      title,
+      target: 'app',
+      changeType: 'dml',
+      sql: `INSERT INTO bench_t (id, ran_at) VALUES (${i + 1}, clock_timestamp());`,
+    });
     const m = await slack.waitForMessage(title, (x) => findElement(x.blocks, 'issue_approve') !== undefined);
     const clickedAt = Date.now();
     await slack.click('U_DBA', m, 'issue_approve');
@@ -115,7 +155,9 @@ try {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`approval → first statement: median ${median} ms over ${samples.length} (min ${samples[0]} ms, max ${samples.at(-1)} ms); target 250 ms; ${((median / SLACK_LIMIT_MS) * 100).toFixed(1)}% of Slack's 3 s`);
+  console.log(
+    `approval → first statement: median ${median} ms over ${samples.length} (min ${samples[0]} ms, max ${samples.at(-1)} ms); target 250 ms; ${((median / SLACK_LIMIT_MS) * 100).toFixed(1)}% of Slack's 3 s`,
+  );
 } finally {
   bare.close();
   await bot.kill('SIGTERM');

@@ -36,23 +36,37 @@ export interface Settings {
   dataDir: string;
 }
 
-const MANIFEST_HINT = 'Create the Slack app from manifest.json (api.slack.com/apps → Create New App → From an app manifest), install it to your workspace, then copy';
+const MANIFEST_HINT =
+  'Create the Slack app from manifest.json (api.slack.com/apps → Create New App → From an app manifest), install it to your workspace, then copy';
 
 /** Read the environment; a missing or malformed variable stops the bot with what to do. */
 export function readSettings(env: NodeJS.ProcessEnv): Settings {
   const problems: string[] = [];
   const botToken = env.SLACK_BOT_TOKEN ?? '';
   const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
-  if (!botToken) problems.push(`SLACK_BOT_TOKEN is not set. ${MANIFEST_HINT} the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions".`);
-  else if (!botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions").');
-  if (!signingSecret) problems.push(`SLACK_SIGNING_SECRET is not set. ${MANIFEST_HINT} the Signing Secret from "Basic Information".`);
+  if (!botToken)
+    problems.push(
+      `SLACK_BOT_TOKEN is not set. ${MANIFEST_HINT} the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions".`,
+    );
+  else if (!botToken.startsWith('xoxb-'))
+    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions").');
+  if (!signingSecret)
+    problems.push(`SLACK_SIGNING_SECRET is not set. ${MANIFEST_HINT} the Signing Secret from "Basic Information".`);
   const appToken = env.SLACK_APP_TOKEN || undefined;
-  if (appToken && !appToken.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write), or unset for HTTP mode.');
+  if (appToken && !appToken.startsWith('xapp-'))
+    problems.push(
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write), or unset for HTTP mode.',
+    );
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be a port number, not "${env.PORT}".`);
   const apiUrl = env.SLACK_API_URL || undefined;
-  if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl)) problems.push(`SLACK_API_URL must be an http(s) URL ending in /, like http://127.0.0.1:9999/api/ (got "${apiUrl}").`);
-  if (problems.length) throw new DbchangeError(ErrorCode.EnvMissing, `dbchange cannot start:\n  - ${problems.join('\n  - ')}`);
+  if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl))
+    problems.push(
+      `SLACK_API_URL must be an http(s) URL ending in /, like http://127.0.0.1:9999/api/ (got "${apiUrl}").`,
+    );
+  if (problems.length)
+    throw new DbchangeError(ErrorCode.EnvMissing, `dbchange cannot start:\n  - ${problems.join('\n  - ')}`);
   return {
     botToken,
     signingSecret,
@@ -111,7 +125,8 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     queue: lateQueue,
     notifier: slackNotifier(client, config),
     reviewer: createReviewer(policies),
-    liveReviewer: ({ engine, sql, environment, query }) => reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
+    liveReviewer: ({ engine, sql, environment, query }) =>
+      reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
     planner,
     now,
     logger,
@@ -144,11 +159,18 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     logger,
     driftInterval: config.schema.driftInterval,
     handlers: {
-      runStage: (issueId, stageIndex, heartbeat) => runStage({ service, store: opened.store, targetFor, now, logger, heartbeat, ddlFor: planner.ddlFor }, issueId, stageIndex),
+      runStage: (issueId, stageIndex, heartbeat) =>
+        runStage(
+          { service, store: opened.store, targetFor, now, logger, heartbeat, ddlFor: planner.ddlFor },
+          issueId,
+          stageIndex,
+        ),
       driftCheck: async () => {
         for (const report of await driftCheck({ config, store: opened.store, targetFor, logger, now })) {
           const { text, blocks } = driftMessage(report.database, report.diff);
-          await client.chat.postMessage({ channel: config.channel, text, blocks }).catch((err: unknown) => logger.error({ err }, 'could not post a drift report'));
+          await client.chat
+            .postMessage({ channel: config.channel, text, blocks })
+            .catch((err: unknown) => logger.error({ err }, 'could not post a drift report'));
         }
       },
       scheduledStageDue: async (issueId, stageIndex, at) => {
@@ -166,7 +188,10 @@ export async function startBot(settings: Settings, logger: Logger = pino({ name:
     await opened.close().catch(() => {});
     throw e;
   }
-  logger.info({ mode: settings.appToken ? 'socket' : 'http', port: settings.port, channel: config.channel }, 'dbchange is running');
+  logger.info(
+    { mode: settings.appToken ? 'socket' : 'http', port: settings.port, channel: config.channel },
+    'dbchange is running',
+  );
 
   return {
     port: settings.port,
@@ -197,12 +222,18 @@ async function checkChannel(client: WebClient, channel: string, logger: Logger):
   try {
     const info = await client.conversations.info({ channel });
     if (info.channel?.is_private && !info.channel.is_member) {
-      logger.warn({ channel }, 'the channel is private and the bot is not in it: invite it with /invite @dbchange, or issues cannot be posted');
+      logger.warn(
+        { channel },
+        'the channel is private and the bot is not in it: invite it with /invite @dbchange, or issues cannot be posted',
+      );
     }
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     if (code === 'channel_not_found' || code === 'not_in_channel') {
-      logger.warn({ channel }, 'the configured channel was not found: check `channel` in the config (a channel id like C0123ABCD) and invite the bot');
+      logger.warn(
+        { channel },
+        'the configured channel was not found: check `channel` in the config (a channel id like C0123ABCD) and invite the bot',
+      );
     }
   }
 }

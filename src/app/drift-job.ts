@@ -15,19 +15,31 @@ export interface DriftReport {
 }
 
 /** Check every database; returns the drifts not reported before. Never throws for one database. */
-export async function driftCheck(deps: { config: Config; store: Store; targetFor: (db: DatabaseConfig) => Target; logger: Logger; now: () => Date }): Promise<DriftReport[]> {
+export async function driftCheck(deps: {
+  config: Config;
+  store: Store;
+  targetFor: (db: DatabaseConfig) => Target;
+  logger: Logger;
+  now: () => Date;
+}): Promise<DriftReport[]> {
   const reports: DriftReport[] = [];
   for (const db of deps.config.databases) {
     try {
       const result = await checkDrift(deps.store, deps.targetFor(db), db, deps.logger);
       if (result.recorded === null) {
         // First sight of this database: its schema now is what later checks compare with.
-        await deps.store.saveSnapshot({ database: snapshotKey(db), takenAt: deps.now(), sdl: result.live, source: 'first-seen' });
+        await deps.store.saveSnapshot({
+          database: snapshotKey(db),
+          takenAt: deps.now(),
+          sdl: result.live,
+          source: 'first-seen',
+        });
         continue;
       }
       if (!result.drifted) continue;
       const hash = createHash('sha256').update(result.live).digest('hex');
-      if (await deps.store.claimOnce(`drift:${snapshotKey(db)}:${hash}`, deps.now())) reports.push({ database: db, diff: result.diff });
+      if (await deps.store.claimOnce(`drift:${snapshotKey(db)}:${hash}`, deps.now()))
+        reports.push({ database: db, diff: result.diff });
     } catch (err) {
       deps.logger.warn({ err, database: db.name, environment: db.environment }, 'drift check failed for a database');
     }

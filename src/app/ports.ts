@@ -23,4 +23,9 @@ export interface IssueNotifier {
 export type Reviewer = (input: { engine: Engine; sql: string; environment: string }) => ReviewFinding[];
 
 /** Review rules that need the target database itself (dry runs, row estimates, walk-through). */
-export type LiveReviewer = (input: { engine: Engine; sql: string; environment: string; query: QueryFn }) => Promise<ReviewFinding[]>;
+export type LiveReviewer = (input: {
+  engine: Engine;
+  sql: string;
+  environment: string;
+  query: QueryFn;
+}) => Promise<ReviewFinding[]>;

@@ -20,9 +20,15 @@ export interface DriftResult {
 }
 
 /** Compare a database's live schema with its last snapshot. */
-export async function checkDrift(store: Store, target: Target, db: DatabaseConfig, logger: Logger): Promise<DriftResult> {
+export async function checkDrift(
+  store: Store,
+  target: Target,
+  db: DatabaseConfig,
+  logger: Logger,
+): Promise<DriftResult> {
   const snap = await snapshotOf(target, logger);
-  if (snap === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  if (snap === null)
+    throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
   const live = snap.sdl;
   const last = await store.latestSnapshot(snapshotKey(db));
   if (!last) return { drifted: false, diff: [], live, recorded: null };
@@ -31,9 +37,17 @@ export async function checkDrift(store: Store, target: Target, db: DatabaseConfi
 }
 
 /** Record the live schema as a baseline migration and snapshot. */
-export async function recordBaseline(store: Store, target: Target, db: DatabaseConfig, user: string, now: Date, logger: Logger): Promise<string> {
+export async function recordBaseline(
+  store: Store,
+  target: Target,
+  db: DatabaseConfig,
+  user: string,
+  now: Date,
+  logger: Logger,
+): Promise<string> {
   const snap = await snapshotOf(target, logger);
-  if (snap === null) throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  if (snap === null)
+    throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
   const live = snap.sdl;
   const previous = await store.latestSnapshot(snapshotKey(db));
   const id = randomUUID();
@@ -63,13 +77,20 @@ export async function recordBaseline(store: Store, target: Target, db: DatabaseC
 
 export function driftText(db: DatabaseConfig, result: DriftResult): string {
   const name = `\`${db.name}\` (${db.environment})`;
-  if (result.recorded === null) return `${name} has no recorded schema yet: \`/dbchange baseline ${db.name}@${db.environment}\` records the live one as the baseline.`;
+  if (result.recorded === null)
+    return `${name} has no recorded schema yet: \`/dbchange baseline ${db.name}@${db.environment}\` records the live one as the baseline.`;
   if (!result.drifted) return `:white_check_mark: ${name}: no drift; the live schema matches the last recorded one.`;
   const shown = result.diff.slice(0, 60).join('\n');
   return `:warning: ${name} has drifted from its last recorded schema:\n\`\`\`${shown.slice(0, 2500)}${result.diff.length > 60 ? '\n…' : ''}\`\`\`\nIf the change was intended, \`/dbchange baseline ${db.name}@${db.environment}\` records it as the new baseline.`;
 }
 
-export function schemaCommands(deps: { service: ChangeService; store: Store; targetFor: (db: DatabaseConfig) => Target; logger: Logger; now: () => Date }): SchemaCommands {
+export function schemaCommands(deps: {
+  service: ChangeService;
+  store: Store;
+  targetFor: (db: DatabaseConfig) => Target;
+  logger: Logger;
+  now: () => Date;
+}): SchemaCommands {
   return {
     async drift(db) {
       return driftText(db, await checkDrift(deps.store, deps.targetFor(db), db, deps.logger));

@@ -63,7 +63,12 @@ export class ChangeService {
   }
 
   /** Create an issue from a validated submission, post it, and start what may start at once. */
-  async submit(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }, state?: Pick<Issue, 'desiredSdl' | 'schemaChange'>): Promise<Issue> {
+  async submit(
+    s: Submission,
+    creator: string,
+    source: IssueSource = { kind: 'slack' },
+    state?: Pick<Issue, 'desiredSdl' | 'schemaChange'>,
+  ): Promise<Issue> {
     const now = this.deps.now();
     const findings = this.review(s.target, s.sql);
     const created = await this.deps.store.createIssue(
@@ -90,7 +95,14 @@ export class ChangeService {
     // A dev stage that is automatic and needs no approval starts right away.
     const started = await this.mutate(posted.id, (issue) => {
       const { issue: next, effects } = startAutomatic(issue, this.config);
-      return effects.length === 0 ? { ok: false, reason: 'nothing starts automatically' } : { ok: true, issue: next, effects, note: `rollout to ${next.stages.find((s) => s.status === 'running')?.environment} started automatically` };
+      return effects.length === 0
+        ? { ok: false, reason: 'nothing starts automatically' }
+        : {
+            ok: true,
+            issue: next,
+            effects,
+            note: `rollout to ${next.stages.find((s) => s.status === 'running')?.environment} started automatically`,
+          };
     });
     return started.ok ? started.issue : posted;
   }
@@ -99,11 +111,18 @@ export class ChangeService {
    * A desired schema (SDL): open an issue carrying only the difference from the live schema,
    * or none when there is no difference.
    */
-  async submitDesired(s: Submission, creator: string, source: IssueSource = { kind: 'slack' }): Promise<{ issue: Issue } | { unchanged: DatabaseConfig }> {
+  async submitDesired(
+    s: Submission,
+    creator: string,
+    source: IssueSource = { kind: 'slack' },
+  ): Promise<{ issue: Issue } | { unchanged: DatabaseConfig }> {
     if (!this.deps.planner) throw new Error('state-based changes are not available in this bot');
     const plan = await this.deps.planner.plan(s.target, s.sql);
     if (plan.kind === 'unchanged') return { unchanged: plan.database };
-    const issue = await this.submit({ ...s, sql: plan.ddl }, creator, source, { desiredSdl: s.sql, schemaChange: plan.schemaChange });
+    const issue = await this.submit({ ...s, sql: plan.ddl }, creator, source, {
+      desiredSdl: s.sql,
+      schemaChange: plan.schemaChange,
+    });
     return { issue };
   }
 
@@ -114,7 +133,8 @@ export class ChangeService {
   async mutate(issueId: string, decide: (issue: Issue) => Decision): Promise<ActResult> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.deps.store.getIssue(issueId);
-      if (!current) return { ok: false, reason: `there is no issue #${issueId}; \`/dbchange list\` shows the open ones` };
+      if (!current)
+        return { ok: false, reason: `there is no issue #${issueId}; \`/dbchange list\` shows the open ones` };
       const decision = decide(current);
       if (!decision.ok) return decision;
       let saved: Issue;
@@ -237,7 +257,11 @@ export class ChangeService {
     for (const issue of running) {
       for (const [i, s] of issue.stages.entries()) {
         if (s.status !== 'running') continue;
-        await this.deps.queue.runStage(issue.id, i).catch((err: unknown) => this.deps.logger.error({ err, issue: issue.id }, 'could not queue a running stage again'));
+        await this.deps.queue
+          .runStage(issue.id, i)
+          .catch((err: unknown) =>
+            this.deps.logger.error({ err, issue: issue.id }, 'could not queue a running stage again'),
+          );
       }
     }
   }

@@ -28,14 +28,23 @@ export interface StatePlanner {
 export function devUrlFor(config: Config, engine: Engine): string {
   const configured = config.schema.devUrl[engine];
   if (configured) return configured;
-  const first = config.environments.flatMap((e) => config.databases.filter((d) => d.environment === e.id && d.engine === engine))[0];
+  const first = config.environments.flatMap((e) =>
+    config.databases.filter((d) => d.environment === e.id && d.engine === engine),
+  )[0];
   if (!first) {
-    throw new DbchangeError(ErrorCode.ConfigInvalid, `no ${engine} dev instance for shadow databases: set schema.devUrl.${engine} in the config`);
+    throw new DbchangeError(
+      ErrorCode.ConfigInvalid,
+      `no ${engine} dev instance for shadow databases: set schema.devUrl.${engine} in the config`,
+    );
   }
   return first.url;
 }
 
-export function statePlanner(deps: { config: Config; targetFor: (db: DatabaseConfig) => Target; logger: Logger }): StatePlanner {
+export function statePlanner(deps: {
+  config: Config;
+  targetFor: (db: DatabaseConfig) => Target;
+  logger: Logger;
+}): StatePlanner {
   const live = (db: DatabaseConfig): Promise<SchemaModel> => {
     const target = deps.targetFor(db);
     return target.withConnection((query) => introspect(db.engine, query));
@@ -51,7 +60,13 @@ export function statePlanner(deps: { config: Config; targetFor: (db: DatabaseCon
       const changes = diffSchemas(have, want);
       if (changes.length === 0) return { kind: 'unchanged', database: first };
       const schemaChange = lineDiff(dumpSdl(have), dumpSdl(want)).join('\n');
-      return { kind: 'change', database: first, ddl: renderDdl(changes), schemaChange, destructive: changes.some((c) => c.destructive) };
+      return {
+        kind: 'change',
+        database: first,
+        ddl: renderDdl(changes),
+        schemaChange,
+        destructive: changes.some((c) => c.destructive),
+      };
     },
     async ddlFor(db, sdl) {
       const [want, have] = await Promise.all([desired(db.engine, sdl), live(db)]);

@@ -28,9 +28,11 @@ export function validateSubmission(config: Config, s: Submission): Partial<Recor
   else if (databasesOf(config, s.target).length === 0) {
     errors.target = `Unknown database "${s.target}". Known: ${targetNames(config).join(', ')}.`;
   }
-  if (!(CHANGE_TYPES as readonly string[]).includes(s.changeType)) errors.changeType = 'Choose DDL, DML or desired schema (SDL).';
+  if (!(CHANGE_TYPES as readonly string[]).includes(s.changeType))
+    errors.changeType = 'Choose DDL, DML or desired schema (SDL).';
   if (!s.sql.trim()) errors.sql = 'Enter the SQL to run.';
-  else if (Buffer.byteLength(s.sql) > MAX_SQL_BYTES) errors.sql = `The SQL is larger than ${MAX_SQL_BYTES / 1_000_000} MB; split it into several changes.`;
+  else if (Buffer.byteLength(s.sql) > MAX_SQL_BYTES)
+    errors.sql = `The SQL is larger than ${MAX_SQL_BYTES / 1_000_000} MB; split it into several changes.`;
   else if (s.sql.includes('\u0000')) errors.sql = 'The SQL contains a NUL byte; paste it as text.';
   return errors;
 }
@@ -41,5 +43,8 @@ export function asChangeType(value: string): ChangeType {
 
 /** Labels typed as "a, b c" → ['a', 'b', 'c']. */
 export function parseLabels(text: string | undefined): string[] {
-  return (text ?? '').split(/[\s,]+/).map((l) => l.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(/[\s,]+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }

@@ -19,7 +19,10 @@ export function registerDiff(program: Command): void {
     .requiredOption('--from <source>', 'current schema: database URL or .sql file')
     .requiredOption('--to <source>', 'desired schema: database URL or .sql file')
     .option('--engine <engine>', 'postgres or mysql (default: from the URLs)')
-    .option('--dev-url <url>', 'dev instance for loading SQL files into a temporary database (default: $DBCHANGE_DEV_URL)')
+    .option(
+      '--dev-url <url>',
+      'dev instance for loading SQL files into a temporary database (default: $DBCHANGE_DEV_URL)',
+    )
     .action(async (opts: DiffOptions) => {
       try {
         const devUrl = opts.devUrl ?? process.env.DBCHANGE_DEV_URL;
@@ -30,7 +33,9 @@ export function registerDiff(program: Command): void {
         process.stdout.write(renderDdl(changes));
         const destructive = changes.filter((c) => c.destructive);
         if (destructive.length > 0) {
-          process.stderr.write(`-- ${destructive.length} destructive statement(s): ${destructive.map((c) => c.kind).join(', ')}\n`);
+          process.stderr.write(
+            `-- ${destructive.length} destructive statement(s): ${destructive.map((c) => c.kind).join(', ')}\n`,
+          );
         }
       } catch (e) {
         process.stderr.write(`dbchange diff: ${messageOf(e)}\n`);

@@ -3,13 +3,21 @@
  * otherwise, 2 on usage errors (bad options, unreadable files, unreachable --url).
  */
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { engineOfUrl, isEngine, type Engine } from '../domain/engine.js';
 import { messageOf } from '../errors.js';
 import type { QueryFn } from '../targets/types.js';
-import { DEFAULT_POLICY, listRules, loadPolicy, reviewLive, reviewScript, type Finding, type ReviewPolicy } from '../review/index.js';
+import {
+  DEFAULT_POLICY,
+  listRules,
+  loadPolicy,
+  reviewLive,
+  reviewScript,
+  type Finding,
+  type ReviewPolicy,
+} from '../review/index.js';
 
 type Format = 'text' | 'json' | 'github';
 
@@ -71,11 +79,23 @@ function ghProp(s: string): string {
 /** Render findings in one of the output formats. */
 export function render(findings: FileFinding[], format: Format, files: number): string {
   if (format === 'json') {
-    return JSON.stringify({ findings: findings.map((f) => ({ file: f.file, rule: f.rule, level: f.level, line: f.line, column: f.column, message: f.message })) });
+    return JSON.stringify({
+      findings: findings.map((f) => ({
+        file: f.file,
+        rule: f.rule,
+        level: f.level,
+        line: f.line,
+        column: f.column,
+        message: f.message,
+      })),
+    });
   }
   if (format === 'github') {
     return findings
-      .map((f) => `::${f.level === 'ERROR' ? 'error' : 'warning'} file=${ghProp(f.file)},line=${f.line},col=${f.column},title=${ghProp(f.rule)}::${ghData(f.message)}`)
+      .map(
+        (f) =>
+          `::${f.level === 'ERROR' ? 'error' : 'warning'} file=${ghProp(f.file)},line=${f.line},col=${f.column},title=${ghProp(f.rule)}::${ghData(f.message)}`,
+      )
       .join('\n');
   }
   const errors = findings.filter((f) => f.level === 'ERROR').length;
@@ -85,7 +105,8 @@ export function render(findings: FileFinding[], format: Format, files: number): 
 }
 
 async function run(files: string[], opts: Options): Promise<number> {
-  if (opts.engine !== undefined && !isEngine(opts.engine)) throw new UsageError(`--engine must be postgres or mysql, got "${opts.engine}"`);
+  if (opts.engine !== undefined && !isEngine(opts.engine))
+    throw new UsageError(`--engine must be postgres or mysql, got "${opts.engine}"`);
   if (opts.listRules) {
     process.stdout.write(`${listRules(opts.engine as Engine | undefined).join('\n')}\n`);
     return 0;

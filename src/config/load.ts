@@ -95,7 +95,11 @@ function pathOf(ancestors: readonly unknown[], node: unknown): (string | number)
     const child = chain[i + 1];
     if (parent && Array.isArray(parent.items)) {
       const idx = parent.items.indexOf(child);
-      const isPairList = parent.items.length > 0 && typeof parent.items[0] === 'object' && parent.items[0] !== null && 'key' in (parent.items[0] as object);
+      const isPairList =
+        parent.items.length > 0 &&
+        typeof parent.items[0] === 'object' &&
+        parent.items[0] !== null &&
+        'key' in (parent.items[0] as object);
       if (!isPairList && idx >= 0) out.push(idx);
     } else if (parent && typeof parent === 'object' && 'key' in parent) {
       const key = (parent as { key: unknown }).key;
@@ -108,7 +112,8 @@ function pathOf(ancestors: readonly unknown[], node: unknown): (string | number)
 function toProblem(issue: z.core.$ZodIssue): Problem {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map(String).join(', ')}`;
   return { path, message };
 }

@@ -41,11 +41,15 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
   const problems: Problem[] = [];
   const envIds = new Set<string>();
   const environments = raw.environments.map((e, i): EnvironmentConfig => {
-    if (envIds.has(e.id)) problems.push({ path: ['environments', i, 'id'], message: `environment ${e.id} is listed twice` });
+    if (envIds.has(e.id))
+      problems.push({ path: ['environments', i, 'id'], message: `environment ${e.id} is listed twice` });
     envIds.add(e.id);
     const requiredApprovals = e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1);
     if (e.requiredApprovals !== undefined && e.approvers.length === 0) {
-      problems.push({ path: ['environments', i, 'requiredApprovals'], message: 'requiredApprovals needs an approvers list' });
+      problems.push({
+        path: ['environments', i, 'requiredApprovals'],
+        message: 'requiredApprovals needs an approvers list',
+      });
     }
     const individualApprovers = e.approvers.filter((a) => !a.startsWith('S')).length;
     if (individualApprovers === e.approvers.length && requiredApprovals > individualApprovers) {
@@ -55,10 +59,16 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
       });
     }
     if (e.maintenanceWindow && !isValidTimeZone(e.maintenanceWindow.timezone)) {
-      problems.push({ path: ['environments', i, 'maintenanceWindow', 'timezone'], message: `unknown time zone "${e.maintenanceWindow.timezone}"; use an IANA name like Europe/Berlin or UTC` });
+      problems.push({
+        path: ['environments', i, 'maintenanceWindow', 'timezone'],
+        message: `unknown time zone "${e.maintenanceWindow.timezone}"; use an IANA name like Europe/Berlin or UTC`,
+      });
     }
     if (e.rollout !== 'automatic' && e.releasers.length === 0) {
-      problems.push({ path: ['environments', i, 'releasers'], message: `rollout ${e.rollout} needs at least one releaser` });
+      problems.push({
+        path: ['environments', i, 'releasers'],
+        message: `rollout ${e.rollout} needs at least one releaser`,
+      });
     }
     return { ...e, requiredApprovals };
   });
@@ -66,10 +76,17 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
   const seen = new Set<string>();
   raw.databases.forEach((d, i) => {
     if (!envIds.has(d.environment)) {
-      problems.push({ path: ['databases', i, 'environment'], message: `unknown environment ${d.environment}; known: ${[...envIds].join(', ')}` });
+      problems.push({
+        path: ['databases', i, 'environment'],
+        message: `unknown environment ${d.environment}; known: ${[...envIds].join(', ')}`,
+      });
     }
     const key = `${d.name}@${d.environment}`;
-    if (seen.has(key)) problems.push({ path: ['databases', i, 'name'], message: `database ${d.name} is listed twice for environment ${d.environment}` });
+    if (seen.has(key))
+      problems.push({
+        path: ['databases', i, 'name'],
+        message: `database ${d.name} is listed twice for environment ${d.environment}`,
+      });
     seen.add(key);
     if (!/^(postgres|postgresql|mysql|mariadb):\/\//.test(d.url) && !d.url.startsWith('${')) {
       problems.push({ path: ['databases', i, 'url'], message: 'must be a postgres://… or mysql://… URL' });
@@ -77,7 +94,8 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
   });
   const names = new Set(raw.databases.map((d) => d.name));
   raw.databases.forEach((d, i) => {
-    if (d.group && names.has(d.group)) problems.push({ path: ['databases', i, 'group'], message: `group ${d.group} has the same name as a database` });
+    if (d.group && names.has(d.group))
+      problems.push({ path: ['databases', i, 'group'], message: `group ${d.group} has the same name as a database` });
   });
 
   return {

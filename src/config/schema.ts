@@ -22,7 +22,10 @@ const environment = z.strictObject({
 });
 
 const database = z.strictObject({
-  name: z.string().min(1).regex(/^[^\s/?%*:|"<>\\]+$/, 'no spaces or any of / ? % * : | " < > \\'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[^\s/?%*:|"<>\\]+$/, 'no spaces or any of / ? % * : | " < > \\'),
   environment: z.string().min(1),
   engine: z.enum(ENGINES),
   url: z.string().min(1),

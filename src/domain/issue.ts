@@ -57,9 +57,7 @@ export interface Stage {
   releasedBy?: string;
 }
 
-export type IssueSource =
-  | { kind: 'slack' }
-  | { kind: 'git'; commit: string; path: string; version: string };
+export type IssueSource = { kind: 'slack' } | { kind: 'git'; commit: string; path: string; version: string };
 
 export interface SlackRef {
   channel: string;

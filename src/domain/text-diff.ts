@@ -15,13 +15,17 @@ export function lineDiff(a: string, b: string, context = 2): string[] {
   const n = xs.length;
   const m = ys.length;
   const dp: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i]![j] = xs[i] === ys[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      dp[i]![j] = xs[i] === ys[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
   const ops: string[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && xs[i] === ys[j]) ops.push(`  ${xs[i++]}`), j++;
-    else if (j < m && (i >= n || dp[i]![j + 1]! >= dp[i + 1]![j]!)) ops.push(`+ ${ys[j++]}`);
+    if (i < n && j < m && xs[i] === ys[j]) {
+      ops.push(`  ${xs[i++]}`);
+      j++;
+    } else if (j < m && (i >= n || dp[i]![j + 1]! >= dp[i + 1]![j]!)) ops.push(`+ ${ys[j++]}`);
     else ops.push(`- ${xs[i++]}`);
   }
   const before = x.slice(Math.max(0, head - context), head).map((l) => `  ${l}`);

@@ -28,9 +28,7 @@ export type Effect =
   | { kind: 'schedule-stage'; stageIndex: number; at: Date }
   | { kind: 'cancel-schedule' };
 
-export type Decision =
-  | { ok: true; issue: Issue; effects: Effect[]; note: string }
-  | { ok: false; reason: string };
+export type Decision = { ok: true; issue: Issue; effects: Effect[]; note: string } | { ok: false; reason: string };
 
 /** Expands approver/releaser entries (user ids or user group ids) into user ids. */
 export type Directory = (entries: string[]) => Set<string>;
@@ -98,26 +96,32 @@ export function automaticRun(issue: Issue, config: Config): Effect[] {
 
 function releaseStage(issue: Issue, i: number, by: string): Issue {
   const stage = issue.stages[i]!;
-  return withStage({ ...issue, status: 'running', schedule: undefined }, i, { ...stage, status: 'running', releasedBy: by });
+  return withStage({ ...issue, status: 'running', schedule: undefined }, i, {
+    ...stage,
+    status: 'running',
+    releasedBy: by,
+  });
 }
 
 /** The effects of `automaticRun`, applied: the stage is marked running, released by 'automatic'. */
 export function startAutomatic(issue: Issue, config: Config): { issue: Issue; effects: Effect[] } {
   const effects = automaticRun(issue, config);
   const run = effects.find((e) => e.kind === 'run-stage');
-  if (!run || run.kind !== 'run-stage') return { issue, effects: [] };
+  if (run?.kind !== 'run-stage') return { issue, effects: [] };
   return { issue: releaseStage(issue, run.stageIndex, 'automatic'), effects };
 }
 
 /** Approve the current stage. A repeated click by the same approver changes nothing. */
 export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (issue.status !== 'open' && issue.status !== 'scheduled' && issue.status !== 'running') return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
+  if (issue.status !== 'open' && issue.status !== 'scheduled' && issue.status !== 'running')
+    return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
   // Only the current stage is approved: a double click must never spill over into the next stage.
   const i = currentStageIndex(issue);
   if (i < 0) return refuse(`issue #${issue.id} is rolled out everywhere`);
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
-  if (stage.status !== 'waiting') return refuse(`${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
+  if (stage.status !== 'waiting')
+    return refuse(`${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
   if (env.requiredApprovals === 0) return refuse(`${env.id} needs no approval`);
   if (!members(ctx, env.approvers).has(user)) {
     return refuse(`you are not an approver for ${env.id}; approvers: ${env.approvers.map(mention).join(', ')}`);
@@ -134,13 +138,22 @@ export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
 
 /** Reject: an approver of the current stage stops the issue; the creator may edit and resubmit. */
 export function reject(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (issue.status !== 'open' && issue.status !== 'scheduled') return refuse(`issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
+  if (issue.status !== 'open' && issue.status !== 'scheduled')
+    return refuse(`issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
   const i = currentStageIndex(issue);
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  const approvers = members(ctx, ctx.config.environments.flatMap((e) => e.approvers));
+  const approvers = members(
+    ctx,
+    ctx.config.environments.flatMap((e) => e.approvers),
+  );
   if (!approvers.has(user)) return refuse('only approvers can reject a change');
   const effects: Effect[] = issue.status === 'scheduled' ? [{ kind: 'cancel-schedule' }] : [];
-  return { ok: true, issue: { ...issue, status: 'rejected', schedule: undefined }, effects, note: `<@${user}> rejected the change at ${env.id}` };
+  return {
+    ok: true,
+    issue: { ...issue, status: 'rejected', schedule: undefined },
+    effects,
+    note: `<@${user}> rejected the change at ${env.id}`,
+  };
 }
 
 function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: EnvironmentConfig } | string {
@@ -168,7 +181,8 @@ function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: E
 export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
   const check = releaseCheck(issue, user, ctx);
   if (typeof check === 'string') return refuse(check);
-  if (check.env.rollout === 'scheduled') return refuse(`${check.env.id} rolls out only at a scheduled time; use Schedule`);
+  if (check.env.rollout === 'scheduled')
+    return refuse(`${check.env.id} rolls out only at a scheduled time; use Schedule`);
   return {
     ok: true,
     issue: releaseStage(issue, check.i, user),
@@ -184,7 +198,9 @@ export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decisi
   if (at.getTime() <= ctx.now.getTime()) return refuse('pick a time in the future');
   const window = check.env.maintenanceWindow;
   if (window && !isWithinWindow(at, window)) {
-    return refuse(`${check.env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`);
+    return refuse(
+      `${check.env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`,
+    );
   }
   return {
     ok: true,
@@ -197,7 +213,8 @@ export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decisi
 /** The scheduled time has come: release the stage if the schedule still stands. */
 export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Decision {
   if (issue.status !== 'scheduled' || !issue.schedule) return refuse('the schedule was cancelled');
-  if (issue.schedule.stageIndex !== stageIndex || issue.schedule.at.getTime() !== at.getTime()) return refuse('the schedule was changed');
+  if (issue.schedule.stageIndex !== stageIndex || issue.schedule.at.getTime() !== at.getTime())
+    return refuse('the schedule was changed');
   return {
     ok: true,
     issue: releaseStage(issue, stageIndex, issue.schedule.by),
@@ -208,10 +225,18 @@ export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Dec
 
 /** Cancel: a scheduled rollout goes back to open; an open issue is closed for good. */
 export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
-  const releasers = members(ctx, ctx.config.environments.flatMap((e) => e.releasers));
+  const releasers = members(
+    ctx,
+    ctx.config.environments.flatMap((e) => e.releasers),
+  );
   if (user !== issue.creator && !releasers.has(user)) return refuse('only the creator or a releaser can cancel');
   if (issue.status === 'scheduled') {
-    return { ok: true, issue: { ...issue, status: 'open', schedule: undefined }, effects: [{ kind: 'cancel-schedule' }], note: `<@${user}> cancelled the scheduled rollout; the SQL can be edited again` };
+    return {
+      ok: true,
+      issue: { ...issue, status: 'open', schedule: undefined },
+      effects: [{ kind: 'cancel-schedule' }],
+      note: `<@${user}> cancelled the scheduled rollout; the SQL can be edited again`,
+    };
   }
   if (issue.status === 'open' || issue.status === 'rejected' || issue.status === 'failed') {
     return { ok: true, issue: { ...issue, status: 'canceled' }, effects: [], note: `<@${user}> cancelled the change` };
@@ -226,17 +251,36 @@ export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
 export function editSql(issue: Issue, user: string, sql: string, findings: ReviewFinding[], ctx: Ctx): Decision {
   if (user !== issue.creator) return refuse('only the creator can edit the SQL');
   if (issue.status === 'scheduled') return refuse('the rollout is scheduled; cancel it before editing the SQL');
-  if (issue.status !== 'open' && issue.status !== 'rejected') return refuse(`issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
-  if (issue.stages.some((s) => s.status === 'running' || s.status === 'failed')) return refuse('part of this change is rolling out or failed; wait for it, or retry it, before editing');
+  if (issue.status !== 'open' && issue.status !== 'rejected')
+    return refuse(`issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
+  if (issue.stages.some((s) => s.status === 'running' || s.status === 'failed'))
+    return refuse('part of this change is rolling out or failed; wait for it, or retry it, before editing');
   // Stages that already ran keep the SQL they ran (frozen on their tasks); the rest take the new SQL.
   const stages = issue.stages.map((s) =>
-    s.status === 'done' ? { ...s, tasks: s.tasks.map((t) => ({ ...t, sql: t.sql ?? issue.sql })) } : { ...s, approvals: [] },
+    s.status === 'done'
+      ? { ...s, tasks: s.tasks.map((t) => ({ ...t, sql: t.sql ?? issue.sql })) }
+      : { ...s, approvals: [] },
   );
   const ran = issue.stages.filter((s) => s.status === 'done').map((s) => s.environment);
-  const edited: Issue = { ...issue, sql, findings, revision: issue.revision + 1, status: 'open', stages, rolloutAnyway: undefined };
+  const edited: Issue = {
+    ...issue,
+    sql,
+    findings,
+    revision: issue.revision + 1,
+    status: 'open',
+    stages,
+    rolloutAnyway: undefined,
+  };
   const { issue: next, effects } = startAutomatic(edited, ctx.config);
-  const kept = ran.length ? ` ${ran.join(', ')} already ran revision ${issue.revision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.` : '';
-  return { ok: true, issue: next, effects, note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset.${kept}` };
+  const kept = ran.length
+    ? ` ${ran.join(', ')} already ran revision ${issue.revision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.`
+    : '';
+  return {
+    ok: true,
+    issue: next,
+    effects,
+    note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset.${kept}`,
+  };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
@@ -245,26 +289,45 @@ export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, c
   const i = currentStageIndex(issue);
   if (i < 0) return refuse('nothing is left to roll out');
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  if (!mayRelease(issue, env, user, ctx)) return refuse(`only a releaser of ${env.id} can decide to roll out despite review findings`);
+  if (!mayRelease(issue, env, user, ctx))
+    return refuse(`only a releaser of ${env.id} can decide to roll out despite review findings`);
   const acked: Issue = { ...issue, rolloutAnyway: checked ? { user, at: ctx.now } : undefined };
   const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config) : { issue: acked, effects: [] };
-  return { ok: true, issue: next, effects, note: checked ? `<@${user}> chose to roll out despite the review findings` : `<@${user}> withdrew "roll out anyway"` };
+  return {
+    ok: true,
+    issue: next,
+    effects,
+    note: checked
+      ? `<@${user}> chose to roll out despite the review findings`
+      : `<@${user}> withdrew "roll out anyway"`,
+  };
 }
 
 /** Retry the failed tasks of the failed stage. */
 export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (issue.status !== 'failed') return refuse(`issue #${issue.id} is ${issue.status}; only a failed rollout can be retried`);
+  if (issue.status !== 'failed')
+    return refuse(`issue #${issue.id} is ${issue.status}; only a failed rollout can be retried`);
   const i = issue.stages.findIndex((s) => s.status === 'failed');
   if (i < 0) return refuse('no stage failed');
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
-  if (!mayRelease(issue, env, user, ctx) && !members(ctx, env.approvers).has(user)) return refuse(`only a releaser of ${env.id} can retry`);
+  if (!mayRelease(issue, env, user, ctx) && !members(ctx, env.approvers).has(user))
+    return refuse(`only a releaser of ${env.id} can retry`);
   if (stage.tasks.some((t) => t.status === 'needs-attention')) {
-    return refuse('a task needs attention: it was interrupted and may be half applied; check the database and resolve it first');
+    return refuse(
+      'a task needs attention: it was interrupted and may be half applied; check the database and resolve it first',
+    );
   }
-  const tasks = stage.tasks.map((t) => (t.status === 'failed' ? { ...t, status: 'pending' as const, error: undefined } : t));
+  const tasks = stage.tasks.map((t) =>
+    t.status === 'failed' ? { ...t, status: 'pending' as const, error: undefined } : t,
+  );
   const next = withStage({ ...issue, status: 'running' }, i, { ...stage, status: 'running', tasks, releasedBy: user });
-  return { ok: true, issue: next, effects: [{ kind: 'run-stage', stageIndex: i }], note: `<@${user}> retried the failed tasks in ${env.id}` };
+  return {
+    ok: true,
+    issue: next,
+    effects: [{ kind: 'run-stage', stageIndex: i }],
+    note: `<@${user}> retried the failed tasks in ${env.id}`,
+  };
 }
 
 /**
@@ -274,11 +337,17 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
  */
 export function holdForLiveReview(issue: Issue, stageIndex: number, findings: ReviewFinding[]): Decision {
   const stage = issue.stages[stageIndex];
-  if (!stage || stage.status !== 'running') return refuse('the stage is not running');
+  if (stage?.status !== 'running') return refuse('the stage is not running');
   if (stage.tasks.some((t) => t.status !== 'pending')) return refuse('tasks of the stage already started');
   const known = new Set(issue.findings.map((f) => `${f.rule}|${f.line}|${f.message}`));
-  const merged = [...issue.findings, ...findings.filter((f) => !known.has(`${f.rule}|${f.line}|${f.message}`))].sort((a, b) => a.line - b.line || a.column - b.column);
-  const held = withStage({ ...issue, status: 'open', findings: merged }, stageIndex, { ...stage, status: 'waiting', releasedBy: undefined });
+  const merged = [...issue.findings, ...findings.filter((f) => !known.has(`${f.rule}|${f.line}|${f.message}`))].sort(
+    (a, b) => a.line - b.line || a.column - b.column,
+  );
+  const held = withStage({ ...issue, status: 'open', findings: merged }, stageIndex, {
+    ...stage,
+    status: 'waiting',
+    releasedBy: undefined,
+  });
   return {
     ok: true,
     issue: held,
@@ -297,10 +366,15 @@ export function resolveAttention(issue: Issue, user: string, taskId: string, app
   if (i < 0) return refuse('that task is not part of this issue');
   const stage = issue.stages[i]!;
   const task = stage.tasks.find((t) => t.id === taskId)!;
-  if (task.status !== 'needs-attention') return refuse(`the task on ${task.database} does not need attention (it is ${task.status})`);
+  if (task.status !== 'needs-attention')
+    return refuse(`the task on ${task.database} does not need attention (it is ${task.status})`);
   const env = environmentOf(ctx.config, stage);
   if (!mayRelease(issue, env, user, ctx)) return refuse(`only a releaser of ${env.id} can resolve this task`);
-  const tasks = stage.tasks.map((t) => (t.id === taskId ? { ...t, status: applied ? ('done' as const) : ('failed' as const), error: applied ? undefined : t.error } : t));
+  const tasks = stage.tasks.map((t) =>
+    t.id === taskId
+      ? { ...t, status: applied ? ('done' as const) : ('failed' as const), error: applied ? undefined : t.error }
+      : t,
+  );
   const updated = withStage(issue, i, { ...stage, tasks });
   const note = `<@${user}> marked the task on ${task.database} (${env.id}) as ${applied ? 'applied' : 'not applied; Retry resumes it'}`;
   if (stage.status === 'failed' && tasks.every((t) => t.status === 'done' || t.status === 'skipped')) {
@@ -324,7 +398,10 @@ export function stageFinished(issue: Issue, stageIndex: number, config: Config):
 }
 
 /** What a person could do next, for rendering buttons (authorisation is checked again on click). */
-export function availableActions(issue: Issue, config: Config): Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'> {
+export function availableActions(
+  issue: Issue,
+  config: Config,
+): Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'> {
   const out = new Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'>();
   const i = currentStageIndex(issue);
   const stage = i >= 0 ? issue.stages[i] : undefined;

@@ -53,10 +53,13 @@ export function compileTemplate(template: string): CompiledTemplate {
         break;
       }
       const name = m[1] as Placeholder;
-      if (!(PLACEHOLDERS as readonly string[]).includes(name)) throw new Error(`unknown placeholder {{${m[1]}}} in template ${template}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+      if (!(PLACEHOLDERS as readonly string[]).includes(name))
+        throw new Error(
+          `unknown placeholder {{${m[1]}}} in template ${template}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+        );
       if (placeholders.includes(name)) throw new Error(`placeholder {{${name}}} appears twice in template ${template}`);
       placeholders.push(name);
-      out += escapeRegex(rest.slice(0, m.index)) + `(?<${name}>${VALUE})`;
+      out += `${escapeRegex(rest.slice(0, m.index))}(?<${name}>${VALUE})`;
       rest = rest.slice(m.index + m[0].length);
     }
     return out;
@@ -80,7 +83,8 @@ export function matchMigrationPath(compiled: CompiledTemplate, path: string): Pa
   if (!m?.groups) return { ok: false, reason: `does not match the file path template ${compiled.template}` };
   const g = m.groups;
   const type = (g.TYPE ?? 'ddl').toLowerCase();
-  if (!(MIGRATION_TYPES as readonly string[]).includes(type)) return { ok: false, reason: `TYPE "${g.TYPE}" must be ddl, dml or baseline` };
+  if (!(MIGRATION_TYPES as readonly string[]).includes(type))
+    return { ok: false, reason: `TYPE "${g.TYPE}" must be ddl, dml or baseline` };
   if (!g.VERSION) return { ok: false, reason: 'VERSION is missing' };
   if (!g.DB_NAME) return { ok: false, reason: 'DB_NAME is missing' };
   const file: MigrationFile = { path, dbName: g.DB_NAME, version: g.VERSION, type: type as MigrationFileType };
@@ -103,7 +107,10 @@ export interface FileProblem {
  * Check a set of migration paths: every path under the base directory must match, and each
  * VERSION must be unique per database (and environment).
  */
-export function checkMigrationFiles(paths: string[], opts: { template: string; baseDirectory?: string; knownDatabases?: string[]; knownEnvironments?: string[] }): { files: MigrationFile[]; problems: FileProblem[] } {
+export function checkMigrationFiles(
+  paths: string[],
+  opts: { template: string; baseDirectory?: string; knownDatabases?: string[]; knownEnvironments?: string[] },
+): { files: MigrationFile[]; problems: FileProblem[] } {
   const compiled = compileTemplate(opts.template);
   const files: MigrationFile[] = [];
   const problems: FileProblem[] = [];
@@ -122,17 +129,26 @@ export function checkMigrationFiles(paths: string[], opts: { template: string; b
     }
     const f = { ...m.file, path: full };
     if (opts.knownDatabases && !opts.knownDatabases.includes(f.dbName)) {
-      problems.push({ path: full, message: `DB_NAME "${f.dbName}" is not a configured database (names are case-sensitive); known: ${opts.knownDatabases.join(', ')}` });
+      problems.push({
+        path: full,
+        message: `DB_NAME "${f.dbName}" is not a configured database (names are case-sensitive); known: ${opts.knownDatabases.join(', ')}`,
+      });
       continue;
     }
     if (f.envId && opts.knownEnvironments && !opts.knownEnvironments.includes(f.envId)) {
-      problems.push({ path: full, message: `ENV_ID "${f.envId}" is not a configured environment; known: ${opts.knownEnvironments.join(', ')}` });
+      problems.push({
+        path: full,
+        message: `ENV_ID "${f.envId}" is not a configured environment; known: ${opts.knownEnvironments.join(', ')}`,
+      });
       continue;
     }
     const key = `${f.envId ?? '*'}/${f.dbName}/${f.version}`;
     const earlier = seen.get(key);
     if (earlier) {
-      problems.push({ path: full, message: `VERSION ${f.version} of ${f.dbName} is already used by ${earlier}; versions must be unique` });
+      problems.push({
+        path: full,
+        message: `VERSION ${f.version} of ${f.dbName} is already used by ${earlier}; versions must be unique`,
+      });
       continue;
     }
     seen.set(key, full);

@@ -16,10 +16,22 @@ import * as system from './rules/system.js';
 import { LIVE_RULES } from './live/rules.js';
 
 function rulesOf(mod: Record<string, unknown>): Rule[] {
-  return Object.values(mod).filter((v): v is Rule => typeof v === 'object' && v !== null && 'id' in v && 'engines' in v);
+  return Object.values(mod).filter(
+    (v): v is Rule => typeof v === 'object' && v !== null && 'id' in v && 'engines' in v,
+  );
 }
 
-export const STATIC_RULES: readonly Rule[] = [statement, script, postgres, naming, table, column, indexes, mysql, system].flatMap((m) => rulesOf(m as Record<string, unknown>));
+export const STATIC_RULES: readonly Rule[] = [
+  statement,
+  script,
+  postgres,
+  naming,
+  table,
+  column,
+  indexes,
+  mysql,
+  system,
+].flatMap((m) => rulesOf(m as Record<string, unknown>));
 export { LIVE_RULES };
 
 /** Built-in finding ids that are not policy rules. */
@@ -52,8 +64,20 @@ export interface CatalogEntry {
 export function catalog(): CatalogEntry[] {
   const all: CatalogEntry[] = [
     ...STATIC_RULES.map((r) => ({ id: r.id, type: r.type, engines: r.engines, live: false, summary: r.summary })),
-    ...LIVE_RULES.map((r: LiveRule) => ({ id: r.id, type: r.type, engines: r.engines, live: true, summary: r.summary })),
-    { id: MAX_SQL_SIZE, type: MAX_SQL_SIZE_TYPE, engines: ['mysql', 'postgres'] as const, live: false, summary: 'Built-in: max script size (MB)' },
+    ...LIVE_RULES.map((r: LiveRule) => ({
+      id: r.id,
+      type: r.type,
+      engines: r.engines,
+      live: true,
+      summary: r.summary,
+    })),
+    {
+      id: MAX_SQL_SIZE,
+      type: MAX_SQL_SIZE_TYPE,
+      engines: ['mysql', 'postgres'] as const,
+      live: false,
+      summary: 'Built-in: max script size (MB)',
+    },
   ];
   return all.sort((a, b) => a.id.localeCompare(b.id));
 }

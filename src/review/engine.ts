@@ -41,7 +41,11 @@ function guard(sql: string, maxMb: number): Finding | null {
   const bytes = Buffer.byteLength(sql, 'utf8');
   if (bytes > maxMb * 1024 * 1024) {
     return {
-      rule: MAX_SQL_SIZE, level: 'ERROR', line: 1, column: 1, statement: '',
+      rule: MAX_SQL_SIZE,
+      level: 'ERROR',
+      line: 1,
+      column: 1,
+      statement: '',
       message: `The script is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${maxMb} MB limit; split it into smaller changes (or raise ${MAX_SQL_SIZE} in the policy).`,
     };
   }
@@ -51,7 +55,11 @@ function guard(sql: string, maxMb: number): Finding | null {
     const line = before.split('\n').length;
     const column = bad - before.lastIndexOf('\n');
     return {
-      rule: SYNTAX_ERROR, level: 'ERROR', line, column, statement: '',
+      rule: SYNTAX_ERROR,
+      level: 'ERROR',
+      line,
+      column,
+      statement: '',
       message: `The script contains binary data (${sql.charCodeAt(bad) === 0 ? 'a NUL byte' : 'bytes that are not valid UTF-8'}) at line ${line}; submit the SQL as UTF-8 text.`,
     };
   }
@@ -65,7 +73,10 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
   const { engine, sql } = input;
   const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
   const sizeRule = policy.find((r) => r.rule === MAX_SQL_SIZE);
-  const maxMb = typeof sizeRule?.payload.number === 'number' && sizeRule.payload.number > 0 ? sizeRule.payload.number : DEFAULT_MAX_MB;
+  const maxMb =
+    typeof sizeRule?.payload.number === 'number' && sizeRule.payload.number > 0
+      ? sizeRule.payload.number
+      : DEFAULT_MAX_MB;
   const guarded = guard(sql, maxMb);
   if (guarded) return { findings: [guarded], statements: 0 };
 
@@ -78,11 +89,25 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
       reviewable.push(s);
     } else if (outcome.syntax) {
       const at = s.locate(outcome.offset);
-      findings.push(finding(s, SYNTAX_ERROR, 'ERROR', `Syntax error near line ${at.line}, column ${at.column}: ${outcome.message}. Fix the statement.`));
+      findings.push(
+        finding(
+          s,
+          SYNTAX_ERROR,
+          'ERROR',
+          `Syntax error near line ${at.line}, column ${at.column}: ${outcome.message}. Fix the statement.`,
+        ),
+      );
     } else {
       s.parsed = false;
       reviewable.push(s);
-      findings.push(finding(s, NOT_REVIEWED, 'WARNING', `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand.${outcome.message ? ` (parser: ${outcome.message})` : ''}`));
+      findings.push(
+        finding(
+          s,
+          NOT_REVIEWED,
+          'WARNING',
+          `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand.${outcome.message ? ` (parser: ${outcome.message})` : ''}`,
+        ),
+      );
     }
   }
 
@@ -94,7 +119,7 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
   }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
-    if (!rule || !rule.engines.includes(engine)) continue;
+    if (!rule?.engines.includes(engine)) continue;
     const ctx: RuleContext = {
       engine,
       payload: pr.payload,
@@ -110,7 +135,15 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
     } catch (e) {
       // A rule bug must not hide the other findings, nor pass silently.
       const s = reviewable[0] ?? statements[0];
-      if (s) findings.push(finding(s, rule.id, 'WARNING', `Rule ${rule.id} could not check this script (${messageOf(e)}); review by hand and report the problem.`));
+      if (s)
+        findings.push(
+          finding(
+            s,
+            rule.id,
+            'WARNING',
+            `Rule ${rule.id} could not check this script (${messageOf(e)}); review by hand and report the problem.`,
+          ),
+        );
     }
   }
   return { findings: sortFindings(findings), statements: statements.length };

@@ -13,12 +13,20 @@ export interface ReviewPolicies {
   environments: Map<string, ReviewPolicy>;
 }
 
-async function readPolicy(path: string, key: string, readText: (path: string) => Promise<string>): Promise<ReviewPolicy> {
+async function readPolicy(
+  path: string,
+  key: string,
+  readText: (path: string) => Promise<string>,
+): Promise<ReviewPolicy> {
   let text: string;
   try {
     text = await readText(path);
   } catch (e) {
-    throw new DbchangeError(ErrorCode.ConfigInvalid, `${key}: cannot read the policy file ${path} (${messageOf(e)}); fix the path (relative to the config file) or remove the entry.`, { cause: e });
+    throw new DbchangeError(
+      ErrorCode.ConfigInvalid,
+      `${key}: cannot read the policy file ${path} (${messageOf(e)}); fix the path (relative to the config file) or remove the entry.`,
+      { cause: e },
+    );
   }
   return loadPolicy(text, path);
 }
@@ -42,6 +50,9 @@ export function policyFor(policies: ReviewPolicies, environment: string): Review
 }
 
 /** A reviewer for the app service: static review with the environment's policy. */
-export function createReviewer(policies: ReviewPolicies): (input: { engine: Engine; sql: string; environment: string }) => Finding[] {
-  return ({ engine, sql, environment }) => reviewScript({ engine, sql, policy: policyFor(policies, environment) }).findings;
+export function createReviewer(
+  policies: ReviewPolicies,
+): (input: { engine: Engine; sql: string; environment: string }) => Finding[] {
+  return ({ engine, sql, environment }) =>
+    reviewScript({ engine, sql, policy: policyFor(policies, environment) }).findings;
 }

@@ -15,5 +15,10 @@ export function groupFindings(findings: readonly Finding[], limit: number): Grou
   const warnings = findings.filter((f) => f.level === 'WARNING');
   const shownErrors = errors.slice(0, limit);
   const shownWarnings = warnings.slice(0, Math.max(0, limit - shownErrors.length));
-  return { errors: shownErrors, warnings: shownWarnings, hidden: findings.length - shownErrors.length - shownWarnings.length, total: findings.length };
+  return {
+    errors: shownErrors,
+    warnings: shownWarnings,
+    hidden: findings.length - shownErrors.length - shownWarnings.length,
+    total: findings.length,
+  };
 }

@@ -34,17 +34,81 @@ export function astify(sql: string, engine: Engine): unknown {
 }
 
 const KEYWORDS = [
-  'SELECT', 'FROM', 'WHERE', 'UPDATE', 'DELETE', 'INSERT', 'INTO', 'VALUES', 'SET', 'GROUP', 'ORDER',
-  'LIMIT', 'JOIN', 'HAVING', 'CREATE', 'ALTER', 'DROP', 'TABLE', 'INDEX', 'COLUMN', 'PRIMARY', 'FOREIGN',
-  'REFERENCES', 'DEFAULT', 'CONSTRAINT', 'UNIQUE', 'BETWEEN', 'DISTINCT', 'UNION', 'RETURNING', 'VARCHAR',
-  'INTEGER', 'NULL', 'WHEN', 'THEN', 'CASE', 'ELSE',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'UPDATE',
+  'DELETE',
+  'INSERT',
+  'INTO',
+  'VALUES',
+  'SET',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'JOIN',
+  'HAVING',
+  'CREATE',
+  'ALTER',
+  'DROP',
+  'TABLE',
+  'INDEX',
+  'COLUMN',
+  'PRIMARY',
+  'FOREIGN',
+  'REFERENCES',
+  'DEFAULT',
+  'CONSTRAINT',
+  'UNIQUE',
+  'BETWEEN',
+  'DISTINCT',
+  'UNION',
+  'RETURNING',
+  'VARCHAR',
+  'INTEGER',
+  'NULL',
+  'WHEN',
+  'THEN',
+  'CASE',
+  'ELSE',
 ];
 
 // Real words one edit away from a keyword: never a typo.
 const VALID_WORDS = new Set([
-  ...KEYWORDS, 'TEXT', 'NEXT', 'INTO', 'INT', 'DATE', 'TIME', 'CHAR', 'FORMAT', 'SETS', 'RESET', 'LIMITS',
-  'ORDERS', 'GROUPS', 'TABLES', 'INDEXES', 'COLUMNS', 'VALUE', 'CASES', 'ELSEIF', 'WHEN', 'THAN', 'THEM', 'JOINS',
-  'ALTERED', 'DROPS', 'CREATED', 'UPDATED', 'DELETED', 'INSERTED', 'SELECTED', 'NULLS', 'UNIONS', 'DEFAULTS',
+  ...KEYWORDS,
+  'TEXT',
+  'NEXT',
+  'INTO',
+  'INT',
+  'DATE',
+  'TIME',
+  'CHAR',
+  'FORMAT',
+  'SETS',
+  'RESET',
+  'LIMITS',
+  'ORDERS',
+  'GROUPS',
+  'TABLES',
+  'INDEXES',
+  'COLUMNS',
+  'VALUE',
+  'CASES',
+  'ELSEIF',
+  'WHEN',
+  'THAN',
+  'THEM',
+  'JOINS',
+  'ALTERED',
+  'DROPS',
+  'CREATED',
+  'UPDATED',
+  'DELETED',
+  'INSERTED',
+  'SELECTED',
+  'NULLS',
+  'UNIONS',
+  'DEFAULTS',
 ]);
 
 /** Edit distance at most 1 (one insertion, deletion, substitution or adjacent swap). */
@@ -63,7 +127,21 @@ function nearMiss(a: string, b: string): boolean {
 
 const DANGLING = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '+', '-', '*', '/', ',', '.']);
 const COMPARE = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
-const CLAUSE = new Set(['WHERE', 'FROM', 'SET', 'AND', 'OR', 'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'VALUES', 'ON', 'JOIN', 'BY']);
+const CLAUSE = new Set([
+  'WHERE',
+  'FROM',
+  'SET',
+  'AND',
+  'OR',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'HAVING',
+  'VALUES',
+  'ON',
+  'JOIN',
+  'BY',
+]);
 
 /** Why the text of a statement that failed to parse is invalid, or null when it looks valid. */
 export function syntaxProblem(s: Statement, errorOffset: number): { message: string; offset: number } | null {
@@ -74,37 +152,62 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
   if (!first) return null;
   if (first.type !== 'word' || !STATEMENT_VERBS.has(first.v)) {
     const guess = first.type === 'word' ? [...STATEMENT_VERBS].find((v) => nearMiss(first.v, v)) : undefined;
-    return { message: `"${s.sql.slice(first.pos, first.pos + 20).split(/\s/)[0]}" does not start a SQL statement${guess ? ` (did you mean ${guess}?)` : ''}`, offset: first.pos };
+    return {
+      message: `"${s.sql.slice(first.pos, first.pos + 20).split(/\s/)[0]}" does not start a SQL statement${guess ? ` (did you mean ${guess}?)` : ''}`,
+      offset: first.pos,
+    };
   }
   if ((first.v === 'CREATE' || first.v === 'ALTER' || first.v === 'DROP') && !s.kind.object) {
     const second = tokens[1];
     const guess = second?.type === 'word' ? [...OBJECT_KINDS].find((v) => nearMiss(second.v, v)) : undefined;
-    return { message: `${first.v} is not followed by a known object kind (TABLE, INDEX, VIEW …)${guess ? `; did you mean ${first.v} ${guess}?` : ''}`, offset: second?.pos ?? 0 };
+    return {
+      message: `${first.v} is not followed by a known object kind (TABLE, INDEX, VIEW …)${guess ? `; did you mean ${first.v} ${guess}?` : ''}`,
+      offset: second?.pos ?? 0,
+    };
   }
   // A keyword misspelt right where the parser stopped (the token there or the one before it).
   let at = tokens.findIndex((t) => t.pos >= errorOffset);
   if (at < 0) at = tokens.length - 1;
   for (const t of [tokens[at - 1], tokens[at]]) {
-    if (!t || t.type !== 'word' || t.v.length < 4 || VALID_WORDS.has(t.v)) continue;
+    if (t?.type !== 'word' || t.v.length < 4 || VALID_WORDS.has(t.v)) continue;
     const kw = KEYWORDS.find((k) => nearMiss(t.v, k));
-    if (kw) return { message: `"${s.sql.slice(t.pos, t.pos + t.v.length)}" looks like a misspelt ${kw}`, offset: t.pos };
+    if (kw)
+      return { message: `"${s.sql.slice(t.pos, t.pos + t.v.length)}" looks like a misspelt ${kw}`, offset: t.pos };
   }
   // DML without the clause it cannot do without.
-  const needs: Record<string, string[]> = { DELETE: ['FROM'], UPDATE: ['SET'], INSERT: ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'] };
+  const needs: Record<string, string[]> = {
+    DELETE: ['FROM'],
+    UPDATE: ['SET'],
+    INSERT: ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'],
+  };
   const required = needs[s.kind.verb];
-  if (required && !required.some((w) => s.has(w))) return { message: `${s.kind.verb} needs ${required.slice(0, 3).join(' or ')}`, offset: tokens[s.kind.at]?.pos ?? 0 };
+  if (required && !required.some((w) => s.has(w)))
+    return {
+      message: `${s.kind.verb} needs ${required.slice(0, 3).join(' or ')}`,
+      offset: tokens[s.kind.at]?.pos ?? 0,
+    };
   // An operator or clause keyword with nothing after it.
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     const next = tokens[k + 1];
     const danglingOp = t.type === 'op' || (t.type === 'punct' && (t.v === ',' || t.v === '.'));
-    if (danglingOp && DANGLING.has(t.v) && !(t.v === '*' && (next === undefined || next.v === 'FROM' || next.v === ','))) {
+    if (
+      danglingOp &&
+      DANGLING.has(t.v) &&
+      !(t.v === '*' && (next === undefined || next.v === 'FROM' || next.v === ','))
+    ) {
       if (!next || (next.type === 'word' && CLAUSE.has(next.v)) || (next.type === 'punct' && next.v === ')')) {
         return { message: `"${t.v}" is not followed by an operand`, offset: t.pos };
       }
     }
-    if (t.type === 'op' && COMPARE.has(t.v) && next?.type === 'op' && COMPARE.has(next.v)) return { message: `"${t.v} ${next.v}" is not a valid comparison`, offset: t.pos };
-    if (t.type === 'word' && CLAUSE.has(t.v) && t.v !== 'BY' && (!next || (next.type === 'word' && CLAUSE.has(next.v) && next.v !== 'BY'))) {
+    if (t.type === 'op' && COMPARE.has(t.v) && next?.type === 'op' && COMPARE.has(next.v))
+      return { message: `"${t.v} ${next.v}" is not a valid comparison`, offset: t.pos };
+    if (
+      t.type === 'word' &&
+      CLAUSE.has(t.v) &&
+      t.v !== 'BY' &&
+      (!next || (next.type === 'word' && CLAUSE.has(next.v) && next.v !== 'BY'))
+    ) {
       if (!(t.v === 'ON' && next?.v === 'UPDATE') && !(t.v === 'SET' && next?.v === 'DEFAULT')) {
         return { message: `${t.v} is not followed by what it needs`, offset: t.pos };
       }
@@ -117,7 +220,26 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
  * Session and transaction-control statements carry nothing for the rules to review; when the
  * parser does not know their syntax (SET ROLE, SHOW …) that is not worth a warning.
  */
-const SESSION_VERBS = new Set(['SET', 'RESET', 'SHOW', 'USE', 'BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SAVEPOINT', 'RELEASE', 'DEALLOCATE', 'DISCARD', 'LISTEN', 'UNLISTEN', 'NOTIFY', 'CHECKPOINT']);
+const SESSION_VERBS = new Set([
+  'SET',
+  'RESET',
+  'SHOW',
+  'USE',
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'ABORT',
+  'SAVEPOINT',
+  'RELEASE',
+  'DEALLOCATE',
+  'DISCARD',
+  'LISTEN',
+  'UNLISTEN',
+  'NOTIFY',
+  'CHECKPOINT',
+]);
 
 /** Statements longer than this skip the parser: its cost grows faster than linearly with input size. */
 export const MAX_PARSED_STATEMENT = 512 * 1024;
@@ -127,7 +249,11 @@ export function parseStatement(s: Statement): ParseOutcome {
   if (s.sql.length > MAX_PARSED_STATEMENT) {
     const problem = syntaxProblem(s, s.sql.length);
     if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
-    return { ok: false, syntax: false, message: `the statement is ${Math.round(s.sql.length / 1024)} KB, above the parser's ${MAX_PARSED_STATEMENT / 1024} KB limit` };
+    return {
+      ok: false,
+      syntax: false,
+      message: `the statement is ${Math.round(s.sql.length / 1024)} KB, above the parser's ${MAX_PARSED_STATEMENT / 1024} KB limit`,
+    };
   }
   try {
     astify(s.sql, s.engine);

@@ -251,7 +251,12 @@ export function closeParen(tokens: readonly Token[], open: number): number {
 }
 
 /** Split tokens[from, to) at commas of the given depth. */
-export function splitTopLevel(tokens: readonly Token[], from: number, to: number, depth: number): Array<[number, number]> {
+export function splitTopLevel(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  depth: number,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let s = from;
   for (let k = from; k < to; k++) {

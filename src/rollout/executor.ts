@@ -39,7 +39,7 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
   if (!issue) return;
   const stage = issue.stages[stageIndex];
   // A stale or duplicate job: the stage is not (or no longer) running.
-  if (!stage || stage.status !== 'running') return;
+  if (stage?.status !== 'running') return;
 
   if (await heldByLiveReview(deps, issue, stageIndex)) return;
 
@@ -68,7 +68,13 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
           known = undefined;
           const error = `dbchange could not finish this task: ${err instanceof Error ? err.message : String(err)}`;
           await deps.service
-            .save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => (t.status === 'running' || t.status === 'pending' ? { ...t, status: 'failed', error, finishedAt: deps.now() } : t)))
+            .save(issue, (i) =>
+              updateTask(i, stageIndex, task.id, (t) =>
+                t.status === 'running' || t.status === 'pending'
+                  ? { ...t, status: 'failed', error, finishedAt: deps.now() }
+                  : t,
+              ),
+            )
             .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
         }
       }
@@ -78,12 +84,18 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
 
   await deps.service.mutate(issueId, (current) => {
     const s = current.stages[stageIndex];
-    if (!s || s.status !== 'running') return { ok: false, reason: 'stage already settled' };
-    if (s.tasks.some((t) => t.status === 'pending' || t.status === 'running')) return { ok: false, reason: 'tasks still running' };
+    if (s?.status !== 'running') return { ok: false, reason: 'stage already settled' };
+    if (s.tasks.some((t) => t.status === 'pending' || t.status === 'running'))
+      return { ok: false, reason: 'tasks still running' };
     const { issue: settled, effects } = stageFinished(current, stageIndex, deps.service.config);
     const env = s.environment;
     const failed = settled.stages[stageIndex]!.status === 'failed';
-    return { ok: true, issue: settled, effects, note: failed ? `:x: ${env} failed; fix the cause and press Retry` : `:white_check_mark: ${env} done` };
+    return {
+      ok: true,
+      issue: settled,
+      effects,
+      note: failed ? `:x: ${env} failed; fix the cause and press Retry` : `:white_check_mark: ${env} done`,
+    };
   });
 }
 
@@ -99,10 +111,16 @@ async function heldByLiveReview(deps: ExecutorDeps, issue: Issue, stageIndex: nu
   if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
   const findings: Issue['findings'] = [];
   for (const task of stage.tasks) {
-    const db = deps.service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+    const db = deps.service.config.databases.find(
+      (d) => d.name === task.database && d.environment === stage.environment,
+    );
     if (!db) continue;
     try {
-      const found = await deps.targetFor(db).withConnection((query) => live({ engine: db.engine, sql: task.sql ?? issue.sql, environment: db.environment, query }));
+      const found = await deps
+        .targetFor(db)
+        .withConnection((query) =>
+          live({ engine: db.engine, sql: task.sql ?? issue.sql, environment: db.environment, query }),
+        );
       findings.push(...found.map((f) => ({ ...f, message: `${db.name} (${db.environment}): ${f.message}` })));
     } catch (err) {
       // The database cannot be reached: the task itself will fail with the reason.
@@ -117,12 +135,20 @@ async function heldByLiveReview(deps: ExecutorDeps, issue: Issue, stageIndex: nu
 function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t: Task) => Task): Issue {
   return {
     ...issue,
-    stages: issue.stages.map((s, i) => (i !== stageIndex ? s : { ...s, tasks: s.tasks.map((t) => (t.id === taskId ? change(t) : t)) })),
+    stages: issue.stages.map((s, i) =>
+      i !== stageIndex ? s : { ...s, tasks: s.tasks.map((t) => (t.id === taskId ? change(t) : t)) },
+    ),
   };
 }
 
 /** Run one task; returns the schema it left when it introspected it afresh (for the next task). */
-async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, task: Task, known?: Snapshot): Promise<Snapshot | undefined> {
+async function runTask(
+  deps: ExecutorDeps,
+  issue: Issue,
+  stageIndex: number,
+  task: Task,
+  known?: Snapshot,
+): Promise<Snapshot | undefined> {
   const { service, store } = deps;
   const stage = issue.stages[stageIndex]!;
   const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
@@ -135,13 +161,17 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   if (!db) {
     const error = `database ${task.database} is no longer in the config for ${stage.environment}`;
     await log(error, 'error');
-    await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })));
+    await service.save(issue, (i) =>
+      updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })),
+    );
     await service.threadSafe(issue, `:x: ${label}: ${error}`);
     return;
   }
 
   const attempt = task.attempt + 1;
-  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })));
+  await service.save(issue, (i) =>
+    updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'running', attempt, startedAt, error: undefined })),
+  );
   let sql = task.sql ?? issue.sql;
   if (issue.changeType === 'sdl' && issue.desiredSdl && !task.sql && deps.ddlFor) {
     // Declarative: the DDL is generated again now, against this database as it is.
@@ -150,20 +180,27 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
     } catch (e) {
       const error = `cannot generate the DDL for the desired schema: ${e instanceof Error ? e.message : String(e)}`;
       await log(error, 'error');
-      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })));
+      await service.save(issue, (i) =>
+        updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })),
+      );
       await service.threadSafe(issue, `:x: *${label}*: ${error}`);
       return;
     }
     if (!sql.trim()) {
       await log('already in the desired schema; nothing to run');
-      await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })));
+      await service.save(issue, (i) =>
+        updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })),
+      );
       await service.threadSafe(issue, `:white_check_mark: *${label}*: already in the desired schema; nothing to run`);
       return;
     }
     // Keep what was generated on the task: a re-run after a crash must run the same statements.
     const generated = sql;
     await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })));
-    await service.threadSafe(issue, `*${label}*: generated DDL\n\`\`\`${sql.length > 2500 ? `${sql.slice(0, 2500)}…` : sql}\`\`\``);
+    await service.threadSafe(
+      issue,
+      `*${label}*: generated DDL\n\`\`\`${sql.length > 2500 ? `${sql.slice(0, 2500)}…` : sql}\`\`\``,
+    );
   }
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
   const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
@@ -213,8 +250,18 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
   const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
   const finishedAt = deps.now();
 
-  const status: Task['status'] = outcome.status === 'done' || outcome.status === 'already-applied' ? 'done' : outcome.status === 'failed' ? 'failed' : 'needs-attention';
-  const error = outcome.status === 'failed' ? outcome.error.message : outcome.status === 'needs-attention' ? outcome.reason : undefined;
+  const status: Task['status'] =
+    outcome.status === 'done' || outcome.status === 'already-applied'
+      ? 'done'
+      : outcome.status === 'failed'
+        ? 'failed'
+        : 'needs-attention';
+  const error =
+    outcome.status === 'failed'
+      ? outcome.error.message
+      : outcome.status === 'needs-attention'
+        ? outcome.reason
+        : undefined;
   await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })));
 
   if (outcome.status !== 'already-applied') {
@@ -243,7 +290,12 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
       modelAfter: after?.model,
     });
     if (status === 'done' && after !== null) {
-      await store.saveSnapshot({ database: snapshotKey(db), takenAt: finishedAt, sdl: after.sdl, source: `${task.id}#${attempt}` });
+      await store.saveSnapshot({
+        database: snapshotKey(db),
+        takenAt: finishedAt,
+        sdl: after.sdl,
+        source: `${task.id}#${attempt}`,
+      });
     }
   }
 
@@ -255,7 +307,10 @@ async function runTask(deps: ExecutorDeps, issue: Issue, stageIndex: number, tas
       break;
     case 'already-applied':
       await log('already applied earlier; nothing was run again');
-      await service.threadSafe(issue, `:white_check_mark: *${label}*: already applied on ${outcome.appliedAt.toISOString()}; nothing was run again`);
+      await service.threadSafe(
+        issue,
+        `:white_check_mark: *${label}*: already applied on ${outcome.appliedAt.toISOString()}; nothing was run again`,
+      );
       break;
     case 'failed':
       await log(`failed: ${outcome.error.message}`, 'error');

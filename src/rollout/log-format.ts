@@ -18,7 +18,9 @@ export function formatEvent(event: TaskLogEvent): string {
     case 'statement-done':
       return `${n} done in ${formatDuration(event.durationMs)}${event.rowsAffected === null ? '' : `, ${event.rowsAffected} row${event.rowsAffected === 1 ? '' : 's'} affected`}`;
     case 'statement-failed': {
-      const where = event.error.line ? ` at line ${event.error.line}${event.error.column ? `, column ${event.error.column}` : ''}` : '';
+      const where = event.error.line
+        ? ` at line ${event.error.line}${event.error.column ? `, column ${event.error.column}` : ''}`
+        : '';
       return `${n} failed after ${formatDuration(event.durationMs)}${where}: ${event.error.message}${event.error.code ? ` (${event.error.code})` : ''}`;
     }
     case 'statement-skipped':

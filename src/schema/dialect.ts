@@ -3,7 +3,20 @@
  * (diff.ts) decides what changes and in which order; a dialect only spells single statements.
  */
 import type { Engine } from '../domain/engine.js';
-import type { Column, Constraint, Domain, EnumType, Extension, Index, MaterializedView, Routine, Sequence, Table, Trigger, View } from './model.js';
+import type {
+  Column,
+  Constraint,
+  Domain,
+  EnumType,
+  Extension,
+  Index,
+  MaterializedView,
+  Routine,
+  Sequence,
+  Table,
+  Trigger,
+  View,
+} from './model.js';
 
 /** One DDL statement the differ produced. */
 export interface DdlChange {

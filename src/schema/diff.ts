@@ -33,7 +33,6 @@ export function dialectOf(engine: SchemaModel['engine']): Dialect {
   return engine === 'postgres' ? postgresDialect : mysqlDialect;
 }
 
-
 export function diffSchemas(fromModel: SchemaModel, toModel: SchemaModel): DdlChange[] {
   if (fromModel.engine !== toModel.engine) {
     throw new DbchangeError(

@@ -11,7 +11,22 @@ import { engineIo } from './engines.js';
 import type { SchemaModel } from './model.js';
 
 export type { DdlChange } from './dialect.js';
-export type { Column, Constraint, Domain, DomainConstraint, EnumType, Extension, Index, MaterializedView, Routine, SchemaModel, Sequence, Table, Trigger, View } from './model.js';
+export type {
+  Column,
+  Constraint,
+  Domain,
+  DomainConstraint,
+  EnumType,
+  Extension,
+  Index,
+  MaterializedView,
+  Routine,
+  SchemaModel,
+  Sequence,
+  Table,
+  Trigger,
+  View,
+} from './model.js';
 export { emptyModel, schemaEquals } from './model.js';
 export { diffSchemas } from './diff.js';
 export { dumpSdl, renderDdl } from './render.js';
@@ -26,7 +41,10 @@ export function introspect(engine: Engine, query: QueryFn): Promise<SchemaModel>
 export async function introspectUrl(url: string): Promise<SchemaModel> {
   const engine = engineOfUrl(url);
   if (!engine) {
-    throw new DbchangeError(ErrorCode.InvalidInput, `cannot tell the engine of ${redactUrl(url)}; use a postgres:// or mysql:// URL`);
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      `cannot tell the engine of ${redactUrl(url)}; use a postgres:// or mysql:// URL`,
+    );
   }
   const io = engineIo(engine);
   const conn = await io.connect(url);

@@ -176,7 +176,19 @@ export interface SchemaModel {
 
 /** A model with nothing in it: what an empty database introspects to. */
 export function emptyModel(engine: Engine): SchemaModel {
-  return { engine, schemas: [], extensions: [], enums: [], domains: [], sequences: [], tables: [], views: [], matviews: [], routines: [], triggers: [] };
+  return {
+    engine,
+    schemas: [],
+    extensions: [],
+    enums: [],
+    domains: [],
+    sequences: [],
+    tables: [],
+    views: [],
+    matviews: [],
+    routines: [],
+    triggers: [],
+  };
 }
 
 /** Tables the bot (or its job queue) owns in a target database; never part of a model. */
@@ -185,11 +197,17 @@ export function isIgnoredTable(name: string): boolean {
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T): number => byText(key(a), key(b));
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    byText(key(a), key(b));
 
 /** Fields models stored before they existed may lack; normalizing fills them in. */
 type StoredModel = Omit<SchemaModel, 'domains' | 'matviews'> & Partial<Pick<SchemaModel, 'domains' | 'matviews'>>;
-const withComment = <T extends { comment?: string | null }>(o: T): T & { comment: string | null } => ({ ...o, comment: o.comment ?? null });
+const withComment = <T extends { comment?: string | null }>(o: T): T & { comment: string | null } => ({
+  ...o,
+  comment: o.comment ?? null,
+});
 const indexList = (indexes: Index[]): Index[] => indexes.map(withComment).sort(byKey((i) => i.name));
 
 /** Sort every list the way a model is stored, so equal schemas give deep-equal models. */
@@ -211,7 +229,9 @@ export function normalizeModel(m: StoredModel): SchemaModel {
       }))
       .sort(byKey((t) => `${t.schema}.${t.name}`)),
     views: m.views.map(withComment).sort(byKey((v) => `${v.schema}.${v.name}`)),
-    matviews: (m.matviews ?? []).map((v) => ({ ...v, indexes: indexList(v.indexes) })).sort(byKey((v) => `${v.schema}.${v.name}`)),
+    matviews: (m.matviews ?? [])
+      .map((v) => ({ ...v, indexes: indexList(v.indexes) }))
+      .sort(byKey((v) => `${v.schema}.${v.name}`)),
     routines: m.routines.map(withComment).sort(byKey((r) => `${r.schema}.${r.name}(${r.signature})`)),
     triggers: [...m.triggers].sort(byKey((t) => `${t.schema}.${t.table}.${t.name}`)),
   };
@@ -231,7 +251,10 @@ export function stableJson(value: unknown): string {
 export function schemaEquals(a: SchemaModel, b: SchemaModel): boolean {
   const canon = (m: StoredModel): string => {
     const n = normalizeModel(m);
-    return stableJson({ ...n, tables: n.tables.map((t) => ({ ...t, columns: [...t.columns].sort(byKey((c) => c.name)) })) });
+    return stableJson({
+      ...n,
+      tables: n.tables.map((t) => ({ ...t, columns: [...t.columns].sort(byKey((c) => c.name)) })),
+    });
   };
   return canon(a) === canon(b);
 }

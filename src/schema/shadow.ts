@@ -33,7 +33,10 @@ export async function runSdl(engine: Engine, conn: SchemaConnection, sdl: string
     } catch (e) {
       // PostgreSQL reports a 1-based character position inside the statement.
       const position = Number((e as { position?: string }).position);
-      const line = Number.isFinite(position) && position > 0 ? s.line + (s.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0) : s.line;
+      const line =
+        Number.isFinite(position) && position > 0
+          ? s.line + (s.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0)
+          : s.line;
       throw new DbchangeError(
         ErrorCode.SchemaError,
         `SDL line ${line}: ${messageOf(e)} (in "${preview(s.sql)}"); fix the statement and run again`,
@@ -49,7 +52,12 @@ export function loadSdlIntoShadow(engine: Engine, sdl: string, devUrl: string): 
 }
 
 /** loadSdlIntoShadow with the temporary database's name chosen by the caller (tests watch it). */
-export async function loadSdlIntoNamedShadow(engine: Engine, sdl: string, devUrl: string, name: string): Promise<SchemaModel> {
+export async function loadSdlIntoNamedShadow(
+  engine: Engine,
+  sdl: string,
+  devUrl: string,
+  name: string,
+): Promise<SchemaModel> {
   const devEngine = engineOfUrl(devUrl);
   if (devEngine !== engine) {
     throw new DbchangeError(
@@ -68,24 +76,29 @@ export async function loadSdlIntoNamedShadow(engine: Engine, sdl: string, devUrl
       { cause: e },
     );
   }
-  let failed = false;
+  let result: SchemaModel;
   try {
     const conn = await io.connect(url);
     try {
       await runSdl(engine, conn, sdl);
-      return await io.introspect(conn.query);
+      result = await io.introspect(conn.query);
     } finally {
       await conn.close();
     }
   } catch (e) {
-    failed = true;
-    throw e;
-  } finally {
-    try {
-      await io.dropDatabase(devUrl, name);
-    } catch (e) {
+    await io.dropDatabase(devUrl, name).catch(() => {
       // Do not hide the SDL's own error behind a clean-up failure.
-      if (!failed) throw new DbchangeError(ErrorCode.TargetFailed, `could not drop shadow database ${name} on ${redactUrl(devUrl)}: ${messageOf(e)}; drop it by hand`, { cause: e });
-    }
+    });
+    throw e;
   }
+  try {
+    await io.dropDatabase(devUrl, name);
+  } catch (e) {
+    throw new DbchangeError(
+      ErrorCode.TargetFailed,
+      `could not drop shadow database ${name} on ${redactUrl(devUrl)}: ${messageOf(e)}; drop it by hand`,
+      { cause: e },
+    );
+  }
+  return result;
 }

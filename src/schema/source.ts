@@ -23,13 +23,25 @@ export function resolveEngine(specs: string[], engineOption: string | undefined,
   }
   const urls = [...specs.filter(isUrl), ...(devUrl ? [devUrl] : [])];
   for (const u of urls) {
-    if (!engineOfUrl(u)) throw new DbchangeError(ErrorCode.InvalidInput, `"${u.split('://')[0]}://" is not a database URL scheme; use postgres:// or mysql://`);
+    if (!engineOfUrl(u))
+      throw new DbchangeError(
+        ErrorCode.InvalidInput,
+        `"${u.split('://')[0]}://" is not a database URL scheme; use postgres:// or mysql://`,
+      );
   }
   const engines = new Set(urls.map((u) => engineOfUrl(u)!));
   if (engineOption !== undefined) engines.add(engineOption);
-  if (engines.size > 1) throw new DbchangeError(ErrorCode.InvalidInput, `the sources mix engines (${[...engines].join(', ')}); both sides and the dev URL must be the same engine`);
+  if (engines.size > 1)
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      `the sources mix engines (${[...engines].join(', ')}); both sides and the dev URL must be the same engine`,
+    );
   const [engine] = engines;
-  if (!engine) throw new DbchangeError(ErrorCode.InvalidInput, 'cannot tell the engine from two SQL files; pass --engine postgres|mysql (and --dev-url)');
+  if (!engine)
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      'cannot tell the engine from two SQL files; pass --engine postgres|mysql (and --dev-url)',
+    );
   return engine;
 }
 
@@ -40,10 +52,17 @@ export async function loadSource(spec: string, engine: Engine, devUrl: string | 
   try {
     sdl = await readFile(spec, 'utf8');
   } catch (e) {
-    throw new DbchangeError(ErrorCode.InvalidInput, `cannot read ${spec}: ${messageOf(e)}; give a database URL or an existing .sql file`, { cause: e });
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      `cannot read ${spec}: ${messageOf(e)}; give a database URL or an existing .sql file`,
+      { cause: e },
+    );
   }
   if (!devUrl) {
-    throw new DbchangeError(ErrorCode.InvalidInput, `${spec} is an SQL file: loading it needs a dev instance; pass --dev-url ${engine}://… or set DBCHANGE_DEV_URL`);
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      `${spec} is an SQL file: loading it needs a dev instance; pass --dev-url ${engine}://… or set DBCHANGE_DEV_URL`,
+    );
   }
   try {
     return await loadSdlIntoShadow(engine, sdl, devUrl);

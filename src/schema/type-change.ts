@@ -41,7 +41,8 @@ function postgresWidens(f: ParsedType, t: ParsedType): boolean {
   const varchar = 'character varying';
   if (t.base === 'text') return true;
   if (PG_INT_RANK[f.base] && PG_INT_RANK[t.base]) return PG_INT_RANK[t.base]! >= PG_INT_RANK[f.base]!;
-  if (PG_INT_RANK[f.base] && t.base === 'numeric') return decimalWidens({ base: 'numeric', args: [String(PG_INT_RANK[f.base]! * 6), '0'], unsigned: false }, t, true);
+  if (PG_INT_RANK[f.base] && t.base === 'numeric')
+    return decimalWidens({ base: 'numeric', args: [String(PG_INT_RANK[f.base]! * 6), '0'], unsigned: false }, t, true);
   if (f.base === 'real' && t.base === 'double precision') return true;
   if (f.base === 'numeric' && t.base === 'numeric') return decimalWidens(f, t, true);
   if ((f.base === varchar || f.base === 'character') && t.base === varchar) {
@@ -63,7 +64,10 @@ function mysqlWidens(f: ParsedType, t: ParsedType): boolean {
     if (f.unsigned === t.unsigned) return ti >= fi;
     return f.unsigned && !t.unsigned && ti > fi;
   }
-  if ((fi && (t.base === 'decimal' || t.base === 'numeric')) || ((f.base === 'decimal' || f.base === 'numeric') && (t.base === 'decimal' || t.base === 'numeric'))) {
+  if (
+    (fi && (t.base === 'decimal' || t.base === 'numeric')) ||
+    ((f.base === 'decimal' || f.base === 'numeric') && (t.base === 'decimal' || t.base === 'numeric'))
+  ) {
     const from = fi ? { base: 'decimal', args: [String(fi * 5), '0'], unsigned: false } : f;
     return decimalWidens(from, t, false);
   }
@@ -76,7 +80,8 @@ function mysqlWidens(f: ParsedType, t: ParsedType): boolean {
     if (cap !== undefined) return cap >= (MY_TEXT_CAP[f.base] ?? fChars * 4);
   }
   if (MY_BLOB_CAP[f.base] && MY_BLOB_CAP[t.base]) return MY_BLOB_CAP[t.base]! >= MY_BLOB_CAP[f.base]!;
-  if ((f.base === 'varbinary' || f.base === 'binary') && t.base === 'varbinary') return num(t.args[0], 0) >= num(f.args[0], Infinity);
+  if ((f.base === 'varbinary' || f.base === 'binary') && t.base === 'varbinary')
+    return num(t.args[0], 0) >= num(f.args[0], Infinity);
   if ((f.base === 'enum' && t.base === 'enum') || (f.base === 'set' && t.base === 'set')) {
     const to = new Set(enumValues(t.args));
     return enumValues(f.args).every((v) => to.has(v));

@@ -58,7 +58,9 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
 
   // Approver and releaser lists may name user groups: know their members before any decision.
   const directory = slackDirectory(app.client, logger);
-  const groupIds = service.config.environments.flatMap((e) => [...e.approvers, ...e.releasers]).filter((e) => e.startsWith('S'));
+  const groupIds = service.config.environments
+    .flatMap((e) => [...e.approvers, ...e.releasers])
+    .filter((e) => e.startsWith('S'));
   if (groupIds.length > 0) {
     app.use(async ({ next }) => {
       await directory.refresh(groupIds);

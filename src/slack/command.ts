@@ -31,7 +31,8 @@ function resolveDatabases(deps: CommandDeps, arg: string | undefined): DatabaseC
   if (!arg) return 'name a database, e.g. `/dbchange history app` (or `app@prod` for one environment)';
   const [name, env] = arg.split('@');
   const dbs = deps.service.config.databases.filter((d) => d.name === name && (!env || d.environment === env));
-  if (dbs.length === 0) return `unknown database \`${arg}\`; known: ${[...new Set(deps.service.config.databases.map((d) => d.name))].join(', ')}`;
+  if (dbs.length === 0)
+    return `unknown database \`${arg}\`; known: ${[...new Set(deps.service.config.databases.map((d) => d.name))].join(', ')}`;
   return dbs;
 }
 
@@ -45,7 +46,10 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
       case 'new':
         await ack();
         await afterAck();
-        await client.views.open({ trigger_id: command.trigger_id, view: submitModal(targetNames(deps.service.config), command.channel_id) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: submitModal(targetNames(deps.service.config), command.channel_id),
+        });
         return;
       case 'help':
         await ack({ response_type: 'ephemeral', text: helpText() });
@@ -64,7 +68,13 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
   });
 }
 
-async function answer(deps: CommandDeps, sub: string, args: string[], user: string, reply: (text: string) => Promise<unknown>): Promise<void> {
+async function answer(
+  deps: CommandDeps,
+  sub: string,
+  args: string[],
+  user: string,
+  reply: (text: string) => Promise<unknown>,
+): Promise<void> {
   switch (sub) {
     case 'status': {
       const id = (args[0] ?? '').replace(/^#/, '');
@@ -75,12 +85,16 @@ async function answer(deps: CommandDeps, sub: string, args: string[], user: stri
       return;
     }
     case 'list':
-      await reply(listText(await deps.store.listIssues({ statuses: ['open', 'scheduled', 'running', 'failed'], limit: 30 })));
+      await reply(
+        listText(await deps.store.listIssues({ statuses: ['open', 'scheduled', 'running', 'failed'], limit: 30 })),
+      );
       return;
     case 'history': {
       const dbs = resolveDatabases(deps, args[0]);
       if (typeof dbs === 'string') return void (await reply(dbs));
-      const records = (await deps.store.listMigrations(dbs[0]!.name, 20)).filter((r) => dbs.some((d) => d.environment === r.environment));
+      const records = (await deps.store.listMigrations(dbs[0]!.name, 20)).filter((r) =>
+        dbs.some((d) => d.environment === r.environment),
+      );
       await reply(historyText(args[0]!, records));
       return;
     }
@@ -96,17 +110,22 @@ async function answer(deps: CommandDeps, sub: string, args: string[], user: stri
     case 'baseline': {
       const dbs = resolveDatabases(deps, args[0]);
       if (typeof dbs === 'string') return void (await reply(dbs));
-      if (!deps.schema) return void (await reply(`\`/dbchange ${sub}\` needs the schema engine, which is not configured in this bot`));
+      if (!deps.schema)
+        return void (await reply(`\`/dbchange ${sub}\` needs the schema engine, which is not configured in this bot`));
       if (sub === 'baseline') {
         // A baseline makes the live schema the truth: only approvers or releasers of each environment may.
         const refused = dbs.filter((db) => {
           const env = deps.service.config.environments.find((e) => e.id === db.environment);
           return !deps.directory([...(env?.approvers ?? []), ...(env?.releasers ?? [])]).has(user);
         });
-        if (refused.length) return void (await reply(`only approvers or releasers of ${[...new Set(refused.map((d) => d.environment))].join(', ')} can record a baseline there; nothing was recorded`));
+        if (refused.length)
+          return void (await reply(
+            `only approvers or releasers of ${[...new Set(refused.map((d) => d.environment))].join(', ')} can record a baseline there; nothing was recorded`,
+          ));
       }
       const texts: string[] = [];
-      for (const db of dbs) texts.push(sub === 'drift' ? await deps.schema.drift(db, user) : await deps.schema.baseline(db, user));
+      for (const db of dbs)
+        texts.push(sub === 'drift' ? await deps.schema.drift(db, user) : await deps.schema.baseline(db, user));
       await reply(texts.join('\n\n'));
       return;
     }

@@ -24,7 +24,10 @@ export function slackDirectory(client: WebClient, logger: Logger, now: () => num
           groups.set(id, { members: res.users ?? [], at: now() });
         } catch (err) {
           // Unknown group or missing usergroups:read scope: the group grants nobody, and the log says why.
-          logger.warn({ err, usergroup: id }, 'could not read the members of a user group; add the usergroups:read scope or fix the id');
+          logger.warn(
+            { err, usergroup: id },
+            'could not read the members of a user group; add the usergroups:read scope or fix the id',
+          );
           groups.set(id, { members: cached?.members ?? [], at: now() });
         }
       }

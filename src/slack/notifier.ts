@@ -21,7 +21,12 @@ export function slackNotifier(client: WebClient, config: Config): IssueNotifier 
     },
     async thread(issue: Issue, text: string): Promise<void> {
       if (!issue.slack) return;
-      await client.chat.postMessage({ channel: issue.slack.channel, thread_ts: issue.slack.ts, text: clip(text, 39_000), unfurl_links: false });
+      await client.chat.postMessage({
+        channel: issue.slack.channel,
+        thread_ts: issue.slack.ts,
+        text: clip(text, 39_000),
+        unfurl_links: false,
+      });
     },
   };
 }

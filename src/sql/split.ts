@@ -128,7 +128,11 @@ export function splitStatements(sql: string, engine: Engine): SplitStatement[] {
     // MySQL DELIMITER command, only at a statement boundary.
     if (mysql && stmtStart < 0 && (c === 68 || c === 100) && /^delimiter[ \t]/i.test(sql.slice(i, i + 10))) {
       const eol = endOfLine(i);
-      const next = sql.slice(i + 10, eol).trim().split(/\s+/)[0] ?? '';
+      const next =
+        sql
+          .slice(i + 10, eol)
+          .trim()
+          .split(/\s+/)[0] ?? '';
       if (next.length > 0) delimiter = next;
       i = eol;
       continue;

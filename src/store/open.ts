@@ -90,7 +90,11 @@ async function openEmbedded(dataDir: string | undefined): Promise<OpenedStore> {
   const perPool = Math.max(1, Math.floor((embedded.maxConnections - 2) / 2));
   let store: SqlStore;
   try {
-    store = await openSqlStore(embedded.url, perPool, `The embedded store lives in ${embedded.dataDir}; delete that directory to start afresh, or set DBCHANGE_STORE_URL.`);
+    store = await openSqlStore(
+      embedded.url,
+      perPool,
+      `The embedded store lives in ${embedded.dataDir}; delete that directory to start afresh, or set DBCHANGE_STORE_URL.`,
+    );
   } catch (e) {
     await embedded.close().catch(() => undefined);
     throw e;
@@ -129,7 +133,8 @@ async function isReplicaSet(db: Db): Promise<boolean> {
 }
 
 async function openMongo(url: string): Promise<OpenedStore> {
-  const hint = 'Check that MongoDB is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right.';
+  const hint =
+    'Check that MongoDB is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right.';
   let client: MongoClient;
   try {
     // Fail fast (5 s, not the driver's 30 s) at start-up, unless the URL sets its own limit.

@@ -46,7 +46,8 @@ export function reviveIssue(doc: Record<string, unknown>): Issue {
       }),
     })),
   };
-  if (raw.rolloutAnyway) issue.rolloutAnyway = { ...raw.rolloutAnyway, at: toDate(raw.rolloutAnyway.at, 'rolloutAnyway.at') };
+  if (raw.rolloutAnyway)
+    issue.rolloutAnyway = { ...raw.rolloutAnyway, at: toDate(raw.rolloutAnyway.at, 'rolloutAnyway.at') };
   else delete issue.rolloutAnyway;
   if (raw.schedule) issue.schedule = { ...raw.schedule, at: toDate(raw.schedule.at, 'schedule.at') };
   else delete issue.schedule;

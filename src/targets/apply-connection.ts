@@ -38,7 +38,13 @@ export interface LedgerOps {
   /** Record that `statementsDone` statements of a running attempt are applied. */
   progress(taskId: string, attempt: number, statementsDone: number): Promise<void>;
   /** Close a running attempt. */
-  finish(taskId: string, attempt: number, status: 'done' | 'failed', statementsDone: number, error: string | null): Promise<void>;
+  finish(
+    taskId: string,
+    attempt: number,
+    status: 'done' | 'failed',
+    statementsDone: number,
+    error: string | null,
+  ): Promise<void>;
 }
 
 export interface ApplyConnection {
@@ -55,6 +61,9 @@ export interface ApplyConnection {
 /** The text stored in the ledger's `error` column for a statement error. */
 export function ledgerErrorText(index: number, error: StatementError): string {
   const code = error.code ? ` [${error.code}]` : '';
-  const at = error.line !== undefined ? ` at line ${error.line}${error.column !== undefined ? `, column ${error.column}` : ''}` : '';
+  const at =
+    error.line !== undefined
+      ? ` at line ${error.line}${error.column !== undefined ? `, column ${error.column}` : ''}`
+      : '';
   return `statement ${index + 1}${at}${code}: ${error.message}`;
 }

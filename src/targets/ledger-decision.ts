@@ -16,7 +16,10 @@ export type LedgerDecision =
   | { action: 'needs-attention'; reason: string };
 
 /** Decide how to apply `input` given what the ledger holds for it. */
-export function decide(row: LedgerRow | undefined, input: Pick<ApplyTaskInput, 'taskId' | 'checksum' | 'statements'>): LedgerDecision {
+export function decide(
+  row: LedgerRow | undefined,
+  input: Pick<ApplyTaskInput, 'taskId' | 'checksum' | 'statements'>,
+): LedgerDecision {
   if (!row) return { action: 'run', from: 0, attempt: 1 };
   const total = input.statements.length;
   switch (row.status) {
@@ -48,7 +51,12 @@ function interruptedReason(row: LedgerRow, input: Pick<ApplyTaskInput, 'taskId' 
   const k = row.statementsDone; // 0-based index of the statement that was in flight
   const stmt = input.statements[k];
   const where = stmt ? ` (line ${stmt.line})` : '';
-  const before = k === 0 ? 'No earlier statement was applied' : k === 1 ? 'Statement 1 was applied' : `Statements 1–${k} were applied`;
+  const before =
+    k === 0
+      ? 'No earlier statement was applied'
+      : k === 1
+        ? 'Statement 1 was applied'
+        : `Statements 1–${k} were applied`;
   return (
     `Task ${input.taskId} was interrupted at ${row.startedAt.toISOString()} by ${row.appliedBy} (attempt ${row.attempt}): ` +
     `statement ${k + 1} of ${total}${where} may or may not have been applied. ${before}. ` +

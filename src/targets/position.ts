@@ -19,4 +19,3 @@ export function scriptPosition(stmt: TaskStatement, offset: number): { line: num
   const column = at - lineStart + 1 + (line === 0 ? (stmt.column ?? 1) - 1 : 0);
   return { line: stmt.line + line, column };
 }
-

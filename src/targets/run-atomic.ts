@@ -17,7 +17,8 @@ export async function runAtomic(
   now: () => number = () => performance.now(),
 ): Promise<ApplyOutcome> {
   const started = now();
-  const row = (status: NewLedgerRow['status'], statementsDone: number, error: string | null) => newLedgerRow(input, plan, status, statementsDone, error);
+  const row = (status: NewLedgerRow['status'], statementsDone: number, error: string | null) =>
+    newLedgerRow(input, plan, status, statementsDone, error);
   await conn.begin();
   try {
     const result = await runStatements(conn, input, plan.from, undefined, now);

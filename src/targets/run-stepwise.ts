@@ -27,9 +27,21 @@ export async function runStepwise(
   const { taskId } = input;
   await conn.ledger.insert(newLedgerRow(input, plan, 'running', plan.from, null));
   try {
-    const result = await runStatements(conn, input, plan.from, (i) => conn.ledger.progress(taskId, plan.attempt, i + 1), now);
+    const result = await runStatements(
+      conn,
+      input,
+      plan.from,
+      (i) => conn.ledger.progress(taskId, plan.attempt, i + 1),
+      now,
+    );
     if (!result.ok) {
-      await conn.ledger.finish(taskId, plan.attempt, 'failed', result.index, ledgerErrorText(result.index, result.error));
+      await conn.ledger.finish(
+        taskId,
+        plan.attempt,
+        'failed',
+        result.index,
+        ledgerErrorText(result.index, result.error),
+      );
       return { status: 'failed', error: result.error, statementIndex: result.index };
     }
     await conn.ledger.finish(taskId, plan.attempt, 'done', input.statements.length, null);

@@ -30,5 +30,10 @@ export function defaultAppliedBy(hostname: string, pid: number): string {
 
 /** A task's apply failed for a reason other than its SQL (connection lost, lock, ledger). */
 export function applyError(url: string, taskId: string, err: unknown): DbchangeError {
-  return targetError(url, `Applying task ${taskId}`, err, 'The ledger in the target database keeps what was applied; check the database and retry the task.');
+  return targetError(
+    url,
+    `Applying task ${taskId}`,
+    err,
+    'The ledger in the target database keeps what was applied; check the database and retry the task.',
+  );
 }

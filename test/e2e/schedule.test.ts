@@ -10,26 +10,27 @@ import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
 import { sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
 
 // Both stores a user may run: PostgreSQL, and the embedded default (PGlite) that must survive SIGKILL too.
-for (const storeKind of ['postgres', 'embedded'] as const) describe(`scheduling and editing a change (${storeKind} store)`, () => {
-  let fake: FakeSlack;
-  let bot: BotProcess;
-  let store: FreshDatabase;
-  let dev: FreshDatabase;
-  let staging: FreshDatabase;
-  let slack: SlackDriver;
-  let config: string;
+for (const storeKind of ['postgres', 'embedded'] as const)
+  describe(`scheduling and editing a change (${storeKind} store)`, () => {
+    let fake: FakeSlack;
+    let bot: BotProcess;
+    let store: FreshDatabase;
+    let dev: FreshDatabase;
+    let staging: FreshDatabase;
+    let slack: SlackDriver;
+    let config: string;
 
-  before(async () => {
-    fake = await startFakeSlack();
-    fake.setChannel(CHANNEL, { name: 'db-changes' });
-    fake.setUser('U_DEV', { tz: 'Europe/Berlin' });
-    fake.setUser('U_DBA', { tz: 'America/New_York' });
-    fake.setUser('U_REL', { tz: 'Asia/Kolkata' });
-    store = await freshPostgres('sched_store');
-    const storeUrl = storeKind === 'postgres' ? store.url : undefined;
-    dev = await freshPostgres('sched_dev');
-    staging = await freshPostgres('sched_staging');
-    config = `channel: ${CHANNEL}
+    before(async () => {
+      fake = await startFakeSlack();
+      fake.setChannel(CHANNEL, { name: 'db-changes' });
+      fake.setUser('U_DEV', { tz: 'Europe/Berlin' });
+      fake.setUser('U_DBA', { tz: 'America/New_York' });
+      fake.setUser('U_REL', { tz: 'Asia/Kolkata' });
+      store = await freshPostgres('sched_store');
+      const storeUrl = storeKind === 'postgres' ? store.url : undefined;
+      dev = await freshPostgres('sched_dev');
+      staging = await freshPostgres('sched_staging');
+      config = `channel: ${CHANNEL}
 environments:
   - id: dev
     rollout: automatic
@@ -41,103 +42,128 @@ databases:
   - { name: app, environment: dev, engine: postgres, url: "${dev.url}" }
   - { name: app, environment: staging, engine: postgres, url: "${staging.url}" }
 `;
-    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl });
-    slack = new SlackDriver(fake, bot.url);
+      bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl });
+      slack = new SlackDriver(fake, bot.url);
+    });
+
+    after(async () => {
+      await bot?.kill('SIGTERM');
+      await fake?.close();
+      await dev?.drop();
+      await staging?.drop();
+      await store?.drop();
+    });
+
+    async function approvedForStaging(title: string, sql: string) {
+      await slack.submit('U_DEV', { title, target: 'app', sql });
+      let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
+      await slack.click('U_DBA', msg, 'issue_approve');
+      msg = await slack.waitForMessage(title, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)));
+      return msg;
+    }
+
+    async function scheduleAt(title: string, at: Date) {
+      const msg = slack.issueMessage(title)!;
+      const { triggerId } = await slack.click('U_REL', msg, 'issue_schedule');
+      const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+      assert.equal(open.response.ok, true, JSON.stringify(open.response));
+      const view = open.response.view;
+      const res = await sendToBot(
+        bot.url,
+        viewSubmissionBody({ userId: 'U_REL', view, values: { at: { at: Math.floor(at.getTime() / 1000) } } }),
+        { secret: SIGNING_SECRET },
+      );
+      return { view, res };
+    }
+
+    test("the schedule dialog shows times in the releaser's own time zone, named", async () => {
+      const title = 'Schedule shows my zone';
+      await approvedForStaging(title, 'CREATE TABLE zone_demo (id int PRIMARY KEY);');
+      const { view, res } = await scheduleAt(title, new Date(Date.now() - 60_000));
+      assert.match(JSON.stringify(view.blocks), /Asia\/Kolkata/);
+      assert.equal(res.json?.response_action, 'errors');
+      assert.match(res.json.errors.at, /in the future/);
+    });
+
+    test('a scheduled rollout still runs after the bot is killed with SIGKILL and restarted', async () => {
+      const title = 'Scheduled across a crash';
+      await approvedForStaging(title, 'CREATE TABLE survives_restart (id int PRIMARY KEY);');
+      const at = new Date(Date.now() + 6000);
+      const { res } = await scheduleAt(title, at);
+      assert.equal(res.status, 200);
+      assert.equal(res.body, '');
+      const msg = await slack.waitForMessage(title, (m) => /scheduled/.test(m.text ?? ''));
+      // Pending: no Roll out now, no Edit SQL until the schedule is cancelled.
+      assert.equal(hasButton(msg, 'issue_rollout'), false);
+      assert.equal(hasButton(msg, 'issue_edit'), false);
+      const thread = await slack.waitForThread(msg, (l) =>
+        l.some((t) => /runs at .*GMT\+5:30 \(Asia\/Kolkata\)/.test(t)),
+      );
+      assert.ok(thread.length > 0);
+
+      await bot.kill('SIGKILL');
+      bot = await startBotProcess({
+        config,
+        slackApiUrl: fake.url,
+        botToken: fake.token,
+        storeUrl: storeKind === 'postgres' ? store.url : undefined,
+        dir: bot.dir,
+      });
+      slack.botUrl = bot.url;
+      await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 40_000);
+      assert.equal(await tableExists(staging, 'survives_restart'), true);
+      // The picker has second precision: the job may not run before the picked second.
+      assert.ok(Date.now() >= Math.floor(at.getTime() / 1000) * 1000);
+    });
+
+    test('cancelling a schedule lets the creator edit the SQL, which re-runs review and resets approvals', async () => {
+      const title = 'Cancel then edit';
+      await approvedForStaging(title, 'CREATE TABLE cancel_demo (id int PRIMARY KEY);');
+      await scheduleAt(title, new Date(Date.now() + 3600_000));
+      let msg = await slack.waitForMessage(title, (m) => /scheduled/.test(m.text ?? ''));
+      let since = fake.calls.length;
+      await slack.click('U_REL', msg, 'issue_cancel');
+      msg = await slack.waitForMessage(title, (m) => /open/.test(m.text ?? '') && hasButton(m, 'issue_edit'));
+      // Someone else may not edit.
+      await slack.click('U_DBA', msg, 'issue_edit');
+      assert.match(await slack.ephemeralFor('U_DBA', since), /only the creator/);
+      const { triggerId } = await slack.click('U_DEV', msg, 'issue_edit');
+      const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+      since = fake.calls.length;
+      const res = await sendToBot(
+        bot.url,
+        viewSubmissionBody({
+          userId: 'U_DEV',
+          view: open.response.view,
+          values: { sql: { sql: 'DELETE FROM cancel_demo;' } },
+        }),
+        { secret: SIGNING_SECRET },
+      );
+      assert.equal(res.status, 200);
+      msg = await slack.waitForMessage(title, (m) => /revision 2/.test(JSON.stringify(m.blocks)));
+      const blocks = JSON.stringify(msg.blocks);
+      assert.match(blocks, /approvals 0\/1/);
+      assert.match(blocks, /statement\.where\.require\.update-delete/);
+      assert.ok(since > 0);
+    });
+
+    test('review findings hold the rollout until a releaser ticks "roll out anyway"', async () => {
+      const title = 'Needs roll out anyway';
+      await slack.submit('U_DEV', { title, target: 'app', sql: 'CREATE TABLE anyway_demo (v text);' });
+      let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_rollout_anyway'));
+      assert.match(JSON.stringify(msg.blocks), /table\.require-pk/);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await tableExists(dev, 'anyway_demo'), false);
+      const since = fake.calls.length;
+      await slack.click('U_DBA', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
+      assert.match(await slack.ephemeralFor('U_DBA', since), /only a releaser of dev/);
+      await slack.click('U_DEV', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
+      msg = await slack.waitForMessage(
+        title,
+        (m) =>
+          /chose to roll out anyway/.test(JSON.stringify(m.blocks)) &&
+          /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)),
+      );
+      assert.equal(await tableExists(dev, 'anyway_demo'), true);
+    });
   });
-
-  after(async () => {
-    await bot?.kill('SIGTERM');
-    await fake?.close();
-    await dev?.drop();
-    await staging?.drop();
-    await store?.drop();
-  });
-
-  async function approvedForStaging(title: string, sql: string) {
-    await slack.submit('U_DEV', { title, target: 'app', sql });
-    let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
-    await slack.click('U_DBA', msg, 'issue_approve');
-    msg = await slack.waitForMessage(title, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)));
-    return msg;
-  }
-
-  async function scheduleAt(title: string, at: Date) {
-    const msg = slack.issueMessage(title)!;
-    const { triggerId } = await slack.click('U_REL', msg, 'issue_schedule');
-    const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    assert.equal(open.response.ok, true, JSON.stringify(open.response));
-    const view = open.response.view;
-    const res = await sendToBot(bot.url, viewSubmissionBody({ userId: 'U_REL', view, values: { at: { at: Math.floor(at.getTime() / 1000) } } }), { secret: SIGNING_SECRET });
-    return { view, res };
-  }
-
-  test('the schedule dialog shows times in the releaser\'s own time zone, named', async () => {
-    const title = 'Schedule shows my zone';
-    await approvedForStaging(title, 'CREATE TABLE zone_demo (id int PRIMARY KEY);');
-    const { view, res } = await scheduleAt(title, new Date(Date.now() - 60_000));
-    assert.match(JSON.stringify(view.blocks), /Asia\/Kolkata/);
-    assert.equal(res.json?.response_action, 'errors');
-    assert.match(res.json.errors.at, /in the future/);
-  });
-
-  test('a scheduled rollout still runs after the bot is killed with SIGKILL and restarted', async () => {
-    const title = 'Scheduled across a crash';
-    await approvedForStaging(title, 'CREATE TABLE survives_restart (id int PRIMARY KEY);');
-    const at = new Date(Date.now() + 6000);
-    const { res } = await scheduleAt(title, at);
-    assert.equal(res.status, 200);
-    assert.equal(res.body, '');
-    const msg = await slack.waitForMessage(title, (m) => /scheduled/.test(m.text ?? ''));
-    // Pending: no Roll out now, no Edit SQL until the schedule is cancelled.
-    assert.equal(hasButton(msg, 'issue_rollout'), false);
-    assert.equal(hasButton(msg, 'issue_edit'), false);
-    const thread = await slack.waitForThread(msg, (l) => l.some((t) => /runs at .*GMT\+5:30 \(Asia\/Kolkata\)/.test(t)));
-    assert.ok(thread.length > 0);
-
-    await bot.kill('SIGKILL');
-    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: storeKind === 'postgres' ? store.url : undefined, dir: bot.dir });
-    slack.botUrl = bot.url;
-    await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 40_000);
-    assert.equal(await tableExists(staging, 'survives_restart'), true);
-    // The picker has second precision: the job may not run before the picked second.
-    assert.ok(Date.now() >= Math.floor(at.getTime() / 1000) * 1000);
-  });
-
-  test('cancelling a schedule lets the creator edit the SQL, which re-runs review and resets approvals', async () => {
-    const title = 'Cancel then edit';
-    await approvedForStaging(title, 'CREATE TABLE cancel_demo (id int PRIMARY KEY);');
-    await scheduleAt(title, new Date(Date.now() + 3600_000));
-    let msg = await slack.waitForMessage(title, (m) => /scheduled/.test(m.text ?? ''));
-    let since = fake.calls.length;
-    await slack.click('U_REL', msg, 'issue_cancel');
-    msg = await slack.waitForMessage(title, (m) => /open/.test(m.text ?? '') && hasButton(m, 'issue_edit'));
-    // Someone else may not edit.
-    await slack.click('U_DBA', msg, 'issue_edit');
-    assert.match(await slack.ephemeralFor('U_DBA', since), /only the creator/);
-    const { triggerId } = await slack.click('U_DEV', msg, 'issue_edit');
-    const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    since = fake.calls.length;
-    const res = await sendToBot(bot.url, viewSubmissionBody({ userId: 'U_DEV', view: open.response.view, values: { sql: { sql: 'DELETE FROM cancel_demo;' } } }), { secret: SIGNING_SECRET });
-    assert.equal(res.status, 200);
-    msg = await slack.waitForMessage(title, (m) => /revision 2/.test(JSON.stringify(m.blocks)));
-    const blocks = JSON.stringify(msg.blocks);
-    assert.match(blocks, /approvals 0\/1/);
-    assert.match(blocks, /statement\.where\.require\.update-delete/);
-    assert.ok(since > 0);
-  });
-
-  test('review findings hold the rollout until a releaser ticks "roll out anyway"', async () => {
-    const title = 'Needs roll out anyway';
-    await slack.submit('U_DEV', { title, target: 'app', sql: 'CREATE TABLE anyway_demo (v text);' });
-    let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_rollout_anyway'));
-    assert.match(JSON.stringify(msg.blocks), /table\.require-pk/);
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await tableExists(dev, 'anyway_demo'), false);
-    const since = fake.calls.length;
-    await slack.click('U_DBA', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
-    assert.match(await slack.ephemeralFor('U_DBA', since), /only a releaser of dev/);
-    await slack.click('U_DEV', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
-    msg = await slack.waitForMessage(title, (m) => /chose to roll out anyway/.test(JSON.stringify(m.blocks)) && /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)));
-    assert.equal(await tableExists(dev, 'anyway_demo'), true);
-  });
-});

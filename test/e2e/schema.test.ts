@@ -50,7 +50,12 @@ schema:
 
     test('a desired schema equal to the live one opens no issue and says so', async () => {
       const since = fake.calls.length;
-      await slack.submit('U_DEV', { title: 'Nothing to do', target: 'app', changeType: 'sdl', sql: 'CREATE TABLE users (id int PRIMARY KEY, email varchar(200) NOT NULL);' });
+      await slack.submit('U_DEV', {
+        title: 'Nothing to do',
+        target: 'app',
+        changeType: 'sdl',
+        sql: 'CREATE TABLE users (id int PRIMARY KEY, email varchar(200) NOT NULL);',
+      });
       assert.match(await slack.ephemeralFor('U_DEV', since, 20_000), /already has; no issue was opened/);
       assert.equal(slack.issueMessage('Nothing to do'), undefined);
     });
@@ -71,7 +76,10 @@ schema:
       msg = await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 30_000);
       assert.deepEqual(await columnsOf(dev, 'users'), ['id', 'email', 'name']);
       const thread = slack.thread(msg);
-      assert.ok(thread.some((t) => /generated DDL/.test(t) && /name/.test(t)), thread.join('\n'));
+      assert.ok(
+        thread.some((t) => /generated DDL/.test(t) && /name/.test(t)),
+        thread.join('\n'),
+      );
 
       // Rollback: a new issue with the DDL back to the schema before.
       assert.ok(hasButton(msg, 'issue_rollback'));
@@ -82,17 +90,28 @@ schema:
 
     test('the periodic check posts a drift once, and its Baseline button records the live schema', async () => {
       await exec(dev, 'CREATE TABLE drifted (id int PRIMARY KEY)');
-      const post = await fake.waitFor('chat.postMessage', (c) => c.response.ok && /Schema drift on app \(dev\)/.test(String(c.args.text)), 20_000);
+      const post = await fake.waitFor(
+        'chat.postMessage',
+        (c) => c.response.ok && /Schema drift on app \(dev\)/.test(String(c.args.text)),
+        20_000,
+      );
       const report = fake.messages(CHANNEL).find((m) => m.ts === post.response.ts)!;
       assert.match(JSON.stringify(report.blocks), /\+ .*drifted/);
       // The same drift is not posted again at the next checks.
       await new Promise((r) => setTimeout(r, 5000));
-      assert.equal(fake.callsOf('chat.postMessage').filter((c) => /Schema drift on app/.test(String(c.args.text))).length, 1);
+      assert.equal(
+        fake.callsOf('chat.postMessage').filter((c) => /Schema drift on app/.test(String(c.args.text))).length,
+        1,
+      );
       const since = fake.calls.length;
       await slack.click('U_DEV', report, 'drift_baseline');
       assert.match(await slack.ephemeralFor('U_DEV', since), /only approvers or releasers of dev/);
       await slack.click('U_DBA', report, 'drift_baseline');
-      await fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === report.ts && /recorded the live schema/.test(String(c.args.text)), 20_000);
+      await fake.waitFor(
+        'chat.postMessage',
+        (c) => c.args.thread_ts === report.ts && /recorded the live schema/.test(String(c.args.text)),
+        20_000,
+      );
       assert.match(await slack.commandReply('U_DEV', 'drift app'), /no drift/);
     });
 
@@ -101,7 +120,10 @@ schema:
       const drift = await slack.commandReply('U_DEV', 'drift app');
       assert.match(drift, /has drifted/);
       assert.match(drift, /\+ .*sneaky/);
-      assert.match(await slack.commandReply('U_DEV', 'baseline app'), /only approvers or releasers of dev can record a baseline/);
+      assert.match(
+        await slack.commandReply('U_DEV', 'baseline app'),
+        /only approvers or releasers of dev can record a baseline/,
+      );
       const baseline = await slack.commandReply('U_DBA', 'baseline app');
       assert.match(baseline, /recorded the live schema/);
       assert.match(await slack.commandReply('U_DEV', 'drift app'), /no drift/);

@@ -38,15 +38,26 @@ describe('start-up errors', () => {
   });
 
   test('a missing signing secret and a malformed token are both named, with where to find them', async () => {
-    const out = await startupError({ config: CONFIG, slackApiUrl: fake.url, botToken: 'not-a-bot-token', env: { SLACK_SIGNING_SECRET: '' } });
+    const out = await startupError({
+      config: CONFIG,
+      slackApiUrl: fake.url,
+      botToken: 'not-a-bot-token',
+      env: { SLACK_SIGNING_SECRET: '' },
+    });
     assert.match(out, /SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
     assert.match(out, /SLACK_SIGNING_SECRET is not set\. Create the Slack app from manifest\.json/);
   });
 
   test('an invalid config file names the file, line and key, and no secret from it is printed', async () => {
-    const config = CONFIG.replace('rollout: automatic', 'rollout: sometimes').replace('postgres://postgres@', 'postgres://postgres:hunter2@');
+    const config = CONFIG.replace('rollout: automatic', 'rollout: sometimes').replace(
+      'postgres://postgres@',
+      'postgres://postgres:hunter2@',
+    );
     const out = await startupError({ config, slackApiUrl: fake.url, botToken: fake.token });
-    assert.match(out, /dbchange\.config\.yaml:4 environments\[0\]\.rollout: must be one of automatic, manual, scheduled/);
+    assert.match(
+      out,
+      /dbchange\.config\.yaml:4 environments\[0\]\.rollout: must be one of automatic, manual, scheduled/,
+    );
     assert.doesNotMatch(out, /hunter2/);
   });
 });

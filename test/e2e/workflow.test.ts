@@ -31,12 +31,16 @@ describe('the change workflow through Slack', () => {
     fake.setUserGroup('S_DBAS', ['U_GROUPIE']);
     store = await freshPostgres('e2e_store');
     for (const engine of ENGINES) {
-      for (const env of ['dev', 'staging', 'prod']) targets[`${engine}_${env}`] = await freshDatabase(engine, `e2e_${env}`);
+      for (const env of ['dev', 'staging', 'prod'])
+        targets[`${engine}_${env}`] = await freshDatabase(engine, `e2e_${env}`);
     }
     targets.shard1 = await freshPostgres('e2e_shard1');
     targets.shard2 = await freshPostgres('e2e_shard2');
     const dbs = ENGINES.flatMap((engine) =>
-      ['dev', 'staging', 'prod'].map((env) => `  - name: app_${engine === 'postgres' ? 'pg' : 'my'}\n    environment: ${env}\n    engine: ${engine}\n    url: ${targets[`${engine}_${env}`]!.url}`),
+      ['dev', 'staging', 'prod'].map(
+        (env) =>
+          `  - name: app_${engine === 'postgres' ? 'pg' : 'my'}\n    environment: ${env}\n    engine: ${engine}\n    url: ${targets[`${engine}_${env}`]!.url}`,
+      ),
     );
     const config = `channel: ${CHANNEL}
 environments:
@@ -83,16 +87,23 @@ ${dbs.join('\n')}
     const app = engine === 'postgres' ? 'app_pg' : 'app_my';
     test(`a change to ${engine} goes dev → staging → prod with approvals, releases and a log in the thread`, async () => {
       const title = `Create accounts table on ${engine}`;
-      const sql = 'CREATE TABLE accounts (\n  id INT PRIMARY KEY,\n  email VARCHAR(200) NOT NULL\n);\nINSERT INTO accounts (id, email) VALUES (1, \'a@example.com\'), (2, \'b@example.com\');';
+      const sql =
+        "CREATE TABLE accounts (\n  id INT PRIMARY KEY,\n  email VARCHAR(200) NOT NULL\n);\nINSERT INTO accounts (id, email) VALUES (1, 'a@example.com'), (2, 'b@example.com');";
       const { res } = await slack.submit('U_DEV', { title, target: app, sql });
       assert.equal(res.status, 200);
       const posted = await slack.waitForIssue(title);
       assert.match(JSON.stringify(posted.blocks), /Review passed|review passed/i);
 
       // dev is automatic and needs no approval: it runs at once.
-      let msg = await slack.waitForMessage(title, (m) => /staging/.test(JSON.stringify(m.blocks)) && hasButton(m, 'issue_approve'));
+      let msg = await slack.waitForMessage(
+        title,
+        (m) => /staging/.test(JSON.stringify(m.blocks)) && hasButton(m, 'issue_approve'),
+      );
       const devThread = await slack.waitForThread(msg, (l) => l.some((t) => /task done/.test(t)));
-      assert.ok(devThread.some((t) => /statement 2\/2 done .*2 rows affected/.test(t)), devThread.join('\n'));
+      assert.ok(
+        devThread.some((t) => /statement 2\/2 done .*2 rows affected/.test(t)),
+        devThread.join('\n'),
+      );
       assert.equal(await tableExists(targets[`${engine}_dev`]!, 'accounts'), true);
       assert.equal(await tableExists(targets[`${engine}_staging`]!, 'accounts'), false);
 
@@ -104,7 +115,10 @@ ${dbs.join('\n')}
       await slack.click('U_DBA', msg, 'issue_approve');
       msg = await slack.waitForMessage(title, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)));
       await slack.click('U_REL', msg, 'issue_rollout');
-      msg = await slack.waitForMessage(title, (m) => /prod/.test(JSON.stringify(m.blocks)) && /:white_check_mark: \*staging\*/.test(JSON.stringify(m.blocks)));
+      msg = await slack.waitForMessage(
+        title,
+        (m) => /prod/.test(JSON.stringify(m.blocks)) && /:white_check_mark: \*staging\*/.test(JSON.stringify(m.blocks)),
+      );
       assert.equal(await tableExists(targets[`${engine}_staging`]!, 'accounts'), true);
       assert.equal(await tableExists(targets[`${engine}_prod`]!, 'accounts'), false);
 
@@ -124,10 +138,19 @@ ${dbs.join('\n')}
 
   test('a request with a forged signature is refused and changes nothing', async () => {
     const before = fake.calls.length;
-    const body = slashCommandBody({ text: 'list', userId: 'U_DEV', channelId: CHANNEL, triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+    const body = slashCommandBody({
+      text: 'list',
+      userId: 'U_DEV',
+      channelId: CHANNEL,
+      triggerId: fake.issueTriggerId(),
+      responseUrl: fake.responseUrl(),
+    });
     const res = await sendToBot(bot.url, body, { secret: 'not-the-secret' });
     assert.equal(res.status, 401);
-    const stale = await sendToBot(bot.url, body, { secret: 'e2e-signing-secret-0123456789abcdef', timestampSec: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await sendToBot(bot.url, body, {
+      secret: 'e2e-signing-secret-0123456789abcdef',
+      timestampSec: Math.floor(Date.now() / 1000) - 600,
+    });
     assert.equal(stale.status, 401);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(fake.calls.length, before);
@@ -162,11 +185,22 @@ ${dbs.join('\n')}
     const title = 'Backfill shards';
     // shard1 already has a table t whose second column needs a value, so the INSERT fails there.
     await query(targets.shard1!, 'CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL)');
-    await slack.submit('U_DEV', { title, target: 'shards', changeType: 'dml', sql: 'CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nINSERT INTO t (id) VALUES (1);' });
+    await slack.submit('U_DEV', {
+      title,
+      target: 'shards',
+      changeType: 'dml',
+      sql: 'CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nINSERT INTO t (id) VALUES (1);',
+    });
     const msg = await slack.waitForMessage(title, (m) => /failed|done/.test(m.text ?? ''), 30_000);
     const thread = await slack.waitForThread(msg, (l) => l.filter((t) => /task (done|failed)/.test(t)).length >= 2);
-    assert.ok(thread.some((t) => /shard2 .*task done/.test(t)), thread.join('\n'));
-    assert.ok(thread.some((t) => /shard1 .*task failed.*name/.test(t)), thread.join('\n'));
+    assert.ok(
+      thread.some((t) => /shard2 .*task done/.test(t)),
+      thread.join('\n'),
+    );
+    assert.ok(
+      thread.some((t) => /shard1 .*task failed.*name/.test(t)),
+      thread.join('\n'),
+    );
     const failed = await slack.waitForMessage(title, (m) => /Retry/.test(JSON.stringify(m.blocks)));
     assert.match(JSON.stringify(failed.blocks), /:x: failed/);
 
@@ -183,7 +217,10 @@ ${dbs.join('\n')}
     await slack.submit('U_DEV', { title, target: 'unreachable', sql: 'CREATE TABLE x (id int PRIMARY KEY);' });
     const msg = await slack.waitForMessage(title, (m) => /failed/.test(m.text ?? ''), 30_000);
     const thread = await slack.waitForThread(msg, (l) => l.some((t) => /task failed/.test(t)));
-    assert.ok(thread.some((t) => /127\.0\.0\.1:1/.test(t) && /databases\[\]\.url|config/.test(t)), thread.join('\n'));
+    assert.ok(
+      thread.some((t) => /127\.0\.0\.1:1/.test(t) && /databases\[\]\.url|config/.test(t)),
+      thread.join('\n'),
+    );
     assert.doesNotMatch(JSON.stringify(fake.calls), /supersecret-pw/);
     assert.doesNotMatch(bot.output(), /supersecret-pw/);
     assert.match(await slack.commandReply('U_DEV', 'sessions unreachable'), /failed|cannot|could not/i);
@@ -192,7 +229,8 @@ ${dbs.join('\n')}
 
   test('help, list, status and an unknown subcommand answer the person who asked', async () => {
     const help = await slack.commandReply('U_DEV', 'help');
-    for (const sub of ['status <issue>', 'list', 'history <db>', 'drift <db>', 'baseline <db>', 'sessions <db>']) assert.ok(help.includes(`/dbchange ${sub}`), help);
+    for (const sub of ['status <issue>', 'list', 'history <db>', 'drift <db>', 'baseline <db>', 'sessions <db>'])
+      assert.ok(help.includes(`/dbchange ${sub}`), help);
     assert.match(await slack.commandReply('U_DEV', 'list'), /Open changes|No open changes/);
     const status = await slack.commandReply('U_DEV', 'status 1');
     assert.match(status, /\*#1 /);
@@ -205,18 +243,31 @@ ${dbs.join('\n')}
   test('a change submitted from another channel is posted in the changes channel, and its creator is told where', async () => {
     const title = 'Submitted from the team channel';
     const since = fake.calls.length;
-    await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE elsewhere (id int PRIMARY KEY);' }, { channel: 'C_TEAM' });
+    await slack.submit(
+      'U_DEV',
+      { title, target: 'app_pg', sql: 'CREATE TABLE elsewhere (id int PRIMARY KEY);' },
+      { channel: 'C_TEAM' },
+    );
     await slack.waitForIssue(title);
-    const told = await fake.waitFor('chat.postEphemeral', (c) => c.args.channel === 'C_TEAM' && c.args.user === 'U_DEV' && fake.calls.indexOf(c) >= since);
+    const told = await fake.waitFor(
+      'chat.postEphemeral',
+      (c) => c.args.channel === 'C_TEAM' && c.args.user === 'U_DEV' && fake.calls.indexOf(c) >= since,
+    );
     assert.match(String(told.args.text), /is in <#C_CHANGES>/);
   });
 
   test('a Slack retry of the same submission creates one issue, not two', async () => {
     const title = 'Retried submission';
-    await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE retried (id int PRIMARY KEY);' }, { retryNum: 1 });
+    await slack.submit(
+      'U_DEV',
+      { title, target: 'app_pg', sql: 'CREATE TABLE retried (id int PRIMARY KEY);' },
+      { retryNum: 1 },
+    );
     await slack.waitForIssue(title);
     await new Promise((r) => setTimeout(r, 1000));
-    const posts = fake.callsOf('chat.postMessage').filter((c) => !c.args.thread_ts && String(c.args.text).includes(title));
+    const posts = fake
+      .callsOf('chat.postMessage')
+      .filter((c) => !c.args.thread_ts && String(c.args.text).includes(title));
     assert.equal(posts.length, 1);
   });
 

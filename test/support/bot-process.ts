@@ -48,21 +48,25 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
   const configPath = join(dir, 'dbchange.config.yaml');
   await writeFile(configPath, opts.config);
   const port = opts.port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, 'bin/dbchange.js'), 'serve'], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
-      SLACK_BOT_TOKEN: opts.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: opts.slackApiUrl,
-      PORT: String(port),
-      DBCHANGE_CONFIG: configPath,
-      ...(opts.storeUrl ? { DBCHANGE_STORE_URL: opts.storeUrl } : {}),
-      ...opts.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), join(ROOT, 'bin/dbchange.js'), 'serve'],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? dir,
+        SLACK_BOT_TOKEN: opts.botToken,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: opts.slackApiUrl,
+        PORT: String(port),
+        DBCHANGE_CONFIG: configPath,
+        ...(opts.storeUrl ? { DBCHANGE_STORE_URL: opts.storeUrl } : {}),
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -15,7 +15,10 @@ export interface FreshDatabase {
 }
 
 function uniqueName(prefix: string): string {
-  return `t_${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  return `t_${prefix
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
 }
 
 function withDatabase(adminUrl: string, name: string): string {

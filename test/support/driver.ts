@@ -26,7 +26,11 @@ export class SlackDriver {
   async command(user: string, text: string, channel = CHANNEL) {
     const triggerId = this.fake.issueTriggerId();
     const responseUrl = this.fake.responseUrl({ channel, user });
-    const res = await sendToBot(this.botUrl, slashCommandBody({ text, userId: user, channelId: channel, triggerId, responseUrl }), { secret: SIGNING_SECRET });
+    const res = await sendToBot(
+      this.botUrl,
+      slashCommandBody({ text, userId: user, channelId: channel, triggerId, responseUrl }),
+      { secret: SIGNING_SECRET },
+    );
     return { res, triggerId, responseUrl };
   }
 
@@ -52,8 +56,21 @@ export class SlackDriver {
       view,
       values: {
         title: { title: f.title },
-        target: { target: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.target }, value: f.target } } },
-        changeType: { changeType: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: f.changeType ?? 'ddl' }, value: f.changeType ?? 'ddl' } } },
+        target: {
+          target: {
+            type: 'static_select',
+            selected_option: { text: { type: 'plain_text', text: f.target }, value: f.target },
+          },
+        },
+        changeType: {
+          changeType: {
+            type: 'static_select',
+            selected_option: {
+              text: { type: 'plain_text', text: f.changeType ?? 'ddl' },
+              value: f.changeType ?? 'ddl',
+            },
+          },
+        },
         sql: { sql: f.sql },
         description: { description: f.description ?? '' },
         labels: { labels: f.labels ?? '' },
@@ -62,17 +79,32 @@ export class SlackDriver {
     });
     const sent = await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET });
     const retries = [];
-    if (opts.retryNum) retries.push(await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET, retryNum: opts.retryNum, retryReason: 'http_timeout' }));
+    if (opts.retryNum)
+      retries.push(
+        await sendToBot(this.botUrl, body, {
+          secret: SIGNING_SECRET,
+          retryNum: opts.retryNum,
+          retryReason: 'http_timeout',
+        }),
+      );
     return { res: sent, retries, view };
   }
 
   /** The issue message whose header starts with `#<id> ` or whose title matches. */
   issueMessage(match: string | RegExp): FakeMessage | undefined {
-    return this.fake.messages(CHANNEL).find((m) => !m.thread_ts && (typeof match === 'string' ? (m.text ?? '').includes(match) : match.test(m.text ?? '')));
+    return this.fake
+      .messages(CHANNEL)
+      .find(
+        (m) => !m.thread_ts && (typeof match === 'string' ? (m.text ?? '').includes(match) : match.test(m.text ?? '')),
+      );
   }
 
   async waitForIssue(title: string, timeoutMs = 15_000): Promise<FakeMessage> {
-    await this.fake.waitFor('chat.postMessage', (c) => c.response.ok && !c.args.thread_ts && String(c.args.text).includes(title), timeoutMs);
+    await this.fake.waitFor(
+      'chat.postMessage',
+      (c) => c.response.ok && !c.args.thread_ts && String(c.args.text).includes(title),
+      timeoutMs,
+    );
     return this.issueMessage(title)!;
   }
 
@@ -82,13 +114,19 @@ export class SlackDriver {
     for (;;) {
       const m = this.issueMessage(title);
       if (m && pred(m)) return m;
-      if (Date.now() > deadline) throw new Error(`issue message "${title}" never matched; now: ${m?.text}\n${JSON.stringify(m?.blocks)?.slice(0, 2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `issue message "${title}" never matched; now: ${m?.text}\n${JSON.stringify(m?.blocks)?.slice(0, 2000)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   thread(message: FakeMessage): string[] {
-    return this.fake.messages(CHANNEL).filter((m) => m.thread_ts === message.ts).map((m) => m.text ?? '');
+    return this.fake
+      .messages(CHANNEL)
+      .filter((m) => m.thread_ts === message.ts)
+      .map((m) => m.text ?? '');
   }
 
   async waitForThread(message: FakeMessage, pred: (lines: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
@@ -102,7 +140,12 @@ export class SlackDriver {
   }
 
   /** Click a button (or tick a checkbox) of the issue message as `user`. */
-  async click(user: string, message: FakeMessage, actionId: string, extra: { selectedOptions?: { value: string }[] } = {}) {
+  async click(
+    user: string,
+    message: FakeMessage,
+    actionId: string,
+    extra: { selectedOptions?: { value: string }[] } = {},
+  ) {
     const found = findElement(message.blocks, actionId);
     assert.ok(found, `no ${actionId} element on the message; it has ${JSON.stringify(message.blocks).slice(0, 1500)}`);
     const triggerId = this.fake.issueTriggerId();
@@ -118,7 +161,10 @@ export class SlackDriver {
     let sendBody = body;
     if (extra.selectedOptions) {
       const payload = JSON.parse(decodeURIComponent(body.slice('payload='.length)));
-      payload.actions[0].selected_options = extra.selectedOptions.map((o) => ({ text: { type: 'mrkdwn', text: o.value }, value: o.value }));
+      payload.actions[0].selected_options = extra.selectedOptions.map((o) => ({
+        text: { type: 'mrkdwn', text: o.value },
+        value: o.value,
+      }));
       sendBody = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     }
     const res = await sendToBot(this.botUrl, sendBody, { secret: SIGNING_SECRET });
@@ -128,7 +174,11 @@ export class SlackDriver {
 
   /** Latest ephemeral text shown to `user`, waiting for one to arrive after `since` calls. */
   async ephemeralFor(user: string, since: number, timeoutMs = 10_000): Promise<string> {
-    const call = await this.fake.waitFor('chat.postEphemeral', (c) => c.args.user === user && this.fake.calls.indexOf(c) >= since, timeoutMs);
+    const call = await this.fake.waitFor(
+      'chat.postEphemeral',
+      (c) => c.args.user === user && this.fake.calls.indexOf(c) >= since,
+      timeoutMs,
+    );
     return String(call.args.text);
   }
 }

@@ -88,7 +88,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -160,7 +163,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => send(res, 500, { ok: false, error: 'fake_slack_crashed', detail: String(e) }));
+    handle(req, res).catch((e: unknown) =>
+      send(res, 500, { ok: false, error: 'fake_slack_crashed', detail: String(e) }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -205,7 +210,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         try {
           new Intl.DateTimeFormat('en-US', { timeZone: tz });
         } catch (cause) {
-          throw new DbchangeError(ErrorCode.InvalidInput, `fake Slack setUser(${id}): "${tz}" is not an IANA time zone; use e.g. "Europe/Berlin" or null.`, { cause });
+          throw new DbchangeError(
+            ErrorCode.InvalidInput,
+            `fake Slack setUser(${id}): "${tz}" is not an IANA time zone; use e.g. "Europe/Berlin" or null.`,
+            { cause },
+          );
         }
       }
       const name = profile.name ?? id.toLowerCase();
@@ -228,8 +237,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       ws.issueResponseUrl(path, source);
       return `${origin}${path}`;
     },
-    messages: (channel) => ws.messages.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
-    ephemerals: (channel) => ws.ephemerals.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
+    messages: (channel) =>
+      ws.messages.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
+    ephemerals: (channel) =>
+      ws.ephemerals.filter((m) => channel === undefined || m.channel === channel).map((m) => structuredClone(m)),
     view: (id) => {
       const v = ws.views.get(id);
       return v ? structuredClone(v) : undefined;

@@ -73,7 +73,9 @@ export function slashCommandBody(p: {
 export function findElement(blocks: unknown, actionId: string): { blockId?: string; element: Json } | undefined {
   if (!Array.isArray(blocks)) return undefined;
   for (const b of blocks as Json[]) {
-    const candidates: Json[] = [...(Array.isArray(b.elements) ? b.elements : []), b.accessory, b.element].filter(Boolean);
+    const candidates: Json[] = [...(Array.isArray(b.elements) ? b.elements : []), b.accessory, b.element].filter(
+      Boolean,
+    );
     const element = candidates.find((e) => e && e.action_id === actionId);
     if (element) return { ...(typeof b.block_id === 'string' ? { blockId: b.block_id } : {}), element };
   }
@@ -107,7 +109,12 @@ export interface BlockActionParams {
 function actionOf(p: BlockActionParams, actionTs: string): Json {
   const found = findElement(p.view?.blocks ?? p.message?.blocks, p.actionId);
   const type = p.actionType ?? found?.element.type ?? (p.selectedDateTime !== undefined ? 'datetimepicker' : 'button');
-  const action: Json = { type, action_id: p.actionId, block_id: p.blockId ?? found?.blockId ?? 'fake-block', action_ts: actionTs };
+  const action: Json = {
+    type,
+    action_id: p.actionId,
+    block_id: p.blockId ?? found?.blockId ?? 'fake-block',
+    action_ts: actionTs,
+  };
   switch (type) {
     case 'button':
       action.text = found?.element.text ?? { type: 'plain_text', text: p.actionId, emoji: true };
@@ -151,7 +158,11 @@ export function blockActionsBody(p: BlockActionParams): string {
   } else {
     const channelId = p.channelId ?? p.message?.channel;
     const ts = p.messageTs ?? p.message?.ts;
-    if (!channelId || !ts) throw new DbchangeError(ErrorCode.InvalidInput, 'blockActionsBody: a message action needs channelId and messageTs; pass them or message (from fake.messages()).');
+    if (!channelId || !ts)
+      throw new DbchangeError(
+        ErrorCode.InvalidInput,
+        'blockActionsBody: a message action needs channelId and messageTs; pass them or message (from fake.messages()).',
+      );
     payload.container = { type: 'message', message_ts: ts, channel_id: channelId, is_ephemeral: false };
     payload.channel = { id: channelId, name: `channel-${channelId.toLowerCase()}` };
     payload.message = {
@@ -201,7 +212,11 @@ export function viewSubmissionBody(p: ViewSubmissionParams): string {
   const teamId = p.teamId ?? DEFAULTS.teamId;
   const name = p.userName ?? userName(p.userId);
   const callbackId = p.callbackId ?? p.view?.callback_id;
-  if (typeof callbackId !== 'string') throw new DbchangeError(ErrorCode.InvalidInput, 'viewSubmissionBody: no callback_id; pass callbackId, or view (the views.open answer).');
+  if (typeof callbackId !== 'string')
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      'viewSubmissionBody: no callback_id; pass callbackId, or view (the views.open answer).',
+    );
   const values = Object.fromEntries(
     Object.entries(p.values).map(([blockId, actions]) => [
       blockId,
@@ -276,7 +291,14 @@ export async function sendToBot(
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const u = new URL(botUrl);
     const req = httpRequest(
-      { host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: 'POST', agent: keepAlive, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `${u.pathname}${u.search}`,
+        method: 'POST',
+        agent: keepAlive,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

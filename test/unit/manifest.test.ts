@@ -22,7 +22,15 @@ function validatorFor(schemaUrl: URL) {
 }
 
 const manifest = readJson(manifestPath);
-const USAGE_SUBCOMMANDS = ['help', 'status <issue>', 'list', 'history <db>', 'drift <db>', 'baseline <db>', 'sessions <db>'];
+const USAGE_SUBCOMMANDS = [
+  'help',
+  'status <issue>',
+  'list',
+  'history <db>',
+  'drift <db>',
+  'baseline <db>',
+  'sessions <db>',
+];
 
 test('manifest.json is valid against Slack manifest schema 1.0.0', () => {
   const schemas = [fixtureSchema, ...(existsSync(fileURLToPath(sharedSchema)) ? [sharedSchema] : [])];

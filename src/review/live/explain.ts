@@ -25,7 +25,10 @@ export async function estimateRows(engine: Engine, query: QueryFn, sql: string):
 export async function tableRows(engine: Engine, query: QueryFn, parts: readonly string[]): Promise<number | null> {
   if (engine === 'postgres') {
     const name = parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
-    const rows = await query<{ n: string | number | null }>('SELECT c.reltuples::bigint AS n FROM pg_class c WHERE c.oid = to_regclass($1)', [name]);
+    const rows = await query<{ n: string | number | null }>(
+      'SELECT c.reltuples::bigint AS n FROM pg_class c WHERE c.oid = to_regclass($1)',
+      [name],
+    );
     if (rows.length === 0 || rows[0]!.n === null) return null;
     return Math.max(0, Number(rows[0]!.n));
   }

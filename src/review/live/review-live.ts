@@ -11,7 +11,12 @@ import { activeRules, finding, sortFindings } from '../engine.js';
 import { syntaxProblem } from '../parse.js';
 
 /** Run the policy's live-database rules against one connection of the target. */
-export async function reviewLive(input: { engine: Engine; sql: string; policy?: ReviewPolicy; query: QueryFn }): Promise<Finding[]> {
+export async function reviewLive(input: {
+  engine: Engine;
+  sql: string;
+  policy?: ReviewPolicy;
+  query: QueryFn;
+}): Promise<Finding[]> {
   const { engine, sql, query } = input;
   const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
   const findings: Finding[] = [];
@@ -21,7 +26,7 @@ export async function reviewLive(input: { engine: Engine; sql: string; policy?: 
   const byId = new Map(LIVE_RULES.map((r) => [r.id, r]));
   for (const pr of policy) {
     const rule = byId.get(pr.rule);
-    if (!rule || !rule.engines.includes(engine)) continue;
+    if (!rule?.engines.includes(engine)) continue;
     const ctx: LiveContext = {
       engine,
       payload: pr.payload,
@@ -33,7 +38,15 @@ export async function reviewLive(input: { engine: Engine; sql: string; policy?: 
       await rule.run(ctx);
     } catch (e) {
       const s = statements[0];
-      if (s) findings.push(finding(s, rule.id, 'WARNING', `Rule ${rule.id} could not check the database (${messageOf(e)}); check the connection and review by hand.`));
+      if (s)
+        findings.push(
+          finding(
+            s,
+            rule.id,
+            'WARNING',
+            `Rule ${rule.id} could not check the database (${messageOf(e)}); check the connection and review by hand.`,
+          ),
+        );
     }
   }
   return sortFindings(findings);

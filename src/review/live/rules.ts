@@ -12,11 +12,15 @@ const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE']);
 
 /** DML whose tables exist before the script runs (a table created by the script cannot be explained yet). */
 function liveDml(statements: readonly Statement[], verbs: ReadonlySet<string>): Statement[] {
-  return statements.filter((s) => verbs.has(s.kind.verb) && !dmlTargets(s).some((t) => createdEarlier(statements, s.index, t)));
+  return statements.filter(
+    (s) => verbs.has(s.kind.verb) && !dmlTargets(s).some((t) => createdEarlier(statements, s.index, t)),
+  );
 }
 
 export const affectedRowLimit: LiveRule = {
-  id: 'statement.affected-row-limit', type: 'STATEMENT_AFFECTED_ROW_LIMIT', engines: BOTH,
+  id: 'statement.affected-row-limit',
+  type: 'STATEMENT_AFFECTED_ROW_LIMIT',
+  engines: BOTH,
   summary: 'Max estimated UPDATE/DELETE rows',
   async run(ctx) {
     const max = num(ctx.payload, 'number', 1000);
@@ -27,13 +31,19 @@ export const affectedRowLimit: LiveRule = {
       } catch {
         continue; // A statement that cannot be explained is the dry run's and the walk-through's to report.
       }
-      if (max > 0 && rows > max) ctx.report(s, `${s.kind.verb} is estimated to touch ${rows} rows, more than ${max}; narrow the WHERE clause or run it in batches.`);
+      if (max > 0 && rows > max)
+        ctx.report(
+          s,
+          `${s.kind.verb} is estimated to touch ${rows} rows, more than ${max}; narrow the WHERE clause or run it in batches.`,
+        );
     }
   },
 };
 
 export const dmlDryRun: LiveRule = {
-  id: 'statement.dml-dry-run', type: 'STATEMENT_DML_DRY_RUN', engines: BOTH,
+  id: 'statement.dml-dry-run',
+  type: 'STATEMENT_DML_DRY_RUN',
+  engines: BOTH,
   summary: 'Dry-run DML to prove executability',
   // Like Bytebase, the dry run is EXPLAIN: the database parses, resolves and plans each statement,
   // which proves tables, columns, types and functions, without running it. Executing even in a
@@ -51,7 +61,10 @@ export const dmlDryRun: LiveRule = {
         try {
           await ctx.query(`EXPLAIN ${s.sql}`);
         } catch (e) {
-          ctx.report(s, `The statement fails on the database (dry run with EXPLAIN): ${messageOf(e)}. Fix it before rollout.`);
+          ctx.report(
+            s,
+            `The statement fails on the database (dry run with EXPLAIN): ${messageOf(e)}. Fix it before rollout.`,
+          );
         }
         await ctx.query('ROLLBACK TO SAVEPOINT dbchange_dry_run');
       }
@@ -60,7 +73,6 @@ export const dmlDryRun: LiveRule = {
     }
   },
 };
-
 
 /** Tables a DDL statement changes. */
 function ddlTables(s: Statement): string[][] {
@@ -75,7 +87,9 @@ function ddlTables(s: Statement): string[][] {
 }
 
 export const tableLimitSize: LiveRule = {
-  id: 'table.limit-size', type: 'TABLE_LIMIT_SIZE', engines: BOTH,
+  id: 'table.limit-size',
+  type: 'TABLE_LIMIT_SIZE',
+  engines: BOTH,
   summary: 'No DDL on tables above N rows',
   async run(ctx) {
     const max = num(ctx.payload, 'number', 10_000_000);
@@ -83,27 +97,39 @@ export const tableLimitSize: LiveRule = {
       for (const t of ddlTables(s)) {
         if (createdEarlier(ctx.statements, s.index, t)) continue;
         const rows = await tableRows(ctx.engine, ctx.query, t);
-        if (rows !== null && max > 0 && rows > max) ctx.report(s, `Table ${t.join('.')} has about ${rows} rows, more than ${max}; DDL on it needs an online migration tool or a maintenance window.`);
+        if (rows !== null && max > 0 && rows > max)
+          ctx.report(
+            s,
+            `Table ${t.join('.')} has about ${rows} rows, more than ${max}; DDL on it needs an online migration tool or a maintenance window.`,
+          );
       }
     }
   },
 };
 
 export const onlineMigration: LiveRule = {
-  id: 'advice.online-migration', type: 'ADVICE_ONLINE_MIGRATION', engines: MYSQL,
+  id: 'advice.online-migration',
+  type: 'ADVICE_ONLINE_MIGRATION',
+  engines: MYSQL,
   summary: 'Suggest gh-ost above row threshold',
   async run(ctx) {
     const max = num(ctx.payload, 'number', 100_000_000);
     for (const s of ctx.statements) {
       if (!s.alterTable || createdEarlier(ctx.statements, s.index, s.alterTable.table)) continue;
       const rows = await tableRows(ctx.engine, ctx.query, s.alterTable.table);
-      if (rows !== null && rows > max) ctx.report(s, `Table ${s.alterTable.table.join('.')} has about ${rows} rows; run this ALTER with an online migration tool (gh-ost) to avoid long locks.`);
+      if (rows !== null && rows > max)
+        ctx.report(
+          s,
+          `Table ${s.alterTable.table.join('.')} has about ${rows} rows; run this ALTER with an online migration tool (gh-ost) to avoid long locks.`,
+        );
     }
   },
 };
 
 export const dropEmptyDatabase: LiveRule = {
-  id: 'database.drop-empty-database', type: 'DATABASE_DROP_EMPTY_DATABASE', engines: MYSQL,
+  id: 'database.drop-empty-database',
+  type: 'DATABASE_DROP_EMPTY_DATABASE',
+  engines: MYSQL,
   summary: 'Only drop empty databases',
   async run(ctx) {
     for (const s of ctx.statements) {
@@ -112,15 +138,24 @@ export const dropEmptyDatabase: LiveRule = {
       if (s.tokens[k]?.v === 'IF') k += 2;
       const name = s.tokens[k]?.name;
       if (!name) continue;
-      const rows = await ctx.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?', [name]);
+      const rows = await ctx.query<{ n: number | string }>(
+        'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?',
+        [name],
+      );
       const n = Number(rows[0]?.n ?? 0);
-      if (n > 0) ctx.report(s, `Database ${name} still has ${n} table(s); drop or move them first, then drop the empty database.`);
+      if (n > 0)
+        ctx.report(
+          s,
+          `Database ${name} still has ${n} table(s); drop or move them first, then drop the empty database.`,
+        );
     }
   },
 };
 
 export const objectOwnerCheck: LiveRule = {
-  id: 'statement.object-owner-check', type: 'STATEMENT_OBJECT_OWNER_CHECK', engines: POSTGRES,
+  id: 'statement.object-owner-check',
+  type: 'STATEMENT_OBJECT_OWNER_CHECK',
+  engines: POSTGRES,
   summary: 'DDL object owner must equal current user',
   async run(ctx) {
     for (const s of ctx.statements) {
@@ -131,10 +166,22 @@ export const objectOwnerCheck: LiveRule = {
           [name],
         );
         const r = rows[0];
-        if (r && r.owner !== r.me) ctx.report(s, `Table ${t.join('.')} is owned by ${r.owner}, not by ${r.me} who runs the change; SET ROLE ${r.owner} first or change the owner.`);
+        if (r && r.owner !== r.me)
+          ctx.report(
+            s,
+            `Table ${t.join('.')} is owned by ${r.owner}, not by ${r.me} who runs the change; SET ROLE ${r.owner} first or change the owner.`,
+          );
       }
     }
   },
 };
 
-export const LIVE_RULES: readonly LiveRule[] = [affectedRowLimit, dmlDryRun, tableLimitSize, onlineMigration, dropEmptyDatabase, objectOwnerCheck, walkThroughCheck];
+export const LIVE_RULES: readonly LiveRule[] = [
+  affectedRowLimit,
+  dmlDryRun,
+  tableLimitSize,
+  onlineMigration,
+  dropEmptyDatabase,
+  objectOwnerCheck,
+  walkThroughCheck,
+];

@@ -22,8 +22,18 @@ const PG_INDEXES = `SELECT schemaname AS s, tablename AS t, indexname AS i, curr
 const MY_COLUMNS = `SELECT table_schema AS s, table_name AS t, column_name AS c, DATABASE() AS cur FROM information_schema.columns WHERE table_schema = DATABASE()`;
 const MY_INDEXES = `SELECT DISTINCT table_schema AS s, table_name AS t, index_name AS i, DATABASE() AS cur FROM information_schema.statistics WHERE table_schema = DATABASE()`;
 
-interface ColRow { s: string; t: string; c: string; cur: string }
-interface IdxRow { s: string; t: string; i: string; cur: string }
+interface ColRow {
+  s: string;
+  t: string;
+  c: string;
+  cur: string;
+}
+interface IdxRow {
+  s: string;
+  t: string;
+  i: string;
+  cur: string;
+}
 
 /** Read the live schema of the connection's current database (and schema on PostgreSQL). */
 export async function loadSnapshot(engine: Engine, query: QueryFn): Promise<SchemaSnapshot> {

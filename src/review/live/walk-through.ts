@@ -15,7 +15,9 @@ function key(parts: readonly string[]): string {
 }
 
 export const walkThroughCheck: LiveRule = {
-  id: 'builtin.walk-through-check', type: 'BUILTIN_WALK_THROUGH_CHECK', engines: BOTH,
+  id: 'builtin.walk-through-check',
+  type: 'BUILTIN_WALK_THROUGH_CHECK',
+  engines: BOTH,
   summary: 'Built-in: simulate against live schema',
   async run(ctx) {
     const snap = await loadSnapshot(ctx.engine, ctx.query);
@@ -30,9 +32,16 @@ export const walkThroughCheck: LiveRule = {
     for (const s of ctx.statements) {
       const ct = s.createTable;
       if (ct) {
-        if (tables.has(key(ct.table)) && !has(s, 'EXISTS')) ctx.report(s, `Table ${key(ct.table)} already exists; drop it first, pick another name, or use IF NOT EXISTS.`);
+        if (tables.has(key(ct.table)) && !has(s, 'EXISTS'))
+          ctx.report(
+            s,
+            `Table ${key(ct.table)} already exists; drop it first, pick another name, or use IF NOT EXISTS.`,
+          );
         else if (!tables.has(key(ct.table))) {
-          const lt: LiveTable = { columns: new Set(ct.columns.map((c) => c.name)), indexes: new Set(ct.indexes.map((i) => i.name).filter((n): n is string => !!n)) };
+          const lt: LiveTable = {
+            columns: new Set(ct.columns.map((c) => c.name)),
+            indexes: new Set(ct.indexes.map((i) => i.name).filter((n): n is string => !!n)),
+          };
           tables.set(key(ct.table), lt);
           if (ct.table.length === 2) tables.set(ct.table[1]!, lt);
         }
@@ -51,14 +60,26 @@ export const walkThroughCheck: LiveRule = {
         }
         const lt = tables.get(key(at.table))!;
         for (const a of at.actions) {
-          const col = a.kind === 'drop-column' ? a.column : a.kind === 'alter-column-type' || a.kind === 'set-not-null' || a.kind === 'set-default' ? a.column
-            : a.kind === 'modify-column' ? a.column.name : a.kind === 'change-column' || a.kind === 'rename-column' ? a.from : null;
+          const col =
+            a.kind === 'drop-column'
+              ? a.column
+              : a.kind === 'alter-column-type' || a.kind === 'set-not-null' || a.kind === 'set-default'
+                ? a.column
+                : a.kind === 'modify-column'
+                  ? a.column.name
+                  : a.kind === 'change-column' || a.kind === 'rename-column'
+                    ? a.from
+                    : null;
           if (col !== null && !lt.columns.has(col) && !s.sql.toUpperCase().includes('IF EXISTS')) {
             ctx.report(s, `Column ${col} does not exist in ${key(at.table)}; check the name.`);
             continue;
           }
           if (a.kind === 'add-column') {
-            if (lt.columns.has(a.column.name)) ctx.report(s, `Column ${a.column.name} already exists in ${key(at.table)}; drop the ADD or choose another name.`);
+            if (lt.columns.has(a.column.name))
+              ctx.report(
+                s,
+                `Column ${a.column.name} already exists in ${key(at.table)}; drop the ADD or choose another name.`,
+              );
             lt.columns.add(a.column.name);
           } else if (a.kind === 'drop-column') lt.columns.delete(a.column);
           else if (a.kind === 'rename-column') {
@@ -68,7 +89,8 @@ export const walkThroughCheck: LiveRule = {
             lt.columns.delete(a.from);
             lt.columns.add(a.column.name);
           } else if (a.kind === 'add-index' && a.index.name) {
-            if (lt.indexes.has(a.index.name)) ctx.report(s, `Index ${a.index.name} already exists on ${key(at.table)}; choose another name.`);
+            if (lt.indexes.has(a.index.name))
+              ctx.report(s, `Index ${a.index.name} already exists on ${key(at.table)}; choose another name.`);
             lt.indexes.add(a.index.name);
           } else if (a.kind === 'rename-table') {
             tables.delete(key(at.table));
@@ -83,7 +105,9 @@ export const walkThroughCheck: LiveRule = {
         const lt = tables.get(key(ci.table))!;
         const dup = ci.name !== null && (s.engine === 'postgres' ? pgIndexes.has(ci.name) : lt.indexes.has(ci.name));
         if (dup && !has(s, 'EXISTS')) ctx.report(s, `Index ${ci.name} already exists; choose another name.`);
-        for (const c of ci.columns) if (c !== '(expression)' && !lt.columns.has(c)) ctx.report(s, `Column ${c} does not exist in ${key(ci.table)}; check the name.`);
+        for (const c of ci.columns)
+          if (c !== '(expression)' && !lt.columns.has(c))
+            ctx.report(s, `Column ${c} does not exist in ${key(ci.table)}; check the name.`);
         if (ci.name) {
           lt.indexes.add(ci.name);
           pgIndexes.add(ci.name);

@@ -102,7 +102,18 @@ function readAction(tokens: readonly Token[], s: number, e: number): AlterAction
   const options = emptyOptions();
   let algorithm: string | null = null;
   let lock: string | null = null;
-  const known = new Set(['ENGINE', 'CHARSET', 'CHARACTER', 'COLLATE', 'COMMENT', 'AUTO_INCREMENT', 'DEFAULT', 'ALGORITHM', 'LOCK', 'CONVERT']);
+  const known = new Set([
+    'ENGINE',
+    'CHARSET',
+    'CHARACTER',
+    'COLLATE',
+    'COMMENT',
+    'AUTO_INCREMENT',
+    'DEFAULT',
+    'ALGORITHM',
+    'LOCK',
+    'CONVERT',
+  ]);
   if (!known.has(w)) return { kind: 'other', word: w, pos };
   for (let j = s; j < e; j++) {
     const x = tokens[j]!;

@@ -30,9 +30,33 @@ export interface ColumnDef {
 }
 
 const STOP = new Set([
-  'NOT', 'NULL', 'DEFAULT', 'AUTO_INCREMENT', 'PRIMARY', 'UNIQUE', 'COMMENT', 'CHARSET', 'COLLATE',
-  'REFERENCES', 'ON', 'GENERATED', 'AS', 'CHECK', 'CONSTRAINT', 'KEY', 'VISIBLE', 'INVISIBLE',
-  'STORED', 'VIRTUAL', 'COLUMN_FORMAT', 'STORAGE', 'SRID', 'FIRST', 'AFTER', 'IDENTITY', 'SERIAL',
+  'NOT',
+  'NULL',
+  'DEFAULT',
+  'AUTO_INCREMENT',
+  'PRIMARY',
+  'UNIQUE',
+  'COMMENT',
+  'CHARSET',
+  'COLLATE',
+  'REFERENCES',
+  'ON',
+  'GENERATED',
+  'AS',
+  'CHECK',
+  'CONSTRAINT',
+  'KEY',
+  'VISIBLE',
+  'INVISIBLE',
+  'STORED',
+  'VIRTUAL',
+  'COLUMN_FORMAT',
+  'STORAGE',
+  'SRID',
+  'FIRST',
+  'AFTER',
+  'IDENTITY',
+  'SERIAL',
 ]);
 
 function isStop(tokens: readonly Token[], k: number): boolean {
@@ -48,9 +72,25 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
   const nameTok = tokens[from];
   if (!nameTok || (nameTok.type !== 'word' && nameTok.type !== 'ident')) return null;
   const col: ColumnDef = {
-    name: nameTok.name, pos: nameTok.pos, type: '', typeArgs: [], unsigned: false, notNull: false, explicitNull: false,
-    defaultTokens: [], hasDefault: false, autoIncrement: false, primaryKey: false, unique: false, comment: null,
-    charset: null, collation: null, onUpdate: [], generated: false, references: null, position: null,
+    name: nameTok.name,
+    pos: nameTok.pos,
+    type: '',
+    typeArgs: [],
+    unsigned: false,
+    notNull: false,
+    explicitNull: false,
+    defaultTokens: [],
+    hasDefault: false,
+    autoIncrement: false,
+    primaryKey: false,
+    unique: false,
+    comment: null,
+    charset: null,
+    collation: null,
+    onUpdate: [],
+    generated: false,
+    references: null,
+    position: null,
   };
   let k = from + 1;
   const typeWords: string[] = [];
@@ -92,7 +132,11 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
         col.hasDefault = true;
         let j = k + 1;
         const start = j;
-        while (j < to && (j === start || tokens[j]!.depth !== d || !isStop(tokens, j) || (tokens[j]!.v === 'NULL' && j === start))) j++;
+        while (
+          j < to &&
+          (j === start || tokens[j]!.depth !== d || !isStop(tokens, j) || (tokens[j]!.v === 'NULL' && j === start))
+        )
+          j++;
         col.defaultTokens = tokens.slice(start, j);
         k = j;
         break;
@@ -187,17 +231,54 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
   return col;
 }
 
-const TEXT_TYPES = new Set(['CHAR', 'VARCHAR', 'CHARACTER', 'CHARACTER VARYING', 'TEXT', 'TINYTEXT', 'MEDIUMTEXT', 'LONGTEXT', 'ENUM', 'SET', 'NCHAR', 'NVARCHAR']);
+const TEXT_TYPES = new Set([
+  'CHAR',
+  'VARCHAR',
+  'CHARACTER',
+  'CHARACTER VARYING',
+  'TEXT',
+  'TINYTEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'ENUM',
+  'SET',
+  'NCHAR',
+  'NVARCHAR',
+]);
 /** True for character types (the ones a charset or collation applies to). */
 export function isTextType(type: string): boolean {
   return TEXT_TYPES.has(type) || type.startsWith('NATIONAL');
 }
-const BLOB_TYPES = new Set(['BLOB', 'TINYBLOB', 'MEDIUMBLOB', 'LONGBLOB', 'TEXT', 'TINYTEXT', 'MEDIUMTEXT', 'LONGTEXT', 'JSON', 'GEOMETRY']);
+const BLOB_TYPES = new Set([
+  'BLOB',
+  'TINYBLOB',
+  'MEDIUMBLOB',
+  'LONGBLOB',
+  'TEXT',
+  'TINYTEXT',
+  'MEDIUMTEXT',
+  'LONGTEXT',
+  'JSON',
+  'GEOMETRY',
+]);
 /** True for MySQL types that cannot carry a literal DEFAULT or a plain index. */
 export function isBlobType(type: string): boolean {
   return BLOB_TYPES.has(type);
 }
-const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT', 'INT2', 'INT4', 'INT8', 'SERIAL', 'BIGSERIAL', 'SMALLSERIAL']);
+const INTEGER_TYPES = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'MEDIUMINT',
+  'INT',
+  'INTEGER',
+  'BIGINT',
+  'INT2',
+  'INT4',
+  'INT8',
+  'SERIAL',
+  'BIGSERIAL',
+  'SMALLSERIAL',
+]);
 /** True for integer types. */
 export function isIntegerType(type: string): boolean {
   return INTEGER_TYPES.has(type);

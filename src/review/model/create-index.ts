@@ -19,8 +19,14 @@ export interface CreateIndex {
 export function readCreateIndex(tokens: readonly Token[], at: number): CreateIndex | null {
   const before = tokens[at - 1]?.v;
   const result: CreateIndex = {
-    name: null, unique: before === 'UNIQUE', special: before === 'FULLTEXT' || before === 'SPATIAL' ? before : null,
-    concurrently: false, table: [], columns: [], using: null, pos: tokens[at]!.pos,
+    name: null,
+    unique: before === 'UNIQUE',
+    special: before === 'FULLTEXT' || before === 'SPATIAL' ? before : null,
+    concurrently: false,
+    table: [],
+    columns: [],
+    using: null,
+    pos: tokens[at]!.pos,
   };
   let k = at + 1;
   if (tokens[k]?.v === 'CONCURRENTLY') {

@@ -79,7 +79,14 @@ export function readCreateTable(tokens: readonly Token[], at: number): CreateTab
   if (tokens[k]?.v === 'IF') k += 3;
   const name = readName(tokens, k);
   if (!name) return null;
-  const result: CreateTable = { table: name.parts, pos: tokens[k]!.pos, columns: [], indexes: [], options: emptyOptions(), derived: false };
+  const result: CreateTable = {
+    table: name.parts,
+    pos: tokens[k]!.pos,
+    columns: [],
+    indexes: [],
+    options: emptyOptions(),
+    derived: false,
+  };
   k = name.next;
   if (tokens[k]?.v === 'PARTITION' && tokens[k + 1]?.v === 'OF') {
     result.derived = true;

@@ -36,7 +36,18 @@ export function readColumnList(tokens: readonly Token[], open: number): { column
   return { columns, next: end + 1 };
 }
 
-const INDEX_START = new Set(['PRIMARY', 'UNIQUE', 'KEY', 'INDEX', 'FULLTEXT', 'SPATIAL', 'FOREIGN', 'CHECK', 'CONSTRAINT', 'EXCLUDE']);
+const INDEX_START = new Set([
+  'PRIMARY',
+  'UNIQUE',
+  'KEY',
+  'INDEX',
+  'FULLTEXT',
+  'SPATIAL',
+  'FOREIGN',
+  'CHECK',
+  'CONSTRAINT',
+  'EXCLUDE',
+]);
 /** True when tokens[from] starts an index/constraint element rather than a column. */
 export function startsIndexDef(tokens: readonly Token[], from: number): boolean {
   const t = tokens[from];
@@ -135,7 +146,8 @@ export function readIndexDef(tokens: readonly Token[], from: number, to: number)
       k = j;
       continue;
     }
-    if (t.v === 'DELETE' && tokens[k - 1]?.v === 'ON' && tokens[k + 1]?.v === 'CASCADE' && references) references.onDeleteCascade = true;
+    if (t.v === 'DELETE' && tokens[k - 1]?.v === 'ON' && tokens[k + 1]?.v === 'CASCADE' && references)
+      references.onDeleteCascade = true;
     if (t.v === 'NOT' && tokens[k + 1]?.v === 'VALID') notValid = true;
   }
   return { kind, name, pos, columns, using, references, notValid };

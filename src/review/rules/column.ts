@@ -7,59 +7,119 @@ import { baseName, bool, list, num } from './util.js';
 import { pgComments } from './table.js';
 
 export const required: Rule = {
-  id: 'column.required', type: 'COLUMN_REQUIRED', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.required',
+  type: 'COLUMN_REQUIRED',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Required column list (id, created_ts…)',
   check(s, ctx) {
     const need = list(ctx.payload);
-    if (need.length === 0 || need.length === 1 && need[0] === '') return;
+    if (need.length === 0 || (need.length === 1 && need[0] === '')) return;
     const ct = s.createTable;
     if (ct && !ct.derived) {
       const have = new Set(ct.columns.map((c) => c.name.toLowerCase()));
       const missing = need.filter((n) => !have.has(n.toLowerCase()));
-      if (missing.length) ctx.report(s, `Table ${baseName(ct.table)} lacks the required column(s) ${missing.join(', ')}; add them.`, ct.pos);
+      if (missing.length)
+        ctx.report(
+          s,
+          `Table ${baseName(ct.table)} lacks the required column(s) ${missing.join(', ')}; add them.`,
+          ct.pos,
+        );
     }
     for (const a of s.alterTable?.actions ?? []) {
-      const gone = a.kind === 'drop-column' ? a.column : a.kind === 'rename-column' ? a.from : a.kind === 'change-column' && a.from !== a.column.name ? a.from : null;
-      if (gone && need.some((n) => n.toLowerCase() === gone.toLowerCase())) ctx.report(s, `Column ${gone} is required on every table; keep it.`, a.pos);
+      const gone =
+        a.kind === 'drop-column'
+          ? a.column
+          : a.kind === 'rename-column'
+            ? a.from
+            : a.kind === 'change-column' && a.from !== a.column.name
+              ? a.from
+              : null;
+      if (gone && need.some((n) => n.toLowerCase() === gone.toLowerCase()))
+        ctx.report(s, `Column ${gone} is required on every table; keep it.`, a.pos);
     }
   },
 };
 
 export const noNull: Rule = {
-  id: 'column.no-null', type: 'COLUMN_NO_NULL', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.no-null',
+  type: 'COLUMN_NO_NULL',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Columns must be NOT NULL',
   check(s, ctx) {
-    const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
+    const pkCols = new Set(
+      definedIndexes(s)
+        .filter((i) => i.kind === 'primary')
+        .flatMap((i) => i.columns),
+    );
     for (const d of definedColumns(s)) {
-      if (!d.col.notNull && !pkCols.has(d.col.name) && !d.col.autoIncrement) ctx.report(s, `Column ${d.col.name} can hold NULL; declare it NOT NULL (with a DEFAULT if the table has rows).`, d.col.pos);
+      if (!d.col.notNull && !pkCols.has(d.col.name) && !d.col.autoIncrement)
+        ctx.report(
+          s,
+          `Column ${d.col.name} can hold NULL; declare it NOT NULL (with a DEFAULT if the table has rows).`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const disallowChangeType: Rule = {
-  id: 'column.disallow-change-type', type: 'COLUMN_DISALLOW_CHANGE_TYPE', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.disallow-change-type',
+  type: 'COLUMN_DISALLOW_CHANGE_TYPE',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No column type change',
   check(s, ctx) {
     const at = s.alterTable;
     if (!at) return;
     for (const a of at.actions) {
-      if (a.kind === 'alter-column-type') ctx.report(s, `Changing the type of column ${a.column} rewrites the table and can break readers; add a new column, backfill it, then switch.`, a.pos);
+      if (a.kind === 'alter-column-type')
+        ctx.report(
+          s,
+          `Changing the type of column ${a.column} rewrites the table and can break readers; add a new column, backfill it, then switch.`,
+          a.pos,
+        );
       if (a.kind === 'modify-column' || a.kind === 'change-column') {
-        const old = knownColumnType(ctx.statements, s.index - 1, at.table, a.kind === 'change-column' ? a.from : a.column.name);
-        if (old !== null && old !== a.column.type) ctx.report(s, `Column ${a.column.name} changes type from ${old} to ${a.column.type}; add a new column, backfill it, then switch.`, a.pos);
+        const old = knownColumnType(
+          ctx.statements,
+          s.index - 1,
+          at.table,
+          a.kind === 'change-column' ? a.from : a.column.name,
+        );
+        if (old !== null && old !== a.column.type)
+          ctx.report(
+            s,
+            `Column ${a.column.name} changes type from ${old} to ${a.column.type}; add a new column, backfill it, then switch.`,
+            a.pos,
+          );
       }
     }
   },
 };
 
 export const setDefaultForNotNull: Rule = {
-  id: 'column.set-default-for-not-null', type: 'COLUMN_SET_DEFAULT_FOR_NOT_NULL', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.set-default-for-not-null',
+  type: 'COLUMN_SET_DEFAULT_FOR_NOT_NULL',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'NOT NULL columns need DEFAULT',
   check(s, ctx) {
-    const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
+    const pkCols = new Set(
+      definedIndexes(s)
+        .filter((i) => i.kind === 'primary')
+        .flatMap((i) => i.columns),
+    );
     for (const d of definedColumns(s)) {
       const c = d.col;
-      if (c.notNull && !c.hasDefault && !c.autoIncrement && !c.generated && !pkCols.has(c.name) && !isBlobType(c.type)) {
+      if (
+        c.notNull &&
+        !c.hasDefault &&
+        !c.autoIncrement &&
+        !c.generated &&
+        !pkCols.has(c.name) &&
+        !isBlobType(c.type)
+      ) {
         ctx.report(s, `NOT NULL column ${c.name} has no DEFAULT, so inserts that omit it fail; add a DEFAULT.`, c.pos);
       }
     }
@@ -67,40 +127,63 @@ export const setDefaultForNotNull: Rule = {
 };
 
 export const disallowChange: Rule = {
-  id: 'column.disallow-change', type: 'COLUMN_DISALLOW_CHANGE', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.disallow-change',
+  type: 'COLUMN_DISALLOW_CHANGE',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No ALTER … CHANGE COLUMN',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
-      if (a.kind === 'change-column') ctx.report(s, `CHANGE COLUMN ${a.from} can rename and retype at once and is easy to get wrong; use RENAME COLUMN or MODIFY COLUMN.`, a.pos);
+      if (a.kind === 'change-column')
+        ctx.report(
+          s,
+          `CHANGE COLUMN ${a.from} can rename and retype at once and is easy to get wrong; use RENAME COLUMN or MODIFY COLUMN.`,
+          a.pos,
+        );
     }
   },
 };
 
 export const disallowChangingOrder: Rule = {
-  id: 'column.disallow-changing-order', type: 'COLUMN_DISALLOW_CHANGING_ORDER', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.disallow-changing-order',
+  type: 'COLUMN_DISALLOW_CHANGING_ORDER',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No FIRST/AFTER reordering',
   check(s, ctx) {
     for (const a of s.alterTable?.actions ?? []) {
-      if ((a.kind === 'modify-column' || a.kind === 'change-column') && a.column.position) ctx.report(s, `${a.column.position} moves column ${a.column.name}, which rebuilds the table; leave the column where it is.`, a.pos);
+      if ((a.kind === 'modify-column' || a.kind === 'change-column') && a.column.position)
+        ctx.report(
+          s,
+          `${a.column.position} moves column ${a.column.name}, which rebuilds the table; leave the column where it is.`,
+          a.pos,
+        );
     }
   },
 };
 
 export const disallowDropInIndex: Rule = {
-  id: 'column.disallow-drop-in-index', type: 'COLUMN_DISALLOW_DROP_IN_INDEX', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.disallow-drop-in-index',
+  type: 'COLUMN_DISALLOW_DROP_IN_INDEX',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No dropping indexed columns',
   check(s, ctx) {
     const at = s.alterTable;
     if (!at) return;
     const indexed = new Set(knownIndexColumns(ctx.statements, s.index, at.table).flat());
     for (const a of at.actions) {
-      if (a.kind === 'drop-column' && indexed.has(a.column)) ctx.report(s, `Column ${a.column} is part of an index; drop the index first, in a separate statement.`, a.pos);
+      if (a.kind === 'drop-column' && indexed.has(a.column))
+        ctx.report(s, `Column ${a.column} is part of an index; drop the index first, in a separate statement.`, a.pos);
     }
   },
 };
 
 export const columnComment: Rule = {
-  id: 'column.comment', type: 'COLUMN_COMMENT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.comment',
+  type: 'COLUMN_COMMENT',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Column comment required / max length',
   check(s, ctx) {
     const requiredComment = bool(ctx.payload, 'required', true);
@@ -108,30 +191,56 @@ export const columnComment: Rule = {
     const pg = s.engine === 'postgres' ? pgComments(ctx.statements, 'COLUMN') : null;
     for (const d of definedColumns(s)) {
       const c = d.col;
-      const comment = pg ? pg.get(`${baseName(d.table)}.${c.name}`) ?? null : c.comment;
+      const comment = pg ? (pg.get(`${baseName(d.table)}.${c.name}`) ?? null) : c.comment;
       if (comment === null || comment === '') {
-        if (requiredComment) ctx.report(s, `Column ${c.name} has no comment; add ${pg ? `COMMENT ON COLUMN ${baseName(d.table)}.${c.name} IS '…'` : "COMMENT '…'"}.`, c.pos);
-      } else if (max > 0 && comment.length > max) ctx.report(s, `The comment of column ${c.name} is ${comment.length} characters long, more than ${max}; shorten it.`, c.pos);
+        if (requiredComment)
+          ctx.report(
+            s,
+            `Column ${c.name} has no comment; add ${pg ? `COMMENT ON COLUMN ${baseName(d.table)}.${c.name} IS '…'` : "COMMENT '…'"}.`,
+            c.pos,
+          );
+      } else if (max > 0 && comment.length > max)
+        ctx.report(
+          s,
+          `The comment of column ${c.name} is ${comment.length} characters long, more than ${max}; shorten it.`,
+          c.pos,
+        );
     }
   },
 };
 
 export const typeDisallowList: Rule = {
-  id: 'column.type-disallow-list', type: 'COLUMN_TYPE_DISALLOW_LIST', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.type-disallow-list',
+  type: 'COLUMN_TYPE_DISALLOW_LIST',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Blocklist column types (e.g. JSON, BLOB)',
   check(s, ctx) {
     const banned = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
     for (const d of definedColumns(s)) {
-      if (banned.has(d.col.type)) ctx.report(s, `Column ${d.col.name} uses type ${d.col.type}, which policy disallows; choose another type.`, d.col.pos);
+      if (banned.has(d.col.type))
+        ctx.report(
+          s,
+          `Column ${d.col.name} uses type ${d.col.type}, which policy disallows; choose another type.`,
+          d.col.pos,
+        );
     }
     for (const a of s.alterTable?.actions ?? []) {
-      if (a.kind === 'alter-column-type' && banned.has(a.type)) ctx.report(s, `Column ${a.column} is changed to type ${a.type}, which policy disallows; choose another type.`, a.pos);
+      if (a.kind === 'alter-column-type' && banned.has(a.type))
+        ctx.report(
+          s,
+          `Column ${a.column} is changed to type ${a.type}, which policy disallows; choose another type.`,
+          a.pos,
+        );
     }
   },
 };
 
 export const maximumCharacterLength: Rule = {
-  id: 'column.maximum-character-length', type: 'COLUMN_MAXIMUM_CHARACTER_LENGTH', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.maximum-character-length',
+  type: 'COLUMN_MAXIMUM_CHARACTER_LENGTH',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Cap CHAR(n)',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 20);
@@ -145,22 +254,37 @@ export const maximumCharacterLength: Rule = {
 };
 
 export const maximumVarcharLength: Rule = {
-  id: 'column.maximum-varchar-length', type: 'COLUMN_MAXIMUM_VARCHAR_LENGTH', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.maximum-varchar-length',
+  type: 'COLUMN_MAXIMUM_VARCHAR_LENGTH',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Cap VARCHAR(n)',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 2560);
     for (const d of definedColumns(s)) {
       const n = d.col.typeArgs[0];
-      if (d.col.type === 'VARCHAR' && n !== undefined && max > 0 && n > max) ctx.report(s, `Column ${d.col.name} is VARCHAR(${n}), longer than ${max}; use TEXT or a shorter length.`, d.col.pos);
+      if (d.col.type === 'VARCHAR' && n !== undefined && max > 0 && n > max)
+        ctx.report(
+          s,
+          `Column ${d.col.name} is VARCHAR(${n}), longer than ${max}; use TEXT or a shorter length.`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const requireDefault: Rule = {
-  id: 'column.require-default', type: 'COLUMN_REQUIRE_DEFAULT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'column.require-default',
+  type: 'COLUMN_REQUIRE_DEFAULT',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Columns need DEFAULT',
   check(s, ctx) {
-    const pkCols = new Set(definedIndexes(s).filter((i) => i.kind === 'primary').flatMap((i) => i.columns));
+    const pkCols = new Set(
+      definedIndexes(s)
+        .filter((i) => i.kind === 'primary')
+        .flatMap((i) => i.columns),
+    );
     for (const d of definedColumns(s)) {
       const c = d.col;
       const noDefaultPossible = s.engine === 'mysql' && isBlobType(c.type);
@@ -173,76 +297,128 @@ export const requireDefault: Rule = {
 };
 
 export const disallowSetCharset: Rule = {
-  id: 'column.disallow-set-charset', type: 'COLUMN_DISALLOW_SET_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.disallow-set-charset',
+  type: 'COLUMN_DISALLOW_SET_CHARSET',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No column-level charset',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
-      if (d.col.charset) ctx.report(s, `Column ${d.col.name} sets its own charset ${d.col.charset}; remove it and use the table's charset.`, d.col.pos);
+      if (d.col.charset)
+        ctx.report(
+          s,
+          `Column ${d.col.name} sets its own charset ${d.col.charset}; remove it and use the table's charset.`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const requireCharset: Rule = {
-  id: 'column.require-charset', type: 'COLUMN_REQUIRE_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.require-charset',
+  type: 'COLUMN_REQUIRE_CHARSET',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Text columns must declare charset',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
-      if (isTextType(d.col.type) && !d.col.charset) ctx.report(s, `Text column ${d.col.name} does not declare a charset; add CHARACTER SET utf8mb4.`, d.col.pos);
+      if (isTextType(d.col.type) && !d.col.charset)
+        ctx.report(s, `Text column ${d.col.name} does not declare a charset; add CHARACTER SET utf8mb4.`, d.col.pos);
     }
   },
 };
 
 export const requireCollation: Rule = {
-  id: 'column.require-collation', type: 'COLUMN_REQUIRE_COLLATION', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.require-collation',
+  type: 'COLUMN_REQUIRE_COLLATION',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Text columns must declare collation',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
-      if (isTextType(d.col.type) && !d.col.collation) ctx.report(s, `Text column ${d.col.name} does not declare a collation; add COLLATE utf8mb4_0900_ai_ci (or your standard).`, d.col.pos);
+      if (isTextType(d.col.type) && !d.col.collation)
+        ctx.report(
+          s,
+          `Text column ${d.col.name} does not declare a collation; add COLLATE utf8mb4_0900_ai_ci (or your standard).`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const autoIncrementMustInteger: Rule = {
-  id: 'column.auto-increment-must-integer', type: 'COLUMN_AUTO_INCREMENT_MUST_INTEGER', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.auto-increment-must-integer',
+  type: 'COLUMN_AUTO_INCREMENT_MUST_INTEGER',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment must be integer',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
-      if (d.col.autoIncrement && !isIntegerType(d.col.type)) ctx.report(s, `Auto-increment column ${d.col.name} is ${d.col.type}; use an integer type such as BIGINT.`, d.col.pos);
+      if (d.col.autoIncrement && !isIntegerType(d.col.type))
+        ctx.report(
+          s,
+          `Auto-increment column ${d.col.name} is ${d.col.type}; use an integer type such as BIGINT.`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const autoIncrementMustUnsigned: Rule = {
-  id: 'column.auto-increment-must-unsigned', type: 'COLUMN_AUTO_INCREMENT_MUST_UNSIGNED', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.auto-increment-must-unsigned',
+  type: 'COLUMN_AUTO_INCREMENT_MUST_UNSIGNED',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment must be UNSIGNED',
   check(s, ctx) {
     for (const d of definedColumns(s)) {
-      if (d.col.autoIncrement && !d.col.unsigned) ctx.report(s, `Auto-increment column ${d.col.name} is signed, which wastes half its range; declare it UNSIGNED.`, d.col.pos);
+      if (d.col.autoIncrement && !d.col.unsigned)
+        ctx.report(
+          s,
+          `Auto-increment column ${d.col.name} is signed, which wastes half its range; declare it UNSIGNED.`,
+          d.col.pos,
+        );
     }
   },
 };
 
 export const autoIncrementInitialValue: Rule = {
-  id: 'column.auto-increment-initial-value', type: 'COLUMN_AUTO_INCREMENT_INITIAL_VALUE', engines: MYSQL, verbs: ['CREATE'],
+  id: 'column.auto-increment-initial-value',
+  type: 'COLUMN_AUTO_INCREMENT_INITIAL_VALUE',
+  engines: MYSQL,
+  verbs: ['CREATE'],
   summary: 'Fixed AUTO_INCREMENT start',
   check(s, ctx) {
     const want = num(ctx.payload, 'number', 1);
     const have = s.createTable?.options.autoIncrement;
-    if (have !== undefined && have !== null && have !== want) ctx.report(s, `AUTO_INCREMENT starts at ${have}, but policy requires ${want}; set AUTO_INCREMENT=${want} or leave it out.`);
+    if (have !== undefined && have !== null && have !== want)
+      ctx.report(
+        s,
+        `AUTO_INCREMENT starts at ${have}, but policy requires ${want}; set AUTO_INCREMENT=${want} or leave it out.`,
+      );
   },
 };
 
 const NOW = new Set(['NOW', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP']);
 
 export const currentTimeCountLimit: Rule = {
-  id: 'column.current-time-count-limit', type: 'COLUMN_CURRENT_TIME_COUNT_LIMIT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'column.current-time-count-limit',
+  type: 'COLUMN_CURRENT_TIME_COUNT_LIMIT',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: '≤2 NOW()/ON UPDATE columns',
   check(s, ctx) {
     const ct = s.createTable;
     if (!ct) return;
     const defaults = ct.columns.filter((c) => c.defaultTokens.some((t) => NOW.has(t.v))).length;
     const onUpdate = ct.columns.filter((c) => c.onUpdate.some((t) => NOW.has(t.v))).length;
-    if (defaults > 2) ctx.report(s, `${defaults} columns default to the current time; keep it to at most two (created and updated).`, ct.pos);
-    if (onUpdate > 1) ctx.report(s, `${onUpdate} columns use ON UPDATE CURRENT_TIMESTAMP; keep it to one (updated).`, ct.pos);
+    if (defaults > 2)
+      ctx.report(
+        s,
+        `${defaults} columns default to the current time; keep it to at most two (created and updated).`,
+        ct.pos,
+      );
+    if (onUpdate > 1)
+      ctx.report(s, `${onUpdate} columns use ON UPDATE CURRENT_TIMESTAMP; keep it to one (updated).`, ct.pos);
   },
 };

@@ -54,9 +54,42 @@ function computeIndexes(s: Statement): DefinedIndex[] {
   const ct = s.createTable;
   if (ct) {
     for (const c of ct.columns) {
-      if (c.primaryKey) out.push({ kind: 'primary', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: null, notValid: false, inline: true });
-      if (c.unique) out.push({ kind: 'unique', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: null, notValid: false, inline: true });
-      if (c.references) out.push({ kind: 'foreign', name: null, columns: [c.name], using: null, table: ct.table, pos: c.pos, references: c.references, notValid: false, inline: true });
+      if (c.primaryKey)
+        out.push({
+          kind: 'primary',
+          name: null,
+          columns: [c.name],
+          using: null,
+          table: ct.table,
+          pos: c.pos,
+          references: null,
+          notValid: false,
+          inline: true,
+        });
+      if (c.unique)
+        out.push({
+          kind: 'unique',
+          name: null,
+          columns: [c.name],
+          using: null,
+          table: ct.table,
+          pos: c.pos,
+          references: null,
+          notValid: false,
+          inline: true,
+        });
+      if (c.references)
+        out.push({
+          kind: 'foreign',
+          name: null,
+          columns: [c.name],
+          using: null,
+          table: ct.table,
+          pos: c.pos,
+          references: c.references,
+          notValid: false,
+          inline: true,
+        });
     }
     for (const i of ct.indexes) out.push({ ...i, table: ct.table, inline: false });
     return out;
@@ -67,17 +100,66 @@ function computeIndexes(s: Statement): DefinedIndex[] {
       if (a.kind === 'add-index') out.push({ ...a.index, table: at.table, inline: false });
       if (a.kind === 'add-column') {
         const c = a.column;
-        if (c.primaryKey) out.push({ kind: 'primary', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: null, notValid: false, inline: true });
-        if (c.unique) out.push({ kind: 'unique', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: null, notValid: false, inline: true });
-        if (c.references) out.push({ kind: 'foreign', name: null, columns: [c.name], using: null, table: at.table, pos: c.pos, references: c.references, notValid: false, inline: true });
+        if (c.primaryKey)
+          out.push({
+            kind: 'primary',
+            name: null,
+            columns: [c.name],
+            using: null,
+            table: at.table,
+            pos: c.pos,
+            references: null,
+            notValid: false,
+            inline: true,
+          });
+        if (c.unique)
+          out.push({
+            kind: 'unique',
+            name: null,
+            columns: [c.name],
+            using: null,
+            table: at.table,
+            pos: c.pos,
+            references: null,
+            notValid: false,
+            inline: true,
+          });
+        if (c.references)
+          out.push({
+            kind: 'foreign',
+            name: null,
+            columns: [c.name],
+            using: null,
+            table: at.table,
+            pos: c.pos,
+            references: c.references,
+            notValid: false,
+            inline: true,
+          });
       }
     }
     return out;
   }
   const ci = s.createIndex;
   if (ci) {
-    const kind: IndexKind = ci.unique ? 'unique' : ci.special === 'FULLTEXT' ? 'fulltext' : ci.special === 'SPATIAL' ? 'spatial' : 'index';
-    out.push({ kind, name: ci.name, columns: ci.columns, using: ci.using, table: ci.table, pos: ci.pos, references: null, notValid: false, inline: false });
+    const kind: IndexKind = ci.unique
+      ? 'unique'
+      : ci.special === 'FULLTEXT'
+        ? 'fulltext'
+        : ci.special === 'SPATIAL'
+          ? 'spatial'
+          : 'index';
+    out.push({
+      kind,
+      name: ci.name,
+      columns: ci.columns,
+      using: ci.using,
+      table: ci.table,
+      pos: ci.pos,
+      references: null,
+      notValid: false,
+      inline: false,
+    });
   }
   return out;
 }
@@ -104,7 +186,12 @@ function columnTypes(statements: readonly Statement[]): Map<string, Array<[numbe
 }
 
 /** The type of a column as known from CREATE/ALTER statements up to and including index `upTo`. */
-export function knownColumnType(statements: readonly Statement[], upTo: number, table: readonly string[], column: string): string | null {
+export function knownColumnType(
+  statements: readonly Statement[],
+  upTo: number,
+  table: readonly string[],
+  column: string,
+): string | null {
   const arr = columnTypes(statements).get(`${baseName(table)}.${column}`);
   let found: string | null = null;
   for (const [i, type] of arr ?? []) if (i <= upTo) found = type;
@@ -112,7 +199,11 @@ export function knownColumnType(statements: readonly Statement[], upTo: number, 
 }
 
 /** Column lists of the indexes defined on a table before statement index `before`. */
-export function knownIndexColumns(statements: readonly Statement[], before: number, table: readonly string[]): string[][] {
+export function knownIndexColumns(
+  statements: readonly Statement[],
+  before: number,
+  table: readonly string[],
+): string[][] {
   let m = indexCache.get(statements);
   if (!m) {
     m = new Map();

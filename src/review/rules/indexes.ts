@@ -6,23 +6,39 @@ import { isBlobType } from '../model/column.js';
 import { baseName, list, num } from './util.js';
 
 export const noDuplicateColumn: Rule = {
-  id: 'index.no-duplicate-column', type: 'INDEX_NO_DUPLICATE_COLUMN', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'index.no-duplicate-column',
+  type: 'INDEX_NO_DUPLICATE_COLUMN',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No duplicate columns in an index',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
       const dup = i.columns.find((c, k) => c !== '(expression)' && i.columns.indexOf(c) !== k);
-      if (dup) ctx.report(s, `Index ${i.name ?? ''} lists column ${dup} twice; remove the repeat.`.replace('Index  ', 'Index '), i.pos);
+      if (dup)
+        ctx.report(
+          s,
+          `Index ${i.name ?? ''} lists column ${dup} twice; remove the repeat.`.replace('Index  ', 'Index '),
+          i.pos,
+        );
     }
   },
 };
 
 export const keyNumberLimit: Rule = {
-  id: 'index.key-number-limit', type: 'INDEX_KEY_NUMBER_LIMIT', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'index.key-number-limit',
+  type: 'INDEX_KEY_NUMBER_LIMIT',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Cap columns per index',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 5);
     for (const i of definedIndexes(s)) {
-      if (i.kind !== 'check' && max > 0 && i.columns.length > max) ctx.report(s, `Index ${i.name ?? 'on ' + baseName(i.table)} has ${i.columns.length} columns, more than ${max}; index fewer columns.`, i.pos);
+      if (i.kind !== 'check' && max > 0 && i.columns.length > max)
+        ctx.report(
+          s,
+          `Index ${i.name ?? `on ${baseName(i.table)}`} has ${i.columns.length} columns, more than ${max}; index fewer columns.`,
+          i.pos,
+        );
     }
   },
 };
@@ -30,21 +46,28 @@ export const keyNumberLimit: Rule = {
 const INT_PK = new Set(['INT', 'INTEGER', 'BIGINT']);
 
 export const pkTypeLimit: Rule = {
-  id: 'index.pk-type-limit', type: 'INDEX_PK_TYPE_LIMIT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'index.pk-type-limit',
+  type: 'INDEX_PK_TYPE_LIMIT',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'PK must be INT/BIGINT',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
       if (i.kind !== 'primary') continue;
       for (const c of i.columns) {
         const type = knownColumnType(ctx.statements, s.index, i.table, c);
-        if (type && !INT_PK.has(type)) ctx.report(s, `Primary key column ${c} is ${type}; use INT or BIGINT for primary keys.`, i.pos);
+        if (type && !INT_PK.has(type))
+          ctx.report(s, `Primary key column ${c} is ${type}; use INT or BIGINT for primary keys.`, i.pos);
       }
     }
   },
 };
 
 export const primaryKeyTypeAllowlist: Rule = {
-  id: 'index.primary-key-type-allowlist', type: 'INDEX_PRIMARY_KEY_TYPE_ALLOWLIST', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'index.primary-key-type-allowlist',
+  type: 'INDEX_PRIMARY_KEY_TYPE_ALLOWLIST',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist PK types',
   check(s, ctx) {
     const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
@@ -53,28 +76,42 @@ export const primaryKeyTypeAllowlist: Rule = {
       if (i.kind !== 'primary') continue;
       for (const c of i.columns) {
         const type = knownColumnType(ctx.statements, s.index, i.table, c);
-        if (type && !allowed.has(type)) ctx.report(s, `Primary key column ${c} is ${type}; policy allows ${[...allowed].join(', ')}.`, i.pos);
+        if (type && !allowed.has(type))
+          ctx.report(s, `Primary key column ${c} is ${type}; policy allows ${[...allowed].join(', ')}.`, i.pos);
       }
     }
   },
 };
 
 export const typeNoBlob: Rule = {
-  id: 'index.type-no-blob', type: 'INDEX_TYPE_NO_BLOB', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'index.type-no-blob',
+  type: 'INDEX_TYPE_NO_BLOB',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No index on BLOB/TEXT',
   check(s, ctx) {
     for (const i of definedIndexes(s)) {
       if (i.kind === 'foreign' || i.kind === 'check' || i.kind === 'fulltext') continue;
       for (const c of i.columns) {
         const type = knownColumnType(ctx.statements, s.index, i.table, c);
-        if (type && isBlobType(type)) ctx.report(s, `Index ${i.name ?? ''} covers ${type} column ${c}; index a prefix or a hash column instead.`.replace('Index  ', 'Index '), i.pos);
+        if (type && isBlobType(type))
+          ctx.report(
+            s,
+            `Index ${i.name ?? ''} covers ${type} column ${c}; index a prefix or a hash column instead.`.replace(
+              'Index  ',
+              'Index ',
+            ),
+            i.pos,
+          );
       }
     }
   },
 };
 
 export const totalNumberLimit: Rule = {
-  id: 'index.total-number-limit', type: 'INDEX_TOTAL_NUMBER_LIMIT', engines: BOTH,
+  id: 'index.total-number-limit',
+  type: 'INDEX_TOTAL_NUMBER_LIMIT',
+  engines: BOTH,
   summary: 'Cap indexes per table',
   checkScript(ctx) {
     const max = num(ctx.payload, 'number', 5);
@@ -85,20 +122,28 @@ export const totalNumberLimit: Rule = {
       const table = baseName(added[0]!.table);
       const n = (counts.get(table) ?? 0) + added.length;
       counts.set(table, n);
-      if (max > 0 && n > max && n - added.length <= max) ctx.report(s, `Table ${table} gets ${n} indexes, more than ${max}; every index slows writes, so drop the ones you do not need.`);
+      if (max > 0 && n > max && n - added.length <= max)
+        ctx.report(
+          s,
+          `Table ${table} gets ${n} indexes, more than ${max}; every index slows writes, so drop the ones you do not need.`,
+        );
     }
   },
 };
 
 export const typeAllowList: Rule = {
-  id: 'index.type-allow-list', type: 'INDEX_TYPE_ALLOW_LIST', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'index.type-allow-list',
+  type: 'INDEX_TYPE_ALLOW_LIST',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist index types (BTREE, HASH…)',
   check(s, ctx) {
     const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
     if (allowed.size === 0) return;
     for (const i of definedIndexes(s)) {
-      const type = i.kind === 'fulltext' ? 'FULLTEXT' : i.kind === 'spatial' ? 'SPATIAL' : i.using ?? 'BTREE';
-      if (i.kind !== 'foreign' && i.kind !== 'check' && !allowed.has(type)) ctx.report(s, `Index type ${type} is not allowed; use one of ${[...allowed].join(', ')}.`, i.pos);
+      const type = i.kind === 'fulltext' ? 'FULLTEXT' : i.kind === 'spatial' ? 'SPATIAL' : (i.using ?? 'BTREE');
+      if (i.kind !== 'foreign' && i.kind !== 'check' && !allowed.has(type))
+        ctx.report(s, `Index type ${type} is not allowed; use one of ${[...allowed].join(', ')}.`, i.pos);
     }
   },
 };

@@ -9,19 +9,29 @@ import { MYSQL_RESERVED } from './mysql-reserved.js';
 
 const SNAKE = '^[a-z]+(_[a-z]+)*$';
 
-function checkName(s: Statement, ctx: RuleContext, what: string, name: string, pos: number, defaultFormat: string): void {
+function checkName(
+  s: Statement,
+  ctx: RuleContext,
+  what: string,
+  name: string,
+  pos: number,
+  defaultFormat: string,
+): void {
   const format = str(ctx.payload, 'format', defaultFormat);
   const max = num(ctx.payload, 'maxLength', 64);
   const re = regex(format);
-  if (re && !re.test(name)) ctx.report(s, `${what} "${name}" does not match the naming format ${format}; rename it.`, pos);
-  else if (max > 0 && name.length > max) ctx.report(s, `${what} "${name}" is ${name.length} characters long, more than ${max}; shorten it.`, pos);
+  if (re && !re.test(name))
+    ctx.report(s, `${what} "${name}" does not match the naming format ${format}; rename it.`, pos);
+  else if (max > 0 && name.length > max)
+    ctx.report(s, `${what} "${name}" is ${name.length} characters long, more than ${max}; shorten it.`, pos);
 }
 
 /** Tables a statement names as new: CREATE TABLE, ALTER TABLE … RENAME TO, RENAME TABLE a TO b. */
 function newTableNames(s: Statement): Array<{ name: string; pos: number }> {
   if (s.createTable) return [{ name: baseName(s.createTable.table), pos: s.createTable.pos }];
   const out: Array<{ name: string; pos: number }> = [];
-  for (const a of s.alterTable?.actions ?? []) if (a.kind === 'rename-table') out.push({ name: baseName(a.to), pos: a.pos });
+  for (const a of s.alterTable?.actions ?? [])
+    if (a.kind === 'rename-table') out.push({ name: baseName(a.to), pos: a.pos });
   if (s.kind.verb === 'RENAME') {
     const t = s.tokens;
     for (let k = 0; k < t.length; k++) {
@@ -35,7 +45,10 @@ function newTableNames(s: Statement): Array<{ name: string; pos: number }> {
 }
 
 export const namingTable: Rule = {
-  id: 'naming.table', type: 'NAMING_TABLE', engines: BOTH, verbs: ['CREATE', 'ALTER', 'RENAME'],
+  id: 'naming.table',
+  type: 'NAMING_TABLE',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER', 'RENAME'],
   summary: 'Table name regex + max length',
   check(s, ctx) {
     for (const n of newTableNames(s)) checkName(s, ctx, 'Table name', n.name, n.pos, SNAKE);
@@ -43,17 +56,32 @@ export const namingTable: Rule = {
 };
 
 export const namingColumn: Rule = {
-  id: 'naming.column', type: 'NAMING_COLUMN', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'naming.column',
+  type: 'NAMING_COLUMN',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Column name regex + max length',
   check(s, ctx) {
-    for (const d of definedColumns(s)) if (d.how !== 'modify') checkName(s, ctx, 'Column name', d.col.name, d.col.pos, SNAKE);
-    for (const a of s.alterTable?.actions ?? []) if (a.kind === 'rename-column') checkName(s, ctx, 'Column name', a.to, a.pos, SNAKE);
+    for (const d of definedColumns(s))
+      if (d.how !== 'modify') checkName(s, ctx, 'Column name', d.col.name, d.col.pos, SNAKE);
+    for (const a of s.alterTable?.actions ?? [])
+      if (a.kind === 'rename-column') checkName(s, ctx, 'Column name', a.to, a.pos, SNAKE);
   },
 };
 
-function indexRule(id: string, type: string, kinds: readonly string[], label: string, defaultFormat: string, engines: Rule['engines']): Rule {
+function indexRule(
+  id: string,
+  type: string,
+  kinds: readonly string[],
+  label: string,
+  defaultFormat: string,
+  engines: Rule['engines'],
+): Rule {
   return {
-    id, type, engines, verbs: ['CREATE', 'ALTER'],
+    id,
+    type,
+    engines,
+    verbs: ['CREATE', 'ALTER'],
     summary: `${label} name template (${defaultFormat})`,
     check(s, ctx) {
       for (const i of definedIndexes(s)) {
@@ -61,8 +89,14 @@ function indexRule(id: string, type: string, kinds: readonly string[], label: st
         const format = str(ctx.payload, 'format', defaultFormat);
         const re = template(format, templateValues(i));
         const max = num(ctx.payload, 'maxLength', 64);
-        if (re && !re.test(i.name)) ctx.report(s, `${label} "${i.name}" does not match ${format} (expected like ${expand(format, i)}); rename it.`, i.pos);
-        else if (max > 0 && i.name.length > max) ctx.report(s, `${label} "${i.name}" is longer than ${max} characters; shorten it.`, i.pos);
+        if (re && !re.test(i.name))
+          ctx.report(
+            s,
+            `${label} "${i.name}" does not match ${format} (expected like ${expand(format, i)}); rename it.`,
+            i.pos,
+          );
+        else if (max > 0 && i.name.length > max)
+          ctx.report(s, `${label} "${i.name}" is longer than ${max} characters; shorten it.`, i.pos);
       }
     },
   };
@@ -83,26 +117,66 @@ function expand(format: string, i: DefinedIndex): string {
   return format.replace(/^\^|\$$/g, '').replace(/\{\{(\w+)\}\}/g, (m, k: string) => v[k] ?? m);
 }
 
-export const namingIndexPk = indexRule('naming.index.pk', 'NAMING_INDEX_PK', ['primary'], 'Primary key', '^pk_{{table}}_{{column_list}}$', POSTGRES);
-export const namingIndexUk = indexRule('naming.index.uk', 'NAMING_INDEX_UK', ['unique'], 'Unique key', '^uk_{{table}}_{{column_list}}$', BOTH);
-export const namingIndexFk = indexRule('naming.index.fk', 'NAMING_INDEX_FK', ['foreign'], 'Foreign key', '^fk_{{referencing_table}}_{{referencing_column}}_{{referenced_table}}_{{referenced_column}}$', BOTH);
-export const namingIndexIdx = indexRule('naming.index.idx', 'NAMING_INDEX_IDX', ['index', 'fulltext', 'spatial'], 'Index', '^idx_{{table}}_{{column_list}}$', BOTH);
+export const namingIndexPk = indexRule(
+  'naming.index.pk',
+  'NAMING_INDEX_PK',
+  ['primary'],
+  'Primary key',
+  '^pk_{{table}}_{{column_list}}$',
+  POSTGRES,
+);
+export const namingIndexUk = indexRule(
+  'naming.index.uk',
+  'NAMING_INDEX_UK',
+  ['unique'],
+  'Unique key',
+  '^uk_{{table}}_{{column_list}}$',
+  BOTH,
+);
+export const namingIndexFk = indexRule(
+  'naming.index.fk',
+  'NAMING_INDEX_FK',
+  ['foreign'],
+  'Foreign key',
+  '^fk_{{referencing_table}}_{{referencing_column}}_{{referenced_table}}_{{referenced_column}}$',
+  BOTH,
+);
+export const namingIndexIdx = indexRule(
+  'naming.index.idx',
+  'NAMING_INDEX_IDX',
+  ['index', 'fulltext', 'spatial'],
+  'Index',
+  '^idx_{{table}}_{{column_list}}$',
+  BOTH,
+);
 
 export const namingColumnAutoIncrement: Rule = {
-  id: 'naming.column.auto-increment', type: 'NAMING_COLUMN_AUTO_INCREMENT', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'naming.column.auto-increment',
+  type: 'NAMING_COLUMN_AUTO_INCREMENT',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Auto-increment column name regex (default id)',
   check(s, ctx) {
-    for (const d of definedColumns(s)) if (d.col.autoIncrement) checkName(s, ctx, 'Auto-increment column', d.col.name, d.col.pos, '^id$');
+    for (const d of definedColumns(s))
+      if (d.col.autoIncrement) checkName(s, ctx, 'Auto-increment column', d.col.name, d.col.pos, '^id$');
   },
 };
 
 export const namingIdentifierNoKeyword: Rule = {
-  id: 'naming.identifier.no-keyword', type: 'NAMING_IDENTIFIER_NO_KEYWORD', engines: MYSQL, verbs: ['CREATE', 'ALTER', 'RENAME'],
+  id: 'naming.identifier.no-keyword',
+  type: 'NAMING_IDENTIFIER_NO_KEYWORD',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER', 'RENAME'],
   summary: 'No reserved keywords as identifiers',
   check(s, ctx) {
     const names = [...newTableNames(s), ...definedColumns(s).map((d) => ({ name: d.col.name, pos: d.col.pos }))];
     for (const n of names) {
-      if (MYSQL_RESERVED.has(n.name.toUpperCase())) ctx.report(s, `"${n.name}" is a MySQL reserved word and must be quoted everywhere it is used; choose another name.`, n.pos);
+      if (MYSQL_RESERVED.has(n.name.toUpperCase()))
+        ctx.report(
+          s,
+          `"${n.name}" is a MySQL reserved word and must be quoted everywhere it is used; choose another name.`,
+          n.pos,
+        );
     }
   },
 };

@@ -6,46 +6,80 @@ import { POSTGRES } from './engines.js';
 import { createdEarlier, dmlTargets, num, readTables } from './util.js';
 
 export const disallowAddColumnWithDefault: Rule = {
-  id: 'statement.disallow-add-column-with-default', type: 'STATEMENT_DISALLOW_ADD_COLUMN_WITH_DEFAULT', engines: POSTGRES, verbs: ['ALTER'],
+  id: 'statement.disallow-add-column-with-default',
+  type: 'STATEMENT_DISALLOW_ADD_COLUMN_WITH_DEFAULT',
+  engines: POSTGRES,
+  verbs: ['ALTER'],
   summary: 'No ADD COLUMN … DEFAULT (pre-PG11 rewrite)',
   check(s, ctx) {
     if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
-      if (a.kind === 'add-column' && a.column.hasDefault) ctx.report(s, `ADD COLUMN ${a.column.name} with DEFAULT rewrites the table before PostgreSQL 11 (and always for a volatile default); add the column without a default, then SET DEFAULT and backfill in batches.`, a.pos);
+      if (a.kind === 'add-column' && a.column.hasDefault)
+        ctx.report(
+          s,
+          `ADD COLUMN ${a.column.name} with DEFAULT rewrites the table before PostgreSQL 11 (and always for a volatile default); add the column without a default, then SET DEFAULT and backfill in batches.`,
+          a.pos,
+        );
     }
   },
 };
 
 export const addCheckNotValid: Rule = {
-  id: 'statement.add-check-not-valid', type: 'STATEMENT_ADD_CHECK_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
+  id: 'statement.add-check-not-valid',
+  type: 'STATEMENT_ADD_CHECK_NOT_VALID',
+  engines: POSTGRES,
+  verbs: ['ALTER'],
   summary: 'ADD CHECK must be NOT VALID',
   check(s, ctx) {
     if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
-      if (a.kind === 'add-index' && a.index.kind === 'check' && !a.index.notValid) ctx.report(s, 'ADD CHECK scans the whole table under a lock; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.', a.pos);
+      if (a.kind === 'add-index' && a.index.kind === 'check' && !a.index.notValid)
+        ctx.report(
+          s,
+          'ADD CHECK scans the whole table under a lock; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.',
+          a.pos,
+        );
     }
   },
 };
 
 export const addForeignKeyNotValid: Rule = {
-  id: 'statement.add-foreign-key-not-valid', type: 'STATEMENT_ADD_FOREIGN_KEY_NOT_VALID', engines: POSTGRES, verbs: ['ALTER'],
+  id: 'statement.add-foreign-key-not-valid',
+  type: 'STATEMENT_ADD_FOREIGN_KEY_NOT_VALID',
+  engines: POSTGRES,
+  verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY must be NOT VALID',
   check(s, ctx) {
     if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
-      const fk = (a.kind === 'add-index' && a.index.kind === 'foreign' && !a.index.notValid) || (a.kind === 'add-column' && a.column.references);
-      if (fk) ctx.report(s, 'ADD FOREIGN KEY validates every row while locking both tables; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.', a.pos);
+      const fk =
+        (a.kind === 'add-index' && a.index.kind === 'foreign' && !a.index.notValid) ||
+        (a.kind === 'add-column' && a.column.references);
+      if (fk)
+        ctx.report(
+          s,
+          'ADD FOREIGN KEY validates every row while locking both tables; add it NOT VALID, then VALIDATE CONSTRAINT in a separate statement.',
+          a.pos,
+        );
     }
   },
 };
 
 export const disallowAddNotNull: Rule = {
-  id: 'statement.disallow-add-not-null', type: 'STATEMENT_DISALLOW_ADD_NOT_NULL', engines: POSTGRES, verbs: ['ALTER'],
+  id: 'statement.disallow-add-not-null',
+  type: 'STATEMENT_DISALLOW_ADD_NOT_NULL',
+  engines: POSTGRES,
+  verbs: ['ALTER'],
   summary: 'No SET NOT NULL on existing column',
   check(s, ctx) {
     if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
-      if (a.kind === 'set-not-null') ctx.report(s, `SET NOT NULL on ${a.column} scans the whole table under an ACCESS EXCLUSIVE lock; add CHECK (${a.column} IS NOT NULL) NOT VALID, validate it, then set NOT NULL.`, a.pos);
+      if (a.kind === 'set-not-null')
+        ctx.report(
+          s,
+          `SET NOT NULL on ${a.column} scans the whole table under an ACCESS EXCLUSIVE lock; add CHECK (${a.column} IS NOT NULL) NOT VALID, validate it, then set NOT NULL.`,
+          a.pos,
+        );
     }
   },
 };
@@ -72,18 +106,28 @@ function createdName(s: Statement): { parts: string[]; pos: number } | null {
 }
 
 export const createSpecifySchema: Rule = {
-  id: 'statement.create-specify-schema', type: 'STATEMENT_CREATE_SPECIFY_SCHEMA', engines: POSTGRES, verbs: ['CREATE'],
+  id: 'statement.create-specify-schema',
+  type: 'STATEMENT_CREATE_SPECIFY_SCHEMA',
+  engines: POSTGRES,
+  verbs: ['CREATE'],
   summary: 'CREATE must name the schema',
   check(s, ctx) {
     const n = createdName(s);
     if (n && n.parts.length < 2 && !(s.createTable && s.tokens.some((t) => t.v === 'TEMPORARY' || t.v === 'TEMP'))) {
-      ctx.report(s, `${s.kind.label} ${n.parts.join('.')} does not name a schema, so where it lands depends on search_path; write schema.${n.parts[0]}.`, n.pos);
+      ctx.report(
+        s,
+        `${s.kind.label} ${n.parts.join('.')} does not name a schema, so where it lands depends on search_path; write schema.${n.parts[0]}.`,
+        n.pos,
+      );
     }
   },
 };
 
 export const namingFullyQualified: Rule = {
-  id: 'naming.fully-qualified', type: 'NAMING_FULLY_QUALIFIED', engines: POSTGRES, verbs: ['CREATE', 'ALTER', 'DROP', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  id: 'naming.fully-qualified',
+  type: 'NAMING_FULLY_QUALIFIED',
+  engines: POSTGRES,
+  verbs: ['CREATE', 'ALTER', 'DROP', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   summary: 'Require schema-qualified object names',
   check(s, ctx) {
     const names: Array<{ parts: string[]; pos: number }> = [];
@@ -100,23 +144,37 @@ export const namingFullyQualified: Rule = {
     for (const parts of dmlTargets(s)) names.push({ parts, pos: 0 });
     if (s.kind.verb === 'SELECT' || s.kind.verb === 'INSERT' || s.kind.verb === 'UPDATE' || s.kind.verb === 'DELETE') {
       // CTE names are not schema objects.
-      const ctes = new Set(s.tokens.filter((t, k) => s.tokens[k + 1]?.v === 'AS' && s.tokens[k + 2]?.v === '(').map((t) => t.name));
+      const ctes = new Set(
+        s.tokens.filter((_t, k) => s.tokens[k + 1]?.v === 'AS' && s.tokens[k + 2]?.v === '(').map((t) => t.name),
+      );
       for (const r of readTables(s)) if (!ctes.has(r.parts[0]!)) names.push(r);
     }
     const bad = names.find((n) => n.parts.length < 2);
-    if (bad) ctx.report(s, `"${bad.parts.join('.')}" is not schema-qualified; write schema.${bad.parts[0]} so the statement does not depend on search_path.`, bad.pos);
+    if (bad)
+      ctx.report(
+        s,
+        `"${bad.parts.join('.')}" is not schema-qualified; write schema.${bad.parts[0]} so the statement does not depend on search_path.`,
+        bad.pos,
+      );
   },
 };
 
 export const disallowOnDelCascade: Rule = {
-  id: 'statement.disallow-on-del-cascade', type: 'STATEMENT_DISALLOW_ON_DEL_CASCADE', engines: POSTGRES, verbs: ['CREATE', 'ALTER'],
+  id: 'statement.disallow-on-del-cascade',
+  type: 'STATEMENT_DISALLOW_ON_DEL_CASCADE',
+  engines: POSTGRES,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No ON DELETE CASCADE',
   check(s, ctx) {
     if (!s.has('CASCADE')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 2; k++) {
       if (t[k]!.v === 'ON' && t[k + 1]!.v === 'DELETE' && t[k + 2]!.v === 'CASCADE') {
-        ctx.report(s, 'ON DELETE CASCADE lets one DELETE silently remove rows in other tables; use RESTRICT (the default) and delete children explicitly.', t[k]!.pos);
+        ctx.report(
+          s,
+          'ON DELETE CASCADE lets one DELETE silently remove rows in other tables; use RESTRICT (the default) and delete children explicitly.',
+          t[k]!.pos,
+        );
         return;
       }
     }
@@ -124,70 +182,125 @@ export const disallowOnDelCascade: Rule = {
 };
 
 export const disallowRmTblCascade: Rule = {
-  id: 'statement.disallow-rm-tbl-cascade', type: 'STATEMENT_DISALLOW_RM_TBL_CASCADE', engines: POSTGRES, verbs: ['DROP', 'TRUNCATE'],
+  id: 'statement.disallow-rm-tbl-cascade',
+  type: 'STATEMENT_DISALLOW_RM_TBL_CASCADE',
+  engines: POSTGRES,
+  verbs: ['DROP', 'TRUNCATE'],
   summary: 'No DROP TABLE ... CASCADE',
   check(s, ctx) {
     const last = s.tokens[s.tokens.length - 1];
-    if ((s.kind.label === 'DROP TABLE' || s.kind.verb === 'TRUNCATE') && last?.v === 'CASCADE' && last.type === 'word') {
-      ctx.report(s, `${s.kind.verb} … CASCADE also removes dependent objects (views, foreign keys, rows) you did not name; drop them explicitly and remove CASCADE.`, last.pos);
+    if (
+      (s.kind.label === 'DROP TABLE' || s.kind.verb === 'TRUNCATE') &&
+      last?.v === 'CASCADE' &&
+      last.type === 'word'
+    ) {
+      ctx.report(
+        s,
+        `${s.kind.verb} … CASCADE also removes dependent objects (views, foreign keys, rows) you did not name; drop them explicitly and remove CASCADE.`,
+        last.pos,
+      );
     }
   },
 };
 
 export const nonTransactional: Rule = {
-  id: 'statement.non-transactional', type: 'STATEMENT_NON_TRANSACTIONAL', engines: POSTGRES, verbs: ['CREATE', 'DROP', 'ALTER', 'REINDEX', 'VACUUM'],
+  id: 'statement.non-transactional',
+  type: 'STATEMENT_NON_TRANSACTIONAL',
+  engines: POSTGRES,
+  verbs: ['CREATE', 'DROP', 'ALTER', 'REINDEX', 'VACUUM'],
   summary: 'Flag statements that cannot run in a transaction',
   check(s, ctx) {
     const t = s.tokens;
     const concurrently = t.some((x) => x.v === 'CONCURRENTLY' && x.type === 'word');
     const what =
-      (s.kind.object === 'INDEX' && concurrently) ? `${s.kind.label} CONCURRENTLY`
-        : s.kind.verb === 'REINDEX' && concurrently ? 'REINDEX CONCURRENTLY'
-          : s.kind.verb === 'VACUUM' ? 'VACUUM'
-            : (s.kind.object === 'DATABASE' && s.kind.verb !== 'ALTER') || s.kind.object === 'TABLESPACE' ? s.kind.label
-              : s.kind.label === 'ALTER SYSTEM' ? 'ALTER SYSTEM'
-                : s.kind.label === 'ALTER TYPE' && t.some((x, k) => x.v === 'ADD' && t[k + 1]?.v === 'VALUE') ? 'ALTER TYPE … ADD VALUE'
+      s.kind.object === 'INDEX' && concurrently
+        ? `${s.kind.label} CONCURRENTLY`
+        : s.kind.verb === 'REINDEX' && concurrently
+          ? 'REINDEX CONCURRENTLY'
+          : s.kind.verb === 'VACUUM'
+            ? 'VACUUM'
+            : (s.kind.object === 'DATABASE' && s.kind.verb !== 'ALTER') || s.kind.object === 'TABLESPACE'
+              ? s.kind.label
+              : s.kind.label === 'ALTER SYSTEM'
+                ? 'ALTER SYSTEM'
+                : s.kind.label === 'ALTER TYPE' && t.some((x, k) => x.v === 'ADD' && t[k + 1]?.v === 'VALUE')
+                  ? 'ALTER TYPE … ADD VALUE'
                   : null;
-    if (what) ctx.report(s, `${what} cannot run inside a transaction block; put it in its own change so it runs alone.`);
+    if (what)
+      ctx.report(s, `${what} cannot run inside a transaction block; put it in its own change so it runs alone.`);
   },
 };
 
 export const indexCreateConcurrently: Rule = {
-  id: 'index.create-concurrently', type: 'INDEX_CREATE_CONCURRENTLY', engines: POSTGRES, verbs: ['CREATE', 'DROP'],
+  id: 'index.create-concurrently',
+  type: 'INDEX_CREATE_CONCURRENTLY',
+  engines: POSTGRES,
+  verbs: ['CREATE', 'DROP'],
   summary: 'CREATE INDEX must be CONCURRENTLY',
   check(s, ctx) {
     const ci = s.createIndex;
     if (ci && !ci.concurrently && !createdEarlier(ctx.statements, s.index, ci.table)) {
-      ctx.report(s, 'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds; use CREATE INDEX CONCURRENTLY (outside a transaction).');
+      ctx.report(
+        s,
+        'CREATE INDEX without CONCURRENTLY blocks writes to the table while it builds; use CREATE INDEX CONCURRENTLY (outside a transaction).',
+      );
     }
     if (s.kind.label === 'DROP INDEX' && !s.tokens.some((x) => x.v === 'CONCURRENTLY')) {
-      ctx.report(s, 'DROP INDEX without CONCURRENTLY takes an exclusive lock on the table; use DROP INDEX CONCURRENTLY.');
+      ctx.report(
+        s,
+        'DROP INDEX without CONCURRENTLY takes an exclusive lock on the table; use DROP INDEX CONCURRENTLY.',
+      );
     }
   },
 };
 
-const VOLATILE = new Set(['CLOCK_TIMESTAMP', 'RANDOM', 'GEN_RANDOM_UUID', 'UUID_GENERATE_V1', 'UUID_GENERATE_V4', 'TIMEOFDAY', 'TXID_CURRENT', 'NEXTVAL', 'SETSEED', 'STATEMENT_TIMESTAMP']);
+const VOLATILE = new Set([
+  'CLOCK_TIMESTAMP',
+  'RANDOM',
+  'GEN_RANDOM_UUID',
+  'UUID_GENERATE_V1',
+  'UUID_GENERATE_V4',
+  'TIMEOFDAY',
+  'TXID_CURRENT',
+  'NEXTVAL',
+  'SETSEED',
+  'STATEMENT_TIMESTAMP',
+]);
 
 export const defaultDisallowVolatile: Rule = {
-  id: 'column.default-disallow-volatile', type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE', engines: POSTGRES, verbs: ['ALTER'],
+  id: 'column.default-disallow-volatile',
+  type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE',
+  engines: POSTGRES,
+  verbs: ['ALTER'],
   summary: 'No volatile DEFAULT (clock_timestamp())',
   check(s, ctx) {
     if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind !== 'add-column') continue;
-      const fn = a.column.defaultTokens.find((t, k) => t.type === 'word' && VOLATILE.has(t.v) && a.column.defaultTokens[k + 1]?.v === '(');
-      if (fn) ctx.report(s, `ADD COLUMN ${a.column.name} DEFAULT ${fn.v.toLowerCase()}() is volatile, so PostgreSQL rewrites the whole table; add the column without default, backfill in batches, then SET DEFAULT.`, a.pos);
+      const fn = a.column.defaultTokens.find(
+        (t, k) => t.type === 'word' && VOLATILE.has(t.v) && a.column.defaultTokens[k + 1]?.v === '(',
+      );
+      if (fn)
+        ctx.report(
+          s,
+          `ADD COLUMN ${a.column.name} DEFAULT ${fn.v.toLowerCase()}() is volatile, so PostgreSQL rewrites the whole table; add the column without default, backfill in batches, then SET DEFAULT.`,
+          a.pos,
+        );
     }
   },
 };
 
 export const commentLength: Rule = {
-  id: 'system.comment.length', type: 'SYSTEM_COMMENT_LENGTH', engines: POSTGRES, verbs: ['COMMENT'],
+  id: 'system.comment.length',
+  type: 'SYSTEM_COMMENT_LENGTH',
+  engines: POSTGRES,
+  verbs: ['COMMENT'],
   summary: 'Cap COMMENT ON length',
   check(s, ctx) {
     if (s.kind.verb !== 'COMMENT') return;
     const max = num(ctx.payload, 'number', 64);
     const text = s.tokens.find((t) => t.type === 'string');
-    if (text && max > 0 && text.v.length > max) ctx.report(s, `The comment is ${text.v.length} characters long, more than ${max}; shorten it.`, text.pos);
+    if (text && max > 0 && text.v.length > max)
+      ctx.report(s, `The comment is ${text.v.length} characters long, more than ${max}; shorten it.`, text.pos);
   },
 };

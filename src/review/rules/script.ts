@@ -5,7 +5,9 @@ import { BOTH, MYSQL, POSTGRES } from './engines.js';
 import { baseName, isDdl, isDml, num } from './util.js';
 
 export const mergeAlterTable: Rule = {
-  id: 'statement.merge-alter-table', type: 'STATEMENT_MERGE_ALTER_TABLE', engines: BOTH,
+  id: 'statement.merge-alter-table',
+  type: 'STATEMENT_MERGE_ALTER_TABLE',
+  engines: BOTH,
   summary: 'Merge multiple ALTERs on same table',
   checkScript(ctx) {
     const seen = new Map<string, Statement>();
@@ -15,25 +17,39 @@ export const mergeAlterTable: Rule = {
       const key = baseName(table);
       const first = seen.get(key);
       if (first && s.alterTable) {
-        ctx.report(s, `Table ${key} is already changed at line ${first.split.line}; merge the ALTER TABLE statements into one so the table is rebuilt and locked once.`);
+        ctx.report(
+          s,
+          `Table ${key} is already changed at line ${first.split.line}; merge the ALTER TABLE statements into one so the table is rebuilt and locked once.`,
+        );
       } else if (!first) seen.set(key, s);
     }
   },
 };
 
 export const maxExecutionTime: Rule = {
-  id: 'statement.max-execution-time', type: 'STATEMENT_MAX_EXECUTION_TIME', engines: MYSQL,
+  id: 'statement.max-execution-time',
+  type: 'STATEMENT_MAX_EXECUTION_TIME',
+  engines: MYSQL,
   summary: 'Require MAX_EXECUTION_TIME / MAX_STATEMENT_TIME',
   checkScript(ctx) {
     const first = ctx.statements[0];
     if (!first) return;
-    const sets = ctx.statements.some((s) => s.kind.verb === 'SET' && s.tokens.some((t) => t.v === 'MAX_EXECUTION_TIME' || t.v === 'MAX_STATEMENT_TIME'));
-    if (!sets) ctx.report(first, 'The script does not cap statement run time; start it with SET SESSION max_execution_time = <ms> (MySQL) or SET SESSION max_statement_time = <s> (MariaDB).');
+    const sets = ctx.statements.some(
+      (s) =>
+        s.kind.verb === 'SET' && s.tokens.some((t) => t.v === 'MAX_EXECUTION_TIME' || t.v === 'MAX_STATEMENT_TIME'),
+    );
+    if (!sets)
+      ctx.report(
+        first,
+        'The script does not cap statement run time; start it with SET SESSION max_execution_time = <ms> (MySQL) or SET SESSION max_statement_time = <s> (MariaDB).',
+      );
   },
 };
 
 export const maximumStatementsInTransaction: Rule = {
-  id: 'statement.maximum-statements-in-transaction', type: 'STATEMENT_MAXIMUM_STATEMENTS_IN_TRANSACTION', engines: MYSQL,
+  id: 'statement.maximum-statements-in-transaction',
+  type: 'STATEMENT_MAXIMUM_STATEMENTS_IN_TRANSACTION',
+  engines: MYSQL,
   summary: 'Cap statements per transaction',
   checkScript(ctx) {
     const max = num(ctx.payload, 'number', 10);
@@ -50,35 +66,52 @@ export const maximumStatementsInTransaction: Rule = {
       count++;
       if (max > 0 && count > max && !reported) {
         reported = true;
-        ctx.report(s, `This transaction has more than ${max} statements; split the change into smaller transactions so locks are held for less time.`);
+        ctx.report(
+          s,
+          `This transaction has more than ${max} statements; split the change into smaller transactions so locks are held for less time.`,
+        );
       }
     }
   },
 };
 
 export const checkSetRoleVariable: Rule = {
-  id: 'statement.check-set-role-variable', type: 'STATEMENT_CHECK_SET_ROLE_VARIABLE', engines: POSTGRES,
+  id: 'statement.check-set-role-variable',
+  type: 'STATEMENT_CHECK_SET_ROLE_VARIABLE',
+  engines: POSTGRES,
   summary: 'Script must start with SET ROLE',
   checkScript(ctx) {
     for (const s of ctx.statements) {
       if (s.kind.verb === 'SET' && s.tokens[1]?.v === 'ROLE') return;
       if (s.kind.verb === 'SET' || s.kind.verb === 'RESET') continue;
-      ctx.report(s, 'The script does not SET ROLE before its first statement, so objects are owned by the connecting user; start the script with SET ROLE <owner role>.');
+      ctx.report(
+        s,
+        'The script does not SET ROLE before its first statement, so objects are owned by the connecting user; start the script with SET ROLE <owner role>.',
+      );
       return;
     }
   },
 };
 
 export const priorBackupCheck: Rule = {
-  id: 'builtin.prior-backup-check', type: 'BUILTIN_PRIOR_BACKUP_CHECK', engines: BOTH,
+  id: 'builtin.prior-backup-check',
+  type: 'BUILTIN_PRIOR_BACKUP_CHECK',
+  engines: BOTH,
   summary: 'Built-in: prior-backup feasibility',
   checkScript(ctx) {
     const dml = ctx.statements.filter((s) => ['UPDATE', 'DELETE'].includes(s.kind.verb));
     const ddl = ctx.statements.find((s) => isDdl(s));
     if (dml.length > 0 && ddl) {
-      ctx.report(ddl, 'The script mixes DDL with UPDATE/DELETE, so the rows cannot be backed up before the change; put the data change in its own DML issue.');
+      ctx.report(
+        ddl,
+        'The script mixes DDL with UPDATE/DELETE, so the rows cannot be backed up before the change; put the data change in its own DML issue.',
+      );
     }
     const max = num(ctx.payload, 'number', 0);
-    if (max > 0 && dml.length > max) ctx.report(dml[max]!, `Backing up before more than ${max} UPDATE/DELETE statements is not supported; split the change.`);
+    if (max > 0 && dml.length > max)
+      ctx.report(
+        dml[max]!,
+        `Backing up before more than ${max} UPDATE/DELETE statements is not supported; split the change.`,
+      );
   },
 };

@@ -8,7 +8,10 @@ import { hasTopWhere, num, whereRanges } from './util.js';
 const topDepth = (s: Statement): number => s.tokens[s.kind.at]?.depth ?? 0;
 
 export const selectNoSelectAll: Rule = {
-  id: 'statement.select.no-select-all', type: 'STATEMENT_SELECT_NO_SELECT_ALL', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'CREATE'],
+  id: 'statement.select.no-select-all',
+  type: 'STATEMENT_SELECT_NO_SELECT_ALL',
+  engines: BOTH,
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'CREATE'],
   summary: 'Disallow SELECT *',
   check(s, ctx) {
     if (!s.has('SELECT')) return;
@@ -17,9 +20,14 @@ export const selectNoSelectAll: Rule = {
       const x = t[k]!;
       if (x.type !== 'op' || x.v !== '*') continue;
       const prev = t[k - 1]!;
-      const inList = prev.type === 'word' ? ['SELECT', 'DISTINCT', 'ALL'].includes(prev.v) : prev.v === ',' || prev.v === '.';
+      const inList =
+        prev.type === 'word' ? ['SELECT', 'DISTINCT', 'ALL'].includes(prev.v) : prev.v === ',' || prev.v === '.';
       if (inList) {
-        ctx.report(s, 'SELECT * reads every column, so the query breaks or slows down when columns are added; list the columns you need.', x.pos);
+        ctx.report(
+          s,
+          'SELECT * reads every column, so the query breaks or slows down when columns are added; list the columns you need.',
+          x.pos,
+        );
         return;
       }
     }
@@ -27,35 +35,58 @@ export const selectNoSelectAll: Rule = {
 };
 
 export const whereRequireSelect: Rule = {
-  id: 'statement.where.require.select', type: 'STATEMENT_WHERE_REQUIRE_SELECT', engines: BOTH, verbs: ['SELECT'],
+  id: 'statement.where.require.select',
+  type: 'STATEMENT_WHERE_REQUIRE_SELECT',
+  engines: BOTH,
+  verbs: ['SELECT'],
   summary: 'SELECT must have WHERE',
   check(s, ctx) {
     if (s.kind.verb !== 'SELECT') return;
     const d = topDepth(s);
     if (findWord(s.tokens, 'FROM', d, s.kind.at) < 0) return;
-    if (!hasTopWhere(s)) ctx.report(s, 'SELECT without WHERE scans the whole table; add a WHERE clause that limits the rows.');
+    if (!hasTopWhere(s))
+      ctx.report(s, 'SELECT without WHERE scans the whole table; add a WHERE clause that limits the rows.');
   },
 };
 
 export const whereRequireUpdateDelete: Rule = {
-  id: 'statement.where.require.update-delete', type: 'STATEMENT_WHERE_REQUIRE_UPDATE_DELETE', engines: BOTH, verbs: ['UPDATE', 'DELETE'],
+  id: 'statement.where.require.update-delete',
+  type: 'STATEMENT_WHERE_REQUIRE_UPDATE_DELETE',
+  engines: BOTH,
+  verbs: ['UPDATE', 'DELETE'],
   summary: 'UPDATE/DELETE must have WHERE',
   check(s, ctx) {
     if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
-    if (!hasTopWhere(s)) ctx.report(s, `${s.kind.verb} without WHERE changes every row of the table; add a WHERE clause (use WHERE true if you really mean all rows).`);
+    if (!hasTopWhere(s))
+      ctx.report(
+        s,
+        `${s.kind.verb} without WHERE changes every row of the table; add a WHERE clause (use WHERE true if you really mean all rows).`,
+      );
   },
 };
 
 export const noLeadingWildcardLike: Rule = {
-  id: 'statement.where.no-leading-wildcard-like', type: 'STATEMENT_WHERE_NO_LEADING_WILDCARD_LIKE', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  id: 'statement.where.no-leading-wildcard-like',
+  type: 'STATEMENT_WHERE_NO_LEADING_WILDCARD_LIKE',
+  engines: BOTH,
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: "No LIKE '%x'",
   check(s, ctx) {
     if (!s.has('LIKE') && !s.has('ILIKE')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {
       const x = t[k]!;
-      if (x.type === 'word' && (x.v === 'LIKE' || x.v === 'ILIKE') && t[k + 1]!.type === 'string' && t[k + 1]!.v.startsWith('%')) {
-        ctx.report(s, `LIKE '${t[k + 1]!.v}' starts with a wildcard, so no index can be used; anchor the pattern at the start or use full-text search.`, x.pos);
+      if (
+        x.type === 'word' &&
+        (x.v === 'LIKE' || x.v === 'ILIKE') &&
+        t[k + 1]!.type === 'string' &&
+        t[k + 1]!.v.startsWith('%')
+      ) {
+        ctx.report(
+          s,
+          `LIKE '${t[k + 1]!.v}' starts with a wildcard, so no index can be used; anchor the pattern at the start or use full-text search.`,
+          x.pos,
+        );
         return;
       }
     }
@@ -63,11 +94,17 @@ export const noLeadingWildcardLike: Rule = {
 };
 
 export const disallowCommit: Rule = {
-  id: 'statement.disallow-commit', type: 'STATEMENT_DISALLOW_COMMIT', engines: BOTH, verbs: ['COMMIT', 'END'],
+  id: 'statement.disallow-commit',
+  type: 'STATEMENT_DISALLOW_COMMIT',
+  engines: BOTH,
+  verbs: ['COMMIT', 'END'],
   summary: 'No explicit COMMIT',
   check(s, ctx) {
     if (s.kind.verb === 'COMMIT' || (s.engine === 'postgres' && s.kind.verb === 'END' && s.tokens.length <= 2)) {
-      ctx.report(s, 'An explicit COMMIT breaks the transaction dbchange runs the change in; remove it and let the rollout commit.');
+      ctx.report(
+        s,
+        'An explicit COMMIT breaks the transaction dbchange runs the change in; remove it and let the rollout commit.',
+      );
     }
   },
 };
@@ -78,21 +115,33 @@ function dmlClause(s: Statement, word: string): number {
 }
 
 export const disallowLimit: Rule = {
-  id: 'statement.disallow-limit', type: 'STATEMENT_DISALLOW_LIMIT', engines: MYSQL, verbs: ['UPDATE', 'DELETE', 'INSERT', 'REPLACE'],
+  id: 'statement.disallow-limit',
+  type: 'STATEMENT_DISALLOW_LIMIT',
+  engines: MYSQL,
+  verbs: ['UPDATE', 'DELETE', 'INSERT', 'REPLACE'],
   summary: 'No LIMIT in DML',
   check(s, ctx) {
     const k = dmlClause(s, 'LIMIT');
-    if (k >= 0) ctx.report(s, `LIMIT in ${s.kind.verb} makes the affected rows depend on physical order (and is unsafe for replication); select rows with a WHERE clause instead.`, s.tokens[k]!.pos);
+    if (k >= 0)
+      ctx.report(
+        s,
+        `LIMIT in ${s.kind.verb} makes the affected rows depend on physical order (and is unsafe for replication); select rows with a WHERE clause instead.`,
+        s.tokens[k]!.pos,
+      );
   },
 };
 
 export const disallowOrderBy: Rule = {
-  id: 'statement.disallow-order-by', type: 'STATEMENT_DISALLOW_ORDER_BY', engines: MYSQL, verbs: ['UPDATE', 'DELETE'],
+  id: 'statement.disallow-order-by',
+  type: 'STATEMENT_DISALLOW_ORDER_BY',
+  engines: MYSQL,
+  verbs: ['UPDATE', 'DELETE'],
   summary: 'No ORDER BY in UPDATE/DELETE',
   check(s, ctx) {
     if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
     const k = dmlClause(s, 'ORDER');
-    if (k >= 0) ctx.report(s, `ORDER BY in ${s.kind.verb} sorts rows for nothing but extra cost; remove it.`, s.tokens[k]!.pos);
+    if (k >= 0)
+      ctx.report(s, `ORDER BY in ${s.kind.verb} sorts rows for nothing but extra cost; remove it.`, s.tokens[k]!.pos);
   },
 };
 
@@ -123,13 +172,20 @@ function valuesFrom(s: Statement, v: number): number {
 }
 
 export const insertRowLimit: Rule = {
-  id: 'statement.insert.row-limit', type: 'STATEMENT_INSERT_ROW_LIMIT', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
+  id: 'statement.insert.row-limit',
+  type: 'STATEMENT_INSERT_ROW_LIMIT',
+  engines: BOTH,
+  verbs: ['INSERT', 'REPLACE'],
   summary: 'Max rows inserted (number payload)',
   check(s, ctx) {
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
     const max = num(ctx.payload, 'number', 1000);
     const rows = valuesRows(s);
-    if (max > 0 && rows > max) ctx.report(s, `INSERT writes ${rows} rows, more than the limit of ${max}; split it into batches of at most ${max} rows.`);
+    if (max > 0 && rows > max)
+      ctx.report(
+        s,
+        `INSERT writes ${rows} rows, more than the limit of ${max}; split it into batches of at most ${max} rows.`,
+      );
   },
 };
 
@@ -137,7 +193,10 @@ const INSERT_MODIFIERS = new Set(['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'I
 const INSERT_BODY = new Set(['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH']);
 
 export const insertMustSpecifyColumn: Rule = {
-  id: 'statement.insert.must-specify-column', type: 'STATEMENT_INSERT_MUST_SPECIFY_COLUMN', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
+  id: 'statement.insert.must-specify-column',
+  type: 'STATEMENT_INSERT_MUST_SPECIFY_COLUMN',
+  engines: BOTH,
+  verbs: ['INSERT', 'REPLACE'],
   summary: 'INSERT must list columns',
   check(s, ctx) {
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
@@ -150,19 +209,34 @@ export const insertMustSpecifyColumn: Rule = {
     }
     if (t[k]?.v === 'SET') return;
     if (t[k]?.v === '(' && t[k + 1]?.v !== 'SELECT' && t[k + 1]?.v !== 'WITH') return;
-    ctx.report(s, 'INSERT without a column list depends on the table\'s column order and breaks when columns change; list the target columns: INSERT INTO t (a, b) VALUES …');
+    ctx.report(
+      s,
+      "INSERT without a column list depends on the table's column order and breaks when columns change; list the target columns: INSERT INTO t (a, b) VALUES …",
+    );
   },
 };
 
 export const insertDisallowOrderByRand: Rule = {
-  id: 'statement.insert.disallow-order-by-rand', type: 'STATEMENT_INSERT_DISALLOW_ORDER_BY_RAND', engines: BOTH, verbs: ['INSERT', 'REPLACE'],
+  id: 'statement.insert.disallow-order-by-rand',
+  type: 'STATEMENT_INSERT_DISALLOW_ORDER_BY_RAND',
+  engines: BOTH,
+  verbs: ['INSERT', 'REPLACE'],
   summary: 'No ORDER BY RAND() in INSERT…SELECT',
   check(s, ctx) {
     if ((s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') || !s.has('ORDER')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 3; k++) {
-      if (t[k]!.v === 'ORDER' && t[k + 1]!.v === 'BY' && (t[k + 2]!.v === 'RAND' || t[k + 2]!.v === 'RANDOM') && t[k + 3]!.v === '(') {
-        ctx.report(s, 'ORDER BY RAND() in INSERT … SELECT sorts the whole source and inserts a different set each run; pick rows deterministically.', t[k]!.pos);
+      if (
+        t[k]!.v === 'ORDER' &&
+        t[k + 1]!.v === 'BY' &&
+        (t[k + 2]!.v === 'RAND' || t[k + 2]!.v === 'RANDOM') &&
+        t[k + 3]!.v === '('
+      ) {
+        ctx.report(
+          s,
+          'ORDER BY RAND() in INSERT … SELECT sorts the whole source and inserts a different set each run; pick rows deterministically.',
+          t[k]!.pos,
+        );
         return;
       }
     }
@@ -170,7 +244,10 @@ export const insertDisallowOrderByRand: Rule = {
 };
 
 export const whereNoEqualNull: Rule = {
-  id: 'statement.where.no-equal-null', type: 'STATEMENT_WHERE_NO_EQUAL_NULL', engines: MYSQL, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  id: 'statement.where.no-equal-null',
+  type: 'STATEMENT_WHERE_NO_EQUAL_NULL',
+  engines: MYSQL,
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'No "= NULL" comparisons',
   check(s, ctx) {
     if (!s.has('NULL')) return;
@@ -187,11 +264,37 @@ export const whereNoEqualNull: Rule = {
   },
 };
 
-const NOT_FUNCTIONS = new Set(['IN', 'EXISTS', 'ANY', 'ALL', 'SOME', 'NOT', 'AND', 'OR', 'SELECT', 'VALUES', 'ROW', 'ARRAY', 'BETWEEN', 'LIKE', 'IS', 'WHERE', 'ON', 'USING', 'AS', 'THEN', 'ELSE', 'WHEN']);
+const NOT_FUNCTIONS = new Set([
+  'IN',
+  'EXISTS',
+  'ANY',
+  'ALL',
+  'SOME',
+  'NOT',
+  'AND',
+  'OR',
+  'SELECT',
+  'VALUES',
+  'ROW',
+  'ARRAY',
+  'BETWEEN',
+  'LIKE',
+  'IS',
+  'WHERE',
+  'ON',
+  'USING',
+  'AS',
+  'THEN',
+  'ELSE',
+  'WHEN',
+]);
 const ARITH = new Set(['+', '-', '*', '/', '%', '||']);
 
 export const whereDisallowFunctionsAndCalculations: Rule = {
-  id: 'statement.where.disallow-functions-and-calculations', type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS', engines: BOTH, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  id: 'statement.where.disallow-functions-and-calculations',
+  type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS',
+  engines: BOTH,
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'No functions/arithmetic on WHERE columns',
   check(s, ctx) {
     const t = s.tokens;
@@ -199,12 +302,28 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
         if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]!.type === 'punct' && !NOT_FUNCTIONS.has(x.v)) {
-          ctx.report(s, `WHERE calls ${x.v.toLowerCase()}(), which stops the optimizer from using an index on the column; compare the bare column with a precomputed value.`, x.pos);
+          ctx.report(
+            s,
+            `WHERE calls ${x.v.toLowerCase()}(), which stops the optimizer from using an index on the column; compare the bare column with a precomputed value.`,
+            x.pos,
+          );
           return;
         }
         const prev = t[k - 1];
-        if (x.type === 'op' && ARITH.has(x.v) && k > a && prev && (prev.type !== 'op' && !(prev.type === 'punct' && prev.v !== ')') && !(prev.type === 'word' && NOT_FUNCTIONS.has(prev.v)))) {
-          ctx.report(s, `WHERE computes with "${x.v}", which stops the optimizer from using an index; move the calculation to the other side of the comparison or into the application.`, x.pos);
+        if (
+          x.type === 'op' &&
+          ARITH.has(x.v) &&
+          k > a &&
+          prev &&
+          prev.type !== 'op' &&
+          !(prev.type === 'punct' && prev.v !== ')') &&
+          !(prev.type === 'word' && NOT_FUNCTIONS.has(prev.v))
+        ) {
+          ctx.report(
+            s,
+            `WHERE computes with "${x.v}", which stops the optimizer from using an index; move the calculation to the other side of the comparison or into the application.`,
+            x.pos,
+          );
           return;
         }
       }
@@ -213,7 +332,10 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
 };
 
 export const whereMaximumLogicalOperatorCount: Rule = {
-  id: 'statement.where.maximum-logical-operator-count', type: 'STATEMENT_WHERE_MAXIMUM_LOGICAL_OPERATOR_COUNT', engines: MYSQL, verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  id: 'statement.where.maximum-logical-operator-count',
+  type: 'STATEMENT_WHERE_MAXIMUM_LOGICAL_OPERATOR_COUNT',
+  engines: MYSQL,
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'Cap IN/OR list size',
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 1000);
@@ -228,13 +350,20 @@ export const whereMaximumLogicalOperatorCount: Rule = {
           let items = 1;
           for (let j = k + 2; j < e; j++) if (t[j]!.v === ',' && t[j]!.depth === t[k + 1]!.depth + 1) items++;
           if (items > max) {
-            ctx.report(s, `IN list has ${items} values, more than the limit of ${max}; use a temporary table and a join, or batch the statement.`, x.pos);
+            ctx.report(
+              s,
+              `IN list has ${items} values, more than the limit of ${max}; use a temporary table and a join, or batch the statement.`,
+              x.pos,
+            );
             return;
           }
         }
       }
       if (ors > max) {
-        ctx.report(s, `WHERE has ${ors} OR operators, more than the limit of ${max}; use IN or a join with a temporary table.`);
+        ctx.report(
+          s,
+          `WHERE has ${ors} OR operators, more than the limit of ${max}; use IN or a join with a temporary table.`,
+        );
         return;
       }
     }
@@ -242,9 +371,16 @@ export const whereMaximumLogicalOperatorCount: Rule = {
 };
 
 export const disallowTruncate: Rule = {
-  id: 'statement.disallow-truncate', type: 'STATEMENT_DISALLOW_TRUNCATE', engines: BOTH, verbs: ['TRUNCATE'],
+  id: 'statement.disallow-truncate',
+  type: 'STATEMENT_DISALLOW_TRUNCATE',
+  engines: BOTH,
+  verbs: ['TRUNCATE'],
   summary: 'No TRUNCATE',
   check(s, ctx) {
-    if (s.kind.verb === 'TRUNCATE') ctx.report(s, 'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.');
+    if (s.kind.verb === 'TRUNCATE')
+      ctx.report(
+        s,
+        'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.',
+      );
   },
 };

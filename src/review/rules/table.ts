@@ -13,7 +13,8 @@ function pkAddedLater(statements: readonly Statement[], after: number, table: re
   if (!m) {
     m = new Map();
     for (const s of statements) {
-      if (s.alterTable && definedIndexes(s).some((i) => i.kind === 'primary')) m.set(baseName(s.alterTable.table), s.index);
+      if (s.alterTable && definedIndexes(s).some((i) => i.kind === 'primary'))
+        m.set(baseName(s.alterTable.table), s.index);
     }
     pkCache.set(statements, m);
   }
@@ -22,27 +23,52 @@ function pkAddedLater(statements: readonly Statement[], after: number, table: re
 }
 
 export const requirePk: Rule = {
-  id: 'table.require-pk', type: 'TABLE_REQUIRE_PK', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'table.require-pk',
+  type: 'TABLE_REQUIRE_PK',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Table must have primary key',
   check(s, ctx) {
     const ct = s.createTable;
-    if (ct && !ct.derived && !definedIndexes(s).some((i) => i.kind === 'primary') && !pkAddedLater(ctx.statements, s.index, ct.table)) {
-      ctx.report(s, `Table ${baseName(ct.table)} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`, ct.pos);
+    if (
+      ct &&
+      !ct.derived &&
+      !definedIndexes(s).some((i) => i.kind === 'primary') &&
+      !pkAddedLater(ctx.statements, s.index, ct.table)
+    ) {
+      ctx.report(
+        s,
+        `Table ${baseName(ct.table)} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`,
+        ct.pos,
+      );
     }
     for (const a of s.alterTable?.actions ?? []) {
       const dropsPk = a.kind === 'drop-primary-key' || (a.kind === 'drop-constraint' && /_pkey$|^pk_/i.test(a.name));
       const readdsPk = definedIndexes(s).some((i) => i.kind === 'primary');
-      if (dropsPk && !readdsPk) ctx.report(s, 'This drops the primary key without adding a new one in the same statement; add the new primary key in the same ALTER TABLE.', a.pos);
+      if (dropsPk && !readdsPk)
+        ctx.report(
+          s,
+          'This drops the primary key without adding a new one in the same statement; add the new primary key in the same ALTER TABLE.',
+          a.pos,
+        );
     }
   },
 };
 
 export const noForeignKey: Rule = {
-  id: 'table.no-foreign-key', type: 'TABLE_NO_FOREIGN_KEY', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'table.no-foreign-key',
+  type: 'TABLE_NO_FOREIGN_KEY',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No foreign keys',
   check(s, ctx) {
     const fk = definedIndexes(s).find((i) => i.kind === 'foreign');
-    if (fk) ctx.report(s, `Foreign key on ${baseName(fk.table)} (${fk.columns.join(', ')}) is not allowed by policy; enforce the relation in the application.`, fk.pos);
+    if (fk)
+      ctx.report(
+        s,
+        `Foreign key on ${baseName(fk.table)} (${fk.columns.join(', ')}) is not allowed by policy; enforce the relation in the application.`,
+        fk.pos,
+      );
   },
 };
 
@@ -65,14 +91,22 @@ export function droppedTables(s: Statement): Array<{ parts: string[]; pos: numbe
 }
 
 export const dropNamingConvention: Rule = {
-  id: 'table.drop-naming-convention', type: 'TABLE_DROP_NAMING_CONVENTION', engines: BOTH, verbs: ['DROP'],
+  id: 'table.drop-naming-convention',
+  type: 'TABLE_DROP_NAMING_CONVENTION',
+  engines: BOTH,
+  verbs: ['DROP'],
   summary: 'Only drop tables matching regex (e.g. _del$)',
   check(s, ctx) {
     const format = str(ctx.payload, 'format', '_del$');
     const re = regex(format);
     for (const d of droppedTables(s)) {
       const name = baseName(d.parts);
-      if (re && !re.test(name)) ctx.report(s, `Table ${name} is dropped but does not match ${format}; rename it first (e.g. ${name}_del) and drop it in a later change, so a mistake can be undone.`, d.pos);
+      if (re && !re.test(name))
+        ctx.report(
+          s,
+          `Table ${name} is dropped but does not match ${format}; rename it first (e.g. ${name}_del) and drop it in a later change, so a mistake can be undone.`,
+          d.pos,
+        );
     }
   },
 };
@@ -101,7 +135,10 @@ export function pgComments(statements: readonly Statement[], object: 'TABLE' | '
 }
 
 export const tableComment: Rule = {
-  id: 'table.comment', type: 'TABLE_COMMENT', engines: BOTH, verbs: ['CREATE'],
+  id: 'table.comment',
+  type: 'TABLE_COMMENT',
+  engines: BOTH,
+  verbs: ['CREATE'],
   summary: 'Table comment required / max length',
   check(s, ctx) {
     const ct = s.createTable;
@@ -109,16 +146,24 @@ export const tableComment: Rule = {
     const required = bool(ctx.payload, 'required', true);
     const max = num(ctx.payload, 'maxLength', 64);
     const name = baseName(ct.table);
-    const comment = s.engine === 'mysql' ? ct.options.comment : pgComments(ctx.statements, 'TABLE').get(name) ?? null;
+    const comment = s.engine === 'mysql' ? ct.options.comment : (pgComments(ctx.statements, 'TABLE').get(name) ?? null);
     const how = s.engine === 'mysql' ? "COMMENT = '…' after the column list" : `COMMENT ON TABLE ${name} IS '…'`;
     if (comment === null || comment === '') {
       if (required) ctx.report(s, `Table ${name} has no comment; add one with ${how}.`, ct.pos);
-    } else if (max > 0 && comment.length > max) ctx.report(s, `The comment of table ${name} is ${comment.length} characters long, more than ${max}; shorten it.`, ct.pos);
+    } else if (max > 0 && comment.length > max)
+      ctx.report(
+        s,
+        `The comment of table ${name} is ${comment.length} characters long, more than ${max}; shorten it.`,
+        ct.pos,
+      );
   },
 };
 
 export const disallowPartition: Rule = {
-  id: 'table.disallow-partition', type: 'TABLE_DISALLOW_PARTITION', engines: BOTH, verbs: ['CREATE', 'ALTER'],
+  id: 'table.disallow-partition',
+  type: 'TABLE_DISALLOW_PARTITION',
+  engines: BOTH,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No partitioned tables',
   check(s, ctx) {
     if (s.createTable?.options.partitioned || s.alterTable?.actions.some((a) => a.kind === 'partition')) {
@@ -128,15 +173,24 @@ export const disallowPartition: Rule = {
 };
 
 export const disallowTrigger: Rule = {
-  id: 'table.disallow-trigger', type: 'TABLE_DISALLOW_TRIGGER', engines: MYSQL, verbs: ['CREATE'],
+  id: 'table.disallow-trigger',
+  type: 'TABLE_DISALLOW_TRIGGER',
+  engines: MYSQL,
+  verbs: ['CREATE'],
   summary: 'No triggers',
   check(s, ctx) {
-    if (s.kind.label === 'CREATE TRIGGER') ctx.report(s, 'Triggers hide logic from the application and slow every write; implement it in the application instead.');
+    if (s.kind.label === 'CREATE TRIGGER')
+      ctx.report(
+        s,
+        'Triggers hide logic from the application and slow every write; implement it in the application instead.',
+      );
   },
 };
 
 export const noDuplicateIndex: Rule = {
-  id: 'table.no-duplicate-index', type: 'TABLE_NO_DUPLICATE_INDEX', engines: MYSQL,
+  id: 'table.no-duplicate-index',
+  type: 'TABLE_NO_DUPLICATE_INDEX',
+  engines: MYSQL,
   summary: 'No duplicate indexes on a table',
   checkScript(ctx) {
     const seen = new Map<string, string>();
@@ -145,7 +199,12 @@ export const noDuplicateIndex: Rule = {
         if (i.kind === 'foreign' || i.kind === 'check' || i.columns.length === 0) continue;
         const key = `${baseName(i.table)}(${i.columns.join(',')})`;
         const prev = seen.get(key);
-        if (prev !== undefined) ctx.report(s, `Index ${i.name ?? ''} on ${key} duplicates ${prev}; remove one of them.`.replace('Index  on', 'Index on'), i.pos);
+        if (prev !== undefined)
+          ctx.report(
+            s,
+            `Index ${i.name ?? ''} on ${key} duplicates ${prev}; remove one of them.`.replace('Index  on', 'Index on'),
+            i.pos,
+          );
         else seen.set(key, i.name ?? (i.kind === 'primary' ? 'the primary key' : 'an unnamed index'));
       }
     }
@@ -155,7 +214,10 @@ export const noDuplicateIndex: Rule = {
 const TEXT_LENGTH: Record<string, number> = { TINYTEXT: 255, TEXT: 65535, MEDIUMTEXT: 16777215, LONGTEXT: 4294967295 };
 
 export const textFieldsTotalLength: Rule = {
-  id: 'table.text-fields-total-length', type: 'TABLE_TEXT_FIELDS_TOTAL_LENGTH', engines: MYSQL, verbs: ['CREATE'],
+  id: 'table.text-fields-total-length',
+  type: 'TABLE_TEXT_FIELDS_TOTAL_LENGTH',
+  engines: MYSQL,
+  verbs: ['CREATE'],
   summary: 'Cap total text-column length',
   check(s, ctx) {
     const ct = s.createTable;
@@ -166,34 +228,57 @@ export const textFieldsTotalLength: Rule = {
       if (c.type === 'CHAR' || c.type === 'VARCHAR') total += c.typeArgs[0] ?? 1;
       else if (c.type in TEXT_LENGTH) total += TEXT_LENGTH[c.type]!;
     }
-    if (max > 0 && total > max) ctx.report(s, `The text columns of ${baseName(ct.table)} total ${total} characters, more than ${max}; shorten them or move large text to its own table.`, ct.pos);
+    if (max > 0 && total > max)
+      ctx.report(
+        s,
+        `The text columns of ${baseName(ct.table)} total ${total} characters, more than ${max}; shorten them or move large text to its own table.`,
+        ct.pos,
+      );
   },
 };
 
 export const disallowSetCharset: Rule = {
-  id: 'table.disallow-set-charset', type: 'TABLE_DISALLOW_SET_CHARSET', engines: MYSQL, verbs: ['CREATE', 'ALTER'],
+  id: 'table.disallow-set-charset',
+  type: 'TABLE_DISALLOW_SET_CHARSET',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER'],
   summary: 'No table-level charset',
   check(s, ctx) {
-    const setsCharset = !!s.createTable?.options.charset || !!s.alterTable?.actions.some((a) => a.kind === 'options' && a.options.charset);
-    if (setsCharset) ctx.report(s, 'Setting a table-level charset is not allowed; let the table use the database default.');
+    const setsCharset =
+      !!s.createTable?.options.charset ||
+      !!s.alterTable?.actions.some((a) => a.kind === 'options' && a.options.charset);
+    if (setsCharset)
+      ctx.report(s, 'Setting a table-level charset is not allowed; let the table use the database default.');
   },
 };
 
 export const requireCharset: Rule = {
-  id: 'table.require-charset', type: 'TABLE_REQUIRE_CHARSET', engines: MYSQL, verbs: ['CREATE'],
+  id: 'table.require-charset',
+  type: 'TABLE_REQUIRE_CHARSET',
+  engines: MYSQL,
+  verbs: ['CREATE'],
   summary: 'Table must declare charset',
   check(s, ctx) {
     const ct = s.createTable;
-    if (ct && !ct.derived && !ct.options.charset) ctx.report(s, `Table ${baseName(ct.table)} does not declare a charset; add DEFAULT CHARSET=utf8mb4.`, ct.pos);
+    if (ct && !ct.derived && !ct.options.charset)
+      ctx.report(s, `Table ${baseName(ct.table)} does not declare a charset; add DEFAULT CHARSET=utf8mb4.`, ct.pos);
   },
 };
 
 export const requireCollation: Rule = {
-  id: 'table.require-collation', type: 'TABLE_REQUIRE_COLLATION', engines: MYSQL, verbs: ['CREATE'],
+  id: 'table.require-collation',
+  type: 'TABLE_REQUIRE_COLLATION',
+  engines: MYSQL,
+  verbs: ['CREATE'],
   summary: 'Table must declare collation',
   check(s, ctx) {
     const ct = s.createTable;
-    if (ct && !ct.derived && !ct.options.collation) ctx.report(s, `Table ${baseName(ct.table)} does not declare a collation; add COLLATE=utf8mb4_0900_ai_ci (or your standard).`, ct.pos);
+    if (ct && !ct.derived && !ct.options.collation)
+      ctx.report(
+        s,
+        `Table ${baseName(ct.table)} does not declare a collation; add COLLATE=utf8mb4_0900_ai_ci (or your standard).`,
+        ct.pos,
+      );
   },
 };
 
@@ -205,7 +290,10 @@ function tablesOf(s: Statement): string[] {
 }
 
 export const disallowDdl: Rule = {
-  id: 'table.disallow-ddl', type: 'TABLE_DISALLOW_DDL', engines: MYSQL, verbs: ['CREATE', 'ALTER', 'DROP'],
+  id: 'table.disallow-ddl',
+  type: 'TABLE_DISALLOW_DDL',
+  engines: MYSQL,
+  verbs: ['CREATE', 'ALTER', 'DROP'],
   summary: 'Blocklist tables for DDL',
   check(s, ctx) {
     const blocked = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
@@ -216,7 +304,10 @@ export const disallowDdl: Rule = {
 };
 
 export const disallowDml: Rule = {
-  id: 'table.disallow-dml', type: 'TABLE_DISALLOW_DML', engines: MYSQL, verbs: ['INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  id: 'table.disallow-dml',
+  type: 'TABLE_DISALLOW_DML',
+  engines: MYSQL,
+  verbs: ['INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'Blocklist tables for DML',
   check(s, ctx) {
     if (!isDml(s) || s.kind.verb === 'SELECT') return;

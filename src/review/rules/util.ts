@@ -54,8 +54,10 @@ export interface NameTest {
  */
 export function template(format: string, values: Record<string, string>): NameTest | null {
   const body = format.replace(/^\^/, '').replace(/\$$/, '');
-  const literal = !/[.*+?()[\]|\\^$]/.test(body.replace(/\{\{\w+\}\}/g, '')) && !/[{}]/.test(body.replace(/\{\{\w+\}\}/g, ''));
-  const fill = (escape: boolean): string => body.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? (escape ? escapeRe(values[k]!) : values[k]!) : m));
+  const literal =
+    !/[.*+?()[\]|\\^$]/.test(body.replace(/\{\{\w+\}\}/g, '')) && !/[{}]/.test(body.replace(/\{\{\w+\}\}/g, ''));
+  const fill = (escaped: boolean): string =>
+    body.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? (escaped ? escapeRe(values[k]!) : values[k]!) : m));
   if (literal && format.startsWith('^') && format.endsWith('$')) {
     const expected = fill(false);
     return { test: (name) => name === expected };
@@ -78,7 +80,20 @@ export function isDdl(s: Statement): boolean {
   return DDL.has(s.kind.verb);
 }
 
-const WHERE_END = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'RETURNING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'FOR', 'OFFSET', 'FETCH']);
+const WHERE_END = new Set([
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'HAVING',
+  'RETURNING',
+  'WINDOW',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'FOR',
+  'OFFSET',
+  'FETCH',
+]);
 /** Token ranges [start, end) of every WHERE clause (any depth), computed once per statement. */
 export function whereRanges(s: Statement): Array<[number, number]> {
   if (!s.has('WHERE')) return [];
@@ -110,8 +125,50 @@ export function hasTopWhere(s: Statement): boolean {
 }
 
 const INSERT_MODIFIERS = new Set(['LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY', 'IGNORE', 'INTO']);
-const AFTER_TARGET = new Set(['SET', 'WHERE', 'USING', 'VALUES', 'SELECT', 'DEFAULT', 'PARTITION', 'ON', 'JOIN', 'LEFT', 'INNER', 'RIGHT', 'CROSS', 'OVERRIDING', 'RETURNING', 'FROM']);
-const AFTER_SOURCE = new Set(['WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'ON', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'SET', 'UNION', 'HAVING', 'WINDOW', 'FOR', 'RETURNING', 'EXCEPT', 'INTERSECT', 'OFFSET', 'FETCH', 'STRAIGHT_JOIN']);
+const AFTER_TARGET = new Set([
+  'SET',
+  'WHERE',
+  'USING',
+  'VALUES',
+  'SELECT',
+  'DEFAULT',
+  'PARTITION',
+  'ON',
+  'JOIN',
+  'LEFT',
+  'INNER',
+  'RIGHT',
+  'CROSS',
+  'OVERRIDING',
+  'RETURNING',
+  'FROM',
+]);
+const AFTER_SOURCE = new Set([
+  'WHERE',
+  'JOIN',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'CROSS',
+  'FULL',
+  'NATURAL',
+  'ON',
+  'USING',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'SET',
+  'UNION',
+  'HAVING',
+  'WINDOW',
+  'FOR',
+  'RETURNING',
+  'EXCEPT',
+  'INTERSECT',
+  'OFFSET',
+  'FETCH',
+  'STRAIGHT_JOIN',
+]);
 
 /** The tables a DML statement writes to (UPDATE t, DELETE FROM t, INSERT INTO t). */
 export function dmlTargets(s: Statement): string[][] {

@@ -15,7 +15,9 @@ const relations = (m: SchemaModel): Relation[] => [
 ];
 /** What a relation is built from; comments and matview indexes change without a rebuild. */
 const shape = (r: Relation): unknown =>
-  r.kind === 'view' ? { kind: r.kind, v: { ...r.v, comment: undefined } } : { kind: r.kind, schema: r.v.schema, name: r.v.name, definition: r.v.definition };
+  r.kind === 'view'
+    ? { kind: r.kind, v: { ...r.v, comment: undefined } }
+    : { kind: r.kind, schema: r.v.schema, name: r.v.name, definition: r.v.definition };
 
 function viewOrder(d: Dialect, views: Relation[]): Relation[] {
   const out: Relation[] = [];
@@ -33,7 +35,13 @@ function viewOrder(d: Dialect, views: Relation[]): Relation[] {
 }
 
 /** Views and materialized views (with their indexes and comments), rebuilt around what they read. */
-function diffRelations(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
+function diffRelations(
+  d: Dialect,
+  from: SchemaModel,
+  to: SchemaModel,
+  deltas: Map<string, TableDelta>,
+  plan: Plan,
+): void {
   const fromRels = relations(from);
   const toRels = relations(to);
   const toViews = mapBy(toRels, relKey);
@@ -42,7 +50,8 @@ function diffRelations(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: M
   const rebuilt = new Set<string>();
   for (const r of fromRels) {
     const n = toViews.get(relKey(r));
-    if (!n || !same(shape(n), shape(r)) || altered.some((t) => d.mentions(r.v.definition, t.schema, t.name))) rebuilt.add(relKey(r));
+    if (!n || !same(shape(n), shape(r)) || altered.some((t) => d.mentions(r.v.definition, t.schema, t.name)))
+      rebuilt.add(relKey(r));
   }
   // A view over a dropped or rebuilt view must go too.
   for (let grew = true; grew; ) {
@@ -62,7 +71,11 @@ function diffRelations(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: M
     else plan.add('drop-views', 'drop-materialized-view', d.dropMatview(r.v), gone);
   }
   const commentOn = (r: Relation, text: string | null): void => {
-    plan.add('create-views', 'comment', d.comment({ kind: r.kind === 'view' ? 'view' : 'materialized-view', schema: r.v.schema, name: r.v.name }, text));
+    plan.add(
+      'create-views',
+      'comment',
+      d.comment({ kind: r.kind === 'view' ? 'view' : 'materialized-view', schema: r.v.schema, name: r.v.name }, text),
+    );
   };
   for (const r of viewOrder(d, toRels)) {
     const f = fromViews.get(relKey(r));
@@ -89,14 +102,24 @@ function diffRelations(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: M
       const kept = o !== undefined && sameIndex(o, i);
       if (!kept) plan.add('create-views', 'create-index', d.createIndex(m, i));
       if ((i.comment ?? null) !== (kept ? (o.comment ?? null) : null)) {
-        plan.add('create-views', 'comment', d.comment({ kind: 'index', schema: m.schema, name: i.name }, i.comment ?? null));
+        plan.add(
+          'create-views',
+          'comment',
+          d.comment({ kind: 'index', schema: m.schema, name: i.name }, i.comment ?? null),
+        );
       }
     }
   }
 }
 
 /** View, routine and trigger changes, with the rebuilds that table and routine changes force. */
-export function diffViewsRoutinesTriggers(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
+export function diffViewsRoutinesTriggers(
+  d: Dialect,
+  from: SchemaModel,
+  to: SchemaModel,
+  deltas: Map<string, TableDelta>,
+  plan: Plan,
+): void {
   diffRelations(d, from, to, deltas, plan);
 
   const fromRoutines = mapBy(from.routines, routineKey);
@@ -116,7 +139,11 @@ export function diffViewsRoutinesTriggers(d: Dialect, from: SchemaModel, to: Sch
     if (!f || !same(body(f), body(r))) plan.add('create-routines', 'create-function', d.createRoutine(r));
     const before = !f || droppedRoutines.includes(f) ? null : (f.comment ?? null);
     if ((r.comment ?? null) !== before) {
-      plan.add('create-routines', 'comment', d.comment({ kind: r.kind, schema: r.schema, name: r.name, signature: r.signature }, r.comment ?? null));
+      plan.add(
+        'create-routines',
+        'comment',
+        d.comment({ kind: r.kind, schema: r.schema, name: r.name, signature: r.signature }, r.comment ?? null),
+      );
     }
   }
 
@@ -133,9 +160,12 @@ export function diffViewsRoutinesTriggers(d: Dialect, from: SchemaModel, to: Sch
     rebuiltTriggers.add(triggerKey(t));
   }
   for (const t of to.triggers) {
-    if (!fromTriggers.has(triggerKey(t)) || rebuiltTriggers.has(triggerKey(t)) || !toTables.has(tableKey({ schema: t.schema, name: t.table }))) {
+    if (
+      !fromTriggers.has(triggerKey(t)) ||
+      rebuiltTriggers.has(triggerKey(t)) ||
+      !toTables.has(tableKey({ schema: t.schema, name: t.table }))
+    ) {
       plan.add('create-triggers', 'create-trigger', d.createTrigger(t));
     }
   }
 }
-

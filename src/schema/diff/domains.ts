@@ -22,7 +22,8 @@ function domainOrder(d: Dialect, domains: Domain[]): Domain[] {
 /** Dropped domains; runs before the enum diff so a domain goes before the enum it is based on. */
 export function dropDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan: Plan): void {
   const toDomains = mapBy(to.domains, tableKey);
-  for (const f of domainOrder(d, from.domains).reverse()) if (!toDomains.has(tableKey(f))) plan.add('drop-types', 'drop-domain', d.dropDomain(f), true);
+  for (const f of domainOrder(d, from.domains).reverse())
+    if (!toDomains.has(tableKey(f))) plan.add('drop-types', 'drop-domain', d.dropDomain(f), true);
 }
 
 /** Created and changed domains; runs after the enum diff (a domain may be based on a new enum). */
@@ -30,7 +31,8 @@ export function diffDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan
   const fromDomains = mapBy(from.domains, tableKey);
   const create = (dm: Domain): void => {
     plan.addAll('types', d.createDomain(dm));
-    if (dm.comment !== null) plan.add('types', 'comment', d.comment({ kind: 'domain', schema: dm.schema, name: dm.name }, dm.comment));
+    if (dm.comment !== null)
+      plan.add('types', 'comment', d.comment({ kind: 'domain', schema: dm.schema, name: dm.name }, dm.comment));
   };
   for (const dm of domainOrder(d, to.domains)) {
     const f = fromDomains.get(tableKey(dm));
@@ -42,7 +44,9 @@ export function diffDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan
       const name = d.domainName(dm);
       const uses = (type: string): boolean => type.replace(/\[\]$/, '') === name;
       const users = [
-        ...from.tables.flatMap((t) => t.columns.filter((c) => uses(c.type)).map((c) => `column ${d.tableName(t)}.${c.name}`)),
+        ...from.tables.flatMap((t) =>
+          t.columns.filter((c) => uses(c.type)).map((c) => `column ${d.tableName(t)}.${c.name}`),
+        ),
         ...from.domains.filter((o) => uses(o.type)).map((o) => `domain ${d.domainName(o)}`),
       ];
       if (users.length > 0) {
@@ -57,6 +61,7 @@ export function diffDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan
       continue;
     }
     plan.addAll('types', d.alterDomain(f, dm));
-    if (f.comment !== dm.comment) plan.add('types', 'comment', d.comment({ kind: 'domain', schema: dm.schema, name: dm.name }, dm.comment));
+    if (f.comment !== dm.comment)
+      plan.add('types', 'comment', d.comment({ kind: 'domain', schema: dm.schema, name: dm.name }, dm.comment));
   }
 }

@@ -35,7 +35,12 @@ export function diffEnums(d: Dialect, from: SchemaModel, to: SchemaModel, plan: 
         plan.add('types', 'alter-type', d.renameEnum(f, old));
         plan.add('types', 'create-type', d.createEnum(e));
         if ((e.comment ?? null) !== null) commentOn(e);
-        plan.add('drop-types', 'drop-type', d.dropEnum({ schema: e.schema, name: old }), !f.values.every((v) => e.values.includes(v)));
+        plan.add(
+          'drop-types',
+          'drop-type',
+          d.dropEnum({ schema: e.schema, name: old }),
+          !f.values.every((v) => e.values.includes(v)),
+        );
         recreated.set(d.enumName(e), e);
         continue;
       }

@@ -85,10 +85,10 @@ export function sameColumn(a: Column, b: Column): boolean {
 }
 
 /** Index equality; a comment alone never rebuilds an index. */
-export const sameIndex = (a: Index, b: Index): boolean => a.name === b.name && a.unique === b.unique && a.definition === b.definition;
+export const sameIndex = (a: Index, b: Index): boolean =>
+  a.name === b.name && a.unique === b.unique && a.definition === b.definition;
 
 /** Index a list by a key. */
 export function mapBy<T>(items: T[], key: (t: T) => string): Map<string, T> {
   return new Map(items.map((i) => [key(i), i]));
 }
-

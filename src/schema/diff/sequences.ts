@@ -5,12 +5,23 @@ import { mapBy, type Plan, same, tableKey } from './plan.js';
 import type { TableDelta } from './tables.js';
 
 /** Sequence changes; owned sequences go with their table or column. */
-export function diffSequences(d: Dialect, from: SchemaModel, to: SchemaModel, deltas: Map<string, TableDelta>, plan: Plan): void {
+export function diffSequences(
+  d: Dialect,
+  from: SchemaModel,
+  to: SchemaModel,
+  deltas: Map<string, TableDelta>,
+  plan: Plan,
+): void {
   const fromSeq = mapBy(from.sequences, tableKey);
   const toSeq = mapBy(to.sequences, tableKey);
   for (const s of to.sequences) {
     const f = fromSeq.get(tableKey(s));
-    const commentOn = (): void => plan.add('sequences', 'comment', d.comment({ kind: 'sequence', schema: s.schema, name: s.name }, s.comment ?? null));
+    const commentOn = (): void =>
+      plan.add(
+        'sequences',
+        'comment',
+        d.comment({ kind: 'sequence', schema: s.schema, name: s.name }, s.comment ?? null),
+      );
     if (!f) {
       plan.add('sequences', 'create-sequence', d.createSequence(s));
       if ((s.comment ?? null) !== null) commentOn();
@@ -32,4 +43,3 @@ export function diffSequences(d: Dialect, from: SchemaModel, to: SchemaModel, de
     plan.add('drop-types', 'drop-sequence', d.dropSequence(f), true);
   }
 }
-

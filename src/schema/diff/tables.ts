@@ -19,7 +19,8 @@ function diffColumns(d: Dialect, delta: TableDelta, recastTypes: Map<string, Enu
   const fromCols = mapBy(from.columns, (c) => c.name);
   const toCols = mapBy(to.columns, (c) => c.name);
   const restated = new Set(d.columnsRestatedByTableChange(from, to));
-  const keysDropped = from.constraints.some((c) => c.kind === 'primary-key' && !to.constraints.some((t) => same(t, c))) ||
+  const keysDropped =
+    from.constraints.some((c) => c.kind === 'primary-key' && !to.constraints.some((t) => same(t, c))) ||
     from.indexes.some((i) => !to.indexes.some((t) => sameIndex(t, i)));
   const handled = new Set<string>();
 
@@ -40,9 +41,11 @@ function diffColumns(d: Dialect, delta: TableDelta, recastTypes: Map<string, Enu
     const e = recastTypes.get(base);
     if (!t || !e || t.type !== f.type) continue;
     // The old type was renamed away; point the column at the new one, via text.
-    if (f.default !== null) plan.add('alter-tables', 'alter-column', d.alterColumn(to, f, { ...f, default: null })[0]!.sql);
+    if (f.default !== null)
+      plan.add('alter-tables', 'alter-column', d.alterColumn(to, f, { ...f, default: null })[0]!.sql);
     plan.add('alter-tables', 'alter-column-type', d.recastColumn(to, f, t.type));
-    if (t.default !== null) plan.addAll('alter-tables', d.alterColumn(to, { ...f, default: null }, { ...f, default: t.default }));
+    if (t.default !== null)
+      plan.addAll('alter-tables', d.alterColumn(to, { ...f, default: null }, { ...f, default: t.default }));
   }
   to.columns.forEach((t, i) => {
     const f = fromCols.get(t.name);
@@ -59,7 +62,13 @@ function diffColumns(d: Dialect, delta: TableDelta, recastTypes: Map<string, Enu
 }
 
 /** Table changes; returns what changed per kept table, for the phases that depend on it. */
-export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recastTypes: Map<string, EnumType>, plan: Plan): Map<string, TableDelta> {
+export function diffTables(
+  d: Dialect,
+  from: SchemaModel,
+  to: SchemaModel,
+  recastTypes: Map<string, EnumType>,
+  plan: Plan,
+): Map<string, TableDelta> {
   const fromTables = mapBy(from.tables, tableKey);
   const toTables = mapBy(to.tables, tableKey);
   const deltas = new Map<string, TableDelta>();
@@ -107,7 +116,12 @@ export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recas
     for (const fk of t.constraints) {
       const ref = fk.references;
       // Only foreign keys between two dropped tables are in the way of DROP TABLE.
-      if (fk.kind === 'foreign-key' && ref && droppedKeys.has(tableKey({ schema: ref.schema, name: ref.table })) && !(ref.schema === t.schema && ref.table === t.name)) {
+      if (
+        fk.kind === 'foreign-key' &&
+        ref &&
+        droppedKeys.has(tableKey({ schema: ref.schema, name: ref.table })) &&
+        !(ref.schema === t.schema && ref.table === t.name)
+      ) {
         plan.add('drop-fks', 'drop-foreign-key', d.dropConstraint(t, fk), true);
       }
     }
@@ -142,7 +156,8 @@ export function diffTables(d: Dialect, from: SchemaModel, to: SchemaModel, recas
     if (!delta) {
       plan.addAll('create-tables', d.createTable(t));
       if (!d.indexesInline) for (const i of t.indexes) addIndex(t, i, null);
-      for (const c of t.constraints) if (c.kind === 'foreign-key') plan.add('add-fks', 'add-foreign-key', d.addConstraint(t, c));
+      for (const c of t.constraints)
+        if (c.kind === 'foreign-key') plan.add('add-fks', 'add-foreign-key', d.addConstraint(t, c));
       continue;
     }
     diffColumns(d, delta, recastTypes, plan);

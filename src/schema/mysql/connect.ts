@@ -9,13 +9,22 @@ import { redactUrl } from '../connection.js';
 export async function connectMysql(url: string): Promise<SchemaConnection> {
   let conn: mysql.Connection;
   try {
-    conn = await mysql.createConnection({ uri: url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+    conn = await mysql.createConnection({
+      uri: url,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
   } catch (e) {
-    throw new DbchangeError(ErrorCode.TargetFailed, `cannot connect to ${redactUrl(url)}: ${(e as Error).message}; check the URL and that the server is up`, { cause: e });
+    throw new DbchangeError(
+      ErrorCode.TargetFailed,
+      `cannot connect to ${redactUrl(url)}: ${(e as Error).message}; check the URL and that the server is up`,
+      { cause: e },
+    );
   }
   // A dropped connection emits 'error' (which would crash the process unheard); the next query fails instead.
   conn.on('error', () => undefined);
-  const query: QueryFn = async <R,>(sql: string, params?: unknown[]) => {
+  const query: QueryFn = async <R>(sql: string, params?: unknown[]) => {
     const [rows] = await conn.query(sql, params);
     return (Array.isArray(rows) ? rows : []) as R[];
   };

@@ -41,7 +41,8 @@ function tableOptionClauses(t: Table): { engine: string; charset: string; commen
 }
 
 function viewClauses(v: View): { head: string; tail: string } {
-  const get = (key: string): string | undefined => v.options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+  const get = (key: string): string | undefined =>
+    v.options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
   const algorithm = get('algorithm');
   const security = get('security');
   const check = get('check');
@@ -50,7 +51,10 @@ function viewClauses(v: View): { head: string; tail: string } {
 }
 
 function notOnMysql(what: string): never {
-  throw new DbchangeError(ErrorCode.SchemaError, `${what} do not exist on MySQL; this model mixes engines — introspect both sides from the same engine`);
+  throw new DbchangeError(
+    ErrorCode.SchemaError,
+    `${what} do not exist on MySQL; this model mixes engines — introspect both sides from the same engine`,
+  );
 }
 
 export const mysqlDialect: Dialect = {
@@ -86,13 +90,21 @@ export const mysqlDialect: Dialect = {
     ].map((l) => `  ${l}`);
     const o = tableOptionClauses(t);
     const options = [o.engine, o.charset, t.comment !== null ? o.comment : ''].filter((s) => s !== '').join(' ');
-    return [{ sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)${options ? ` ${options}` : ''}`, destructive: false, kind: 'create-table' }];
+    return [
+      {
+        sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)${options ? ` ${options}` : ''}`,
+        destructive: false,
+        kind: 'create-table',
+      },
+    ];
   },
   dropTable: (t) => `DROP TABLE ${tableName(t)}`,
   tableOptions(from, to) {
     const a = tableOptionClauses(from);
     const b = tableOptionClauses(to);
-    const changed = (['engine', 'charset', 'comment'] as const).filter((k) => a[k] !== b[k] && b[k] !== '').map((k) => b[k]);
+    const changed = (['engine', 'charset', 'comment'] as const)
+      .filter((k) => a[k] !== b[k] && b[k] !== '')
+      .map((k) => b[k]);
     if (changed.length === 0) return [];
     return [{ sql: `ALTER TABLE ${tableName(to)} ${changed.join(' ')}`, destructive: false, kind: 'alter-table' }];
   },

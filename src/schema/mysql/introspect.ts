@@ -42,17 +42,26 @@ function indexDefinition(name: string, parts: Row[]): { unique: boolean; definit
   const unique = Number(first.non_unique) === 0;
   const type = str(first.type);
   const cols = parts
-    .map((p) => `${quoteIdent(str(p.col))}${p.sub_part === null ? '' : `(${str(p.sub_part)})`}${p.dir === 'D' ? ' DESC' : ''}`)
+    .map(
+      (p) =>
+        `${quoteIdent(str(p.col))}${p.sub_part === null ? '' : `(${str(p.sub_part)})`}${p.dir === 'D' ? ' DESC' : ''}`,
+    )
     .join(',');
-  const prefix = type === 'FULLTEXT' ? 'FULLTEXT KEY' : type === 'SPATIAL' ? 'SPATIAL KEY' : unique ? 'UNIQUE KEY' : 'KEY';
+  const prefix =
+    type === 'FULLTEXT' ? 'FULLTEXT KEY' : type === 'SPATIAL' ? 'SPATIAL KEY' : unique ? 'UNIQUE KEY' : 'KEY';
   const using = type === 'HASH' ? ' USING HASH' : '';
   const comment = emptyToNull(first.comment);
-  return { unique, definition: `${prefix} ${quoteIdent(name)} (${cols})${using}${comment ? ` COMMENT ${quoteLiteral(comment)}` : ''}` };
+  return {
+    unique,
+    definition: `${prefix} ${quoteIdent(name)} (${cols})${using}${comment ? ` COMMENT ${quoteLiteral(comment)}` : ''}`,
+  };
 }
 
 function routineDefinition(r: Row, params: Row[]): Routine {
   const kind = str(r.kind) === 'FUNCTION' ? 'function' : 'procedure';
-  const args = params.map((p) => `${kind === 'procedure' ? `${str(p.mode)} ` : ''}${quoteIdent(str(p.name))} ${str(p.type)}`).join(', ');
+  const args = params
+    .map((p) => `${kind === 'procedure' ? `${str(p.mode)} ` : ''}${quoteIdent(str(p.name))} ${str(p.type)}`)
+    .join(', ');
   const signature = args;
   const returns = kind === 'function' ? str(r.returns) : null;
   const traits = [
@@ -62,7 +71,14 @@ function routineDefinition(r: Row, params: Row[]): Routine {
     emptyToNull(r.comment) !== null ? `COMMENT ${quoteLiteral(str(r.comment))}` : null,
   ].filter((t) => t !== null);
   const head = `CREATE ${kind.toUpperCase()} ${quoteIdent(str(r.name))}(${args})${returns ? ` RETURNS ${returns}` : ''}`;
-  return { schema: '', name: str(r.name), kind, signature, returns, definition: [head, ...traits, str(r.body)].join('\n') };
+  return {
+    schema: '',
+    name: str(r.name),
+    kind,
+    signature,
+    returns,
+    definition: [head, ...traits, str(r.body)].join('\n'),
+  };
 }
 
 /** Read the schema of the connection's current database. */
@@ -70,7 +86,10 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
   const [current] = await query<{ name: string | null }>(q.CURRENT_DATABASE);
   const db = current?.name;
   if (!db) {
-    throw new DbchangeError(ErrorCode.InvalidInput, 'the MySQL connection has no current database; put the database name in the URL (mysql://host/db)');
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      'the MySQL connection has no current database; put the database name in the URL (mysql://host/db)',
+    );
   }
   const p = [db];
   const [tableRows, columnRows, indexRows, checkRows, fkRows, viewRows, triggerRows, routineRows, paramRows] = [
@@ -113,13 +132,25 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
     if (!t) continue;
     if (name === 'PRIMARY') {
       const columns = parts.map((x) => str(x.col));
-      t.constraints.push({ name, kind: 'primary-key', definition: `PRIMARY KEY (${columns.map(quoteIdent).join(',')})`, columns, references: null });
+      t.constraints.push({
+        name,
+        kind: 'primary-key',
+        definition: `PRIMARY KEY (${columns.map(quoteIdent).join(',')})`,
+        columns,
+        references: null,
+      });
     } else {
       t.indexes.push({ name, ...indexDefinition(name, parts) });
     }
   }
   for (const r of checkRows) {
-    tables.get(str(r.tbl))?.constraints.push({ name: str(r.name), kind: 'check', definition: `CHECK (${str(r.clause)})`, columns: [], references: null });
+    tables.get(str(r.tbl))?.constraints.push({
+      name: str(r.name),
+      kind: 'check',
+      definition: `CHECK (${str(r.clause)})`,
+      columns: [],
+      references: null,
+    });
   }
   for (const parts of groups(fkRows, (r) => `${str(r.tbl)}\u0000${str(r.name)}`).values()) {
     const f = parts[0]!;

@@ -11,13 +11,17 @@ export async function connectPostgres(url: string): Promise<SchemaConnection> {
   try {
     await client.connect();
   } catch (e) {
-    throw new DbchangeError(ErrorCode.TargetFailed, `cannot connect to ${redactUrl(url)}: ${(e as Error).message}; check the URL and that the server is up`, { cause: e });
+    throw new DbchangeError(
+      ErrorCode.TargetFailed,
+      `cannot connect to ${redactUrl(url)}: ${(e as Error).message}; check the URL and that the server is up`,
+      { cause: e },
+    );
   }
   // Notices (e.g. "extension already exists") are not errors; keep them off stderr. A dropped
   // connection emits 'error' (which would crash the process unheard); the next query fails instead.
   client.on('notice', () => undefined);
   client.on('error', () => undefined);
-  const query: QueryFn = async <R,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[];
+  const query: QueryFn = async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[];
   return {
     query,
     exec: async (sql) => {

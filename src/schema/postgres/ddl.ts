@@ -20,7 +20,11 @@ function columnDefinition(c: Column): string {
 const comment = (value: string | null): string => (value === null ? 'NULL' : quoteLiteral(value));
 
 function columnComment(t: TableRef, c: Column): DdlChange {
-  return { sql: `COMMENT ON COLUMN ${tableName(t)}.${quoteIdent(c.name)} IS ${comment(c.comment)}`, destructive: false, kind: 'comment' };
+  return {
+    sql: `COMMENT ON COLUMN ${tableName(t)}.${quoteIdent(c.name)} IS ${comment(c.comment)}`,
+    destructive: false,
+    kind: 'comment',
+  };
 }
 
 function sequenceClauses(s: Sequence): Record<string, string> {
@@ -60,14 +64,19 @@ function alterColumn(t: TableRef, f: Column, c: Column): DdlChange[] {
   if (typeChanged) {
     const collate = c.collation === null ? '' : ` COLLATE ${quoteIdent(c.collation)}`;
     const narrowing = !isWideningTypeChange('postgres', f.type, c.type);
-    push(`${table} ${col} TYPE ${c.type}${collate} USING ${quoteIdent(c.name)}::${c.type}`, 'alter-column-type', narrowing);
+    push(
+      `${table} ${col} TYPE ${c.type}${collate} USING ${quoteIdent(c.name)}::${c.type}`,
+      'alter-column-type',
+      narrowing,
+    );
   }
   if (c.default !== null && (f.default !== c.default || typeChanged)) push(`${table} ${col} SET DEFAULT ${c.default}`);
   if (f.nullable !== c.nullable) push(`${table} ${col} ${c.nullable ? 'DROP' : 'SET'} NOT NULL`);
   if (c.identity && f.identity && c.identity !== f.identity) {
     push(`${table} ${col} SET GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
   }
-  if (c.identity && !f.identity) push(`${table} ${col} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  if (c.identity && !f.identity)
+    push(`${table} ${col} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
   if (f.comment !== c.comment) out.push(columnComment(t, c));
   return out;
 }
@@ -99,7 +108,12 @@ function createDomain(dm: Domain): DdlChange[] {
   for (const c of dm.constraints) if (!notValid(c)) parts.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
   const out: DdlChange[] = [{ sql: parts.join(' '), destructive: false, kind: 'create-domain' }];
   for (const c of dm.constraints) {
-    if (notValid(c)) out.push({ sql: `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`, destructive: false, kind: 'alter-domain' });
+    if (notValid(c))
+      out.push({
+        sql: `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`,
+        destructive: false,
+        kind: 'alter-domain',
+      });
   }
   return out;
 }
@@ -114,8 +128,10 @@ function alterDomain(f: Domain, t: Domain): DdlChange[] {
   if (f.notNull !== t.notNull) push(`${t.notNull ? 'SET' : 'DROP'} NOT NULL`);
   const toCons = new Map(t.constraints.map((c) => [c.name, c]));
   const fromCons = new Map(f.constraints.map((c) => [c.name, c]));
-  for (const c of f.constraints) if (toCons.get(c.name)?.definition !== c.definition) push(`DROP CONSTRAINT ${quoteIdent(c.name)}`);
-  for (const c of t.constraints) if (fromCons.get(c.name)?.definition !== c.definition) push(`ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+  for (const c of f.constraints)
+    if (toCons.get(c.name)?.definition !== c.definition) push(`DROP CONSTRAINT ${quoteIdent(c.name)}`);
+  for (const c of t.constraints)
+    if (fromCons.get(c.name)?.definition !== c.definition) push(`ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
   return out;
 }
 
@@ -153,12 +169,15 @@ export const postgresDialect: Dialect = {
   createDomain,
   alterDomain,
   dropDomain: (dm) => `DROP DOMAIN ${qualified(dm.schema, dm.name)}`,
-  createSequence: (s) => `CREATE SEQUENCE ${qualified(s.schema, s.name)} ${Object.values(sequenceClauses(s)).join(' ')}`,
+  createSequence: (s) =>
+    `CREATE SEQUENCE ${qualified(s.schema, s.name)} ${Object.values(sequenceClauses(s)).join(' ')}`,
   alterSequence(from, to) {
     const a = sequenceClauses(from);
     const b = sequenceClauses(to);
     // START WITH only sets what RESTART goes back to; it never moves the current value.
-    const changed = Object.keys(b).filter((k) => a[k] !== b[k]).map((k) => b[k]!);
+    const changed = Object.keys(b)
+      .filter((k) => a[k] !== b[k])
+      .map((k) => b[k]!);
     return changed.length === 0 ? null : `ALTER SEQUENCE ${qualified(to.schema, to.name)} ${changed.join(' ')}`;
   },
   sequenceOwnedBy: (s) =>
@@ -173,24 +192,39 @@ export const postgresDialect: Dialect = {
       .sort((a, b) => CONSTRAINT_ORDER[a.kind] - CONSTRAINT_ORDER[b.kind] || (a.name < b.name ? -1 : 1))
       .map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
     const lines = [...t.columns.map(columnDefinition), ...inline].map((l) => `    ${l}`);
-    const out: DdlChange[] = [{ sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)`, destructive: false, kind: 'create-table' }];
+    const out: DdlChange[] = [
+      { sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)`, destructive: false, kind: 'create-table' },
+    ];
     for (const c of t.constraints) {
       if (c.kind !== 'foreign-key' && notValid(c)) {
-        out.push({ sql: `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`, destructive: false, kind: 'add-constraint' });
+        out.push({
+          sql: `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`,
+          destructive: false,
+          kind: 'add-constraint',
+        });
       }
     }
-    if (t.comment !== null) out.push({ sql: `COMMENT ON TABLE ${tableName(t)} IS ${comment(t.comment)}`, destructive: false, kind: 'comment' });
+    if (t.comment !== null)
+      out.push({
+        sql: `COMMENT ON TABLE ${tableName(t)} IS ${comment(t.comment)}`,
+        destructive: false,
+        kind: 'comment',
+      });
     for (const c of t.columns) if (c.comment !== null) out.push(columnComment(t, c));
     return out;
   },
   dropTable: (t) => `DROP TABLE ${tableName(t)}`,
   tableOptions(from, to) {
     if (from.comment === to.comment) return [];
-    return [{ sql: `COMMENT ON TABLE ${tableName(to)} IS ${comment(to.comment)}`, destructive: false, kind: 'comment' }];
+    return [
+      { sql: `COMMENT ON TABLE ${tableName(to)} IS ${comment(to.comment)}`, destructive: false, kind: 'comment' },
+    ];
   },
   columnsRestatedByTableChange: () => [],
   addColumn(t, c) {
-    const out: DdlChange[] = [{ sql: `ALTER TABLE ${tableName(t)} ADD COLUMN ${columnDefinition(c)}`, destructive: false, kind: 'add-column' }];
+    const out: DdlChange[] = [
+      { sql: `ALTER TABLE ${tableName(t)} ADD COLUMN ${columnDefinition(c)}`, destructive: false, kind: 'add-column' },
+    ];
     if (c.comment !== null) out.push(columnComment(t, c));
     return out;
   },
@@ -210,7 +244,8 @@ export const postgresDialect: Dialect = {
   comment: commentOn,
   canReplaceRoutine: (from, to) => from.kind === to.kind && from.returns === to.returns,
   createRoutine: (r) => r.definition,
-  dropRoutine: (r) => `DROP ${r.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${qualified(r.schema, r.name)}(${r.signature})`,
+  dropRoutine: (r) =>
+    `DROP ${r.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${qualified(r.schema, r.name)}(${r.signature})`,
   createTrigger: (t) => t.definition,
   dropTrigger: (t) => `DROP TRIGGER ${quoteIdent(t.name)} ON ${qualified(t.schema, t.table)}`,
   mentions,

@@ -20,7 +20,13 @@ function strArray(v: unknown): string[] {
 /** A printed view body, without surrounding space or the trailing semicolon. */
 const viewDefinition = (v: unknown): string => str(v).trim().replace(/;$/, '');
 
-const CONSTRAINT_KIND: Record<string, ConstraintKind> = { p: 'primary-key', u: 'unique', c: 'check', f: 'foreign-key', x: 'exclusion' };
+const CONSTRAINT_KIND: Record<string, ConstraintKind> = {
+  p: 'primary-key',
+  u: 'unique',
+  c: 'check',
+  f: 'foreign-key',
+  x: 'exclusion',
+};
 
 function column(r: Row): Column {
   const generated = r.generated === 's';
@@ -41,11 +47,27 @@ function column(r: Row): Column {
 
 /** Read the connected database's schema (all non-system schemas). */
 export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
-  const [{ search_path: previous }] = (await query<{ search_path: string }>(q.SEARCH_PATH)) as [{ search_path: string }];
+  const [{ search_path: previous }] = (await query<{ search_path: string }>(q.SEARCH_PATH)) as [
+    { search_path: string },
+  ];
   // Printed definitions qualify every name only when nothing is on the search_path.
   await query(q.SET_SEARCH_PATH, ['']);
   try {
-    const [schemas, extensions, enums, domains, sequences, columns, constraints, indexes, views, matviews, matviewIndexes, routines, triggers] = [
+    const [
+      schemas,
+      extensions,
+      enums,
+      domains,
+      sequences,
+      columns,
+      constraints,
+      indexes,
+      views,
+      matviews,
+      matviewIndexes,
+      routines,
+      triggers,
+    ] = [
       await query(q.SCHEMAS),
       await query(q.EXTENSIONS),
       await query(q.ENUMS),
@@ -66,7 +88,15 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       const key = `${str(r.schema)}.${str(r.table)}`;
       let t = tables.get(key);
       if (!t) {
-        t = { schema: str(r.schema), name: str(r.table), columns: [], constraints: [], indexes: [], comment: strOrNull(r.table_comment), options: null };
+        t = {
+          schema: str(r.schema),
+          name: str(r.table),
+          columns: [],
+          constraints: [],
+          indexes: [],
+          comment: strOrNull(r.table_comment),
+          options: null,
+        };
         tables.set(key, t);
       }
       if (r.name !== null) t.columns.push(column(r));
@@ -78,11 +108,19 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         kind,
         definition: str(r.definition),
         columns: strArray(r.columns),
-        references: kind === 'foreign-key' ? { schema: str(r.ref_schema), table: str(r.ref_table), columns: strArray(r.ref_columns) } : null,
+        references:
+          kind === 'foreign-key'
+            ? { schema: str(r.ref_schema), table: str(r.ref_table), columns: strArray(r.ref_columns) }
+            : null,
       };
       tableOf(r)?.constraints.push(c);
     }
-    const index = (r: Row): Index => ({ name: str(r.name), unique: r.unique === true, definition: str(r.definition), comment: strOrNull(r.comment) });
+    const index = (r: Row): Index => ({
+      name: str(r.name),
+      unique: r.unique === true,
+      definition: str(r.definition),
+      comment: strOrNull(r.comment),
+    });
     for (const r of indexes) tableOf(r)?.indexes.push(index(r));
     const mviews = new Map<string, MaterializedView>();
     for (const r of matviews) {
@@ -100,14 +138,22 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       engine: 'postgres',
       schemas: schemas.map((r) => str(r.name)),
       extensions: extensions.map((r) => ({ name: str(r.name), schema: str(r.schema) })),
-      enums: enums.map((r) => ({ schema: str(r.schema), name: str(r.name), values: strArray(r.values), comment: strOrNull(r.comment) })),
+      enums: enums.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        values: strArray(r.values),
+        comment: strOrNull(r.comment),
+      })),
       domains: domains.map((r) => ({
         schema: str(r.schema),
         name: str(r.name),
         type: str(r.type),
         default: strOrNull(r.default),
         notNull: r.not_null === true,
-        constraints: (r.constraints as { name: string; definition: string }[]).map((c) => ({ name: str(c.name), definition: str(c.definition) })),
+        constraints: (r.constraints as { name: string; definition: string }[]).map((c) => ({
+          name: str(c.name),
+          definition: str(c.definition),
+        })),
         comment: strOrNull(r.comment),
       })),
       sequences: sequences.map((r) => ({
@@ -141,7 +187,12 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         definition: str(r.definition).trim(),
         comment: strOrNull(r.comment),
       })),
-      triggers: triggers.map((r) => ({ schema: str(r.schema), table: str(r.table), name: str(r.name), definition: str(r.definition) })),
+      triggers: triggers.map((r) => ({
+        schema: str(r.schema),
+        table: str(r.table),
+        name: str(r.name),
+        definition: str(r.definition),
+      })),
     });
   } finally {
     await query(q.SET_SEARCH_PATH, [previous]);

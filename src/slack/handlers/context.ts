@@ -24,7 +24,13 @@ export interface HandlerContext {
   ctx: () => { config: Config; now: Date; directory: Directory };
 }
 
-type ViewState = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }>>;
+type ViewState = Record<
+  string,
+  Record<
+    string,
+    { value?: string | null; selected_option?: { value: string } | null; selected_date_time?: number | null }
+  >
+>;
 type StateValue = ViewState[string][string];
 
 /** The one input element of a modal block, whatever its action id. */
@@ -45,7 +51,12 @@ export async function userTimeZone(h: HandlerContext, user: string): Promise<{ t
     const res = await h.app.client.users.info({ user });
     const tz = res.user?.tz;
     if (tz && isValidTimeZone(tz)) return { tz, note: null };
-    return { tz: 'UTC', note: tz ? `(Your Slack time zone "${tz}" is not one we know, so UTC is used.)` : '(Your Slack profile has no time zone, so UTC is used.)' };
+    return {
+      tz: 'UTC',
+      note: tz
+        ? `(Your Slack time zone "${tz}" is not one we know, so UTC is used.)`
+        : '(Your Slack profile has no time zone, so UTC is used.)',
+    };
   } catch (err) {
     h.logger.warn({ err, user }, 'users.info failed; using UTC');
     return { tz: 'UTC', note: '(Could not read your Slack time zone, so UTC is used.)' };

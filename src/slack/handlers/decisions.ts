@@ -2,7 +2,16 @@
 // a task that needs attention. Each is the state machine's call; a refusal is told to the clicker.
 import type { BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
 import type { Issue } from '../../domain/issue.js';
-import { approve, cancel, reject, resolveAttention, retry, rolloutNow, setRolloutAnyway, type Decision } from '../../domain/transitions.js';
+import {
+  approve,
+  cancel,
+  reject,
+  resolveAttention,
+  retry,
+  rolloutNow,
+  setRolloutAnyway,
+  type Decision,
+} from '../../domain/transitions.js';
 import { afterAck } from '../after-ack.js';
 import { ACTION } from '../views/ids.js';
 import { tellUser, type HandlerContext } from './context.js';
@@ -18,10 +27,15 @@ export function registerDecisions(h: HandlerContext): void {
       const [issueId, revision] = (action.value ?? '').split(':');
       const user = body.user.id;
       const result = await service.mutate(issueId ?? '', (issue) => {
-        if (revision && Number(revision) !== issue.revision) return { ok: false, reason: `the SQL of #${issue.id} changed since this button was shown; look at the updated message` };
+        if (revision && Number(revision) !== issue.revision)
+          return {
+            ok: false,
+            reason: `the SQL of #${issue.id} changed since this button was shown; look at the updated message`,
+          };
         return decideFn(issue, user, body);
       });
-      if (!result.ok) await tellUser(h, body.channel?.id ?? service.config.channel, user, `:no_entry_sign: ${result.reason}`);
+      if (!result.ok)
+        await tellUser(h, body.channel?.id ?? service.config.channel, user, `:no_entry_sign: ${result.reason}`);
     });
   };
   decide(ACTION.approve, (issue, user) => approve(issue, user, h.ctx()));
@@ -32,7 +46,10 @@ export function registerDecisions(h: HandlerContext): void {
 
   // A task that needs attention: the person checked the database; the ledger is resolved first,
   // after the same authorisation check the state machine will make.
-  for (const [actionId, applied] of [[ACTION.resolveApplied, true], [ACTION.resolveNotApplied, false]] as const) {
+  for (const [actionId, applied] of [
+    [ACTION.resolveApplied, true],
+    [ACTION.resolveNotApplied, false],
+  ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
       await afterAck();
@@ -40,18 +57,34 @@ export function registerDecisions(h: HandlerContext): void {
       const user = body.user.id;
       const channel = body.channel?.id ?? service.config.channel;
       const issue = await store.getIssue(issueId);
-      const probe = issue ? resolveAttention(issue, user, taskId, applied, h.ctx()) : { ok: false as const, reason: 'that issue no longer exists' };
-      if (!probe.ok || !issue) return void (await tellUser(h, channel, user, `:no_entry_sign: ${probe.ok ? '' : probe.reason}`));
+      const probe = issue
+        ? resolveAttention(issue, user, taskId, applied, h.ctx())
+        : { ok: false as const, reason: 'that issue no longer exists' };
+      if (!probe.ok || !issue)
+        return void (await tellUser(h, channel, user, `:no_entry_sign: ${probe.ok ? '' : probe.reason}`));
       const stage = issue.stages.find((s) => s.tasks.some((t) => t.id === taskId))!;
       const task = stage.tasks.find((t) => t.id === taskId)!;
       const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
-      if (!db) return void (await tellUser(h, channel, user, `:no_entry_sign: ${task.database} is no longer configured for ${stage.environment}`));
+      if (!db)
+        return void (await tellUser(
+          h,
+          channel,
+          user,
+          `:no_entry_sign: ${task.database} is no longer configured for ${stage.environment}`,
+        ));
       try {
         await h.targetFor(db).resolveLedger(taskId, applied ? 'done' : 'failed');
       } catch (err) {
-        return void (await tellUser(h, channel, user, `:x: could not update the ledger of ${db.name} (${db.environment}): ${(err as Error).message}`));
+        return void (await tellUser(
+          h,
+          channel,
+          user,
+          `:x: could not update the ledger of ${db.name} (${db.environment}): ${(err as Error).message}`,
+        ));
       }
-      const result = await service.mutate(issueId, (current) => resolveAttention(current, user, taskId, applied, h.ctx()));
+      const result = await service.mutate(issueId, (current) =>
+        resolveAttention(current, user, taskId, applied, h.ctx()),
+      );
       if (!result.ok) await tellUser(h, channel, user, `:no_entry_sign: ${result.reason}`);
     });
   }

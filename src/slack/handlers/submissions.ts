@@ -41,17 +41,40 @@ export function registerSubmissions(h: HandlerContext): void {
     const where = (JSON.parse(view.private_metadata || '{}') as { channel?: string }).channel ?? service.config.channel;
     const channel = service.config.channel;
     try {
-      const issue = submission.changeType === 'sdl' ? await service.submitDesired(submission, body.user.id) : { issue: await service.submit(submission, body.user.id) };
+      const issue =
+        submission.changeType === 'sdl'
+          ? await service.submitDesired(submission, body.user.id)
+          : { issue: await service.submit(submission, body.user.id) };
       if ('unchanged' in issue) {
-        await tellUser(h, where, body.user.id, `:white_check_mark: The desired schema for "${submission.title}" is what \`${issue.unchanged.name}\` (${issue.unchanged.environment}) already has; no issue was opened.`);
+        await tellUser(
+          h,
+          where,
+          body.user.id,
+          `:white_check_mark: The desired schema for "${submission.title}" is what \`${issue.unchanged.name}\` (${issue.unchanged.environment}) already has; no issue was opened.`,
+        );
       } else if (!issue.issue.slack) {
-        await tellUser(h, where, body.user.id, `:warning: Your change #${issue.issue.id} "${submission.title}" was saved, but it could not be posted in <#${channel}>. Invite the bot there (\`/invite @dbchange\`) or fix \`channel\` in the config; \`/dbchange status ${issue.issue.id}\` shows it meanwhile.`);
+        await tellUser(
+          h,
+          where,
+          body.user.id,
+          `:warning: Your change #${issue.issue.id} "${submission.title}" was saved, but it could not be posted in <#${channel}>. Invite the bot there (\`/invite @dbchange\`) or fix \`channel\` in the config; \`/dbchange status ${issue.issue.id}\` shows it meanwhile.`,
+        );
       } else if (where !== channel) {
-        await tellUser(h, where, body.user.id, `:memo: Your change #${issue.issue.id} "${submission.title}" is in <#${channel}>; review, approvals and the rollout log are there.`);
+        await tellUser(
+          h,
+          where,
+          body.user.id,
+          `:memo: Your change #${issue.issue.id} "${submission.title}" is in <#${channel}>; review, approvals and the rollout log are there.`,
+        );
       }
     } catch (err) {
       logger.error({ err }, 'could not create the issue');
-      await tellUser(h, where, body.user.id, `:x: Your change "${submission.title}" could not be saved: ${(err as Error).message}. Nothing was created; try again.`);
+      await tellUser(
+        h,
+        where,
+        body.user.id,
+        `:x: Your change "${submission.title}" could not be saved: ${(err as Error).message}. Nothing was created; try again.`,
+      );
     }
   });
 
@@ -75,11 +98,18 @@ export function registerSubmissions(h: HandlerContext): void {
       if (!probe.ok) return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: probe.reason } }));
       try {
         const plan = await service.deps.planner.plan(issue.target, sql);
-        if (plan.kind === 'unchanged') return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: 'This desired schema is what the database already has; cancel the change instead.' } }));
+        if (plan.kind === 'unchanged')
+          return void (await ack({
+            response_action: 'errors',
+            errors: { [FIELD.sql]: 'This desired schema is what the database already has; cancel the change instead.' },
+          }));
         ddl = plan.ddl;
         state = { desiredSdl: sql, schemaChange: plan.schemaChange };
       } catch (err) {
-        return void (await ack({ response_action: 'errors', errors: { [FIELD.sql]: (err as Error).message.slice(0, 1900) } }));
+        return void (await ack({
+          response_action: 'errors',
+          errors: { [FIELD.sql]: (err as Error).message.slice(0, 1900) },
+        }));
       }
     }
     const findings = service.review(issue.target, ddl);
@@ -104,14 +134,18 @@ export function registerSubmissions(h: HandlerContext): void {
     }
     const at = new Date(seconds * 1000);
     const tz = meta.tz && isValidTimeZone(meta.tz) ? meta.tz : 'UTC';
-    const result = await service.mutate(meta.issueId ?? '', (issue) => schedule(issue, body.user.id, at, { config: service.config, now: h.now() }));
+    const result = await service.mutate(meta.issueId ?? '', (issue) =>
+      schedule(issue, body.user.id, at, { config: service.config, now: h.now() }),
+    );
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: { [FIELD.at]: result.reason } });
       return;
     }
     await ack();
     await afterAck();
-    await service.threadSafe(result.issue, `:alarm_clock: runs at ${formatInZone(at, tz)} (as <@${body.user.id}> picked it)`);
+    await service.threadSafe(
+      result.issue,
+      `:alarm_clock: runs at ${formatInZone(at, tz)} (as <@${body.user.id}> picked it)`,
+    );
   });
-
 }

@@ -11,10 +11,34 @@ export function driftMessage(db: DatabaseConfig, diff: string[]): { text: string
     text,
     blocks: [
       { type: 'header', text: plain(`:warning: ${text}`, 150) },
-      { type: 'section', text: mrkdwn(`The live schema of \`${escapeMrkdwn(db.name)}\` (${db.environment}) differs from the last one dbchange recorded. Lines with \`-\` were recorded, lines with \`+\` are live:`) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `The live schema of \`${escapeMrkdwn(db.name)}\` (${db.environment}) differs from the last one dbchange recorded. Lines with \`-\` were recorded, lines with \`+\` are live:`,
+        ),
+      },
       { type: 'section', text: mrkdwn(codeBlock(shown)) },
-      { type: 'context', elements: [mrkdwn('If the change was intended, record the live schema as the new baseline. Otherwise, find out who changed the database outside dbchange.')] },
-      { type: 'actions', block_id: `drift:${db.name}@${db.environment}`, elements: [{ type: 'button', action_id: ACTION.driftBaseline, text: plain('Baseline', 75), value: `${db.name}@${db.environment}`, style: 'primary' }] },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            'If the change was intended, record the live schema as the new baseline. Otherwise, find out who changed the database outside dbchange.',
+          ),
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: `drift:${db.name}@${db.environment}`,
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.driftBaseline,
+            text: plain('Baseline', 75),
+            value: `${db.name}@${db.environment}`,
+            style: 'primary',
+          },
+        ],
+      },
     ],
   };
 }

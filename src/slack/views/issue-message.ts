@@ -33,9 +33,24 @@ const TASK_ICON: Record<Task['status'], string> = {
 
 function stageLine(stage: Stage, config: Config): string {
   const env = environmentOf(config, stage);
-  const icon = stage.status === 'done' ? ':white_check_mark:' : stage.status === 'failed' ? ':x:' : stage.status === 'running' ? ':arrows_counterclockwise:' : ':white_circle:';
-  const approvals = env.requiredApprovals > 0 ? ` · approvals ${stage.approvals.length}/${env.requiredApprovals}${stage.approvals.length ? ` (${stage.approvals.map((a) => `<@${a.user}>`).join(', ')})` : ''}` : '';
-  const tasks = stage.tasks.map((t) => `${TASK_ICON[t.status]} ${escapeMrkdwn(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`).join('  ');
+  const icon =
+    stage.status === 'done'
+      ? ':white_check_mark:'
+      : stage.status === 'failed'
+        ? ':x:'
+        : stage.status === 'running'
+          ? ':arrows_counterclockwise:'
+          : ':white_circle:';
+  const approvals =
+    env.requiredApprovals > 0
+      ? ` · approvals ${stage.approvals.length}/${env.requiredApprovals}${stage.approvals.length ? ` (${stage.approvals.map((a) => `<@${a.user}>`).join(', ')})` : ''}`
+      : '';
+  const tasks = stage.tasks
+    .map(
+      (t) =>
+        `${TASK_ICON[t.status]} ${escapeMrkdwn(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`,
+    )
+    .join('  ');
   return `${icon} *${env.id}* (${env.rollout})${approvals} — ${tasks}`;
 }
 
@@ -57,28 +72,62 @@ export function findingLine(f: ReviewFinding): string {
 }
 
 function reviewBlocks(issue: Issue): KnownBlock[] {
-  if (issue.findings.length === 0) return [{ type: 'section', text: mrkdwn(':white_check_mark: *Review passed*: no findings.') }];
+  if (issue.findings.length === 0)
+    return [{ type: 'section', text: mrkdwn(':white_check_mark: *Review passed*: no findings.') }];
   const blocks: KnownBlock[] = [];
   const grouped = groupFindings(issue.findings, FINDINGS_SHOWN);
-  const all = { ERROR: issue.findings.filter((f) => f.level === 'ERROR').length, WARNING: issue.findings.filter((f) => f.level === 'WARNING').length };
-  for (const [level, shown] of [['ERROR', grouped.errors], ['WARNING', grouped.warnings]] as const) {
+  const all = {
+    ERROR: issue.findings.filter((f) => f.level === 'ERROR').length,
+    WARNING: issue.findings.filter((f) => f.level === 'WARNING').length,
+  };
+  for (const [level, shown] of [
+    ['ERROR', grouped.errors],
+    ['WARNING', grouped.warnings],
+  ] as const) {
     const count = all[level];
     if (count === 0) continue;
-    const head = level === 'ERROR' ? `:red_circle: *${count} error${count > 1 ? 's' : ''}*` : `:large_yellow_circle: *${count} warning${count > 1 ? 's' : ''}*`;
+    const head =
+      level === 'ERROR'
+        ? `:red_circle: *${count} error${count > 1 ? 's' : ''}*`
+        : `:large_yellow_circle: *${count} warning${count > 1 ? 's' : ''}*`;
     const more = count > shown.length ? `\n…and ${count - shown.length} more` : '';
     blocks.push({ type: 'section', text: mrkdwn(clip(`${head}\n${shown.map(findingLine).join('\n')}`, 2900) + more) });
   }
   if (grouped.hidden > 0) {
-    blocks.push({ type: 'actions', block_id: 'findings', elements: [{ type: 'button', action_id: ACTION.showFindings, text: plain(`Show all ${grouped.total} findings`, 75), value: issue.id }] });
+    blocks.push({
+      type: 'actions',
+      block_id: 'findings',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION.showFindings,
+          text: plain(`Show all ${grouped.total} findings`, 75),
+          value: issue.id,
+        },
+      ],
+    });
   }
-  if (issue.rolloutAnyway) blocks.push({ type: 'context', elements: [mrkdwn(`<@${issue.rolloutAnyway.user}> chose to roll out anyway.`)] });
+  if (issue.rolloutAnyway)
+    blocks.push({ type: 'context', elements: [mrkdwn(`<@${issue.rolloutAnyway.user}> chose to roll out anyway.`)] });
   return blocks;
 }
 
-function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger', confirm?: { title: string; text: string; confirm: string }): Button {
+function button(
+  actionId: string,
+  text: string,
+  value: string,
+  style?: 'primary' | 'danger',
+  confirm?: { title: string; text: string; confirm: string },
+): Button {
   const b: Button = { type: 'button', action_id: actionId, text: plain(text, 75), value };
   if (style) b.style = style;
-  if (confirm) b.confirm = { title: plain(confirm.title, 100), text: plain(confirm.text, 300), confirm: plain(confirm.confirm, 30), deny: plain('Back', 30) };
+  if (confirm)
+    b.confirm = {
+      title: plain(confirm.title, 100),
+      text: plain(confirm.text, 300),
+      confirm: plain(confirm.confirm, 30),
+      deny: plain('Back', 30),
+    };
   return b;
 }
 
@@ -87,18 +136,54 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
   const value = `${issue.id}:${issue.revision}`;
   const els: ActionsBlockElement[] = [];
   if (can.has('approve')) els.push(button(ACTION.approve, 'Approve', value, 'primary'));
-  if (can.has('reject')) els.push(button(ACTION.reject, 'Reject', value, 'danger', { title: 'Reject this change?', text: 'The creator can edit the SQL and submit it again.', confirm: 'Reject' }));
-  if (can.has('rollout')) els.push(button(ACTION.rollout, 'Roll out now', value, undefined, { title: 'Roll out now?', text: 'The SQL runs on the next stage right away.', confirm: 'Roll out' }));
+  if (can.has('reject'))
+    els.push(
+      button(ACTION.reject, 'Reject', value, 'danger', {
+        title: 'Reject this change?',
+        text: 'The creator can edit the SQL and submit it again.',
+        confirm: 'Reject',
+      }),
+    );
+  if (can.has('rollout'))
+    els.push(
+      button(ACTION.rollout, 'Roll out now', value, undefined, {
+        title: 'Roll out now?',
+        text: 'The SQL runs on the next stage right away.',
+        confirm: 'Roll out',
+      }),
+    );
   if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
   if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
   if (can.has('edit')) els.push(button(ACTION.edit, 'Edit SQL', value));
   if (issue.changeType !== 'dml' && issue.stages.some((s) => s.tasks.some((t) => t.status === 'done'))) {
-    els.push(button(ACTION.rollback, 'Generate rollback', issue.id, undefined, { title: 'Generate a rollback?', text: 'Opens a new change with the DDL back to the schema before this one. It goes through review and approval like any other.', confirm: 'Generate' }));
+    els.push(
+      button(ACTION.rollback, 'Generate rollback', issue.id, undefined, {
+        title: 'Generate a rollback?',
+        text: 'Opens a new change with the DDL back to the schema before this one. It goes through review and approval like any other.',
+        confirm: 'Generate',
+      }),
+    );
   }
-  if (can.has('cancel')) els.push(button(ACTION.cancel, issue.status === 'scheduled' ? 'Cancel schedule' : 'Cancel', value, undefined, issue.status === 'scheduled' ? undefined : { title: 'Cancel this change?', text: 'Nothing more will run for it.', confirm: 'Cancel change' }));
+  if (can.has('cancel'))
+    els.push(
+      button(
+        ACTION.cancel,
+        issue.status === 'scheduled' ? 'Cancel schedule' : 'Cancel',
+        value,
+        undefined,
+        issue.status === 'scheduled'
+          ? undefined
+          : { title: 'Cancel this change?', text: 'Nothing more will run for it.', confirm: 'Cancel change' },
+      ),
+    );
   if (can.has('rollout-anyway')) {
     const option = { text: mrkdwn('*Roll out anyway* despite the review findings'), value: 'yes' };
-    els.push({ type: 'checkboxes', action_id: ACTION.rolloutAnyway, options: [option], ...(issue.rolloutAnyway ? { initial_options: [option] } : {}) });
+    els.push({
+      type: 'checkboxes',
+      action_id: ACTION.rolloutAnyway,
+      options: [option],
+      ...(issue.rolloutAnyway ? { initial_options: [option] } : {}),
+    });
   }
   return els;
 }
@@ -106,8 +191,14 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
 /** The whole issue message. */
 export function issueMessage(issue: Issue, config: Config): { text: string; blocks: KnownBlock[] } {
   const preview = sqlPreview(issue.sql);
-  const scheduled = issue.schedule ? `\n:alarm_clock: scheduled for <!date^${Math.floor(issue.schedule.at.getTime() / 1000)}^{date_short_pretty} at {time}|${issue.schedule.at.toISOString()}> by <@${issue.schedule.by}>` : '';
-  const failed = issue.stages.flatMap((s) => s.tasks.filter((t) => t.error).map((t) => `:x: ${escapeMrkdwn(t.database)} (${s.environment}): ${escapeMrkdwn(t.error!)}`));
+  const scheduled = issue.schedule
+    ? `\n:alarm_clock: scheduled for <!date^${Math.floor(issue.schedule.at.getTime() / 1000)}^{date_short_pretty} at {time}|${issue.schedule.at.toISOString()}> by <@${issue.schedule.by}>`
+    : '';
+  const failed = issue.stages.flatMap((s) =>
+    s.tasks
+      .filter((t) => t.error)
+      .map((t) => `:x: ${escapeMrkdwn(t.database)} (${s.environment}): ${escapeMrkdwn(t.error!)}`),
+  );
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`#${issue.id} ${issue.title}`, 150) },
     {
@@ -117,16 +208,24 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
         mrkdwn(`*Creator*\n<@${issue.creator}>`),
         mrkdwn(`*Database*\n${escapeMrkdwn(issue.target)}`),
         mrkdwn(`*Type*\n${issue.changeType.toUpperCase()}${issue.revision > 1 ? ` · revision ${issue.revision}` : ''}`),
-        ...(issue.labels.length ? [mrkdwn(`*Labels*\n${issue.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ')}`, 2000)] : []),
+        ...(issue.labels.length
+          ? [mrkdwn(`*Labels*\n${issue.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ')}`, 2000)]
+          : []),
         ...(issue.timing ? [mrkdwn(`*Timing*\n${escapeMrkdwn(issue.timing)}`, 2000)] : []),
       ],
     },
-    { type: 'section', text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)) },
+    {
+      type: 'section',
+      text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)),
+    },
   ];
   if (failed.length) blocks.push({ type: 'section', text: mrkdwn(clip(failed.join('\n'), 3000)) });
   if (issue.changeType === 'sdl') {
     const change = sqlPreview(issue.schemaChange ?? '');
-    blocks.push({ type: 'section', text: mrkdwn(`*Schema change*${change.truncated ? ' (preview)' : ''}\n${codeBlock(change.text || '(none)')}`) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`*Schema change*${change.truncated ? ' (preview)' : ''}\n${codeBlock(change.text || '(none)')}`),
+    });
     blocks.push({
       type: 'actions',
       block_id: `views:${issue.id}`,
@@ -144,15 +243,30 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
     });
   }
   blocks.push(...reviewBlocks(issue));
-  if (issue.description) blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
+  if (issue.description)
+    blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
   for (const stage of issue.stages) {
     for (const t of stage.tasks.filter((x) => x.status === 'needs-attention').slice(0, 5)) {
       blocks.push({
         type: 'actions',
         block_id: `attention:${t.id}`,
         elements: [
-          button(ACTION.resolveApplied, `${t.database} (${stage.environment}) was applied`.slice(0, 75), `${issue.id}:${t.id}`, undefined, { title: 'Mark as applied?', text: 'Only if you checked the database and every statement of the task is in place.', confirm: 'Mark applied' }),
-          button(ACTION.resolveNotApplied, 'It was not applied', `${issue.id}:${t.id}`, undefined, { title: 'Mark as not applied?', text: 'Retry will then run the task again from the statement that was interrupted.', confirm: 'Mark not applied' }),
+          button(
+            ACTION.resolveApplied,
+            `${t.database} (${stage.environment}) was applied`.slice(0, 75),
+            `${issue.id}:${t.id}`,
+            undefined,
+            {
+              title: 'Mark as applied?',
+              text: 'Only if you checked the database and every statement of the task is in place.',
+              confirm: 'Mark applied',
+            },
+          ),
+          button(ACTION.resolveNotApplied, 'It was not applied', `${issue.id}:${t.id}`, undefined, {
+            title: 'Mark as not applied?',
+            text: 'Retry will then run the task again from the statement that was interrupted.',
+            confirm: 'Mark not applied',
+          }),
         ],
       });
     }

@@ -11,7 +11,18 @@ function option(text: string, value: string): PlainTextOption {
   return { text: plain(text, 75), value: clip(value, 75) };
 }
 
-function textInput(blockId: string, label: string, opts: { multiline?: boolean; optional?: boolean; initial?: string; placeholder?: string; max?: number; hint?: string } = {}): KnownBlock {
+function textInput(
+  blockId: string,
+  label: string,
+  opts: {
+    multiline?: boolean;
+    optional?: boolean;
+    initial?: string;
+    placeholder?: string;
+    max?: number;
+    hint?: string;
+  } = {},
+): KnownBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -37,7 +48,12 @@ export function submitModal(targets: string[], channel?: string): ModalView {
           type: 'input',
           block_id: FIELD.target,
           label: plain('Database'),
-          element: { type: 'static_select', action_id: FIELD.target, placeholder: plain('Choose a database or group'), options: targets.map((t) => option(t, t)) },
+          element: {
+            type: 'static_select',
+            action_id: FIELD.target,
+            placeholder: plain('Choose a database or group'),
+            options: targets.map((t) => option(t, t)),
+          },
         }
       : textInput(FIELD.target, 'Database', { placeholder: 'Database or group name from the config' });
   return {
@@ -58,13 +74,24 @@ export function submitModal(targets: string[], channel?: string): ModalView {
           type: 'static_select',
           action_id: FIELD.changeType,
           initial_option: option('DDL — schema migration', 'ddl'),
-          options: [option('DDL — schema migration', 'ddl'), option('DML — data migration', 'dml'), option('Desired schema (SDL)', 'sdl')],
+          options: [
+            option('DDL — schema migration', 'ddl'),
+            option('DML — data migration', 'dml'),
+            option('Desired schema (SDL)', 'sdl'),
+          ],
         },
       },
-      textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, hint: 'Several statements separated by ; are fine. For SDL, paste the full desired schema.' }),
+      textInput(FIELD.sql, 'SQL', {
+        multiline: true,
+        max: SQL_MAX,
+        hint: 'Several statements separated by ; are fine. For SDL, paste the full desired schema.',
+      }),
       textInput(FIELD.description, 'Description', { multiline: true, optional: true, max: 3000 }),
       textInput(FIELD.labels, 'Labels', { optional: true, placeholder: 'rollout:night, rollout:maintenance-window' }),
-      textInput(FIELD.timing, 'Timing requirements', { optional: true, placeholder: 'After 22:00 Berlin time, not on Fridays' }),
+      textInput(FIELD.timing, 'Timing requirements', {
+        optional: true,
+        placeholder: 'After 22:00 Berlin time, not on Fridays',
+      }),
     ],
   };
 }
@@ -81,7 +108,11 @@ export function editModal(issue: Issue): ModalView {
     blocks: [
       { type: 'context', elements: [mrkdwn('Saving runs review again and resets every approval.')] },
       issue.changeType === 'sdl'
-        ? textInput(FIELD.sql, 'Desired schema (SDL)', { multiline: true, max: SQL_MAX, initial: issue.desiredSdl ?? issue.sql })
+        ? textInput(FIELD.sql, 'Desired schema (SDL)', {
+            multiline: true,
+            max: SQL_MAX,
+            initial: issue.desiredSdl ?? issue.sql,
+          })
         : textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, initial: issue.sql }),
     ],
   };
@@ -89,11 +120,18 @@ export function editModal(issue: Issue): ModalView {
 
 /** A time as a person reads it in their own zone, with the zone named. */
 export function formatInZone(at: Date, tz: string): string {
-  return formatInTimeZone(at, tz, "EEE d MMM yyyy, HH:mm zzz") + ` (${tz})`;
+  return `${formatInTimeZone(at, tz, 'EEE d MMM yyyy, HH:mm zzz')} (${tz})`;
 }
 
 /** Pick the rollout time; shown in the clicker's own time zone. */
-export function scheduleModal(issue: Issue, environment: string, tz: string, tzNote: string | null, now: Date, window?: { timezone: string; start: string; end: string; days?: string[] }): ModalView {
+export function scheduleModal(
+  issue: Issue,
+  environment: string,
+  tz: string,
+  tzNote: string | null,
+  now: Date,
+  window?: { timezone: string; start: string; end: string; days?: string[] },
+): ModalView {
   const initial = Math.ceil(now.getTime() / 1000 / 3600) * 3600 + 3600;
   return {
     type: 'modal',
@@ -110,9 +148,23 @@ export function scheduleModal(issue: Issue, environment: string, tz: string, tzN
         label: plain('Rollout time'),
         element: { type: 'datetimepicker', action_id: FIELD.at, initial_date_time: initial },
       },
-      { type: 'context', elements: [mrkdwn(`Times are in your time zone: *${tz}*, now ${formatInZone(now, tz)}.${tzNote ? ` ${tzNote}` : ''}`)] },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(`Times are in your time zone: *${tz}*, now ${formatInZone(now, tz)}.${tzNote ? ` ${tzNote}` : ''}`),
+        ],
+      },
       ...(window
-        ? [{ type: 'context' as const, elements: [mrkdwn(`${environment} rolls out only in its maintenance window: ${window.start}–${window.end} ${window.timezone}${window.days?.length ? ` on ${window.days.join(', ')}` : ''}.`)] }]
+        ? [
+            {
+              type: 'context' as const,
+              elements: [
+                mrkdwn(
+                  `${environment} rolls out only in its maintenance window: ${window.start}–${window.end} ${window.timezone}${window.days?.length ? ` on ${window.days.join(', ')}` : ''}.`,
+                ),
+              ],
+            },
+          ]
         : []),
     ],
   };
@@ -124,7 +176,12 @@ export function infoModal(title: string, sections: string[]): ModalView {
   let size = 0;
   for (const text of sections) {
     if (blocks.length >= 99 || size > 200_000) {
-      blocks.push({ type: 'context', elements: [mrkdwn('…cut here: the rest does not fit in a Slack modal. `/dbchange status` and the CLI show everything.')] });
+      blocks.push({
+        type: 'context',
+        elements: [
+          mrkdwn('…cut here: the rest does not fit in a Slack modal. `/dbchange status` and the CLI show everything.'),
+        ],
+      });
       break;
     }
     size += text.length;
@@ -140,15 +197,15 @@ export function sqlSections(sql: string): string[] {
   const lines = escaped.split('\n');
   let current = '';
   for (const line of lines) {
-    const pieces = line.length > 2900 ? line.match(/.{1,2900}/gs) ?? [line] : [line];
+    const pieces = line.length > 2900 ? (line.match(/.{1,2900}/gs) ?? [line]) : [line];
     for (const piece of pieces) {
       if (current.length + piece.length + 1 > 2900) {
-        out.push('```' + current + '```');
+        out.push(`\`\`\`${current}\`\`\``);
         current = '';
       }
       current += (current ? '\n' : '') + piece;
     }
   }
-  if (current) out.push('```' + current + '```');
+  if (current) out.push(`\`\`\`${current}\`\`\``);
   return out;
 }

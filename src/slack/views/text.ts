@@ -11,11 +11,15 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export const plain = (text: string, max = 3000): PlainTextElement => ({ type: 'plain_text', text: clip(text || ' ', max), emoji: true });
+export const plain = (text: string, max = 3000): PlainTextElement => ({
+  type: 'plain_text',
+  text: clip(text || ' ', max),
+  emoji: true,
+});
 export const mrkdwn = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text || ' ', max) });
 
 /** A code block that fits in a section (3000 chars with the fences). */
 export function codeBlock(sql: string, max = 2900): string {
   const body = escapeMrkdwn(sql).replace(/```/g, '`\u200b``');
-  return '```' + clip(body, max - 6) + '```';
+  return `\`\`\`${clip(body, max - 6)}\`\`\``;
 }

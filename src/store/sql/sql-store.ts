@@ -127,7 +127,10 @@ export class SqlStore implements Store {
   }
 
   async listMigrations(database: string, limit?: number): Promise<MigrationRecord[]> {
-    const { rows } = await this.pool.query<{ doc: Record<string, unknown> }>(q.listMigrations, [database, limit ?? null]);
+    const { rows } = await this.pool.query<{ doc: Record<string, unknown> }>(q.listMigrations, [
+      database,
+      limit ?? null,
+    ]);
     return rows.map((r) => reviveMigration(r.doc));
   }
 

@@ -30,7 +30,12 @@ import { taskLockName } from './lock-name.js';
 export const LOCK_WAIT_SECONDS = 24 * 60 * 60;
 
 /** Apply one task exactly once on the pool's database. */
-export async function applyMysql(pool: Pool, url: string, input: ApplyTaskInput, appliedBy: string): Promise<ApplyOutcome> {
+export async function applyMysql(
+  pool: Pool,
+  url: string,
+  input: ApplyTaskInput,
+  appliedBy: string,
+): Promise<ApplyOutcome> {
   const conn = await acquire(pool, url);
   const lock = taskLockName(input.taskId);
   let locked = false;

@@ -7,10 +7,11 @@
 
 /** Backtick-quote an identifier. */
 export function quoteIdent(name: string): string {
-  return '`' + name.replaceAll('`', '``') + '`';
+  return `\`${name.replaceAll('`', '``')}\``;
 }
 
-const COLUMNS = 'task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by';
+const COLUMNS =
+  'task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by';
 
 const READ_COLUMNS = `task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error,
   DATE_FORMAT(started_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS started_at,

@@ -20,7 +20,17 @@ export function mysqlLedger(conn: PoolConnection, sql: Sql): LedgerOps {
     },
     async insert(r) {
       await conn.query(sql.insertAttempt, [
-        r.taskId, r.attempt, r.issueId, r.version, r.migrationType, r.checksum, r.status, r.statementsDone, r.error, r.status, r.appliedBy,
+        r.taskId,
+        r.attempt,
+        r.issueId,
+        r.version,
+        r.migrationType,
+        r.checksum,
+        r.status,
+        r.statementsDone,
+        r.error,
+        r.status,
+        r.appliedBy,
       ]);
     },
     async progress(taskId, attempt, statementsDone) {

@@ -7,5 +7,8 @@ const MAX = 64;
 export function taskLockName(taskId: string): string {
   const plain = `dbchange:${taskId}`;
   if (plain.length <= MAX) return plain;
-  return `dbchange:${createHash('sha256').update(taskId).digest('hex').slice(0, MAX - 'dbchange:'.length)}`;
+  return `dbchange:${createHash('sha256')
+    .update(taskId)
+    .digest('hex')
+    .slice(0, MAX - 'dbchange:'.length)}`;
 }

@@ -8,7 +8,12 @@ import { GET_LOCK, ledgerSql, RELEASE_LOCK } from './ledger-sql.js';
 import { taskLockName } from './lock-name.js';
 
 /** Mark the task's `running` row `outcome`; refuses while another process holds the task. */
-export async function resolveMysql(conn: PoolConnection, url: string, taskId: string, outcome: 'done' | 'failed'): Promise<void> {
+export async function resolveMysql(
+  conn: PoolConnection,
+  url: string,
+  taskId: string,
+  outcome: 'done' | 'failed',
+): Promise<void> {
   const sql = ledgerSql(await currentDatabase(conn, url));
   await ensureLedger(conn, sql);
   const lock = taskLockName(taskId);

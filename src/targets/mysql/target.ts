@@ -21,7 +21,9 @@ export function createMysqlTarget(url: string): Target {
     try {
       return await fn(conn);
     } catch (err) {
-      throw isDbchangeError(err) ? err : targetError(url, doing, err, 'Check that the database is reachable and retry.');
+      throw isDbchangeError(err)
+        ? err
+        : targetError(url, doing, err, 'Check that the database is reachable and retry.');
     } finally {
       conn.release();
     }
@@ -42,7 +44,8 @@ export function createMysqlTarget(url: string): Target {
           throw err;
         }
       }),
-    resolveLedger: (taskId, outcome) => withConn(`Resolving task ${taskId}`, (conn) => resolveMysql(conn, url, taskId, outcome)),
+    resolveLedger: (taskId, outcome) =>
+      withConn(`Resolving task ${taskId}`, (conn) => resolveMysql(conn, url, taskId, outcome)),
     sessions: () => withConn('Listing sessions', (conn) => mysqlSessions(conn)),
     async withConnection(fn) {
       const conn = await acquire(pool, url);

@@ -23,7 +23,12 @@ import * as sql from './ledger-sql.js';
 import { cannotRunInTransaction } from './non-transactional.js';
 
 /** Apply one task exactly once on the pool's database. */
-export async function applyPostgres(pool: pg.Pool, url: string, input: ApplyTaskInput, appliedBy: string): Promise<ApplyOutcome> {
+export async function applyPostgres(
+  pool: pg.Pool,
+  url: string,
+  input: ApplyTaskInput,
+  appliedBy: string,
+): Promise<ApplyOutcome> {
   const client = await acquire(pool, url);
   let locked = false;
   try {

@@ -27,7 +27,16 @@ export function pgLedger(client: pg.ClientBase): LedgerOps {
     },
     async insert(r) {
       await client.query(sql.INSERT_ATTEMPT, [
-        r.taskId, r.attempt, r.issueId, r.version, r.migrationType, r.checksum, r.status, r.statementsDone, r.error, r.appliedBy,
+        r.taskId,
+        r.attempt,
+        r.issueId,
+        r.version,
+        r.migrationType,
+        r.checksum,
+        r.status,
+        r.statementsDone,
+        r.error,
+        r.appliedBy,
       ]);
     },
     async progress(taskId, attempt, statementsDone) {

@@ -6,7 +6,12 @@ import { ensureLedger } from './ledger.js';
 import * as sql from './ledger-sql.js';
 
 /** Mark the task's `running` row `outcome`; refuses while another process holds the task. */
-export async function resolvePg(client: pg.ClientBase, url: string, taskId: string, outcome: 'done' | 'failed'): Promise<void> {
+export async function resolvePg(
+  client: pg.ClientBase,
+  url: string,
+  taskId: string,
+  outcome: 'done' | 'failed',
+): Promise<void> {
   await ensureLedger(client);
   const { rows } = await client.query<{ locked: boolean }>(sql.TRY_LOCK_TASK, [sql.LOCK_CLASS, taskId]);
   if (!rows[0]?.locked) throw busyError(url, taskId);

@@ -21,7 +21,9 @@ export function createPostgresTarget(url: string, opts: { applicationName?: stri
     try {
       return await fn(client);
     } catch (err) {
-      throw isDbchangeError(err) ? err : targetError(url, doing, err, 'Check that the database is reachable and retry.');
+      throw isDbchangeError(err)
+        ? err
+        : targetError(url, doing, err, 'Check that the database is reachable and retry.');
     } finally {
       client.release();
     }

@@ -31,7 +31,10 @@ describe('dbchange review', () => {
   it('exits 1 and prints file:line:column for an ERROR finding in text format', () => {
     const r = run(['--engine', 'postgres', 'migrations/bad.sql', 'migrations/clean.sql'], dir);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^migrations\/bad\.sql:2:1: ERROR \[statement\.where\.require\.update-delete\] UPDATE without WHERE/m);
+    assert.match(
+      r.stdout,
+      /^migrations\/bad\.sql:2:1: ERROR \[statement\.where\.require\.update-delete\] UPDATE without WHERE/m,
+    );
     assert.match(r.stdout, /2 file\(s\) reviewed: 1 error\(s\), 0 warning\(s\)/);
   });
 
@@ -42,13 +45,19 @@ describe('dbchange review', () => {
   });
 
   it('prints JSON findings naming every file as given', () => {
-    const r = run(['--engine', 'mysql', '--format', 'json', 'migrations/bad.sql', './migrations/warn.sql', 'migrations/clean.sql'], dir);
+    const r = run(
+      ['--engine', 'mysql', '--format', 'json', 'migrations/bad.sql', './migrations/warn.sql', 'migrations/clean.sql'],
+      dir,
+    );
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> };
-    assert.deepEqual(out.findings.map((f) => [f.file, f.rule, f.level, f.line, f.column]), [
-      ['migrations/bad.sql', 'statement.where.require.update-delete', 'ERROR', 2, 1],
-      ['./migrations/warn.sql', 'statement.select.no-select-all', 'WARNING', 1, 8],
-    ]);
+    assert.deepEqual(
+      out.findings.map((f) => [f.file, f.rule, f.level, f.line, f.column]),
+      [
+        ['migrations/bad.sql', 'statement.where.require.update-delete', 'ERROR', 2, 1],
+        ['./migrations/warn.sql', 'statement.select.no-select-all', 'WARNING', 1, 8],
+      ],
+    );
     assert.deepEqual(Object.keys(out.findings[0]!).sort(), ['column', 'file', 'level', 'line', 'message', 'rule']);
   });
 
@@ -57,14 +66,23 @@ describe('dbchange review', () => {
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.match(lines[0]!, /^::error file=migrations\/bad\.sql,line=2,col=1,title=statement\.where\.require\.update-delete::UPDATE without WHERE/);
-    assert.match(lines[1]!, /^::warning file=migrations\/warn\.sql,line=1,col=8,title=statement\.select\.no-select-all::/);
+    assert.match(
+      lines[0]!,
+      /^::error file=migrations\/bad\.sql,line=2,col=1,title=statement\.where\.require\.update-delete::UPDATE without WHERE/,
+    );
+    assert.match(
+      lines[1]!,
+      /^::warning file=migrations\/warn\.sql,line=1,col=8,title=statement\.select\.no-select-all::/,
+    );
   });
 
   it('reads standard input for -', () => {
     const r = run(['--engine', 'postgres', '--format', 'json', '-'], dir, 'DELETE FROM t;');
     assert.equal(r.code, 1);
-    assert.deepEqual((JSON.parse(r.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file), ['-']);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file),
+      ['-'],
+    );
   });
 
   it('applies a Bytebase policy file given with --policy', () => {
@@ -83,11 +101,19 @@ describe('dbchange review', () => {
 
   const usage: Array<[string, string[], RegExp]> = [
     ['no engine', ['migrations/bad.sql'], /--engine postgres\|mysql/],
-    ['an unknown format', ['--engine', 'mysql', '--format', 'xml', 'migrations/bad.sql'], /Allowed choices are text, json, github/],
+    [
+      'an unknown format',
+      ['--engine', 'mysql', '--format', 'xml', 'migrations/bad.sql'],
+      /Allowed choices are text, json, github/,
+    ],
     ['an unknown engine', ['--engine', 'oracle', 'migrations/bad.sql'], /Allowed choices are postgres, mysql/],
     ['a missing file', ['--engine', 'mysql', 'migrations/nope.sql'], /cannot read migrations\/nope\.sql/],
     ['no files', ['--engine', 'mysql'], /give the SQL files to review/],
-    ['an invalid policy', ['--engine', 'mysql', '--policy', 'broken-policy.yaml', 'migrations/clean.sql'], /broken-policy\.yaml: ruleList\[0\] \(type NOT_A_RULE\): unknown rule type/],
+    [
+      'an invalid policy',
+      ['--engine', 'mysql', '--policy', 'broken-policy.yaml', 'migrations/clean.sql'],
+      /broken-policy\.yaml: ruleList\[0\] \(type NOT_A_RULE\): unknown rule type/,
+    ],
   ];
   for (const [what, args, message] of usage) {
     it(`exits 2 on a usage error: ${what}`, () => {

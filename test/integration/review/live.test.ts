@@ -18,7 +18,10 @@ async function connect(engine: Engine, url: string): Promise<Conn> {
   if (engine === 'postgres') {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    return { query: (async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows) as QueryFn, close: () => c.end() };
+    return {
+      query: (async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows) as QueryFn,
+      close: () => c.end(),
+    };
   }
   const c = await mysql.createConnection(url);
   return {
@@ -57,24 +60,38 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     it('statement.affected-row-limit flags an UPDATE estimated to touch more rows than the limit', async () => {
-      const found = await live('UPDATE big SET name = \'x\' WHERE grp >= 0', 'statement.affected-row-limit', { number: 50 });
+      const found = await live("UPDATE big SET name = 'x' WHERE grp >= 0", 'statement.affected-row-limit', {
+        number: 50,
+      });
       assert.equal(found.length, 1);
       assert.match(found[0]!.message, /estimated to touch \d+ rows, more than 50/);
     });
 
     it('statement.affected-row-limit accepts an UPDATE by primary key', async () => {
-      assert.deepEqual(await live('UPDATE big SET name = \'x\' WHERE id = 3', 'statement.affected-row-limit', { number: 50 }), []);
+      assert.deepEqual(
+        await live("UPDATE big SET name = 'x' WHERE id = 3", 'statement.affected-row-limit', { number: 50 }),
+        [],
+      );
     });
 
     it('statement.dml-dry-run reports a statement the database rejects, with its line', async () => {
-      const found = await live('UPDATE small SET name = \'ok\' WHERE id = 1;\nUPDATE big SET nope = 1 WHERE id = 1;', 'statement.dml-dry-run');
+      const found = await live(
+        "UPDATE small SET name = 'ok' WHERE id = 1;\nUPDATE big SET nope = 1 WHERE id = 1;",
+        'statement.dml-dry-run',
+      );
       assert.equal(found.length, 1);
       assert.equal(found[0]!.line, 2);
       assert.match(found[0]!.message, /fails on the database/);
     });
 
     it('statement.dml-dry-run changes nothing in the database', async () => {
-      assert.deepEqual(await live("DELETE FROM big WHERE id <= 10; UPDATE small SET name = 'changed' WHERE id = 1", 'statement.dml-dry-run'), []);
+      assert.deepEqual(
+        await live(
+          "DELETE FROM big WHERE id <= 10; UPDATE small SET name = 'changed' WHERE id = 1",
+          'statement.dml-dry-run',
+        ),
+        [],
+      );
       const big = await conn.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM big');
       const small = await conn.query<{ name: string }>('SELECT name FROM small WHERE id = 1');
       assert.equal(Number(big[0]!.n), 200);
@@ -82,8 +99,15 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     it('table.limit-size flags DDL on a table with more rows than the limit only', async () => {
-      const found = await live('ALTER TABLE big ADD COLUMN c INT;\nALTER TABLE small ADD COLUMN c INT;', 'table.limit-size', { number: 100 });
-      assert.deepEqual(found.map((f) => f.line), [1]);
+      const found = await live(
+        'ALTER TABLE big ADD COLUMN c INT;\nALTER TABLE small ADD COLUMN c INT;',
+        'table.limit-size',
+        { number: 100 },
+      );
+      assert.deepEqual(
+        found.map((f) => f.line),
+        [1],
+      );
     });
 
     it('the walk-through flags tables and columns that will not exist and objects that already do', async () => {
@@ -101,7 +125,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
         'UPDATE fresh SET a = 1 WHERE id = 1',
       ].join(';\n');
       const found = await live(sql, 'builtin.walk-through-check');
-      assert.deepEqual(found.map((f) => f.line), [1, 2, 3, 4, 5, 9, 11]);
+      assert.deepEqual(
+        found.map((f) => f.line),
+        [1, 2, 3, 4, 5, 9, 11],
+      );
       assert.match(found[0]!.message, /Table big already exists/);
       assert.match(found[1]!.message, /Table missing does not exist/);
       assert.match(found[2]!.message, /Column name already exists/);
@@ -109,18 +136,37 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     it('the walk-through accepts a script that fits the live schema', async () => {
-      assert.deepEqual(await live('ALTER TABLE small ADD COLUMN note VARCHAR(10);\nUPDATE small SET note = \'x\' WHERE id = 1', 'builtin.walk-through-check'), []);
+      assert.deepEqual(
+        await live(
+          "ALTER TABLE small ADD COLUMN note VARCHAR(10);\nUPDATE small SET note = 'x' WHERE id = 1",
+          'builtin.walk-through-check',
+        ),
+        [],
+      );
     });
 
     if (engine === 'mysql') {
       it('database.drop-empty-database flags dropping a database that still has tables', async () => {
-        const found = await live(`DROP DATABASE \`${db.name}\`;\nDROP DATABASE IF EXISTS no_such_db_${randomBytes(3).toString('hex')}`, 'database.drop-empty-database');
-        assert.deepEqual(found.map((f) => f.line), [1]);
+        const found = await live(
+          `DROP DATABASE \`${db.name}\`;\nDROP DATABASE IF EXISTS no_such_db_${randomBytes(3).toString('hex')}`,
+          'database.drop-empty-database',
+        );
+        assert.deepEqual(
+          found.map((f) => f.line),
+          [1],
+        );
       });
 
       it('advice.online-migration suggests an online tool for ALTER on a table above the threshold', async () => {
-        const found = await live('ALTER TABLE big ADD COLUMN c INT;\nALTER TABLE small ADD COLUMN c INT', 'advice.online-migration', { number: 100 });
-        assert.deepEqual(found.map((f) => f.line), [1]);
+        const found = await live(
+          'ALTER TABLE big ADD COLUMN c INT;\nALTER TABLE small ADD COLUMN c INT',
+          'advice.online-migration',
+          { number: 100 },
+        );
+        assert.deepEqual(
+          found.map((f) => f.line),
+          [1],
+        );
         assert.match(found[0]!.message, /gh-ost/);
       });
     }
@@ -132,8 +178,14 @@ for (const engine of ['postgres', 'mysql'] as const) {
         try {
           await conn.query('CREATE TABLE owned (id INT)');
           await conn.query(`ALTER TABLE owned OWNER TO ${role}`);
-          const found = await live('ALTER TABLE owned ADD COLUMN a INT;\nALTER TABLE small ADD COLUMN a INT', 'statement.object-owner-check');
-          assert.deepEqual(found.map((f) => f.line), [1]);
+          const found = await live(
+            'ALTER TABLE owned ADD COLUMN a INT;\nALTER TABLE small ADD COLUMN a INT',
+            'statement.object-owner-check',
+          );
+          assert.deepEqual(
+            found.map((f) => f.line),
+            [1],
+          );
           assert.match(found[0]!.message, new RegExp(`owned by ${role}`));
         } finally {
           await conn.query('DROP TABLE IF EXISTS owned');

@@ -53,7 +53,15 @@ databases:
       scheduleStage: async () => {},
       cancelSchedule: async () => {},
     };
-    service = new ChangeService({ config, store: opened.store, queue, notifier, reviewer: () => [], now: () => new Date(), logger });
+    service = new ChangeService({
+      config,
+      store: opened.store,
+      queue,
+      notifier,
+      reviewer: () => [],
+      now: () => new Date(),
+      logger,
+    });
   });
 
   after(async () => {
@@ -90,7 +98,14 @@ databases:
           status: 'running',
           approvals: [],
           releasedBy: 'automatic',
-          tasks: tasks.map((t, i) => ({ id: `task-${Date.now()}-${i}`, database: 'one', engine: 'postgres', status: 'pending', attempt: 0, ...t })),
+          tasks: tasks.map((t, i) => ({
+            id: `task-${Date.now()}-${i}`,
+            database: 'one',
+            engine: 'postgres',
+            status: 'pending',
+            attempt: 0,
+            ...t,
+          })),
         },
       ],
     };
@@ -117,7 +132,10 @@ databases:
     ]);
     await runStage(deps(), issue.id, 0);
     const after = (await opened.store.getIssue(issue.id))!;
-    assert.deepEqual(after.stages[0]!.tasks.map((t) => t.status), ['done', 'failed', 'done']);
+    assert.deepEqual(
+      after.stages[0]!.tasks.map((t) => t.status),
+      ['done', 'failed', 'done'],
+    );
     assert.equal(after.stages[0]!.status, 'failed');
     assert.equal(after.status, 'failed');
     assert.match(after.stages[0]!.tasks[1]!.error ?? '', /missing_table/);
@@ -144,16 +162,29 @@ databases:
   });
 
   test('a stage job that runs again after a crash applies nothing twice', async () => {
-    const issue = await issueWith([{ sql: 'CREATE TABLE IF NOT EXISTS counted (n int); INSERT INTO counted VALUES (1);' }]);
+    const issue = await issueWith([
+      { sql: 'CREATE TABLE IF NOT EXISTS counted (n int); INSERT INTO counted VALUES (1);' },
+    ]);
     await runStage(deps(), issue.id, 0);
     // Simulate a crash after the change committed but before the issue was saved: the task is
     // back to running, the stage too, and the job runs again.
     const saved = (await opened.store.getIssue(issue.id))!;
-    const rewound: Issue = { ...saved, status: 'running', stages: saved.stages.map((s) => ({ ...s, status: 'running', tasks: s.tasks.map((t) => ({ ...t, status: 'running' })) })) };
+    const rewound: Issue = {
+      ...saved,
+      status: 'running',
+      stages: saved.stages.map((s) => ({
+        ...s,
+        status: 'running',
+        tasks: s.tasks.map((t) => ({ ...t, status: 'running' })),
+      })),
+    };
     await opened.store.saveIssue(rewound, new Date());
     await runStage(deps(), issue.id, 0);
     assert.equal(await count(one, 'SELECT count(*) AS n FROM counted'), 1);
     assert.equal((await opened.store.getIssue(issue.id))!.stages[0]!.status, 'done');
-    assert.ok(thread.some((t) => /already applied/.test(t)), thread.join('\n'));
+    assert.ok(
+      thread.some((t) => /already applied/.test(t)),
+      thread.join('\n'),
+    );
   });
 });

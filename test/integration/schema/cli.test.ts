@@ -42,7 +42,10 @@ describe('dbchange diff and dump', () => {
 
   it('diff between two SDL files prints the DDL and exits 0', () => {
     const from = file('a.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text);');
-    const to = file('b.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, age int);\nCREATE INDEX t_age ON t (age);');
+    const to = file(
+      'b.sql',
+      'CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, age int);\nCREATE INDEX t_age ON t (age);',
+    );
     const r = cli('diff', '--from', from, '--to', to, '--dev-url', DEV_URL.postgres);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
@@ -74,7 +77,10 @@ describe('dbchange diff and dump', () => {
       [['--from', a, '--to', join(dir, 'missing.sql'), '--dev-url', DEV_URL.postgres], /cannot read .*missing\.sql/],
       [['--from', a, '--to', a, '--engine', 'oracle'], /--engine must be postgres or mysql/],
       [['--from', db.url, '--to', a, '--dev-url', DEV_URL.mysql], /mix engines/],
-      [['--from', a, '--to', file('bad.sql', 'CREATE TABLE t (\n  id nope\n);'), '--dev-url', DEV_URL.postgres], /bad\.sql: SDL line 2: type "nope" does not exist/],
+      [
+        ['--from', a, '--to', file('bad.sql', 'CREATE TABLE t (\n  id nope\n);'), '--dev-url', DEV_URL.postgres],
+        /bad\.sql: SDL line 2: type "nope" does not exist/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = cli('diff', ...args);

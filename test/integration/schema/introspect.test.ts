@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SchemaConnection } from '../../../src/schema/connection.js';
-import { diffSchemas, dumpSdl, introspect, introspectUrl, loadSdlIntoShadow, schemaEquals } from '../../../src/schema/index.js';
+import {
+  diffSchemas,
+  dumpSdl,
+  introspect,
+  introspectUrl,
+  loadSdlIntoShadow,
+  schemaEquals,
+} from '../../../src/schema/index.js';
 import { runSdl } from '../../../src/schema/shadow.js';
 import { freshDatabase, type FreshDatabase } from '../../support/db.js';
 import { connect, DEV_URL } from './support.js';
@@ -92,7 +99,11 @@ for (const engine of ['postgres', 'mysql'] as const) {
         assert.doesNotMatch(dumpSdl(withLedger), /dbchange_|agenda_jobs/);
         assert.deepEqual(diffSchemas(withLedger, without), []);
       } finally {
-        await runSdl(engine, conn, `DROP TABLE dbchange_ledger; DROP TABLE agenda_jobs;${engine === 'postgres' ? ' DROP TABLE dbchange_other;' : ''}`);
+        await runSdl(
+          engine,
+          conn,
+          `DROP TABLE dbchange_ledger; DROP TABLE agenda_jobs;${engine === 'postgres' ? ' DROP TABLE dbchange_other;' : ''}`,
+        );
       }
     });
 
@@ -118,16 +129,29 @@ for (const engine of ['postgres', 'mysql'] as const) {
           },
         ]);
         const ratings = m.tables.find((t) => t.name === 'ratings')!;
-        assert.deepEqual(ratings.columns.map((c) => c.type), ['bigint', 'app.score', 'app.score[]']);
-        assert.deepEqual(m.matviews.map((v) => ({ ...v, definition: v.definition.replace(/\s+/g, ' ') })), [
-          {
-            schema: 'app',
-            name: 'mv',
-            definition: 'SELECT v.email, count(*) AS n FROM app.v GROUP BY v.email',
-            indexes: [{ name: 'mv_email', unique: true, definition: 'CREATE UNIQUE INDEX mv_email ON app.mv USING btree (email)', comment: 'one row per email' }],
-            comment: 'posts per email',
-          },
-        ]);
+        assert.deepEqual(
+          ratings.columns.map((c) => c.type),
+          ['bigint', 'app.score', 'app.score[]'],
+        );
+        assert.deepEqual(
+          m.matviews.map((v) => ({ ...v, definition: v.definition.replace(/\s+/g, ' ') })),
+          [
+            {
+              schema: 'app',
+              name: 'mv',
+              definition: 'SELECT v.email, count(*) AS n FROM app.v GROUP BY v.email',
+              indexes: [
+                {
+                  name: 'mv_email',
+                  unique: true,
+                  definition: 'CREATE UNIQUE INDEX mv_email ON app.mv USING btree (email)',
+                  comment: 'one row per email',
+                },
+              ],
+              comment: 'posts per email',
+            },
+          ],
+        );
         assert.equal(m.views.find((v) => v.name === 'v')!.comment, 'posts with emails');
         assert.equal(m.routines.find((r) => r.name === 'touch')!.comment, 'sets at');
         assert.equal(m.sequences.find((q) => q.name === 'users_id_seq')!.comment, 'user ids');
@@ -141,7 +165,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
         const [row] = await conn.query<{ search_path: string }>('SHOW search_path');
         assert.equal(row!.search_path, 'app, public');
         await conn.exec('RESET search_path');
-        assert.ok(schemaEquals(model, await introspect(engine, conn.query)), 'the search_path does not change the model');
+        assert.ok(
+          schemaEquals(model, await introspect(engine, conn.query)),
+          'the search_path does not change the model',
+        );
       });
     }
   });

@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Engine } from '../../../src/domain/engine.js';
 import type { SchemaConnection } from '../../../src/schema/connection.js';
-import { diffSchemas, dumpSdl, introspect, loadSdlIntoShadow, renderDdl, schemaEquals } from '../../../src/schema/index.js';
+import {
+  diffSchemas,
+  dumpSdl,
+  introspect,
+  loadSdlIntoShadow,
+  renderDdl,
+  schemaEquals,
+} from '../../../src/schema/index.js';
 import { runSdl } from '../../../src/schema/shadow.js';
 import { freshDatabase, type FreshDatabase } from '../../support/db.js';
 import type { SchemaPair } from './corpus/types.js';

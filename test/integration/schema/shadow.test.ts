@@ -37,7 +37,12 @@ for (const engine of ['postgres', 'mysql'] as const) {
       await assert.rejects(loadSdlIntoNamedShadow(engine, sdl, DEV_URL[engine], name), (e: unknown) => {
         assert.ok(isDbchangeError(e));
         // PostgreSQL points at the offending line inside the statement; MySQL at the statement.
-        assert.match(e.message, engine === 'postgres' ? /^SDL line 6: type "no_such_type" does not exist/ : /^SDL line 4: Unknown data type: 'no_such_type'/);
+        assert.match(
+          e.message,
+          engine === 'postgres'
+            ? /^SDL line 6: type "no_such_type" does not exist/
+            : /^SDL line 4: Unknown data type: 'no_such_type'/,
+        );
         return true;
       });
       assert.equal(await databaseExists(engine, name), false);
@@ -46,18 +51,27 @@ for (const engine of ['postgres', 'mysql'] as const) {
     it('a successful load drops its shadow database too', async () => {
       const name = `dbchange_shadow_test_${randomBytes(4).toString('hex')}`;
       const model = await loadSdlIntoNamedShadow(engine, 'CREATE TABLE a (id int);', DEV_URL[engine], name);
-      assert.deepEqual(model.tables.map((t) => t.name), ['a']);
+      assert.deepEqual(
+        model.tables.map((t) => t.name),
+        ['a'],
+      );
       assert.equal(await databaseExists(engine, name), false);
     });
 
     it('statements that would leave the shadow database are refused', async () => {
-      const escape = engine === 'postgres' ? 'CREATE DATABASE elsewhere' : 'USE mysql';
-      await assert.rejects(loadSdlIntoShadow(engine, `CREATE TABLE a (id int);\n${escape};`, DEV_URL[engine]), /SDL line 2: .*would leave the shadow database/);
+      const leave = engine === 'postgres' ? 'CREATE DATABASE elsewhere' : 'USE mysql';
+      await assert.rejects(
+        loadSdlIntoShadow(engine, `CREATE TABLE a (id int);\n${leave};`, DEV_URL[engine]),
+        /SDL line 2: .*would leave the shadow database/,
+      );
     });
 
     it('a dev URL of the other engine is refused before anything is created', async () => {
       const other = engine === 'postgres' ? DEV_URL.mysql : DEV_URL.postgres;
-      await assert.rejects(loadSdlIntoShadow(engine, 'CREATE TABLE a (id int);', other), new RegExp(`is not a ${engine} server`));
+      await assert.rejects(
+        loadSdlIntoShadow(engine, 'CREATE TABLE a (id int);', other),
+        new RegExp(`is not a ${engine} server`),
+      );
     });
   });
 }

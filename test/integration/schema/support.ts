@@ -36,7 +36,9 @@ export async function apply(conn: SchemaConnection, changes: DdlChange[]): Promi
     try {
       await conn.exec(c.sql);
     } catch (e) {
-      throw new Error(`applying "${c.sql}" failed: ${(e as Error).message}\nwhole diff:\n${changes.map((x) => x.sql).join(';\n')}`);
+      throw new Error(
+        `applying "${c.sql}" failed: ${(e as Error).message}\nwhole diff:\n${changes.map((x) => x.sql).join(';\n')}`,
+      );
     }
   }
 }

@@ -31,7 +31,9 @@ async function runOneJob(opened: OpenedStore): Promise<{ latencyMs: number; data
     await new Promise((r) => setTimeout(r, 300));
     savedAt = Date.now();
     await agenda.now('ping', { issueId: '7' });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('job did not run within 5 s')), 5000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('job did not run within 5 s')), 5000).unref(),
+    );
     return await Promise.race([ran, timeout]);
   } finally {
     await agenda.stop();

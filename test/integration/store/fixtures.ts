@@ -24,7 +24,14 @@ export function newIssue(overrides: Partial<NewIssue> = {}): NewIssue {
     status: 'open',
     source: { kind: 'slack' },
     findings: [
-      { rule: 'statement.disallow-add-index', level: 'WARNING', line: 1, column: 1, statement: 'CREATE INDEX …', message: 'lock' },
+      {
+        rule: 'statement.disallow-add-index',
+        level: 'WARNING',
+        line: 1,
+        column: 1,
+        statement: 'CREATE INDEX …',
+        message: 'lock',
+      },
     ],
     stages: [
       {
@@ -53,8 +60,25 @@ export function busyIssue(): NewIssue {
         approvals: [{ user: 'U_A', at: at(1) }],
         releasedBy: 'automatic',
         tasks: [
-          { id: 't1', database: 'orders_dev', engine: 'postgres', status: 'done', attempt: 1, startedAt: at(2), finishedAt: at(3) },
-          { id: 't2', database: 'orders_dev2', engine: 'mysql', status: 'failed', attempt: 1, startedAt: at(2), finishedAt: at(4), error: 'boom' },
+          {
+            id: 't1',
+            database: 'orders_dev',
+            engine: 'postgres',
+            status: 'done',
+            attempt: 1,
+            startedAt: at(2),
+            finishedAt: at(3),
+          },
+          {
+            id: 't2',
+            database: 'orders_dev2',
+            engine: 'mysql',
+            status: 'failed',
+            attempt: 1,
+            startedAt: at(2),
+            finishedAt: at(4),
+            error: 'boom',
+          },
         ],
       },
       {
@@ -64,7 +88,9 @@ export function busyIssue(): NewIssue {
           { user: 'U_A', at: at(10) },
           { user: 'U_B', at: at(11) },
         ],
-        tasks: [{ id: 't3', database: 'orders', engine: 'postgres', status: 'running', attempt: 1, startedAt: at(121) }],
+        tasks: [
+          { id: 't3', database: 'orders', engine: 'postgres', status: 'running', attempt: 1, startedAt: at(121) },
+        ],
       },
     ],
   });

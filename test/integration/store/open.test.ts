@@ -70,7 +70,8 @@ test('a URL with another scheme is refused with StoreUnavailable naming the acce
   await assert.rejects(openStore('mysql://root:pw@127.0.0.1:3306/bot'), (e: unknown) => {
     assert.ok(isDbchangeError(e, ErrorCode.StoreUnavailable));
     assert.ok(!e.message.includes(':pw@'), e.message);
-    for (const scheme of ['postgres://', 'postgresql://', 'mongodb://', 'mongodb+srv://']) assert.ok(e.message.includes(scheme), e.message);
+    for (const scheme of ['postgres://', 'postgresql://', 'mongodb://', 'mongodb+srv://'])
+      assert.ok(e.message.includes(scheme), e.message);
     return true;
   });
 });

@@ -100,7 +100,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(failed.kind === 'statement-failed' && failed.error, outcome.error);
       const state = await target.ledgerState('fail-pos');
       assert.equal(state.state, 'failed');
-      assert.match(state.state === 'failed' ? state.error : '', new RegExp(`statement 3 at line ${line}, column ${column}`));
+      assert.match(
+        state.state === 'failed' ? state.error : '',
+        new RegExp(`statement 3 at line ${line}, column ${column}`),
+      );
     });
 
     test('re-applying a done task returns already-applied and runs nothing', async () => {
@@ -120,7 +123,10 @@ for (const engine of ENGINES) {
       const other = openTarget(engine, db.url);
       try {
         const statements = lines('CREATE TABLE conc (id int)', 'INSERT INTO conc VALUES (1)', SLEEP[engine]);
-        const outcomes = await Promise.all([target.apply(recordedTask('conc', statements)), other.apply(recordedTask('conc', statements))]);
+        const outcomes = await Promise.all([
+          target.apply(recordedTask('conc', statements)),
+          other.apply(recordedTask('conc', statements)),
+        ]);
         assert.deepEqual(outcomes.map((o) => o.status).sort(), ['already-applied', 'done']);
         assert.equal(await count('conc'), 1);
       } finally {
@@ -142,7 +148,10 @@ for (const engine of ENGINES) {
           const mine = sessions.find((s) => s.pid === pid);
           assert.equal(mine?.application, 'sessions-probe');
           assert.equal(mine?.user, 'postgres');
-          assert.ok(sessions.every((s) => s.query !== null ? !s.query.includes('pg_stat_activity') : true), 'its own query is not listed');
+          assert.ok(
+            sessions.every((s) => (s.query !== null ? !s.query.includes('pg_stat_activity') : true)),
+            'its own query is not listed',
+          );
         } finally {
           await probe.end();
         }
@@ -154,7 +163,10 @@ for (const engine of ENGINES) {
           const mine = sessions.find((s) => s.pid === String(rows[0]!.id));
           assert.equal(mine?.user, 'root');
           assert.ok(mine?.startedAt instanceof Date);
-          assert.ok(sessions.every((s) => !(s.query ?? '').includes('PROCESSLIST')), 'its own query is not listed');
+          assert.ok(
+            sessions.every((s) => !(s.query ?? '').includes('PROCESSLIST')),
+            'its own query is not listed',
+          );
         } finally {
           await probe.end();
         }

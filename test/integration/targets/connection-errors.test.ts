@@ -30,7 +30,10 @@ for (const engine of ENGINES) {
           assert.ok(isDbchangeError(err, 'dbchange_target_failed'), inspect(err));
           assert.ok(err.message.includes(REDACTED[engine]), err.message);
           assert.match(err.message, /databases\[\]\.url/);
-          assert.ok(!inspect(err, { depth: 10 }).includes(SECRET), 'the password appears nowhere in the error or its cause');
+          assert.ok(
+            !inspect(err, { depth: 10 }).includes(SECRET),
+            'the password appears nowhere in the error or its cause',
+          );
           return true;
         });
       }
@@ -47,7 +50,9 @@ test('a target connects only on first use, under the application name it was giv
   const target = openTarget('postgres', PG_ADMIN_URL, { applicationName: app });
   try {
     const connected = async () =>
-      Number((await probe.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n);
+      Number(
+        (await probe.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [app])).rows[0].n,
+      );
     assert.equal(await connected(), 0);
     await target.withConnection((q) => q('SELECT 1'));
     assert.equal(await connected(), 1);

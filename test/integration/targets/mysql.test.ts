@@ -16,7 +16,11 @@ describe('mysql target', () => {
   const count = (table: string) =>
     target.withConnection(async (q) => Number((await q<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n));
   const tables = async () =>
-    (await target.withConnection((q) => q<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()'))).map((r) => r.t);
+    (
+      await target.withConnection((q) =>
+        q<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()'),
+      )
+    ).map((r) => r.t);
 
   /** Apply `task` in a child process killed while statement `index` runs, then end the dead session as the server would. */
   async function killedAt(task: RecordedTask, index: number): Promise<void> {
@@ -78,7 +82,11 @@ describe('mysql target', () => {
 
   test('a DML-only task runs in one transaction: a failure leaves none of its rows', async () => {
     await target.withConnection((q) => q('CREATE TABLE dml_t (id int PRIMARY KEY)'));
-    const statements = lines('INSERT INTO dml_t VALUES (1)', 'UPDATE dml_t SET id = 2 WHERE id = 1', 'INSERT INTO dml_t VALUES (2)');
+    const statements = lines(
+      'INSERT INTO dml_t VALUES (1)',
+      'UPDATE dml_t SET id = 2 WHERE id = 1',
+      'INSERT INTO dml_t VALUES (2)',
+    );
     const outcome = await target.apply(recordedTask('dml', statements, { migrationType: 'dml' }));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.status === 'failed' && outcome.error.code, 'ER_DUP_ENTRY');
@@ -88,7 +96,10 @@ describe('mysql target', () => {
   });
 
   test('a task whose process died mid-statement needs attention, naming the statement and how to resolve it', async () => {
-    const task = recordedTask('killed-done', lines('CREATE TABLE k1 (id int)', 'SELECT SLEEP(30) FROM crash_flag', 'CREATE TABLE k2 (id int)'));
+    const task = recordedTask(
+      'killed-done',
+      lines('CREATE TABLE k1 (id int)', 'SELECT SLEEP(30) FROM crash_flag', 'CREATE TABLE k2 (id int)'),
+    );
     await killedAt(task, 1);
     const state = await target.ledgerState('killed-done');
     assert.equal(state.state === 'running' && state.statementsDone, 1);
@@ -107,16 +118,19 @@ describe('mysql target', () => {
   });
 
   test('an interrupted task resolved as failed resumes at the interrupted statement', async () => {
-    const task = recordedTask('killed-failed', lines('CREATE TABLE f1 (id int)', 'SELECT SLEEP(30) FROM crash_flag', 'CREATE TABLE f2 (id int)'));
+    const task = recordedTask(
+      'killed-failed',
+      lines('CREATE TABLE f1 (id int)', 'SELECT SLEEP(30) FROM crash_flag', 'CREATE TABLE f2 (id int)'),
+    );
     await killedAt(task, 1);
     await target.resolveLedger('killed-failed', 'failed');
     await target.withConnection((q) => q('DELETE FROM crash_flag'));
     const resumed = recordedTask('killed-failed', task.statements);
     assert.equal((await target.apply(resumed)).status, 'done');
-    assert.deepEqual(
-      shapes(resumed.events).slice(0, 2),
-      [{ kind: 'statement-skipped', index: 0, reason: 'applied in an earlier attempt' }, { kind: 'statement-start', index: 1, line: 2 }],
-    );
+    assert.deepEqual(shapes(resumed.events).slice(0, 2), [
+      { kind: 'statement-skipped', index: 0, reason: 'applied in an earlier attempt' },
+      { kind: 'statement-start', index: 1, line: 2 },
+    ]);
     assert.ok((await tables()).includes('f2'));
     await target.withConnection((q) => q('INSERT INTO crash_flag VALUES (1)'));
   });
@@ -134,7 +148,10 @@ describe('mysql target', () => {
     assert.equal(state.state === 'failed' && state.statementsDone, 2);
     const resumed = recordedTask('callback', statements);
     assert.equal((await target.apply(resumed)).status, 'done');
-    assert.deepEqual(resumed.events.filter((e) => e.kind === 'statement-skipped').map((e) => e.index), [0, 1]);
+    assert.deepEqual(
+      resumed.events.filter((e) => e.kind === 'statement-skipped').map((e) => e.index),
+      [0, 1],
+    );
   });
 
   test('resolving a task that is not interrupted is refused', async () => {

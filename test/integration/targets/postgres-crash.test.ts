@@ -29,7 +29,11 @@ after(async () => {
 test('a task whose process was killed mid-statement is applied exactly once by the next apply', async () => {
   const task = recordedTask(
     'crash',
-    lines("INSERT INTO hits VALUES ('before')", 'SELECT pg_sleep(30) FROM crash_flag', "INSERT INTO hits VALUES ('after')"),
+    lines(
+      "INSERT INTO hits VALUES ('before')",
+      'SELECT pg_sleep(30) FROM crash_flag',
+      "INSERT INTO hits VALUES ('after')",
+    ),
   );
   const { events: _events, onLog: _onLog, ...wire } = task;
   await applyAndKillAt('postgres', db.url, wire, 1);
@@ -46,7 +50,10 @@ test('a task whose process was killed mid-statement is applied exactly once by t
   // not after the 30 s sleep.
   assert.ok(Date.now() - started < 20_000, `the retry waited ${Date.now() - started} ms for the dead session`);
   const rows = await target.withConnection((q) => q<{ what: string }>('SELECT what FROM hits ORDER BY what'));
-  assert.deepEqual(rows.map((r) => r.what), ['after', 'before']);
+  assert.deepEqual(
+    rows.map((r) => r.what),
+    ['after', 'before'],
+  );
   assert.equal((await target.apply(recordedTask('crash', task.statements))).status, 'already-applied');
 });
 
@@ -54,16 +61,24 @@ test('a task that cannot run in a transaction and was killed mid-statement needs
   await target.withConnection((q) => q('INSERT INTO crash_flag VALUES (1)'));
   const task = recordedTask(
     'crash-stepwise',
-    lines('CREATE INDEX CONCURRENTLY hits_what ON hits (what)', 'SELECT pg_sleep(30) FROM crash_flag', 'CREATE TABLE after_crash (id int)'),
+    lines(
+      'CREATE INDEX CONCURRENTLY hits_what ON hits (what)',
+      'SELECT pg_sleep(30) FROM crash_flag',
+      'CREATE TABLE after_crash (id int)',
+    ),
   );
   const { events: _events, onLog: _onLog, ...wire } = task;
   await applyAndKillAt('postgres', db.url, wire, 1);
 
   const outcome = await target.apply(recordedTask('crash-stepwise', task.statements));
   assert.equal(outcome.status, 'needs-attention');
-  assert.match(outcome.status === 'needs-attention' ? outcome.reason : '', /statement 2 of 3 \(line 2\) may or may not have been applied/);
+  assert.match(
+    outcome.status === 'needs-attention' ? outcome.reason : '',
+    /statement 2 of 3 \(line 2\) may or may not have been applied/,
+  );
   const exists = async () =>
-    (await target.withConnection((q) => q<{ r: string | null }>("SELECT to_regclass('after_crash')::text AS r")))[0]!.r !== null;
+    (await target.withConnection((q) => q<{ r: string | null }>("SELECT to_regclass('after_crash')::text AS r")))[0]!
+      .r !== null;
   assert.equal(await exists(), false);
 
   await target.resolveLedger('crash-stepwise', 'failed');

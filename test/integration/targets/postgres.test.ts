@@ -10,7 +10,8 @@ describe('postgres target transactions', () => {
   let db: FreshDatabase;
   let target: Target;
   const exists = async (relation: string) =>
-    (await target.withConnection((q) => q<{ r: string | null }>('SELECT to_regclass($1)::text AS r', [relation])))[0]!.r !== null;
+    (await target.withConnection((q) => q<{ r: string | null }>('SELECT to_regclass($1)::text AS r', [relation])))[0]!
+      .r !== null;
 
   before(async () => {
     db = await freshPostgres('targets_pg');
@@ -37,7 +38,10 @@ describe('postgres target transactions', () => {
     await target.withConnection((q) => q('INSERT INTO gate VALUES (1)'));
     const retry = recordedTask('atomic', statements);
     assert.equal((await target.apply(retry)).status, 'done');
-    assert.ok(!retry.events.some((e) => e.kind === 'statement-skipped'), 'nothing is skipped after a rolled-back attempt');
+    assert.ok(
+      !retry.events.some((e) => e.kind === 'statement-skipped'),
+      'nothing is skipped after a rolled-back attempt',
+    );
     const rows = await target.withConnection((q) => q<{ n: string }>('SELECT count(*) AS n FROM atomic_t'));
     assert.equal(Number(rows[0]!.n), 2);
   });

@@ -15,9 +15,9 @@ const BLOCKS: Record<string, BlockCheck> = {
     if (b.text === undefined && b.fields === undefined) w.p.add(at, 'must provide either text or fields');
     checkOptionalText(w.p, b.text, `${at}/text`, { max: LIMITS.sectionText });
     if (b.fields !== undefined) {
-      w.p.array(b.fields, `${at}/fields`, 1, LIMITS.sectionFields).forEach((f, i) =>
-        checkText(w.p, f, `${at}/fields/${i}`, { max: LIMITS.sectionField }),
-      );
+      w.p
+        .array(b.fields, `${at}/fields`, 1, LIMITS.sectionFields)
+        .forEach((f, i) => checkText(w.p, f, `${at}/fields/${i}`, { max: LIMITS.sectionField }));
     }
     if (b.accessory !== undefined) checkElement(w, b.accessory, `${at}/accessory`, 'section');
     w.p.optionalBoolean(b.expand, `${at}/expand`);
@@ -34,9 +34,9 @@ const BLOCKS: Record<string, BlockCheck> = {
     });
   },
   actions(w, b, at) {
-    w.p.array(b.elements, `${at}/elements`, 1, LIMITS.actionsElements).forEach((el, i) =>
-      checkElement(w, el, `${at}/elements/${i}`, 'actions'),
-    );
+    w.p
+      .array(b.elements, `${at}/elements`, 1, LIMITS.actionsElements)
+      .forEach((el, i) => checkElement(w, el, `${at}/elements/${i}`, 'actions'));
   },
   input(w, b, at) {
     checkText(w.p, b.label, `${at}/label`, { max: LIMITS.inputLabel, plainOnly: true });
@@ -65,7 +65,8 @@ export function checkBlock(w: Walk, b: unknown, at: string, surface: Surface): v
   if (!isObject(b)) return w.p.add(at, 'must provide an object');
   const check = typeof b.type === 'string' ? BLOCKS[b.type] : undefined;
   if (!check) return w.p.add(`${at}/type`, `unsupported block type "${String(b.type)}"`);
-  if (b.type === 'input' && surface !== 'modal') return w.p.add(`${at}/type`, 'input blocks are only allowed in modals');
+  if (b.type === 'input' && surface !== 'modal')
+    return w.p.add(`${at}/type`, 'input blocks are only allowed in modals');
   if (b.block_id !== undefined) {
     w.p.maxString(b.block_id, `${at}/block_id`, LIMITS.id, 1);
     if (typeof b.block_id === 'string') {

@@ -48,7 +48,15 @@ function userView(ws: Workspace, u: FakeUser): Args {
 
 function channelView(ws: Workspace, id: string): Args {
   const c = ws.channel(id);
-  return { id: c.id, name: c.name, is_channel: !c.is_private, is_group: false, is_im: false, is_private: c.is_private, is_member: c.is_member };
+  return {
+    id: c.id,
+    name: c.name,
+    is_channel: !c.is_private,
+    is_group: false,
+    is_im: false,
+    is_private: c.is_private,
+    is_member: c.is_member,
+  };
 }
 
 export const infoMethods: Record<string, (ws: Workspace, args: Args) => ApiResult> = {

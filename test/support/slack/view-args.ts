@@ -9,7 +9,10 @@ import { checkOptionalText, checkText } from './text-objects.js';
 /** The rejection Slack would give this view, or undefined when it would accept it. */
 export function checkView(view: unknown): Rejection | undefined {
   if (!isObject(view)) {
-    return { error: 'invalid_arguments', messages: formatProblems([{ pointer: '/view', message: 'must provide an object' }]) };
+    return {
+      error: 'invalid_arguments',
+      messages: formatProblems([{ pointer: '/view', message: 'must provide an object' }]),
+    };
   }
   const p = new Problems();
   if (view.type !== 'modal') p.add('/view/type', 'must be "modal"');
@@ -24,7 +27,8 @@ export function checkView(view: unknown): Rejection | undefined {
   p.optionalBoolean(view.notify_on_close, '/view/notify_on_close');
   p.list.push(...checkBlocks(view.blocks, '/view/blocks', 'modal'));
   const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
-  if (hasInput && view.submit === undefined) p.add('/view/submit', 'must provide submit when the view has input blocks');
+  if (hasInput && view.submit === undefined)
+    p.add('/view/submit', 'must provide submit when the view has input blocks');
   if (Buffer.byteLength(JSON.stringify(view)) > LIMITS.viewBytes) p.add('/view', 'must be no larger than 250 KB');
   return p.list.length > 0 ? { error: 'invalid_arguments', messages: formatProblems(p.list) } : undefined;
 }

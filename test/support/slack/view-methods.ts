@@ -91,7 +91,13 @@ export const viewMethods: Record<string, (ws: Workspace, args: Args) => ApiResul
     if (!current) return failure({ error: 'not_found' });
     if (args.hash !== undefined && args.hash !== current.hash) return failure({ error: 'hash_conflict' });
     const id = current.id as string;
-    const view = storedView(ws, args.view as Args, id, current.root_view_id as string, current.previous_view_id as string | null);
+    const view = storedView(
+      ws,
+      args.view as Args,
+      id,
+      current.root_view_id as string,
+      current.previous_view_id as string | null,
+    );
     ws.views.set(id, view);
     return { ok: true, view };
   },

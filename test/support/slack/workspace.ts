@@ -128,7 +128,12 @@ export class Workspace {
   channel(id: string): FakeChannel {
     let c = this.channels.get(id);
     if (!c) {
-      c = { id, name: id.startsWith('#') ? id.slice(1) : `channel-${id.toLowerCase()}`, is_private: id.startsWith('G'), is_member: false };
+      c = {
+        id,
+        name: id.startsWith('#') ? id.slice(1) : `channel-${id.toLowerCase()}`,
+        is_private: id.startsWith('G'),
+        is_member: false,
+      };
       this.channels.set(id, c);
     }
     return c;

@@ -39,28 +39,46 @@ describe('config loading', () => {
   });
 
   test('an unset variable is named with the key and line that use it', () => {
-    assert.match(problems(base, {}), /dbchange\.config\.yaml:13 databases\[0\]\.url: environment variable PGPASS is not set/);
+    assert.match(
+      problems(base, {}),
+      /dbchange\.config\.yaml:13 databases\[0\]\.url: environment variable PGPASS is not set/,
+    );
   });
 
   test('a wrong enum value names the key, its line and the allowed values', () => {
-    assert.match(problems(base.replace('rollout: manual', 'rollout: manul')), /:8 environments\[1\]\.rollout: must be one of automatic, manual, scheduled/);
+    assert.match(
+      problems(base.replace('rollout: manual', 'rollout: manul')),
+      /:8 environments\[1\]\.rollout: must be one of automatic, manual, scheduled/,
+    );
   });
 
   test('a database in an unknown environment is refused with the known ones', () => {
-    assert.match(problems(base.replace('environment: dev', 'environment: qa')), /databases\[0\]\.environment: unknown environment qa; known: dev, prod/);
+    assert.match(
+      problems(base.replace('environment: dev', 'environment: qa')),
+      /databases\[0\]\.environment: unknown environment qa; known: dev, prod/,
+    );
   });
 
   test('unknown keys are refused rather than silently ignored', () => {
-    assert.match(problems(base + '    colour: red\n'), /unknown key colour/);
+    assert.match(problems(`${base}    colour: red\n`), /unknown key colour/);
   });
 
   test('more required approvals than approvers is refused', () => {
-    assert.match(problems(base.replace('approvers: [U_DBA]', 'approvers: [U_DBA]\n    requiredApprovals: 2')), /requires 2 approvals but only 1 approver/);
+    assert.match(
+      problems(base.replace('approvers: [U_DBA]', 'approvers: [U_DBA]\n    requiredApprovals: 2')),
+      /requires 2 approvals but only 1 approver/,
+    );
   });
 
   test('an unknown maintenance window time zone is refused with what to use', () => {
-    const text = base.replace('    rollout: manual\n', '    rollout: manual\n    maintenanceWindow: { timezone: Mars/Olympus, start: "22:00", end: "06:00" }\n');
-    assert.match(problems(text), /:9 environments\[1\]\.maintenanceWindow\.timezone: unknown time zone "Mars\/Olympus"; use an IANA name/);
+    const text = base.replace(
+      '    rollout: manual\n',
+      '    rollout: manual\n    maintenanceWindow: { timezone: Mars/Olympus, start: "22:00", end: "06:00" }\n',
+    );
+    assert.match(
+      problems(text),
+      /:9 environments\[1\]\.maintenanceWindow\.timezone: unknown time zone "Mars\/Olympus"; use an IANA name/,
+    );
   });
 
   test('broken YAML reports its line', () => {
@@ -70,6 +88,9 @@ describe('config loading', () => {
   test('the shipped example config is valid', () => {
     const text = readFileSync(new URL('../../../dbchange.config.example.yaml', import.meta.url), 'utf8');
     const c = parseConfig(text, 'dbchange.config.example.yaml', { APP_PROD_PASSWORD: 'x', APP_STAGING_PASSWORD: 'y' });
-    assert.deepEqual(c.environments.map((e) => e.id), ['dev', 'staging', 'prod']);
+    assert.deepEqual(
+      c.environments.map((e) => e.id),
+      ['dev', 'staging', 'prod'],
+    );
   });
 });

@@ -82,13 +82,23 @@ function refused(d: Decision, pattern: RegExp): void {
 
 /** Mark stage i done, as the executor would after all tasks succeeded. */
 function finishStage(issue: Issue, i: number): Issue {
-  const running = { ...issue, stages: issue.stages.map((s, k) => (k === i ? { ...s, status: 'running' as const, tasks: s.tasks.map((t) => ({ ...t, status: 'done' as const })) } : s)) };
+  const running = {
+    ...issue,
+    stages: issue.stages.map((s, k) =>
+      k === i
+        ? { ...s, status: 'running' as const, tasks: s.tasks.map((t) => ({ ...t, status: 'done' as const })) }
+        : s,
+    ),
+  };
   return stageFinished(running, i, config).issue;
 }
 
 describe('issue state machine', () => {
   test('a plan has one stage per environment in config order', () => {
-    assert.deepEqual(newIssue().stages.map((s) => s.environment), ['dev', 'staging', 'prod']);
+    assert.deepEqual(
+      newIssue().stages.map((s) => s.environment),
+      ['dev', 'staging', 'prod'],
+    );
   });
 
   test('an automatic stage with no approvers starts as soon as the issue exists', () => {
@@ -99,7 +109,9 @@ describe('issue state machine', () => {
   });
 
   test('review findings hold the automatic stage until someone checks roll out anyway', () => {
-    const flagged = newIssue({ findings: [{ rule: 'table.require-pk', level: 'WARNING', line: 1, column: 1, statement: 's', message: 'm' }] });
+    const flagged = newIssue({
+      findings: [{ rule: 'table.require-pk', level: 'WARNING', line: 1, column: 1, statement: 's', message: 'm' }],
+    });
     assert.deepEqual(startAutomatic(flagged, config).effects, []);
     refused(setRolloutAnyway(flagged, 'U_OTHER', true, ctx), /only a releaser of dev/);
     const acked = ok(setRolloutAnyway(flagged, 'U_DEV', true, ctx));
@@ -138,7 +150,12 @@ describe('issue state machine', () => {
 
   test('a failed task fails the stage and the issue, and only Retry moves it on', () => {
     const running = startAutomatic(newIssue(), config).issue;
-    const failedTasks = { ...running, stages: running.stages.map((s, i) => (i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const, error: 'boom' })) } : s)) };
+    const failedTasks = {
+      ...running,
+      stages: running.stages.map((s, i) =>
+        i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const, error: 'boom' })) } : s,
+      ),
+    };
     const { issue: failed, effects } = stageFinished(failedTasks, 0, config);
     assert.equal(failed.status, 'failed');
     assert.deepEqual(effects, []);
@@ -151,7 +168,12 @@ describe('issue state machine', () => {
 
   test('a task that needs attention is not retried blindly', () => {
     const running = startAutomatic(newIssue(), config).issue;
-    const broken = { ...running, stages: running.stages.map((s, i) => (i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const })) } : s)) };
+    const broken = {
+      ...running,
+      stages: running.stages.map((s, i) =>
+        i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const })) } : s,
+      ),
+    };
     const failed = stageFinished(broken, 0, config).issue;
     refused(retry(failed, 'U_DEV', ctx), /needs attention/);
   });
@@ -159,7 +181,14 @@ describe('issue state machine', () => {
   test('a releaser resolves a task that needs attention: applied settles the stage, not applied allows Retry', () => {
     const running = startAutomatic(newIssue(), config).issue;
     const taskId = running.stages[0]!.tasks[0]!.id;
-    const broken = { ...running, stages: running.stages.map((s, i) => (i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted' })) } : s)) };
+    const broken = {
+      ...running,
+      stages: running.stages.map((s, i) =>
+        i === 0
+          ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted' })) }
+          : s,
+      ),
+    };
     const failed = stageFinished(broken, 0, config).issue;
     refused(resolveAttention(failed, 'U_OTHER', taskId, true, ctx), /only a releaser of dev/);
     const applied = ok(resolveAttention(failed, 'U_DEV', taskId, true, ctx)).issue;
@@ -198,9 +227,19 @@ describe('issue state machine', () => {
   });
 
   test('editing the SQL resets approvals and review, and only the creator may do it', () => {
-    const issue = newIssue({ stages: newIssue().stages.map((s, i) => (i === 1 ? { ...s, approvals: [{ user: 'U_DBA', at: now }] } : s)) });
+    const issue = newIssue({
+      stages: newIssue().stages.map((s, i) => (i === 1 ? { ...s, approvals: [{ user: 'U_DBA', at: now }] } : s)),
+    });
     refused(editSql(issue, 'U_DBA', 'SELECT 2', [], ctx), /only the creator/);
-    const edited = ok(editSql({ ...issue, stages: issue.stages.map((s) => ({ ...s, status: 'waiting' as const })) }, 'U_DEV', 'SELECT 2', [], ctx));
+    const edited = ok(
+      editSql(
+        { ...issue, stages: issue.stages.map((s) => ({ ...s, status: 'waiting' as const })) },
+        'U_DEV',
+        'SELECT 2',
+        [],
+        ctx,
+      ),
+    );
     assert.equal(edited.issue.revision, 2);
     assert.ok(edited.issue.stages.every((s) => s.approvals.length === 0));
   });
@@ -215,12 +254,15 @@ describe('issue state machine', () => {
     refused(editSql(running, 'U_DEV', 'SELECT 2', [], ctx), /is running; its SQL cannot be edited now/);
   });
 
-  test('prod can only be scheduled inside its maintenance window, in the window\'s own time zone', () => {
+  test("prod can only be scheduled inside its maintenance window, in the window's own time zone", () => {
     let issue = finishStage(newIssue(), 0);
     issue = ok(approve(issue, 'U_DBA', ctx)).issue;
     issue = finishStage(ok(rolloutNow(issue, 'U_REL', ctx)).issue, 1);
     issue = ok(approve(issue, 'U_DBA2', ctx)).issue;
-    refused(schedule(issue, 'U_REL', new Date('2026-11-22T15:00:00Z'), ctx), /maintenance window 22:00–06:00 Europe\/Berlin/);
+    refused(
+      schedule(issue, 'U_REL', new Date('2026-11-22T15:00:00Z'), ctx),
+      /maintenance window 22:00–06:00 Europe\/Berlin/,
+    );
     ok(schedule(issue, 'U_REL', new Date('2026-11-22T22:30:00Z'), ctx));
   });
 

@@ -24,7 +24,10 @@ describe('reviewScript built-in findings', () => {
     it(`reports "${sql}" on ${engine} as a syntax-error ERROR at the statement's line`, () => {
       const r = reviewScript({ engine, sql: `SELECT 1;\n\n${sql};`, policy: none });
       assert.equal(r.findings.length, 1);
-      assert.deepEqual({ rule: r.findings[0]!.rule, level: r.findings[0]!.level, line: r.findings[0]!.line }, { rule: 'syntax-error', level: 'ERROR', line: 3 });
+      assert.deepEqual(
+        { rule: r.findings[0]!.rule, level: r.findings[0]!.level, line: r.findings[0]!.line },
+        { rule: 'syntax-error', level: 'ERROR', line: 3 },
+      );
     });
   }
 
@@ -50,17 +53,26 @@ describe('reviewScript built-in findings', () => {
   }
 
   it('still applies token-based rules to statements the parser cannot read', () => {
-    const r = reviewScript({ engine: 'mysql', sql: 'CREATE TABLE t (id int PRIMARY KEY) PARTITION BY HASH (id)', policy: { rules: [{ rule: 'table.disallow-partition', level: 'ERROR', payload: {} }] } });
+    const r = reviewScript({
+      engine: 'mysql',
+      sql: 'CREATE TABLE t (id int PRIMARY KEY) PARTITION BY HASH (id)',
+      policy: { rules: [{ rule: 'table.disallow-partition', level: 'ERROR', payload: {} }] },
+    });
     assert.deepEqual(r.findings.map((f) => f.rule).sort(), ['statement.not-reviewed', 'table.disallow-partition']);
   });
 
   it('does not warn about session statements the parser does not know', () => {
-    assert.deepEqual(reviewScript({ engine: 'postgres', sql: 'SET ROLE admin; SHOW search_path', policy: none }).findings, []);
+    assert.deepEqual(
+      reviewScript({ engine: 'postgres', sql: 'SET ROLE admin; SHOW search_path', policy: none }).findings,
+      [],
+    );
   });
 
   it('reports a script over the size limit with one ERROR and no statement review', () => {
     const sql = 'SELECT a FROM t WHERE id = 1;\n'.repeat(40_000); // about 1.2 MB
-    const policy = { rules: [{ rule: 'builtin.statement.maximum-sql-size', level: 'ERROR' as const, payload: { number: 1 } }] };
+    const policy = {
+      rules: [{ rule: 'builtin.statement.maximum-sql-size', level: 'ERROR' as const, payload: { number: 1 } }],
+    };
     const t0 = performance.now();
     const r = reviewScript({ engine: 'mysql', sql, policy });
     assert.ok(performance.now() - t0 < 1000);
@@ -73,19 +85,32 @@ describe('reviewScript built-in findings', () => {
   it('does not hand a statement above 512 KB to the parser, and says so', () => {
     const sql = `INSERT INTO t (a, b) VALUES ${Array.from({ length: 40_000 }, (_, i) => `(${i}, 'v${i}')`).join(', ')}`;
     const t0 = performance.now();
-    const r = reviewScript({ engine: 'mysql', sql, policy: { rules: [{ rule: 'statement.insert.row-limit', level: 'WARNING', payload: { number: 1000 } }] } });
+    const r = reviewScript({
+      engine: 'mysql',
+      sql,
+      policy: { rules: [{ rule: 'statement.insert.row-limit', level: 'WARNING', payload: { number: 1000 } }] },
+    });
     assert.ok(performance.now() - t0 < 5000);
-    assert.deepEqual(r.findings.map((f) => f.rule), ['statement.not-reviewed', 'statement.insert.row-limit']);
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['statement.not-reviewed', 'statement.insert.row-limit'],
+    );
     assert.match(r.findings[0]!.message, /above the parser's 512 KB limit/);
   });
 
   it('applies a 10 MB size limit when the policy does not set one', () => {
     const sql = `SELECT '${'x'.repeat(11 * 1024 * 1024)}'`;
     const r = reviewScript({ engine: 'postgres', sql, policy: none });
-    assert.deepEqual(r.findings.map((f) => f.rule), ['builtin.statement.maximum-sql-size']);
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['builtin.statement.maximum-sql-size'],
+    );
   });
 
-  for (const [label, garbage] of [['NUL bytes', 'SELECT 1;\nSEL\u0000\u0001\u0002'], ['invalid UTF-8', Buffer.from([0x53, 0x0a, 0xff, 0xfe, 0x00, 0x9c]).toString('utf8')]] as const) {
+  for (const [label, garbage] of [
+    ['NUL bytes', 'SELECT 1;\nSEL\u0000\u0001\u0002'],
+    ['invalid UTF-8', Buffer.from([0x53, 0x0a, 0xff, 0xfe, 0x00, 0x9c]).toString('utf8')],
+  ] as const) {
     it(`reports binary garbage (${label}) with one clear ERROR`, () => {
       const r = reviewScript({ engine: 'mysql', sql: garbage });
       assert.equal(r.findings.length, 1);
@@ -98,38 +123,57 @@ describe('reviewScript built-in findings', () => {
 
 describe('reviewScript positions and order', () => {
   it('maps findings to 1-based line and column across a multi-statement script', () => {
-    const sql = '-- change 42\nSELECT id FROM t WHERE id = 1;\n\n  UPDATE t\n     SET a = 1;\nSELECT id FROM t WHERE name LIKE \'%x\';';
-    const policy = { rules: [
-      { rule: 'statement.where.require.update-delete', level: 'ERROR' as const, payload: {} },
-      { rule: 'statement.where.no-leading-wildcard-like', level: 'WARNING' as const, payload: {} },
-    ] };
+    const sql =
+      "-- change 42\nSELECT id FROM t WHERE id = 1;\n\n  UPDATE t\n     SET a = 1;\nSELECT id FROM t WHERE name LIKE '%x';";
+    const policy = {
+      rules: [
+        { rule: 'statement.where.require.update-delete', level: 'ERROR' as const, payload: {} },
+        { rule: 'statement.where.no-leading-wildcard-like', level: 'WARNING' as const, payload: {} },
+      ],
+    };
     const r = reviewScript({ engine: 'postgres', sql, policy });
     assert.equal(r.statements, 3);
-    assert.deepEqual(r.findings.map((f) => [f.rule, f.line, f.column]), [
-      ['statement.where.require.update-delete', 4, 3],
-      ['statement.where.no-leading-wildcard-like', 6, 29],
-    ]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.line, f.column]),
+      [
+        ['statement.where.require.update-delete', 4, 3],
+        ['statement.where.no-leading-wildcard-like', 6, 29],
+      ],
+    );
     assert.equal(r.findings[0]!.statement, 'UPDATE t\n     SET a = 1');
   });
 
   it('points a token-level finding at its line inside a multi-line statement', () => {
-    const sql = 'SELECT id\nFROM t\nWHERE a = 1\n  AND name LIKE \'%x\'';
-    const r = reviewScript({ engine: 'mysql', sql, policy: { rules: [{ rule: 'statement.where.no-leading-wildcard-like', level: 'ERROR', payload: {} }] } });
-    assert.deepEqual(r.findings.map((f) => [f.line, f.column]), [[4, 12]]);
+    const sql = "SELECT id\nFROM t\nWHERE a = 1\n  AND name LIKE '%x'";
+    const r = reviewScript({
+      engine: 'mysql',
+      sql,
+      policy: { rules: [{ rule: 'statement.where.no-leading-wildcard-like', level: 'ERROR', payload: {} }] },
+    });
+    assert.deepEqual(
+      r.findings.map((f) => [f.line, f.column]),
+      [[4, 12]],
+    );
   });
 
   it('sorts findings by line, then column, whatever rule produced them', () => {
     const sql = 'UPDATE t SET a = 1;\nSELECT * FROM t;\nDELETE FROM t;\nSELEC 1;';
     const r = reviewScript({ engine: 'mysql', sql, policy: allRulesPolicy() });
     const keys = r.findings.map((f) => f.line * 100_000 + f.column);
-    assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => a - b),
+    );
     assert.ok(r.findings.some((f) => f.line === 4 && f.rule === 'syntax-error'));
   });
 
   it('uses the default policy when none is given, with UPDATE without WHERE as an ERROR', () => {
     assert.ok(DEFAULT_POLICY.rules.length > 10);
     const r = reviewScript({ engine: 'postgres', sql: 'UPDATE t SET a = 1' });
-    assert.deepEqual(r.findings.map((f) => [f.rule, f.level]), [['statement.where.require.update-delete', 'ERROR']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.level]),
+      [['statement.where.require.update-delete', 'ERROR']],
+    );
   });
 });
 
@@ -142,7 +186,48 @@ describe('reviewScript robustness', () => {
       return x / 0x7fffffff;
     };
   }
-  const pieces = ['SELECT', 'FROM', 'WHERE', '(', ')', "'", '"', '`', '$$', '$a$', '--', '/*', '*/', ';', 'DELIMITER //', '//', 'BEGIN', 'END', 'CREATE', 'TABLE', 'ALTER', 'ADD', 'COLUMN', 'INDEX', 'ON', 'x', '1', ',', '.', '=', '*', '\n', ' ', '#', 'E\'', '\\', 'PRIMARY KEY', 'CASE', 'DROP', 'CASCADE'];
+  const pieces = [
+    'SELECT',
+    'FROM',
+    'WHERE',
+    '(',
+    ')',
+    "'",
+    '"',
+    '`',
+    '$$',
+    '$a$',
+    '--',
+    '/*',
+    '*/',
+    ';',
+    'DELIMITER //',
+    '//',
+    'BEGIN',
+    'END',
+    'CREATE',
+    'TABLE',
+    'ALTER',
+    'ADD',
+    'COLUMN',
+    'INDEX',
+    'ON',
+    'x',
+    '1',
+    ',',
+    '.',
+    '=',
+    '*',
+    '\n',
+    ' ',
+    '#',
+    "E'",
+    '\\',
+    'PRIMARY KEY',
+    'CASE',
+    'DROP',
+    'CASCADE',
+  ];
 
   for (const engine of ['postgres', 'mysql'] as const) {
     it(`never throws and always returns sorted findings for random token soup on ${engine}`, () => {

@@ -1,7 +1,14 @@
 // Per-environment policies and the Slack-sized grouping of findings.
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { loadReviewPolicies, policyFor, createReviewer, groupFindings, DEFAULT_POLICY, type Finding } from '../../../src/review/index.js';
+import {
+  loadReviewPolicies,
+  policyFor,
+  createReviewer,
+  groupFindings,
+  DEFAULT_POLICY,
+  type Finding,
+} from '../../../src/review/index.js';
 import { isDbchangeError } from '../../../src/errors.js';
 
 const files: Record<string, string> = {
@@ -19,8 +26,14 @@ describe('per-environment review policies', () => {
     const policies = await loadReviewPolicies({ policy: 'base.yaml', environments: { prod: 'prod.yaml' } }, readText);
     const review = createReviewer(policies);
     const sql = 'SELECT * FROM t WHERE id = 1';
-    assert.deepEqual(review({ engine: 'postgres', sql, environment: 'prod' }).map((f) => f.level), ['ERROR']);
-    assert.deepEqual(review({ engine: 'postgres', sql, environment: 'staging' }).map((f) => f.level), ['WARNING']);
+    assert.deepEqual(
+      review({ engine: 'postgres', sql, environment: 'prod' }).map((f) => f.level),
+      ['ERROR'],
+    );
+    assert.deepEqual(
+      review({ engine: 'postgres', sql, environment: 'staging' }).map((f) => f.level),
+      ['WARNING'],
+    );
   });
 
   it('falls back to the built-in default policy when the config names none', async () => {
@@ -38,11 +51,24 @@ describe('per-environment review policies', () => {
 });
 
 describe('groupFindings', () => {
-  const f = (level: 'ERROR' | 'WARNING', line: number): Finding => ({ rule: 'r', level, line, column: 1, statement: 's', message: 'm' });
+  const f = (level: 'ERROR' | 'WARNING', line: number): Finding => ({
+    rule: 'r',
+    level,
+    line,
+    column: 1,
+    statement: 's',
+    message: 'm',
+  });
   it('puts errors first and counts what the cap leaves out', () => {
     const g = groupFindings([f('WARNING', 1), f('ERROR', 2), f('WARNING', 3), f('ERROR', 4)], 3);
-    assert.deepEqual(g.errors.map((x) => x.line), [2, 4]);
-    assert.deepEqual(g.warnings.map((x) => x.line), [1]);
+    assert.deepEqual(
+      g.errors.map((x) => x.line),
+      [2, 4],
+    );
+    assert.deepEqual(
+      g.warnings.map((x) => x.line),
+      [1],
+    );
     assert.equal(g.hidden, 1);
     assert.equal(g.total, 4);
   });

@@ -20,8 +20,12 @@ ruleList:
   });
 
   it('reads JSON too, as JSON is valid YAML', () => {
-    const json = JSON.stringify({ ruleList: [{ type: 'TABLE_REQUIRE_PK', level: 'ERROR', engine: 'MYSQL', payload: {} }] });
-    assert.deepEqual(loadPolicy(json).rules, [{ rule: 'table.require-pk', level: 'ERROR', engine: 'mysql', payload: {} }]);
+    const json = JSON.stringify({
+      ruleList: [{ type: 'TABLE_REQUIRE_PK', level: 'ERROR', engine: 'MYSQL', payload: {} }],
+    });
+    assert.deepEqual(loadPolicy(json).rules, [
+      { rule: 'table.require-pk', level: 'ERROR', engine: 'mysql', payload: {} },
+    ]);
   });
 
   it('turns DISABLED and absent levels off', () => {
@@ -65,36 +69,73 @@ ruleList:
     payload: {format: "^idx_{{table}}_{{column_list}}$", maxLength: 64}
 `;
     const rules = loadPolicy(yaml).rules;
-    assert.deepEqual(rules.map((r) => r.payload), [
-      { format: '^[a-z]+$', maxLength: 10 },
-      { number: 5 },
-      { list: ['JSON', 'BLOB'] },
-      { required: true, maxLength: 20 },
-      { format: '^idx_{{table}}_{{column_list}}$', maxLength: 64 },
-    ]);
-    const r = reviewScript({ engine: 'mysql', sql: 'INSERT INTO t (a) VALUES (1),(2),(3),(4),(5),(6)', policy: { rules } });
-    assert.deepEqual(r.findings.map((f) => f.rule), ['statement.insert.row-limit']);
+    assert.deepEqual(
+      rules.map((r) => r.payload),
+      [
+        { format: '^[a-z]+$', maxLength: 10 },
+        { number: 5 },
+        { list: ['JSON', 'BLOB'] },
+        { required: true, maxLength: 20 },
+        { format: '^idx_{{table}}_{{column_list}}$', maxLength: 64 },
+      ],
+    );
+    const r = reviewScript({
+      engine: 'mysql',
+      sql: 'INSERT INTO t (a) VALUES (1),(2),(3),(4),(5),(6)',
+      policy: { rules },
+    });
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['statement.insert.row-limit'],
+    );
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ['an unknown type', 'ruleList:\n  - {type: STATEMENT_NO_SUCH_RULE, level: ERROR}\n', /ruleList\[0\] \(type STATEMENT_NO_SUCH_RULE\): unknown rule type; run `dbchange review --list-rules`/],
-    ['a bad level', 'ruleList:\n  - {type: TABLE_REQUIRE_PK, level: FATAL}\n', /ruleList\[0\] \(type TABLE_REQUIRE_PK\): level "FATAL" is not allowed; use ERROR, WARNING or DISABLED/],
+    [
+      'an unknown type',
+      'ruleList:\n  - {type: STATEMENT_NO_SUCH_RULE, level: ERROR}\n',
+      /ruleList\[0\] \(type STATEMENT_NO_SUCH_RULE\): unknown rule type; run `dbchange review --list-rules`/,
+    ],
+    [
+      'a bad level',
+      'ruleList:\n  - {type: TABLE_REQUIRE_PK, level: FATAL}\n',
+      /ruleList\[0\] \(type TABLE_REQUIRE_PK\): level "FATAL" is not allowed; use ERROR, WARNING or DISABLED/,
+    ],
     ['a missing type', 'ruleList:\n  - {level: ERROR}\n', /ruleList\[0\]: type is required/],
-    ['a non-numeric number', 'ruleList:\n  - {type: STATEMENT_INSERT_ROW_LIMIT, level: ERROR, payload: {number: many}}\n', /payload\.number must be a number/],
-    ['an invalid regex', 'ruleList:\n  - {type: NAMING_TABLE, level: ERROR, payload: {format: "^[a-z"}}\n', /payload\.format is not a valid regular expression/],
-    ['a list that is not a list', 'ruleList:\n  - {type: COLUMN_TYPE_DISALLOW_LIST, level: ERROR, payload: {list: JSON}}\n', /payload\.list must be a list of strings/],
-    ['an unknown engine', 'ruleList:\n  - {type: TABLE_REQUIRE_PK, level: ERROR, engine: MYSLQ}\n', /engine "MYSLQ" is unknown; use MYSQL or POSTGRES/],
+    [
+      'a non-numeric number',
+      'ruleList:\n  - {type: STATEMENT_INSERT_ROW_LIMIT, level: ERROR, payload: {number: many}}\n',
+      /payload\.number must be a number/,
+    ],
+    [
+      'an invalid regex',
+      'ruleList:\n  - {type: NAMING_TABLE, level: ERROR, payload: {format: "^[a-z"}}\n',
+      /payload\.format is not a valid regular expression/,
+    ],
+    [
+      'a list that is not a list',
+      'ruleList:\n  - {type: COLUMN_TYPE_DISALLOW_LIST, level: ERROR, payload: {list: JSON}}\n',
+      /payload\.list must be a list of strings/,
+    ],
+    [
+      'an unknown engine',
+      'ruleList:\n  - {type: TABLE_REQUIRE_PK, level: ERROR, engine: MYSLQ}\n',
+      /engine "MYSLQ" is unknown; use MYSQL or POSTGRES/,
+    ],
     ['no ruleList', 'rules: []\n', /expected a mapping with ruleList/],
     ['broken YAML', 'ruleList: [\n', /not valid YAML or JSON/],
   ];
   for (const [what, text, message] of bad) {
     it(`rejects ${what} with a message naming the entry and what is allowed`, () => {
-      assert.throws(() => loadPolicy(text, 'policies/prod.yaml'), (e: unknown) => {
-        assert.ok(isDbchangeError(e, 'dbchange_config_invalid'));
-        assert.match(e.message, /^policies\/prod\.yaml: /);
-        assert.match(e.message, message);
-        return true;
-      });
+      assert.throws(
+        () => loadPolicy(text, 'policies/prod.yaml'),
+        (e: unknown) => {
+          assert.ok(isDbchangeError(e, 'dbchange_config_invalid'));
+          assert.match(e.message, /^policies\/prod\.yaml: /);
+          assert.match(e.message, message);
+          return true;
+        },
+      );
     });
   }
 });

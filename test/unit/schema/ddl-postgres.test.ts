@@ -7,8 +7,24 @@ import { DbchangeError } from '../../../src/errors.js';
 import { col, domain, fk, index, matview, model, pk, table, view } from './builders.js';
 
 const pg = (parts: Partial<SchemaModel>): SchemaModel => model('postgres', parts);
-const t1 = (...cols: Parameters<typeof col>[]) => pg({ tables: [table('t', cols.map((c) => col(...c)))] });
-const fn = { schema: 'public', name: 'f', kind: 'function' as const, signature: 'x integer', returns: 'integer', definition: 'CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x $function$' };
+const t1 = (...cols: Parameters<typeof col>[]) =>
+  pg({
+    tables: [
+      table(
+        't',
+        cols.map((c) => col(...c)),
+      ),
+    ],
+  });
+const fn = {
+  schema: 'public',
+  name: 'f',
+  kind: 'function' as const,
+  signature: 'x integer',
+  returns: 'integer',
+  definition:
+    'CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x $function$',
+};
 
 const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; destructive?: boolean[] }[] = [
   {
@@ -16,53 +32,135 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     from: pg({}),
     to: pg({
       tables: [
-        table('t', [col('id', 'integer', { nullable: false, identity: 'always' }), col('n', 'text', { default: "'x'::text", collation: 'C', comment: 'name' })], {
-          constraints: [pk('t_pkey', ['id']), { name: 't_n_check', kind: 'check', definition: 'CHECK ((n <> \'\'::text))', columns: ['n'], references: null }],
-          comment: "it's t",
-        }),
+        table(
+          't',
+          [
+            col('id', 'integer', { nullable: false, identity: 'always' }),
+            col('n', 'text', { default: "'x'::text", collation: 'C', comment: 'name' }),
+          ],
+          {
+            constraints: [
+              pk('t_pkey', ['id']),
+              {
+                name: 't_n_check',
+                kind: 'check',
+                definition: "CHECK ((n <> ''::text))",
+                columns: ['n'],
+                references: null,
+              },
+            ],
+            comment: "it's t",
+          },
+        ),
       ],
     }),
     sql: [
-      'CREATE TABLE public.t (\n    id integer GENERATED ALWAYS AS IDENTITY NOT NULL,\n    n text COLLATE "C" DEFAULT \'x\'::text,\n    CONSTRAINT t_pkey PRIMARY KEY (id),\n    CONSTRAINT t_n_check CHECK ((n <> \'\'::text))\n)',
+      "CREATE TABLE public.t (\n    id integer GENERATED ALWAYS AS IDENTITY NOT NULL,\n    n text COLLATE \"C\" DEFAULT 'x'::text,\n    CONSTRAINT t_pkey PRIMARY KEY (id),\n    CONSTRAINT t_n_check CHECK ((n <> ''::text))\n)",
       "COMMENT ON TABLE public.t IS 'it''s t'",
       "COMMENT ON COLUMN public.t.n IS 'name'",
     ],
   },
   { name: 'drop a table', from: t1(['a', 'integer']), to: pg({}), sql: ['DROP TABLE public.t'], destructive: [true] },
-  { name: 'add a column', from: t1(['a', 'integer']), to: t1(['a', 'integer'], ['b', 'text', { nullable: false, default: "''::text" }]), sql: ["ALTER TABLE public.t ADD COLUMN b text DEFAULT ''::text NOT NULL"] },
-  { name: 'drop a column', from: t1(['a', 'integer'], ['b', 'text']), to: t1(['a', 'integer']), sql: ['ALTER TABLE public.t DROP COLUMN b'], destructive: [true] },
+  {
+    name: 'add a column',
+    from: t1(['a', 'integer']),
+    to: t1(['a', 'integer'], ['b', 'text', { nullable: false, default: "''::text" }]),
+    sql: ["ALTER TABLE public.t ADD COLUMN b text DEFAULT ''::text NOT NULL"],
+  },
+  {
+    name: 'drop a column',
+    from: t1(['a', 'integer'], ['b', 'text']),
+    to: t1(['a', 'integer']),
+    sql: ['ALTER TABLE public.t DROP COLUMN b'],
+    destructive: [true],
+  },
   {
     name: 'narrow a type with a default in the way',
     from: t1(['a', 'bigint', { default: '0' }]),
     to: t1(['a', 'integer', { default: '0' }]),
-    sql: ['ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT', 'ALTER TABLE public.t ALTER COLUMN a TYPE integer USING a::integer', 'ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 0'],
+    sql: [
+      'ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT',
+      'ALTER TABLE public.t ALTER COLUMN a TYPE integer USING a::integer',
+      'ALTER TABLE public.t ALTER COLUMN a SET DEFAULT 0',
+    ],
     destructive: [false, true, false],
   },
-  { name: 'widen a type', from: t1(['a', 'integer']), to: t1(['a', 'bigint']), sql: ['ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint'], destructive: [false] },
-  { name: 'nullability', from: t1(['a', 'integer']), to: t1(['a', 'integer', { nullable: false }]), sql: ['ALTER TABLE public.t ALTER COLUMN a SET NOT NULL'] },
+  {
+    name: 'widen a type',
+    from: t1(['a', 'integer']),
+    to: t1(['a', 'bigint']),
+    sql: ['ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint'],
+    destructive: [false],
+  },
+  {
+    name: 'nullability',
+    from: t1(['a', 'integer']),
+    to: t1(['a', 'integer', { nullable: false }]),
+    sql: ['ALTER TABLE public.t ALTER COLUMN a SET NOT NULL'],
+  },
   {
     name: 'identity added to a column that had a default',
     from: t1(['a', 'integer', { nullable: false, default: '1' }]),
     to: t1(['a', 'integer', { nullable: false, identity: 'by-default' }]),
-    sql: ['ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT', 'ALTER TABLE public.t ALTER COLUMN a ADD GENERATED BY DEFAULT AS IDENTITY'],
+    sql: [
+      'ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT',
+      'ALTER TABLE public.t ALTER COLUMN a ADD GENERATED BY DEFAULT AS IDENTITY',
+    ],
   },
-  { name: 'identity kind changed', from: t1(['a', 'integer', { identity: 'always' }]), to: t1(['a', 'integer', { identity: 'by-default' }]), sql: ['ALTER TABLE public.t ALTER COLUMN a SET GENERATED BY DEFAULT'] },
+  {
+    name: 'identity kind changed',
+    from: t1(['a', 'integer', { identity: 'always' }]),
+    to: t1(['a', 'integer', { identity: 'by-default' }]),
+    sql: ['ALTER TABLE public.t ALTER COLUMN a SET GENERATED BY DEFAULT'],
+  },
   {
     name: 'generated expression changed',
     from: t1(['a', 'integer'], ['b', 'integer', { generated: { expression: '(a * 2)', stored: true } }]),
     to: t1(['a', 'integer'], ['b', 'integer', { generated: { expression: '(a * 3)', stored: true } }]),
-    sql: ['ALTER TABLE public.t DROP COLUMN b', 'ALTER TABLE public.t ADD COLUMN b integer GENERATED ALWAYS AS ((a * 3)) STORED'],
+    sql: [
+      'ALTER TABLE public.t DROP COLUMN b',
+      'ALTER TABLE public.t ADD COLUMN b integer GENERATED ALWAYS AS ((a * 3)) STORED',
+    ],
   },
-  { name: 'comment removed', from: t1(['a', 'integer', { comment: 'x' }]), to: t1(['a', 'integer']), sql: ['COMMENT ON COLUMN public.t.a IS NULL'] },
+  {
+    name: 'comment removed',
+    from: t1(['a', 'integer', { comment: 'x' }]),
+    to: t1(['a', 'integer']),
+    sql: ['COMMENT ON COLUMN public.t.a IS NULL'],
+  },
   {
     name: 'unique constraint and index',
     from: t1(['a', 'integer']),
-    to: pg({ tables: [table('t', [col('a', 'integer')], { constraints: [{ name: 't_a_key', kind: 'unique', definition: 'UNIQUE (a)', columns: ['a'], references: null }], indexes: [{ name: 't_a_idx', unique: false, definition: 'CREATE INDEX t_a_idx ON public.t USING btree (a) WHERE (a > 0)' }] })] }),
-    sql: ['ALTER TABLE public.t ADD CONSTRAINT t_a_key UNIQUE (a)', 'CREATE INDEX t_a_idx ON public.t USING btree (a) WHERE (a > 0)'],
+    to: pg({
+      tables: [
+        table('t', [col('a', 'integer')], {
+          constraints: [
+            { name: 't_a_key', kind: 'unique', definition: 'UNIQUE (a)', columns: ['a'], references: null },
+          ],
+          indexes: [
+            {
+              name: 't_a_idx',
+              unique: false,
+              definition: 'CREATE INDEX t_a_idx ON public.t USING btree (a) WHERE (a > 0)',
+            },
+          ],
+        }),
+      ],
+    }),
+    sql: [
+      'ALTER TABLE public.t ADD CONSTRAINT t_a_key UNIQUE (a)',
+      'CREATE INDEX t_a_idx ON public.t USING btree (a) WHERE (a > 0)',
+    ],
   },
   {
     name: 'index dropped',
-    from: pg({ tables: [table('t', [col('a', 'integer')], { indexes: [{ name: 't_a_idx', unique: false, definition: 'CREATE INDEX t_a_idx ON public.t USING btree (a)' }] })] }),
+    from: pg({
+      tables: [
+        table('t', [col('a', 'integer')], {
+          indexes: [{ name: 't_a_idx', unique: false, definition: 'CREATE INDEX t_a_idx ON public.t USING btree (a)' }],
+        }),
+      ],
+    }),
     to: t1(['a', 'integer']),
     sql: ['DROP INDEX public.t_a_idx'],
     destructive: [true],
@@ -70,17 +168,58 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
   {
     name: 'view created and dropped',
     from: pg({ tables: [table('t', [col('a', 'integer')])], views: [view('old', ' SELECT t.a\n   FROM public.t')] }),
-    to: pg({ tables: [table('t', [col('a', 'integer')])], views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), options: ['check_option=local'] }] }),
+    to: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), options: ['check_option=local'] }],
+    }),
     sql: ['DROP VIEW public.old', 'CREATE VIEW public.v WITH (check_option=local) AS\n SELECT t.a\n   FROM public.t'],
   },
   {
     name: 'sequence created, altered and owned',
-    from: pg({ tables: [table('t', [col('a', 'integer')])], sequences: [{ schema: 'public', name: 's1', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null }] }),
+    from: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      sequences: [
+        {
+          schema: 'public',
+          name: 's1',
+          type: 'bigint',
+          start: '1',
+          increment: '1',
+          min: '1',
+          max: '9223372036854775807',
+          cache: '1',
+          cycle: false,
+          ownedBy: null,
+        },
+      ],
+    }),
     to: pg({
       tables: [table('t', [col('a', 'integer')])],
       sequences: [
-        { schema: 'public', name: 's1', type: 'bigint', start: '1', increment: '5', min: '1', max: '9223372036854775807', cache: '1', cycle: true, ownedBy: { table: 't', column: 'a' } },
-        { schema: 'public', name: 's2', type: 'integer', start: '10', increment: '1', min: '1', max: '2147483647', cache: '1', cycle: false, ownedBy: null },
+        {
+          schema: 'public',
+          name: 's1',
+          type: 'bigint',
+          start: '1',
+          increment: '5',
+          min: '1',
+          max: '9223372036854775807',
+          cache: '1',
+          cycle: true,
+          ownedBy: { table: 't', column: 'a' },
+        },
+        {
+          schema: 'public',
+          name: 's2',
+          type: 'integer',
+          start: '10',
+          increment: '1',
+          min: '1',
+          max: '2147483647',
+          cache: '1',
+          cycle: false,
+          ownedBy: null,
+        },
       ],
     }),
     sql: [
@@ -101,8 +240,14 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
   },
   {
     name: 'enum value removed from a type a column uses',
-    from: pg({ enums: [{ schema: 'public', name: 'mood', values: ['sad', 'ok'] }], tables: [table('t', [col('m', 'public.mood', { default: "'ok'::public.mood" })])] }),
-    to: pg({ enums: [{ schema: 'public', name: 'mood', values: ['ok'] }], tables: [table('t', [col('m', 'public.mood', { default: "'ok'::public.mood" })])] }),
+    from: pg({
+      enums: [{ schema: 'public', name: 'mood', values: ['sad', 'ok'] }],
+      tables: [table('t', [col('m', 'public.mood', { default: "'ok'::public.mood" })])],
+    }),
+    to: pg({
+      enums: [{ schema: 'public', name: 'mood', values: ['ok'] }],
+      tables: [table('t', [col('m', 'public.mood', { default: "'ok'::public.mood" })])],
+    }),
     sql: [
       'ALTER TYPE public.mood RENAME TO mood__dbchange_old',
       "CREATE TYPE public.mood AS ENUM ('ok')",
@@ -113,28 +258,84 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     ],
     destructive: [false, false, false, false, false, true],
   },
-  { name: 'schema and extension created', from: pg({}), to: pg({ schemas: ['app'], extensions: [{ name: 'uuid-ossp', schema: 'app' }] }), sql: ['CREATE SCHEMA app', 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA app'] },
-  { name: 'extension dropped before its schema', from: pg({ schemas: ['app'], extensions: [{ name: 'citext', schema: 'app' }] }), to: pg({}), sql: ['DROP EXTENSION citext', 'DROP SCHEMA app'], destructive: [true, true] },
-  { name: 'function body replaced in place', from: pg({ routines: [fn] }), to: pg({ routines: [{ ...fn, definition: fn.definition.replace('SELECT x', 'SELECT x + 1') }] }), sql: [fn.definition.replace('SELECT x', 'SELECT x + 1')] },
+  {
+    name: 'schema and extension created',
+    from: pg({}),
+    to: pg({ schemas: ['app'], extensions: [{ name: 'uuid-ossp', schema: 'app' }] }),
+    sql: ['CREATE SCHEMA app', 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA app'],
+  },
+  {
+    name: 'extension dropped before its schema',
+    from: pg({ schemas: ['app'], extensions: [{ name: 'citext', schema: 'app' }] }),
+    to: pg({}),
+    sql: ['DROP EXTENSION citext', 'DROP SCHEMA app'],
+    destructive: [true, true],
+  },
+  {
+    name: 'function body replaced in place',
+    from: pg({ routines: [fn] }),
+    to: pg({ routines: [{ ...fn, definition: fn.definition.replace('SELECT x', 'SELECT x + 1') }] }),
+    sql: [fn.definition.replace('SELECT x', 'SELECT x + 1')],
+  },
   {
     name: 'function with a new return type is dropped and created',
     from: pg({ routines: [fn] }),
-    to: pg({ routines: [{ ...fn, returns: 'bigint', definition: fn.definition.replace('RETURNS integer', 'RETURNS bigint') }] }),
+    to: pg({
+      routines: [{ ...fn, returns: 'bigint', definition: fn.definition.replace('RETURNS integer', 'RETURNS bigint') }],
+    }),
     sql: ['DROP FUNCTION public.f(x integer)', fn.definition.replace('RETURNS integer', 'RETURNS bigint')],
   },
   {
     name: 'trigger changed',
-    from: pg({ tables: [table('t', [col('a', 'integer')])], triggers: [{ schema: 'public', table: 't', name: 'tg', definition: 'CREATE TRIGGER tg BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()' }] }),
-    to: pg({ tables: [table('t', [col('a', 'integer')])], triggers: [{ schema: 'public', table: 't', name: 'tg', definition: 'CREATE TRIGGER tg AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()' }] }),
-    sql: ['DROP TRIGGER tg ON public.t', 'CREATE TRIGGER tg AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()'],
+    from: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      triggers: [
+        {
+          schema: 'public',
+          table: 't',
+          name: 'tg',
+          definition: 'CREATE TRIGGER tg BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()',
+        },
+      ],
+    }),
+    to: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      triggers: [
+        {
+          schema: 'public',
+          table: 't',
+          name: 'tg',
+          definition: 'CREATE TRIGGER tg AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()',
+        },
+      ],
+    }),
+    sql: [
+      'DROP TRIGGER tg ON public.t',
+      'CREATE TRIGGER tg AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f()',
+    ],
   },
   {
     name: 'foreign key added',
-    from: pg({ tables: [table('p', [col('id', 'integer')], { constraints: [pk('p_pkey', ['id'])] }), table('c', [col('p', 'integer')])] }),
-    to: pg({ tables: [table('p', [col('id', 'integer')], { constraints: [pk('p_pkey', ['id'])] }), table('c', [col('p', 'integer')], { constraints: [fk('c_p_fkey', ['p'], 'p', ['id'])] })] }),
+    from: pg({
+      tables: [
+        table('p', [col('id', 'integer')], { constraints: [pk('p_pkey', ['id'])] }),
+        table('c', [col('p', 'integer')]),
+      ],
+    }),
+    to: pg({
+      tables: [
+        table('p', [col('id', 'integer')], { constraints: [pk('p_pkey', ['id'])] }),
+        table('c', [col('p', 'integer')], { constraints: [fk('c_p_fkey', ['p'], 'p', ['id'])] }),
+      ],
+    }),
     sql: ['ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id)'],
   },
-  { name: 'keyword and mixed-case names are quoted', from: pg({}), to: pg({ tables: [table('User', [col('order', 'integer')])] }), sql: ['CREATE TABLE public."User" (\n    "order" integer\n)'] },
+  {
+    name: 'keyword and mixed-case names are quoted',
+    from: pg({}),
+    to: pg({ tables: [table('User', [col('order', 'integer')])] }),
+    sql: ['CREATE TABLE public."User" (\n    "order" integer\n)'],
+  },
   {
     name: 'materialized view created after the view it reads, with its indexes and comments',
     from: pg({ tables: [table('t', [col('a', 'integer')])] }),
@@ -144,7 +345,12 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
       matviews: [
         matview('a_mv', ' SELECT v.a\n   FROM public.v', {
           comment: 'cached',
-          indexes: [index('a_mv_a', 'CREATE UNIQUE INDEX a_mv_a ON public.a_mv USING btree (a)', { unique: true, comment: 'by a' })],
+          indexes: [
+            index('a_mv_a', 'CREATE UNIQUE INDEX a_mv_a ON public.a_mv USING btree (a)', {
+              unique: true,
+              comment: 'by a',
+            }),
+          ],
         }),
       ],
     }),
@@ -158,25 +364,81 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
   },
   {
     name: 'materialized view with a new definition is dropped and created, with its index, and nothing is lost',
-    from: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t', { indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')] })] }),
-    to: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)', { indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')] })] }),
-    sql: ['DROP MATERIALIZED VIEW public.mv', 'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)', 'CREATE INDEX mv_a ON public.mv USING btree (a)'],
+    from: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      matviews: [
+        matview('mv', ' SELECT t.a\n   FROM public.t', {
+          indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')],
+        }),
+      ],
+    }),
+    to: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      matviews: [
+        matview('mv', ' SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)', {
+          indexes: [index('mv_a', 'CREATE INDEX mv_a ON public.mv USING btree (a)')],
+        }),
+      ],
+    }),
+    sql: [
+      'DROP MATERIALIZED VIEW public.mv',
+      'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t\n  WHERE (t.a > 0)',
+      'CREATE INDEX mv_a ON public.mv USING btree (a)',
+    ],
     destructive: [false, false, false],
   },
   {
     name: 'materialized view over a retyped column is rebuilt around the change',
-    from: pg({ tables: [table('t', [col('a', 'integer')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t')] }),
+    from: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      matviews: [matview('mv', ' SELECT t.a\n   FROM public.t')],
+    }),
     to: pg({ tables: [table('t', [col('a', 'bigint')])], matviews: [matview('mv', ' SELECT t.a\n   FROM public.t')] }),
-    sql: ['DROP MATERIALIZED VIEW public.mv', 'ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint', 'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t'],
+    sql: [
+      'DROP MATERIALIZED VIEW public.mv',
+      'ALTER TABLE public.t ALTER COLUMN a TYPE bigint USING a::bigint',
+      'CREATE MATERIALIZED VIEW public.mv AS\n SELECT t.a\n   FROM public.t',
+    ],
   },
   {
     name: 'materialized view indexes changed in place; the view stays',
-    from: pg({ matviews: [matview('mv', ' SELECT 1 AS a', { indexes: [index('mv_x', 'CREATE INDEX mv_x ON public.mv USING btree (a)'), index('mv_y', 'CREATE INDEX mv_y ON public.mv USING btree (a)')] })] }),
-    to: pg({ matviews: [matview('mv', ' SELECT 1 AS a', { comment: 'm', indexes: [index('mv_y', 'CREATE INDEX mv_y ON public.mv USING hash (a)'), index('mv_z', 'CREATE INDEX mv_z ON public.mv USING btree (a)')] })] }),
-    sql: ['DROP INDEX public.mv_x', 'DROP INDEX public.mv_y', "COMMENT ON MATERIALIZED VIEW public.mv IS 'm'", 'CREATE INDEX mv_y ON public.mv USING hash (a)', 'CREATE INDEX mv_z ON public.mv USING btree (a)'],
+    from: pg({
+      matviews: [
+        matview('mv', ' SELECT 1 AS a', {
+          indexes: [
+            index('mv_x', 'CREATE INDEX mv_x ON public.mv USING btree (a)'),
+            index('mv_y', 'CREATE INDEX mv_y ON public.mv USING btree (a)'),
+          ],
+        }),
+      ],
+    }),
+    to: pg({
+      matviews: [
+        matview('mv', ' SELECT 1 AS a', {
+          comment: 'm',
+          indexes: [
+            index('mv_y', 'CREATE INDEX mv_y ON public.mv USING hash (a)'),
+            index('mv_z', 'CREATE INDEX mv_z ON public.mv USING btree (a)'),
+          ],
+        }),
+      ],
+    }),
+    sql: [
+      'DROP INDEX public.mv_x',
+      'DROP INDEX public.mv_y',
+      "COMMENT ON MATERIALIZED VIEW public.mv IS 'm'",
+      'CREATE INDEX mv_y ON public.mv USING hash (a)',
+      'CREATE INDEX mv_z ON public.mv USING btree (a)',
+    ],
     destructive: [true, false, false, false, false],
   },
-  { name: 'materialized view dropped', from: pg({ matviews: [matview('mv', ' SELECT 1 AS a')] }), to: pg({}), sql: ['DROP MATERIALIZED VIEW public.mv'], destructive: [true] },
+  {
+    name: 'materialized view dropped',
+    from: pg({ matviews: [matview('mv', ' SELECT 1 AS a')] }),
+    to: pg({}),
+    sql: ['DROP MATERIALIZED VIEW public.mv'],
+    destructive: [true],
+  },
   {
     name: 'domain created before the table that uses it, with a NOT VALID constraint and a comment',
     from: pg({}),
@@ -209,8 +471,31 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
   },
   {
     name: 'domain altered in place',
-    from: pg({ domains: [domain('d', 'text', { default: "'a'::text", constraints: [{ name: 'd_gone', definition: "CHECK ((VALUE <> 'x'::text))" }, { name: 'd_len', definition: 'CHECK ((length(VALUE) < 10))' }] })], tables: [table('t', [col('c', 'public.d')])] }),
-    to: pg({ domains: [domain('d', 'text', { notNull: true, comment: 'd', constraints: [{ name: 'd_len', definition: 'CHECK ((length(VALUE) < 20))' }, { name: 'd_new', definition: "CHECK ((VALUE <> ''::text))" }] })], tables: [table('t', [col('c', 'public.d')])] }),
+    from: pg({
+      domains: [
+        domain('d', 'text', {
+          default: "'a'::text",
+          constraints: [
+            { name: 'd_gone', definition: "CHECK ((VALUE <> 'x'::text))" },
+            { name: 'd_len', definition: 'CHECK ((length(VALUE) < 10))' },
+          ],
+        }),
+      ],
+      tables: [table('t', [col('c', 'public.d')])],
+    }),
+    to: pg({
+      domains: [
+        domain('d', 'text', {
+          notNull: true,
+          comment: 'd',
+          constraints: [
+            { name: 'd_len', definition: 'CHECK ((length(VALUE) < 20))' },
+            { name: 'd_new', definition: "CHECK ((VALUE <> ''::text))" },
+          ],
+        }),
+      ],
+      tables: [table('t', [col('c', 'public.d')])],
+    }),
     sql: [
       'ALTER DOMAIN public.d DROP DEFAULT',
       'ALTER DOMAIN public.d SET NOT NULL',
@@ -239,17 +524,71 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     name: 'comments on views, sequences, indexes, enum types and routines',
     from: pg({
       enums: [{ schema: 'public', name: 'mood', values: ['a'] }],
-      sequences: [{ schema: 'public', name: 's', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null, comment: 'old' }],
-      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] })],
+      sequences: [
+        {
+          schema: 'public',
+          name: 's',
+          type: 'bigint',
+          start: '1',
+          increment: '1',
+          min: '1',
+          max: '9223372036854775807',
+          cache: '1',
+          cycle: false,
+          ownedBy: null,
+          comment: 'old',
+        },
+      ],
+      tables: [
+        table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] }),
+      ],
       views: [view('v', ' SELECT t.a\n   FROM public.t')],
-      routines: [fn, { ...fn, name: 'p', kind: 'procedure', signature: '', returns: null, definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$', comment: 'gone' }],
+      routines: [
+        fn,
+        {
+          ...fn,
+          name: 'p',
+          kind: 'procedure',
+          signature: '',
+          returns: null,
+          definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$',
+          comment: 'gone',
+        },
+      ],
     }),
     to: pg({
       enums: [{ schema: 'public', name: 'mood', values: ['a'], comment: 'feel' }],
-      sequences: [{ schema: 'public', name: 's', type: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false, ownedBy: null }],
-      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'by a' })] })],
+      sequences: [
+        {
+          schema: 'public',
+          name: 's',
+          type: 'bigint',
+          start: '1',
+          increment: '1',
+          min: '1',
+          max: '9223372036854775807',
+          cache: '1',
+          cycle: false,
+          ownedBy: null,
+        },
+      ],
+      tables: [
+        table('t', [col('a', 'integer')], {
+          indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'by a' })],
+        }),
+      ],
       views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), comment: "it's v" }],
-      routines: [{ ...fn, comment: 'f' }, { ...fn, name: 'p', kind: 'procedure', signature: '', returns: null, definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$' }],
+      routines: [
+        { ...fn, comment: 'f' },
+        {
+          ...fn,
+          name: 'p',
+          kind: 'procedure',
+          signature: '',
+          returns: null,
+          definition: 'CREATE OR REPLACE PROCEDURE public.p()\n LANGUAGE sql\nAS $procedure$ SELECT 1 $procedure$',
+        },
+      ],
     }),
     sql: [
       "COMMENT ON TYPE public.mood IS 'feel'",
@@ -262,11 +601,22 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
   },
   {
     name: 'a rebuilt view and a recreated function get their comments back',
-    from: pg({ tables: [table('t', [col('a', 'integer')])], views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), comment: 'v' }], routines: [{ ...fn, comment: 'f' }] }),
+    from: pg({
+      tables: [table('t', [col('a', 'integer')])],
+      views: [{ ...view('v', ' SELECT t.a\n   FROM public.t'), comment: 'v' }],
+      routines: [{ ...fn, comment: 'f' }],
+    }),
     to: pg({
       tables: [table('t', [col('a', 'integer')])],
       views: [{ ...view('v', ' SELECT t.a, 1 AS b\n   FROM public.t'), comment: 'v' }],
-      routines: [{ ...fn, returns: 'bigint', definition: fn.definition.replace('RETURNS integer', 'RETURNS bigint'), comment: 'f' }],
+      routines: [
+        {
+          ...fn,
+          returns: 'bigint',
+          definition: fn.definition.replace('RETURNS integer', 'RETURNS bigint'),
+          comment: 'f',
+        },
+      ],
     }),
     sql: [
       'DROP VIEW public.v',
@@ -283,15 +633,32 @@ describe('PostgreSQL DDL', () => {
   for (const c of cases) {
     it(`${c.name} gives the exact statements`, () => {
       const changes = diffSchemas(c.from, c.to);
-      assert.deepEqual(changes.map((x) => x.sql), c.sql);
-      if (c.destructive) assert.deepEqual(changes.map((x) => x.destructive), c.destructive);
+      assert.deepEqual(
+        changes.map((x) => x.sql),
+        c.sql,
+      );
+      if (c.destructive)
+        assert.deepEqual(
+          changes.map((x) => x.destructive),
+          c.destructive,
+        );
     });
   }
   it('a base type change of a domain that columns use is refused, saying what to do', () => {
-    const from = pg({ domains: [domain('d', 'integer')], tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])] });
-    const to = pg({ domains: [domain('d', 'bigint')], tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])] });
+    const from = pg({
+      domains: [domain('d', 'integer')],
+      tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])],
+    });
+    const to = pg({
+      domains: [domain('d', 'bigint')],
+      tables: [table('t', [col('a', 'public.d'), col('b', 'public.d[]')])],
+    });
     assert.throws(
-      () => diffSchemas(pg({ domains: [domain('d', 'integer'), domain('e', 'public.d')] }), pg({ domains: [domain('d', 'text'), domain('e', 'public.d')] })),
+      () =>
+        diffSchemas(
+          pg({ domains: [domain('d', 'integer'), domain('e', 'public.d')] }),
+          pg({ domains: [domain('d', 'text'), domain('e', 'public.d')] }),
+        ),
       /^DbchangeError: the base type of domain public\.d cannot be changed in place \(integer to text\): domain public\.e uses it; /,
     );
     assert.throws(
@@ -304,9 +671,20 @@ describe('PostgreSQL DDL', () => {
     );
   });
   it('a comment alone never rebuilds a view, routine, index or materialized view', () => {
-    const base = pg({ tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] })], views: [view('v', ' SELECT 1')], matviews: [matview('m', ' SELECT 1')], routines: [fn] });
+    const base = pg({
+      tables: [
+        table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)')] }),
+      ],
+      views: [view('v', ' SELECT 1')],
+      matviews: [matview('m', ' SELECT 1')],
+      routines: [fn],
+    });
     const commented = pg({
-      tables: [table('t', [col('a', 'integer')], { indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'c' })] })],
+      tables: [
+        table('t', [col('a', 'integer')], {
+          indexes: [index('t_a', 'CREATE INDEX t_a ON public.t USING btree (a)', { comment: 'c' })],
+        }),
+      ],
       views: [{ ...view('v', ' SELECT 1'), comment: 'c' }],
       matviews: [matview('m', ' SELECT 1', { comment: 'c' })],
       routines: [{ ...fn, comment: 'c' }],

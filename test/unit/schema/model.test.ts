@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffSchemas, dumpSdl, emptyModel, renderDdl, schemaEquals, type SchemaModel } from '../../../src/schema/index.js';
+import {
+  diffSchemas,
+  dumpSdl,
+  emptyModel,
+  renderDdl,
+  schemaEquals,
+  type SchemaModel,
+} from '../../../src/schema/index.js';
 import { isIgnoredTable } from '../../../src/schema/model.js';
 import { col, model, mysqlTable, table } from './builders.js';
 
@@ -19,27 +26,56 @@ describe('schema model', () => {
     const a = model('postgres', { tables: [table('a', [col('x', 'integer')]), table('b', [col('y', 'integer')])] });
     const b = model('postgres', { tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])] });
     assert.ok(schemaEquals(a, b));
-    const c = model('postgres', { tables: [table('a', [col('x', 'integer', { nullable: false })]), table('b', [col('y', 'integer')])] });
+    const c = model('postgres', {
+      tables: [table('a', [col('x', 'integer', { nullable: false })]), table('b', [col('y', 'integer')])],
+    });
     assert.ok(!schemaEquals(a, c));
   });
 
   it('an empty diff renders as the empty string and a non-empty one ends with a semicolon line', () => {
     assert.equal(renderDdl([]), '');
-    assert.equal(renderDdl([{ sql: 'DROP TABLE a', destructive: true, kind: 'drop-table' }, { sql: 'DROP TABLE b', destructive: true, kind: 'drop-table' }]), 'DROP TABLE a;\nDROP TABLE b;\n');
+    assert.equal(
+      renderDdl([
+        { sql: 'DROP TABLE a', destructive: true, kind: 'drop-table' },
+        { sql: 'DROP TABLE b', destructive: true, kind: 'drop-table' },
+      ]),
+      'DROP TABLE a;\nDROP TABLE b;\n',
+    );
   });
 
   it('the dump is the same text whatever order the model lists things in', () => {
-    const a = model('postgres', { tables: [table('a', [col('x', 'integer')]), table('b', [col('y', 'integer')])], schemas: ['s2', 's1'] });
-    const b = model('postgres', { tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])], schemas: ['s1', 's2'] });
+    const a = model('postgres', {
+      tables: [table('a', [col('x', 'integer')]), table('b', [col('y', 'integer')])],
+      schemas: ['s2', 's1'],
+    });
+    const b = model('postgres', {
+      tables: [table('b', [col('y', 'integer')]), table('a', [col('x', 'integer')])],
+      schemas: ['s1', 's2'],
+    });
     assert.equal(dumpSdl(a), dumpSdl(b));
-    assert.match(dumpSdl(a), /^-- dbchange schema dump \(postgres\)\n\nCREATE SCHEMA s1;\n\nCREATE SCHEMA s2;\n\nCREATE TABLE public.a/);
+    assert.match(
+      dumpSdl(a),
+      /^-- dbchange schema dump \(postgres\)\n\nCREATE SCHEMA s1;\n\nCREATE SCHEMA s2;\n\nCREATE TABLE public.a/,
+    );
   });
 
   it('a model stored before domains, materialized views and comments were kept diffs like an empty-commented one', () => {
     const stored = JSON.parse(
-      JSON.stringify({ engine: 'postgres', schemas: [], extensions: [], enums: [], sequences: [], tables: [], views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [] }], routines: [], triggers: [] }),
+      JSON.stringify({
+        engine: 'postgres',
+        schemas: [],
+        extensions: [],
+        enums: [],
+        sequences: [],
+        tables: [],
+        views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [] }],
+        routines: [],
+        triggers: [],
+      }),
     ) as SchemaModel;
-    const now = model('postgres', { views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [], comment: null }] });
+    const now = model('postgres', {
+      views: [{ schema: 'public', name: 'v', definition: ' SELECT 1', options: [], comment: null }],
+    });
     assert.deepEqual(diffSchemas(stored, now), []);
     assert.ok(schemaEquals(stored, now));
   });

@@ -28,14 +28,36 @@ function issue(over: Partial<Issue> = {}): Issue {
   let n = 0;
   const now = new Date('2026-11-22T10:00:00Z');
   return {
-    id: '42', version: 1, title: 'T', description: '', labels: [], timing: '', creator: 'U_C', target: 'app', changeType: 'ddl',
-    sql: 'SELECT 1', revision: 1, status: 'open', source: { kind: 'slack' }, findings: [],
-    stages: planStages(config, 'app', () => `t${++n}`), createdAt: now, updatedAt: now, ...over,
+    id: '42',
+    version: 1,
+    title: 'T',
+    description: '',
+    labels: [],
+    timing: '',
+    creator: 'U_C',
+    target: 'app',
+    changeType: 'ddl',
+    sql: 'SELECT 1',
+    revision: 1,
+    status: 'open',
+    source: { kind: 'slack' },
+    findings: [],
+    stages: planStages(config, 'app', () => `t${++n}`),
+    createdAt: now,
+    updatedAt: now,
+    ...over,
   };
 }
 
 function finding(i: number, level: 'ERROR' | 'WARNING'): ReviewFinding {
-  return { rule: 'statement.where.require.update-delete', level, line: i + 1, column: 1, statement: 'DELETE FROM t', message: `problem number ${i} ${'x'.repeat(200)}` };
+  return {
+    rule: 'statement.where.require.update-delete',
+    level,
+    line: i + 1,
+    column: 1,
+    statement: 'DELETE FROM t',
+    message: `problem number ${i} ${'x'.repeat(200)}`,
+  };
 }
 
 function accepted(args: Record<string, unknown>): void {
@@ -45,9 +67,24 @@ function accepted(args: Record<string, unknown>): void {
 
 describe('Block Kit views', () => {
   test('a huge script, a long title and hundreds of findings still make a message Slack accepts', () => {
-    const sql = Array.from({ length: 5000 }, (_, i) => `UPDATE t SET v = ${i} WHERE id = ${i}; -- ${'y'.repeat(50)}`).join('\n') + `\n${'z'.repeat(20_000)}`;
-    const findings = [...Array.from({ length: 300 }, (_, i) => finding(i, 'ERROR')), ...Array.from({ length: 300 }, (_, i) => finding(i, 'WARNING'))];
-    const m = issueMessage(issue({ sql, findings, title: 'T'.repeat(500), description: 'd'.repeat(10_000), labels: Array.from({ length: 50 }, (_, i) => `label-${i}`), timing: 'x'.repeat(5000) }), config);
+    const sql =
+      Array.from({ length: 5000 }, (_, i) => `UPDATE t SET v = ${i} WHERE id = ${i}; -- ${'y'.repeat(50)}`).join('\n') +
+      `\n${'z'.repeat(20_000)}`;
+    const findings = [
+      ...Array.from({ length: 300 }, (_, i) => finding(i, 'ERROR')),
+      ...Array.from({ length: 300 }, (_, i) => finding(i, 'WARNING')),
+    ];
+    const m = issueMessage(
+      issue({
+        sql,
+        findings,
+        title: 'T'.repeat(500),
+        description: 'd'.repeat(10_000),
+        labels: Array.from({ length: 50 }, (_, i) => `label-${i}`),
+        timing: 'x'.repeat(5000),
+      }),
+      config,
+    );
     accepted(m);
     const text = JSON.stringify(m.blocks);
     assert.match(text, /Show full SQL/);
@@ -58,7 +95,9 @@ describe('Block Kit views', () => {
   test('every button of an open issue has a distinct action id and carries the issue and revision', () => {
     const m = issueMessage(issue(), config);
     accepted(m);
-    const actions = m.blocks.find((b) => b.type === 'actions' && b.block_id === 'issue:42') as { elements: { action_id: string; value?: string }[] };
+    const actions = m.blocks.find((b) => b.type === 'actions' && b.block_id === 'issue:42') as {
+      elements: { action_id: string; value?: string }[];
+    };
     const ids = actions.elements.map((e) => e.action_id);
     assert.equal(new Set(ids).size, ids.length);
     assert.ok(actions.elements.filter((e) => e.value).every((e) => e.value === '42:1'));
@@ -66,7 +105,19 @@ describe('Block Kit views', () => {
 
   test('a task that needs attention gets "was applied" / "was not applied" buttons for that task', () => {
     const base = issue({ status: 'failed' });
-    const stages = base.stages.map((s, i) => (i === 0 ? { ...s, status: 'failed' as const, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted at statement 2 (line 3)' })) } : s));
+    const stages = base.stages.map((s, i) =>
+      i === 0
+        ? {
+            ...s,
+            status: 'failed' as const,
+            tasks: s.tasks.map((t) => ({
+              ...t,
+              status: 'needs-attention' as const,
+              error: 'interrupted at statement 2 (line 3)',
+            })),
+          }
+        : s,
+    );
     const m = issueMessage({ ...base, stages }, config);
     accepted(m);
     const text = JSON.stringify(m.blocks);
@@ -91,14 +142,23 @@ describe('Block Kit views', () => {
   });
 
   test('the submit, edit and schedule modals are valid modals', () => {
-    for (const view of [submitModal(['app', 'shop']), submitModal(Array.from({ length: 150 }, (_, i) => `db${i}`)), editModal(issue({ sql: 'x'.repeat(5000) })), scheduleModal(issue(), 'prod', 'Europe/Berlin', null, new Date(), { timezone: 'Europe/Berlin', start: '22:00', end: '06:00' })]) {
+    for (const view of [
+      submitModal(['app', 'shop']),
+      submitModal(Array.from({ length: 150 }, (_, i) => `db${i}`)),
+      editModal(issue({ sql: 'x'.repeat(5000) })),
+      scheduleModal(issue(), 'prod', 'Europe/Berlin', null, new Date(), {
+        timezone: 'Europe/Berlin',
+        start: '22:00',
+        end: '06:00',
+      }),
+    ]) {
       assert.equal(checkView(view), undefined, JSON.stringify(checkView(view)));
     }
   });
 });
 
 describe('session listing', () => {
-  test('passwords in other sessions\' SQL are hidden', () => {
+  test("passwords in other sessions' SQL are hidden", () => {
     assert.equal(hidePasswords("ALTER USER app WITH PASSWORD 's3cret'"), "ALTER USER app WITH PASSWORD '***'");
     assert.equal(hidePasswords("CREATE USER 'a'@'%' IDENTIFIED BY 'pw''x'"), "CREATE USER 'a'@'%' IDENTIFIED BY '***'");
     assert.equal(hidePasswords("SET PASSWORD = 'x'"), "SET PASSWORD = '***'");

@@ -10,7 +10,11 @@ const section = (text: string) => ({ type: 'section' as const, text: { type: 'mr
 const modal = { type: 'modal' as const, title: plain('New change'), blocks: [section('pick a database')] };
 
 function clientFor(fake: FakeSlack, token = fake.token): webApi.WebClient {
-  return new webApi.WebClient(token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+  return new webApi.WebClient(token, {
+    slackApiUrl: fake.url,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
 }
 
 /** Runs a call that Slack refuses and returns the error code and response metadata the SDK saw. */
@@ -60,7 +64,10 @@ describe('fake Slack Web API', () => {
     assert.ok(Number(b.ts) > Number(a.ts), `${b.ts} > ${a.ts}`);
     assert.equal(a.channel, 'C0POST');
     assert.deepEqual(a.message?.blocks, [section('first')]);
-    assert.deepEqual(fake.messages('C0POST').map((m) => m.text), ['first', 'second']);
+    assert.deepEqual(
+      fake.messages('C0POST').map((m) => m.text),
+      ['first', 'second'],
+    );
   });
 
   test('a message with 51 blocks is refused with invalid_blocks, as Slack refuses it', async () => {
@@ -68,7 +75,10 @@ describe('fake Slack Web API', () => {
     const r = await refused(slack.chat.postMessage({ channel: 'C0POST', text: 'too many', blocks }));
     assert.equal(r.error, 'invalid_blocks');
     assert.deepEqual(r.messages, ['[ERROR] no more than 50 items allowed [json-pointer:/blocks]']);
-    assert.equal(fake.messages('C0POST').some((m) => m.text === 'too many'), false);
+    assert.equal(
+      fake.messages('C0POST').some((m) => m.text === 'too many'),
+      false,
+    );
   });
 
   test('chat.postMessage without channel or content is refused', async () => {
@@ -81,7 +91,10 @@ describe('fake Slack Web API', () => {
     const reply = await slack.chat.postMessage({ channel: 'C0THREAD', text: 'log 1', thread_ts: parent.ts! });
     await slack.chat.postMessage({ channel: 'C0THREAD', text: 'log 2', thread_ts: reply.ts! });
     const replies = fake.messages('C0THREAD').filter((m) => m.thread_ts === parent.ts);
-    assert.deepEqual(replies.map((m) => m.text), ['log 1', 'log 2']);
+    assert.deepEqual(
+      replies.map((m) => m.text),
+      ['log 1', 'log 2'],
+    );
     const r = await refused(slack.chat.postMessage({ channel: 'C0THREAD', text: 'x', thread_ts: '1.000001' }));
     assert.equal(r.error, 'thread_not_found');
   });
@@ -93,16 +106,28 @@ describe('fake Slack Web API', () => {
     assert.equal(m?.text, 'approved');
     assert.deepEqual(m?.blocks, [section('approved')]);
     assert.equal(m?.updates, 1);
-    assert.equal((await refused(slack.chat.update({ channel: 'C0OTHER', ts: posted.ts!, text: 'x' }))).error, 'message_not_found');
+    assert.equal(
+      (await refused(slack.chat.update({ channel: 'C0OTHER', ts: posted.ts!, text: 'x' }))).error,
+      'message_not_found',
+    );
     const tooMany = Array.from({ length: 51 }, (_, i) => section(`${i}`));
-    assert.equal((await refused(slack.chat.update({ channel: 'C0UPD', ts: posted.ts!, text: 'x', blocks: tooMany }))).error, 'invalid_blocks');
+    assert.equal(
+      (await refused(slack.chat.update({ channel: 'C0UPD', ts: posted.ts!, text: 'x', blocks: tooMany }))).error,
+      'invalid_blocks',
+    );
   });
 
   test('chat.postEphemeral needs a user and is kept apart from channel history', async () => {
-    assert.equal((await refused(slack.apiCall('chat.postEphemeral', { channel: 'C0EPH', text: 'x' }))).error, 'user_not_found');
+    assert.equal(
+      (await refused(slack.apiCall('chat.postEphemeral', { channel: 'C0EPH', text: 'x' }))).error,
+      'user_not_found',
+    );
     const r = await slack.chat.postEphemeral({ channel: 'C0EPH', user: 'U0ALICE', text: 'only you' });
     assert.match(r.message_ts!, /^\d+\.\d{6}$/);
-    assert.deepEqual(fake.ephemerals('C0EPH').map((e) => [e.user, e.text]), [['U0ALICE', 'only you']]);
+    assert.deepEqual(
+      fake.ephemerals('C0EPH').map((e) => [e.user, e.text]),
+      [['U0ALICE', 'only you']],
+    );
     assert.deepEqual(fake.messages('C0EPH'), []);
   });
 
@@ -110,13 +135,22 @@ describe('fake Slack Web API', () => {
     const posted = await slack.chat.postMessage({ channel: 'C0LINK', text: 'x' });
     const r = await slack.chat.getPermalink({ channel: 'C0LINK', message_ts: posted.ts! });
     assert.equal(r.permalink, `https://fake-slack.example/archives/C0LINK/p${posted.ts!.replace('.', '')}`);
-    assert.equal((await refused(slack.chat.getPermalink({ channel: 'C0LINK', message_ts: '1.000002' }))).error, 'message_not_found');
+    assert.equal(
+      (await refused(slack.chat.getPermalink({ channel: 'C0LINK', message_ts: '1.000002' }))).error,
+      'message_not_found',
+    );
   });
 
   test('a private channel the bot is not in is channel_not_found until it is a member', async () => {
     fake.setChannel('G0SECRET', { name: 'dba', isPrivate: true });
-    assert.equal((await refused(slack.chat.postMessage({ channel: 'G0SECRET', text: 'x' }))).error, 'channel_not_found');
-    assert.equal((await refused(slack.conversations.join({ channel: 'G0SECRET' }))).error, 'method_not_supported_for_channel_type');
+    assert.equal(
+      (await refused(slack.chat.postMessage({ channel: 'G0SECRET', text: 'x' }))).error,
+      'channel_not_found',
+    );
+    assert.equal(
+      (await refused(slack.conversations.join({ channel: 'G0SECRET' }))).error,
+      'method_not_supported_for_channel_type',
+    );
     fake.setChannel('G0SECRET', { name: 'dba', isPrivate: true, isMember: true });
     assert.equal((await slack.chat.postMessage({ channel: 'G0SECRET', text: 'x' })).ok, true);
   });
@@ -151,13 +185,19 @@ describe('fake Slack Web API', () => {
 
   test('views.open spends a trigger once and returns the view with a V… id', async () => {
     const trigger = fake.issueTriggerId();
-    const r = await slack.views.open({ trigger_id: trigger, view: { ...modal, callback_id: 'new_change', private_metadata: '{"c":"C1"}' } });
+    const r = await slack.views.open({
+      trigger_id: trigger,
+      view: { ...modal, callback_id: 'new_change', private_metadata: '{"c":"C1"}' },
+    });
     assert.match(r.view!.id!, /^V[A-Z0-9]{10}$/);
     assert.equal(r.view!.callback_id, 'new_change');
     assert.equal(r.view!.private_metadata, '{"c":"C1"}');
     assert.deepEqual(r.view!.state, { values: {} });
     assert.equal((await refused(slack.views.open({ trigger_id: trigger, view: modal }))).error, 'exchanged_trigger_id');
-    assert.equal((await refused(slack.views.open({ trigger_id: '123.456.abc', view: modal }))).error, 'invalid_trigger_id');
+    assert.equal(
+      (await refused(slack.views.open({ trigger_id: '123.456.abc', view: modal }))).error,
+      'invalid_trigger_id',
+    );
   });
 
   test('a trigger older than 3 seconds is expired_trigger_id', async () => {
@@ -168,7 +208,9 @@ describe('fake Slack Web API', () => {
 
   test('an invalid view is invalid_arguments with the reason, and does not spend the trigger', async () => {
     const trigger = fake.issueTriggerId();
-    const r = await refused(slack.views.open({ trigger_id: trigger, view: { ...modal, title: plain('A title longer than 24 chars') } }));
+    const r = await refused(
+      slack.views.open({ trigger_id: trigger, view: { ...modal, title: plain('A title longer than 24 chars') } }),
+    );
     assert.equal(r.error, 'invalid_arguments');
     assert.deepEqual(r.messages, ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
     assert.equal((await slack.views.open({ trigger_id: trigger, view: modal })).ok, true);
@@ -176,8 +218,12 @@ describe('fake Slack Web API', () => {
 
   test('views.push needs a trigger from inside the modal and stops at a stack of 3', async () => {
     const root = (await slack.views.open({ trigger_id: fake.issueTriggerId(), view: modal })).view!;
-    assert.equal((await refused(slack.views.push({ trigger_id: fake.issueTriggerId(), view: modal }))).error, 'invalid_trigger_id');
-    const second = (await slack.views.push({ trigger_id: fake.issueTriggerId({ viewId: root.id! }), view: modal })).view!;
+    assert.equal(
+      (await refused(slack.views.push({ trigger_id: fake.issueTriggerId(), view: modal }))).error,
+      'invalid_trigger_id',
+    );
+    const second = (await slack.views.push({ trigger_id: fake.issueTriggerId({ viewId: root.id! }), view: modal }))
+      .view!;
     assert.equal(second.previous_view_id, root.id);
     assert.equal(second.root_view_id, root.id);
     await slack.views.push({ trigger_id: fake.issueTriggerId({ viewId: second.id! }), view: modal });
@@ -187,11 +233,20 @@ describe('fake Slack Web API', () => {
 
   test('views.update replaces a view it issued, checks the hash, and is not_found otherwise', async () => {
     const opened = (await slack.views.open({ trigger_id: fake.issueTriggerId(), view: modal })).view!;
-    const updated = (await slack.views.update({ view_id: opened.id!, hash: opened.hash!, view: { ...modal, title: plain('Scheduled') } })).view!;
+    const updated = (
+      await slack.views.update({
+        view_id: opened.id!,
+        hash: opened.hash!,
+        view: { ...modal, title: plain('Scheduled') },
+      })
+    ).view!;
     assert.equal(updated.id, opened.id);
     assert.equal(updated.title?.text, 'Scheduled');
     assert.equal(fake.view(opened.id!)?.title.text, 'Scheduled');
-    assert.equal((await refused(slack.views.update({ view_id: opened.id!, hash: opened.hash!, view: modal }))).error, 'hash_conflict');
+    assert.equal(
+      (await refused(slack.views.update({ view_id: opened.id!, hash: opened.hash!, view: modal }))).error,
+      'hash_conflict',
+    );
     assert.equal((await refused(slack.views.update({ view_id: 'V0NOTMINE00', view: modal }))).error, 'not_found');
   });
 
@@ -215,23 +270,33 @@ describe('fake Slack Web API', () => {
   });
 
   test('waitFor rejects after its timeout with the recent calls in the message', async () => {
-    await assert.rejects(fake.waitFor('views.open', (c) => c.args.view?.callback_id === 'never', 50), (e: Error) => {
-      assert.match(e.message, /no matching views\.open call within 50 ms/);
-      assert.match(e.message, /chat\.postMessage ok/);
-      return true;
-    });
+    await assert.rejects(
+      fake.waitFor('views.open', (c) => c.args.view?.callback_id === 'never', 50),
+      (e: Error) => {
+        assert.match(e.message, /no matching views\.open call within 50 ms/);
+        assert.match(e.message, /chat\.postMessage ok/);
+        return true;
+      },
+    );
   });
 
   test('a response_url records JSON posts, acts on the clicked message and allows 5 uses', async () => {
     const posted = await slack.chat.postMessage({ channel: 'C0RESP', text: 'original' });
     const url = fake.responseUrl({ channel: 'C0RESP', messageTs: posted.ts!, user: 'U0ALICE' });
-    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await post({ replace_original: true, text: 'replaced' })).status, 200);
     assert.equal(fake.messages('C0RESP')[0]?.text, 'replaced');
     await post({ text: 'just for you' });
-    assert.deepEqual(fake.ephemerals('C0RESP').map((e) => e.text), ['just for you']);
+    assert.deepEqual(
+      fake.ephemerals('C0RESP').map((e) => e.text),
+      ['just for you'],
+    );
     await post({ response_type: 'in_channel', text: 'for everyone' });
-    assert.deepEqual(fake.messages('C0RESP').map((m) => m.text), ['replaced', 'for everyone']);
+    assert.deepEqual(
+      fake.messages('C0RESP').map((m) => m.text),
+      ['replaced', 'for everyone'],
+    );
     const tooMany = await post({ text: 'x', blocks: Array.from({ length: 51 }, (_, i) => section(`${i}`)) });
     assert.equal(tooMany.status, 400);
     assert.equal(((await tooMany.json()) as { error: string }).error, 'invalid_blocks');
@@ -247,7 +312,11 @@ describe('fake Slack Web API', () => {
   test('a response_url expires after 30 minutes', async () => {
     const url = fake.responseUrl({ channel: 'C0RESP', user: 'U0ALICE' });
     clock += 30 * 60 * 1000 + 1;
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"late"}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"late"}',
+    });
     assert.equal(res.status, 404);
     assert.deepEqual(await res.json(), { ok: false, error: 'expired_url' });
   });

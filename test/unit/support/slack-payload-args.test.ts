@@ -8,7 +8,12 @@ import { isChannelRef, conversationOf } from '../../support/slack/channel-ids.js
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const modal = (extra: Record<string, unknown> = {}) => ({ type: 'modal', title: plain('New change'), blocks: [section('x')], ...extra });
+const modal = (extra: Record<string, unknown> = {}) => ({
+  type: 'modal',
+  title: plain('New change'),
+  blocks: [section('x')],
+  ...extra,
+});
 const needsChannel = { needsChannel: true };
 
 test('message arguments fail with the error code Slack uses for each mistake', () => {
@@ -30,7 +35,10 @@ test('message arguments fail with the error code Slack uses for each mistake', (
 });
 
 test('invalid_blocks lists Slack-style messages naming the offending JSON pointer', () => {
-  const r = checkMessageArgs({ channel: 'C0123', blocks: [{ type: 'header', text: plain('x'.repeat(151)) }] }, needsChannel);
+  const r = checkMessageArgs(
+    { channel: 'C0123', blocks: [{ type: 'header', text: plain('x'.repeat(151)) }] },
+    needsChannel,
+  );
   assert.deepEqual(r, {
     error: 'invalid_blocks',
     messages: ['[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]'],
@@ -44,7 +52,17 @@ test('a response_url post needs no channel but is otherwise checked like a messa
 
 test('a valid modal passes and each modal limit is enforced', () => {
   assert.equal(checkView(modal()), undefined);
-  assert.equal(checkView(modal({ submit: plain('Submit'), close: plain('Cancel'), private_metadata: 'm'.repeat(3000), callback_id: 'c'.repeat(255) })), undefined);
+  assert.equal(
+    checkView(
+      modal({
+        submit: plain('Submit'),
+        close: plain('Cancel'),
+        private_metadata: 'm'.repeat(3000),
+        callback_id: 'c'.repeat(255),
+      }),
+    ),
+    undefined,
+  );
   const table: [unknown, string][] = [
     [modal({ type: 'home' }), '/view/type'],
     [modal({ title: plain('x'.repeat(25)) }), '/view/title/text'],
@@ -54,28 +72,54 @@ test('a valid modal passes and each modal limit is enforced', () => {
     [modal({ private_metadata: 'm'.repeat(3001) }), '/view/private_metadata'],
     [modal({ callback_id: 'c'.repeat(256) }), '/view/callback_id'],
     [modal({ blocks: Array.from({ length: 101 }, (_, i) => section(`${i}`)) }), '/view/blocks'],
-    [modal({ blocks: [{ type: 'input', label: plain('SQL'), element: { type: 'plain_text_input' } }] }), '/view/submit'],
-    [modal({ submit: plain('Go'), blocks: [{ type: 'input', label: plain('SQL'), element: { type: 'plain_text_input', max_length: 3001 } }] }), '/view/blocks/0/element/max_length'],
+    [
+      modal({ blocks: [{ type: 'input', label: plain('SQL'), element: { type: 'plain_text_input' } }] }),
+      '/view/submit',
+    ],
+    [
+      modal({
+        submit: plain('Go'),
+        blocks: [{ type: 'input', label: plain('SQL'), element: { type: 'plain_text_input', max_length: 3001 } }],
+      }),
+      '/view/blocks/0/element/max_length',
+    ],
     [modal({ blocks: Array.from({ length: 90 }, (_, i) => section('y'.repeat(2999) + i)) }), '/view'],
   ];
   for (const [view, pointer] of table) {
     const r = checkView(view);
     assert.equal(r?.error, 'invalid_arguments');
-    assert.ok(r?.messages?.some((m) => m.endsWith(`[json-pointer:${pointer}]`)), `${pointer}: ${JSON.stringify(r?.messages)}`);
+    assert.ok(
+      r?.messages?.some((m) => m.endsWith(`[json-pointer:${pointer}]`)),
+      `${pointer}: ${JSON.stringify(r?.messages)}`,
+    );
   }
 });
 
 test('form bodies decode JSON-stringified blocks and views like Slack; JSON bodies are taken as they are', () => {
   const blocks = [section('x')];
-  const form = new URLSearchParams({ channel: 'C1', text: 'hi', blocks: JSON.stringify(blocks), unfurl_links: 'false' }).toString();
-  assert.deepEqual(parseApiBody('application/x-www-form-urlencoded', form), { channel: 'C1', text: 'hi', blocks, unfurl_links: 'false' });
-  assert.deepEqual(parseApiBody('application/json; charset=utf-8', JSON.stringify({ channel: 'C1', blocks })), { channel: 'C1', blocks });
+  const form = new URLSearchParams({
+    channel: 'C1',
+    text: 'hi',
+    blocks: JSON.stringify(blocks),
+    unfurl_links: 'false',
+  }).toString();
+  assert.deepEqual(parseApiBody('application/x-www-form-urlencoded', form), {
+    channel: 'C1',
+    text: 'hi',
+    blocks,
+    unfurl_links: 'false',
+  });
+  assert.deepEqual(parseApiBody('application/json; charset=utf-8', JSON.stringify({ channel: 'C1', blocks })), {
+    channel: 'C1',
+    blocks,
+  });
   assert.deepEqual(parseApiBody('application/x-www-form-urlencoded', 'view=%7Bnot%20json'), { view: '{not json' });
 });
 
 test('channel references are IDs, user IDs or #names, and a user ID posts into the DM', () => {
   for (const ok of ['C0123ABC', 'G01', 'D0ABC', 'U0FAKE', '#dbchange']) assert.equal(isChannelRef(ok), true, ok);
-  for (const bad of [undefined, '', 'c0123', 'dbchange', 'ISSUE-12', 42]) assert.equal(isChannelRef(bad), false, String(bad));
+  for (const bad of [undefined, '', 'c0123', 'dbchange', 'ISSUE-12', 42])
+    assert.equal(isChannelRef(bad), false, String(bad));
   assert.equal(conversationOf('U0FAKE'), 'D0FAKE');
   assert.equal(conversationOf('C0123'), 'C0123');
 });

@@ -49,12 +49,32 @@ test('signatures verify with Bolt verifySlackRequest, and not with another secre
 });
 
 test('a slash command body carries every field Slack sends, in Slack order', () => {
-  const body = slashCommandBody({ text: 'status 12', userId: 'U0ALICE', channelId: 'C0DB', triggerId: '1.2.abc', responseUrl: 'http://127.0.0.1:1/commands/x' });
+  const body = slashCommandBody({
+    text: 'status 12',
+    userId: 'U0ALICE',
+    channelId: 'C0DB',
+    triggerId: '1.2.abc',
+    responseUrl: 'http://127.0.0.1:1/commands/x',
+  });
   const form = new URLSearchParams(body);
-  assert.deepEqual([...form.keys()], [
-    'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name',
-    'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
-  ]);
+  assert.deepEqual(
+    [...form.keys()],
+    [
+      'token',
+      'team_id',
+      'team_domain',
+      'channel_id',
+      'channel_name',
+      'user_id',
+      'user_name',
+      'command',
+      'text',
+      'api_app_id',
+      'is_enterprise_install',
+      'response_url',
+      'trigger_id',
+    ],
+  );
   assert.equal(form.get('command'), '/dbchange');
   assert.equal(form.get('text'), 'status 12');
   assert.equal(form.get('user_id'), 'U0ALICE');
@@ -70,12 +90,40 @@ test('a block_actions payload from a message echoes the clicked button from the 
     text: 'Change #12',
     user: 'U0BOT',
     bot_id: 'B0BOT',
-    blocks: [{ type: 'actions', block_id: 'issue-12', elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: '12', style: 'primary' }] }],
+    blocks: [
+      {
+        type: 'actions',
+        block_id: 'issue-12',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'approve',
+            text: { type: 'plain_text', text: 'Approve' },
+            value: '12',
+            style: 'primary',
+          },
+        ],
+      },
+    ],
   };
-  const p = payloadOf(blockActionsBody({ userId: 'U0BOB', actionId: 'approve', message, triggerId: '1.2.t', responseUrl: 'http://r', nowMs: 1_700_000_001_000 }));
+  const p = payloadOf(
+    blockActionsBody({
+      userId: 'U0BOB',
+      actionId: 'approve',
+      message,
+      triggerId: '1.2.t',
+      responseUrl: 'http://r',
+      nowMs: 1_700_000_001_000,
+    }),
+  );
   assert.equal(p.type, 'block_actions');
   assert.deepEqual(p.user, { id: 'U0BOB', username: 'u0bob', name: 'u0bob', team_id: 'T0FAKETEAM' });
-  assert.deepEqual(p.container, { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0DB', is_ephemeral: false });
+  assert.deepEqual(p.container, {
+    type: 'message',
+    message_ts: '1700000000.000100',
+    channel_id: 'C0DB',
+    is_ephemeral: false,
+  });
   assert.deepEqual(p.channel, { id: 'C0DB', name: 'channel-c0db' });
   assert.equal(p.message.ts, '1700000000.000100');
   assert.deepEqual(p.message.blocks, message.blocks);
@@ -84,33 +132,57 @@ test('a block_actions payload from a message echoes the clicked button from the 
   assert.equal(typeof p.api_app_id, 'string');
   assert.equal(typeof p.token, 'string');
   assert.deepEqual(p.team, { id: 'T0FAKETEAM', domain: 'fake-workspace' });
-  assert.deepEqual(p.actions, [{
-    type: 'button', action_id: 'approve', block_id: 'issue-12', action_ts: '1700000001.000000',
-    text: { type: 'plain_text', text: 'Approve' }, value: '12', style: 'primary',
-  }]);
+  assert.deepEqual(p.actions, [
+    {
+      type: 'button',
+      action_id: 'approve',
+      block_id: 'issue-12',
+      action_ts: '1700000001.000000',
+      text: { type: 'plain_text', text: 'Approve' },
+      value: '12',
+      style: 'primary',
+    },
+  ]);
 });
 
 test('a datetimepicker action inside a modal carries selected_date_time and a view container', () => {
-  const view = { id: 'V0SCHED', callback_id: 'schedule', state: { values: {} }, blocks: [{ type: 'actions', block_id: 'when', elements: [{ type: 'datetimepicker', action_id: 'at' }] }] };
-  const p = payloadOf(blockActionsBody({ userId: 'U0BOB', actionId: 'at', view, triggerId: 't', selectedDateTime: 1_800_000_000 }));
+  const view = {
+    id: 'V0SCHED',
+    callback_id: 'schedule',
+    state: { values: {} },
+    blocks: [{ type: 'actions', block_id: 'when', elements: [{ type: 'datetimepicker', action_id: 'at' }] }],
+  };
+  const p = payloadOf(
+    blockActionsBody({ userId: 'U0BOB', actionId: 'at', view, triggerId: 't', selectedDateTime: 1_800_000_000 }),
+  );
   assert.deepEqual(p.container, { type: 'view', view_id: 'V0SCHED' });
   assert.equal(p.view.id, 'V0SCHED');
   assert.equal(p.channel, undefined);
-  assert.deepEqual(p.actions[0], { type: 'datetimepicker', action_id: 'at', block_id: 'when', action_ts: p.actions[0].action_ts, selected_date_time: 1_800_000_000 });
+  assert.deepEqual(p.actions[0], {
+    type: 'datetimepicker',
+    action_id: 'at',
+    block_id: 'when',
+    action_ts: p.actions[0].action_ts,
+    selected_date_time: 1_800_000_000,
+  });
 });
 
 test('a view_submission payload shapes state values as Slack does', () => {
-  const p = payloadOf(viewSubmissionBody({
-    userId: 'U0ALICE',
-    callbackId: 'new_change',
-    privateMetadata: '{"channel":"C0DB"}',
-    viewId: 'V0NEW',
-    values: {
-      sql: { sql: 'ALTER TABLE t ADD c int' },
-      when: { at: 1_800_000_000 },
-      db: { db: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'app' }, value: 'app' } } },
-    },
-  }));
+  const p = payloadOf(
+    viewSubmissionBody({
+      userId: 'U0ALICE',
+      callbackId: 'new_change',
+      privateMetadata: '{"channel":"C0DB"}',
+      viewId: 'V0NEW',
+      values: {
+        sql: { sql: 'ALTER TABLE t ADD c int' },
+        when: { at: 1_800_000_000 },
+        db: {
+          db: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'app' }, value: 'app' } },
+        },
+      },
+    }),
+  );
   assert.equal(p.type, 'view_submission');
   assert.deepEqual(p.user, { id: 'U0ALICE', username: 'u0alice', name: 'u0alice', team_id: 'T0FAKETEAM' });
   assert.equal(p.view.id, 'V0NEW');
@@ -132,7 +204,12 @@ describe('a real Bolt app driven through the wire formats', () => {
 
   before(async () => {
     fake = await startFakeSlack();
-    app = new App({ token: fake.token, signingSecret: SECRET, clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } }, logLevel: LogLevel.ERROR });
+    app = new App({
+      token: fake.token,
+      signingSecret: SECRET,
+      clientOptions: { slackApiUrl: fake.url, retryConfig: { retries: 0 } },
+      logLevel: LogLevel.ERROR,
+    });
     app.use(async ({ context, next }) => {
       retries.push(context.retryNum);
       await next();
@@ -147,7 +224,14 @@ describe('a real Bolt app driven through the wire formats', () => {
           private_metadata: JSON.stringify({ channel: command.channel_id }),
           title: { type: 'plain_text', text: 'New change' },
           submit: { type: 'plain_text', text: 'Submit' },
-          blocks: [{ type: 'input', block_id: 'sql', label: { type: 'plain_text', text: 'SQL' }, element: { type: 'plain_text_input', action_id: 'sql', multiline: true } }],
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'sql',
+              label: { type: 'plain_text', text: 'SQL' },
+              element: { type: 'plain_text_input', action_id: 'sql', multiline: true },
+            },
+          ],
         },
       });
     });
@@ -159,14 +243,24 @@ describe('a real Bolt app driven through the wire formats', () => {
         text: 'new change',
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: `\`${view.state.values.sql!.sql!.value}\`` } },
-          { type: 'actions', block_id: 'decide', elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: '1' }] },
+          {
+            type: 'actions',
+            block_id: 'decide',
+            elements: [
+              { type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: '1' },
+            ],
+          },
         ],
       });
     });
     app.action('approve', async ({ ack, body, client }) => {
       await ack();
       if (body.type !== 'block_actions' || !body.channel || !body.message) throw new Error('expected a message action');
-      await client.chat.update({ channel: body.channel.id, ts: body.message.ts, text: `approved by <@${body.user.id}>` });
+      await client.chat.update({
+        channel: body.channel.id,
+        ts: body.message.ts,
+        text: `approved by <@${body.user.id}>`,
+      });
     });
     const server = (await app.start(0)) as Server;
     botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -177,24 +271,43 @@ describe('a real Bolt app driven through the wire formats', () => {
   });
 
   test('slash command, modal submission and button click reach the handlers and the fake', async () => {
-    const command = await sendToBot(botUrl, slashCommandBody({
-      text: '', userId: 'U0ALICE', channelId: 'C0DB', triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl({ channel: 'C0DB', user: 'U0ALICE' }),
-    }), { secret: SECRET });
+    const command = await sendToBot(
+      botUrl,
+      slashCommandBody({
+        text: '',
+        userId: 'U0ALICE',
+        channelId: 'C0DB',
+        triggerId: fake.issueTriggerId(),
+        responseUrl: fake.responseUrl({ channel: 'C0DB', user: 'U0ALICE' }),
+      }),
+      { secret: SECRET },
+    );
     assert.equal(command.status, 200);
     const opened = await fake.waitFor('views.open');
     assert.equal(opened.response.ok, true, JSON.stringify(opened.response));
 
-    const submitted = await sendToBot(botUrl, viewSubmissionBody({ userId: 'U0ALICE', view: opened.response.view, values: { sql: { sql: 'SELECT 1' } } }), { secret: SECRET });
+    const submitted = await sendToBot(
+      botUrl,
+      viewSubmissionBody({ userId: 'U0ALICE', view: opened.response.view, values: { sql: { sql: 'SELECT 1' } } }),
+      { secret: SECRET },
+    );
     assert.equal(submitted.status, 200);
     const posted = await fake.waitFor('chat.postMessage');
     assert.equal(posted.response.ok, true, JSON.stringify(posted.response));
     const [message] = fake.messages('C0DB');
     assert.ok(message);
 
-    const clicked = await sendToBot(botUrl, blockActionsBody({
-      userId: 'U0BOB', actionId: 'approve', message, triggerId: fake.issueTriggerId(),
-      responseUrl: fake.responseUrl({ channel: 'C0DB', messageTs: message.ts, user: 'U0BOB' }),
-    }), { secret: SECRET });
+    const clicked = await sendToBot(
+      botUrl,
+      blockActionsBody({
+        userId: 'U0BOB',
+        actionId: 'approve',
+        message,
+        triggerId: fake.issueTriggerId(),
+        responseUrl: fake.responseUrl({ channel: 'C0DB', messageTs: message.ts, user: 'U0BOB' }),
+      }),
+      { secret: SECRET },
+    );
     assert.equal(clicked.status, 200);
     const updated = await fake.waitFor('chat.update');
     assert.equal(updated.response.ok, true, JSON.stringify(updated.response));
@@ -202,10 +315,19 @@ describe('a real Bolt app driven through the wire formats', () => {
   });
 
   test('a forged signature and a stale timestamp are refused with 401', async () => {
-    const body = slashCommandBody({ text: 'list', userId: 'U0EVE', channelId: 'C0DB', triggerId: 't', responseUrl: 'http://x' });
+    const body = slashCommandBody({
+      text: 'list',
+      userId: 'U0EVE',
+      channelId: 'C0DB',
+      triggerId: 't',
+      responseUrl: 'http://x',
+    });
     const forged = await sendToBot(botUrl, body, { secret: SECRET, signature: `v0=${'0'.repeat(64)}` });
     assert.equal(forged.status, 401);
-    const stale = await sendToBot(botUrl, body, { secret: SECRET, timestampSec: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await sendToBot(botUrl, body, {
+      secret: SECRET,
+      timestampSec: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
     assert.equal(stale.status, 401);
     const wrongSecret = await sendToBot(botUrl, body, { secret: 'not-the-secret' });
     assert.equal(wrongSecret.status, 401);
@@ -213,7 +335,13 @@ describe('a real Bolt app driven through the wire formats', () => {
 
   test('retry headers reach Bolt as context.retryNum', async () => {
     retries.length = 0;
-    const body = slashCommandBody({ text: 'list', userId: 'U0ALICE', channelId: 'C0DB', triggerId: fake.issueTriggerId(), responseUrl: fake.responseUrl() });
+    const body = slashCommandBody({
+      text: 'list',
+      userId: 'U0ALICE',
+      channelId: 'C0DB',
+      triggerId: fake.issueTriggerId(),
+      responseUrl: fake.responseUrl(),
+    });
     const res = await sendToBot(botUrl, body, { secret: SECRET, retryNum: 1, retryReason: 'http_timeout' });
     assert.equal(res.status, 200);
     assert.deepEqual(retries, [1]);

@@ -36,11 +36,18 @@ test('a task with no ledger row runs from its first statement as attempt 1', () 
 
 test('a done task is already applied, at the time it finished', () => {
   const finishedAt = new Date('2026-11-22T02:05:00Z');
-  assert.deepEqual(decide(row({ status: 'done', statementsDone: 3, finishedAt }), input), { action: 'already-applied', appliedAt: finishedAt });
+  assert.deepEqual(decide(row({ status: 'done', statementsDone: 3, finishedAt }), input), {
+    action: 'already-applied',
+    appliedAt: finishedAt,
+  });
 });
 
 test('a failed attempt resumes at the failed statement as the next attempt', () => {
-  assert.deepEqual(decide(row({ status: 'failed', attempt: 2, statementsDone: 1 }), input), { action: 'run', from: 1, attempt: 3 });
+  assert.deepEqual(decide(row({ status: 'failed', attempt: 2, statementsDone: 1 }), input), {
+    action: 'run',
+    from: 1,
+    attempt: 3,
+  });
 });
 
 test('a running row needs attention, naming the uncertain statement, its line, who ran it and both resolutions', () => {
@@ -61,7 +68,11 @@ test('a failed attempt that applied statements needs attention when the SQL has 
 });
 
 test('a failed attempt that applied nothing reruns even when the SQL has changed', () => {
-  assert.deepEqual(decide(row({ status: 'failed', statementsDone: 0, checksum: 'old' }), input), { action: 'run', from: 0, attempt: 2 });
+  assert.deepEqual(decide(row({ status: 'failed', statementsDone: 0, checksum: 'old' }), input), {
+    action: 'run',
+    from: 0,
+    attempt: 2,
+  });
 });
 
 test('task lock names stay within the 64 characters GET_LOCK allows and stay distinct', () => {

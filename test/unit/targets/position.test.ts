@@ -8,14 +8,18 @@ test('an offset on the first line of a statement is shifted by the column where 
 });
 
 test('an offset on a later line counts from that line, whatever the statement column', () => {
-  assert.deepEqual(scriptPosition({ sql: 'SELECT id,\n       nope\n  FROM t', line: 2, column: 11 }, 18), { line: 3, column: 8 });
+  assert.deepEqual(scriptPosition({ sql: 'SELECT id,\n       nope\n  FROM t', line: 2, column: 11 }, 18), {
+    line: 3,
+    column: 8,
+  });
 });
 
 test('offsets count code points, as PostgreSQL does, not UTF-16 units', () => {
   assert.deepEqual(scriptPosition({ sql: "SELECT '😀', nope", line: 1 }, 12), { line: 1, column: 13 });
 });
 
-const MARIADB = 'You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use';
+const MARIADB =
+  'You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use';
 
 test('a MySQL syntax error is located by its near text, even when the reported line runs one ahead', () => {
   const sql = 'CREATE TABLE u (\n  id int,\n  name varchar(10) NOT NUL\n)';

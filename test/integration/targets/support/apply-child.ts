@@ -12,6 +12,9 @@ if (!isEngine(engine) || !url || !taskJson) {
 }
 const task = JSON.parse(taskJson) as Omit<ApplyTaskInput, 'onLog'>;
 const target = openTarget(engine, url);
-const outcome = await target.apply({ ...task, onLog: (event) => void process.stdout.write(`${JSON.stringify(event)}\n`) });
+const outcome = await target.apply({
+  ...task,
+  onLog: (event) => void process.stdout.write(`${JSON.stringify(event)}\n`),
+});
 process.stdout.write(`${JSON.stringify({ kind: 'outcome', outcome })}\n`);
 await target.close();

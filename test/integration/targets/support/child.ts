@@ -8,7 +8,12 @@ import type { ApplyTaskInput } from '../../../../src/targets/types.js';
 const CHILD = fileURLToPath(new URL('./apply-child.ts', import.meta.url));
 
 /** Start applying `task` in a child process; resolves once it was killed at statement `killAtIndex`. */
-export function applyAndKillAt(engine: Engine, url: string, task: Omit<ApplyTaskInput, 'onLog'>, killAtIndex: number): Promise<void> {
+export function applyAndKillAt(
+  engine: Engine,
+  url: string,
+  task: Omit<ApplyTaskInput, 'onLog'>,
+  killAtIndex: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, engine, url, JSON.stringify(task)], {
       stdio: ['ignore', 'pipe', 'pipe'],

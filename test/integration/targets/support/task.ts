@@ -11,7 +11,11 @@ export function lines(...sql: string[]): TaskStatement[] {
 }
 
 /** A task whose onLog records every event in `events`. */
-export function recordedTask(taskId: string, statements: TaskStatement[], over: Partial<ApplyTaskInput> = {}): RecordedTask {
+export function recordedTask(
+  taskId: string,
+  statements: TaskStatement[],
+  over: Partial<ApplyTaskInput> = {},
+): RecordedTask {
   const events: TaskLogEvent[] = [];
   return {
     taskId,
