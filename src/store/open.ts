@@ -4,8 +4,9 @@
  *   wakes workers with LISTEN/NOTIFY (several bot processes may share the database);
  * - unset → embedded PGlite served on loopback + the same SQL store and PostgresBackend, with
  *   LISTEN disabled and an in-process notification channel (one process only);
- * - mongodb:// or mongodb+srv:// → Mongo store + MongoBackend; Agenda polls, unless the server
- *   is a replica set, where change streams wake workers at once.
+ * - mongodb:// or mongodb+srv:// → Mongo store + MongoBackend; on a replica set change streams
+ *   wake the workers of every process at once; on a standalone server (no change streams) an
+ *   in-process channel wakes this process's workers at once and other processes poll.
  * The store's schema is migrated before the store is returned.
  */
 import pg from 'pg';
@@ -147,13 +148,15 @@ async function openMongo(url: string): Promise<OpenedStore> {
     const db = client.db(mongoDatabaseName(url) ?? 'dbchange');
     const store = new MongoStore(db, client);
     await store.migrate();
-    // Change streams need a replica set; a standalone server leaves Agenda to poll.
-    const notificationChannel = (await isReplicaSet(db)) ? new MongoChangeStreamNotificationChannel({ db }) : undefined;
+    // Change streams need a replica set; without them a job saved here still starts here at once.
+    const notificationChannel: NotificationChannel = (await isReplicaSet(db))
+      ? new MongoChangeStreamNotificationChannel({ db })
+      : new InMemoryNotificationChannel();
     return {
       store,
       kind: 'mongodb',
       agendaBackend: new MongoBackend({ mongo: db }),
-      ...(notificationChannel ? { notificationChannel } : {}),
+      notificationChannel,
       describe: `MongoDB at ${redactUrl(url)}, database ${db.databaseName}`,
       close: () => store.close(),
     };

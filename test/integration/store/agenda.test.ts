@@ -1,5 +1,5 @@
-// Agenda runs jobs on the backend openStore hands out: embedded (in-process notifications)
-// and real PostgreSQL (LISTEN/NOTIFY). Polling is every 10 s, so a job that starts within a
+// Agenda runs jobs on the backend openStore hands out: embedded (in-process notifications),
+// real PostgreSQL (LISTEN/NOTIFY) and MongoDB without change streams (in-process notifications). Polling is every 10 s, so a job that starts within a
 // second of now() was started by a notification, not by a poll. The short lock lifetime only
 // shortens the liveness timer Agenda leaves behind each job (lifetime / 2, default 5 min),
 // which would otherwise keep the test process alive after stop().
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Agenda } from 'agenda';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';
 import { openStore, type OpenedStore } from '../../../src/store/open.js';
+import { startMongo } from '../../support/mongo.js';
 
 async function runOneJob(opened: OpenedStore): Promise<{ latencyMs: number; data: unknown }> {
   const agenda = new Agenda({
@@ -74,5 +75,23 @@ test('Agenda on a PostgreSQL store URL runs a job within a second of now() throu
     assert.ok(latencyMs < 1000, `job started ${latencyMs} ms after now()`);
   } finally {
     await opened.close();
+  }
+});
+
+test('Agenda on a MongoDB store without change streams runs a job within a second of now(), notified in process', async () => {
+  const mongo = await startMongo();
+  try {
+    const opened = await openStore(mongo.freshUrl('agenda'));
+    try {
+      assert.equal(opened.kind, 'mongodb');
+      assert.ok(opened.notificationChannel, 'a server without change streams gets an in-process notification channel');
+      const { latencyMs, data } = await runOneJob(opened);
+      assert.deepEqual(data, { issueId: '7' });
+      assert.ok(latencyMs < 1000, `job started ${latencyMs} ms after now()`);
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    await mongo.stop();
   }
 });

@@ -1,10 +1,9 @@
 // Runs the store contract against every implementation: real PostgreSQL, the embedded PGlite,
-// and MongoDB when TEST_MONGODB_URL names one (it cannot run on these machines).
-import { after, before, test } from 'node:test';
+// and MongoDB (the jongodb server from the optional dependency, or TEST_MONGODB_URL).
+import { after, before } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { MongoClient } from 'mongodb';
 import { freshPostgres } from '../../support/db.js';
@@ -12,6 +11,7 @@ import { SqlStore } from '../../../src/store/sql/sql-store.js';
 import { MongoStore } from '../../../src/store/mongo/mongo-store.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../src/store/embedded.js';
 import { runStoreContract } from './contract.js';
+import { startMongo, type MongoServer } from '../../support/mongo.js';
 
 async function migratedSqlStore(url: string) {
   const store = new SqlStore(new pg.Pool({ connectionString: url, max: 4 }));
@@ -63,23 +63,25 @@ runStoreContract('embedded PGlite', async () => {
   };
 });
 
-const mongoUrl = process.env.TEST_MONGODB_URL;
-if (mongoUrl) {
-  runStoreContract('MongoDB', async () => {
-    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5000 });
+// A MongoDB-compatible server (jongodb) for the whole file; each store gets a database of its
+// own, which is left behind because jongodb has no dropDatabase (it lives in memory anyway).
+let mongo: MongoServer | undefined;
+before(async () => {
+  mongo = await startMongo();
+});
+after(async () => {
+  await mongo?.stop();
+});
+
+runStoreContract('MongoDB', async () => {
+  const client = new MongoClient(mongo!.freshUrl('store'), { serverSelectionTimeoutMS: 5000 });
+  try {
     await client.connect();
-    const db = client.db(`t_store_${randomBytes(4).toString('hex')}`);
-    const store = new MongoStore(db);
+    const store = new MongoStore(client.db());
     await store.migrate();
-    return {
-      store,
-      async cleanup() {
-        await db.dropDatabase();
-        await client.close();
-      },
-    };
-  });
-} else {
-  test('MongoDB store contract', { skip: 'TEST_MONGODB_URL is not set' }, () => undefined);
-  console.log('# MongoDB store contract skipped: TEST_MONGODB_URL is not set');
-}
+    return { store, cleanup: () => client.close() };
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+});
