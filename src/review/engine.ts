@@ -9,7 +9,8 @@ import { splitStatements } from '../sql/split.js';
 import { messageOf } from '../errors.js';
 import type { Finding, PolicyRule, ReviewLevel, ReviewPolicy, ReviewResult, Rule, RuleContext } from './types.js';
 import { Statement } from './statement.js';
-import { parseStatement } from './parse.js';
+import { parseStatement, syntaxProblem, type ParseOutcome } from './parse.js';
+import { parsePostgres } from './postgres/parse.js';
 import { MAX_SQL_SIZE, NOT_REVIEWED, STATIC_RULES, SYNTAX_ERROR } from './catalog.js';
 import { DEFAULT_POLICY } from './default-policy.js';
 
@@ -66,6 +67,31 @@ function guard(sql: string, maxMb: number): Finding | null {
   return null;
 }
 
+const pgErrors = new WeakMap<Statement, { message: string; offset: number }>();
+
+/** The script's statements: PostgreSQL's own parser splits and parses PostgreSQL; MySQL is split by dbchange. */
+export function readStatements(sql: string, engine: Engine): Statement[] {
+  if (engine === 'mysql') return splitStatements(sql, engine).map((sp, i) => new Statement(i, sp, engine));
+  return parsePostgres(sql).map((p, i) => {
+    const s = new Statement(i, p.split, engine, p);
+    if (p.error) pgErrors.set(s, p.error);
+    return s;
+  });
+}
+
+/** PostgreSQL's parser is the authority: what it accepts is reviewed, what it rejects is a syntax error. */
+function pgOutcome(s: Statement): ParseOutcome {
+  const error = pgErrors.get(s);
+  if (!error) return { ok: true };
+  const hint = syntaxProblem(s, error.offset);
+  return {
+    ok: false,
+    syntax: true,
+    message: hint && hint.message !== error.message ? `${error.message} (${hint.message})` : error.message,
+    offset: error.offset,
+  };
+}
+
 const rulesById = new Map<string, Rule>(STATIC_RULES.map((r) => [r.id, r]));
 
 /** Review a script with the policy's static rules. Pure; never throws. */
@@ -81,10 +107,10 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
   if (guarded) return { findings: [guarded], statements: 0 };
 
   const findings: Finding[] = [];
-  const statements = splitStatements(sql, engine).map((sp, i) => new Statement(i, sp, engine));
+  const statements = readStatements(sql, engine);
   const reviewable: Statement[] = [];
   for (const s of statements) {
-    const outcome = parseStatement(s);
+    const outcome = engine === 'postgres' ? pgOutcome(s) : parseStatement(s);
     if (outcome.ok) {
       reviewable.push(s);
     } else if (outcome.syntax) {

@@ -6,6 +6,7 @@ import { kindOf, type StatementKind } from './model/kind.js';
 import { readCreateTable, type CreateTable } from './model/create-table.js';
 import { readAlterTable, type AlterTable } from './model/alter-table.js';
 import { readCreateIndex, type CreateIndex } from './model/create-index.js';
+import type { Node } from 'libpg-query';
 
 export class Statement {
   readonly index: number;
@@ -20,11 +21,36 @@ export class Statement {
   #createTable: CreateTable | null | undefined;
   #alterTable: AlterTable | null | undefined;
   #createIndex: CreateIndex | null | undefined;
+  /** PostgreSQL: the statement's node from PostgreSQL's own parser (null when it did not parse or on MySQL). */
+  readonly ast: Node | null;
+  /** Byte offset of the statement's first character in the text the AST's locations refer to. */
+  readonly #base: number;
+  readonly #ascii: boolean;
 
-  constructor(index: number, split: SplitStatement, engine: Engine) {
+  constructor(
+    index: number,
+    split: SplitStatement,
+    engine: Engine,
+    pg?: { ast: Node | null; base: number; ascii: boolean },
+  ) {
     this.index = index;
     this.split = split;
     this.engine = engine;
+    this.ast = pg?.ast ?? null;
+    this.#base = pg?.base ?? 0;
+    this.#ascii = pg?.ascii ?? true;
+  }
+
+  /** The offset within this statement of an AST location (a byte offset into the parsed text). */
+  at(location: number | undefined): number {
+    if (location === undefined || location < 0) return 0;
+    const rel = location - this.#base;
+    if (rel <= 0) return 0;
+    return this.#ascii ? rel : Buffer.from(this.split.sql).subarray(0, rel).toString().length;
+  }
+  /** The offset just past the statement's last character (for advice reported where a statement ends). */
+  get endPos(): number {
+    return this.split.sql.length - 1;
   }
 
   /** Tokens, computed on first use: the parser runs first, with less live memory to collect. */

@@ -1,13 +1,11 @@
 // reviewLive: the rules that read the target database. Each rule's failure becomes a finding, not an exception.
 import type { Engine } from '../../domain/engine.js';
 import type { QueryFn } from '../../targets/types.js';
-import { splitStatements } from '../../sql/split.js';
 import { messageOf } from '../../errors.js';
 import type { Finding, LiveContext, ReviewPolicy } from '../types.js';
-import { Statement } from '../statement.js';
 import { LIVE_RULES } from '../catalog.js';
 import { DEFAULT_POLICY } from '../default-policy.js';
-import { activeRules, finding, sortFindings } from '../engine.js';
+import { activeRules, finding, readStatements, sortFindings } from '../engine.js';
 import { syntaxProblem } from '../parse.js';
 
 /** Run the policy's live-database rules against one connection of the target. */
@@ -20,9 +18,9 @@ export async function reviewLive(input: {
   const { engine, sql, query } = input;
   const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
   const findings: Finding[] = [];
-  const statements = splitStatements(sql, engine)
-    .map((sp, i) => new Statement(i, sp, engine))
-    .filter((s) => syntaxProblem(s, Number.MAX_SAFE_INTEGER) === null);
+  const statements = readStatements(sql, engine).filter((s) =>
+    engine === 'postgres' ? s.ast !== null : syntaxProblem(s, Number.MAX_SAFE_INTEGER) === null,
+  );
   const byId = new Map(LIVE_RULES.map((r) => [r.id, r]));
   for (const pr of policy) {
     const rule = byId.get(pr.rule);

@@ -32,10 +32,6 @@ describe('reviewScript built-in findings', () => {
   }
 
   const unsupported: Array<[Engine, string, string]> = [
-    ['postgres', 'VACUUM t', 'VACUUM'],
-    ['postgres', 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID', 'ALTER TABLE'],
-    ['postgres', 'DO $$ BEGIN PERFORM 1; END $$', 'DO'],
-    ['postgres', 'REFRESH MATERIALIZED VIEW CONCURRENTLY mv', 'REFRESH'],
     ['mysql', 'CREATE PROCEDURE p() BEGIN SELECT 1; END', 'CREATE PROCEDURE'],
     ['mysql', 'CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM t WHERE a < 1', 'CREATE EVENT'],
     ['mysql', 'OPTIMIZE TABLE t', 'OPTIMIZE'],
@@ -51,6 +47,43 @@ describe('reviewScript built-in findings', () => {
       assert.match(f.message, new RegExp(`This ${kind} statement`));
     });
   }
+
+  const pgAccepted = [
+    'VACUUM t',
+    'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID',
+    'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES u (id) NOT VALID',
+    'ALTER TABLE t VALIDATE CONSTRAINT fk',
+    'CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)',
+    "CREATE TABLE t (id int PRIMARY KEY, c char(2) DEFAULT 'x'::bpchar)",
+    "ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'",
+    'ALTER TABLE t RENAME COLUMN a TO b',
+    'REINDEX INDEX CONCURRENTLY t_a_idx',
+    'DO $$ BEGIN PERFORM 1; END $$',
+    'REFRESH MATERIALIZED VIEW CONCURRENTLY mv',
+    'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
+    'MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = u.a',
+  ];
+  for (const sql of pgAccepted) {
+    it(`reviews "${sql}" on postgres with PostgreSQL's own parser (never "not reviewed")`, () => {
+      assert.deepEqual(reviewScript({ engine: 'postgres', sql, policy: none }).findings, []);
+    });
+  }
+
+  it('reports a PostgreSQL syntax error at its line and still reviews the statements around it', () => {
+    const r = reviewScript({
+      engine: 'postgres',
+      sql: 'UPDATE t SET a = 1;\nSELECT 1 FROM;\n\\connect other\nDELETE FROM t;',
+      policy: { rules: [{ rule: 'statement.where.require.update-delete', level: 'ERROR', payload: {} }] },
+    });
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.line]),
+      [
+        ['statement.where.require.update-delete', 1],
+        ['syntax-error', 2],
+        ['statement.where.require.update-delete', 4],
+      ],
+    );
+  });
 
   it('still applies token-based rules to statements the parser cannot read', () => {
     const r = reviewScript({
