@@ -121,6 +121,12 @@ const cases: Case[] = [
     expected: ['CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END', 'SELECT 3'],
   },
   {
+    name: 'ends a statement at a custom delimiter written against a word, as the mysql client does',
+    engine: 'mysql',
+    input: 'DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;\nSELECT 2;',
+    expected: ['CREATE PROCEDURE p() BEGIN SELECT 1; END', 'SELECT 2'],
+  },
+  {
     name: 'keeps BEGIN … END routine bodies whole without a custom delimiter',
     engine: 'mysql',
     input:
