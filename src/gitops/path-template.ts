@@ -14,12 +14,17 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 export const MIGRATION_TYPES = ['ddl', 'dml', 'baseline'] as const;
 export type MigrationFileType = (typeof MIGRATION_TYPES)[number];
 
+/** Other spellings of TYPE accepted in file names. */
+const TYPE_ALIASES: Record<string, MigrationFileType> = { migrate: 'ddl', data: 'dml' };
+
 export interface MigrationFile {
   path: string;
   envId?: string;
   dbName: string;
   version: string;
   type: MigrationFileType;
+  /** True when the template has no {{TYPE}}: the type is then read from the statements. */
+  typeInferred?: boolean;
   description?: string;
 }
 
@@ -38,7 +43,10 @@ function escapeRegex(s: string): string {
 }
 
 /** Compile a template; throws with the problem when the template itself is unusable. */
-export function compileTemplate(template: string): CompiledTemplate {
+export function compileTemplate(
+  template: string,
+  required: readonly Placeholder[] = ['DB_NAME', 'VERSION'],
+): CompiledTemplate {
   const placeholders: Placeholder[] = [];
   const segments = template.split('/');
   const parts = segments.map((segment) => {
@@ -64,8 +72,8 @@ export function compileTemplate(template: string): CompiledTemplate {
     }
     return out;
   });
-  for (const required of ['DB_NAME', 'VERSION'] as const) {
-    if (!placeholders.includes(required)) throw new Error(`template ${template} must contain {{${required}}}`);
+  for (const name of required) {
+    if (!placeholders.includes(name)) throw new Error(`template ${template} must contain {{${name}}}`);
   }
   return { template, regex: new RegExp(`^${parts.join('/')}$`, 'u'), placeholders };
 }
@@ -82,12 +90,14 @@ export function matchMigrationPath(compiled: CompiledTemplate, path: string): Pa
   const m = compiled.regex.exec(path);
   if (!m?.groups) return { ok: false, reason: `does not match the file path template ${compiled.template}` };
   const g = m.groups;
-  const type = (g.TYPE ?? 'ddl').toLowerCase();
+  const given = (g.TYPE ?? 'ddl').toLowerCase();
+  const type = TYPE_ALIASES[given] ?? given;
   if (!(MIGRATION_TYPES as readonly string[]).includes(type))
-    return { ok: false, reason: `TYPE "${g.TYPE}" must be ddl, dml or baseline` };
+    return { ok: false, reason: `TYPE "${g.TYPE}" must be ddl, dml or baseline (also migrate, data)` };
   if (!g.VERSION) return { ok: false, reason: 'VERSION is missing' };
   if (!g.DB_NAME) return { ok: false, reason: 'DB_NAME is missing' };
   const file: MigrationFile = { path, dbName: g.DB_NAME, version: g.VERSION, type: type as MigrationFileType };
+  if (!compiled.placeholders.includes('TYPE')) file.typeInferred = true;
   if (g.ENV_ID) file.envId = g.ENV_ID.toLowerCase();
   if (g.DESCRIPTION) file.description = g.DESCRIPTION;
   return { ok: true, file };
@@ -96,6 +106,17 @@ export function matchMigrationPath(compiled: CompiledTemplate, path: string): Pa
 /** Versions apply in alphabetical order; ties are impossible because versions are unique per database. */
 export function byVersion(a: MigrationFile, b: MigrationFile): number {
   return a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+}
+
+/** A schema path template's file for one database: `{{ENV_ID}}/.{{DB_NAME}}##LATEST.sql` → `dev/.app##LATEST.sql`. */
+export function renderSchemaPath(template: string, values: { envId: string; dbName: string }): string {
+  return template.replaceAll('{{ENV_ID}}', values.envId).replaceAll('{{DB_NAME}}', values.dbName);
+}
+
+/** Join a base directory and a path relative to it. */
+export function underBase(baseDirectory: string, path: string): string {
+  const base = baseDirectory.replace(/^\/+|\/+$/g, '');
+  return base ? `${base}/${path}` : path;
 }
 
 export interface FileProblem {
