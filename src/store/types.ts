@@ -51,6 +51,37 @@ export interface SchemaSnapshot {
   source: string;
 }
 
+/**
+ * A migration file's VERSION taken on one database by the GitOps poller: an issue was (or is
+ * being) opened for it, or it is held for an admin. The key is (repo, database, environment,
+ * version); taking a key twice fails, so a file never opens two issues, whatever restarts.
+ */
+export interface GitVersion {
+  /** The repository key (URL and branch). */
+  repo: string;
+  database: string;
+  environment: string;
+  version: string;
+  path: string;
+  /** Git blob id of the file: its checksum. */
+  blob: string;
+  commit: string;
+  /** `pending`: taken, its issue not yet linked (a crash in between is repaired on the next poll). */
+  status: 'pending' | 'issued' | 'held';
+  issueId?: string;
+  /** True once the LATEST schema was written back after it (or nothing is to be written). */
+  writtenBack: boolean;
+  createdAt: Date;
+}
+
+export interface GitVersionQuery {
+  repo?: string;
+  database?: string;
+  environment?: string;
+  /** Only versions whose write-back is still to do. */
+  pendingWriteBack?: boolean;
+}
+
 export interface IssueQuery {
   statuses?: Issue['status'][];
   limit?: number;
@@ -96,6 +127,16 @@ export interface Store {
 
   getCursor(key: string): Promise<string | null>;
   setCursor(key: string, value: string): Promise<void>;
+
+  /** Take a version for a database: true the first time, false when it was already taken (nothing changes). */
+  takeGitVersion(version: GitVersion): Promise<boolean>;
+  /** Change a taken version's status, issue or write-back flag. */
+  updateGitVersion(
+    key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
+    change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
+  ): Promise<void>;
+  /** Taken versions, oldest first. */
+  listGitVersions(query: GitVersionQuery): Promise<GitVersion[]>;
 
   close(): Promise<void>;
 }

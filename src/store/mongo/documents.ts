@@ -3,7 +3,7 @@
  * stored as they are; string ids are the `_id` so lookups and uniqueness use the primary key.
  */
 import type { Issue } from '../../domain/issue.js';
-import type { MigrationRecord, SchemaSnapshot, TaskLogEntry } from '../types.js';
+import type { GitVersion, MigrationRecord, SchemaSnapshot, TaskLogEntry } from '../types.js';
 
 export const COLLECTIONS = {
   issues: 'issues',
@@ -13,6 +13,7 @@ export const COLLECTIONS = {
   snapshots: 'snapshots',
   claims: 'claims',
   cursors: 'cursors',
+  gitVersions: 'git_versions',
 } as const;
 
 export type IssueDoc = Omit<Issue, 'id'> & { _id: string; seq: number };
@@ -45,4 +46,11 @@ export function withoutUndefined<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/** `_id` joins the key's parts with NUL, which no part can contain. */
+export type GitVersionDoc = GitVersion & { _id: string; seq: number };
+
+export function gitVersionId(v: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>): string {
+  return [v.repo, v.database, v.environment, v.version].join('\u0000');
 }

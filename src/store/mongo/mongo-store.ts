@@ -9,6 +9,8 @@ import type { Issue, NewIssue } from '../../domain/issue.js';
 import { reviveIssue, reviveMigration } from '../revive.js';
 import {
   StoreConflictError,
+  type GitVersion,
+  type GitVersionQuery,
   type IssueQuery,
   type MigrationRecord,
   type SchemaSnapshot,
@@ -17,7 +19,9 @@ import {
 } from '../types.js';
 import {
   COLLECTIONS,
+  gitVersionId,
   withoutUndefined,
+  type GitVersionDoc,
   type ClaimDoc,
   type CounterDoc,
   type CursorDoc,
@@ -52,6 +56,7 @@ export class MongoStore implements Store {
   private readonly snapshots: Collection<SnapshotDoc>;
   private readonly claims: Collection<ClaimDoc>;
   private readonly cursors: Collection<CursorDoc>;
+  private readonly gitVersions: Collection<GitVersionDoc>;
 
   constructor(
     db: Db,
@@ -66,6 +71,7 @@ export class MongoStore implements Store {
     this.snapshots = db.collection<SnapshotDoc>(COLLECTIONS.snapshots, opts);
     this.claims = db.collection<ClaimDoc>(COLLECTIONS.claims, opts);
     this.cursors = db.collection<CursorDoc>(COLLECTIONS.cursors, opts);
+    this.gitVersions = db.collection<GitVersionDoc>(COLLECTIONS.gitVersions, opts);
   }
 
   async migrate(): Promise<void> {
@@ -76,6 +82,8 @@ export class MongoStore implements Store {
     await this.taskLogs.createIndex({ seq: 1 }, { unique: true });
     await this.migrations.createIndex({ database: 1, startedAt: -1, seq: -1 });
     await this.snapshots.createIndex({ database: 1, takenAt: -1, seq: -1 });
+    await this.gitVersions.createIndex({ database: 1, environment: 1, seq: 1 });
+    await this.gitVersions.createIndex({ repo: 1, writtenBack: 1, seq: 1 });
   }
 
   /** The next value of a named counter: 1, 2, 3, … */
@@ -181,6 +189,37 @@ export class MongoStore implements Store {
 
   async setCursor(key: string, value: string): Promise<void> {
     await this.cursors.updateOne({ _id: key }, { $set: { value } }, { upsert: true });
+  }
+
+  async takeGitVersion(v: GitVersion): Promise<boolean> {
+    const _id = gitVersionId(v);
+    if (await this.gitVersions.findOne({ _id }, { projection: { _id: 1 } })) return false;
+    const seq = await this.next(COLLECTIONS.gitVersions);
+    try {
+      await this.gitVersions.insertOne(withoutUndefined({ ...v, _id, seq }));
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async updateGitVersion(
+    key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
+    change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
+  ): Promise<void> {
+    const set = withoutUndefined(change);
+    if (Object.keys(set).length) await this.gitVersions.updateOne({ _id: gitVersionId(key) }, { $set: set });
+  }
+
+  async listGitVersions(query: GitVersionQuery): Promise<GitVersion[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.repo !== undefined) filter.repo = query.repo;
+    if (query.database !== undefined) filter.database = query.database;
+    if (query.environment !== undefined) filter.environment = query.environment;
+    if (query.pendingWriteBack) filter.writtenBack = false;
+    const docs = await this.gitVersions.find(filter).sort({ seq: 1 }).toArray();
+    return docs.map(({ _id, seq: _seq, ...rest }) => rest);
   }
 
   async close(): Promise<void> {

@@ -56,6 +56,23 @@ export const SCHEMA = [
     value text NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
+  `CREATE TABLE IF NOT EXISTS dbchange_git_versions (
+    repo text NOT NULL,
+    database text NOT NULL,
+    environment text NOT NULL,
+    version text NOT NULL,
+    seq bigserial NOT NULL,
+    path text NOT NULL,
+    blob text NOT NULL,
+    commit_sha text NOT NULL,
+    status text NOT NULL,
+    issue_id text,
+    written_back boolean NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (repo, database, environment, version)
+  )`,
+  `CREATE INDEX IF NOT EXISTS dbchange_git_versions_database_idx ON dbchange_git_versions (database, environment, seq)`,
+  `CREATE INDEX IF NOT EXISTS dbchange_git_versions_write_back_idx ON dbchange_git_versions (repo, seq) WHERE NOT written_back`,
 ] as const;
 
 export const lockMigrate = `SELECT pg_advisory_lock($1)`;
@@ -123,3 +140,23 @@ export const selectCursor = `SELECT value FROM dbchange_cursors WHERE key = $1`;
 export const upsertCursor = `
   INSERT INTO dbchange_cursors (key, value, updated_at) VALUES ($1, $2, now())
   ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`;
+
+export const insertGitVersion = `
+  INSERT INTO dbchange_git_versions
+    (repo, database, environment, version, path, blob, commit_sha, status, issue_id, written_back, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  ON CONFLICT DO NOTHING RETURNING version`;
+
+/** $1–$4 the key; $5 status, $6 issue id, $7 written_back: each null to keep the stored value. */
+export const updateGitVersion = `
+  UPDATE dbchange_git_versions
+     SET status = COALESCE($5, status), issue_id = COALESCE($6, issue_id), written_back = COALESCE($7, written_back)
+   WHERE repo = $1 AND database = $2 AND environment = $3 AND version = $4`;
+
+/** Each filter is null for "any": $1 repo, $2 database, $3 environment, $4 only pending write-backs. */
+export const listGitVersions = `
+  SELECT repo, database, environment, version, path, blob, commit_sha, status, issue_id, written_back, created_at
+    FROM dbchange_git_versions
+   WHERE ($1::text IS NULL OR repo = $1) AND ($2::text IS NULL OR database = $2)
+     AND ($3::text IS NULL OR environment = $3) AND ($4::boolean IS NOT TRUE OR NOT written_back)
+   ORDER BY seq`;

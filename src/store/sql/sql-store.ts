@@ -9,6 +9,8 @@ import type { Issue, NewIssue } from '../../domain/issue.js';
 import { reviveIssue, reviveMigration } from '../revive.js';
 import {
   StoreConflictError,
+  type GitVersion,
+  type GitVersionQuery,
   type IssueQuery,
   type MigrationRecord,
   type SchemaSnapshot,
@@ -159,6 +161,72 @@ export class SqlStore implements Store {
 
   async setCursor(key: string, value: string): Promise<void> {
     await this.pool.query(q.upsertCursor, [key, value]);
+  }
+
+  async takeGitVersion(v: GitVersion): Promise<boolean> {
+    const { rowCount } = await this.pool.query(q.insertGitVersion, [
+      v.repo,
+      v.database,
+      v.environment,
+      v.version,
+      v.path,
+      v.blob,
+      v.commit,
+      v.status,
+      v.issueId ?? null,
+      v.writtenBack,
+      v.createdAt,
+    ]);
+    return rowCount === 1;
+  }
+
+  async updateGitVersion(
+    key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
+    change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
+  ): Promise<void> {
+    await this.pool.query(q.updateGitVersion, [
+      key.repo,
+      key.database,
+      key.environment,
+      key.version,
+      change.status ?? null,
+      change.issueId ?? null,
+      change.writtenBack ?? null,
+    ]);
+  }
+
+  async listGitVersions(query: GitVersionQuery): Promise<GitVersion[]> {
+    const { rows } = await this.pool.query<{
+      repo: string;
+      database: string;
+      environment: string;
+      version: string;
+      path: string;
+      blob: string;
+      commit_sha: string;
+      status: GitVersion['status'];
+      issue_id: string | null;
+      written_back: boolean;
+      created_at: Date;
+    }>(q.listGitVersions, [
+      query.repo ?? null,
+      query.database ?? null,
+      query.environment ?? null,
+      query.pendingWriteBack ?? null,
+    ]);
+    return rows.map((r) => ({
+      repo: r.repo,
+      database: r.database,
+      environment: r.environment,
+      version: r.version,
+      path: r.path,
+      blob: r.blob,
+      commit: r.commit_sha,
+      status: r.status,
+      ...(r.issue_id !== null ? { issueId: r.issue_id } : {}),
+      writtenBack: r.written_back,
+      createdAt: r.created_at,
+    }));
   }
 
   async close(): Promise<void> {

@@ -328,5 +328,49 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
         assert.equal(await store.getCursor('git:other'), 'zzz');
       }),
     );
+
+    test(
+      'a git version is taken once per repository, database and environment, and keeps its first record',
+      withStore(async (store) => {
+        const v = {
+          repo: 'git:/srv/app.git#main',
+          database: 'app',
+          environment: 'dev',
+          version: '0001',
+          path: 'dev/app##0001##ddl##a.sql',
+          blob: 'b1',
+          commit: 'c1',
+          status: 'pending' as const,
+          writtenBack: false,
+          createdAt: at(0),
+        };
+        assert.equal(await store.takeGitVersion(v), true);
+        assert.equal(await store.takeGitVersion({ ...v, blob: 'b2', createdAt: at(1) }), false);
+        assert.equal(await store.takeGitVersion({ ...v, environment: 'prod' }), true);
+        const results = await Promise.all(
+          Array.from({ length: 6 }, () => store.takeGitVersion({ ...v, version: '0002' })),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+        assert.deepEqual(await store.listGitVersions({ repo: v.repo, database: 'app', environment: 'dev' }), [
+          v,
+          { ...v, version: '0002' },
+        ]);
+        await store.updateGitVersion(v, { status: 'issued', issueId: '7' });
+        await store.updateGitVersion({ ...v, environment: 'prod' }, { writtenBack: true });
+        const dev = await store.listGitVersions({ environment: 'dev', pendingWriteBack: true });
+        assert.deepEqual(dev[0], { ...v, status: 'issued', issueId: '7' });
+        assert.deepEqual(
+          (await store.listGitVersions({ repo: v.repo, pendingWriteBack: true })).map((r) => [
+            r.environment,
+            r.version,
+          ]),
+          [
+            ['dev', '0001'],
+            ['dev', '0002'],
+          ],
+        );
+        assert.deepEqual(await store.listGitVersions({ repo: 'other' }), []);
+      }),
+    );
   });
 }
