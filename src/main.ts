@@ -1,18 +1,15 @@
 /**
- * Composition root: read settings and config, open the store, start the queue, connect Slack.
+ * Composition root: from checked settings and config (startup.ts), open the store, start the queue, connect Slack.
  * Nothing here decides anything; it wires the parts and stops them in reverse order.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { WebClient, LogLevel as WebLogLevel, type Logger as WebLogger } from '@slack/web-api';
 import { ChangeService } from './app/service.js';
 import type { RolloutQueue } from './app/ports.js';
-import { loadConfigFile } from './config/load.js';
 import type { DatabaseConfig } from './config/model.js';
 import { scheduledRunDue } from './domain/transitions.js';
-import { DbchangeError, ErrorCode } from './errors.js';
-import { createReviewer, loadReviewPolicies, policyFor, reviewLive } from './review/index.js';
+import { createReviewer, policyFor, reviewLive } from './review/index.js';
+import type { StartInput } from './startup.js';
 import { runStage } from './rollout/executor.js';
 import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
@@ -25,71 +22,14 @@ import { statePlanner } from './app/state-change.js';
 import { driftCheck } from './app/drift-job.js';
 import { driftMessage } from './slack/views/drift.js';
 
-export interface Settings {
-  botToken: string;
-  signingSecret: string;
-  appToken?: string;
-  port: number;
-  apiUrl?: string;
-  configPath: string;
-  storeUrl?: string;
-  dataDir: string;
-}
-
-const MANIFEST_HINT =
-  'Create the Slack app from manifest.json (api.slack.com/apps → Create New App → From an app manifest), install it to your workspace, then copy';
-
-/** Read the environment; a missing or malformed variable stops the bot with what to do. */
-export function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const problems: string[] = [];
-  const botToken = env.SLACK_BOT_TOKEN ?? '';
-  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
-  if (!botToken)
-    problems.push(
-      `SLACK_BOT_TOKEN is not set. ${MANIFEST_HINT} the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions".`,
-    );
-  else if (!botToken.startsWith('xoxb-'))
-    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions").');
-  if (!signingSecret)
-    problems.push(`SLACK_SIGNING_SECRET is not set. ${MANIFEST_HINT} the Signing Secret from "Basic Information".`);
-  const appToken = env.SLACK_APP_TOKEN || undefined;
-  if (appToken && !appToken.startsWith('xapp-'))
-    problems.push(
-      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write), or unset for HTTP mode.',
-    );
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    problems.push(`PORT must be a port number, not "${env.PORT}".`);
-  const apiUrl = env.SLACK_API_URL || undefined;
-  if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl))
-    problems.push(
-      `SLACK_API_URL must be an http(s) URL ending in /, like http://127.0.0.1:9999/api/ (got "${apiUrl}").`,
-    );
-  if (problems.length)
-    throw new DbchangeError(ErrorCode.EnvMissing, `dbchange cannot start:\n  - ${problems.join('\n  - ')}`);
-  return {
-    botToken,
-    signingSecret,
-    appToken,
-    port,
-    apiUrl,
-    configPath: resolve(env.DBCHANGE_CONFIG ?? './dbchange.config.yaml'),
-    storeUrl: env.DBCHANGE_STORE_URL || undefined,
-    dataDir: resolve(env.DBCHANGE_DATA_DIR ?? './.dbchange'),
-  };
-}
-
 export interface RunningBot {
   port: number;
   stop(): Promise<void>;
 }
 
-/** Start the whole bot. Resolves when Slack is connected and jobs are being processed. */
-export async function startBot(settings: Settings, logger: Logger = pino({ name: 'dbchange' })): Promise<RunningBot> {
-  const config = await loadConfigFile(settings.configPath);
-  // Policy file paths are relative to the config file, like every other path in it.
-  const configDir = resolve(settings.configPath, '..');
-  const policies = await loadReviewPolicies(config.review, (path) => readFile(resolve(configDir, path), 'utf8'));
+/** Start the whole bot from checked input (see prepareStart). Resolves when Slack is connected and jobs are being processed. */
+export async function startBot(input: StartInput, logger: Logger): Promise<RunningBot> {
+  const { settings, config, policies } = input;
   if (config.gitops) {
     logger.warn('the gitops settings are valid, but this version has no git poller yet: nothing reads the repository');
   }

@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { isDbchangeError } from '../errors.js';
-import { readSettings, startBot } from '../main.js';
+import { createLogger, readLogSettings } from '../log.js';
+import { startBot } from '../main.js';
+import { prepareStart } from '../startup.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the Slack bot (HTTP on PORT at /slack/events, or Socket Mode when SLACK_APP_TOKEN is set)')
     .action(async () => {
-      const logger = pino({ name: 'dbchange' });
+      const isTerminal = Boolean(process.stdout.isTTY);
+      // A bad LOG_* value is reported with the other start-up problems; meanwhile the default is used.
+      const logger = createLogger(readLogSettings(process.env, isTerminal).settings, { colorize: isTerminal });
       try {
-        const bot = await startBot(readSettings(process.env), logger);
+        const bot = await startBot(await prepareStart(process.env, { isTerminal }), logger);
         const stop = async (signal: string) => {
           logger.info({ signal }, 'stopping');
           await bot.stop();

@@ -7,7 +7,7 @@ import { LineCounter, parseDocument, isScalar, visit, type Document } from 'yaml
 import type { z } from 'zod';
 import { DbchangeError, ErrorCode } from '../errors.js';
 import { configSchema } from './schema.js';
-import { buildConfig, type Config } from './model.js';
+import { buildConfig, referenceProblems, type Config } from './model.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -46,19 +46,23 @@ export function parseConfig(text: string, source: string, env: Env = process.env
 
   const problems: Problem[] = [];
   interpolate(doc, env, problems);
-  const parsed = configSchema.safeParse(doc.toJS());
-  if (!parsed.success) problems.push(...parsed.error.issues.map(toProblem));
-  if (problems.length === 0 && parsed.success) {
+  const data: unknown = doc.toJS();
+  const parsed = configSchema.safeParse(data);
+  if (parsed.success) {
     const { config, problems: semantic } = buildConfig(parsed.data);
-    if (semantic.length === 0) return config;
+    if (problems.length === 0 && semantic.length === 0) return config;
     problems.push(...semantic);
+  } else {
+    // Shape errors do not hide reference errors elsewhere: the DBA fixes everything in one go.
+    problems.push(...parsed.error.issues.map(toProblem), ...referenceProblems(data));
   }
+  const located = problems.map((p) => ({ line: lineOf(p.path) ?? 0, p }));
+  located.sort((a, b) => a.line - b.line);
   throw invalid(
     source,
-    problems.map((p) => {
-      const line = lineOf(p.path);
-      return `${source}${line ? `:${line}` : ''} ${formatPath(p.path) || '(top level)'}: ${p.message}`;
-    }),
+    located.map(
+      ({ line, p }) => `${source}${line ? `:${line}` : ''} ${formatPath(p.path) || '(top level)'}: ${p.message}`,
+    ),
   );
 }
 

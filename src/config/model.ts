@@ -36,70 +36,102 @@ interface Problem {
   message: string;
 }
 
-/** Resolve defaults and check what zod cannot: references between keys. */
-export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
+type Loose = Record<string, unknown>;
+const items = (v: unknown): Loose[] =>
+  Array.isArray(v) ? v.map((x) => (x !== null && typeof x === 'object' ? (x as Loose) : {})) : [];
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * What zod cannot check: references between keys. It reads the config as it is, valid or not
+ * (a value of the wrong type is zod's to report and is skipped here), so one run lists every problem.
+ */
+export function referenceProblems(raw: unknown): Problem[] {
   const problems: Problem[] = [];
+  const top = raw !== null && typeof raw === 'object' ? (raw as Loose) : {};
   const envIds = new Set<string>();
-  const environments = raw.environments.map((e, i): EnvironmentConfig => {
-    if (envIds.has(e.id))
-      problems.push({ path: ['environments', i, 'id'], message: `environment ${e.id} is listed twice` });
-    envIds.add(e.id);
-    const requiredApprovals = e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1);
-    if (e.requiredApprovals !== undefined && e.approvers.length === 0) {
+  items(top.environments).forEach((e, i) => {
+    const id = str(e.id);
+    if (id !== undefined && envIds.has(id))
+      problems.push({ path: ['environments', i, 'id'], message: `environment ${id} is listed twice` });
+    if (id !== undefined) envIds.add(id);
+    const approvers = strs(e.approvers);
+    const required = typeof e.requiredApprovals === 'number' ? e.requiredApprovals : undefined;
+    if (required !== undefined && approvers.length === 0 && (e.approvers === undefined || Array.isArray(e.approvers))) {
       problems.push({
         path: ['environments', i, 'requiredApprovals'],
         message: 'requiredApprovals needs an approvers list',
       });
     }
-    const individualApprovers = e.approvers.filter((a) => !a.startsWith('S')).length;
-    if (individualApprovers === e.approvers.length && requiredApprovals > individualApprovers) {
+    const individualApprovers = approvers.filter((a) => !a.startsWith('S')).length;
+    const requiredApprovals = approvers.length === 0 ? 0 : (required ?? 1);
+    if (individualApprovers === approvers.length && requiredApprovals > individualApprovers) {
       problems.push({
         path: ['environments', i, 'requiredApprovals'],
         message: `requires ${requiredApprovals} approvals but only ${individualApprovers} approver(s) are listed`,
       });
     }
-    if (e.maintenanceWindow && !isValidTimeZone(e.maintenanceWindow.timezone)) {
+    const window =
+      e.maintenanceWindow !== null && typeof e.maintenanceWindow === 'object' ? (e.maintenanceWindow as Loose) : {};
+    const timezone = str(window.timezone);
+    if (timezone && !isValidTimeZone(timezone)) {
       problems.push({
         path: ['environments', i, 'maintenanceWindow', 'timezone'],
-        message: `unknown time zone "${e.maintenanceWindow.timezone}"; use an IANA name like Europe/Berlin or UTC`,
+        message: `unknown time zone "${timezone}"; use an IANA name like Europe/Berlin or UTC`,
       });
     }
-    if (e.rollout !== 'automatic' && e.releasers.length === 0) {
+    const rollout = str(e.rollout);
+    if (
+      (rollout === 'manual' || rollout === 'scheduled') &&
+      strs(e.releasers).length === 0 &&
+      (e.releasers === undefined || Array.isArray(e.releasers))
+    ) {
       problems.push({
         path: ['environments', i, 'releasers'],
-        message: `rollout ${e.rollout} needs at least one releaser`,
+        message: `rollout ${rollout} needs at least one releaser`,
       });
     }
-    return { ...e, requiredApprovals };
   });
 
+  const databases = items(top.databases);
   const seen = new Set<string>();
-  raw.databases.forEach((d, i) => {
-    if (!envIds.has(d.environment)) {
+  databases.forEach((d, i) => {
+    const environment = str(d.environment);
+    if (environment && !envIds.has(environment)) {
       problems.push({
         path: ['databases', i, 'environment'],
-        message: `unknown environment ${d.environment}; known: ${[...envIds].join(', ')}`,
+        message: `unknown environment ${environment}; known: ${[...envIds].join(', ')}`,
       });
     }
-    const key = `${d.name}@${d.environment}`;
-    if (seen.has(key))
+    const name = str(d.name);
+    const key = `${name}@${environment}`;
+    if (name && environment && seen.has(key))
       problems.push({
         path: ['databases', i, 'name'],
-        message: `database ${d.name} is listed twice for environment ${d.environment}`,
+        message: `database ${name} is listed twice for environment ${environment}`,
       });
     seen.add(key);
-    if (!/^(postgres|postgresql|mysql|mariadb):\/\//.test(d.url) && !d.url.startsWith('${')) {
+    const url = str(d.url);
+    if (url && !/^(postgres|postgresql|mysql|mariadb):\/\//.test(url) && !url.startsWith('${')) {
       problems.push({ path: ['databases', i, 'url'], message: 'must be a postgres://… or mysql://… URL' });
     }
   });
-  const names = new Set(raw.databases.map((d) => d.name));
-  raw.databases.forEach((d, i) => {
-    if (d.group && names.has(d.group))
-      problems.push({ path: ['databases', i, 'group'], message: `group ${d.group} has the same name as a database` });
+  const names = new Set(databases.map((d) => str(d.name)).filter(Boolean));
+  databases.forEach((d, i) => {
+    const group = str(d.group);
+    if (group && names.has(group))
+      problems.push({ path: ['databases', i, 'group'], message: `group ${group} has the same name as a database` });
   });
+  return problems;
+}
 
+/** Resolve defaults and check what zod cannot: references between keys. */
+export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
+  const environments = raw.environments.map(
+    (e): EnvironmentConfig => ({ ...e, requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1) }),
+  );
   return {
-    problems,
+    problems: referenceProblems(raw),
     config: {
       channel: raw.channel,
       environments,

@@ -31,17 +31,28 @@ async function readPolicy(
   return loadPolicy(text, path);
 }
 
-/** Load the policy files named by the config's review section; the file reader is passed in. */
+/**
+ * Load the policy files named by the config's review section; the file reader is passed in.
+ * Every unreadable or invalid file is reported in one error.
+ */
 export async function loadReviewPolicies(
   review: { policy?: string; environments?: Record<string, string> } | undefined,
   readText: (path: string) => Promise<string>,
 ): Promise<ReviewPolicies> {
-  const fallback = review?.policy ? await readPolicy(review.policy, 'review.policy', readText) : DEFAULT_POLICY;
+  const entries = Object.entries(review?.environments ?? {});
+  const [fallback, ...own] = await Promise.allSettled([
+    review?.policy ? readPolicy(review.policy, 'review.policy', readText) : Promise.resolve(DEFAULT_POLICY),
+    ...entries.map(([env, path]) => readPolicy(path, `review.environments.${env}`, readText)),
+  ]);
+  const failed = [fallback!, ...own].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length === 1) throw failed[0]!.reason;
+  if (failed.length > 1)
+    throw new DbchangeError(ErrorCode.ConfigInvalid, failed.map((r) => messageOf(r.reason)).join('\n'), {
+      cause: failed[0]!.reason,
+    });
   const environments = new Map<string, ReviewPolicy>();
-  for (const [env, path] of Object.entries(review?.environments ?? {})) {
-    environments.set(env, await readPolicy(path, `review.environments.${env}`, readText));
-  }
-  return { fallback, environments };
+  entries.forEach(([env], i) => environments.set(env, (own[i] as PromiseFulfilledResult<ReviewPolicy>).value));
+  return { fallback: (fallback as PromiseFulfilledResult<ReviewPolicy>).value, environments };
 }
 
 /** The policy that applies to an environment. */

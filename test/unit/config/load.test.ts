@@ -81,13 +81,29 @@ describe('config loading', () => {
     );
   });
 
+  test('shape errors do not hide reference errors elsewhere: every problem is listed, in line order', () => {
+    const text = base
+      .replace('rollout: automatic', 'rollout: automatic\n    colour: red')
+      .replace('environment: dev', 'environment: qa')
+      .replace('    releasers: [U_REL]\n', '');
+    const lines = problems(text).split('\n').slice(1);
+    assert.deepEqual(
+      lines.map((l) => l.trim().replace(/^dbchange\.config\.yaml:\d+ /, '')),
+      [
+        'environments[0]: unknown key colour',
+        'environments[1].releasers: rollout manual needs at least one releaser',
+        'databases[0].environment: unknown environment qa; known: dev, prod',
+      ],
+    );
+  });
+
   test('broken YAML reports its line', () => {
     assert.match(problems('channel: [C_X\n'), /dbchange\.config\.yaml:\d/);
   });
 
   test('the shipped example config is valid', () => {
     const text = readFileSync(new URL('../../../dbchange.config.example.yaml', import.meta.url), 'utf8');
-    const c = parseConfig(text, 'dbchange.config.example.yaml', { APP_PROD_PASSWORD: 'x', APP_STAGING_PASSWORD: 'y' });
+    const c = parseConfig(text, 'dbchange.config.example.yaml', { POSTGRES_PASSWORD: 'x', MYSQL_ROOT_PASSWORD: 'y' });
     assert.deepEqual(
       c.environments.map((e) => e.id),
       ['dev', 'staging', 'prod'],
