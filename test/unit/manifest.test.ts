@@ -62,14 +62,22 @@ test('the /dbchange command points at the events URL and its usage hint lists ev
   for (const sub of USAGE_SUBCOMMANDS) assert.ok(command.usage_hint.includes(sub), `usage hint misses "${sub}"`);
 });
 
-test('interactivity uses the same request URL and socket mode is enabled', () => {
+test("the default mode is HTTP: interactivity uses the command's request URL and socket mode is off", () => {
   assert.equal(manifest.display_information.name, 'dbchange');
   assert.equal(manifest.features.bot_user.display_name, 'dbchange');
   assert.deepEqual(manifest.settings.interactivity, {
     is_enabled: true,
     request_url: manifest.features.slash_commands[0].url,
   });
-  assert.equal(manifest.settings.socket_mode_enabled, true);
+  // With socket mode on, Slack ignores the request URLs and the bot (without SLACK_APP_TOKEN) hears nothing.
+  assert.equal(manifest.settings.socket_mode_enabled, false);
+});
+
+test('the README says how to switch to Socket Mode', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  assert.match(readme, /### Socket Mode/);
+  assert.match(readme, /Enable Socket Mode/);
+  assert.match(readme, /SLACK_APP_TOKEN/);
 });
 
 test('the bot asks for exactly the scopes it uses', () => {
