@@ -2,12 +2,13 @@
 // SLACK_API_URL and talks to it exactly as to slack.com (POST {base}{method}, form or JSON,
 // bearer token). Every call is recorded. Payloads are checked the way Slack checks them
 // (block limits, text objects, modal rules, single-use trigger ids), so a message Slack would
-// refuse fails here too. It also serves response_urls.
+// refuse fails here too. It also serves response_urls, and file downloads for the bot token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { DbchangeError, ErrorCode } from '../../src/errors.js';
 import { chatMethods, postToResponseUrl } from './slack/chat-methods.js';
+import { FILES_PREFIX, fileMethods, fileView, SIGN_IN_PATH } from './slack/file-methods.js';
 import { slackId } from './slack/ids.js';
 import { infoMethods } from './slack/info-methods.js';
 import { parseApiBody } from './slack/request-body.js';
@@ -57,6 +58,19 @@ export interface FakeSlack {
   ephemerals(channel?: string): FakeEphemeral[];
   /** A modal as the fake last stored it (views.open/push/update answers). */
   view(id: string): Record<string, any> | undefined;
+  /**
+   * A file a user picked in a file_input (Slack uploads it before the view is submitted). Returns
+   * the file as the view_submission state shows it; put it in `{ type: 'file_input', files: [it] }`.
+   * The bot reads it with files.info and a download of url_private_download with its token
+   * (recorded as method 'file_download', args { file, authorized }).
+   */
+  uploadFile(f: {
+    name: string;
+    content: string | Buffer;
+    user: string;
+    filetype?: string;
+    mimetype?: string;
+  }): Record<string, any>;
   close(): Promise<void>;
 }
 
@@ -70,6 +84,7 @@ export interface FakeSlackOptions {
 
 const METHODS: Record<string, (ws: Workspace, args: Record<string, unknown>) => ApiResult> = {
   ...infoMethods,
+  ...fileMethods,
   ...chatMethods,
   ...viewMethods,
 };
@@ -159,7 +174,36 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       record('response_url', { ...body, url: path }, status, result);
       return send(res, status, result);
     }
+    if (req.method === 'GET' && path.startsWith(FILES_PREFIX)) return download(req, res, path);
+    if (req.method === 'GET' && path === SIGN_IN_PATH) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>');
+    }
     send(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  function download(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const f = [...ws.files.values()].find(
+      (x) => new URL(x.url_private).pathname === path || new URL(x.url_private_download).pathname === path,
+    );
+    const authorized = bearer(req) === token;
+    record('file_download', { file: f?.id ?? path, authorized }, authorized && f ? 200 : 302, {
+      ok: authorized && Boolean(f),
+    });
+    if (!authorized) {
+      res.writeHead(302, { location: `${origin}${SIGN_IN_PATH}?redir=${encodeURIComponent(path)}` });
+      return void res.end();
+    }
+    if (!f) {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end('<html><body>File not found</body></html>');
+    }
+    res.writeHead(200, {
+      'content-type': f.mimetype,
+      'content-length': f.content.length,
+      'content-disposition': `attachment; filename="${f.name}"`,
+    });
+    res.end(f.content);
   }
 
   const server = createServer((req, res) => {
@@ -244,6 +288,35 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     view: (id) => {
       const v = ws.views.get(id);
       return v ? structuredClone(v) : undefined;
+    },
+    uploadFile(f) {
+      const id = slackId('F');
+      const content = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
+      const filetype = f.filetype ?? (f.name.split('.').pop() ?? 'text').toLowerCase();
+      const at = Math.floor(now() / 1000);
+      const file = {
+        id,
+        created: at,
+        timestamp: at,
+        name: f.name,
+        title: f.name,
+        mimetype: f.mimetype ?? 'text/plain',
+        filetype,
+        pretty_type: filetype.toUpperCase(),
+        user: f.user,
+        user_team: ws.teamId,
+        editable: false,
+        size: content.length,
+        mode: 'hosted' as const,
+        is_external: false as const,
+        is_public: false,
+        url_private: `${origin}${FILES_PREFIX}${ws.teamId}-${id}/${encodeURIComponent(f.name)}`,
+        url_private_download: `${origin}${FILES_PREFIX}${ws.teamId}-${id}/download/${encodeURIComponent(f.name)}`,
+        permalink: `https://fake-workspace.slack.com/files/${f.user}/${id}/${encodeURIComponent(f.name)}`,
+        content,
+      };
+      ws.files.set(id, file);
+      return structuredClone(fileView(file));
     },
     close() {
       for (const w of [...waiters]) waiters.delete(w);

@@ -70,7 +70,18 @@ const image: ElementCheck = (w, el, at) => {
   w.p.maxString(el.alt_text, `${at}/alt_text`, LIMITS.imageAltText, 1);
 };
 
+const fileInput: ElementCheck = (w, el, at) => {
+  if (el.filetypes !== undefined) {
+    if (!Array.isArray(el.filetypes) || el.filetypes.some((t) => typeof t !== 'string' || t.length === 0))
+      w.p.add(`${at}/filetypes`, 'must be an array of file type strings, like ["sql", "txt"]');
+  }
+  const n = el.max_files;
+  if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10))
+    w.p.add(`${at}/max_files`, 'must be an integer between 1 and 10');
+};
+
 const ELEMENTS: Record<string, { where: readonly Container[]; check: ElementCheck }> = {
+  file_input: { where: ['input'], check: fileInput },
   button: { where: ['actions', 'section'], check: button },
   static_select: { where: ['actions', 'section', 'input'], check: staticSelect },
   multi_static_select: { where: ['actions', 'section', 'input'], check: staticSelect },

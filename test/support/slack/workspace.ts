@@ -43,6 +43,29 @@ export interface FakeChannel {
   is_member: boolean;
 }
 
+/** A file uploaded to the workspace (as a file_input in a modal does); content is served, not shown. */
+export interface FakeFile {
+  id: string;
+  created: number;
+  timestamp: number;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  pretty_type: string;
+  user: string;
+  user_team: string;
+  editable: boolean;
+  size: number;
+  mode: 'hosted';
+  is_external: false;
+  is_public: boolean;
+  url_private: string;
+  url_private_download: string;
+  permalink: string;
+  content: Buffer;
+}
+
 interface Trigger {
   issuedAt: number;
   used: boolean;
@@ -78,6 +101,7 @@ export class Workspace {
   /** User group id (S…) → member user ids, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   readonly channels = new Map<string, FakeChannel>();
+  readonly files = new Map<string, FakeFile>();
   readonly triggers = new Map<string, Trigger>();
   readonly responseUrls = new Map<string, ResponseUrl>();
   readonly nextTs: () => string;

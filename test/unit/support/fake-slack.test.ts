@@ -250,6 +250,66 @@ describe('fake Slack Web API', () => {
     assert.equal((await refused(slack.views.update({ view_id: 'V0NOTMINE00', view: modal }))).error, 'not_found');
   });
 
+  test('files.info describes an uploaded file and its download needs the bot token', async () => {
+    const file = fake.uploadFile({ name: 'fix.sql', content: 'UPDATE t SET a = 1;\n', user: 'U0FILES' });
+    assert.match(file.id, /^F[A-Z0-9]{10}$/);
+    assert.equal(file.content, undefined);
+    const info = await slack.files.info({ file: file.id });
+    assert.equal(info.file?.name, 'fix.sql');
+    assert.equal(info.file?.size, 20);
+    assert.equal(info.file?.filetype, 'sql');
+    const url = info.file!.url_private_download!;
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${fake.token}` } });
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), 'UPDATE t SET a = 1;\n');
+    // Without the token Slack redirects to its sign-in page: a web page, not the file.
+    const anonymous = await fetch(url);
+    assert.equal(anonymous.status, 200);
+    assert.match(anonymous.headers.get('content-type') ?? '', /^text\/html/);
+    assert.deepEqual(
+      fake.callsOf('file_download').map((c) => c.args),
+      [
+        { file: file.id, authorized: true },
+        { file: file.id, authorized: false },
+      ],
+    );
+    assert.equal((await refused(slack.files.info({ file: 'F0NOSUCHFILE' }))).error, 'file_not_found');
+  });
+
+  test('a file_input is allowed in a modal input block only, with at most 10 files', async () => {
+    const input = (element: Record<string, unknown>) => ({
+      type: 'input' as const,
+      block_id: 'file',
+      label: plain('SQL file'),
+      element: { type: 'file_input', action_id: 'file', ...element },
+    });
+    const ok = await slack.views.open({
+      trigger_id: fake.issueTriggerId(),
+      view: {
+        ...modal,
+        submit: plain('Submit'),
+        blocks: [input({ filetypes: ['sql', 'txt'], max_files: 1 })],
+      } as never,
+    });
+    assert.equal(ok.ok, true);
+    const tooMany = await refused(
+      slack.views.open({
+        trigger_id: fake.issueTriggerId(),
+        view: { ...modal, submit: plain('Submit'), blocks: [input({ max_files: 11 })] } as never,
+      }),
+    );
+    assert.equal(tooMany.error, 'invalid_arguments');
+    assert.match(tooMany.messages?.join() ?? '', /max_files/);
+    const inActions = await refused(
+      slack.chat.postMessage({
+        channel: 'C0POST',
+        text: 'x',
+        blocks: [{ type: 'actions', elements: [{ type: 'file_input', action_id: 'f' }] }] as never,
+      }),
+    );
+    assert.equal(inActions.error, 'invalid_blocks');
+  });
+
   test('JSON request bodies are accepted as well as forms', async () => {
     const res = await fetch(`${fake.url}chat.postMessage`, {
       method: 'POST',
