@@ -13,6 +13,12 @@ import * as column from './rules/column.js';
 import * as indexes from './rules/indexes.js';
 import * as mysql from './rules/mysql.js';
 import * as system from './rules/system.js';
+import * as squawkColumns from './rules/squawk/columns.js';
+import * as squawkColumnTypes from './rules/squawk/column-types.js';
+import * as squawkConstraints from './rules/squawk/constraints.js';
+import * as squawkLocks from './rules/squawk/locks.js';
+import * as squawkObjects from './rules/squawk/objects.js';
+import * as squawkScript from './rules/squawk/script.js';
 import { LIVE_RULES } from './live/rules.js';
 
 function rulesOf(mod: Record<string, unknown>): Rule[] {
@@ -31,6 +37,12 @@ export const STATIC_RULES: readonly Rule[] = [
   indexes,
   mysql,
   system,
+  squawkColumns,
+  squawkColumnTypes,
+  squawkConstraints,
+  squawkLocks,
+  squawkObjects,
+  squawkScript,
 ].flatMap((m) => rulesOf(m as Record<string, unknown>));
 export { LIVE_RULES };
 
@@ -55,6 +67,8 @@ export const OTHER_ENGINE_RULES: ReadonlyArray<[string, string]> = [
 export interface CatalogEntry {
   id: string;
   type: string;
+  /** Other names a policy may use: Squawk's rule name, a Bytebase id. */
+  aliases: readonly string[];
   engines: readonly Engine[];
   live: boolean;
   summary: string;
@@ -63,10 +77,18 @@ export interface CatalogEntry {
 /** All runnable rules (static, live and the size built-in), sorted by id. */
 export function catalog(): CatalogEntry[] {
   const all: CatalogEntry[] = [
-    ...STATIC_RULES.map((r) => ({ id: r.id, type: r.type, engines: r.engines, live: false, summary: r.summary })),
+    ...STATIC_RULES.map((r) => ({
+      id: r.id,
+      type: r.type,
+      aliases: r.aliases ?? [],
+      engines: r.engines,
+      live: false,
+      summary: r.summary,
+    })),
     ...LIVE_RULES.map((r: LiveRule) => ({
       id: r.id,
       type: r.type,
+      aliases: r.aliases ?? [],
       engines: r.engines,
       live: true,
       summary: r.summary,
@@ -74,6 +96,7 @@ export function catalog(): CatalogEntry[] {
     {
       id: MAX_SQL_SIZE,
       type: MAX_SQL_SIZE_TYPE,
+      aliases: [],
       engines: ['mysql', 'postgres'] as const,
       live: false,
       summary: 'Built-in: max script size (MB)',
@@ -82,15 +105,23 @@ export function catalog(): CatalogEntry[] {
   return all.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-const byName = new Map<string, string>();
+const byName = new Map<string, string[]>();
 for (const e of catalog()) {
-  byName.set(e.id, e.id);
-  byName.set(e.type, e.id);
+  for (const name of [e.id, e.type, ...e.aliases]) {
+    const ids = byName.get(name);
+    if (!ids) byName.set(name, [e.id]);
+    else if (!ids.includes(e.id)) ids.push(e.id);
+  }
 }
 
-/** The dotted id for an enum name or dotted id; null when unknown. */
+/** Every rule id a name stands for: one, or several for a name Squawk expands (require-timeout-settings). */
+export function resolveRuleIds(type: string): string[] {
+  return byName.get(type) ?? byName.get(type.toUpperCase()) ?? byName.get(type.toLowerCase()) ?? [];
+}
+
+/** The rule id for an id, Bytebase enum name or Squawk rule name; null when unknown. */
 export function resolveRuleId(type: string): string | null {
-  return byName.get(type) ?? byName.get(type.toUpperCase()) ?? null;
+  return resolveRuleIds(type)[0] ?? null;
 }
 
 /** True when the type names a catalogue rule for engines other than MySQL/PostgreSQL. */

@@ -95,7 +95,13 @@ function pgOutcome(s: Statement): ParseOutcome {
 const rulesById = new Map<string, Rule>(STATIC_RULES.map((r) => [r.id, r]));
 
 /** Review a script with the policy's static rules. Pure; never throws. */
-export function reviewScript(input: { engine: Engine; sql: string; policy?: ReviewPolicy }): ReviewResult {
+export function reviewScript(input: {
+  engine: Engine;
+  sql: string;
+  policy?: ReviewPolicy;
+  /** PostgreSQL major version the script is for (Squawk's version-aware rules); absent: a current one. */
+  pgVersion?: number;
+}): ReviewResult {
   const { engine, sql } = input;
   const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
   const sizeRule = policy.find((r) => r.rule === MAX_SQL_SIZE);
@@ -149,6 +155,7 @@ export function reviewScript(input: { engine: Engine; sql: string; policy?: Revi
     const ctx: RuleContext = {
       engine,
       payload: pr.payload,
+      ...(input.pgVersion !== undefined ? { pgVersion: input.pgVersion } : {}),
       statements,
       report: (s, message, pos) => findings.push(finding(s, rule.id, pr.level, message, pos)),
     };

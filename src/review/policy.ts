@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Engine } from '../domain/engine.js';
 import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
 import type { Payload, PolicyRule, ReviewPolicy } from './types.js';
-import { isOtherEngineRule, resolveRuleId } from './catalog.js';
+import { isOtherEngineRule, resolveRuleIds } from './catalog.js';
 
 const ENGINE_NAMES: Record<string, Engine | null> = {
   MYSQL: 'mysql',
@@ -133,18 +133,19 @@ export function loadPolicy(text: string, source = 'review policy'): ReviewPolicy
     const level = e.level === undefined || e.level === null ? 'DISABLED' : String(e.level).toUpperCase();
     if (!['ERROR', 'WARNING', 'DISABLED'].includes(level))
       fail(source, label, `level "${String(e.level)}" is not allowed; use ERROR, WARNING or DISABLED`);
-    const id = resolveRuleId(e.type);
-    if (!id) {
+    const ids = resolveRuleIds(e.type);
+    if (ids.length === 0) {
       if (isOtherEngineRule(e.type)) return;
       fail(
         source,
         label,
-        'unknown rule type; run `dbchange review --list-rules` for the supported ids (dotted ids and Bytebase enum names both work)',
+        'unknown rule type; run `dbchange review --list-rules` for the supported ids (dotted ids, Bytebase enum names and Squawk rule names all work)',
       );
     }
     const payload = readPayload(e.payload, source, label);
     if (level === 'DISABLED') return;
-    rules.push({ rule: id, level: level as PolicyRule['level'], ...(engine ? { engine } : {}), payload });
+    for (const id of ids)
+      rules.push({ rule: id, level: level as PolicyRule['level'], ...(engine ? { engine } : {}), payload });
   });
   return { rules };
 }

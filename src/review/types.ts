@@ -41,6 +41,8 @@ export interface ReviewPolicy {
 export interface RuleContext {
   engine: Engine;
   payload: Payload;
+  /** PostgreSQL major version the script is for (--pg-version, or the target's); absent: a current one. */
+  pgVersion?: number;
   statements: readonly Statement[];
   report(s: Statement, message: string, pos?: number): void;
 }
@@ -50,6 +52,8 @@ export interface Rule {
   id: string;
   /** Bytebase's enum name. */
   type: string;
+  /** Other names a policy may use for the rule (Squawk's rule name, a Bytebase id). */
+  aliases?: readonly string[];
   engines: readonly Engine[];
   /** One line, for --list-rules and docs. */
   summary: string;
@@ -73,6 +77,7 @@ export interface LiveContext {
 export interface LiveRule {
   id: string;
   type: string;
+  aliases?: readonly string[];
   engines: readonly Engine[];
   summary: string;
   run(ctx: LiveContext): Promise<void>;

@@ -1,0 +1,102 @@
+// Reading PostgreSQL's AST (libpg-query) for the Squawk rules: node access, types, positions.
+import type { AlterTableCmd, ColumnDef, Constraint, Node, TypeName } from 'libpg-query';
+import type { Statement } from '../../statement.js';
+
+/** The payload of a node of the given kind (`{CreateStmt: {...}}` → the CreateStmt), or undefined. */
+export function as<T>(node: Node | undefined | null, kind: string): T | undefined {
+  return node ? ((node as Record<string, unknown>)[kind] as T | undefined) : undefined;
+}
+
+/** The kind of a node (`CreateStmt`, `AlterTableStmt` …). */
+export function kindOf(node: Node | undefined | null): string {
+  if (!node) return '';
+  for (const k in node) return k;
+  return '';
+}
+
+/** The last part of a type name, lower-case (`pg_catalog.int4` → `int4`). */
+export function typeName(t: TypeName | undefined): string {
+  const names = t?.names ?? [];
+  const last = names[names.length - 1];
+  return (as<{ sval?: string }>(last, 'String')?.sval ?? '').toLowerCase();
+}
+
+/** The smallest location in a subtree: where an expression starts in the text. */
+export function startOf(node: unknown): number | undefined {
+  let min: number | undefined;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    if (typeof v !== 'object' || v === null) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'location' && typeof x === 'number' && x >= 0) {
+        if (min === undefined || x < min) min = x;
+      } else walk(x);
+    }
+  };
+  walk(node);
+  return min;
+}
+
+/** True when a subtree holds a node of the given kind. */
+export function contains(
+  node: unknown,
+  kind: string,
+  test: (n: Record<string, unknown>) => boolean = () => true,
+): boolean {
+  if (Array.isArray(node)) return node.some((x) => contains(x, kind, test));
+  if (typeof node !== 'object' || node === null) return false;
+  for (const [k, x] of Object.entries(node)) {
+    if (k === kind && typeof x === 'object' && x !== null && test(x as Record<string, unknown>)) return true;
+    if (contains(x, kind, test)) return true;
+  }
+  return false;
+}
+
+/** The commands of an ALTER TABLE, each with the offset where it starts in the statement. */
+export function alterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
+  const stmt = as<{ cmds?: Node[] }>(s.ast, 'AlterTableStmt');
+  if (!stmt) return [];
+  const cmds = (stmt.cmds ?? []).map((c) => as<AlterTableCmd>(c, 'AlterTableCmd')!).filter(Boolean);
+  const actions = s.alterTable?.actions ?? [];
+  return cmds.map((cmd, i) => {
+    const pos = actions.length === cmds.length ? actions[i]!.pos : 0;
+    const end = actions.length === cmds.length && i + 1 < actions.length ? actions[i + 1]!.pos : s.sql.length;
+    return { cmd, pos, end };
+  });
+}
+
+/** Offset of the first keyword `word` (upper-case) in [from, to) of the statement, or -1. */
+export function findWordAt(s: Statement, word: string, from: number, to = s.sql.length): number {
+  for (const t of s.tokens) if (t.pos >= from && t.pos < to && t.type === 'word' && t.v === word) return t.pos;
+  return -1;
+}
+
+/** Offset of the first keyword `word` in [from, to), or `from` when it is not there. */
+export function wordAt(s: Statement, word: string, from: number, to = s.sql.length): number {
+  const at = findWordAt(s, word, from, to);
+  return at < 0 ? from : at;
+}
+
+/** The identifier as written at an offset of the statement (PostgreSQL's AST holds it truncated to 63 bytes). */
+export function writtenName(s: Statement, pos: number): string | undefined {
+  for (const t of s.tokens) if (t.pos === pos && (t.type === 'word' || t.type === 'ident')) return t.name;
+  return undefined;
+}
+
+/** The constraints of a column definition. */
+export function constraintsOf(c: ColumnDef): Constraint[] {
+  return (c.constraints ?? []).map((n) => as<Constraint>(n, 'Constraint')!).filter(Boolean);
+}
+
+/** The column a command adds, when it is ADD COLUMN. */
+export function addedColumn(cmd: AlterTableCmd): ColumnDef | undefined {
+  return cmd.subtype === 'AT_AddColumn' ? as<ColumnDef>(cmd.def, 'ColumnDef') : undefined;
+}
+
+/** Qualified name of a RangeVar-like relation, for comparing tables within a script. */
+export function relKey(r: { schemaname?: string; relname?: string } | undefined): string {
+  return r?.relname ?? '';
+}

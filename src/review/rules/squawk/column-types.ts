@@ -1,0 +1,89 @@
+// Squawk's column type rules (PostgreSQL): each offending column is reported at its type.
+import type { ColumnDef, TypeName } from 'libpg-query';
+import type { Statement } from '../../statement.js';
+import { typeName } from './ast.js';
+import { definedPgColumns } from './columns.js';
+import { squawkRule } from './define.js';
+
+function eachType(
+  s: Statement,
+  test: (name: string, t: TypeName, c: ColumnDef) => boolean,
+  report: (pos?: number) => void,
+): void {
+  for (const c of definedPgColumns(s)) {
+    const t = c.typeName;
+    if (t && test(typeName(t), t, c)) report(s.at(t.location));
+  }
+}
+
+const VERBS = ['CREATE', 'ALTER'];
+
+export const banCharField = squawkRule({
+  name: 'ban-char-field',
+  verbs: VERBS,
+  summary: 'No char(n): use text or varchar',
+  message: 'Using `character` is likely a mistake and should almost always be replaced by `text` or `varchar`.',
+  check(s, _ctx, report) {
+    eachType(s, (n) => n === 'bpchar' || n === 'char' || n === 'character', report);
+  },
+});
+
+export const preferBigintOverInt = squawkRule({
+  name: 'prefer-bigint-over-int',
+  verbs: VERBS,
+  summary: 'Prefer bigint over int (32-bit keys run out)',
+  message: 'Using 32-bit integer fields can result in hitting the max `int` limit.',
+  help: 'Use 64-bit integer values instead to prevent hitting this limit.',
+  check(s, _ctx, report) {
+    eachType(s, (n) => n === 'int4' || n === 'int' || n === 'integer' || n === 'serial' || n === 'serial4', report);
+  },
+});
+
+export const preferBigintOverSmallint = squawkRule({
+  name: 'prefer-bigint-over-smallint',
+  verbs: VERBS,
+  summary: 'Prefer bigint over smallint',
+  message: 'Using 16-bit integer fields can result in hitting the max `int` limit.',
+  help: 'Use 64-bit integer values instead to prevent hitting this limit.',
+  check(s, _ctx, report) {
+    eachType(s, (n) => n === 'int2' || n === 'smallint' || n === 'smallserial' || n === 'serial2', report);
+  },
+});
+
+const SERIALS = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+export const preferIdentity = squawkRule({
+  name: 'prefer-identity',
+  verbs: VERBS,
+  summary: 'Prefer IDENTITY columns over serial',
+  message: 'Serial types make schema, dependency, and permission management difficult.',
+  help: 'Use an `IDENTITY` column instead.',
+  check(s, _ctx, report) {
+    eachType(s, (n) => SERIALS.has(n), report);
+  },
+});
+
+export const preferTextField = squawkRule({
+  name: 'prefer-text-field',
+  verbs: VERBS,
+  summary: 'Prefer text with a CHECK over varchar(n)',
+  message:
+    'Changing the size of a `varchar` field requires an `ACCESS EXCLUSIVE` lock, that will prevent all reads and writes to the table.',
+  help: 'Use a `TEXT` field with a `CHECK` constraint.',
+  check(s, _ctx, report) {
+    eachType(s, (n, t) => n === 'varchar' && (t.typmods?.length ?? 0) > 0, report);
+  },
+});
+
+export const preferTimestampTz = squawkRule({
+  name: 'prefer-timestamp-tz',
+  aliases: ['prefer-timestamptz'],
+  verbs: VERBS,
+  summary: 'Prefer timestamptz over timestamp',
+  message:
+    'When Postgres stores a datetime in a `timestamp` field, Postgres drops the UTC offset. This means 2019-10-11 21:11:24+02 and 2019-10-11 21:11:24-06 will both be stored as 2019-10-11 21:11:24 in the database, even though they are eight hours apart in time.',
+  help: 'Use `timestamptz` instead of `timestamp` for your column type.',
+  check(s, _ctx, report) {
+    eachType(s, (n) => n === 'timestamp', report);
+  },
+});

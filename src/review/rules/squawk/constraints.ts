@@ -1,0 +1,128 @@
+// Squawk's constraint rules (PostgreSQL): constraints that scan or lock a table already in use.
+import type { AlterDomainStmt, AlterTableStmt, Constraint, CreateDomainStmt } from 'libpg-query';
+import type { Statement } from '../../statement.js';
+import type { RuleContext } from '../../types.js';
+import { BOTH } from '../engines.js';
+import { createdEarlier } from '../util.js';
+import { addedColumn, alterCommands, as, constraintsOf, relKey, wordAt } from './ast.js';
+import { squawkRule } from './define.js';
+import { createdInTransaction } from './state.js';
+
+function table(s: Statement): string {
+  return relKey(as<AlterTableStmt>(s.ast, 'AlterTableStmt')?.relation);
+}
+
+/** Constraints ALTER TABLE adds, table-level (ADD CONSTRAINT) and inline on ADD COLUMN. */
+function added(s: Statement): Array<{ c: Constraint; pos: number; inline: boolean }> {
+  const out: Array<{ c: Constraint; pos: number; inline: boolean }> = [];
+  for (const { cmd, pos } of alterCommands(s)) {
+    if (cmd.subtype === 'AT_AddConstraint') {
+      const c = as<Constraint>(cmd.def, 'Constraint');
+      if (c) out.push({ c, pos, inline: false });
+    }
+    const col = addedColumn(cmd);
+    if (col) for (const c of constraintsOf(col)) out.push({ c, pos, inline: true });
+  }
+  return out;
+}
+
+function newTable(s: Statement, ctx: RuleContext): boolean {
+  return createdInTransaction(ctx.statements, s, table(s));
+}
+
+export const constraintMissingNotValid = squawkRule({
+  name: 'constraint-missing-not-valid',
+  verbs: ['ALTER'],
+  summary: 'ADD CONSTRAINT without NOT VALID scans the table while blocking writes',
+  message: 'By default new constraints require a table scan and block writes to the table while that scan occurs.',
+  help: 'Use `NOT VALID` with a later `VALIDATE CONSTRAINT` call.',
+  check(s, ctx, report) {
+    if (newTable(s, ctx)) return;
+    for (const { c, pos, inline } of added(s)) {
+      if (inline || c.skip_validation || c.indexname) continue;
+      report(pos);
+    }
+  },
+});
+
+export const addingForeignKeyConstraint = squawkRule({
+  name: 'adding-foreign-key-constraint',
+  verbs: ['ALTER'],
+  summary: 'ADD FOREIGN KEY without NOT VALID locks both tables while it scans',
+  message:
+    'Adding a foreign key constraint requires a table scan and a `SHARE ROW EXCLUSIVE` lock on both tables, which blocks writes to each table.',
+  help: 'Add `NOT VALID` to the constraint in one transaction and then VALIDATE the constraint in a separate transaction.',
+  check(s, ctx, report) {
+    if (newTable(s, ctx)) return;
+    for (const { c } of added(s)) if (c.contype === 'CONSTR_FOREIGN' && !c.skip_validation) report(s.at(c.location));
+  },
+});
+
+export const disallowedUniqueConstraint = squawkRule({
+  name: 'disallowed-unique-constraint',
+  engines: BOTH,
+  verbs: ['ALTER'],
+  summary: 'ADD UNIQUE builds its index under an exclusive lock',
+  message:
+    'Adding a `UNIQUE` constraint requires an `ACCESS EXCLUSIVE` lock which blocks reads and writes to the table while the index is built.',
+  help: 'Create an index `CONCURRENTLY` and create the constraint using the index.',
+  check(s, ctx, report) {
+    if (ctx.engine === 'mysql') {
+      const at = s.alterTable;
+      if (!at || createdEarlier(ctx.statements, s.index, at.table)) return;
+      for (const a of at.actions) {
+        const unique =
+          (a.kind === 'add-index' && a.index.kind === 'unique') || (a.kind === 'add-column' && a.column.unique);
+        if (unique)
+          report(
+            a.pos,
+            'Adding a UNIQUE key builds an index over every row (and fails if any values repeat); check the data for duplicates first and build it with ALGORITHM=INPLACE, LOCK=NONE (or an online schema change tool) so writes are not blocked.',
+          );
+      }
+      return;
+    }
+    if (newTable(s, ctx)) return;
+    for (const { c } of added(s)) if (c.contype === 'CONSTR_UNIQUE' && !c.indexname) report(s.at(c.location));
+  },
+});
+
+export const addingSerialPrimaryKeyField = squawkRule({
+  name: 'adding-serial-primary-key-field',
+  verbs: ['ALTER'],
+  summary: 'ADD PRIMARY KEY builds its index under an exclusive lock',
+  message:
+    'Adding a primary key constraint requires an `ACCESS EXCLUSIVE` lock that will block all reads and writes to the table while the primary key index is built.',
+  help: 'Add the `PRIMARY KEY` constraint `USING` an index.',
+  check(s, ctx, report) {
+    if (newTable(s, ctx)) return;
+    for (const { c } of added(s)) if (c.contype === 'CONSTR_PRIMARY' && !c.indexname) report(s.at(c.location));
+  },
+});
+
+const DOMAIN_MESSAGE =
+  'Domains with constraints have poor support for online migrations. Use table and column constraints instead.';
+
+export const banCreateDomainWithConstraint = squawkRule({
+  name: 'ban-create-domain-with-constraint',
+  verbs: ['CREATE'],
+  summary: 'No CREATE DOMAIN with constraints',
+  message: DOMAIN_MESSAGE,
+  check(s, _ctx, report) {
+    const d = as<CreateDomainStmt>(s.ast, 'CreateDomainStmt');
+    for (const n of d?.constraints ?? []) {
+      const c = as<Constraint>(n, 'Constraint');
+      if (c && c.contype !== 'CONSTR_NULL' && c.contype !== 'CONSTR_DEFAULT') report(s.at(c.location));
+    }
+  },
+});
+
+export const banAlterDomainWithAddConstraint = squawkRule({
+  name: 'ban-alter-domain-with-add-constraint',
+  verbs: ['ALTER'],
+  summary: 'No ALTER DOMAIN … ADD CONSTRAINT',
+  message: DOMAIN_MESSAGE,
+  check(s, _ctx, report) {
+    const d = as<AlterDomainStmt>(s.ast, 'AlterDomainStmt');
+    if (d?.subtype === 'C') report(wordAt(s, 'ADD', 1));
+  },
+});

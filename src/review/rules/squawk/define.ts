@@ -1,0 +1,47 @@
+// A Squawk rule: named as Squawk names it, reporting Squawk's message and advice.
+import type { Engine } from '../../../domain/engine.js';
+import type { Rule, RuleContext } from '../../types.js';
+import type { Statement } from '../../statement.js';
+import { POSTGRES } from '../engines.js';
+
+export interface SquawkRuleDef {
+  /** Squawk's rule name, e.g. adding-required-field: the rule's dbchange id too. */
+  name: string;
+  summary: string;
+  /** Squawk's message and help, joined into the finding's message. */
+  message: string;
+  help?: string;
+  engines?: readonly Engine[];
+  /** More names a policy may use (Bytebase ids, Squawk's older names). */
+  aliases?: readonly string[];
+  verbs?: readonly string[];
+  /** Off unless a policy names it (Squawk's opt-in rules). */
+  optIn?: boolean;
+  check?(s: Statement, ctx: RuleContext, report: (pos?: number, message?: string) => void): void;
+  checkScript?(ctx: RuleContext, report: (s: Statement, pos?: number, message?: string) => void): void;
+}
+
+export interface SquawkRule extends Rule {
+  squawk: string;
+  optIn: boolean;
+}
+
+/** Build a rule from its Squawk definition. */
+export function squawkRule(def: SquawkRuleDef): SquawkRule {
+  const text = def.help ? `${def.message} ${def.help}` : def.message;
+  const rule: SquawkRule = {
+    id: def.name,
+    type: `SQUAWK_${def.name.toUpperCase().replace(/-/g, '_')}`,
+    aliases: def.aliases ?? [],
+    engines: def.engines ?? POSTGRES,
+    summary: def.summary,
+    squawk: def.name,
+    optIn: def.optIn ?? false,
+  };
+  if (def.verbs) rule.verbs = def.verbs;
+  const { check, checkScript } = def;
+  if (check) rule.check = (s, ctx) => check(s, ctx, (pos, message) => ctx.report(s, message ?? text, pos));
+  if (checkScript)
+    rule.checkScript = (ctx) => checkScript(ctx, (s, pos, message) => ctx.report(s, message ?? text, pos));
+  return rule;
+}

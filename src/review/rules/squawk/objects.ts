@@ -1,0 +1,151 @@
+// Squawk's rules about dropping, renaming and naming objects (PostgreSQL), with MySQL equivalents.
+import type {
+  AlterEnumStmt,
+  CreateStmt,
+  DropStmt,
+  RangeVar,
+  RenameStmt,
+  ResTarget,
+  TruncateStmt,
+  UpdateStmt,
+} from 'libpg-query';
+import { BOTH } from '../engines.js';
+import { alterCommands, as, addedColumn, wordAt, writtenName } from './ast.js';
+import { squawkRule } from './define.js';
+
+export const banDropTable = squawkRule({
+  name: 'ban-drop-table',
+  verbs: ['DROP'],
+  summary: 'DROP TABLE may break clients still using it',
+  message: 'Dropping a table may break existing clients.',
+  check(s, _ctx, report) {
+    if (as<DropStmt>(s.ast, 'DropStmt')?.removeType === 'OBJECT_TABLE') report(0);
+  },
+});
+
+export const banDropDatabase = squawkRule({
+  name: 'ban-drop-database',
+  verbs: ['DROP'],
+  summary: 'No DROP DATABASE',
+  message: 'Dropping a database may break existing clients.',
+  check(s, _ctx, report) {
+    if (as(s.ast, 'DropdbStmt')) report(0);
+  },
+});
+
+export const banTruncateCascade = squawkRule({
+  name: 'ban-truncate-cascade',
+  verbs: ['TRUNCATE'],
+  summary: 'No TRUNCATE … CASCADE',
+  message:
+    'Using `CASCADE` will recursively truncate any tables that foreign key to the referenced tables! So if you had foreign keys setup as `a <- b <- c` and truncated `a`, then `b` & `c` would also be truncated!',
+  help: 'Remove the `CASCADE` and specify exactly which tables you want to truncate.',
+  check(s, _ctx, report) {
+    if (as<TruncateStmt>(s.ast, 'TruncateStmt')?.behavior === 'DROP_CASCADE') report(wordAt(s, 'CASCADE', 1));
+  },
+});
+
+export const renamingColumn = squawkRule({
+  name: 'renaming-column',
+  engines: BOTH,
+  verbs: ['ALTER'],
+  summary: 'RENAME COLUMN may break clients using the old name',
+  message: 'Renaming a column may break existing clients.',
+  check(s, ctx, report) {
+    if (ctx.engine === 'mysql') {
+      for (const a of s.alterTable?.actions ?? []) if (a.kind === 'rename-column') report(a.pos);
+      return;
+    }
+    const r = as<RenameStmt>(s.ast, 'RenameStmt');
+    if (r?.renameType === 'OBJECT_COLUMN') report(wordAt(s, 'RENAME', 1));
+  },
+});
+
+export const renamingTable = squawkRule({
+  name: 'renaming-table',
+  engines: BOTH,
+  verbs: ['ALTER', 'RENAME'],
+  summary: 'RENAME TABLE may break clients using the old name',
+  message: 'Renaming a table may break existing clients.',
+  check(s, ctx, report) {
+    if (ctx.engine === 'mysql') {
+      if (s.kind.verb === 'RENAME') report(0);
+      for (const a of s.alterTable?.actions ?? []) if (a.kind === 'rename-table') report(a.pos);
+      return;
+    }
+    const r = as<RenameStmt>(s.ast, 'RenameStmt');
+    if (r?.renameType === 'OBJECT_TABLE') report(wordAt(s, 'RENAME', 1));
+  },
+});
+
+export const requireEnumValueOrdering = squawkRule({
+  name: 'require-enum-value-ordering',
+  verbs: ['ALTER'],
+  summary: 'ALTER TYPE … ADD VALUE must say BEFORE or AFTER',
+  message:
+    'ADD VALUE without BEFORE or AFTER appends the value to the end of the enum, which may result in unexpected ordering.',
+  help: 'Add `BEFORE` or `AFTER` to specify the position of the new enum value.',
+  check(s, _ctx, report) {
+    const e = as<AlterEnumStmt>(s.ast, 'AlterEnumStmt');
+    if (e?.newVal !== undefined && !e.oldVal && !e.newValNeighbor) report(wordAt(s, 'ADD', 1));
+  },
+});
+
+const MAX_IDENTIFIER = 63;
+
+export const identifierTooLong = squawkRule({
+  name: 'identifier-too-long',
+  verbs: ['CREATE', 'ALTER'],
+  summary: 'Identifiers longer than 63 bytes are silently truncated',
+  message: 'Identifier is longer than 63 bytes; PostgreSQL silently truncates it.',
+  help: 'Use a shorter name.',
+  check(s, _ctx, report) {
+    const check = (location: number | undefined): void => {
+      if (location === undefined) return;
+      const pos = s.at(location);
+      const name = writtenName(s, pos);
+      if (name && Buffer.byteLength(name) > MAX_IDENTIFIER)
+        report(
+          pos,
+          `\`${name}\` is longer than ${MAX_IDENTIFIER} bytes; PostgreSQL silently truncates it. Use a shorter name.`,
+        );
+    };
+    const ct = as<CreateStmt>(s.ast, 'CreateStmt');
+    if (ct) {
+      check(ct.relation?.location);
+      for (const e of ct.tableElts ?? []) check(as<{ location?: number }>(e, 'ColumnDef')?.location);
+    }
+    for (const { cmd } of alterCommands(s)) check(addedColumn(cmd)?.location);
+  },
+});
+
+export const banDuplicateColumnAssignments = squawkRule({
+  name: 'ban-duplicate-column-assignments',
+  verbs: ['UPDATE'],
+  summary: 'No column assigned twice in one UPDATE',
+  message: 'Multiple assignments to the same column.',
+  check(s, _ctx, report) {
+    const u = as<UpdateStmt>(s.ast, 'UpdateStmt');
+    if (!u) return;
+    const targets = (u.targetList ?? []).map((t) => as<ResTarget>(t, 'ResTarget')).filter((t) => !!t);
+    const count = new Map<string, number>();
+    for (const t of targets) count.set(t.name ?? '', (count.get(t.name ?? '') ?? 0) + 1);
+    for (const t of targets)
+      if ((count.get(t.name ?? '') ?? 0) > 1)
+        report(s.at(t.location), `Multiple assignments to the same column \`${t.name}\`.`);
+  },
+});
+
+export const requireTableSchema = squawkRule({
+  name: 'require-table-schema',
+  optIn: true,
+  verbs: ['CREATE', 'ALTER', 'DROP'],
+  summary: 'Table names must be schema-qualified (opt-in in Squawk)',
+  message:
+    'Table name is not schema-qualified. Use schema.table (e.g., public.t) so the migration does not depend on search_path.',
+  check(s, _ctx, report) {
+    const rel =
+      as<CreateStmt>(s.ast, 'CreateStmt')?.relation ?? as<{ relation?: RangeVar }>(s.ast, 'AlterTableStmt')?.relation;
+    if (rel && !rel.schemaname && rel.relpersistence !== 't') report(s.at(rel.location));
+  },
+});

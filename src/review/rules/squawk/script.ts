@@ -1,0 +1,152 @@
+// Squawk's rules that follow the script: transactions, re-runnable statements and timeouts (PostgreSQL).
+import type { CreateStmt, DropStmt, IndexStmt, RenameStmt, VariableSetStmt } from 'libpg-query';
+import type { Statement } from '../../statement.js';
+import { alterCommands, as, kindOf, wordAt } from './ast.js';
+import { squawkRule } from './define.js';
+import { closes, inTransaction, opens, transactionKind } from './state.js';
+
+export const transactionNesting = squawkRule({
+  name: 'transaction-nesting',
+  summary: 'No BEGIN inside a transaction, no COMMIT outside one',
+  message: 'There is an existing transaction already in progress.',
+  help: "Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.",
+  checkScript(ctx, report) {
+    for (const s of ctx.statements) {
+      const kind = transactionKind(s.ast);
+      if (!kind) continue;
+      const open = inTransaction(ctx.statements, s);
+      if (opens(kind) && open) report(s, 0);
+      else if (closes(kind) && !open && kind !== 'TRANS_STMT_PREPARE')
+        report(
+          s,
+          0,
+          'There is no transaction in progress to end. Remove the COMMIT/ROLLBACK or add the BEGIN it closes.',
+        );
+    }
+  },
+});
+
+export const banUncommittedTransaction = squawkRule({
+  name: 'ban-uncommitted-transaction',
+  summary: 'Every BEGIN needs its COMMIT or ROLLBACK',
+  message: 'Transaction never committed or rolled back.',
+  help: 'Add a `COMMIT` or `ROLLBACK` statement to complete the transaction.',
+  checkScript(ctx, report) {
+    let begin: Statement | null = null;
+    for (const s of ctx.statements) {
+      const kind = transactionKind(s.ast);
+      if (opens(kind)) begin = s;
+      else if (closes(kind)) begin = null;
+    }
+    if (begin) report(begin, 0);
+  },
+});
+
+const RERUN = "the migration can't be rerun if it fails part way through.";
+const IF_NOT_EXISTS = `Missing \`IF NOT EXISTS\`, ${RERUN}`;
+const IF_EXISTS = `Missing \`IF EXISTS\`, ${RERUN}`;
+const NO_TRANSACTION = `Missing transaction, ${RERUN}`;
+const DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE']);
+
+export const preferRobustStmts = squawkRule({
+  name: 'prefer-robust-stmts',
+  summary: 'Statements outside a transaction should be re-runnable (IF [NOT] EXISTS)',
+  message: IF_NOT_EXISTS,
+  check(s, ctx, report) {
+    const tx = inTransaction(ctx.statements, s);
+    const ix = as<IndexStmt>(s.ast, 'IndexStmt');
+    if (ix) {
+      if (!ix.if_not_exists && (!tx || ix.concurrent)) report(0, IF_NOT_EXISTS);
+      return;
+    }
+    if (tx) return;
+    const ct = as<CreateStmt>(s.ast, 'CreateStmt');
+    if (ct) {
+      if (!ct.if_not_exists && ct.relation?.relpersistence !== 't') report(0, IF_NOT_EXISTS);
+      return;
+    }
+    const d = as<DropStmt>(s.ast, 'DropStmt');
+    if (d) {
+      if (!d.missing_ok && DROPS.has(d.removeType ?? '')) report(0, IF_EXISTS);
+      return;
+    }
+    const r = as<RenameStmt>(s.ast, 'RenameStmt');
+    if (r && (r.relationType === 'OBJECT_TABLE' || r.renameType === 'OBJECT_TABLE')) {
+      report(wordAt(s, 'RENAME', 1), NO_TRANSACTION);
+      return;
+    }
+    for (const { cmd, pos } of alterCommands(s)) {
+      if (cmd.missing_ok) continue;
+      if (cmd.subtype === 'AT_AddColumn') report(pos, IF_NOT_EXISTS);
+      else if (cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') report(pos, IF_EXISTS);
+      else report(pos, NO_TRANSACTION);
+    }
+  },
+});
+
+// Statements that take no lock worth a timeout: queries, session and transaction control, a new table.
+const NO_LOCK = new Set([
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'TransactionStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'GrantStmt',
+  'GrantRoleStmt',
+  'DoStmt',
+  'CopyStmt',
+  'ExplainStmt',
+  'CallStmt',
+  'PrepareStmt',
+  'ExecuteStmt',
+  'DeallocateStmt',
+  'ListenStmt',
+  'NotifyStmt',
+  'UnlistenStmt',
+  'DiscardStmt',
+  'CheckPointStmt',
+  'LockStmt',
+]);
+
+function takesLock(s: Statement): boolean {
+  const kind = kindOf(s.ast);
+  if (!kind || NO_LOCK.has(kind)) return false;
+  return kind !== 'CreateStmt';
+}
+
+function timeoutRule(name: string, setting: string, message: string, help: string) {
+  return squawkRule({
+    name,
+    aliases: ['require-timeout-settings'],
+    summary: `Set ${setting} before the first statement that takes a lock`,
+    message,
+    help,
+    checkScript(ctx, report) {
+      for (const s of ctx.statements) {
+        const set = as<VariableSetStmt>(s.ast, 'VariableSetStmt');
+        if (set?.name?.toLowerCase() === setting) return;
+        if (takesLock(s)) {
+          report(s, 0);
+          return;
+        }
+      }
+    },
+  });
+}
+
+export const requireLockTimeout = timeoutRule(
+  'require-lock-timeout',
+  'lock_timeout',
+  'Missing `set lock_timeout` before potentially slow ACCESS EXCLUSIVE lock operations',
+  'Configure a `lock_timeout` before this statement.',
+);
+
+export const requireStatementTimeout = timeoutRule(
+  'require-statement-timeout',
+  'statement_timeout',
+  'Missing `set statement_timeout` before potentially slow operations',
+  'Configure a `statement_timeout` before this statement',
+);
