@@ -1,12 +1,5 @@
-/** One short-lived connection for schema work: a QueryFn and a way to close it. */
-import type { QueryFn } from '../targets/types.js';
-
-export interface SchemaConnection {
-  query: QueryFn;
-  /** Run one statement as-is (no parameters), e.g. a DDL statement from an SDL file. */
-  exec(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
+/** One short-lived connection for schema work: opened by the engine's one connect module in targets/. */
+export type { DbConnection as SchemaConnection } from '../targets/types.js';
 
 export { redactUrl } from '../redact.js';
 

@@ -3,10 +3,10 @@ import type { Engine } from '../domain/engine.js';
 import type { QueryFn } from '../targets/types.js';
 import type { SchemaConnection } from './connection.js';
 import type { SchemaModel } from './model.js';
-import { connectMysql } from './mysql/connect.js';
+import { connectMysql } from '../targets/mysql/connect.js';
 import { introspectMysql } from './mysql/introspect.js';
 import { createMysqlDatabase, dropMysqlDatabase } from './mysql/shadow.js';
-import { connectPostgres } from './postgres/connect.js';
+import { connectPostgres } from '../targets/postgres/connect.js';
 import { introspectPostgres } from './postgres/introspect.js';
 import { createPostgresDatabase, dropPostgresDatabase } from './postgres/shadow.js';
 
@@ -21,7 +21,7 @@ export interface EngineIo {
 
 const IO: Record<Engine, EngineIo> = {
   postgres: {
-    connect: connectPostgres,
+    connect: (url) => connectPostgres(url),
     introspect: introspectPostgres,
     createDatabase: createPostgresDatabase,
     dropDatabase: dropPostgresDatabase,

@@ -4,9 +4,11 @@
  * introspection and drift checks should ignore it (LEDGER_TABLE).
  */
 import type { Engine } from '../domain/engine.js';
+import { connectMysql } from './mysql/connect.js';
 import { createMysqlTarget } from './mysql/target.js';
+import { connectPostgres } from './postgres/connect.js';
 import { createPostgresTarget } from './postgres/target.js';
-import type { Target } from './types.js';
+import type { DbConnection, Target } from './types.js';
 
 export { LEDGER_TABLE } from './ledger-row.js';
 export { redactUrl } from '../redact.js';
@@ -24,4 +26,9 @@ export function openTarget(engine: Engine, url: string, opts: { applicationName?
       throw new Error(`unknown engine ${String(never)}`);
     }
   }
+}
+
+/** One connection of its own to `url` (the CLI's live review, say); the caller closes it. */
+export function connectDatabase(engine: Engine, url: string, applicationName = 'dbchange-cli'): Promise<DbConnection> {
+  return engine === 'postgres' ? connectPostgres(url, applicationName) : connectMysql(url);
 }

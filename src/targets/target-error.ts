@@ -2,13 +2,14 @@
 import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
 import { redactUrl, safeCause, scrubSecrets } from '../redact.js';
 
-/** The database could not be reached or refused the connection. */
+/** The database could not be reached or refused the connection: the one wording of every connect path. */
 export function connectError(url: string, err: unknown): DbchangeError {
   if (isDbchangeError(err)) return err;
   return new DbchangeError(
     ErrorCode.TargetFailed,
     `Cannot connect to ${redactUrl(url)}: ${scrubSecrets(messageOf(err), url)}. ` +
-      'Check the databases[].url in the config (host, port, user, password, database name) and that the server is reachable.',
+      'Check the URL (host, port, user, password, database name: databases[].url in the config, or the URL given ' +
+      'on the command line) and that the server is reachable.',
     { cause: safeCause(err, url) },
   );
 }

@@ -94,3 +94,11 @@ export interface Target {
 
 /** A parameterised query on one connection: `$1`-style for postgres, `?` for mysql. */
 export type QueryFn = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+/** One connection of its own (introspection, shadow databases, the CLI); the caller closes it. */
+export interface DbConnection {
+  query: QueryFn;
+  /** Run one statement as-is (no parameters), e.g. a DDL statement from an SDL file. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}

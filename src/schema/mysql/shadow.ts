@@ -1,6 +1,6 @@
 /** Temporary databases on a MySQL dev instance. */
 import { withDatabase } from '../connection.js';
-import { connectMysql } from './connect.js';
+import { connectMysql } from '../../targets/mysql/connect.js';
 import { quoteIdent } from './quote.js';
 
 /** Create database `name` on the server of `devUrl` and return its URL. */

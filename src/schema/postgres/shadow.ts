@@ -1,6 +1,6 @@
 /** Temporary databases on a PostgreSQL dev instance. */
 import { withDatabase } from '../connection.js';
-import { connectPostgres } from './connect.js';
+import { connectPostgres } from '../../targets/postgres/connect.js';
 import { quoteIdent } from './quote.js';
 
 /** Create database `name` on the server of `devUrl` and return its URL. */

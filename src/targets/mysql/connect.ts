@@ -1,8 +1,15 @@
-/** The MySQL connection pool of one target: small, lazy, one statement per query. */
+/**
+ * Every MySQL connection dbchange opens to a database it manages: the small lazy pool of a
+ * target, and one-off connections for schema introspection, shadow databases and the CLI. All
+ * of them fail the same way (connectError: the redacted URL and what to fix), send one statement
+ * per query, and never crash the process when the server drops them.
+ */
 import mysql from 'mysql2/promise';
 import { connectError } from '../target-error.js';
+import type { DbConnection, QueryFn } from '../types.js';
 
 export const POOL_LIMIT = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A lazy pool for `url`; nothing connects until the first query. */
 export function createMysqlPool(url: string): mysql.Pool {
@@ -11,7 +18,7 @@ export function createMysqlPool(url: string): mysql.Pool {
     connectionLimit: POOL_LIMIT,
     // Each statement is sent alone, so errors point at one statement and nothing rides along.
     multipleStatements: false,
-    connectTimeout: 10_000,
+    connectTimeout: CONNECT_TIMEOUT_MS,
   });
   // A connection the server drops while idle emits 'error'; unheard, that would crash the bot.
   // The next query on it fails with its own error, which the caller reports.
@@ -28,4 +35,38 @@ export async function acquire(pool: mysql.Pool, url: string): Promise<mysql.Pool
   } catch (err) {
     throw connectError(url, err);
   }
+}
+
+/**
+ * Open one connection to `url` (introspection, shadow databases, the CLI); the caller closes it.
+ * Dates and big numbers come back as the server's text, so a schema reads exactly as stored.
+ */
+export async function connectMysql(url: string): Promise<DbConnection> {
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      uri: url,
+      multipleStatements: false,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
+  } catch (err) {
+    throw connectError(url, err);
+  }
+  // A dropped connection emits 'error' (which would crash the process unheard); the next query fails instead.
+  conn.on('error', () => undefined);
+  const query: QueryFn = async <R>(sql: string, params?: unknown[]) => {
+    const [rows] = await conn.query(sql, params);
+    return (Array.isArray(rows) ? rows : []) as R[];
+  };
+  return {
+    query,
+    // The text protocol: statements such as CREATE TRIGGER cannot be prepared.
+    exec: async (sql) => {
+      await conn.query(sql);
+    },
+    close: () => conn.end(),
+  };
 }

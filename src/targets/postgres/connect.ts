@@ -1,8 +1,15 @@
-/** The PostgreSQL connection pool of one target: small, lazy, named 'dbchange' in pg_stat_activity. */
+/**
+ * Every PostgreSQL connection dbchange opens to a database it manages: the small lazy pool of a
+ * target, and one-off connections for schema introspection, shadow databases and the CLI. All
+ * of them fail the same way (connectError: the redacted URL and what to fix), never crash the
+ * process when the server drops them, and show up under an application name in pg_stat_activity.
+ */
 import pg from 'pg';
 import { connectError } from '../target-error.js';
+import type { DbConnection, QueryFn } from '../types.js';
 
 export const POOL_MAX = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A lazy pool for `url`; nothing connects until the first query. */
 export function createPgPool(url: string, applicationName: string): pg.Pool {
@@ -10,7 +17,7 @@ export function createPgPool(url: string, applicationName: string): pg.Pool {
     connectionString: url,
     max: POOL_MAX,
     application_name: applicationName,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   });
   // An idle connection dropped by the server (restart, pg_terminate_backend) is removed by the
@@ -26,4 +33,30 @@ export async function acquire(pool: pg.Pool, url: string): Promise<pg.PoolClient
   } catch (err) {
     throw connectError(url, err);
   }
+}
+
+/** Open one connection to `url` (introspection, shadow databases, the CLI); the caller closes it. */
+export async function connectPostgres(url: string, applicationName = 'dbchange-schema'): Promise<DbConnection> {
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: applicationName,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  // A dropped connection emits 'error' (which would crash the process unheard); the next query
+  // fails instead. Notices (e.g. "extension already exists") are not errors: keep them off stderr.
+  client.on('error', () => undefined);
+  client.on('notice', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw connectError(url, err);
+  }
+  const query: QueryFn = async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[];
+  return {
+    query,
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    close: () => client.end(),
+  };
 }

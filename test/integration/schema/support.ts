@@ -1,7 +1,7 @@
 // Helpers for schema integration tests: a reusable work database that can be emptied quickly.
 import type { Engine } from '../../../src/domain/engine.js';
-import { connectMysql } from '../../../src/schema/mysql/connect.js';
-import { connectPostgres } from '../../../src/schema/postgres/connect.js';
+import { connectMysql } from '../../../src/targets/mysql/connect.js';
+import { connectPostgres } from '../../../src/targets/postgres/connect.js';
 import type { SchemaConnection } from '../../../src/schema/connection.js';
 import type { DdlChange } from '../../../src/schema/index.js';
 import { MYSQL_ADMIN_URL, PG_ADMIN_URL } from '../../support/db.js';
