@@ -1,5 +1,5 @@
-# dbchange runs its TypeScript sources through tsx (a runtime dependency), so there is no
-# build stage: install, copy, start.
+# Install with the dev dependencies (TypeScript), copy the sources, build dist/ (which
+# bin/dbchange.js runs), then drop the dev dependencies.
 FROM node:20-slim
 
 # ca-certificates: TLS to Slack; git: for the GitOps poller (not in this version yet).
@@ -9,8 +9,10 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY --chown=node:node package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# --ignore-scripts: the sources are not copied yet, so the prepare build runs after COPY.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY --chown=node:node . .
+RUN npm run build && npm prune --omit=dev && npm cache clean --force
 # The embedded store (PGlite, used when DBCHANGE_STORE_URL is unset) lives in ./.dbchange.
 RUN mkdir -p /app/.dbchange && chown node:node /app /app/.dbchange
 

@@ -1,6 +1,28 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npm ci && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// The dbchange command. Runs the JavaScript compiled into dist/ at install (the `prepare` script
+// of `npm ci` / `npm install`; `npm run build` again after changing src/). Without dist/, or with
+// DBCHANGE_SOURCE=1 (the tests set it: they exercise the sources they compile), it runs the
+// TypeScript sources through tsx instead, which starts a few seconds slower.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const root = new URL('..', import.meta.url);
+let entry = new URL('dist/cli/main.js', root);
+if (process.env.DBCHANGE_SOURCE === '1' || !existsSync(entry)) {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+  } catch {
+    process.stderr.write(
+      `dbchange: ${fileURLToPath(entry)} is missing and tsx, which runs the sources instead, is not installed; ` +
+        `run \`npm ci\` (or \`npm run build\`) in ${fileURLToPath(root)}\n`,
+    );
+    process.exit(2);
+  }
+  entry = new URL('src/cli/main.ts', root);
+}
+const { main, processIo } = await import(entry.href);
+const code = await main(process.argv.slice(2), processIo());
+// `serve` resolves once the bot runs (code 0) and keeps the process alive; a failure ends it now.
+process.exitCode = code;
+if (code !== 0) process.exit(code);

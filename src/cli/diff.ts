@@ -1,18 +1,19 @@
 // `dbchange diff`: the DDL that turns one schema (URL or SDL file) into another.
 import type { Command } from 'commander';
 import { messageOf } from '../errors.js';
-import { diffSchemas, renderDdl } from '../schema/index.js';
-import { loadSource, resolveEngine } from '../schema/source.js';
+import { type CliRun, inCwd } from './io.js';
 
 interface DiffOptions {
   from: string;
   to: string;
   engine?: string;
   devUrl?: string;
+  exitCode?: boolean;
 }
 
-/** Register `dbchange diff --from <url|file.sql> --to <url|file.sql> [--engine] [--dev-url]`. */
-export function registerDiff(program: Command): void {
+/** Register `dbchange diff --from <url|file.sql> --to <url|file.sql> [--engine] [--dev-url] [--exit-code]`. */
+export function registerDiff(program: Command, cli: CliRun): void {
+  const { io } = cli;
   program
     .command('diff')
     .description('print the DDL that turns --from into --to (each a database URL or an SDL file)')
@@ -23,23 +24,28 @@ export function registerDiff(program: Command): void {
       '--dev-url <url>',
       'dev instance for loading SQL files into a temporary database (default: $DBCHANGE_DEV_URL)',
     )
+    .option('--exit-code', 'exit 1 when there are differences, 0 when there are none (as git diff --exit-code)')
     .action(async (opts: DiffOptions) => {
       try {
-        const devUrl = opts.devUrl ?? process.env.DBCHANGE_DEV_URL;
+        const { diffSchemas, renderDdl } = await import('../schema/index.js');
+        const { isUrl, loadSource, resolveEngine } = await import('../schema/source.js');
+        const devUrl = opts.devUrl ?? io.env.DBCHANGE_DEV_URL;
         const engine = resolveEngine([opts.from, opts.to], opts.engine, devUrl);
-        const from = await loadSource(opts.from, engine, devUrl);
-        const to = await loadSource(opts.to, engine, devUrl);
+        const source = (spec: string) => loadSource(isUrl(spec) ? spec : inCwd(io, spec), engine, devUrl);
+        const from = await source(opts.from);
+        const to = await source(opts.to);
         const changes = diffSchemas(from, to);
-        process.stdout.write(renderDdl(changes));
+        io.stdout.write(renderDdl(changes));
         const destructive = changes.filter((c) => c.destructive);
         if (destructive.length > 0) {
-          process.stderr.write(
+          io.stderr.write(
             `-- ${destructive.length} destructive statement(s): ${destructive.map((c) => c.kind).join(', ')}\n`,
           );
         }
+        cli.exitCode = opts.exitCode && changes.length > 0 ? 1 : 0;
       } catch (e) {
-        process.stderr.write(`dbchange diff: ${messageOf(e)}\n`);
-        process.exit(2);
+        io.stderr.write(`dbchange diff: ${messageOf(e)}\n`);
+        cli.exitCode = 2;
       }
     });
 }

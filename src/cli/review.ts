@@ -1,23 +1,15 @@
 /**
  * `dbchange review`: SQL review for pull requests. Exit 1 when any finding is an ERROR, 0
- * otherwise, 2 on usage errors (bad options, unreadable files, unreachable --url).
+ * otherwise, 2 on usage errors (bad options, unreadable files, unreachable --url). The review
+ * engine and the drivers load only when the command runs, so `dbchange --help` starts fast.
  */
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import pg from 'pg';
-import mysql from 'mysql2/promise';
 import { engineOfUrl, isEngine, type Engine } from '../domain/engine.js';
-import { messageOf } from '../errors.js';
-import type { QueryFn } from '../targets/types.js';
-import {
-  DEFAULT_POLICY,
-  listRules,
-  loadPolicy,
-  reviewLive,
-  reviewScript,
-  type Finding,
-  type ReviewPolicy,
-} from '../review/index.js';
+import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
+import type { Finding, ReviewPolicy } from '../review/index.js';
+import { annotation } from './github.js';
+import { type CliIo, type CliRun, inCwd, readAll } from './io.js';
 
 type Format = 'text' | 'json' | 'github';
 
@@ -33,47 +25,17 @@ interface FileFinding extends Finding {
   file: string;
 }
 
-class UsageError extends Error {}
+function usage(message: string, cause?: unknown): DbchangeError {
+  return new DbchangeError(ErrorCode.InvalidInput, message, { cause });
+}
 
-async function readInput(file: string): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
+async function readInput(io: CliIo, file: string): Promise<string> {
+  if (file === '-') return readAll(io.stdin);
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(inCwd(io, file), 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${messageOf(e)}`);
+    throw usage(`cannot read ${file}: ${messageOf(e)}`, e);
   }
-}
-
-/** Open one connection to DATABASE_URL as a QueryFn, with a close function. */
-async function connect(engine: Engine, url: string): Promise<{ query: QueryFn; close: () => Promise<void> }> {
-  try {
-    if (engine === 'postgres') {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const query = (async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows) as QueryFn;
-      return { query, close: () => client.end() };
-    }
-    const conn = await mysql.createConnection(url);
-    const query = (async (sql: string, params?: unknown[]) => {
-      const [rows] = await conn.query(sql, params);
-      return Array.isArray(rows) ? rows : [];
-    }) as QueryFn;
-    return { query, close: () => conn.end() };
-  } catch (e) {
-    throw new UsageError(`cannot connect to --url: ${messageOf(e)}`);
-  }
-}
-
-// GitHub workflow commands: data and property values escape differently.
-function ghData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function ghProp(s: string): string {
-  return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 /** Render findings in one of the output formats. */
@@ -92,9 +54,12 @@ export function render(findings: FileFinding[], format: Format, files: number): 
   }
   if (format === 'github') {
     return findings
-      .map(
-        (f) =>
-          `::${f.level === 'ERROR' ? 'error' : 'warning'} file=${ghProp(f.file)},line=${f.line},col=${f.column},title=${ghProp(f.rule)}::${ghData(f.message)}`,
+      .map((f) =>
+        annotation(
+          f.level === 'ERROR' ? 'error' : 'warning',
+          { file: f.file, line: f.line, col: f.column, title: f.rule },
+          f.message,
+        ),
       )
       .join('\n');
   }
@@ -104,27 +69,28 @@ export function render(findings: FileFinding[], format: Format, files: number): 
   return lines.join('\n');
 }
 
-async function run(files: string[], opts: Options): Promise<number> {
+async function run(io: CliIo, files: string[], opts: Options): Promise<number> {
   if (opts.engine !== undefined && !isEngine(opts.engine))
-    throw new UsageError(`--engine must be postgres or mysql, got "${opts.engine}"`);
+    throw usage(`--engine must be postgres or mysql, got "${opts.engine}"`);
+  const { DEFAULT_POLICY, listRules, loadPolicy, reviewLive, reviewScript } = await import('../review/index.js');
   if (opts.listRules) {
-    process.stdout.write(`${listRules(opts.engine as Engine | undefined).join('\n')}\n`);
+    io.stdout.write(`${listRules(opts.engine as Engine | undefined).join('\n')}\n`);
     return 0;
   }
   const engine = (opts.engine as Engine | undefined) ?? (opts.url ? engineOfUrl(opts.url) : undefined);
-  if (!engine) throw new UsageError('say which engine the SQL is for: --engine postgres|mysql (or give --url)');
-  if (files.length === 0) throw new UsageError('give the SQL files to review, or - to read standard input');
+  if (!engine) throw usage('say which engine the SQL is for: --engine postgres|mysql (or give --url)');
+  if (files.length === 0) throw usage('give the SQL files to review, or - to read standard input');
   let policy: ReviewPolicy = DEFAULT_POLICY;
   if (opts.policy) {
-    const text = await readInput(opts.policy);
+    const text = await readInput(io, opts.policy);
     try {
       policy = loadPolicy(text, opts.policy);
     } catch (e) {
-      throw new UsageError(messageOf(e));
+      throw usage(messageOf(e), e);
     }
   }
-  const inputs = await Promise.all(files.map(async (file) => ({ file, sql: await readInput(file) })));
-  const live = opts.url ? await connect(engine, opts.url) : null;
+  const inputs = await Promise.all(files.map(async (file) => ({ file, sql: await readInput(io, file) })));
+  const live = opts.url ? await (await import('../targets/index.js')).connectDatabase(engine, opts.url) : null;
   const all: FileFinding[] = [];
   try {
     for (const { file, sql } of inputs) {
@@ -139,12 +105,12 @@ async function run(files: string[], opts: Options): Promise<number> {
     await live?.close();
   }
   const out = render(all, opts.format, files.length);
-  if (out) process.stdout.write(`${out}\n`);
+  if (out) io.stdout.write(`${out}\n`);
   return all.some((f) => f.level === 'ERROR') ? 1 : 0;
 }
 
 /** Register `dbchange review`. */
-export function registerReview(program: Command): void {
+export function registerReview(program: Command, cli: CliRun): void {
   program
     .command('review')
     .description('review SQL files against the policy (exit 1 on an ERROR finding)')
@@ -156,10 +122,10 @@ export function registerReview(program: Command): void {
     .option('--list-rules', 'print the supported rule ids, one per line')
     .action(async (files: string[], opts: Options) => {
       try {
-        process.exitCode = await run(files, opts);
+        cli.exitCode = await run(cli.io, files, opts);
       } catch (e) {
-        process.stderr.write(`dbchange review: ${messageOf(e)}\n`);
-        process.exitCode = 2; // usage errors and unreachable inputs alike: nothing was reviewed
+        cli.io.stderr.write(`dbchange review: ${messageOf(e)}\n`);
+        cli.exitCode = 2; // usage errors and unreachable inputs alike: nothing was reviewed
       }
     });
 }

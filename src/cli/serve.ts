@@ -1,19 +1,24 @@
+// `dbchange serve`: the bot. It runs until SIGINT or SIGTERM, which stop it and end the process.
 import type { Command } from 'commander';
-import { isDbchangeError } from '../errors.js';
-import { createLogger, readLogSettings } from '../log.js';
-import { startBot } from '../main.js';
-import { prepareStart } from '../startup.js';
+import { isDbchangeError, messageOf } from '../errors.js';
+import type { CliRun } from './io.js';
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, cli: CliRun): void {
   program
     .command('serve')
     .description('run the Slack bot (HTTP on PORT at /slack/events, or Socket Mode when SLACK_APP_TOKEN is set)')
     .action(async () => {
+      // The bot's modules load only for this command, so the other commands start fast.
+      const { createLogger, readLogSettings } = await import('../log.js');
+      const { startBot } = await import('../main.js');
+      const { prepareStart } = await import('../startup.js');
+      const env = { ...cli.io.env };
+      // The logger writes to the process's stdout: pretty on a terminal, JSON otherwise.
       const isTerminal = Boolean(process.stdout.isTTY);
       // A bad LOG_* value is reported with the other start-up problems; meanwhile the default is used.
-      const logger = createLogger(readLogSettings(process.env, isTerminal).settings, { colorize: isTerminal });
+      const logger = createLogger(readLogSettings(env, isTerminal).settings, { colorize: isTerminal });
       try {
-        const bot = await startBot(await prepareStart(process.env, { isTerminal }), logger);
+        const bot = await startBot(await prepareStart(env, { isTerminal }), logger);
         const stop = async (signal: string) => {
           logger.info({ signal }, 'stopping');
           await bot.stop();
@@ -23,8 +28,8 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', () => void stop('SIGTERM'));
       } catch (e) {
         // A start-up problem is the operator's to fix: print the message alone, no stack.
-        console.error(isDbchangeError(e) ? e.message : `dbchange could not start: ${(e as Error).message}`);
-        process.exit(1);
+        cli.io.stderr.write(`${isDbchangeError(e) ? e.message : `dbchange could not start: ${messageOf(e)}`}\n`);
+        cli.exitCode = 1;
       }
     });
 }

@@ -1,5 +1,6 @@
 // Runs the real bot (`node bin/dbchange.js serve`) as a child process, pointed at a fake Slack,
-// exactly as a user would start it: environment variables and a config file.
+// exactly as a user would start it: environment variables and a config file. It runs the
+// TypeScript sources (DBCHANGE_SOURCE=1), so e2e tests need no build and never test a stale one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -61,6 +62,8 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
         SLACK_API_URL: opts.slackApiUrl,
         PORT: String(port),
         DBCHANGE_CONFIG: configPath,
+        // The sources under test, through tsx, even when a build in dist/ exists (it may be older).
+        DBCHANGE_SOURCE: '1',
         ...(opts.storeUrl ? { DBCHANGE_STORE_URL: opts.storeUrl } : {}),
         ...opts.env,
       },

@@ -1,18 +1,15 @@
-// `dbchange review` as a pull-request check: outputs, exit codes, policies, stdin and --url.
+// `dbchange review` as a pull-request check: outputs, exit codes, policies, stdin and --url (in-process).
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';
 import { listRules } from '../../../src/review/index.js';
+import { type CliResult, runCli } from '../../support/cli.js';
 
-const BIN = resolve('bin/dbchange.js');
-
-function run(args: string[], cwd: string, input?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'review', ...args], { cwd, input, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function run(args: string[], cwd: string, stdin?: string): Promise<CliResult> {
+  return runCli(['review', ...args], { cwd, stdin });
 }
 
 describe('dbchange review', () => {
@@ -28,8 +25,8 @@ describe('dbchange review', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 1 and prints file:line:column for an ERROR finding in text format', () => {
-    const r = run(['--engine', 'postgres', 'migrations/bad.sql', 'migrations/clean.sql'], dir);
+  it('exits 1 and prints file:line:column for an ERROR finding in text format', async () => {
+    const r = await run(['--engine', 'postgres', 'migrations/bad.sql', 'migrations/clean.sql'], dir);
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
@@ -38,14 +35,14 @@ describe('dbchange review', () => {
     assert.match(r.stdout, /2 file\(s\) reviewed: 1 error\(s\), 0 warning\(s\)/);
   });
 
-  it('exits 0 when there are only warnings', () => {
-    const r = run(['--engine', 'mysql', 'migrations/warn.sql'], dir);
+  it('exits 0 when there are only warnings', async () => {
+    const r = await run(['--engine', 'mysql', 'migrations/warn.sql'], dir);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /WARNING \[statement\.select\.no-select-all\]/);
   });
 
-  it('prints JSON findings naming every file as given', () => {
-    const r = run(
+  it('prints JSON findings naming every file as given', async () => {
+    const r = await run(
       ['--engine', 'mysql', '--format', 'json', 'migrations/bad.sql', './migrations/warn.sql', 'migrations/clean.sql'],
       dir,
     );
@@ -61,8 +58,8 @@ describe('dbchange review', () => {
     assert.deepEqual(Object.keys(out.findings[0]!).sort(), ['column', 'file', 'level', 'line', 'message', 'rule']);
   });
 
-  it('prints GitHub Actions workflow commands in github format', () => {
-    const r = run(['--engine', 'mysql', '--format', 'github', 'migrations/bad.sql', 'migrations/warn.sql'], dir);
+  it('prints GitHub Actions workflow commands in github format', async () => {
+    const r = await run(['--engine', 'mysql', '--format', 'github', 'migrations/bad.sql', 'migrations/warn.sql'], dir);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
@@ -76,8 +73,8 @@ describe('dbchange review', () => {
     );
   });
 
-  it('reads standard input for -', () => {
-    const r = run(['--engine', 'postgres', '--format', 'json', '-'], dir, 'DELETE FROM t;');
+  it('reads standard input for -', async () => {
+    const r = await run(['--engine', 'postgres', '--format', 'json', '-'], dir, 'DELETE FROM t;');
     assert.equal(r.code, 1);
     assert.deepEqual(
       (JSON.parse(r.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file),
@@ -85,18 +82,21 @@ describe('dbchange review', () => {
     );
   });
 
-  it('applies a Bytebase policy file given with --policy', () => {
-    const r = run(['--engine', 'mysql', '--policy', 'policy.yaml', 'migrations/warn.sql', 'migrations/bad.sql'], dir);
+  it('applies a Bytebase policy file given with --policy', async () => {
+    const r = await run(
+      ['--engine', 'mysql', '--policy', 'policy.yaml', 'migrations/warn.sql', 'migrations/bad.sql'],
+      dir,
+    );
     assert.equal(r.code, 1);
     assert.match(r.stdout, /warn\.sql:1:8: ERROR \[statement\.select\.no-select-all\]/);
     assert.doesNotMatch(r.stdout, /update-delete/);
   });
 
-  it('lists the supported rule ids one per line, per engine', () => {
-    const r = run(['--list-rules', '--engine', 'postgres'], dir);
+  it('lists the supported rule ids one per line, per engine', async () => {
+    const r = await run(['--list-rules', '--engine', 'postgres'], dir);
     assert.equal(r.code, 0);
     assert.deepEqual(r.stdout.trim().split('\n'), listRules('postgres'));
-    assert.deepEqual(run(['--list-rules'], dir).stdout.trim().split('\n'), listRules());
+    assert.deepEqual((await run(['--list-rules'], dir)).stdout.trim().split('\n'), listRules());
   });
 
   const usage: Array<[string, string[], RegExp]> = [
@@ -116,8 +116,8 @@ describe('dbchange review', () => {
     ],
   ];
   for (const [what, args, message] of usage) {
-    it(`exits 2 on a usage error: ${what}`, () => {
-      const r = run(args, dir);
+    it(`exits 2 on a usage error: ${what}`, async () => {
+      const r = await run(args, dir);
       assert.equal(r.code, 2);
       assert.match(r.stderr, message);
     });
@@ -132,18 +132,18 @@ describe('dbchange review', () => {
       await db?.drop();
     });
 
-    it('also runs the live rules and fails on a table that does not exist', () => {
+    it('also runs the live rules and fails on a table that does not exist', async () => {
       writeFileSync(join(dir, 'live.sql'), 'ALTER TABLE nowhere ADD COLUMN a int;\n');
-      const r = run(['--url', db.url, '--format', 'json', 'live.sql'], dir);
+      const r = await run(['--url', db.url, '--format', 'json', 'live.sql'], dir);
       assert.equal(r.code, 1, r.stderr);
       const rules = (JSON.parse(r.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule);
       assert.ok(rules.includes('builtin.walk-through-check'));
     });
 
-    it('exits 2 when the database cannot be reached', () => {
-      const r = run(['--url', 'postgres://postgres@127.0.0.1:1/none', 'migrations/clean.sql'], dir);
+    it('exits 2 when the database cannot be reached', async () => {
+      const r = await run(['--url', 'postgres://postgres@127.0.0.1:1/none', 'migrations/clean.sql'], dir);
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /cannot connect to --url/);
+      assert.match(r.stderr, /Cannot connect to postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*Check the URL/);
     });
   });
 });

@@ -1,23 +1,17 @@
-// `dbchange diff` and `dbchange dump` as a user runs them: real processes, real databases.
+// `dbchange diff` and `dbchange dump` as a user runs them (in-process), on real databases.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { dumpSdl, introspectUrl } from '../../../src/schema/index.js';
 import { runSdl } from '../../../src/schema/shadow.js';
 import { freshDatabase, type FreshDatabase } from '../../support/db.js';
+import { type CliResult, runCli } from '../../support/cli.js';
 import { connect, DEV_URL } from './support.js';
 
-const HARNESS = fileURLToPath(new URL('./cli-harness.ts', import.meta.url));
-
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env };
-  delete env.DBCHANGE_DEV_URL;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', HARNESS, ...args], { encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(...args: string[]): Promise<CliResult> {
+  return runCli(args);
 }
 
 describe('dbchange diff and dump', () => {
@@ -40,13 +34,13 @@ describe('dbchange diff and dump', () => {
     await db.drop();
   });
 
-  it('diff between two SDL files prints the DDL and exits 0', () => {
+  it('diff between two SDL files prints the DDL and exits 0', async () => {
     const from = file('a.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text);');
     const to = file(
       'b.sql',
       'CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, age int);\nCREATE INDEX t_age ON t (age);',
     );
-    const r = cli('diff', '--from', from, '--to', to, '--dev-url', DEV_URL.postgres);
+    const r = await cli('diff', '--from', from, '--to', to, '--dev-url', DEV_URL.postgres);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
@@ -54,22 +48,40 @@ describe('dbchange diff and dump', () => {
     );
   });
 
-  it('diff from a live database to a file takes the engine from the URL', () => {
+  it('diff from a live database to a file takes the engine from the URL', async () => {
     const to = file('c.sql', 'CREATE TABLE t (id int PRIMARY KEY);');
-    const r = cli('diff', '--from', db.url, '--to', to, '--dev-url', DEV_URL.postgres);
+    const r = await cli('diff', '--from', db.url, '--to', to, '--dev-url', DEV_URL.postgres);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'ALTER TABLE public.t DROP COLUMN name;\n');
     assert.match(r.stderr, /1 destructive statement\(s\): drop-column/);
   });
 
-  it('an empty diff prints nothing', () => {
+  it('an empty diff prints nothing', async () => {
     const same = file('d.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text);');
-    const r = cli('diff', '--from', db.url, '--to', same, '--dev-url', DEV_URL.postgres);
+    const r = await cli('diff', '--from', db.url, '--to', same, '--dev-url', DEV_URL.postgres);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
   });
 
-  it('diff exits 2 with a message that says what to do when something is wrong', () => {
+  it('diff --exit-code exits 1 when there are differences and 0 when there are none, as git diff does', async () => {
+    const same = file('f.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text);');
+    const other = file('g.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text, age int);');
+    const differs = await cli('diff', '--exit-code', '--from', db.url, '--to', other, '--dev-url', DEV_URL.postgres);
+    assert.equal(differs.code, 1, differs.stderr);
+    assert.equal(differs.stdout, 'ALTER TABLE public.t ADD COLUMN age integer;\n');
+    const equal = await cli('diff', '--exit-code', '--from', db.url, '--to', same, '--dev-url', DEV_URL.postgres);
+    assert.equal(equal.code, 0, equal.stderr);
+    assert.equal(equal.stdout, '');
+  });
+
+  it('diff takes the dev instance from DBCHANGE_DEV_URL when --dev-url is not given', async () => {
+    const to = file('h.sql', 'CREATE TABLE t (id int PRIMARY KEY, name text);');
+    const r = await runCli(['diff', '--from', db.url, '--to', to], { env: { DBCHANGE_DEV_URL: DEV_URL.postgres } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+  });
+
+  it('diff exits 2 with a message that says what to do when something is wrong', async () => {
     const a = file('e.sql', 'CREATE TABLE t (id int);');
     const cases: [string[], RegExp][] = [
       [['--from', a, '--to', a], /pass --engine postgres\|mysql/],
@@ -83,7 +95,7 @@ describe('dbchange diff and dump', () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const r = cli('diff', ...args);
+      const r = await cli('diff', ...args);
       assert.equal(r.code, 2, `${args.join(' ')} → ${r.stderr}`);
       assert.match(r.stderr, message);
       assert.equal(r.stdout, '');
@@ -91,15 +103,15 @@ describe('dbchange diff and dump', () => {
   });
 
   it("dump prints the database's canonical SDL", async () => {
-    const r = cli('dump', db.url);
+    const r = await cli('dump', db.url);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, dumpSdl(await introspectUrl(db.url)));
     assert.match(r.stdout, /CREATE TABLE public\.t/);
   });
 
-  it('dump exits 2 when the database cannot be reached', () => {
-    const r = cli('dump', DEV_URL.postgres.replace(/\/[^/]*$/, '/no_such_database_here'));
+  it('dump exits 2 when the database cannot be reached', async () => {
+    const r = await cli('dump', DEV_URL.postgres.replace(/\/[^/]*$/, '/no_such_database_here'));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /dbchange dump: cannot connect to .*does not exist/);
+    assert.match(r.stderr, /dbchange dump: Cannot connect to .*does not exist\. Check the URL/);
   });
 });

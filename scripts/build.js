@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `npm run build`: compiles src/ to dist/ (tsconfig.build.json), which bin/dbchange.js runs.
+// `npm ci` and `npm install` run it as the `prepare` script with --if-possible: an install
+// without dev dependencies (no TypeScript) then skips the build, and the bin runs the sources
+// through tsx instead.
+import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  if (process.argv.includes('--if-possible')) {
+    console.error(
+      'dbchange: TypeScript is not installed (no dev dependencies), so dist/ is not built; the bin runs the sources.',
+    );
+    process.exit(0);
+  }
+  console.error('dbchange: cannot build: TypeScript is not installed; run `npm ci` (with dev dependencies) first.');
+  process.exit(1);
+}
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
