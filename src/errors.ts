@@ -7,13 +7,13 @@ export const ErrorCode = {
   ConfigMissing: 'dbchange_config_missing',
   EnvMissing: 'dbchange_env_missing',
   StoreUnavailable: 'dbchange_store_unavailable',
-  NotAuthorized: 'dbchange_not_authorized',
   InvalidTransition: 'dbchange_invalid_transition',
   NotFound: 'dbchange_not_found',
   InvalidInput: 'dbchange_invalid_input',
   TargetFailed: 'dbchange_target_failed',
   SchemaError: 'dbchange_schema_error',
-  GitError: 'dbchange_git_error',
+  SlackFailed: 'dbchange_slack_failed',
+  Internal: 'dbchange_internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -34,4 +34,12 @@ export function isDbchangeError(e: unknown, code?: ErrorCode): e is DbchangeErro
 /** The message of anything thrown, for logs and Slack; never includes a stack. */
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** For the default branch of an exhaustive switch: reaching it is a bug in dbchange itself. */
+export function unreachable(value: never, what: string): never {
+  throw new DbchangeError(
+    ErrorCode.Internal,
+    `unknown ${what} ${JSON.stringify(value)}; this is a bug in dbchange, please report it`,
+  );
 }

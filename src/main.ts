@@ -4,23 +4,19 @@
  */
 import type { Logger } from 'pino';
 import { WebClient, LogLevel as WebLogLevel, type Logger as WebLogger } from '@slack/web-api';
-import { ChangeService } from './app/service.js';
-import type { RolloutQueue } from './app/ports.js';
+import { createApplication, type RolloutQueue } from './app/index.js';
+import { statePlanner } from './app/state-change.js';
 import type { DatabaseConfig } from './config/model.js';
-import { scheduledRunDue } from './domain/transitions.js';
 import { createReviewer, policyFor, reviewLive } from './review/index.js';
-import type { StartInput } from './startup.js';
-import { runStage } from './rollout/executor.js';
 import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
+import { slackDirectory } from './slack/directory.js';
 import { slackNotifier } from './slack/notifier.js';
+import { driftMessage } from './slack/views/drift.js';
+import type { StartInput } from './startup.js';
 import { openStore } from './store/open.js';
 import { openTarget } from './targets/index.js';
 import type { Target } from './targets/types.js';
-import { schemaCommands } from './app/schema-commands.js';
-import { statePlanner } from './app/state-change.js';
-import { driftCheck } from './app/drift-job.js';
-import { driftMessage } from './slack/views/drift.js';
 
 export interface RunningBot {
   port: number;
@@ -59,7 +55,8 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   const now = () => new Date();
   const planner = statePlanner({ config, targetFor, logger });
   const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger: quietWebLogger(logger) });
-  const service = new ChangeService({
+  const directory = slackDirectory(client, logger);
+  const application = createApplication({
     config,
     store: opened.store,
     queue: lateQueue,
@@ -68,6 +65,8 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     liveReviewer: ({ engine, sql, environment, query }) =>
       reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
     planner,
+    targetFor,
+    directory: directory.directory,
     now,
     logger,
   });
@@ -77,11 +76,10 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     appToken: settings.appToken,
     port: settings.port,
     apiUrl: settings.apiUrl,
-    service,
-    store: opened.store,
+    app: application,
+    directory,
     logger,
     now,
-    commandDeps: { targetFor, schema: schemaCommands({ service, store: opened.store, targetFor, logger, now }) },
   });
 
   try {
@@ -99,14 +97,9 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     logger,
     driftInterval: config.schema.driftInterval,
     handlers: {
-      runStage: (issueId, stageIndex, heartbeat) =>
-        runStage(
-          { service, store: opened.store, targetFor, now, logger, heartbeat, ddlFor: planner.ddlFor },
-          issueId,
-          stageIndex,
-        ),
+      runStage: (issueId, stageIndex, heartbeat) => application.runStage(issueId, stageIndex, heartbeat),
       driftCheck: async () => {
-        for (const report of await driftCheck({ config, store: opened.store, targetFor, logger, now })) {
+        for (const report of await application.driftCheck()) {
           const { text, blocks } = driftMessage(report.database, report.diff);
           await client.chat
             .postMessage({ channel: config.channel, text, blocks })
@@ -114,12 +107,12 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
         }
       },
       scheduledStageDue: async (issueId, stageIndex, at) => {
-        await service.mutate(issueId, (issue) => scheduledRunDue(issue, stageIndex, at));
+        await application.scheduledStageDue(issueId, stageIndex, at);
       },
     },
   });
   queue = started.queue;
-  await service.reconcile();
+  await application.reconcile();
 
   try {
     await startSlack(app, { port: settings.port, socketMode: Boolean(settings.appToken) });

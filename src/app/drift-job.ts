@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, DatabaseConfig } from '../config/model.js';
-import { snapshotKey } from '../rollout/executor.js';
+import { snapshotKey } from './snapshot.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
 import { checkDrift } from './schema-commands.js';

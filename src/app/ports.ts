@@ -1,6 +1,7 @@
 // What the change service needs from the outside world, as small interfaces the composition
 // root fills in (Agenda, Slack, the review engine), so the service itself is testable and thin.
 import type { Engine } from '../domain/engine.js';
+import type { IssueEvent } from '../domain/events.js';
 import type { Issue, ReviewFinding } from '../domain/issue.js';
 import type { QueryFn } from '../targets/types.js';
 
@@ -16,8 +17,8 @@ export interface RolloutQueue {
 export interface IssueNotifier {
   /** Post or update the issue's message; returns the issue with its message reference set. */
   issueChanged(issue: Issue): Promise<Issue>;
-  /** Post into the issue's thread. */
-  thread(issue: Issue, text: string): Promise<void>;
+  /** Tell the issue's thread what happened. */
+  thread(issue: Issue, event: IssueEvent): Promise<void>;
 }
 
 export type Reviewer = (input: { engine: Engine; sql: string; environment: string }) => ReviewFinding[];

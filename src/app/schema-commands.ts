@@ -1,15 +1,17 @@
-// `/dbchange drift <db>` and `/dbchange baseline <db>`: compare the live schema with the last
-// recorded snapshot, or record the live schema as the new truth.
+// Drift and baseline: compare the live schema with the last recorded snapshot, or record the
+// live schema as the new truth (approvers or releasers of that environment only).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/model.js';
+import { mayBaseline } from '../domain/permissions.js';
 import { lineDiff } from '../domain/text-diff.js';
-import { snapshotKey } from '../rollout/executor.js';
-import { snapshotOf } from '../rollout/snapshot.js';
-import type { SchemaCommands } from '../slack/command.js';
+import { DbchangeError, ErrorCode } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
-import type { ChangeService } from './service.js';
+import type { AppContext } from './context.js';
+import { resolveDatabases } from './queries.js';
+import { type Actor, done, type Result, refused } from './results.js';
+import { snapshotKey, snapshotOf } from './snapshot.js';
 
 export interface DriftResult {
   drifted: boolean;
@@ -17,6 +19,13 @@ export interface DriftResult {
   diff: string[];
   live: string;
   recorded: string | null;
+}
+
+function unreadable(db: DatabaseConfig): DbchangeError {
+  return new DbchangeError(
+    ErrorCode.TargetFailed,
+    `cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`,
+  );
 }
 
 /** Compare a database's live schema with its last snapshot. */
@@ -27,8 +36,7 @@ export async function checkDrift(
   logger: Logger,
 ): Promise<DriftResult> {
   const snap = await snapshotOf(target, logger);
-  if (snap === null)
-    throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  if (snap === null) throw unreadable(db);
   const live = snap.sdl;
   const last = await store.latestSnapshot(snapshotKey(db));
   if (!last) return { drifted: false, diff: [], live, recorded: null };
@@ -46,8 +54,7 @@ export async function recordBaseline(
   logger: Logger,
 ): Promise<string> {
   const snap = await snapshotOf(target, logger);
-  if (snap === null)
-    throw new Error(`cannot read the schema of ${db.name} (${db.environment}); check that the database is reachable`);
+  if (snap === null) throw unreadable(db);
   const live = snap.sdl;
   const previous = await store.latestSnapshot(snapshotKey(db));
   const id = randomUUID();
@@ -75,29 +82,38 @@ export async function recordBaseline(
   return live;
 }
 
-export function driftText(db: DatabaseConfig, result: DriftResult): string {
-  const name = `\`${db.name}\` (${db.environment})`;
-  if (result.recorded === null)
-    return `${name} has no recorded schema yet: \`/dbchange baseline ${db.name}@${db.environment}\` records the live one as the baseline.`;
-  if (!result.drifted) return `:white_check_mark: ${name}: no drift; the live schema matches the last recorded one.`;
-  const shown = result.diff.slice(0, 60).join('\n');
-  return `:warning: ${name} has drifted from its last recorded schema:\n\`\`\`${shown.slice(0, 2500)}${result.diff.length > 60 ? '\n…' : ''}\`\`\`\nIf the change was intended, \`/dbchange baseline ${db.name}@${db.environment}\` records it as the new baseline.`;
+/** Drift of a database (`app`, every environment; `app@prod`, one), checked now. */
+export async function drift(
+  app: AppContext,
+  input: { actor: Actor; database: string },
+): Promise<Result<{ reports: { database: DatabaseConfig; result: DriftResult }[] }>> {
+  const dbs = resolveDatabases(app, input.database);
+  if (!Array.isArray(dbs)) return dbs;
+  const reports: { database: DatabaseConfig; result: DriftResult }[] = [];
+  for (const db of dbs)
+    reports.push({ database: db, result: await checkDrift(app.store, app.targetFor(db), db, app.logger) });
+  return done({ reports });
 }
 
-export function schemaCommands(deps: {
-  service: ChangeService;
-  store: Store;
-  targetFor: (db: DatabaseConfig) => Target;
-  logger: Logger;
-  now: () => Date;
-}): SchemaCommands {
-  return {
-    async drift(db) {
-      return driftText(db, await checkDrift(deps.store, deps.targetFor(db), db, deps.logger));
-    },
-    async baseline(db, user) {
-      await recordBaseline(deps.store, deps.targetFor(db), db, user, deps.now(), deps.logger);
-      return `:white_check_mark: recorded the live schema of \`${db.name}\` (${db.environment}) as the new baseline.`;
-    },
-  };
+/** Record the live schema of a database as its new baseline, in every environment named; all or nothing on permission. */
+export async function baseline(
+  app: AppContext,
+  input: { actor: Actor; database: string },
+): Promise<Result<{ recorded: DatabaseConfig[] }>> {
+  const dbs = resolveDatabases(app, input.database);
+  if (!Array.isArray(dbs)) return dbs;
+  const refusedEnvs = [
+    ...new Set(
+      dbs
+        .filter((db) => !mayBaseline(input.actor.user, db.environment, app.config, app.directory))
+        .map((d) => d.environment),
+    ),
+  ];
+  if (refusedEnvs.length)
+    return refused(
+      'not-allowed',
+      `only approvers or releasers of ${refusedEnvs.join(', ')} can record a baseline there; nothing was recorded`,
+    );
+  for (const db of dbs) await recordBaseline(app.store, app.targetFor(db), db, input.actor.user, app.now(), app.logger);
+  return done({ recorded: dbs });
 }

@@ -1,19 +1,22 @@
 /**
  * The change service: the one place where a decision of the pure state machine is saved and
- * carried out. Every change to an issue goes through `mutate`: load, decide, compare-and-set
- * save (retrying when another click or task won the race), then carry out the effects (queue
- * jobs) and tell Slack. Slack handlers and rollout jobs call this; neither holds business rules.
+ * carried out. Every change to an issue goes through `mutate`: load, check the revision the
+ * person saw, decide, compare-and-set save (retrying when another click or task won the race),
+ * then carry out the effects (queue jobs) and tell Slack. Internal to `app/`: the doors call the
+ * use cases (./index.ts), which call this.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config, DatabaseConfig } from '../config/model.js';
+import type { Config } from '../config/model.js';
 import { databasesOf } from '../config/model.js';
+import type { IssueEvent } from '../domain/events.js';
 import type { Issue, IssueSource, ReviewFinding } from '../domain/issue.js';
 import { planStages } from '../domain/plan.js';
-import { startAutomatic, type Decision, type Effect } from '../domain/transitions.js';
-import { StoreConflictError, type Store } from '../store/types.js';
-import type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
-import type { StatePlanner } from './state-change.js';
+import { type Decision, type Effect, startAutomatic } from '../domain/transitions.js';
+import { DbchangeError, ErrorCode, unreachable } from '../errors.js';
+import { type Store, StoreConflictError } from '../store/types.js';
+import type { IssueNotifier, Reviewer, RolloutQueue } from './ports.js';
+import { done, fromRefusal, notFound, type Result, refused } from './results.js';
 import { asChangeType, type Submission } from './submission.js';
 
 export interface ServiceDeps {
@@ -22,13 +25,9 @@ export interface ServiceDeps {
   queue: RolloutQueue;
   notifier: IssueNotifier;
   reviewer: Reviewer;
-  liveReviewer?: LiveReviewer;
-  planner?: StatePlanner;
   now: () => Date;
   logger: Logger;
 }
-
-export type ActResult = { ok: true; issue: Issue; note: string } | { ok: false; reason: string };
 
 const MAX_ATTEMPTS = 8;
 
@@ -36,20 +35,17 @@ export class ChangeService {
   private readonly waitingUpdate = new Map<string, Promise<void>>();
   private readonly runningUpdate = new Map<string, Promise<void>>();
 
-  constructor(readonly deps: ServiceDeps) {}
-
-  get config(): Config {
-    return this.deps.config;
-  }
+  constructor(private readonly deps: ServiceDeps) {}
 
   /** Review SQL for every engine and environment the target covers; findings de-duplicated. */
   review(target: string, sql: string): ReviewFinding[] {
+    const { config } = this.deps;
     const seen = new Set<string>();
     const out: ReviewFinding[] = [];
     // Review once per engine and policy: environments without a policy of their own share one.
     const reviewed = new Set<string>();
-    for (const db of databasesOf(this.config, target)) {
-      const policyKey = `${db.engine}|${this.config.review.environments[db.environment] ?? ''}`;
+    for (const db of databasesOf(config, target)) {
+      const policyKey = `${db.engine}|${config.review.environments[db.environment] ?? ''}`;
       if (reviewed.has(policyKey)) continue;
       reviewed.add(policyKey);
       for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment })) {
@@ -63,7 +59,7 @@ export class ChangeService {
   }
 
   /** Create an issue from a validated submission, post it, and start what may start at once. */
-  async submit(
+  async create(
     s: Submission,
     creator: string,
     source: IssueSource = { kind: 'slack' },
@@ -85,7 +81,7 @@ export class ChangeService {
         status: 'open',
         source,
         findings,
-        stages: planStages(this.config, s.target, () => randomUUID()),
+        stages: planStages(this.deps.config, s.target, () => randomUUID()),
         ...state,
       },
       now,
@@ -94,49 +90,39 @@ export class ChangeService {
     this.deps.logger.info({ issue: created.id, target: s.target, creator, findings: findings.length }, 'issue created');
     // A dev stage that is automatic and needs no approval starts right away.
     const started = await this.mutate(posted.id, (issue) => {
-      const { issue: next, effects } = startAutomatic(issue, this.config);
-      return effects.length === 0
-        ? { ok: false, reason: 'nothing starts automatically' }
+      const { issue: next, effects } = startAutomatic(issue, this.deps.config);
+      const running = next.stages.find((st) => st.status === 'running');
+      return effects.length === 0 || !running
+        ? { ok: false, code: 'nothing-to-do', message: 'nothing starts automatically' }
         : {
             ok: true,
             issue: next,
             effects,
-            note: `rollout to ${next.stages.find((s) => s.status === 'running')?.environment} started automatically`,
+            event: { kind: 'started-automatically', environment: running.environment },
           };
     });
-    return started.ok ? started.issue : posted;
-  }
-
-  /**
-   * A desired schema (SDL): open an issue carrying only the difference from the live schema,
-   * or none when there is no difference.
-   */
-  async submitDesired(
-    s: Submission,
-    creator: string,
-    source: IssueSource = { kind: 'slack' },
-  ): Promise<{ issue: Issue } | { unchanged: DatabaseConfig }> {
-    if (!this.deps.planner) throw new Error('state-based changes are not available in this bot');
-    const plan = await this.deps.planner.plan(s.target, s.sql);
-    if (plan.kind === 'unchanged') return { unchanged: plan.database };
-    const issue = await this.submit({ ...s, sql: plan.ddl }, creator, source, {
-      desiredSdl: s.sql,
-      schemaChange: plan.schemaChange,
-    });
-    return { issue };
+    return started.kind === 'done' ? started.issue : posted;
   }
 
   /**
    * Load the issue, let `decide` compute the next state, save it with compare-and-set, then
    * carry out the effects and update Slack. A refusal changes nothing.
    */
-  async mutate(issueId: string, decide: (issue: Issue) => Decision): Promise<ActResult> {
+  async mutate(
+    issueId: string,
+    decide: (issue: Issue) => Decision,
+    seenRevision?: number,
+  ): Promise<Result<{ issue: Issue }>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.deps.store.getIssue(issueId);
-      if (!current)
-        return { ok: false, reason: `there is no issue #${issueId}; \`/dbchange list\` shows the open ones` };
+      if (!current) return notFound('issue', issueId);
+      if (seenRevision !== undefined && seenRevision !== current.revision)
+        return refused(
+          'stale',
+          `the SQL of #${current.id} changed since this button was shown; look at the updated message`,
+        );
       const decision = decide(current);
-      if (!decision.ok) return decision;
+      if (!decision.ok) return fromRefusal(decision);
       let saved: Issue;
       try {
         saved = await this.deps.store.saveIssue(decision.issue, this.deps.now());
@@ -146,17 +132,18 @@ export class ChangeService {
       }
       await this.carryOut(saved, decision.effects);
       const shown = await this.notify(saved);
-      if (decision.note) await this.threadSafe(shown, decision.note);
-      return { ok: true, issue: shown, note: decision.note };
+      if (decision.event) await this.threadSafe(shown, decision.event);
+      return done({ issue: shown });
     }
-    return { ok: false, reason: `issue #${issueId} is changing very fast right now; try again in a moment` };
+    return refused('busy', `issue #${issueId} is changing very fast right now; try again in a moment`);
   }
 
   /** Save a change that is not a decision of the state machine (task progress); retried on conflict. */
   async save(issue: Issue, change: (i: Issue) => Issue): Promise<Issue> {
     let current: Issue | null = issue;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (!current) throw new Error(`issue ${issue.id} disappeared`);
+      if (!current)
+        throw new DbchangeError(ErrorCode.NotFound, `issue #${issue.id} was deleted while it was being saved`);
       try {
         const saved = await this.deps.store.saveIssue(change(current), this.deps.now());
         return await this.notify(saved);
@@ -180,10 +167,8 @@ export class ChangeService {
         case 'cancel-schedule':
           await this.deps.queue.cancelSchedule(issue.id);
           break;
-        default: {
-          const never: never = effect;
-          throw new Error(`unknown effect ${JSON.stringify(never)}`);
-        }
+        default:
+          unreachable(effect, 'effect');
       }
     }
   }
@@ -243,9 +228,10 @@ export class ChangeService {
     return next;
   }
 
-  async threadSafe(issue: Issue, text: string): Promise<void> {
+  /** Tell the thread; a Slack failure is logged, never thrown. */
+  async threadSafe(issue: Issue, event: IssueEvent): Promise<void> {
     try {
-      await this.deps.notifier.thread(issue, text);
+      await this.deps.notifier.thread(issue, event);
     } catch (e) {
       this.deps.logger.error({ issue: issue.id, err: e }, 'could not post to the issue thread');
     }

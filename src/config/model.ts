@@ -158,3 +158,8 @@ export function targetNames(config: Config): string[] {
 export function databasesOf(config: Config, target: string): DatabaseConfig[] {
   return config.databases.filter((d) => d.name === target || d.group === target);
 }
+
+/** The database `name` in environment `environment`, if the config has it. */
+export function findDatabase(config: Config, name: string, environment: string): DatabaseConfig | undefined {
+  return config.databases.find((d) => d.name === name && d.environment === environment);
+}

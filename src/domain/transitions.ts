@@ -19,32 +19,26 @@
  * Schedule; `scheduled` ones only take Schedule. A scheduled issue is pending: nothing runs it or
  * edits it until Cancel.
  */
+import { unreachable } from '../errors.js';
 import type { Config, EnvironmentConfig } from '../config/model.js';
+import type { IssueEvent } from './events.js';
 import type { Issue, ReviewFinding, Stage } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
+import { type Directory, mayApprove, mayCancel, mayEdit, mayReject, mayRelease, mayRetry } from './permissions.js';
+import { type Refusal, refuse } from './refusal.js';
 
 export type Effect =
   | { kind: 'run-stage'; stageIndex: number }
   | { kind: 'schedule-stage'; stageIndex: number; at: Date }
   | { kind: 'cancel-schedule' };
 
-export type Decision = { ok: true; issue: Issue; effects: Effect[]; note: string } | { ok: false; reason: string };
+/** The next issue and what to carry out, with what happened; or a refusal that changes nothing. */
+export type Decision = { ok: true; issue: Issue; effects: Effect[]; event?: IssueEvent } | Refusal;
 
-/** Expands approver/releaser entries (user ids or user group ids) into user ids. */
-export type Directory = (entries: string[]) => Set<string>;
-export const identityDirectory: Directory = (entries) => new Set(entries);
-
-interface Ctx {
+export interface Ctx {
   config: Config;
   now: Date;
   directory?: Directory;
-}
-
-const refuse = (reason: string): Decision => ({ ok: false, reason });
-
-/** A user or user group as a mention in the notes and refusals (Slack's mention syntax). */
-export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 /** Index of the first stage that is not done, or -1 when all are. */
@@ -65,16 +59,6 @@ export function needsRolloutAnyway(findings: ReviewFinding[]): boolean {
 
 function approvalsMet(stage: Stage, env: EnvironmentConfig): boolean {
   return stage.approvals.length >= env.requiredApprovals;
-}
-
-function members(ctx: Ctx, entries: string[]): Set<string> {
-  return (ctx.directory ?? identityDirectory)(entries);
-}
-
-/** Who may release the current stage: its releasers, or the creator where the environment names none. */
-function mayRelease(issue: Issue, env: EnvironmentConfig, user: string, ctx: Ctx): boolean {
-  if (env.releasers.length === 0) return user === issue.creator;
-  return members(ctx, env.releasers).has(user);
 }
 
 function withStage(issue: Issue, index: number, stage: Stage): Issue {
@@ -114,65 +98,71 @@ export function startAutomatic(issue: Issue, config: Config): { issue: Issue; ef
 /** Approve the current stage. A repeated click by the same approver changes nothing. */
 export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
   if (issue.status !== 'open' && issue.status !== 'scheduled' && issue.status !== 'running')
-    return refuse(`issue #${issue.id} is ${issue.status}; there is nothing to approve`);
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; there is nothing to approve`);
   // Only the current stage is approved: a double click must never spill over into the next stage.
   const i = currentStageIndex(issue);
-  if (i < 0) return refuse(`issue #${issue.id} is rolled out everywhere`);
+  if (i < 0) return refuse('nothing-to-do', `issue #${issue.id} is rolled out everywhere`);
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
   if (stage.status !== 'waiting')
-    return refuse(`${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
-  if (env.requiredApprovals === 0) return refuse(`${env.id} needs no approval`);
-  if (!members(ctx, env.approvers).has(user)) {
-    return refuse(`you are not an approver for ${env.id}; approvers: ${env.approvers.map(mention).join(', ')}`);
+    return refuse('wrong-state', `${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
+  if (env.requiredApprovals === 0) return refuse('nothing-to-do', `${env.id} needs no approval`);
+  if (!mayApprove(user, env, ctx.directory)) {
+    return refuse('not-allowed', `you are not an approver for ${env.id}`, { role: 'approvers', ids: env.approvers });
   }
-  if (user === issue.creator) return refuse('you created this change, so you cannot approve it; ask another approver');
-  if (stage.approvals.some((a) => a.user === user)) return refuse(`you already approved ${env.id}`);
-  if (approvalsMet(stage, env)) return refuse(`${env.id} already has the approvals it needs`);
+  if (user === issue.creator)
+    return refuse('not-allowed', 'you created this change, so you cannot approve it; ask another approver');
+  if (stage.approvals.some((a) => a.user === user)) return refuse('nothing-to-do', `you already approved ${env.id}`);
+  if (approvalsMet(stage, env)) return refuse('nothing-to-do', `${env.id} already has the approvals it needs`);
   const approved = withStage(issue, i, { ...stage, approvals: [...stage.approvals, { user, at: ctx.now }] });
   const { issue: next, effects } = startAutomatic(approved, ctx.config);
   const left = env.requiredApprovals - stage.approvals.length - 1;
-  const note = `<@${user}> approved ${env.id}${left > 0 ? ` (${left} more approval${left > 1 ? 's' : ''} needed)` : ''}`;
-  return { ok: true, issue: next, effects, note };
+  return {
+    ok: true,
+    issue: next,
+    effects,
+    event: { kind: 'approved', by: user, environment: env.id, approvalsLeft: left },
+  };
 }
 
 /** Reject: an approver of the current stage stops the issue; the creator may edit and resubmit. */
 export function reject(issue: Issue, user: string, ctx: Ctx): Decision {
   if (issue.status !== 'open' && issue.status !== 'scheduled')
-    return refuse(`issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
   const i = currentStageIndex(issue);
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  const approvers = members(
-    ctx,
-    ctx.config.environments.flatMap((e) => e.approvers),
-  );
-  if (!approvers.has(user)) return refuse('only approvers can reject a change');
+  if (!mayReject(user, ctx.config, ctx.directory)) return refuse('not-allowed', 'only approvers can reject a change');
   const effects: Effect[] = issue.status === 'scheduled' ? [{ kind: 'cancel-schedule' }] : [];
   return {
     ok: true,
     issue: { ...issue, status: 'rejected', schedule: undefined },
     effects,
-    note: `<@${user}> rejected the change at ${env.id}`,
+    event: { kind: 'rejected', by: user, environment: env.id },
   };
 }
 
-function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: EnvironmentConfig } | string {
-  if (issue.status === 'scheduled') return `issue #${issue.id} is scheduled; cancel the schedule first`;
-  if (issue.status !== 'open') return `issue #${issue.id} is ${issue.status}; there is nothing to roll out`;
+function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: EnvironmentConfig } | Refusal {
+  if (issue.status === 'scheduled')
+    return refuse('wrong-state', `issue #${issue.id} is scheduled; cancel the schedule first`);
+  if (issue.status !== 'open')
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; there is nothing to roll out`);
   const i = currentStageIndex(issue);
-  if (i < 0) return `issue #${issue.id} is already rolled out everywhere`;
+  if (i < 0) return refuse('nothing-to-do', `issue #${issue.id} is already rolled out everywhere`);
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
-  if (!mayRelease(issue, env, user, ctx)) {
+  if (!mayRelease(user, issue, env, ctx.directory)) {
     return env.releasers.length === 0
-      ? `only the creator can release ${env.id}`
-      : `you are not a releaser for ${env.id}; releasers: ${env.releasers.map(mention).join(', ')}`;
+      ? refuse('not-allowed', `only the creator can release ${env.id}`)
+      : refuse('not-allowed', `you are not a releaser for ${env.id}`, { role: 'releasers', ids: env.releasers });
   }
   if (!approvalsMet(stage, env)) {
-    return `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`;
+    return refuse(
+      'needs-approval',
+      `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`,
+    );
   }
   if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway) {
-    return 'review found problems: check "Roll out anyway" first if you are sure';
+    return refuse('needs-acknowledgement', 'review found problems: check "Roll out anyway" first if you are sure');
   }
   return { i, env };
 }
@@ -180,25 +170,26 @@ function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: E
 /** Roll out the current stage now (releasers of manual environments). */
 export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
   const check = releaseCheck(issue, user, ctx);
-  if (typeof check === 'string') return refuse(check);
+  if ('ok' in check) return check;
   if (check.env.rollout === 'scheduled')
-    return refuse(`${check.env.id} rolls out only at a scheduled time; use Schedule`);
+    return refuse('wrong-state', `${check.env.id} rolls out only at a scheduled time; use Schedule`);
   return {
     ok: true,
     issue: releaseStage(issue, check.i, user),
     effects: [{ kind: 'run-stage', stageIndex: check.i }],
-    note: `<@${user}> started the rollout to ${check.env.id}`,
+    event: { kind: 'rollout-started', by: user, environment: check.env.id },
   };
 }
 
 /** Schedule the current stage at `at` (must be in the future, and in the maintenance window if one is set). */
 export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
   const check = releaseCheck(issue, user, ctx);
-  if (typeof check === 'string') return refuse(check);
-  if (at.getTime() <= ctx.now.getTime()) return refuse('pick a time in the future');
+  if ('ok' in check) return check;
+  if (at.getTime() <= ctx.now.getTime()) return refuse('not-in-future', 'pick a time in the future');
   const window = check.env.maintenanceWindow;
   if (window && !isWithinWindow(at, window)) {
     return refuse(
+      'outside-window',
       `${check.env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`,
     );
   }
@@ -206,42 +197,44 @@ export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decisi
     ok: true,
     issue: { ...issue, status: 'scheduled', schedule: { at, by: user, stageIndex: check.i } },
     effects: [{ kind: 'schedule-stage', stageIndex: check.i, at }],
-    note: `<@${user}> scheduled the rollout to ${check.env.id}`,
+    event: { kind: 'scheduled', by: user, environment: check.env.id, at },
   };
 }
 
 /** The scheduled time has come: release the stage if the schedule still stands. */
 export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Decision {
-  if (issue.status !== 'scheduled' || !issue.schedule) return refuse('the schedule was cancelled');
+  if (issue.status !== 'scheduled' || !issue.schedule) return refuse('wrong-state', 'the schedule was cancelled');
   if (issue.schedule.stageIndex !== stageIndex || issue.schedule.at.getTime() !== at.getTime())
-    return refuse('the schedule was changed');
+    return refuse('stale', 'the schedule was changed');
   return {
     ok: true,
     issue: releaseStage(issue, stageIndex, issue.schedule.by),
     effects: [{ kind: 'run-stage', stageIndex }],
-    note: 'the scheduled rollout started',
+    event: { kind: 'scheduled-run-started', environment: issue.stages[stageIndex]!.environment },
   };
 }
 
 /** Cancel: a scheduled rollout goes back to open; an open issue is closed for good. */
 export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
-  const releasers = members(
-    ctx,
-    ctx.config.environments.flatMap((e) => e.releasers),
-  );
-  if (user !== issue.creator && !releasers.has(user)) return refuse('only the creator or a releaser can cancel');
+  if (!mayCancel(user, issue, ctx.config, ctx.directory))
+    return refuse('not-allowed', 'only the creator or a releaser can cancel');
   if (issue.status === 'scheduled') {
     return {
       ok: true,
       issue: { ...issue, status: 'open', schedule: undefined },
       effects: [{ kind: 'cancel-schedule' }],
-      note: `<@${user}> cancelled the scheduled rollout; the SQL can be edited again`,
+      event: { kind: 'schedule-cancelled', by: user },
     };
   }
   if (issue.status === 'open' || issue.status === 'rejected' || issue.status === 'failed') {
-    return { ok: true, issue: { ...issue, status: 'canceled' }, effects: [], note: `<@${user}> cancelled the change` };
+    return {
+      ok: true,
+      issue: { ...issue, status: 'canceled' },
+      effects: [],
+      event: { kind: 'cancelled', by: user },
+    };
   }
-  return refuse(`issue #${issue.id} is ${issue.status}; it cannot be cancelled now`);
+  return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; it cannot be cancelled now`);
 }
 
 /**
@@ -249,12 +242,16 @@ export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
  * approval is dropped, since approvers approved the old SQL.
  */
 export function editSql(issue: Issue, user: string, sql: string, findings: ReviewFinding[], ctx: Ctx): Decision {
-  if (user !== issue.creator) return refuse('only the creator can edit the SQL');
-  if (issue.status === 'scheduled') return refuse('the rollout is scheduled; cancel it before editing the SQL');
+  if (!mayEdit(user, issue)) return refuse('not-allowed', 'only the creator can edit the SQL');
+  if (issue.status === 'scheduled')
+    return refuse('wrong-state', 'the rollout is scheduled; cancel it before editing the SQL');
   if (issue.status !== 'open' && issue.status !== 'rejected')
-    return refuse(`issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
   if (issue.stages.some((s) => s.status === 'running' || s.status === 'failed'))
-    return refuse('part of this change is rolling out or failed; wait for it, or retry it, before editing');
+    return refuse(
+      'wrong-state',
+      'part of this change is rolling out or failed; wait for it, or retry it, before editing',
+    );
   // Stages that already ran keep the SQL they ran (frozen on their tasks); the rest take the new SQL.
   const stages = issue.stages.map((s) =>
     s.status === 'done'
@@ -272,49 +269,46 @@ export function editSql(issue: Issue, user: string, sql: string, findings: Revie
     rolloutAnyway: undefined,
   };
   const { issue: next, effects } = startAutomatic(edited, ctx.config);
-  const kept = ran.length
-    ? ` ${ran.join(', ')} already ran revision ${issue.revision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.`
-    : '';
   return {
     ok: true,
     issue: next,
     effects,
-    note: `<@${user}> edited the SQL (revision ${edited.revision}); review ran again and approvals were reset.${kept}`,
+    event: { kind: 'edited', by: user, revision: edited.revision, kept: ran, keptRevision: issue.revision },
   };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
 export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, ctx: Ctx): Decision {
-  if (issue.status !== 'open') return refuse(`issue #${issue.id} is ${issue.status}; nothing to acknowledge now`);
+  if (issue.status !== 'open')
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; nothing to acknowledge now`);
   const i = currentStageIndex(issue);
-  if (i < 0) return refuse('nothing is left to roll out');
+  if (i < 0) return refuse('nothing-to-do', 'nothing is left to roll out');
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  if (!mayRelease(issue, env, user, ctx))
-    return refuse(`only a releaser of ${env.id} can decide to roll out despite review findings`);
+  if (!mayRelease(user, issue, env, ctx.directory))
+    return refuse('not-allowed', `only a releaser of ${env.id} can decide to roll out despite review findings`);
   const acked: Issue = { ...issue, rolloutAnyway: checked ? { user, at: ctx.now } : undefined };
   const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config) : { issue: acked, effects: [] };
   return {
     ok: true,
     issue: next,
     effects,
-    note: checked
-      ? `<@${user}> chose to roll out despite the review findings`
-      : `<@${user}> withdrew "roll out anyway"`,
+    event: { kind: 'rollout-anyway', by: user, checked },
   };
 }
 
 /** Retry the failed tasks of the failed stage. */
 export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
   if (issue.status !== 'failed')
-    return refuse(`issue #${issue.id} is ${issue.status}; only a failed rollout can be retried`);
+    return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; only a failed rollout can be retried`);
   const i = issue.stages.findIndex((s) => s.status === 'failed');
-  if (i < 0) return refuse('no stage failed');
+  if (i < 0) return refuse('nothing-to-do', 'no stage failed');
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
-  if (!mayRelease(issue, env, user, ctx) && !members(ctx, env.approvers).has(user))
-    return refuse(`only a releaser of ${env.id} can retry`);
+  if (!mayRetry(user, issue, env, ctx.directory))
+    return refuse('not-allowed', `only a releaser of ${env.id} can retry`);
   if (stage.tasks.some((t) => t.status === 'needs-attention')) {
     return refuse(
+      'wrong-state',
       'a task needs attention: it was interrupted and may be half applied; check the database and resolve it first',
     );
   }
@@ -326,7 +320,7 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
     ok: true,
     issue: next,
     effects: [{ kind: 'run-stage', stageIndex: i }],
-    note: `<@${user}> retried the failed tasks in ${env.id}`,
+    event: { kind: 'retried', by: user, environment: env.id },
   };
 }
 
@@ -337,8 +331,9 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
  */
 export function holdForLiveReview(issue: Issue, stageIndex: number, findings: ReviewFinding[]): Decision {
   const stage = issue.stages[stageIndex];
-  if (stage?.status !== 'running') return refuse('the stage is not running');
-  if (stage.tasks.some((t) => t.status !== 'pending')) return refuse('tasks of the stage already started');
+  if (stage?.status !== 'running') return refuse('wrong-state', 'the stage is not running');
+  if (stage.tasks.some((t) => t.status !== 'pending'))
+    return refuse('wrong-state', 'tasks of the stage already started');
   const known = new Set(issue.findings.map((f) => `${f.rule}|${f.line}|${f.message}`));
   const merged = [...issue.findings, ...findings.filter((f) => !known.has(`${f.rule}|${f.line}|${f.message}`))].sort(
     (a, b) => a.line - b.line || a.column - b.column,
@@ -352,7 +347,7 @@ export function holdForLiveReview(issue: Issue, stageIndex: number, findings: Re
     ok: true,
     issue: held,
     effects: [],
-    note: `:mag: review against the live ${stage.environment} database found ${findings.length} problem(s); nothing ran. Check them, tick "Roll out anyway" if you are sure, and release ${stage.environment} again.`,
+    event: { kind: 'held-by-live-review', environment: stage.environment, findings: findings.length },
   };
 }
 
@@ -363,25 +358,31 @@ export function holdForLiveReview(issue: Issue, stageIndex: number, findings: Re
  */
 export function resolveAttention(issue: Issue, user: string, taskId: string, applied: boolean, ctx: Ctx): Decision {
   const i = issue.stages.findIndex((s) => s.tasks.some((t) => t.id === taskId));
-  if (i < 0) return refuse('that task is not part of this issue');
+  if (i < 0) return refuse('invalid', 'that task is not part of this issue');
   const stage = issue.stages[i]!;
   const task = stage.tasks.find((t) => t.id === taskId)!;
   if (task.status !== 'needs-attention')
-    return refuse(`the task on ${task.database} does not need attention (it is ${task.status})`);
+    return refuse('nothing-to-do', `the task on ${task.database} does not need attention (it is ${task.status})`);
   const env = environmentOf(ctx.config, stage);
-  if (!mayRelease(issue, env, user, ctx)) return refuse(`only a releaser of ${env.id} can resolve this task`);
+  if (!mayRelease(user, issue, env, ctx.directory))
+    return refuse('not-allowed', `only a releaser of ${env.id} can resolve this task`);
   const tasks = stage.tasks.map((t) =>
     t.id === taskId
       ? { ...t, status: applied ? ('done' as const) : ('failed' as const), error: applied ? undefined : t.error }
       : t,
   );
   const updated = withStage(issue, i, { ...stage, tasks });
-  const note = `<@${user}> marked the task on ${task.database} (${env.id}) as ${applied ? 'applied' : 'not applied; Retry resumes it'}`;
+  const event: IssueEvent = {
+    kind: 'attention-resolved',
+    by: user,
+    task: { database: task.database, environment: env.id },
+    applied,
+  };
   if (stage.status === 'failed' && tasks.every((t) => t.status === 'done' || t.status === 'skipped')) {
     const { issue: next, effects } = stageFinished({ ...updated, status: 'running' }, i, ctx.config);
-    return { ok: true, issue: next, effects, note };
+    return { ok: true, issue: next, effects, event };
   }
-  return { ok: true, issue: updated, effects: [], note };
+  return { ok: true, issue: updated, effects: [], event };
 }
 
 /**
@@ -436,10 +437,8 @@ export function availableActions(
     case 'done':
     case 'canceled':
       break;
-    default: {
-      const never: never = issue.status;
-      throw new Error(`unknown issue status ${String(never)}`);
-    }
+    default:
+      return unreachable(issue.status, 'issue status');
   }
   return out;
 }

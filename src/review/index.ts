@@ -20,4 +20,3 @@ export function allRulesPolicy(level: 'ERROR' | 'WARNING' = 'WARNING'): import('
   return { rules: catalog().map((r) => ({ rule: r.id, level, payload: {} })) };
 }
 export { loadReviewPolicies, policyFor, createReviewer, type ReviewPolicies } from './environments.js';
-export { groupFindings, type GroupedFindings } from './group.js';

@@ -1,15 +1,14 @@
 /**
- * The Slack side: a Bolt app whose handlers parse payloads, call the change service and render
- * the result. Every handler acks first (Slack allows 3 s) and does slow work after. Refusals go
+ * The Slack side: a Bolt app whose handlers parse payloads, call the application (src/app, the
+ * one door) and render the result. Every handler acks first (Slack allows 3 s) and does slow work after. Refusals go
  * back only to the person who clicked (ephemeral), and change nothing.
  */
 import bolt from '@slack/bolt';
 import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChangeService } from '../app/service.js';
-import type { Store } from '../store/types.js';
-import { registerCommand, type CommandDeps } from './command.js';
-import { slackDirectory } from './directory.js';
+import type { Application } from '../app/index.js';
+import { registerCommand } from './command.js';
+import type { SlackDirectory } from './directory.js';
 import type { HandlerContext } from './handlers/context.js';
 import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
@@ -25,16 +24,16 @@ export interface SlackOptions {
   appToken?: string;
   port: number;
   apiUrl?: string;
-  service: ChangeService;
-  store: Store;
+  app: Application;
+  /** User groups in approver and releaser lists; refreshed before each request. */
+  directory: SlackDirectory;
   logger: Logger;
   now: () => Date;
-  commandDeps: Omit<CommandDeps, 'service' | 'store' | 'logger' | 'directory'>;
 }
 
 /** Build the Bolt app with every handler registered. */
 export function createSlackApp(opts: SlackOptions): BoltApp {
-  const { service, store, logger } = opts;
+  const { logger } = opts;
   const boltLogger = {
     debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
     info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
@@ -44,7 +43,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     getLevel: () => LogLevel.INFO,
     setName: () => {},
   };
-  const app = new App({
+  const bolt = new App({
     token: opts.botToken,
     signingSecret: opts.signingSecret,
     ...(opts.appToken ? { appToken: opts.appToken, socketMode: true } : { port: opts.port }),
@@ -57,36 +56,26 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   });
 
   // Approver and releaser lists may name user groups: know their members before any decision.
-  const directory = slackDirectory(app.client, logger);
-  const groupIds = service.config.environments
+  const { directory } = opts;
+  const groupIds = opts.app.config.environments
     .flatMap((e) => [...e.approvers, ...e.releasers])
     .filter((e) => e.startsWith('S'));
   if (groupIds.length > 0) {
-    app.use(async ({ next }) => {
+    bolt.use(async ({ next }) => {
       await directory.refresh(groupIds);
       await next();
     });
   }
 
-  const h: HandlerContext = {
-    app,
-    service,
-    store,
-    logger,
-    now: opts.now,
-    targetFor: opts.commandDeps.targetFor,
-    schema: opts.commandDeps.schema,
-    directory: directory.directory,
-    ctx: () => ({ config: service.config, now: opts.now(), directory: directory.directory }),
-  };
-  registerCommand(app, { ...opts.commandDeps, service, store, logger, directory: directory.directory });
+  const h: HandlerContext = { bolt, app: opts.app, logger, now: opts.now };
+  registerCommand(bolt, opts.app, logger);
   registerSubmissions(h);
   registerDecisions(h);
   registerDialogs(h);
 
-  app.error(async (err) => {
+  bolt.error(async (err) => {
     logger.error({ err }, 'slack handler failed');
   });
 
-  return app;
+  return bolt;
 }

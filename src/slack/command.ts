@@ -1,43 +1,16 @@
-// `/dbchange [subcommand]`: parse the text, answer the person who asked (ephemeral).
-import type { App as BoltApp, RespondFn } from '@slack/bolt';
+// `/dbchange [subcommand]`: parse the text, call the application, answer the person who asked (ephemeral).
+import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { Application } from '../app/index.js';
+import { targetNames } from '../app/index.js';
 import { afterAck } from './after-ack.js';
-import type { ChangeService } from '../app/service.js';
-import type { DatabaseConfig } from '../config/model.js';
-import { targetNames } from '../config/model.js';
-import type { Store } from '../store/types.js';
-import type { Target } from '../targets/types.js';
-import type { Directory } from '../domain/transitions.js';
+import { refusalText } from './views/events.js';
 import { submitModal } from './views/modals.js';
-import { helpText, historyText, listText, sessionsText, statusText } from './views/replies.js';
+import { baselineText, driftText, helpText, historyText, listText, sessionsText, statusText } from './views/replies.js';
+import { escapeText } from './views/text.js';
 
-/** Schema operations behind `drift` and `baseline`; each returns the text to show. */
-export interface SchemaCommands {
-  drift(db: DatabaseConfig, user: string): Promise<string>;
-  baseline(db: DatabaseConfig, user: string): Promise<string>;
-}
-
-export interface CommandDeps {
-  service: ChangeService;
-  store: Store;
-  logger: Logger;
-  targetFor: (db: DatabaseConfig) => Target;
-  schema?: SchemaCommands;
-  directory: Directory;
-}
-
-/** The databases a `<db>` argument names: `app` (every environment) or `app@prod`. */
-function resolveDatabases(deps: CommandDeps, arg: string | undefined): DatabaseConfig[] | string {
-  if (!arg) return 'name a database, e.g. `/dbchange history app` (or `app@prod` for one environment)';
-  const [name, env] = arg.split('@');
-  const dbs = deps.service.config.databases.filter((d) => d.name === name && (!env || d.environment === env));
-  if (dbs.length === 0)
-    return `unknown database \`${arg}\`; known: ${[...new Set(deps.service.config.databases.map((d) => d.name))].join(', ')}`;
-  return dbs;
-}
-
-export function registerCommand(app: BoltApp, deps: CommandDeps): void {
-  app.command('/dbchange', async ({ ack, command, client, respond }) => {
+export function registerCommand(bolt: BoltApp, app: Application, logger: Logger): void {
+  bolt.command('/dbchange', async ({ ack, command, client, respond }) => {
     const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
 
@@ -48,7 +21,7 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
         await afterAck();
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: submitModal(targetNames(deps.service.config), command.channel_id),
+          view: submitModal(targetNames(app.config), command.channel_id),
         });
         return;
       case 'help':
@@ -60,78 +33,53 @@ export function registerCommand(app: BoltApp, deps: CommandDeps): void {
     await ack();
     await afterAck();
     try {
-      await answer(deps, sub.toLowerCase(), args, command.user_id, reply);
+      await reply(await answer(app, sub.toLowerCase(), args, command.user_id));
     } catch (err) {
-      deps.logger.error({ err, sub }, 'command failed');
-      await reply(`:x: \`/dbchange ${sub}\` failed: ${(err as Error).message}`);
+      logger.error({ err, sub }, 'command failed');
+      await reply(`:x: \`/dbchange ${escapeText(sub)}\` failed: ${escapeText((err as Error).message)}`);
     }
   });
 }
 
-async function answer(
-  deps: CommandDeps,
-  sub: string,
-  args: string[],
-  user: string,
-  reply: (text: string) => Promise<unknown>,
-): Promise<void> {
+const NEEDS_DATABASE = 'name a database, e.g. `/dbchange history app` (or `app@prod` for one environment)';
+
+async function answer(app: Application, sub: string, args: string[], user: string): Promise<string> {
+  const actor = { user };
+  const database = args[0];
   switch (sub) {
     case 'status': {
-      const id = (args[0] ?? '').replace(/^#/, '');
-      if (!id) return void (await reply('which issue? e.g. `/dbchange status 12`'));
-      const issue = await deps.store.getIssue(id);
-      if (!issue) return void (await reply(`there is no issue #${id}; \`/dbchange list\` shows the open ones`));
-      await reply(statusText(issue, await deps.store.listTaskLogs(issue.id)));
-      return;
+      const issueId = (args[0] ?? '').replace(/^#/, '');
+      if (!issueId) return 'which issue? e.g. `/dbchange status 12`';
+      const r = await app.status({ actor, issueId });
+      return r.kind === 'done' ? statusText(r.issue, r.logs) : refusalText(r);
     }
-    case 'list':
-      await reply(
-        listText(await deps.store.listIssues({ statuses: ['open', 'scheduled', 'running', 'failed'], limit: 30 })),
-      );
-      return;
+    case 'list': {
+      const r = await app.list({ actor });
+      return r.kind === 'done' ? listText(r.issues) : refusalText(r);
+    }
     case 'history': {
-      const dbs = resolveDatabases(deps, args[0]);
-      if (typeof dbs === 'string') return void (await reply(dbs));
-      const records = (await deps.store.listMigrations(dbs[0]!.name, 20)).filter((r) =>
-        dbs.some((d) => d.environment === r.environment),
-      );
-      await reply(historyText(args[0]!, records));
-      return;
+      if (!database) return NEEDS_DATABASE;
+      const r = await app.history({ actor, database });
+      return r.kind === 'done' ? historyText(database, r.records) : refusalText(r);
     }
     case 'sessions': {
-      const dbs = resolveDatabases(deps, args[0]);
-      if (typeof dbs === 'string') return void (await reply(dbs));
-      const texts: string[] = [];
-      for (const db of dbs) texts.push(sessionsText(db.name, db.environment, await deps.targetFor(db).sessions()));
-      await reply(texts.join('\n'));
-      return;
+      if (!database) return NEEDS_DATABASE;
+      const r = await app.sessions({ actor, database });
+      if (r.kind !== 'done') return refusalText(r);
+      return r.databases.map((d) => sessionsText(d.database.name, d.database.environment, d.sessions)).join('\n');
     }
-    case 'drift':
+    case 'drift': {
+      if (!database) return NEEDS_DATABASE;
+      const r = await app.drift({ actor, database });
+      if (r.kind !== 'done') return refusalText(r);
+      return r.reports.map((d) => driftText(d.database, d.result)).join('\n\n');
+    }
     case 'baseline': {
-      const dbs = resolveDatabases(deps, args[0]);
-      if (typeof dbs === 'string') return void (await reply(dbs));
-      if (!deps.schema)
-        return void (await reply(`\`/dbchange ${sub}\` needs the schema engine, which is not configured in this bot`));
-      if (sub === 'baseline') {
-        // A baseline makes the live schema the truth: only approvers or releasers of each environment may.
-        const refused = dbs.filter((db) => {
-          const env = deps.service.config.environments.find((e) => e.id === db.environment);
-          return !deps.directory([...(env?.approvers ?? []), ...(env?.releasers ?? [])]).has(user);
-        });
-        if (refused.length)
-          return void (await reply(
-            `only approvers or releasers of ${[...new Set(refused.map((d) => d.environment))].join(', ')} can record a baseline there; nothing was recorded`,
-          ));
-      }
-      const texts: string[] = [];
-      for (const db of dbs)
-        texts.push(sub === 'drift' ? await deps.schema.drift(db, user) : await deps.schema.baseline(db, user));
-      await reply(texts.join('\n\n'));
-      return;
+      if (!database) return NEEDS_DATABASE;
+      const r = await app.baseline({ actor, database });
+      return r.kind === 'done' ? r.recorded.map(baselineText).join('\n\n') : refusalText(r);
     }
     default:
-      await reply(`unknown subcommand \`${sub}\`.\n${helpText()}`);
+      return `unknown subcommand \`${escapeText(sub)}\`.\n${helpText()}`;
   }
 }
-
-export type { RespondFn };

@@ -2,7 +2,7 @@
 // cached briefly, so the pure state machine gets a plain synchronous lookup.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Directory } from '../domain/transitions.js';
+import type { Directory } from '../domain/permissions.js';
 
 const TTL_MS = 5 * 60_000;
 

@@ -1,8 +1,11 @@
 // Posts and updates issue messages and thread replies through Slack's Web API.
 import type { WebClient } from '@slack/web-api';
-import type { IssueNotifier } from '../app/ports.js';
+import type { IssueNotifier } from '../app/index.js';
 import type { Config } from '../config/model.js';
+import type { IssueEvent } from '../domain/events.js';
 import type { Issue } from '../domain/issue.js';
+import { DbchangeError, ErrorCode } from '../app/index.js';
+import { eventText } from './views/events.js';
 import { issueMessage } from './views/issue-message.js';
 import { clip } from './views/text.js';
 
@@ -16,15 +19,19 @@ export function slackNotifier(client: WebClient, config: Config): IssueNotifier 
         return issue;
       }
       const res = await client.chat.postMessage({ channel: config.channel, text, blocks, unfurl_links: false });
-      if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
+      if (!res.ts || !res.channel)
+        throw new DbchangeError(
+          ErrorCode.SlackFailed,
+          `Slack's chat.postMessage answered without a message timestamp for channel ${config.channel}; check the channel id in the config`,
+        );
       return { ...issue, slack: { channel: res.channel, ts: res.ts } };
     },
-    async thread(issue: Issue, text: string): Promise<void> {
+    async thread(issue: Issue, event: IssueEvent): Promise<void> {
       if (!issue.slack) return;
       await client.chat.postMessage({
         channel: issue.slack.channel,
         thread_ts: issue.slack.ts,
-        text: clip(text, 39_000),
+        text: clip(eventText(event), 39_000),
         unfurl_links: false,
       });
     },

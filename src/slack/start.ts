@@ -1,7 +1,7 @@
 // Starting the Slack side: the token check and the listener, with errors that say what to fix.
 import type { App as BoltApp } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
+import { DbchangeError, ErrorCode, messageOf } from '../app/index.js';
 
 const REFUSED_FIX =
   'Copy the Bot User OAuth Token (xoxb-…) again from your app\'s "OAuth & Permissions" page, and reinstall the app to the workspace if its scopes changed.';

@@ -1,27 +1,28 @@
-// What every Slack handler shares: the Bolt app, the change service, and small helpers to read
-// modal state and to answer the one person who acted.
+// What every Slack handler shares: the Bolt app, the application (the one door in), and small
+// helpers to read modal state and to answer the one person who acted.
 import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChangeService } from '../../app/service.js';
-import type { Config, DatabaseConfig } from '../../config/model.js';
-import { isValidTimeZone } from '../../domain/maintenance-window.js';
-import type { Directory } from '../../domain/transitions.js';
-import type { Store } from '../../store/types.js';
-import type { Target } from '../../targets/types.js';
-import type { SchemaCommands } from '../command.js';
+import type { Application, NotFound, Refused } from '../../app/index.js';
+import type { Issue } from '../../domain/issue.js';
+import { isValidTimeZone } from '../../app/index.js';
+import { refusalText } from '../views/events.js';
 
 export interface HandlerContext {
-  app: BoltApp;
-  service: ChangeService;
-  store: Store;
+  bolt: BoltApp;
+  app: Application;
   logger: Logger;
   now: () => Date;
-  targetFor: (db: DatabaseConfig) => Target;
-  schema?: SchemaCommands;
-  /** User groups expanded (see ../directory.ts). */
-  directory: Directory;
-  /** What the state machine needs to decide: config, clock, directory. */
-  ctx: () => { config: Config; now: Date; directory: Directory };
+}
+
+/** An action's channel, or the changes channel when Slack sent none. */
+export function channelOf(h: HandlerContext, body: { channel?: { id?: string } }): string {
+  return body.channel?.id ?? h.app.config.channel;
+}
+
+/** `issueId:revision` from a button's value. */
+export function seenIn(value: string | undefined): { issueId: string; revision?: number } {
+  const [issueId = '', revision] = (value ?? '').split(':');
+  return revision ? { issueId, revision: Number(revision) } : { issueId };
 }
 
 type ViewState = Record<
@@ -48,7 +49,7 @@ export function field(values: unknown, blockId: string): string {
 /** The user's IANA time zone from users.info, or UTC with a note saying why. */
 export async function userTimeZone(h: HandlerContext, user: string): Promise<{ tz: string; note: string | null }> {
   try {
-    const res = await h.app.client.users.info({ user });
+    const res = await h.bolt.client.users.info({ user });
     const tz = res.user?.tz;
     if (tz && isValidTimeZone(tz)) return { tz, note: null };
     return {
@@ -66,13 +67,28 @@ export async function userTimeZone(h: HandlerContext, user: string): Promise<{ t
 /** An ephemeral message only `user` sees. */
 export async function tellUser(h: HandlerContext, channel: string, user: string, text: string): Promise<void> {
   try {
-    await h.app.client.chat.postEphemeral({ channel, user, text });
+    await h.bolt.client.chat.postEphemeral({ channel, user, text });
   } catch {
     // The person may not be in the channel; a DM is the fallback.
     try {
-      await h.app.client.chat.postMessage({ channel: user, text });
+      await h.bolt.client.chat.postMessage({ channel: user, text });
     } catch {
       /* nothing more we can do; the action changed nothing */
     }
+  }
+}
+
+/** Tell the one person who acted why nothing was done. */
+export function tellRefusal(h: HandlerContext, channel: string, user: string, r: Refused | NotFound): Promise<void> {
+  return tellUser(h, channel, user, refusalText(r));
+}
+
+/** A reply in an issue's thread that only Slack knows how to say (e.g. a time in the clicker's zone). */
+export async function postInThread(h: HandlerContext, issue: Issue, text: string): Promise<void> {
+  if (!issue.slack) return;
+  try {
+    await h.bolt.client.chat.postMessage({ channel: issue.slack.channel, thread_ts: issue.slack.ts, text });
+  } catch (err) {
+    h.logger.error({ err, issue: issue.id }, 'could not post to the issue thread');
   }
 }

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DatabaseConfig } from '../../config/model.js';
 import { ACTION } from './ids.js';
-import { codeBlock, escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { codeBlock, escapeText, mrkdwn, plain } from './text.js';
 
 export function driftMessage(db: DatabaseConfig, diff: string[]): { text: string; blocks: KnownBlock[] } {
   const shown = diff.slice(0, 80).join('\n') + (diff.length > 80 ? `\n… ${diff.length - 80} more lines` : '');
@@ -14,7 +14,7 @@ export function driftMessage(db: DatabaseConfig, diff: string[]): { text: string
       {
         type: 'section',
         text: mrkdwn(
-          `The live schema of \`${escapeMrkdwn(db.name)}\` (${db.environment}) differs from the last one dbchange recorded. Lines with \`-\` were recorded, lines with \`+\` are live:`,
+          `The live schema of \`${escapeText(db.name)}\` (${db.environment}) differs from the last one dbchange recorded. Lines with \`-\` were recorded, lines with \`+\` are live:`,
         ),
       },
       { type: 'section', text: mrkdwn(codeBlock(shown)) },

@@ -3,10 +3,10 @@
 import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
-import { availableActions, environmentOf } from '../../domain/transitions.js';
-import { groupFindings } from '../../review/group.js';
+import { availableActions, environmentOf } from '../../app/index.js';
+import { groupFindings } from './group-findings.js';
 import { ACTION } from './ids.js';
-import { clip, codeBlock, escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { clip, codeBlock, escapeText, mrkdwn, plain } from './text.js';
 
 const SQL_PREVIEW_LINES = 15;
 const SQL_PREVIEW_CHARS = 1500;
@@ -48,7 +48,7 @@ function stageLine(stage: Stage, config: Config): string {
   const tasks = stage.tasks
     .map(
       (t) =>
-        `${TASK_ICON[t.status]} ${escapeMrkdwn(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`,
+        `${TASK_ICON[t.status]} ${escapeText(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`,
     )
     .join('  ');
   return `${icon} *${env.id}* (${env.rollout})${approvals} — ${tasks}`;
@@ -68,7 +68,7 @@ export function sqlPreview(sql: string): { text: string; truncated: boolean } {
 
 /** One finding as a mrkdwn line: line, rule, message. */
 export function findingLine(f: ReviewFinding): string {
-  return `• line ${f.line}: \`${f.rule}\` — ${escapeMrkdwn(f.message)}`;
+  return `• line ${f.line}: \`${f.rule}\` — ${escapeText(f.message)}`;
 }
 
 function reviewBlocks(issue: Issue): KnownBlock[] {
@@ -197,7 +197,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
   const failed = issue.stages.flatMap((s) =>
     s.tasks
       .filter((t) => t.error)
-      .map((t) => `:x: ${escapeMrkdwn(t.database)} (${s.environment}): ${escapeMrkdwn(t.error!)}`),
+      .map((t) => `:x: ${escapeText(t.database)} (${s.environment}): ${escapeText(t.error!)}`),
   );
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`#${issue.id} ${issue.title}`, 150) },
@@ -206,12 +206,12 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
       fields: [
         mrkdwn(`*Status*\n${STATUS_LABEL[issue.status]}`),
         mrkdwn(`*Creator*\n<@${issue.creator}>`),
-        mrkdwn(`*Database*\n${escapeMrkdwn(issue.target)}`),
+        mrkdwn(`*Database*\n${escapeText(issue.target)}`),
         mrkdwn(`*Type*\n${issue.changeType.toUpperCase()}${issue.revision > 1 ? ` · revision ${issue.revision}` : ''}`),
         ...(issue.labels.length
-          ? [mrkdwn(`*Labels*\n${issue.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ')}`, 2000)]
+          ? [mrkdwn(`*Labels*\n${issue.labels.map((l) => `\`${escapeText(l)}\``).join(' ')}`, 2000)]
           : []),
-        ...(issue.timing ? [mrkdwn(`*Timing*\n${escapeMrkdwn(issue.timing)}`, 2000)] : []),
+        ...(issue.timing ? [mrkdwn(`*Timing*\n${escapeText(issue.timing)}`, 2000)] : []),
       ],
     },
     {
@@ -244,7 +244,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
   }
   blocks.push(...reviewBlocks(issue));
   if (issue.description)
-    blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(issue.description), 2000))] });
+    blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeText(issue.description), 2000))] });
   for (const stage of issue.stages) {
     for (const t of stage.tasks.filter((x) => x.status === 'needs-attention').slice(0, 5)) {
       blocks.push({

@@ -3,7 +3,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { formatInTimeZone } from 'date-fns-tz';
 import type { Issue } from '../../domain/issue.js';
 import { CALLBACK, FIELD } from './ids.js';
-import { clip, escapeMrkdwn, mrkdwn, plain } from './text.js';
+import { clip, escapeText, mrkdwn, plain } from './text.js';
 
 const SQL_MAX = 3000;
 
@@ -141,7 +141,7 @@ export function scheduleModal(
     submit: plain('Schedule', 24),
     close: plain('Cancel', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(`Roll out *${escapeMrkdwn(issue.title)}* to *${environment}*.`) },
+      { type: 'section', text: mrkdwn(`Roll out *${escapeText(issue.title)}* to *${environment}*.`) },
       {
         type: 'input',
         block_id: FIELD.at,
@@ -192,7 +192,7 @@ export function infoModal(title: string, sections: string[]): ModalView {
 
 /** The full SQL as code sections of at most 3000 characters each. */
 export function sqlSections(sql: string): string[] {
-  const escaped = escapeMrkdwn(sql).replace(/```/g, '`\u200b``');
+  const escaped = escapeText(sql).replace(/```/g, '`\u200b``');
   const out: string[] = [];
   const lines = escaped.split('\n');
   let current = '';

@@ -1,8 +1,8 @@
 // The answers to /dbchange subcommands, as mrkdwn text (ephemeral, to the person who asked).
+import type { ActiveSession, DriftResult, MigrationRecord, TaskLogEntry } from '../../app/index.js';
+import type { DatabaseConfig } from '../../config/model.js';
 import type { Issue } from '../../domain/issue.js';
-import type { MigrationRecord, TaskLogEntry } from '../../store/types.js';
-import type { ActiveSession } from '../../targets/types.js';
-import { escapeMrkdwn, clip } from './text.js';
+import { clip, codeBlock, escapeText, mention } from './text.js';
 
 export const SUBCOMMANDS: [string, string][] = [
   ['/dbchange', 'open the form to submit a database change'],
@@ -29,18 +29,18 @@ export function statusText(issue: Issue, logs: TaskLogEntry[]): string {
       const tasks = s.tasks
         .map(
           (t) =>
-            `    ◦ ${escapeMrkdwn(t.database)}: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}${t.error ? ` — ${escapeMrkdwn(clip(t.error, 300))}` : ''}`,
+            `    ◦ ${escapeText(t.database)}: ${t.status}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}${t.error ? ` — ${escapeText(clip(t.error, 300))}` : ''}`,
         )
         .join('\n');
-      return `• *${s.environment}*: ${s.status}${s.approvals.length ? `, approved by ${s.approvals.map((a) => `<@${a.user}>`).join(', ')}` : ''}\n${tasks}`;
+      return `• *${s.environment}*: ${s.status}${s.approvals.length ? `, approved by ${s.approvals.map((a) => mention(a.user)).join(', ')}` : ''}\n${tasks}`;
     })
     .join('\n');
   const recent = logs
     .slice(-10)
-    .map((l) => `${l.level === 'error' ? ':x:' : '·'} ${escapeMrkdwn(clip(l.text, 300))}`)
+    .map((l) => `${l.level === 'error' ? ':x:' : '·'} ${escapeText(clip(l.text, 300))}`)
     .join('\n');
   return clip(
-    `*#${issue.id} ${escapeMrkdwn(issue.title)}* — ${issue.status}\nDatabase \`${escapeMrkdwn(issue.target)}\`, ${issue.changeType.toUpperCase()}, by <@${issue.creator}>, review: ${issue.findings.length ? `${issue.findings.length} finding(s)` : 'passed'}\n${stages}${recent ? `\n*Latest task log*\n${recent}` : ''}`,
+    `*#${issue.id} ${escapeText(issue.title)}* — ${issue.status}\nDatabase \`${escapeText(issue.target)}\`, ${issue.changeType.toUpperCase()}, by <@${issue.creator}>, review: ${issue.findings.length ? `${issue.findings.length} finding(s)` : 'passed'}\n${stages}${recent ? `\n*Latest task log*\n${recent}` : ''}`,
     3000,
   );
 }
@@ -48,18 +48,18 @@ export function statusText(issue: Issue, logs: TaskLogEntry[]): string {
 export function listText(issues: Issue[]): string {
   if (issues.length === 0) return 'No open changes. `/dbchange` submits one.';
   return clip(
-    `*Open changes*\n${issues.map((i) => `• *#${i.id}* ${escapeMrkdwn(i.title)} — \`${escapeMrkdwn(i.target)}\`, ${i.status}, by <@${i.creator}>`).join('\n')}`,
+    `*Open changes*\n${issues.map((i) => `• *#${i.id}* ${escapeText(i.title)} — \`${escapeText(i.target)}\`, ${i.status}, by <@${i.creator}>`).join('\n')}`,
     3000,
   );
 }
 
 export function historyText(database: string, records: MigrationRecord[]): string {
-  if (records.length === 0) return `No migrations recorded for \`${escapeMrkdwn(database)}\` yet.`;
+  if (records.length === 0) return `No migrations recorded for \`${escapeText(database)}\` yet.`;
   const lines = records.map(
     (r) =>
-      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()} \`${escapeMrkdwn(r.version)}\` — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeMrkdwn(clip(r.error, 200))}` : ''}`,
+      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()} \`${escapeText(r.version)}\` — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeText(clip(r.error, 200))}` : ''}`,
   );
-  return clip(`*History of ${escapeMrkdwn(database)}* (newest first)\n${lines.join('\n')}`, 3000);
+  return clip(`*History of ${escapeText(database)}* (newest first)\n${lines.join('\n')}`, 3000);
 }
 
 /** Other sessions' SQL may set passwords: hide the literal after PASSWORD / IDENTIFIED BY. */
@@ -71,10 +71,26 @@ export function hidePasswords(sql: string): string {
 }
 
 export function sessionsText(database: string, environment: string, sessions: ActiveSession[]): string {
-  if (sessions.length === 0) return `No other active sessions on \`${escapeMrkdwn(database)}\` (${environment}).`;
+  if (sessions.length === 0) return `No other active sessions on \`${escapeText(database)}\` (${environment}).`;
   const lines = sessions.map(
     (s) =>
-      `• pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${escapeMrkdwn(s.application)})` : ''} ${s.state ?? ''}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeMrkdwn(clip(hidePasswords(s.query).replace(/\s+/g, ' '), 200))}\`` : ''}`,
+      `• pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${escapeText(s.application)})` : ''} ${s.state ?? ''}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeText(clip(hidePasswords(s.query).replace(/\s+/g, ' '), 200))}\`` : ''}`,
   );
-  return clip(`*Sessions on ${escapeMrkdwn(database)}* (${environment})\n${lines.join('\n')}`, 3000);
+  return clip(`*Sessions on ${escapeText(database)}* (${environment})\n${lines.join('\n')}`, 3000);
+}
+
+/** The answer to `/dbchange drift <db>` for one database. */
+export function driftText(db: DatabaseConfig, result: DriftResult): string {
+  const name = `\`${escapeText(db.name)}\` (${escapeText(db.environment)})`;
+  const ref = escapeText(`${db.name}@${db.environment}`);
+  if (result.recorded === null)
+    return `${name} has no recorded schema yet: \`/dbchange baseline ${ref}\` records the live one as the baseline.`;
+  if (!result.drifted) return `:white_check_mark: ${name}: no drift; the live schema matches the last recorded one.`;
+  const shown = result.diff.slice(0, 60).join('\n');
+  return `:warning: ${name} has drifted from its last recorded schema:\n${codeBlock(`${shown.slice(0, 2500)}${result.diff.length > 60 ? '\n…' : ''}`)}\nIf the change was intended, \`/dbchange baseline ${ref}\` records it as the new baseline.`;
+}
+
+/** The answer to a baseline, per database recorded. */
+export function baselineText(db: DatabaseConfig): string {
+  return `:white_check_mark: recorded the live schema of \`${escapeText(db.name)}\` (${escapeText(db.environment)}) as the new baseline.`;
 }

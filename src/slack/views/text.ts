@@ -6,8 +6,12 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** Escape the three characters Slack treats as control characters in mrkdwn. */
-export function escapeMrkdwn(text: string): string {
+/**
+ * Escape user text for Slack: &, < and > are control characters in mrkdwn and plain message
+ * text (https://api.slack.com/reference/surfaces/formatting#escaping). Every user-provided
+ * string (title, description, SQL, labels, timing, file paths, database errors) goes through here, once.
+ */
+export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -20,6 +24,11 @@ export const mrkdwn = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrk
 
 /** A code block that fits in a section (3000 chars with the fences). */
 export function codeBlock(sql: string, max = 2900): string {
-  const body = escapeMrkdwn(sql).replace(/```/g, '`\u200b``');
+  const body = escapeText(sql).replace(/```/g, '`\u200b``');
   return `\`\`\`${clip(body, max - 6)}\`\`\``;
+}
+
+/** A user or user group as a Slack mention. */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }

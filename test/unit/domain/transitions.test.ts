@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue } from '../../../src/domain/issue.js';
 import { planStages } from '../../../src/domain/plan.js';
+import type { Refusal, RefusalCode } from '../../../src/domain/refusal.js';
 import {
   approve,
   availableActions,
@@ -72,12 +73,14 @@ function newIssue(over: Partial<Issue> = {}): Issue {
 }
 
 function ok(d: Decision): Extract<Decision, { ok: true }> {
-  assert.equal(d.ok, true, d.ok ? '' : d.reason);
+  assert.equal(d.ok, true, d.ok ? '' : d.message);
   return d as Extract<Decision, { ok: true }>;
 }
-function refused(d: Decision, pattern: RegExp): void {
+function refused(d: Decision, pattern: RegExp, code?: RefusalCode): void {
   assert.equal(d.ok, false);
-  assert.match((d as { reason: string }).reason, pattern);
+  const r = d as Refusal;
+  assert.match(r.message, pattern);
+  if (code) assert.equal(r.code, code);
 }
 
 /** Mark stage i done, as the executor would after all tasks succeeded. */
@@ -121,8 +124,8 @@ describe('issue state machine', () => {
   test('after dev, staging waits for an approver and then a releaser', () => {
     const afterDev = finishStage(newIssue(), 0);
     assert.equal(afterDev.status, 'open');
-    refused(rolloutNow(afterDev, 'U_REL', ctx), /needs 1 more approval/);
-    refused(approve(afterDev, 'U_REL', ctx), /not an approver for staging/);
+    refused(rolloutNow(afterDev, 'U_REL', ctx), /needs 1 more approval/, 'needs-approval');
+    refused(approve(afterDev, 'U_REL', ctx), /not an approver for staging/, 'not-allowed');
     const approved = ok(approve(afterDev, 'U_DBA', ctx));
     assert.deepEqual(approved.effects, []);
     refused(rolloutNow(approved.issue, 'U_DBA', ctx), /not a releaser for staging/);
@@ -203,7 +206,7 @@ describe('issue state machine', () => {
   test('a scheduled issue cannot be rolled out or edited until the schedule is cancelled', () => {
     const afterDev = finishStage(newIssue(), 0);
     const approved = ok(approve(afterDev, 'U_DBA', ctx)).issue;
-    refused(schedule(approved, 'U_REL', new Date(now.getTime() - 1000), ctx), /in the future/);
+    refused(schedule(approved, 'U_REL', new Date(now.getTime() - 1000), ctx), /in the future/, 'not-in-future');
     const at = new Date(now.getTime() + 3600_000);
     const scheduled = ok(schedule(approved, 'U_REL', at, ctx));
     assert.deepEqual(scheduled.effects, [{ kind: 'schedule-stage', stageIndex: 1, at }]);
@@ -262,6 +265,7 @@ describe('issue state machine', () => {
     refused(
       schedule(issue, 'U_REL', new Date('2026-11-22T15:00:00Z'), ctx),
       /maintenance window 22:00–06:00 Europe\/Berlin/,
+      'outside-window',
     );
     ok(schedule(issue, 'U_REL', new Date('2026-11-22T22:30:00Z'), ctx));
   });

@@ -5,11 +5,11 @@ import {
   loadReviewPolicies,
   policyFor,
   createReviewer,
-  groupFindings,
   DEFAULT_POLICY,
   type Finding,
 } from '../../../src/review/index.js';
 import { isDbchangeError } from '../../../src/errors.js';
+import { groupFindings } from '../../../src/slack/views/group-findings.js';
 
 const files: Record<string, string> = {
   'base.yaml': 'ruleList:\n  - {type: STATEMENT_SELECT_NO_SELECT_ALL, level: WARNING}\n',

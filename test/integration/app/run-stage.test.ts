@@ -1,27 +1,26 @@
-// The stage executor on real databases: ordering on one database, concurrency across databases,
+// Running a stage (an application use case) on real databases: ordering on one database, concurrency across databases,
 // failures that do not block, and a job re-run that applies nothing twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import pino from 'pino';
-import { ChangeService } from '../../../src/app/service.js';
-import type { IssueNotifier, RolloutQueue } from '../../../src/app/ports.js';
+import { type Application, createApplication, type IssueNotifier, type RolloutQueue } from '../../../src/app/index.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { DatabaseConfig } from '../../../src/config/model.js';
+import type { IssueEvent } from '../../../src/domain/events.js';
 import type { Issue, NewIssue, Task } from '../../../src/domain/issue.js';
-import { runStage } from '../../../src/rollout/executor.js';
 import { openStore, type OpenedStore } from '../../../src/store/open.js';
 import { openTarget } from '../../../src/targets/index.js';
 import type { Target } from '../../../src/targets/types.js';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';
 
-describe('the stage executor', () => {
+describe('running a stage', () => {
   let storeDb: FreshDatabase;
   let one: FreshDatabase;
   let two: FreshDatabase;
   let opened: OpenedStore;
-  let service: ChangeService;
-  const thread: string[] = [];
+  let app: Application;
+  const thread: IssueEvent[] = [];
   const queued: { issueId: string; stageIndex: number }[] = [];
   const targets = new Map<string, Target>();
   const logger = pino({ level: 'silent' });
@@ -46,19 +45,21 @@ databases:
     );
     const notifier: IssueNotifier = {
       issueChanged: async (issue) => issue,
-      thread: async (_issue, text) => void thread.push(text),
+      thread: async (_issue, event) => void thread.push(event),
     };
     const queue: RolloutQueue = {
       runStage: async (issueId, stageIndex) => void queued.push({ issueId, stageIndex }),
       scheduleStage: async () => {},
       cancelSchedule: async () => {},
     };
-    service = new ChangeService({
+    app = createApplication({
       config,
       store: opened.store,
       queue,
       notifier,
       reviewer: () => [],
+      targetFor,
+      directory: (entries) => new Set(entries),
       now: () => new Date(),
       logger,
     });
@@ -122,15 +123,13 @@ databases:
     }
   }
 
-  const deps = () => ({ service, store: opened.store, targetFor, now: () => new Date(), logger });
-
   test('tasks on one database run in order, and a failed task does not block the task after it', async () => {
     const issue = await issueWith([
       { name: 'v1', version: 'v1', sql: 'CREATE TABLE ordered (id int PRIMARY KEY);' },
       { name: 'v2', version: 'v2', sql: 'INSERT INTO missing_table VALUES (1);' },
       { name: 'v3', version: 'v3', sql: 'INSERT INTO ordered (id) VALUES (3);' },
     ]);
-    await runStage(deps(), issue.id, 0);
+    await app.runStage(issue.id, 0);
     const after = (await opened.store.getIssue(issue.id))!;
     assert.deepEqual(
       after.stages[0]!.tasks.map((t) => t.status),
@@ -153,7 +152,7 @@ databases:
       { database: 'one', sql: 'SELECT pg_sleep(0.4);' },
       { database: 'two', sql: 'SELECT pg_sleep(0.4);' },
     ]);
-    await runStage(deps(), issue.id, 0);
+    await app.runStage(issue.id, 0);
     const [a, b] = (await opened.store.getIssue(issue.id))!.stages[0]!.tasks;
     assert.equal(a!.status, 'done');
     assert.equal(b!.status, 'done');
@@ -165,7 +164,7 @@ databases:
     const issue = await issueWith([
       { sql: 'CREATE TABLE IF NOT EXISTS counted (n int); INSERT INTO counted VALUES (1);' },
     ]);
-    await runStage(deps(), issue.id, 0);
+    await app.runStage(issue.id, 0);
     // Simulate a crash after the change committed but before the issue was saved: the task is
     // back to running, the stage too, and the job runs again.
     const saved = (await opened.store.getIssue(issue.id))!;
@@ -179,12 +178,12 @@ databases:
       })),
     };
     await opened.store.saveIssue(rewound, new Date());
-    await runStage(deps(), issue.id, 0);
+    await app.runStage(issue.id, 0);
     assert.equal(await count(one, 'SELECT count(*) AS n FROM counted'), 1);
     assert.equal((await opened.store.getIssue(issue.id))!.stages[0]!.status, 'done');
     assert.ok(
-      thread.some((t) => /already applied/.test(t)),
-      thread.join('\n'),
+      thread.some((e) => e.kind === 'task-already-applied'),
+      JSON.stringify(thread),
     );
   });
 });

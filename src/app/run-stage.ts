@@ -11,20 +11,27 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DatabaseConfig } from '../config/model.js';
+import { type Config, type DatabaseConfig, findDatabase } from '../config/model.js';
+import type { IssueEvent, TaskRef } from '../domain/events.js';
 import type { Issue, Task } from '../domain/issue.js';
+import { formatDuration, formatEvent } from '../domain/task-log.js';
 import { holdForLiveReview, stageFinished } from '../domain/transitions.js';
+import { messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
-import type { ChangeService } from '../app/service.js';
 import type { Store } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
-import { formatDuration, formatEvent } from './log-format.js';
-import { snapshotOf, type Snapshot } from './snapshot.js';
+import type { LiveReviewer } from './ports.js';
+import type { ChangeService } from './service.js';
+import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
 
-export interface ExecutorDeps {
-  service: ChangeService;
+export interface RunStageDeps {
+  config: Config;
   store: Store;
+  /** Saves task progress and settles the stage (the app's own issue writer). */
+  service: ChangeService;
   targetFor: (db: DatabaseConfig) => Target;
+  /** Review rules that need the live database, run before a stage's first attempt. */
+  liveReviewer?: LiveReviewer;
   now: () => Date;
   logger: Logger;
   /** For state-based issues: the DDL that brings a database to the desired SDL now. */
@@ -34,7 +41,7 @@ export interface ExecutorDeps {
 }
 
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
-export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: number): Promise<void> {
+export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
   const issue = await deps.store.getIssue(issueId);
   if (!issue) return;
   const stage = issue.stages[stageIndex];
@@ -51,7 +58,7 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
     byDatabase.set(task.database, list);
   }
   const lanes = [...byDatabase.values()];
-  const concurrency = Math.max(1, deps.service.config.rolloutConcurrency);
+  const concurrency = Math.max(1, deps.config.rolloutConcurrency);
   let next = 0;
   const worker = async () => {
     while (next < lanes.length) {
@@ -66,7 +73,7 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
           // settle and a person can Retry; the target's ledger still decides what was applied.
           deps.logger.error({ err, issue: issue.id, task: task.id }, 'task failed inside the bot');
           known = undefined;
-          const error = `dbchange could not finish this task: ${err instanceof Error ? err.message : String(err)}`;
+          const error = `dbchange could not finish this task: ${messageOf(err)}`;
           await deps.service
             .save(issue, (i) =>
               updateTask(i, stageIndex, task.id, (t) =>
@@ -84,17 +91,17 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
 
   await deps.service.mutate(issueId, (current) => {
     const s = current.stages[stageIndex];
-    if (s?.status !== 'running') return { ok: false, reason: 'stage already settled' };
+    if (s?.status !== 'running') return { ok: false, code: 'wrong-state', message: 'stage already settled' };
     if (s.tasks.some((t) => t.status === 'pending' || t.status === 'running'))
-      return { ok: false, reason: 'tasks still running' };
-    const { issue: settled, effects } = stageFinished(current, stageIndex, deps.service.config);
-    const env = s.environment;
+      return { ok: false, code: 'wrong-state', message: 'tasks still running' };
+    const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config);
+    const environment = s.environment;
     const failed = settled.stages[stageIndex]!.status === 'failed';
     return {
       ok: true,
       issue: settled,
       effects,
-      note: failed ? `:x: ${env} failed; fix the cause and press Retry` : `:white_check_mark: ${env} done`,
+      event: { kind: failed ? 'stage-failed' : 'stage-done', environment },
     };
   });
 }
@@ -104,16 +111,14 @@ export async function runStage(deps: ExecutorDeps, issueId: string, stageIndex: 
  * walk-through) check each task's SQL against its target. Problems hold the stage unless
  * someone already chose "Roll out anyway". Retries and re-runs after a crash skip this.
  */
-async function heldByLiveReview(deps: ExecutorDeps, issue: Issue, stageIndex: number): Promise<boolean> {
-  const live = deps.service.deps.liveReviewer;
+async function heldByLiveReview(deps: RunStageDeps, issue: Issue, stageIndex: number): Promise<boolean> {
+  const live = deps.liveReviewer;
   const stage = issue.stages[stageIndex]!;
   if (!live || issue.rolloutAnyway || issue.changeType === 'sdl') return false;
   if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
   const findings: Issue['findings'] = [];
   for (const task of stage.tasks) {
-    const db = deps.service.config.databases.find(
-      (d) => d.name === task.database && d.environment === stage.environment,
-    );
+    const db = findDatabase(deps.config, task.database, stage.environment);
     if (!db) continue;
     try {
       const found = await deps
@@ -129,7 +134,7 @@ async function heldByLiveReview(deps: ExecutorDeps, issue: Issue, stageIndex: nu
   }
   if (findings.length === 0) return false;
   const held = await deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings));
-  return held.ok;
+  return held.kind === 'done';
 }
 
 function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t: Task) => Task): Issue {
@@ -143,7 +148,7 @@ function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t
 
 /** Run one task; returns the schema it left when it introspected it afresh (for the next task). */
 async function runTask(
-  deps: ExecutorDeps,
+  deps: RunStageDeps,
   issue: Issue,
   stageIndex: number,
   task: Task,
@@ -151,12 +156,13 @@ async function runTask(
 ): Promise<Snapshot | undefined> {
   const { service, store } = deps;
   const stage = issue.stages[stageIndex]!;
-  const db = service.config.databases.find((d) => d.name === task.database && d.environment === stage.environment);
+  const db = findDatabase(deps.config, task.database, stage.environment);
   const startedAt = deps.now();
   const log = async (text: string, level: 'info' | 'error' = 'info') => {
     await store.appendTaskLog({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
   };
-  const label = `${task.database} (${stage.environment})${task.name ? ` ${task.name}` : ''}`;
+  const ref: TaskRef = { database: task.database, environment: stage.environment, name: task.name };
+  const tell = (event: IssueEvent) => service.threadSafe(issue, event);
 
   if (!db) {
     const error = `database ${task.database} is no longer in the config for ${stage.environment}`;
@@ -164,7 +170,7 @@ async function runTask(
     await service.save(issue, (i) =>
       updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })),
     );
-    await service.threadSafe(issue, `:x: ${label}: ${error}`);
+    await tell({ kind: 'task-not-started', task: ref, error, cause: 'not-configured' });
     return;
   }
 
@@ -178,12 +184,12 @@ async function runTask(
     try {
       sql = await deps.ddlFor(db, issue.desiredSdl);
     } catch (e) {
-      const error = `cannot generate the DDL for the desired schema: ${e instanceof Error ? e.message : String(e)}`;
+      const error = `cannot generate the DDL for the desired schema: ${messageOf(e)}`;
       await log(error, 'error');
       await service.save(issue, (i) =>
         updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'failed', error, finishedAt: deps.now() })),
       );
-      await service.threadSafe(issue, `:x: *${label}*: ${error}`);
+      await tell({ kind: 'task-not-started', task: ref, error, cause: 'no-ddl' });
       return;
     }
     if (!sql.trim()) {
@@ -191,39 +197,33 @@ async function runTask(
       await service.save(issue, (i) =>
         updateTask(i, stageIndex, task.id, (t) => ({ ...t, status: 'done', sql: '', finishedAt: deps.now() })),
       );
-      await service.threadSafe(issue, `:white_check_mark: *${label}*: already in the desired schema; nothing to run`);
+      await tell({ kind: 'task-in-desired-schema', task: ref });
       return;
     }
     // Keep what was generated on the task: a re-run after a crash must run the same statements.
     const generated = sql;
     await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })));
-    await service.threadSafe(
-      issue,
-      `*${label}*: generated DDL\n\`\`\`${sql.length > 2500 ? `${sql.slice(0, 2500)}…` : sql}\`\`\``,
-    );
+    await tell({ kind: 'ddl-generated', task: ref, sql });
   }
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
   const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
-  await service.threadSafe(issue, `:arrow_forward: *${label}*: task started, ${statements.length} statement(s)`);
+  await tell({ kind: 'task-started', task: ref, statements: statements.length });
 
   const target = deps.targetFor(db);
   const checksum = createHash('sha256').update(sql).digest('hex');
-  const lines: string[] = [];
+  const entries: { event: TaskLogEvent; sql?: string }[] = [];
   const flush = async () => {
-    if (lines.length === 0) return;
-    const text = `*${label}*\n${lines.splice(0).join('\n')}`;
-    await service.threadSafe(issue, text);
+    if (entries.length === 0) return;
+    await tell({ kind: 'task-log', task: ref, entries: entries.splice(0) });
   };
   let flushedAt = Date.now();
   const onLog = async (event: TaskLogEvent) => {
-    const line = formatEvent(event);
-    await log(line, event.kind === 'statement-failed' ? 'error' : 'info');
+    await log(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
     if (event.kind === 'statement-start') return;
-    const stmt = statements[event.index];
-    lines.push(`${line}${stmt ? ` — \`${snippet(stmt.sql)}\`` : ''}`);
+    entries.push({ event, sql: statements[event.index]?.sql });
     // Batch the thread posts: Slack allows about one message per second per channel.
-    if (lines.length >= 20 || Date.now() - flushedAt > 2000) {
+    if (entries.length >= 20 || Date.now() - flushedAt > 2000) {
       flushedAt = Date.now();
       await flush();
     }
@@ -244,7 +244,7 @@ async function runTask(
     });
   } catch (e) {
     // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
-    outcome = { status: 'failed', error: { message: e instanceof Error ? e.message : String(e) }, statementIndex: -1 };
+    outcome = { status: 'failed', error: { message: messageOf(e) }, statementIndex: -1 };
   }
   await flush();
   const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
@@ -299,42 +299,26 @@ async function runTask(
     }
   }
 
-  const took = formatDuration(finishedAt.getTime() - startedAt.getTime());
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
   switch (outcome.status) {
     case 'done':
-      await log(`done in ${took}`);
-      await service.threadSafe(issue, `:white_check_mark: *${label}*: task done in ${took}`);
+      await log(`done in ${formatDuration(durationMs)}`);
+      await tell({ kind: 'task-done', task: ref, durationMs });
       break;
     case 'already-applied':
       await log('already applied earlier; nothing was run again');
-      await service.threadSafe(
-        issue,
-        `:white_check_mark: *${label}*: already applied on ${outcome.appliedAt.toISOString()}; nothing was run again`,
-      );
+      await tell({ kind: 'task-already-applied', task: ref, appliedAt: outcome.appliedAt });
       break;
     case 'failed':
       await log(`failed: ${outcome.error.message}`, 'error');
-      await service.threadSafe(issue, `:x: *${label}*: task failed after ${took}: ${outcome.error.message}`);
+      await tell({ kind: 'task-failed', task: ref, durationMs, error: outcome.error.message });
       break;
     case 'needs-attention':
       await log(`needs attention: ${outcome.reason}`, 'error');
-      await service.threadSafe(issue, `:warning: *${label}*: task needs attention: ${outcome.reason}`);
+      await tell({ kind: 'task-needs-attention', task: ref, reason: outcome.reason });
       break;
-    default: {
-      const never: never = outcome;
-      throw new Error(`unknown outcome ${JSON.stringify(never)}`);
-    }
+    default:
+      unreachable(outcome, 'apply outcome');
   }
   return outcome.status === 'done' ? (after ?? undefined) : undefined;
-}
-
-/** Snapshots and drift are kept per database per environment. */
-export function snapshotKey(db: DatabaseConfig): string {
-  return `${db.name}@${db.environment}`;
-}
-
-/** The start of a statement on one line, for thread posts. */
-function snippet(sql: string): string {
-  const one = sql.replace(/\s+/g, ' ').replace(/`/g, "'");
-  return one.length > 80 ? `${one.slice(0, 79)}…` : one;
 }

@@ -2,6 +2,7 @@
 // rollback. Introspection failing must not fail a rollout: the snapshot is then null and the
 // reason is logged.
 import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config/model.js';
 import { dumpSdl, introspect, type SchemaModel } from '../schema/index.js';
 import type { Target } from '../targets/types.js';
 
@@ -19,4 +20,9 @@ export async function snapshotOf(target: Target, logger: Logger): Promise<Snapsh
     logger.warn({ err }, 'could not take a schema snapshot');
     return null;
   }
+}
+
+/** Snapshots and drift are kept per database per environment. */
+export function snapshotKey(db: DatabaseConfig): string {
+  return `${db.name}@${db.environment}`;
 }

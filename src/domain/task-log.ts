@@ -1,4 +1,5 @@
-// How task log events read in Slack and in the stored task log.
+// How task log events read as plain text: the stored task log, and the Slack thread lines built on it.
+import { unreachable } from '../errors.js';
 import type { TaskLogEvent } from '../targets/types.js';
 
 /** "850 ms", "2.4 s", "3 min 5 s". */
@@ -25,9 +26,7 @@ export function formatEvent(event: TaskLogEvent): string {
     }
     case 'statement-skipped':
       return `${n} skipped: ${event.reason}`;
-    default: {
-      const never: never = event;
-      throw new Error(`unknown log event ${JSON.stringify(never)}`);
-    }
+    default:
+      return unreachable(event, 'log event');
   }
 }

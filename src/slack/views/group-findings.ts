@@ -1,5 +1,5 @@
 // Findings shaped for a message with limited room (Slack): grouped by level, capped, the rest counted.
-import type { Finding } from './types.js';
+import type { ReviewFinding as Finding } from '../../domain/issue.js';
 
 export interface GroupedFindings {
   errors: Finding[];

@@ -1,0 +1,29 @@
+// What the use cases share: the config, the store, the issue writer, the targets, the people
+// directory and the clock, all passed in by the composition root (src/main.ts) or a test.
+import type { Logger } from 'pino';
+import type { Config, DatabaseConfig } from '../config/model.js';
+import type { Directory } from '../domain/permissions.js';
+import type { Ctx } from '../domain/transitions.js';
+import type { Store } from '../store/types.js';
+import type { Target } from '../targets/types.js';
+import type { LiveReviewer } from './ports.js';
+import type { ChangeService } from './service.js';
+import type { StatePlanner } from './state-change.js';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  service: ChangeService;
+  targetFor: (db: DatabaseConfig) => Target;
+  /** User groups expanded into members (Slack's user groups, or plain ids). */
+  directory: Directory;
+  planner?: StatePlanner;
+  liveReviewer?: LiveReviewer;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** What the state machine needs to decide, at this moment. */
+export function decisionCtx(app: AppContext): Ctx {
+  return { config: app.config, now: app.now(), directory: app.directory };
+}

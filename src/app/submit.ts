@@ -1,0 +1,98 @@
+/**
+ * The use cases that open a change: submit SQL or a desired schema, generate a rollback, and
+ * prepare a follow-up change. Every door (the Slack modal, the git poller) submits through here.
+ */
+import type { DatabaseConfig } from '../config/model.js';
+import type { Issue, IssueSource } from '../domain/issue.js';
+import type { AppContext } from './context.js';
+import { type Actor, done, notFound, type Result, refused } from './results.js';
+import { planRollback } from './rollback.js';
+import { type Submission, type SubmissionField, validateSubmission } from './submission.js';
+
+export interface SubmitInput {
+  actor: Actor;
+  submission: Submission;
+  source?: IssueSource;
+  /** A key that makes a re-delivered submission (Slack retries, a re-polled commit) a no-op. */
+  once?: string;
+}
+
+export type Submitted = { issue: Issue } | { unchanged: DatabaseConfig };
+
+/** Field → message for every problem in a submission; empty when it is acceptable. */
+export function validate(app: AppContext, submission: Submission): Partial<Record<SubmissionField, string>> {
+  return validateSubmission(app.config, submission);
+}
+
+/**
+ * Open a change issue: SQL (DDL/DML) is reviewed and posted; a desired schema (SDL) opens an
+ * issue carrying only its difference from the live schema, or none when there is none.
+ */
+export async function submit(app: AppContext, input: SubmitInput): Promise<Result<Submitted>> {
+  const { actor, submission: s, source = { kind: 'slack' } } = input;
+  const errors = validate(app, s);
+  const first = Object.values(errors)[0];
+  if (first) return refused('invalid', first);
+  if (input.once && !(await app.store.claimOnce(input.once, app.now())))
+    return refused('duplicate', 'this submission was already received');
+  if (s.changeType !== 'sdl') return done({ issue: await app.service.create(s, actor.user, source) });
+  if (!app.planner) return refused('unavailable', 'state-based changes are not available in this bot');
+  const plan = await app.planner.plan(s.target, s.sql);
+  if (plan.kind === 'unchanged') return done({ unchanged: plan.database });
+  const issue = await app.service.create({ ...s, sql: plan.ddl }, actor.user, source, {
+    desiredSdl: s.sql,
+    schemaChange: plan.schemaChange,
+  });
+  return done({ issue });
+}
+
+/**
+ * "Generate rollback": the DDL back to the schema before an applied change, opened as a new
+ * change (review and approval as usual); the original issue's thread links to it.
+ */
+export async function rollback(
+  app: AppContext,
+  input: { actor: Actor; issueId: string },
+): Promise<Result<{ issue: Issue }>> {
+  const from = await app.store.getIssue(input.issueId);
+  if (!from) return notFound('issue', input.issueId);
+  const plan = await planRollback(app.store, from);
+  if (!plan.ok) return refused('nothing-to-do', plan.reason);
+  const issue = await app.service.create(
+    {
+      title: `Rollback of #${from.id}: ${from.title}`.slice(0, 150),
+      target: from.target,
+      changeType: 'ddl',
+      sql: plan.ddl,
+      description: `Generated from the schema before #${from.id} (as recorded in ${plan.environment}).`,
+      labels: ['rollback'],
+    },
+    input.actor.user,
+  );
+  await app.service.threadSafe(from, { kind: 'rollback-generated', by: input.actor.user, issueId: issue.id });
+  return done({ issue });
+}
+
+/**
+ * A follow-up change amends one whose SQL is frozen (a stage ran): the submission form, filled
+ * in from the original, for the actor to change and submit.
+ */
+export async function followUp(
+  app: AppContext,
+  input: { actor: Actor; issueId: string },
+): Promise<Result<{ from: Issue; prefill: Submission }>> {
+  const from = await app.store.getIssue(input.issueId);
+  if (!from) return notFound('issue', input.issueId);
+  return done({
+    from,
+    prefill: {
+      title: `Follow-up of #${from.id}: ${from.title}`.slice(0, 150),
+      target: from.target,
+      changeType: from.changeType,
+      sql: from.changeType === 'sdl' ? (from.desiredSdl ?? from.sql) : from.sql,
+      description: `Follows up #${from.id}.`,
+      labels: from.labels,
+      timing: from.timing,
+    },
+  });
+}

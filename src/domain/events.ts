@@ -1,0 +1,39 @@
+/**
+ * What happened to an issue, as data. The state machine and the application return these;
+ * the Slack side (src/slack/views/events.ts) is the one place that turns them into text.
+ */
+import type { TaskLogEvent } from '../targets/types.js';
+
+/** The task an event is about: its database, environment and (GitOps) migration name. */
+export interface TaskRef {
+  database: string;
+  environment: string;
+  name?: string;
+}
+
+export type IssueEvent =
+  | { kind: 'started-automatically'; environment: string }
+  | { kind: 'approved'; by: string; environment: string; approvalsLeft: number }
+  | { kind: 'rejected'; by: string; environment: string }
+  | { kind: 'rollout-started'; by: string; environment: string }
+  | { kind: 'scheduled'; by: string; environment: string; at: Date }
+  | { kind: 'scheduled-run-started'; environment: string }
+  | { kind: 'schedule-cancelled'; by: string }
+  | { kind: 'cancelled'; by: string }
+  | { kind: 'edited'; by: string; revision: number; kept: string[]; keptRevision: number }
+  | { kind: 'rollout-anyway'; by: string; checked: boolean }
+  | { kind: 'retried'; by: string; environment: string }
+  | { kind: 'held-by-live-review'; environment: string; findings: number }
+  | { kind: 'attention-resolved'; by: string; task: TaskRef; applied: boolean }
+  | { kind: 'stage-done'; environment: string }
+  | { kind: 'stage-failed'; environment: string }
+  | { kind: 'rollback-generated'; by: string; issueId: string }
+  | { kind: 'task-started'; task: TaskRef; statements: number }
+  | { kind: 'task-log'; task: TaskRef; entries: { event: TaskLogEvent; sql?: string }[] }
+  | { kind: 'ddl-generated'; task: TaskRef; sql: string }
+  | { kind: 'task-done'; task: TaskRef; durationMs: number }
+  | { kind: 'task-already-applied'; task: TaskRef; appliedAt: Date }
+  | { kind: 'task-failed'; task: TaskRef; durationMs: number; error: string }
+  | { kind: 'task-needs-attention'; task: TaskRef; reason: string }
+  | { kind: 'task-not-started'; task: TaskRef; error: string; cause: 'not-configured' | 'no-ddl' }
+  | { kind: 'task-in-desired-schema'; task: TaskRef };

@@ -1,0 +1,114 @@
+// The one place where what happened to an issue (src/domain/events.ts) and why something was
+// refused (src/app/results.ts) become Slack text. User text is escaped here, once.
+import type { NotFound, Refused } from '../../app/index.js';
+import type { IssueEvent, TaskRef } from '../../domain/events.js';
+import { formatDuration, formatEvent } from '../../app/index.js';
+import { unreachable } from '../../app/index.js';
+import { escapeText, mention } from './text.js';
+
+function label(task: TaskRef): string {
+  return escapeText(`${task.database} (${task.environment})${task.name ? ` ${task.name}` : ''}`);
+}
+
+/** The start of a statement on one line, for thread posts. */
+function snippet(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ').replace(/`/g, "'");
+  return escapeText(one.length > 80 ? `${one.slice(0, 79)}…` : one);
+}
+
+/** One thread reply for one event. */
+export function eventText(event: IssueEvent): string {
+  switch (event.kind) {
+    case 'started-automatically':
+      return `rollout to ${escapeText(event.environment)} started automatically`;
+    case 'approved': {
+      const left = event.approvalsLeft;
+      return `${mention(event.by)} approved ${escapeText(event.environment)}${left > 0 ? ` (${left} more approval${left > 1 ? 's' : ''} needed)` : ''}`;
+    }
+    case 'rejected':
+      return `${mention(event.by)} rejected the change at ${escapeText(event.environment)}`;
+    case 'rollout-started':
+      return `${mention(event.by)} started the rollout to ${escapeText(event.environment)}`;
+    case 'scheduled':
+      return `${mention(event.by)} scheduled the rollout to ${escapeText(event.environment)}`;
+    case 'scheduled-run-started':
+      return 'the scheduled rollout started';
+    case 'schedule-cancelled':
+      return `${mention(event.by)} cancelled the scheduled rollout; the SQL can be edited again`;
+    case 'cancelled':
+      return `${mention(event.by)} cancelled the change`;
+    case 'edited': {
+      const ran = event.kept;
+      const kept = ran.length
+        ? ` ${escapeText(ran.join(', '))} already ran revision ${event.keptRevision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.`
+        : '';
+      return `${mention(event.by)} edited the SQL (revision ${event.revision}); review ran again and approvals were reset.${kept}`;
+    }
+    case 'rollout-anyway':
+      return event.checked
+        ? `${mention(event.by)} chose to roll out despite the review findings`
+        : `${mention(event.by)} withdrew "roll out anyway"`;
+    case 'retried':
+      return `${mention(event.by)} retried the failed tasks in ${escapeText(event.environment)}`;
+    case 'held-by-live-review': {
+      const env = escapeText(event.environment);
+      return `:mag: review against the live ${env} database found ${event.findings} problem(s); nothing ran. Check them, tick "Roll out anyway" if you are sure, and release ${env} again.`;
+    }
+    case 'attention-resolved':
+      return `${mention(event.by)} marked the task on ${escapeText(event.task.database)} (${escapeText(event.task.environment)}) as ${event.applied ? 'applied' : 'not applied; Retry resumes it'}`;
+    case 'stage-done':
+      return `:white_check_mark: ${escapeText(event.environment)} done`;
+    case 'stage-failed':
+      return `:x: ${escapeText(event.environment)} failed; fix the cause and press Retry`;
+    case 'rollback-generated':
+      return `${mention(event.by)} generated a rollback: #${event.issueId}`;
+    case 'task-started':
+      return `:arrow_forward: *${label(event.task)}*: task started, ${event.statements} statement(s)`;
+    case 'task-log':
+      return `*${label(event.task)}*\n${event.entries
+        .map(({ event: e, sql }) => `${escapeText(formatEvent(e))}${sql ? ` — \`${snippet(sql)}\`` : ''}`)
+        .join('\n')}`;
+    case 'ddl-generated': {
+      const sql = event.sql.length > 2500 ? `${event.sql.slice(0, 2500)}…` : event.sql;
+      return `*${label(event.task)}*: generated DDL\n\`\`\`${escapeText(sql).replace(/```/g, '`\u200b``')}\`\`\``;
+    }
+    case 'task-done':
+      return `:white_check_mark: *${label(event.task)}*: task done in ${formatDuration(event.durationMs)}`;
+    case 'task-already-applied':
+      return `:white_check_mark: *${label(event.task)}*: already applied on ${event.appliedAt.toISOString()}; nothing was run again`;
+    case 'task-failed':
+      return `:x: *${label(event.task)}*: task failed after ${formatDuration(event.durationMs)}: ${escapeText(event.error)}`;
+    case 'task-needs-attention':
+      return `:warning: *${label(event.task)}*: task needs attention: ${escapeText(event.reason)}`;
+    case 'task-not-started':
+      return event.cause === 'not-configured'
+        ? `:x: ${label(event.task)}: ${escapeText(event.error)}`
+        : `:x: *${label(event.task)}*: ${escapeText(event.error)}`;
+    case 'task-in-desired-schema':
+      return `:white_check_mark: *${label(event.task)}*: already in the desired schema; nothing to run`;
+    default:
+      return unreachable(event, 'issue event');
+  }
+}
+
+/** Why nothing was done, for the one person who asked (plain-text message, people as mentions). */
+export function refusalText(r: Refused | NotFound): string {
+  if (r.kind === 'not-found') return `:no_entry_sign: ${notFoundText(r)}`;
+  const icon = r.code === 'target-failed' ? ':x:' : ':no_entry_sign:';
+  const who = r.who ? `; ${r.who.role}: ${r.who.ids.map(mention).join(', ')}` : '';
+  return `${icon} ${escapeText(r.message)}${who}`;
+}
+
+/** "there is no issue #9", "unknown database `x`; known: a, b". */
+export function notFoundText(r: NotFound): string {
+  switch (r.what) {
+    case 'issue':
+      return `there is no issue #${escapeText(r.id)}; \`/dbchange list\` shows the open ones`;
+    case 'database':
+      return `unknown database \`${escapeText(r.id)}\`; known: ${escapeText((r.known ?? []).join(', '))}`;
+    case 'task':
+      return `that task is not part of issue #${escapeText(r.id)}`;
+    default:
+      return unreachable(r.what, 'kind of thing not found');
+  }
+}
