@@ -12,6 +12,7 @@ export const ErrorCode = {
   InvalidInput: 'dbchange_invalid_input',
   TargetFailed: 'dbchange_target_failed',
   SchemaError: 'dbchange_schema_error',
+  GitError: 'dbchange_git_error',
   SlackFailed: 'dbchange_slack_failed',
   Internal: 'dbchange_internal',
 } as const;
