@@ -1,6 +1,8 @@
 // The periodic drift check: every configured database's live schema against its last recorded
 // snapshot. Each distinct drift is posted once (a claim on the database and the live schema's
-// hash), so a drift nobody baselines is not repeated every hour.
+// hash), so a drift nobody baselines is not repeated every hour. A database a stage is changing
+// right now is skipped: between a task's change and its recorded snapshot the live schema is
+// ahead of the record, which is not drift.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, DatabaseConfig } from '../config/model.js';
@@ -23,7 +25,12 @@ export async function driftCheck(deps: {
   now: () => Date;
 }): Promise<DriftReport[]> {
   const reports: DriftReport[] = [];
+  const busy = new Set<string>();
+  for (const issue of await deps.store.listIssues({ statuses: ['running'] }))
+    for (const stage of issue.stages.filter((s) => s.status === 'running'))
+      for (const task of stage.tasks) busy.add(`${task.database}@${stage.environment}`);
   for (const db of deps.config.databases) {
+    if (busy.has(snapshotKey(db))) continue;
     try {
       const result = await checkDrift(deps.store, deps.targetFor(db), db, deps.logger);
       if (result.recorded === null) {
