@@ -5,12 +5,14 @@
 import type { Engine } from '../domain/engine.js';
 import type {
   Column,
+  CompositeType,
   Constraint,
   Domain,
   EnumType,
   Extension,
   Index,
   MaterializedView,
+  Policy,
   Routine,
   Sequence,
   Table,
@@ -32,7 +34,11 @@ export type TableRef = Pick<Table, 'schema' | 'name'>;
 
 /** What a COMMENT ON statement names (tables and columns have their own generators). */
 export type CommentTarget =
-  | { kind: 'view' | 'materialized-view' | 'sequence' | 'index' | 'type' | 'domain'; schema: string; name: string }
+  | {
+      kind: 'view' | 'materialized-view' | 'sequence' | 'index' | 'type' | 'domain';
+      schema: string;
+      name: string;
+    }
   | { kind: 'function' | 'procedure'; schema: string; name: string; signature: string };
 
 export interface Dialect {
@@ -75,10 +81,31 @@ export interface Dialect {
   alterColumn(t: TableRef, from: Column, to: Column): DdlChange[];
   /** Change a column's type to `type` by way of text (enum recreation). */
   recastColumn(t: TableRef, c: Column, type: string): string;
-  addConstraint(t: TableRef, c: Constraint): string;
+  /** `notValid`: add it without checking existing rows (PostgreSQL), to validate separately. */
+  addConstraint(t: TableRef, c: Constraint, notValid?: boolean): string;
+  validateConstraint(t: TableRef, c: Constraint): string;
   dropConstraint(t: TableRef, c: Constraint): string;
-  createIndex(t: TableRef, i: Index): string;
-  dropIndex(t: TableRef, i: Index): string;
+  /** `online`: the table exists and has rows; build without blocking writes (PostgreSQL CONCURRENTLY). */
+  createIndex(t: TableRef, i: Index, online?: boolean): string;
+  dropIndex(t: TableRef, i: Index, online?: boolean): string;
+  renameTable(t: TableRef, newName: string): string;
+  renameColumn(t: TableRef, from: string, to: string): string;
+  /** Rename a constraint (PostgreSQL) or the key behind it; null when the engine cannot. */
+  renameConstraint(t: TableRef, c: Constraint, newName: string): string | null;
+  renameIndex(t: TableRef, i: Index, newName: string): string;
+  /** Table-level settings besides columns and keys: partition bounds, parents, row security, storage. */
+  attachPartition(child: Table): string;
+  detachPartition(child: Table): string;
+  inherit(child: TableRef, parent: TableRef): string;
+  noInherit(child: TableRef, parent: TableRef): string;
+  createPolicy(t: TableRef, p: Policy): string;
+  dropPolicy(t: TableRef, p: Policy): string;
+  createComposite(c: CompositeType): string;
+  /** ALTER TYPE for attribute changes; null when the types are equal but for the comment. */
+  alterComposite(from: CompositeType, to: CompositeType): string | null;
+  dropComposite(c: CompositeType): string;
+  /** ALTER TABLE … ENABLE/DISABLE TRIGGER: for a trigger whose state is not the default, or always (`restate`). */
+  triggerState(t: Trigger, restate?: boolean): string | null;
   createView(v: View): string;
   dropView(v: View): string;
   createMatview(m: MaterializedView): string;

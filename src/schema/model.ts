@@ -26,6 +26,42 @@ export interface Column {
   comment: string | null;
   /** MySQL ON UPDATE expression. */
   onUpdate: string | null;
+  /** PostgreSQL identity sequence options that differ from the defaults for the column's type. */
+  identityOptions?: IdentityOptions | null;
+  /** PostgreSQL STORAGE, when it differs from the type's (`plain`, `external`, `extended`, `main`). */
+  storage?: string | null;
+  /** PostgreSQL COMPRESSION (`pglz`, `lz4`), when set on the column. */
+  compression?: string | null;
+  /** PostgreSQL SET STATISTICS target, when set. */
+  statistics?: number | null;
+}
+
+/** Sequence options of an identity column; absent keys are the defaults for the column's type. */
+export interface IdentityOptions {
+  start?: string;
+  increment?: string;
+  min?: string;
+  max?: string;
+  cache?: string;
+  cycle?: boolean;
+}
+
+/** A PostgreSQL row-level security policy. */
+export interface Policy {
+  name: string;
+  permissive: boolean;
+  /** `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`. */
+  command: string;
+  /** Role names as the catalog prints them (`public` for PUBLIC), sorted. */
+  roles: string[];
+  using: string | null;
+  check: string | null;
+}
+
+/** What a PostgreSQL partition holds because of its parent; what DETACH PARTITION leaves behind. */
+export interface InheritedParts {
+  constraints: Constraint[];
+  indexes: Index[];
 }
 
 export const CONSTRAINT_KINDS = ['primary-key', 'unique', 'check', 'foreign-key', 'exclusion'] as const;
@@ -65,6 +101,23 @@ export interface Table {
   indexes: Index[];
   comment: string | null;
   options: TableOptions | null;
+  /** PostgreSQL partitioned table: the key as pg_get_partkeydef() prints it, e.g. `RANGE (at)`. */
+  partitionBy?: string | null;
+  /** PostgreSQL partition: its parent and bound (`FOR VALUES …` or `DEFAULT`). Its columns come from the parent. */
+  partitionOf?: { schema: string; table: string; bound: string } | null;
+  /** PostgreSQL INHERITS parents, in order. Inherited columns and checks are the parents'. */
+  inherits?: { schema: string; name: string }[];
+  /** PostgreSQL ENABLE / FORCE ROW LEVEL SECURITY. */
+  rowSecurity?: boolean;
+  forceRowSecurity?: boolean;
+  policies?: Policy[];
+  /** PostgreSQL storage parameters (reloptions), e.g. `fillfactor=70`, sorted. */
+  storage?: string[];
+  /**
+   * Not part of the schema (equality and dumps ignore it): a partition's constraints and indexes
+   * cloned from its parent, which a DETACH leaves on the table under these names.
+   */
+  inheritedParts?: InheritedParts;
 }
 
 export interface View {
@@ -126,6 +179,23 @@ export interface Trigger {
   name: string;
   /** The full CREATE TRIGGER statement. */
   definition: string;
+  /** PostgreSQL ALTER TABLE … ENABLE/DISABLE TRIGGER state; absent means enabled. */
+  enabled?: 'origin' | 'disabled' | 'replica' | 'always';
+}
+
+/** An attribute of a PostgreSQL composite type. */
+export interface CompositeAttribute {
+  name: string;
+  type: string;
+  collation: string | null;
+}
+
+/** A PostgreSQL composite type (CREATE TYPE … AS (…)). */
+export interface CompositeType {
+  schema: string;
+  name: string;
+  attributes: CompositeAttribute[];
+  comment: string | null;
 }
 
 export interface Sequence {
@@ -163,6 +233,8 @@ export interface SchemaModel {
   schemas: string[];
   extensions: Extension[];
   enums: EnumType[];
+  /** PostgreSQL composite types. */
+  composites?: CompositeType[];
   /** PostgreSQL domains. */
   domains: Domain[];
   sequences: Sequence[];
@@ -181,6 +253,7 @@ export function emptyModel(engine: Engine): SchemaModel {
     schemas: [],
     extensions: [],
     enums: [],
+    composites: [],
     domains: [],
     sequences: [],
     tables: [],
@@ -202,13 +275,34 @@ const byKey =
   (a: T, b: T): number =>
     byText(key(a), key(b));
 
+const indexList = (indexes: Index[]): Index[] => indexes.map(withComment).sort(byKey((i) => i.name));
+
 /** Fields models stored before they existed may lack; normalizing fills them in. */
 type StoredModel = Omit<SchemaModel, 'domains' | 'matviews'> & Partial<Pick<SchemaModel, 'domains' | 'matviews'>>;
+const columnDefaults = (c: Column): Column => ({
+  ...c,
+  identityOptions: c.identityOptions ?? null,
+  storage: c.storage ?? null,
+  compression: c.compression ?? null,
+  statistics: c.statistics ?? null,
+});
+const tableDefaults = (t: Table): Table => ({
+  ...t,
+  columns: t.columns.map(columnDefaults),
+  constraints: [...t.constraints].sort(byKey((c) => c.name)),
+  indexes: indexList(t.indexes),
+  partitionBy: t.partitionBy ?? null,
+  partitionOf: t.partitionOf ?? null,
+  inherits: t.inherits ?? [],
+  rowSecurity: t.rowSecurity ?? false,
+  forceRowSecurity: t.forceRowSecurity ?? false,
+  policies: [...(t.policies ?? [])].sort(byKey((p) => p.name)),
+  storage: [...(t.storage ?? [])].sort(byText),
+});
 const withComment = <T extends { comment?: string | null }>(o: T): T & { comment: string | null } => ({
   ...o,
   comment: o.comment ?? null,
 });
-const indexList = (indexes: Index[]): Index[] => indexes.map(withComment).sort(byKey((i) => i.name));
 
 /** Sort every list the way a model is stored, so equal schemas give deep-equal models. */
 export function normalizeModel(m: StoredModel): SchemaModel {
@@ -221,19 +315,16 @@ export function normalizeModel(m: StoredModel): SchemaModel {
       .map((d) => ({ ...d, constraints: [...d.constraints].sort(byKey((c) => c.name)) }))
       .sort(byKey((d) => `${d.schema}.${d.name}`)),
     sequences: m.sequences.map(withComment).sort(byKey((s) => `${s.schema}.${s.name}`)),
-    tables: [...m.tables]
-      .map((t) => ({
-        ...t,
-        constraints: [...t.constraints].sort(byKey((c) => c.name)),
-        indexes: indexList(t.indexes),
-      }))
-      .sort(byKey((t) => `${t.schema}.${t.name}`)),
+    composites: (m.composites ?? []).map(withComment).sort(byKey((c) => `${c.schema}.${c.name}`)),
+    tables: m.tables.map(tableDefaults).sort(byKey((t) => `${t.schema}.${t.name}`)),
     views: m.views.map(withComment).sort(byKey((v) => `${v.schema}.${v.name}`)),
     matviews: (m.matviews ?? [])
       .map((v) => ({ ...v, indexes: indexList(v.indexes) }))
       .sort(byKey((v) => `${v.schema}.${v.name}`)),
     routines: m.routines.map(withComment).sort(byKey((r) => `${r.schema}.${r.name}(${r.signature})`)),
-    triggers: [...m.triggers].sort(byKey((t) => `${t.schema}.${t.table}.${t.name}`)),
+    triggers: m.triggers
+      .map((t) => ({ ...t, enabled: t.enabled ?? 'origin' }))
+      .sort(byKey((t) => `${t.schema}.${t.table}.${t.name}`)),
   };
 }
 
@@ -253,7 +344,11 @@ export function schemaEquals(a: SchemaModel, b: SchemaModel): boolean {
     const n = normalizeModel(m);
     return stableJson({
       ...n,
-      tables: n.tables.map((t) => ({ ...t, columns: [...t.columns].sort(byKey((c) => c.name)) })),
+      tables: n.tables.map((t) => ({
+        ...t,
+        columns: [...t.columns].sort(byKey((c) => c.name)),
+        inheritedParts: undefined,
+      })),
     });
   };
   return canon(a) === canon(b);

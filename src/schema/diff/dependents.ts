@@ -1,8 +1,9 @@
 // Objects that depend on tables by their text: views and materialized views (rebuilt around
-// changes of what they read),
-// routines and triggers (rebuilt when the routine they call is recreated).
+// changes of what they read or of a routine they call), routines (created before the tables
+// whose defaults, checks or indexes call them; dropped after everything that used them) and
+// triggers (rebuilt when the routine they call or the view they hang on is recreated).
 import type { Dialect } from '../dialect.js';
-import type { Index, MaterializedView, Routine, SchemaModel, View } from '../model.js';
+import type { Index, MaterializedView, Routine, SchemaModel, Trigger, View } from '../model.js';
 import { mapBy, type Plan, routineKey, same, sameIndex, tableKey, triggerKey } from './plan.js';
 import type { TableDelta } from './tables.js';
 
@@ -40,8 +41,9 @@ function diffRelations(
   from: SchemaModel,
   to: SchemaModel,
   deltas: Map<string, TableDelta>,
+  replacedRoutines: Routine[],
   plan: Plan,
-): void {
+): Set<string> {
   const fromRels = relations(from);
   const toRels = relations(to);
   const toViews = mapBy(toRels, relKey);
@@ -50,7 +52,12 @@ function diffRelations(
   const rebuilt = new Set<string>();
   for (const r of fromRels) {
     const n = toViews.get(relKey(r));
-    if (!n || !same(shape(n), shape(r)) || altered.some((t) => d.mentions(r.v.definition, t.schema, t.name)))
+    if (
+      !n ||
+      !same(shape(n), shape(r)) ||
+      altered.some((t) => d.mentions(r.v.definition, t.schema, t.name)) ||
+      replacedRoutines.some((f) => d.mentions(r.v.definition, f.schema, f.name))
+    )
       rebuilt.add(relKey(r));
   }
   // A view over a dropped or rebuilt view must go too.
@@ -95,12 +102,12 @@ function diffRelations(
     const newIdx = mapBy(m.indexes, (i) => i.name);
     for (const i of oldIdx.values()) {
       const n = newIdx.get(i.name);
-      if (!n || !sameIndex(n, i)) plan.add('drop-views', 'drop-index', d.dropIndex(m, i), !n);
+      if (!n || !sameIndex(n, i)) plan.add('drop-views', 'drop-index', d.dropIndex(m, i, !created), !n);
     }
     for (const i of m.indexes) {
       const o = oldIdx.get(i.name);
       const kept = o !== undefined && sameIndex(o, i);
-      if (!kept) plan.add('create-views', 'create-index', d.createIndex(m, i));
+      if (!kept) plan.add('create-views', 'create-index', d.createIndex(m, i, !created));
       if ((i.comment ?? null) !== (kept ? (o.comment ?? null) : null)) {
         plan.add(
           'create-views',
@@ -110,6 +117,21 @@ function diffRelations(
       }
     }
   }
+  return rebuilt;
+}
+
+/** Whether a table's own definitions (defaults, checks, indexes, policies) or a domain call the routine. */
+function usedByDefinitions(d: Dialect, to: SchemaModel, r: Routine): boolean {
+  const calls = (text: string | null | undefined): boolean => !!text && d.mentions(text, r.schema, r.name);
+  return (
+    to.tables.some(
+      (t) =>
+        t.columns.some((c) => calls(c.default) || calls(c.generated?.expression)) ||
+        t.constraints.some((c) => c.kind !== 'foreign-key' && calls(c.definition)) ||
+        t.indexes.some((i) => calls(i.definition)) ||
+        calls(t.partitionBy),
+    ) || to.domains.some((dm) => calls(dm.default) || dm.constraints.some((c) => calls(c.definition)))
+  );
 }
 
 /** View, routine and trigger changes, with the rebuilds that table and routine changes force. */
@@ -120,52 +142,71 @@ export function diffViewsRoutinesTriggers(
   deltas: Map<string, TableDelta>,
   plan: Plan,
 ): void {
-  diffRelations(d, from, to, deltas, plan);
-
   const fromRoutines = mapBy(from.routines, routineKey);
   const toRoutines = mapBy(to.routines, routineKey);
   const droppedRoutines: Routine[] = [];
+  const replaced: Routine[] = [];
   // CREATE OR REPLACE keeps a routine's comment; a comment alone changes with COMMENT ON.
   const body = (r: Routine): unknown => ({ ...r, comment: undefined });
   for (const r of from.routines) {
     const n = toRoutines.get(routineKey(r));
-    if (!n || (!same(body(n), body(r)) && !d.canReplaceRoutine(r, n))) {
+    const nameReused = to.routines.some((o) => o.schema === r.schema && o.name === r.name);
+    if (!n && !nameReused) {
+      // Gone for good: after the views, triggers, checks and defaults that called it.
+      plan.add('late-drops', 'drop-function', d.dropRoutine(r), true);
+      droppedRoutines.push(r);
+    } else if (!n || (!same(body(n), body(r)) && !d.canReplaceRoutine(r, n))) {
       plan.add('drop-routines', 'drop-function', d.dropRoutine(r), !n);
       droppedRoutines.push(r);
+      replaced.push(r);
     }
   }
   for (const r of to.routines) {
     const f = fromRoutines.get(routineKey(r));
-    if (!f || !same(body(f), body(r))) plan.add('create-routines', 'create-function', d.createRoutine(r));
+    const wasReplaced = f !== undefined && replaced.includes(f);
+    const phase = !wasReplaced && usedByDefinitions(d, to, r) ? 'early-routines' : 'create-routines';
+    if (!f || !same(body(f), body(r))) plan.add(phase, 'create-function', d.createRoutine(r));
     const before = !f || droppedRoutines.includes(f) ? null : (f.comment ?? null);
     if ((r.comment ?? null) !== before) {
       plan.add(
-        'create-routines',
+        phase,
         'comment',
         d.comment({ kind: r.kind, schema: r.schema, name: r.name, signature: r.signature }, r.comment ?? null),
       );
     }
   }
 
-  const toTables = new Set(to.tables.map(tableKey));
+  const rebuiltViews = diffRelations(d, from, to, deltas, replaced, plan);
+
+  // A trigger hangs on a table or a view; it goes with its relation when that is dropped.
+  const relationKey = (t: Trigger): string => tableKey({ schema: t.schema, name: t.table });
+  const keptRelations = new Set([
+    ...[...deltas.keys()],
+    ...[...from.views, ...from.matviews]
+      .filter((v) => !rebuiltViews.has(tableKey(v)))
+      .map(tableKey)
+      .filter((k) => to.views.some((v) => tableKey(v) === k) || to.matviews.some((v) => tableKey(v) === k)),
+  ]);
   const fromTriggers = mapBy(from.triggers, triggerKey);
   const toTriggers = mapBy(to.triggers, triggerKey);
   const rebuiltTriggers = new Set<string>();
   for (const t of from.triggers) {
-    if (!toTables.has(tableKey({ schema: t.schema, name: t.table }))) continue;
+    if (!keptRelations.has(relationKey(t))) continue;
     const n = toTriggers.get(triggerKey(t));
     const usesDropped = droppedRoutines.some((r) => d.mentions(t.definition, r.schema, r.name));
-    if (n && same(n, t) && !usesDropped) continue;
+    if (n && n.definition === t.definition && !usesDropped) {
+      if ((n.enabled ?? 'origin') !== (t.enabled ?? 'origin'))
+        plan.add('create-triggers', 'alter-trigger', d.triggerState(n, true)!);
+      continue;
+    }
     plan.add('drop-triggers', 'drop-trigger', d.dropTrigger(t), !n);
     rebuiltTriggers.add(triggerKey(t));
   }
   for (const t of to.triggers) {
-    if (
-      !fromTriggers.has(triggerKey(t)) ||
-      rebuiltTriggers.has(triggerKey(t)) ||
-      !toTables.has(tableKey({ schema: t.schema, name: t.table }))
-    ) {
+    if (!fromTriggers.has(triggerKey(t)) || rebuiltTriggers.has(triggerKey(t)) || !keptRelations.has(relationKey(t))) {
       plan.add('create-triggers', 'create-trigger', d.createTrigger(t));
+      const state = d.triggerState(t);
+      if (state) plan.add('create-triggers', 'alter-trigger', state);
     }
   }
 }

@@ -8,9 +8,12 @@ import { stableJson } from '../model.js';
 export const PHASES = [
   'pre',
   'types',
+  'early-routines',
   'drop-triggers',
   'drop-views',
   'drop-routines',
+  'renames',
+  'detach',
   'drop-fks',
   'early-columns',
   'drop-keys',
@@ -20,11 +23,14 @@ export const PHASES = [
   'alter-tables',
   'add-keys',
   'late-columns',
+  'attach',
   'owned-by',
   'add-fks',
+  'validate',
   'create-routines',
   'create-views',
   'create-triggers',
+  'late-drops',
   'drop-types',
   'post',
 ] as const;
@@ -80,7 +86,11 @@ export function sameColumn(a: Column, b: Column): boolean {
     a.comment === b.comment &&
     a.onUpdate === b.onUpdate &&
     a.generated?.expression === b.generated?.expression &&
-    a.generated?.stored === b.generated?.stored
+    a.generated?.stored === b.generated?.stored &&
+    (a.storage ?? null) === (b.storage ?? null) &&
+    (a.compression ?? null) === (b.compression ?? null) &&
+    (a.statistics ?? null) === (b.statistics ?? null) &&
+    same(a.identityOptions ?? null, b.identityOptions ?? null)
   );
 }
 

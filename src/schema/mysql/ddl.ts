@@ -140,8 +140,26 @@ export const mysqlDialect: Dialect = {
     if (c.kind === 'foreign-key') return `ALTER TABLE ${tableName(t)} DROP FOREIGN KEY ${quoteIdent(c.name)}`;
     return `ALTER TABLE ${tableName(t)} DROP CONSTRAINT ${quoteIdent(c.name)}`;
   },
+  validateConstraint: () => notOnMysql('NOT VALID constraints'),
   createIndex: (t, i) => `ALTER TABLE ${tableName(t)} ADD ${i.definition}`,
   dropIndex: (t, i) => `ALTER TABLE ${tableName(t)} DROP INDEX ${quoteIdent(i.name)}`,
+  renameTable: (t, name) => `RENAME TABLE ${tableName(t)} TO ${quoteIdent(name)}`,
+  renameColumn: (t, from, to) => `ALTER TABLE ${tableName(t)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
+  renameConstraint: (t, c, name) =>
+    c.kind === 'unique'
+      ? `ALTER TABLE ${tableName(t)} RENAME INDEX ${quoteIdent(c.name)} TO ${quoteIdent(name)}`
+      : null,
+  renameIndex: (t, i, name) => `ALTER TABLE ${tableName(t)} RENAME INDEX ${quoteIdent(i.name)} TO ${quoteIdent(name)}`,
+  attachPartition: () => notOnMysql('declarative partitions'),
+  detachPartition: () => notOnMysql('declarative partitions'),
+  inherit: () => notOnMysql('inherited tables'),
+  noInherit: () => notOnMysql('inherited tables'),
+  createPolicy: () => notOnMysql('row-level security policies'),
+  dropPolicy: () => notOnMysql('row-level security policies'),
+  createComposite: () => notOnMysql('composite types'),
+  alterComposite: () => notOnMysql('composite types'),
+  dropComposite: () => notOnMysql('composite types'),
+  triggerState: () => null,
   createView(v) {
     const { head, tail } = viewClauses(v);
     return `CREATE ${head}VIEW ${quoteIdent(v.name)} AS ${v.definition}${tail}`;

@@ -144,7 +144,18 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
     }
   }
   for (const r of checkRows) {
-    tables.get(str(r.tbl))?.constraints.push({
+    const t = tables.get(str(r.tbl));
+    // MariaDB's JSON is LONGTEXT with a check named after the column; the model says json, as the SQL did.
+    const json = t?.columns.find(
+      (c) =>
+        c.name === str(r.name) && /^longtext$/i.test(c.type) && str(r.clause) === `json_valid(${quoteIdent(c.name)})`,
+    );
+    if (json) {
+      json.type = 'json';
+      if (json.collation === 'utf8mb4_bin') json.collation = null;
+      continue;
+    }
+    t?.constraints.push({
       name: str(r.name),
       kind: 'check',
       definition: `CHECK (${str(r.clause)})`,

@@ -1,17 +1,71 @@
 /** PostgreSQL DDL, one generator per object kind and verb (see ../dialect.ts). */
 import type { CommentTarget, DdlChange, Dialect, TableRef } from '../dialect.js';
-import type { Column, Domain, Sequence, Table } from '../model.js';
+import type { Column, CompositeType, Domain, IdentityOptions, Policy, Sequence, Table } from '../model.js';
 import { stableJson } from '../model.js';
 import { isWideningTypeChange } from '../type-change.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
 
 const tableName = (t: TableRef): string => qualified(t.schema, t.name);
 
+const IDENTITY_CLAUSE: Record<keyof IdentityOptions, (v: string | boolean) => string> = {
+  start: (v) => `START WITH ${v}`,
+  increment: (v) => `INCREMENT BY ${v}`,
+  min: (v) => `MINVALUE ${v}`,
+  max: (v) => `MAXVALUE ${v}`,
+  cache: (v) => `CACHE ${v}`,
+  cycle: (v) => (v ? 'CYCLE' : 'NO CYCLE'),
+};
+const IDENTITY_KEYS = ['increment', 'min', 'max', 'start', 'cache', 'cycle'] as const;
+
+/** `GENERATED … AS IDENTITY [(options)]`. */
+function identityClause(c: Column, add = false): string {
+  const o = c.identityOptions ?? {};
+  const options = IDENTITY_KEYS.filter((k) => o[k] !== undefined).map((k) => IDENTITY_CLAUSE[k](o[k]!));
+  const head = `${add ? 'ADD ' : ''}GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  return options.length === 0 ? head : `${head} (${options.join(' ')})`;
+}
+
+const TYPE_RANGE: Record<string, [string, string]> = {
+  smallint: ['-32768', '32767'],
+  integer: ['-2147483648', '2147483647'],
+  bigint: ['-9223372036854775808', '9223372036854775807'],
+};
+
+/** SET clauses that move an identity sequence from one set of options to another. */
+function identityChanges(f: Column, c: Column): string[] {
+  const a = f.identityOptions ?? {};
+  const b = c.identityOptions ?? {};
+  const up = !(b.increment ?? '1').startsWith('-');
+  const range = TYPE_RANGE[c.type] ?? ['1', '9223372036854775807'];
+  const defaults: Required<IdentityOptions> = {
+    increment: '1',
+    min: up ? '1' : range[0],
+    max: up ? range[1] : '-1',
+    start: up ? (b.min ?? '1') : (b.max ?? '-1'),
+    cache: '1',
+    cycle: false,
+  };
+  const out: string[] = [];
+  for (const k of IDENTITY_KEYS) {
+    if (a[k] === b[k]) continue;
+    out.push(`SET ${IDENTITY_CLAUSE[k](b[k] ?? defaults[k])}`);
+  }
+  return out;
+}
+
+/** The storage a type has unless a column says otherwise (PostgreSQL 15 cannot SET STORAGE DEFAULT). */
+function defaultStorage(type: string): string {
+  return /^(smallint|integer|bigint|boolean|real|double precision|date|timestamp|time|uuid|"char"|oid)\b/.test(type)
+    ? 'plain'
+    : 'extended';
+}
+
 function columnDefinition(c: Column): string {
   const parts = [quoteIdent(c.name), c.type];
+  if (c.compression) parts.push(`COMPRESSION ${c.compression}`);
   if (c.collation !== null) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
   if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) STORED`);
-  if (c.identity) parts.push(`GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  if (c.identity) parts.push(identityClause(c));
   if (c.default !== null) parts.push(`DEFAULT ${c.default}`);
   if (!c.nullable) parts.push('NOT NULL');
   return parts.join(' ');
@@ -75,8 +129,16 @@ function alterColumn(t: TableRef, f: Column, c: Column): DdlChange[] {
   if (c.identity && f.identity && c.identity !== f.identity) {
     push(`${table} ${col} SET GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
   }
-  if (c.identity && !f.identity)
-    push(`${table} ${col} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  if (c.identity && !f.identity) push(`${table} ${col} ${identityClause(c, true)}`);
+  if (c.identity && f.identity) {
+    const changes = identityChanges(f, c);
+    if (changes.length > 0) push(`${table} ${col} ${changes.join(' ')}`);
+  }
+  if ((f.storage ?? null) !== (c.storage ?? null))
+    push(`${table} ${col} SET STORAGE ${(c.storage ?? defaultStorage(c.type)).toUpperCase()}`);
+  if ((f.compression ?? null) !== (c.compression ?? null))
+    push(`${table} ${col} SET COMPRESSION ${c.compression ?? 'default'}`);
+  if ((f.statistics ?? null) !== (c.statistics ?? null)) push(`${table} ${col} SET STATISTICS ${c.statistics ?? -1}`);
   if (f.comment !== c.comment) out.push(columnComment(t, c));
   return out;
 }
@@ -148,6 +210,36 @@ function mentions(definition: string, schema: string, name: string): boolean {
   return false;
 }
 
+function createPolicy(t: TableRef, p: Policy): string {
+  const parts = [`CREATE POLICY ${quoteIdent(p.name)} ON ${tableName(t)}`];
+  if (!p.permissive) parts.push('AS RESTRICTIVE');
+  if (p.command !== 'ALL') parts.push(`FOR ${p.command}`);
+  if (!(p.roles.length === 1 && p.roles[0] === 'public')) parts.push(`TO ${p.roles.join(', ')}`);
+  if (p.using !== null) parts.push(`USING (${p.using})`);
+  if (p.check !== null) parts.push(`WITH CHECK (${p.check})`);
+  return parts.join(' ');
+}
+
+function attributeDefinition(a: CompositeType['attributes'][number]): string {
+  return `${quoteIdent(a.name)} ${a.type}${a.collation !== null ? ` COLLATE ${quoteIdent(a.collation)}` : ''}`;
+}
+
+function alterComposite(from: CompositeType, to: CompositeType): string | null {
+  const before = new Map(from.attributes.map((a) => [a.name, a]));
+  const after = new Map(to.attributes.map((a) => [a.name, a]));
+  const actions: string[] = [];
+  for (const a of from.attributes) if (!after.has(a.name)) actions.push(`DROP ATTRIBUTE ${quoteIdent(a.name)}`);
+  for (const a of to.attributes) {
+    const f = before.get(a.name);
+    if (!f) actions.push(`ADD ATTRIBUTE ${attributeDefinition(a)}`);
+    else if (f.type !== a.type || f.collation !== a.collation)
+      actions.push(
+        `ALTER ATTRIBUTE ${quoteIdent(a.name)} TYPE ${a.type}${a.collation !== null ? ` COLLATE ${quoteIdent(a.collation)}` : ''}`,
+      );
+  }
+  return actions.length === 0 ? null : `ALTER TYPE ${qualified(to.schema, to.name)} ${actions.join(', ')}`;
+}
+
 export const postgresDialect: Dialect = {
   engine: 'postgres',
   indexesInline: false,
@@ -191,19 +283,32 @@ export const postgresDialect: Dialect = {
       .filter((c) => c.kind !== 'foreign-key' && !notValid(c))
       .sort((a, b) => CONSTRAINT_ORDER[a.kind] - CONSTRAINT_ORDER[b.kind] || (a.name < b.name ? -1 : 1))
       .map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
-    const lines = [...t.columns.map(columnDefinition), ...inline].map((l) => `    ${l}`);
-    const out: DdlChange[] = [
-      { sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)`, destructive: false, kind: 'create-table' },
-    ];
-    for (const c of t.constraints) {
-      if (c.kind !== 'foreign-key' && notValid(c)) {
-        out.push({
-          sql: `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`,
-          destructive: false,
-          kind: 'add-constraint',
-        });
-      }
+    const of = t.partitionOf ?? null;
+    const lines = [...(of ? [] : t.columns.map(columnDefinition)), ...inline].map((l) => `    ${l}`);
+    const body = lines.length === 0 ? (of ? '' : ' ()') : ` (\n${lines.join(',\n')}\n)`;
+    const head = of
+      ? `CREATE TABLE ${tableName(t)} PARTITION OF ${qualified(of.schema, of.table)}${body} ${of.bound}`
+      : `CREATE TABLE ${tableName(t)}${body}`;
+    const tail = [
+      (t.inherits ?? []).length > 0
+        ? ` INHERITS (${t.inherits!.map((p) => qualified(p.schema, p.name)).join(', ')})`
+        : '',
+      t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '',
+      (t.storage ?? []).length > 0 ? ` WITH (${t.storage!.join(', ')})` : '',
+    ].join('');
+    const out: DdlChange[] = [{ sql: `${head}${tail}`, destructive: false, kind: 'create-table' }];
+    const after: string[] = [];
+    for (const c of t.constraints)
+      if (c.kind !== 'foreign-key' && notValid(c)) after.push(`ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+    for (const c of t.columns) {
+      const col = `ALTER COLUMN ${quoteIdent(c.name)}`;
+      if (c.storage) after.push(`${col} SET STORAGE ${c.storage.toUpperCase()}`);
+      if (c.statistics !== null && c.statistics !== undefined) after.push(`${col} SET STATISTICS ${c.statistics}`);
     }
+    if (t.rowSecurity) after.push('ENABLE ROW LEVEL SECURITY');
+    if (t.forceRowSecurity) after.push('FORCE ROW LEVEL SECURITY');
+    if (after.length > 0)
+      out.push({ sql: `ALTER TABLE ${tableName(t)} ${after.join(', ')}`, destructive: false, kind: 'alter-table' });
     if (t.comment !== null)
       out.push({
         sql: `COMMENT ON TABLE ${tableName(t)} IS ${comment(t.comment)}`,
@@ -215,10 +320,26 @@ export const postgresDialect: Dialect = {
   },
   dropTable: (t) => `DROP TABLE ${tableName(t)}`,
   tableOptions(from, to) {
-    if (from.comment === to.comment) return [];
-    return [
-      { sql: `COMMENT ON TABLE ${tableName(to)} IS ${comment(to.comment)}`, destructive: false, kind: 'comment' },
-    ];
+    const out: DdlChange[] = [];
+    const actions: string[] = [];
+    if ((from.rowSecurity ?? false) !== (to.rowSecurity ?? false))
+      actions.push(`${to.rowSecurity ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`);
+    if ((from.forceRowSecurity ?? false) !== (to.forceRowSecurity ?? false))
+      actions.push(`${to.forceRowSecurity ? '' : 'NO '}FORCE ROW LEVEL SECURITY`);
+    const key = (o: string): string => o.slice(0, o.indexOf('='));
+    const set = (to.storage ?? []).filter((o) => !(from.storage ?? []).includes(o));
+    const reset = (from.storage ?? []).map(key).filter((k) => !(to.storage ?? []).some((o) => key(o) === k));
+    if (set.length > 0) actions.push(`SET (${set.join(', ')})`);
+    if (reset.length > 0) actions.push(`RESET (${reset.join(', ')})`);
+    if (actions.length > 0)
+      out.push({ sql: `ALTER TABLE ${tableName(to)} ${actions.join(', ')}`, destructive: false, kind: 'alter-table' });
+    if (from.comment !== to.comment)
+      out.push({
+        sql: `COMMENT ON TABLE ${tableName(to)} IS ${comment(to.comment)}`,
+        destructive: false,
+        kind: 'comment',
+      });
+    return out;
   },
   columnsRestatedByTableChange: () => [],
   addColumn(t, c) {
@@ -232,10 +353,36 @@ export const postgresDialect: Dialect = {
   alterColumn,
   recastColumn: (t, c, type) =>
     `ALTER TABLE ${tableName(t)} ALTER COLUMN ${quoteIdent(c.name)} TYPE ${type} USING ${quoteIdent(c.name)}::text::${type}`,
-  addConstraint: (t, c) => `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`,
+  addConstraint: (t, c, later) =>
+    `ALTER TABLE ${tableName(t)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}${later && !notValid(c) ? ' NOT VALID' : ''}`,
+  validateConstraint: (t, c) => `ALTER TABLE ${tableName(t)} VALIDATE CONSTRAINT ${quoteIdent(c.name)}`,
   dropConstraint: (t, c) => `ALTER TABLE ${tableName(t)} DROP CONSTRAINT ${quoteIdent(c.name)}`,
-  createIndex: (_t, i) => i.definition,
-  dropIndex: (t, i) => `DROP INDEX ${qualified(t.schema, i.name)}`,
+  createIndex: (_t, i, online) =>
+    online ? i.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ') : i.definition,
+  dropIndex: (t, i, online) => `DROP INDEX ${online ? 'CONCURRENTLY ' : ''}${qualified(t.schema, i.name)}`,
+  renameTable: (t, name) => `ALTER TABLE ${tableName(t)} RENAME TO ${quoteIdent(name)}`,
+  renameColumn: (t, from, to) => `ALTER TABLE ${tableName(t)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
+  renameConstraint: (t, c, name) =>
+    `ALTER TABLE ${tableName(t)} RENAME CONSTRAINT ${quoteIdent(c.name)} TO ${quoteIdent(name)}`,
+  renameIndex: (t, i, name) => `ALTER INDEX ${qualified(t.schema, i.name)} RENAME TO ${quoteIdent(name)}`,
+  attachPartition: (c) =>
+    `ALTER TABLE ${qualified(c.partitionOf!.schema, c.partitionOf!.table)} ATTACH PARTITION ${tableName(c)} ${c.partitionOf!.bound}`,
+  detachPartition: (c) =>
+    `ALTER TABLE ${qualified(c.partitionOf!.schema, c.partitionOf!.table)} DETACH PARTITION ${tableName(c)}`,
+  inherit: (c, p) => `ALTER TABLE ${tableName(c)} INHERIT ${tableName(p)}`,
+  noInherit: (c, p) => `ALTER TABLE ${tableName(c)} NO INHERIT ${tableName(p)}`,
+  createPolicy: (t, p) => createPolicy(t, p),
+  dropPolicy: (t, p) => `DROP POLICY ${quoteIdent(p.name)} ON ${tableName(t)}`,
+  createComposite: (c) =>
+    `CREATE TYPE ${qualified(c.schema, c.name)} AS (${c.attributes.map(attributeDefinition).join(', ')})`,
+  alterComposite,
+  dropComposite: (c) => `DROP TYPE ${qualified(c.schema, c.name)}`,
+  triggerState: (t, restate = false) => {
+    const state = t.enabled ?? 'origin';
+    if (state === 'origin' && !restate) return null;
+    const verb = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' }[state];
+    return `ALTER TABLE ${qualified(t.schema, t.table)} ${verb} TRIGGER ${quoteIdent(t.name)}`;
+  },
   createView: (v) =>
     `CREATE VIEW ${qualified(v.schema, v.name)}${v.options.length ? ` WITH (${v.options.join(', ')})` : ''} AS\n${v.definition}`,
   dropView: (v) => `DROP VIEW ${qualified(v.schema, v.name)}`,

@@ -1,6 +1,15 @@
 /** PostgreSQL introspection: the catalog queries of ./queries.ts folded into a SchemaModel. */
 import type { QueryFn } from '../../targets/types.js';
-import type { Column, Constraint, ConstraintKind, Index, MaterializedView, SchemaModel, Table } from '../model.js';
+import type {
+  Column,
+  Constraint,
+  ConstraintKind,
+  IdentityOptions,
+  Index,
+  MaterializedView,
+  SchemaModel,
+  Table,
+} from '../model.js';
 import { normalizeModel } from '../model.js';
 import * as q from './queries.js';
 
@@ -42,7 +51,38 @@ function column(r: Row): Column {
     collation: strOrNull(r.collation),
     comment: strOrNull(r.comment),
     onUpdate: null,
+    identityOptions: null,
+    storage: r.storage === null ? null : (STORAGE[str(r.storage)] ?? null),
+    compression: strOrNull(r.compression),
+    statistics: r.statistics === null || r.statistics === undefined ? null : Number(r.statistics),
   };
+}
+
+const STORAGE: Record<string, string> = { p: 'plain', e: 'external', x: 'extended', m: 'main' };
+const POLICY_COMMAND: Record<string, string> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' };
+const TRIGGER_STATE = { O: 'origin', D: 'disabled', R: 'replica', A: 'always' } as const;
+
+const TYPE_MAX: Record<string, string> = { smallint: '32767', integer: '2147483647', bigint: '9223372036854775807' };
+const TYPE_MIN: Record<string, string> = {
+  smallint: '-32768',
+  integer: '-2147483648',
+  bigint: '-9223372036854775808',
+};
+
+/** The options of an identity sequence that differ from what a bare GENERATED … AS IDENTITY gives. */
+export function identityOptions(r: Row): IdentityOptions | null {
+  const type = str(r.type);
+  const up = !str(r.increment).startsWith('-');
+  const min = up ? '1' : (TYPE_MIN[type] ?? '');
+  const max = up ? (TYPE_MAX[type] ?? '') : '-1';
+  const o: IdentityOptions = {};
+  if (str(r.increment) !== '1') o.increment = str(r.increment);
+  if (str(r.min) !== min) o.min = str(r.min);
+  if (str(r.max) !== max) o.max = str(r.max);
+  if (str(r.start) !== (up ? str(r.min) : str(r.max))) o.start = str(r.start);
+  if (str(r.cache) !== '1') o.cache = str(r.cache);
+  if (r.cycle === true) o.cycle = true;
+  return Object.keys(o).length === 0 ? null : o;
 }
 
 /** Read the connected database's schema (all non-system schemas). */
@@ -57,9 +97,13 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       schemas,
       extensions,
       enums,
+      composites,
       domains,
       sequences,
+      tableRows,
       columns,
+      identities,
+      policies,
       constraints,
       indexes,
       views,
@@ -71,9 +115,13 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       await query(q.SCHEMAS),
       await query(q.EXTENSIONS),
       await query(q.ENUMS),
+      await query(q.COMPOSITES),
       await query(q.DOMAINS),
       await query(q.SEQUENCES),
+      await query(q.TABLES),
       await query(q.COLUMNS),
+      await query(q.IDENTITY_SEQUENCES),
+      await query(q.POLICIES),
       await query(q.CONSTRAINTS),
       await query(q.INDEXES),
       await query(q.VIEWS),
@@ -84,22 +132,45 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
     ];
     const tables = new Map<string, Table>();
     const tableOf = (r: Row): Table | undefined => tables.get(`${str(r.schema)}.${str(r.table)}`);
-    for (const r of columns) {
-      const key = `${str(r.schema)}.${str(r.table)}`;
-      let t = tables.get(key);
-      if (!t) {
-        t = {
-          schema: str(r.schema),
-          name: str(r.table),
-          columns: [],
-          constraints: [],
-          indexes: [],
-          comment: strOrNull(r.table_comment),
-          options: null,
-        };
-        tables.set(key, t);
-      }
-      if (r.name !== null) t.columns.push(column(r));
+    for (const r of tableRows) {
+      const partitionBound = strOrNull(r.partition_bound);
+      const parents = r.parents as { schema: string; name: string }[];
+      const t: Table = {
+        schema: str(r.schema),
+        name: str(r.table),
+        columns: [],
+        constraints: [],
+        indexes: [],
+        comment: strOrNull(r.comment),
+        options: null,
+        partitionBy: strOrNull(r.partition_by),
+        partitionOf:
+          partitionBound !== null && parents[0]
+            ? { schema: parents[0].schema, table: parents[0].name, bound: partitionBound }
+            : null,
+        inherits: partitionBound !== null ? [] : parents.map((p) => ({ schema: str(p.schema), name: str(p.name) })),
+        rowSecurity: r.row_security === true,
+        forceRowSecurity: r.force_row_security === true,
+        policies: [],
+        storage: strArray(r.storage).sort(),
+      };
+      if (partitionBound !== null) t.inheritedParts = { constraints: [], indexes: [] };
+      tables.set(`${t.schema}.${t.name}`, t);
+    }
+    for (const r of columns) tableOf(r)?.columns.push(column(r));
+    for (const r of identities) {
+      const c = tableOf(r)?.columns.find((x) => x.name === str(r.column));
+      if (c) c.identityOptions = identityOptions(r);
+    }
+    for (const r of policies) {
+      tableOf(r)?.policies?.push({
+        name: str(r.name),
+        permissive: r.permissive === true,
+        command: POLICY_COMMAND[str(r.command)] ?? 'ALL',
+        roles: strArray(r.roles).sort(),
+        using: strOrNull(r.using),
+        check: strOrNull(r.check),
+      });
     }
     for (const r of constraints) {
       const kind = CONSTRAINT_KIND[str(r.type)]!;
@@ -113,15 +184,22 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
             ? { schema: str(r.ref_schema), table: str(r.ref_table), columns: strArray(r.ref_columns) }
             : null,
       };
-      tableOf(r)?.constraints.push(c);
+      const t = tableOf(r);
+      if (r.inherited !== true) t?.constraints.push(c);
+      else t?.inheritedParts?.constraints.push(c);
     }
     const index = (r: Row): Index => ({
       name: str(r.name),
       unique: r.unique === true,
-      definition: str(r.definition),
+      // An index on a partitioned table prints as ON ONLY (how pg_dump builds it piece by piece).
+      definition: str(r.definition).replace(/ ON ONLY /, ' ON '),
       comment: strOrNull(r.comment),
     });
-    for (const r of indexes) tableOf(r)?.indexes.push(index(r));
+    for (const r of indexes) {
+      const t = tableOf(r);
+      if (r.inherited !== true) t?.indexes.push(index(r));
+      else t?.inheritedParts?.indexes.push(index(r));
+    }
     const mviews = new Map<string, MaterializedView>();
     for (const r of matviews) {
       mviews.set(`${str(r.schema)}.${str(r.name)}`, {
@@ -142,6 +220,16 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         schema: str(r.schema),
         name: str(r.name),
         values: strArray(r.values),
+        comment: strOrNull(r.comment),
+      })),
+      composites: composites.map((r) => ({
+        schema: str(r.schema),
+        name: str(r.name),
+        attributes: (r.attributes as { name: string; type: string; collation: string | null }[]).map((a) => ({
+          name: str(a.name),
+          type: str(a.type),
+          collation: strOrNull(a.collation),
+        })),
         comment: strOrNull(r.comment),
       })),
       domains: domains.map((r) => ({
@@ -192,6 +280,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         table: str(r.table),
         name: str(r.name),
         definition: str(r.definition),
+        enabled: TRIGGER_STATE[str(r.enabled) as keyof typeof TRIGGER_STATE] ?? 'origin',
       })),
     });
   } finally {

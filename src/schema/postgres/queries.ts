@@ -10,7 +10,10 @@
 const USER_NAMESPACE = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
 const notExtensionMember = (classTable: string, oid: string): string =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '${classTable}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'e')`;
-const USER_TABLE = `c.relkind = 'r' AND NOT c.relispartition AND c.relpersistence <> 't' AND ${USER_NAMESPACE}
+const USER_TABLE = `c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND ${USER_NAMESPACE}
+  AND c.relname NOT LIKE 'dbchange\\_%' AND c.relname <> 'agenda_jobs' AND ${notExtensionMember('pg_class', 'c.oid')}`;
+/** Relations a trigger may hang on: tables and views. */
+const USER_RELATION = `c.relkind IN ('r', 'p', 'v') AND c.relpersistence <> 't' AND ${USER_NAMESPACE}
   AND c.relname NOT LIKE 'dbchange\\_%' AND c.relname <> 'agenda_jobs' AND ${notExtensionMember('pg_class', 'c.oid')}`;
 
 export const SEARCH_PATH = `SELECT pg_catalog.current_setting('search_path') AS search_path`;
@@ -65,22 +68,81 @@ WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_class', 'c.oid')}
   AND c.relname NOT LIKE 'dbchange\\_%' AND (oc.relname IS NULL OR (oc.relname NOT LIKE 'dbchange\\_%' AND oc.relname <> 'agenda_jobs'))
 ORDER BY 1, 2`;
 
-export const COLUMNS = `
-SELECT n.nspname AS schema, c.relname AS table, td.description AS table_comment,
-       a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated,
-       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-       cd.description AS comment
+export const TABLES = `
+SELECT n.nspname AS schema, c.relname AS table, td.description AS comment,
+       c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
+       coalesce(c.reloptions::text[], '{}') AS storage,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       coalesce((SELECT json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname) ORDER BY i.inhseqno)
+                 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+                 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                 WHERE i.inhrelid = c.oid), '[]'::json) AS parents
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_class'::regclass AND td.objoid = c.oid AND td.objsubid = 0
-LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+WHERE ${USER_TABLE}
+ORDER BY 1, 2`;
+
+// Columns a table inherits (from a parent or a partitioned table) belong to the parent.
+export const COLUMNS = `
+SELECT n.nspname AS schema, c.relname AS table,
+       a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+       pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END AS statistics,
+       cd.description AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attinhcount = 0
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_class'::regclass AND cd.objoid = c.oid AND cd.objsubid = a.attnum
 WHERE ${USER_TABLE}
 ORDER BY 1, 2, a.attnum`;
+
+/** The sequences behind identity columns, with their options. */
+export const IDENTITY_SEQUENCES = `
+SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, pg_catalog.format_type(s.seqtypid, NULL) AS type,
+       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,
+       s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid
+     AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i'
+JOIN pg_catalog.pg_class c ON c.oid = d.refobjid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+WHERE ${USER_TABLE}
+ORDER BY 1, 2, 3`;
+
+export const POLICIES = `
+SELECT n.nspname AS schema, c.relname AS table, p.polname AS name, p.polpermissive AS permissive, p.polcmd AS command,
+       ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.quote_ident(ro.rolname) END
+             FROM unnest(p.polroles) r(oid) LEFT JOIN pg_catalog.pg_roles ro ON ro.oid = r.oid ORDER BY 1) AS roles,
+       pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using, pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS check
+FROM pg_catalog.pg_policy p
+JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE ${USER_TABLE}
+ORDER BY 1, 2, 3`;
+
+export const COMPOSITES = `
+SELECT n.nspname AS schema, t.typname AS name, td.description AS comment,
+       coalesce((SELECT json_agg(json_build_object('name', a.attname::text,
+                   'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+                   'collation', CASE WHEN a.attcollation <> at.typcollation THEN co.collname::text END) ORDER BY a.attnum)
+                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+                 LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+                 WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]'::json) AS attributes
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_type'::regclass AND td.objoid = t.oid AND td.objsubid = 0
+WHERE t.typtype = 'c' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_type', 't.oid')}
+ORDER BY 1, 2`;
 
 export const CONSTRAINTS = `
 SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype AS type,
@@ -89,20 +151,23 @@ SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype
              JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) AS columns,
        fn.nspname AS ref_schema, fc.relname AS ref_table,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) AS ref_columns
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) AS ref_columns,
+       (con.conparentid <> 0 OR con.coninhcount > 0) AS inherited
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND ${USER_TABLE}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pc WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid)
 ORDER BY 1, 2, 3`;
 
 /** Indexes (name, definition, comment) of the relations `c` that `where` selects. */
 function indexesOf(where: string): string {
   return `
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name, x.indisunique AS unique,
-       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment
+       pg_catalog.pg_get_indexdef(x.indexrelid) AS definition, id.description AS comment,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = x.indexrelid) AS inherited
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
@@ -151,9 +216,10 @@ WHERE p.prokind IN ('f', 'p') AND ${USER_NAMESPACE} AND ${notExtensionMember('pg
 ORDER BY 1, 2, 4`;
 
 export const TRIGGERS = `
-SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_catalog.pg_get_triggerdef(t.oid) AS definition
+SELECT n.nspname AS schema, c.relname AS table, t.tgname AS name, pg_catalog.pg_get_triggerdef(t.oid) AS definition,
+       t.tgenabled AS enabled
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT t.tgisinternal AND ${USER_TABLE}
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${USER_RELATION}
 ORDER BY 1, 2, 3`;

@@ -149,7 +149,7 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     }),
     sql: [
       'ALTER TABLE public.t ADD CONSTRAINT t_a_key UNIQUE (a)',
-      'CREATE INDEX t_a_idx ON public.t USING btree (a) WHERE (a > 0)',
+      'CREATE INDEX CONCURRENTLY t_a_idx ON public.t USING btree (a) WHERE (a > 0)',
     ],
   },
   {
@@ -162,7 +162,7 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
       ],
     }),
     to: t1(['a', 'integer']),
-    sql: ['DROP INDEX public.t_a_idx'],
+    sql: ['DROP INDEX CONCURRENTLY public.t_a_idx'],
     destructive: [true],
   },
   {
@@ -328,7 +328,10 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
         table('c', [col('p', 'integer')], { constraints: [fk('c_p_fkey', ['p'], 'p', ['id'])] }),
       ],
     }),
-    sql: ['ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id)'],
+    sql: [
+      'ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id) NOT VALID',
+      'ALTER TABLE public.c VALIDATE CONSTRAINT c_p_fkey',
+    ],
   },
   {
     name: 'keyword and mixed-case names are quoted',
@@ -424,11 +427,11 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
       ],
     }),
     sql: [
-      'DROP INDEX public.mv_x',
-      'DROP INDEX public.mv_y',
+      'DROP INDEX CONCURRENTLY public.mv_x',
+      'DROP INDEX CONCURRENTLY public.mv_y',
       "COMMENT ON MATERIALIZED VIEW public.mv IS 'm'",
-      'CREATE INDEX mv_y ON public.mv USING hash (a)',
-      'CREATE INDEX mv_z ON public.mv USING btree (a)',
+      'CREATE INDEX CONCURRENTLY mv_y ON public.mv USING hash (a)',
+      'CREATE INDEX CONCURRENTLY mv_z ON public.mv USING btree (a)',
     ],
     destructive: [true, false, false, false, false],
   },

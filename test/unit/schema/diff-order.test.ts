@@ -139,7 +139,7 @@ describe('diff order', () => {
     const changes = diffSchemas(pg({ tables: [p1, c] }), pg({ tables: [p2, c] }));
     assert.deepEqual(
       changes.map((x) => x.kind),
-      ['drop-foreign-key', 'drop-constraint', 'add-constraint', 'add-foreign-key'],
+      ['drop-foreign-key', 'drop-constraint', 'add-constraint', 'add-foreign-key', 'validate-constraint'],
     );
     assert.ok(!changes[0]!.destructive, 'a rebuilt foreign key is not a destructive drop');
   });

@@ -1,0 +1,135 @@
+// Declared renames: the old table or column is renamed where it stands, and the rest of the diff
+// sees the live schema as it will be after the rename. Constraints and indexes of a renamed
+// table or column that differ from the desired ones only by name (names the engine made up from
+// the old name) are renamed too.
+import type { Dialect } from '../dialect.js';
+import type { Constraint, Index, SchemaModel, Table } from '../model.js';
+import type { RenameHints } from '../renames.js';
+import { type Plan, same } from './plan.js';
+
+/** Replace whole-word occurrences of `from` in printed text (not inside longer names). */
+function replaceWord(text: string, from: string, to: string): string {
+  if (!text.includes(from)) return text;
+  const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_$"\`])${esc}(?![A-Za-z0-9_$"\`])`, 'g'), to);
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+function findTable(m: SchemaModel, schema: string, name: string): Table | undefined {
+  return m.tables.find((t) => t.schema === schema && t.name === name);
+}
+
+/** An index definition with its own name taken out, to compare two indexes by what they index. */
+function indexShape(d: Dialect, i: Index): string {
+  return d.engine === 'postgres'
+    ? i.definition.replace(/^(CREATE (?:UNIQUE )?INDEX )\S+/, '$1?')
+    : replaceWord(i.definition, `\`${i.name}\``, '?');
+}
+
+/** Constraints and indexes that only the name tells apart: rename them to the desired names. */
+function renameLeftovers(d: Dialect, t: Table, want: Table, plan: Plan): void {
+  const shape = (c: Constraint): unknown => ({ ...c, name: '' });
+  for (const c of t.constraints) {
+    if (want.constraints.some((w) => w.name === c.name)) continue;
+    const match = want.constraints.find(
+      (w) => !t.constraints.some((o) => o.name === w.name) && same(shape(w), shape(c)),
+    );
+    if (!match) continue;
+    const sql = d.renameConstraint(t, c, match.name);
+    if (!sql) continue;
+    plan.add('renames', 'rename-constraint', sql);
+    c.name = match.name;
+  }
+  for (const i of t.indexes) {
+    if (want.indexes.some((w) => w.name === i.name)) continue;
+    const match = want.indexes.find(
+      (w) =>
+        !t.indexes.some((o) => o.name === w.name) && w.unique === i.unique && indexShape(d, w) === indexShape(d, i),
+    );
+    if (!match) continue;
+    plan.add('renames', 'rename-index', d.renameIndex(t, i, match.name));
+    i.definition = match.definition;
+    i.name = match.name;
+  }
+}
+
+/** Plan the declared renames that apply and return `from` as it will be after them. */
+export function applyRenames(
+  d: Dialect,
+  fromModel: SchemaModel,
+  to: SchemaModel,
+  hints: RenameHints,
+  plan: Plan,
+): SchemaModel {
+  const from = clone(fromModel);
+  const touched = new Set<Table>();
+  for (const h of hints.tables) {
+    const old = findTable(from, h.schema, h.from);
+    if (!old || findTable(from, h.schema, h.to) || !findTable(to, h.schema, h.to) || findTable(to, h.schema, h.from))
+      continue;
+    plan.add('renames', 'rename-table', d.renameTable(old, h.to));
+    const before = d.tableName(old);
+    const after = d.tableName({ schema: h.schema, name: h.to });
+    old.name = h.to;
+    touched.add(old);
+    for (const t of from.tables) {
+      for (const c of t.constraints) {
+        if (c.references && c.references.schema === h.schema && c.references.table === h.from) {
+          c.references.table = h.to;
+          c.definition = replaceWord(c.definition, before, after);
+        }
+      }
+      if (t.partitionOf && t.partitionOf.schema === h.schema && t.partitionOf.table === h.from)
+        t.partitionOf.table = h.to;
+      for (const p of t.inherits ?? []) if (p.schema === h.schema && p.name === h.from) p.name = h.to;
+    }
+    for (const i of old.indexes) i.definition = replaceWord(i.definition, before, after);
+    for (const tr of from.triggers) {
+      if (tr.schema === h.schema && tr.table === h.from) {
+        tr.table = h.to;
+        tr.definition = replaceWord(tr.definition, before, after);
+      }
+    }
+    for (const s of from.sequences)
+      if (s.ownedBy && s.schema === h.schema && s.ownedBy.table === h.from) s.ownedBy.table = h.to;
+  }
+  for (const h of hints.columns) {
+    const t = findTable(from, h.schema, h.table);
+    const want = findTable(to, h.schema, h.table);
+    if (!t || !want) continue;
+    const col = t.columns.find((c) => c.name === h.from);
+    if (!col || t.columns.some((c) => c.name === h.to) || !want.columns.some((c) => c.name === h.to)) continue;
+    if (want.columns.some((c) => c.name === h.from)) continue;
+    plan.add('renames', 'rename-column', d.renameColumn(t, h.from, h.to));
+    col.name = h.to;
+    touched.add(t);
+    const q = (n: string): string => (d.engine === 'postgres' ? n : `\`${n}\``);
+    const rw = (text: string): string => replaceWord(text, q(h.from), q(h.to));
+    for (const c of t.constraints) {
+      c.columns = c.columns.map((n) => (n === h.from ? h.to : n));
+      c.definition = rw(c.definition);
+    }
+    for (const i of t.indexes) i.definition = rw(i.definition);
+    for (const c of t.columns)
+      if (c.generated) c.generated = { ...c.generated, expression: rw(c.generated.expression) };
+    for (const p of t.policies ?? []) {
+      if (p.using) p.using = rw(p.using);
+      if (p.check) p.check = rw(p.check);
+    }
+    for (const other of from.tables) {
+      for (const c of other.constraints) {
+        const r = c.references;
+        if (!r || r.schema !== h.schema || r.table !== h.table || !r.columns.includes(h.from)) continue;
+        r.columns = r.columns.map((n) => (n === h.from ? h.to : n));
+        const at = c.definition.indexOf('REFERENCES');
+        c.definition = c.definition.slice(0, at) + rw(c.definition.slice(at));
+      }
+    }
+  }
+  for (const t of touched) {
+    const want = findTable(to, t.schema, t.name);
+    if (want) renameLeftovers(d, t, want, plan);
+  }
+  return from;
+}
