@@ -2,7 +2,7 @@
  * What the shared apply algorithms (run-atomic, run-stepwise) need from one engine connection
  * that already holds the task's lock. Each engine implements it in its own `apply.ts`.
  */
-import type { LedgerRow } from './ledger-row.js';
+import { statementChecksums, type LedgerRow } from './ledger-row.js';
 import type { ApplyTaskInput, StatementError, TaskStatement } from './types.js';
 
 /** A ledger row as inserted: the database sets its timestamps. */
@@ -27,6 +27,7 @@ export function newLedgerRow(
     statementsDone,
     error,
     appliedBy: plan.appliedBy,
+    statementChecksums: statementChecksums(input.statements),
   };
 }
 

@@ -5,13 +5,17 @@
  * - `running`: a process died mid-task (or is still running it without holding the task lock,
  *   which cannot happen): a person must look, so `needs-attention`;
  * - `failed`: a clean failure; resume at `statements_done` (0 when the attempt was rolled
- *   back), unless statements were applied and the SQL has changed since.
+ *   back). When statements were applied and the SQL has changed since (edited after the
+ *   failure), the statement checksums tell which applied statements are unchanged at the same
+ *   position: those are skipped, everything else runs. Without checksums (an old ledger row) a
+ *   person must look.
  */
-import type { LedgerRow } from './ledger-row.js';
+import { statementChecksums, type LedgerRow } from './ledger-row.js';
 import type { ApplyTaskInput } from './types.js';
 
 export type LedgerDecision =
-  | { action: 'run'; from: number; attempt: number }
+  /** Statements before `from`, and those listed in `skip`, are applied already and are not run. */
+  | { action: 'run'; from: number; attempt: number; skip?: number[] }
   | { action: 'already-applied'; appliedAt: Date }
   | { action: 'needs-attention'; reason: string };
 
@@ -29,6 +33,7 @@ export function decide(
       return { action: 'needs-attention', reason: interruptedReason(row, input) };
     case 'failed':
       if (row.statementsDone > 0 && (row.checksum !== input.checksum || row.statementsDone > total)) {
+        if (row.statementChecksums) return skipUnchanged(row, row.statementChecksums, input);
         return {
           action: 'needs-attention',
           reason:
@@ -44,6 +49,15 @@ export function decide(
       throw new Error(`unknown ledger status ${String(never)}`);
     }
   }
+}
+
+/** Run the edited SQL, skipping the applied statements that are unchanged at their position. */
+function skipUnchanged(row: LedgerRow, applied: string[], input: Pick<ApplyTaskInput, 'statements'>): LedgerDecision {
+  const now = statementChecksums(input.statements);
+  const unchanged = now.map((c, i) => i < row.statementsDone && applied[i] === c);
+  const from = unchanged.indexOf(false) < 0 ? now.length : unchanged.indexOf(false);
+  const skip = unchanged.flatMap((u, i) => (u && i > from ? [i] : []));
+  return { action: 'run', from, attempt: row.attempt + 1, ...(skip.length ? { skip } : {}) };
 }
 
 function interruptedReason(row: LedgerRow, input: Pick<ApplyTaskInput, 'taskId' | 'statements'>): string {

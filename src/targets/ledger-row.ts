@@ -3,7 +3,8 @@
  * its `done` row if it has one, otherwise its latest attempt (see `DECISIVE_ORDER` in each
  * engine's ledger-sql), so a late `failed` row can never hide a `done` one.
  */
-import type { LedgerState } from './types.js';
+import { createHash } from 'node:crypto';
+import type { LedgerState, TaskStatement } from './types.js';
 
 export const LEDGER_TABLE = 'dbchange_ledger';
 
@@ -23,6 +24,22 @@ export interface LedgerRow {
   startedAt: Date;
   finishedAt: Date | null;
   appliedBy: string;
+  /**
+   * A checksum per statement of the attempt, in order (null in rows written before there was
+   * one): with `statementsDone` it tells which statements are applied, so a retry of edited SQL
+   * can skip those that are unchanged at the same position.
+   */
+  statementChecksums: string[] | null;
+}
+
+/** The checksum of each statement, as stored in `statement_checksums`. */
+export function statementChecksums(statements: readonly TaskStatement[]): string[] {
+  return statements.map((s) => createHash('sha256').update(s.sql.trim()).digest('hex').slice(0, 16));
+}
+
+/** `statement_checksums` as stored: space-separated. */
+export function checksumsText(checksums: string[] | null): string | null {
+  return checksums ? checksums.join(' ') : null;
 }
 
 /** What the ledger says about a task, from its decisive row. */
@@ -61,6 +78,10 @@ export function ledgerRowFrom(raw: Record<string, unknown>): LedgerRow {
     startedAt: toDate(raw.started_at),
     finishedAt: raw.finished_at == null ? null : toDate(raw.finished_at),
     appliedBy: String(raw.applied_by),
+    statementChecksums:
+      typeof raw.statement_checksums === 'string' && raw.statement_checksums !== ''
+        ? raw.statement_checksums.split(' ')
+        : null,
   };
 }
 

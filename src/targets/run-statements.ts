@@ -1,7 +1,7 @@
 /**
  * The statement loop shared by every apply path: runs statements `from..N-1` in order on one
  * connection, emitting start/done/failed events (and `statement-skipped` for those before
- * `from`). It stops at the first statement error and reports it; any other error (the
+ * `from` and those in `skip`). It stops at the first statement error and reports it; any other error (the
  * connection is gone, a log callback threw) is thrown with `inFlight` telling whether a
  * statement was running when it happened, i.e. whether its outcome is unknown.
  */
@@ -24,6 +24,7 @@ export class LoopInterrupted extends Error {
 }
 
 export const SKIPPED_REASON = 'applied in an earlier attempt';
+export const UNCHANGED_REASON = 'applied in an earlier attempt and unchanged since';
 
 /** Run statements `from..N-1`; `afterEach(i)` runs after statement i succeeded, before its done event. */
 export async function runStatements(
@@ -32,6 +33,8 @@ export async function runStatements(
   from: number,
   afterEach: (index: number) => Promise<void> = async () => {},
   now: () => number = () => performance.now(),
+  /** Statements after `from` that are applied already (unchanged since an earlier attempt). */
+  skip: readonly number[] = [],
 ): Promise<LoopResult> {
   const total = input.statements.length;
   let applied = from;
@@ -42,6 +45,12 @@ export async function runStatements(
     }
     for (let index = from; index < total; index++) {
       const stmt = input.statements[index]!;
+      if (skip.includes(index)) {
+        await afterEach(index);
+        applied = index + 1;
+        await input.onLog({ kind: 'statement-skipped', index, total, reason: UNCHANGED_REASON });
+        continue;
+      }
       await input.onLog({ kind: 'statement-start', index, total, sql: stmt.sql, line: stmt.line });
       const started = now();
       let rowsAffected: number | null;

@@ -20,7 +20,7 @@ import { messageOf } from '../errors.js';
 export async function runStepwise(
   conn: ApplyConnection,
   input: ApplyTaskInput,
-  plan: { from: number; attempt: number; appliedBy: string },
+  plan: { from: number; attempt: number; appliedBy: string; skip?: number[] },
   now: () => number = () => performance.now(),
 ): Promise<ApplyOutcome> {
   const started = now();
@@ -33,6 +33,7 @@ export async function runStepwise(
       plan.from,
       (i) => conn.ledger.progress(taskId, plan.attempt, i + 1),
       now,
+      plan.skip,
     );
     if (!result.ok) {
       await conn.ledger.finish(

@@ -59,8 +59,9 @@ export async function applyMysql(
       case 'needs-attention':
         return { status: 'needs-attention', reason: decision.reason };
       case 'run': {
-        const plan = { from: decision.from, attempt: decision.attempt, appliedBy };
-        const run = isDmlOnly(input.statements) ? runAtomic : runStepwise;
+        const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
+        // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
+        const run = isDmlOnly(input.statements) && !decision.skip?.length ? runAtomic : runStepwise;
         return await run(mysqlApplyConnection(conn, ledger), input, plan);
       }
       default: {

@@ -11,11 +11,11 @@ export function quoteIdent(name: string): string {
 }
 
 const COLUMNS =
-  'task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by';
+  'task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by, statement_checksums';
 
 const READ_COLUMNS = `task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error,
   DATE_FORMAT(started_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS started_at,
-  DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS finished_at, applied_by`;
+  DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS finished_at, applied_by, statement_checksums`;
 
 /** The named statements for the ledger in database `database`. */
 export function ledgerSql(database: string) {
@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
   started_at      DATETIME(3)  NOT NULL,
   finished_at     DATETIME(3)  NULL,
   applied_by      VARCHAR(255) NOT NULL,
+  statement_checksums TEXT     NULL,
   PRIMARY KEY (task_id, attempt)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     selectDecisive: `
@@ -45,7 +46,13 @@ SELECT ${READ_COLUMNS} FROM ${table}
  LIMIT 1`,
     insertAttempt: `
 INSERT INTO ${table} (${COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), IF(? = 'running', NULL, UTC_TIMESTAMP(3)), ?)`,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), IF(? = 'running', NULL, UTC_TIMESTAMP(3)), ?, ?)`,
+    // Ledgers created before statement checksums existed get the column (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+    hasStatementChecksums: `
+SELECT COUNT(*) AS n FROM information_schema.COLUMNS
+ WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'dbchange_ledger' AND COLUMN_NAME = 'statement_checksums'`,
+    addStatementChecksums: `ALTER TABLE ${table} ADD COLUMN statement_checksums TEXT NULL`,
+    database,
     updateProgress: `UPDATE ${table} SET statements_done = ? WHERE task_id = ? AND attempt = ?`,
     finishAttempt: `
 UPDATE ${table} SET status = ?, statements_done = ?, error = ?, finished_at = UTC_TIMESTAMP(3)

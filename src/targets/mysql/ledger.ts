@@ -1,7 +1,7 @@
 /** The ledger on a MySQL connection (see ../ledger-row.ts for the model). */
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { LedgerOps } from '../apply-connection.js';
-import { ledgerRowFrom } from '../ledger-row.js';
+import { checksumsText, ledgerRowFrom } from '../ledger-row.js';
 import type { ledgerSql } from './ledger-sql.js';
 
 type Sql = ReturnType<typeof ledgerSql>;
@@ -9,6 +9,14 @@ type Sql = ReturnType<typeof ledgerSql>;
 /** Create the ledger table if missing (CREATE TABLE IF NOT EXISTS is race-safe on MySQL). */
 export async function ensureLedger(conn: PoolConnection, sql: Sql): Promise<void> {
   await conn.query(sql.create);
+  const [rows] = await conn.query<RowDataPacket[]>(sql.hasStatementChecksums, [sql.database]);
+  if (Number(rows[0]?.n) > 0) return;
+  try {
+    await conn.query(sql.addStatementChecksums);
+  } catch (err) {
+    // Another process added it first.
+    if ((err as { code?: string }).code !== 'ER_DUP_FIELDNAME') throw err;
+  }
 }
 
 /** Ledger operations on one connection. */
@@ -31,6 +39,7 @@ export function mysqlLedger(conn: PoolConnection, sql: Sql): LedgerOps {
         r.error,
         r.status,
         r.appliedBy,
+        checksumsText(r.statementChecksums),
       ]);
     },
     async progress(taskId, attempt, statementsDone) {

@@ -46,8 +46,10 @@ export async function applyPostgres(
         return { status: 'needs-attention', reason: decision.reason };
       case 'run': {
         const conn = pgApplyConnection(client);
-        const plan = { from: decision.from, attempt: decision.attempt, appliedBy };
-        const stepwise = input.statements.some((s) => cannotRunInTransaction(s.sql, version));
+        const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
+        // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
+        const stepwise =
+          Boolean(decision.skip?.length) || input.statements.some((s) => cannotRunInTransaction(s.sql, version));
         return await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
       }
       default: {

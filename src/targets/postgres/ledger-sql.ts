@@ -22,8 +22,13 @@ CREATE TABLE IF NOT EXISTS public.dbchange_ledger (
   started_at      timestamptz NOT NULL,
   finished_at     timestamptz,
   applied_by      text        NOT NULL,
+  statement_checksums text,
   PRIMARY KEY (task_id, attempt)
 )`;
+
+/** Ledgers created before statement checksums existed get the column. */
+export const ADD_STATEMENT_CHECKSUMS = `
+ALTER TABLE public.dbchange_ledger ADD COLUMN IF NOT EXISTS statement_checksums text`;
 
 /** A second guard behind the lock: a task can commit `done` only once. */
 export const CREATE_LEDGER_DONE_ONCE = `
@@ -36,7 +41,7 @@ export const LOCK_TASK = `SELECT pg_advisory_lock($1::int4, hashtext($2))`;
 export const TRY_LOCK_TASK = `SELECT pg_try_advisory_lock($1::int4, hashtext($2)) AS locked`;
 export const UNLOCK_TASK = `SELECT pg_advisory_unlock($1::int4, hashtext($2))`;
 
-const COLUMNS = `task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by`;
+const COLUMNS = `task_id, attempt, issue_id, version, migration_type, checksum, status, statements_done, error, started_at, finished_at, applied_by, statement_checksums`;
 
 /** The `done` row if any, else the latest attempt. */
 export const SELECT_DECISIVE = `
@@ -48,7 +53,7 @@ SELECT ${COLUMNS} FROM public.dbchange_ledger
 export const INSERT_ATTEMPT = `
 INSERT INTO public.dbchange_ledger (${COLUMNS})
 VALUES ($1, $2, $3, $4, $5, $6, $7::text, $8, $9, now(),
-        CASE WHEN $7::text = 'running' THEN NULL ELSE clock_timestamp() END, $10)`;
+        CASE WHEN $7::text = 'running' THEN NULL ELSE clock_timestamp() END, $10, $11)`;
 
 export const UPDATE_PROGRESS = `
 UPDATE public.dbchange_ledger SET statements_done = $3 WHERE task_id = $1 AND attempt = $2`;

@@ -1,7 +1,7 @@
 /** The ledger on a PostgreSQL connection (see ../ledger-row.ts for the model). */
 import type pg from 'pg';
 import type { LedgerOps } from '../apply-connection.js';
-import { ledgerRowFrom } from '../ledger-row.js';
+import { checksumsText, ledgerRowFrom } from '../ledger-row.js';
 import * as sql from './ledger-sql.js';
 
 /** Create the ledger table if missing; safe to race with other processes. */
@@ -11,6 +11,7 @@ export async function ensureLedger(client: pg.ClientBase): Promise<void> {
     await client.query(sql.LOCK_LEDGER_DDL, [sql.LOCK_CLASS]);
     await client.query(sql.CREATE_LEDGER);
     await client.query(sql.CREATE_LEDGER_DONE_ONCE);
+    await client.query(sql.ADD_STATEMENT_CHECKSUMS);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -37,6 +38,7 @@ export function pgLedger(client: pg.ClientBase): LedgerOps {
         r.statementsDone,
         r.error,
         r.appliedBy,
+        checksumsText(r.statementChecksums),
       ]);
     },
     async progress(taskId, attempt, statementsDone) {

@@ -80,6 +80,42 @@ describe('mysql target', () => {
     assert.ok((await tables()).includes('r2'));
   });
 
+  test('a retry of edited SQL skips the applied statements that are unchanged at their position and runs the rest', async () => {
+    const first = recordedTask(
+      'edited',
+      lines(
+        'CREATE TABLE e1 (id int)',
+        'CREATE TABLE e2 (id int)',
+        'CREATE TABLE e3 (id int)',
+        'INSERT INTO e_missing VALUES (1)',
+      ),
+      { checksum: 'revision-1' },
+    );
+    assert.equal((await target.apply(first)).status, 'failed');
+    // Edited after the failure: statement 2 changed, statement 4 fixed; 1 and 3 are unchanged and applied.
+    const edited = recordedTask(
+      'edited',
+      lines(
+        'CREATE TABLE e1 (id int)',
+        'CREATE TABLE e2b (id int)',
+        'CREATE TABLE e3 (id int)',
+        'INSERT INTO e1 VALUES (1)',
+      ),
+      { checksum: 'revision-2' },
+    );
+    assert.equal((await target.apply(edited)).status, 'done');
+    assert.deepEqual(shapes(edited.events), [
+      { kind: 'statement-skipped', index: 0, reason: 'applied in an earlier attempt' },
+      { kind: 'statement-start', index: 1, line: 2 },
+      { kind: 'statement-done', index: 1, rowsAffected: null },
+      { kind: 'statement-skipped', index: 2, reason: 'applied in an earlier attempt and unchanged since' },
+      { kind: 'statement-start', index: 3, line: 4 },
+      { kind: 'statement-done', index: 3, rowsAffected: 1 },
+    ]);
+    assert.equal(await count('e1'), 1);
+    assert.ok((await tables()).includes('e2b'));
+  });
+
   test('a DML-only task runs in one transaction: a failure leaves none of its rows', async () => {
     await target.withConnection((q) => q('CREATE TABLE dml_t (id int PRIMARY KEY)'));
     const statements = lines(

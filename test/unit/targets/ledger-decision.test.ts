@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { decide } from '../../../src/targets/ledger-decision.js';
-import type { LedgerRow } from '../../../src/targets/ledger-row.js';
+import { statementChecksums, type LedgerRow } from '../../../src/targets/ledger-row.js';
 import { taskLockName } from '../../../src/targets/mysql/lock-name.js';
 
 const input = {
@@ -27,6 +27,7 @@ const row = (over: Partial<LedgerRow>): LedgerRow => ({
   startedAt: STARTED,
   finishedAt: null,
   appliedBy: 'dbchange@bot-1:42',
+  statementChecksums: null,
   ...over,
 });
 
@@ -61,7 +62,7 @@ test('a running row needs attention, naming the uncertain statement, its line, w
   assert.match(reason, /resolveLedger\('task-7', 'failed'\)/);
 });
 
-test('a failed attempt that applied statements needs attention when the SQL has changed since', () => {
+test('a failed attempt of an old ledger (no statement checksums) needs attention when the SQL has changed since', () => {
   const d = decide(row({ status: 'failed', statementsDone: 2, checksum: 'old' }), input);
   assert.equal(d.action, 'needs-attention');
   assert.match(d.action === 'needs-attention' ? d.reason : '', /SQL has changed/);
@@ -73,6 +74,38 @@ test('a failed attempt that applied nothing reruns even when the SQL has changed
     from: 0,
     attempt: 2,
   });
+});
+
+test('after an edit, applied statements unchanged at their position are skipped and the rest runs', () => {
+  const earlier = [
+    { sql: 'CREATE TABLE a (id int)', line: 1 },
+    { sql: 'CREATE TABLE x (id int)', line: 2 },
+    { sql: 'CREATE TABLE c (id int)', line: 3 },
+    { sql: 'CREATE TABLE d (id nope)', line: 4 },
+  ];
+  const failed = row({
+    status: 'failed',
+    statementsDone: 3,
+    checksum: 'old',
+    statementChecksums: statementChecksums(earlier),
+  });
+  // a: applied and unchanged → skipped; x → b changed → runs; c: applied and unchanged → skipped; d fixed → runs.
+  const edited = {
+    ...input,
+    statements: [...input.statements, { sql: 'CREATE TABLE d (id int)', line: 7 }],
+  };
+  assert.deepEqual(decide(failed, edited), { action: 'run', from: 1, attempt: 2, skip: [2] });
+});
+
+test('after an edit that kept every applied statement, the retry resumes after them', () => {
+  const earlier = [...input.statements.slice(0, 2), { sql: 'CREATE TABLE c (id nope)', line: 5 }];
+  const failed = row({
+    status: 'failed',
+    statementsDone: 2,
+    checksum: 'old',
+    statementChecksums: statementChecksums(earlier),
+  });
+  assert.deepEqual(decide(failed, input), { action: 'run', from: 2, attempt: 2 });
 });
 
 test('task lock names stay within the 64 characters GET_LOCK allows and stay distinct', () => {
