@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { type Config, type DatabaseConfig, findDatabase } from '../config/model.js';
 import type { IssueEvent, TaskRef } from '../domain/events.js';
 import type { Issue, Task } from '../domain/issue.js';
-import { formatDuration, formatEvent } from '../domain/task-log.js';
+import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
 import { holdForLiveReview, stageFinished } from '../domain/transitions.js';
 import { messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
@@ -309,10 +309,13 @@ async function runTask(
       await log('already applied earlier; nothing was run again');
       await tell({ kind: 'task-already-applied', task: ref, appliedAt: outcome.appliedAt });
       break;
-    case 'failed':
-      await log(`failed: ${outcome.error.message}`, 'error');
-      await tell({ kind: 'task-failed', task: ref, durationMs, error: outcome.error.message });
+    case 'failed': {
+      // What the failed attempt left behind: nothing (rolled back), or the statements before it.
+      const aftermath = failureAftermath(outcome, db.engine);
+      await log(`failed: ${outcome.error.message}${aftermath ? ` ${aftermath}` : ''}`, 'error');
+      await tell({ kind: 'task-failed', task: ref, durationMs, error: outcome.error.message, aftermath });
       break;
+    }
     case 'needs-attention':
       await log(`needs attention: ${outcome.reason}`, 'error');
       await tell({ kind: 'task-needs-attention', task: ref, reason: outcome.reason });

@@ -33,7 +33,8 @@ export type IssueEvent =
   | { kind: 'ddl-generated'; task: TaskRef; sql: string }
   | { kind: 'task-done'; task: TaskRef; durationMs: number }
   | { kind: 'task-already-applied'; task: TaskRef; appliedAt: Date }
-  | { kind: 'task-failed'; task: TaskRef; durationMs: number; error: string }
+  /** `aftermath`: what the failed attempt left in the database, in plain words (empty when unknown). */
+  | { kind: 'task-failed'; task: TaskRef; durationMs: number; error: string; aftermath?: string }
   | { kind: 'task-needs-attention'; task: TaskRef; reason: string }
   | { kind: 'task-not-started'; task: TaskRef; error: string; cause: 'not-configured' | 'no-ddl' }
   | { kind: 'task-in-desired-schema'; task: TaskRef };

@@ -10,6 +10,28 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+/**
+ * What a failed attempt left in the database, in words: a rolled-back transaction leaves
+ * nothing (and the statements reported done before the failure were undone); a step-by-step
+ * run leaves the statements before the failing one applied.
+ */
+export function failureAftermath(
+  outcome: { statementIndex: number; applied?: number; rolledBack?: boolean },
+  engine: 'postgres' | 'mysql',
+): string {
+  const { statementIndex, applied, rolledBack } = outcome;
+  if (applied === undefined || rolledBack === undefined || statementIndex < 0) return '';
+  const range = (from: number, to: number) => (to === from ? `statement ${from}` : `statements ${from}–${to}`);
+  if (rolledBack) {
+    const undone = statementIndex - applied;
+    const kept = applied > 0 ? ` ${range(1, applied)}, applied in an earlier attempt, stay applied.` : '';
+    return `The transaction was rolled back: nothing of this attempt remains in the database${undone > 0 ? ` (${range(applied + 1, statementIndex)}, reported done above, ${undone === 1 ? 'was' : 'were'} undone)` : ''}.${kept}`;
+  }
+  if (applied === 0) return 'No statement of this task was applied.';
+  const why = engine === 'mysql' ? 'MySQL commits each DDL statement at once' : 'they cannot run inside a transaction';
+  return `${range(1, applied)} stayed applied (${why}); Retry runs from statement ${applied + 1}.`;
+}
+
 /** One line for one event, e.g. "statement 2/5 done in 12 ms, 3 rows affected". */
 export function formatEvent(event: TaskLogEvent): string {
   const n = `statement ${event.index + 1}/${event.total}`;

@@ -25,7 +25,13 @@ export async function runAtomic(
     if (!result.ok) {
       await conn.rollback();
       await conn.ledger.insert(row('failed', plan.from, ledgerErrorText(result.index, result.error)));
-      return { status: 'failed', error: result.error, statementIndex: result.index };
+      return {
+        status: 'failed',
+        error: result.error,
+        statementIndex: result.index,
+        applied: plan.from,
+        rolledBack: true,
+      };
     }
     await conn.ledger.insert(row('done', input.statements.length, null));
     await conn.commit();

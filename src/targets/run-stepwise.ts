@@ -43,7 +43,13 @@ export async function runStepwise(
         result.index,
         ledgerErrorText(result.index, result.error),
       );
-      return { status: 'failed', error: result.error, statementIndex: result.index };
+      return {
+        status: 'failed',
+        error: result.error,
+        statementIndex: result.index,
+        applied: result.index,
+        rolledBack: false,
+      };
     }
     await conn.ledger.finish(taskId, plan.attempt, 'done', input.statements.length, null);
     return { status: 'done', durationMs: now() - started };

@@ -56,8 +56,12 @@ export interface ApplyTaskInput {
 export type ApplyOutcome =
   | { status: 'done'; durationMs: number }
   | { status: 'already-applied'; appliedAt: Date }
-  /** `statementIndex` is 0-based. */
-  | { status: 'failed'; error: StatementError; statementIndex: number }
+  /**
+   * `statementIndex` is 0-based. `applied` statements of the task are in place afterwards (the
+   * first ones); `rolledBack` says the attempt ran in one transaction that was rolled back.
+   * Both are unknown when the database could not be reached.
+   */
+  | { status: 'failed'; error: StatementError; statementIndex: number; applied?: number; rolledBack?: boolean }
   | { status: 'needs-attention'; reason: string };
 
 export type LedgerState =

@@ -4,7 +4,7 @@ import type { NotFound, Refused } from '../../app/index.js';
 import type { IssueEvent, TaskRef } from '../../domain/events.js';
 import { formatDuration, formatEvent } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
-import { escapeText, mention } from './text.js';
+import { escapeText, mention, slackDate } from './text.js';
 
 function label(task: TaskRef): string {
   return escapeText(`${task.database} (${task.environment})${task.name ? ` ${task.name}` : ''}`);
@@ -30,7 +30,7 @@ export function eventText(event: IssueEvent): string {
     case 'rollout-started':
       return `${mention(event.by)} started the rollout to ${escapeText(event.environment)}`;
     case 'scheduled':
-      return `${mention(event.by)} scheduled the rollout to ${escapeText(event.environment)}`;
+      return `${mention(event.by)} scheduled the rollout to ${escapeText(event.environment)} for ${slackDate(event.at)}`;
     case 'scheduled-run-started':
       return 'the scheduled rollout started';
     case 'schedule-cancelled':
@@ -77,7 +77,7 @@ export function eventText(event: IssueEvent): string {
     case 'task-already-applied':
       return `:white_check_mark: *${label(event.task)}*: already applied on ${event.appliedAt.toISOString()}; nothing was run again`;
     case 'task-failed':
-      return `:x: *${label(event.task)}*: task failed after ${formatDuration(event.durationMs)}: ${escapeText(event.error)}`;
+      return `:x: *${label(event.task)}*: task failed after ${formatDuration(event.durationMs)}: ${escapeText(event.error)}${event.aftermath ? `\n${escapeText(event.aftermath)}` : ''}`;
     case 'task-needs-attention':
       return `:warning: *${label(event.task)}*: task needs attention: ${escapeText(event.reason)}`;
     case 'task-not-started':

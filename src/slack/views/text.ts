@@ -32,3 +32,11 @@ export function codeBlock(sql: string, max = 2900): string {
 export function mention(id: string): string {
   return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
+
+/** A moment in Slack's date syntax: each reader sees it in their own time zone (UTC in the fallback text). */
+export function slackDate(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, ' UTC')
+    .replace('T', ' ')}>`;
+}

@@ -91,6 +91,8 @@ for (const engine of ENGINES) {
       assert.equal(outcome.status, 'failed');
       assert.ok(outcome.status === 'failed');
       assert.equal(outcome.statementIndex, 2);
+      // PostgreSQL ran the task in one transaction and rolled it back; MySQL's DDL stayed.
+      assert.deepEqual([outcome.applied, outcome.rolledBack], engine === 'postgres' ? [0, true] : [2, false]);
       assert.equal(outcome.error.code, engine === 'postgres' ? '42703' : 'ER_PARSE_ERROR');
       assert.match(outcome.error.message, engine === 'postgres' ? /column "nope" does not exist/ : /near 'NUL/);
       assert.equal(outcome.error.line, line);

@@ -61,6 +61,7 @@ describe('mysql target', () => {
     const first = await target.apply(recordedTask('resume', statements));
     assert.equal(first.status, 'failed');
     assert.equal(first.status === 'failed' && first.statementIndex, 2);
+    assert.deepEqual(first.status === 'failed' && [first.applied, first.rolledBack], [2, false]);
     assert.equal(first.status === 'failed' && first.error.code, 'ER_NO_SUCH_TABLE');
     const state = await target.ledgerState('resume');
     assert.equal(state.state === 'failed' && state.statementsDone, 2);

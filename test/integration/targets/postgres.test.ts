@@ -55,6 +55,7 @@ describe('postgres target transactions', () => {
     const first = await target.apply(recordedTask('concurrently', statements));
     assert.equal(first.status, 'failed');
     assert.equal(first.status === 'failed' && first.statementIndex, 1);
+    assert.deepEqual(first.status === 'failed' && [first.applied, first.rolledBack], [1, false]);
     // Not atomic: statement 1 committed on its own, and the ledger knows it.
     assert.equal(await exists('conc_src'), true);
     assert.deepEqual(await target.ledgerState('concurrently').then((s) => s.state === 'failed' && s.statementsDone), 1);
