@@ -10,7 +10,15 @@ import { databasesOf } from '../config/model.js';
 import type { Engine } from '../domain/engine.js';
 import { lineDiff } from '../domain/text-diff.js';
 import { DbchangeError, ErrorCode } from '../errors.js';
-import { diffSchemas, dumpSdl, introspect, loadSdlIntoShadow, renderDdl, type SchemaModel } from '../schema/index.js';
+import {
+  diffSchemas,
+  dumpSdl,
+  introspect,
+  loadSdlIntoShadow,
+  renameHints,
+  renderDdl,
+  type SchemaModel,
+} from '../schema/index.js';
 import type { Target } from '../targets/types.js';
 
 export type DesiredPlan =
@@ -57,7 +65,7 @@ export function statePlanner(deps: {
       const first = deps.config.environments.flatMap((e) => dbs.filter((d) => d.environment === e.id))[0];
       if (!first) throw new DbchangeError(ErrorCode.NotFound, `unknown database ${target}`);
       const [want, have] = await Promise.all([desired(first.engine, sdl), live(first)]);
-      const changes = diffSchemas(have, want);
+      const changes = diffSchemas(have, want, { renames: renameHints(sdl, first.engine) });
       if (changes.length === 0) return { kind: 'unchanged', database: first };
       const schemaChange = lineDiff(dumpSdl(have), dumpSdl(want)).join('\n');
       return {
@@ -70,7 +78,7 @@ export function statePlanner(deps: {
     },
     async ddlFor(db, sdl) {
       const [want, have] = await Promise.all([desired(db.engine, sdl), live(db)]);
-      return renderDdl(diffSchemas(have, want));
+      return renderDdl(diffSchemas(have, want, { renames: renameHints(sdl, db.engine) }));
     },
   };
 }

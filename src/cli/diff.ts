@@ -28,13 +28,13 @@ export function registerDiff(program: Command, cli: CliRun): void {
     .action(async (opts: DiffOptions) => {
       try {
         const { diffSchemas, renderDdl } = await import('../schema/index.js');
-        const { isUrl, loadSource, resolveEngine } = await import('../schema/source.js');
+        const { isUrl, loadDesired, loadSource, resolveEngine } = await import('../schema/source.js');
         const devUrl = opts.devUrl ?? io.env.DBCHANGE_DEV_URL;
         const engine = resolveEngine([opts.from, opts.to], opts.engine, devUrl);
         const source = (spec: string) => loadSource(isUrl(spec) ? spec : inCwd(io, spec), engine, devUrl);
         const from = await source(opts.from);
-        const to = await source(opts.to);
-        const changes = diffSchemas(from, to);
+        const to = await loadDesired(isUrl(opts.to) ? opts.to : inCwd(io, opts.to), engine, devUrl);
+        const changes = diffSchemas(from, to.model, { renames: to.renames });
         io.stdout.write(renderDdl(changes));
         const destructive = changes.filter((c) => c.destructive);
         if (destructive.length > 0) {

@@ -13,6 +13,7 @@ import type { SchemaModel } from './model.js';
 export type { DdlChange } from './dialect.js';
 export type {
   Column,
+  CompositeType,
   Constraint,
   Domain,
   DomainConstraint,
@@ -20,6 +21,7 @@ export type {
   Extension,
   Index,
   MaterializedView,
+  Policy,
   Routine,
   SchemaModel,
   Sequence,
@@ -28,7 +30,8 @@ export type {
   View,
 } from './model.js';
 export { emptyModel, schemaEquals } from './model.js';
-export { diffSchemas } from './diff.js';
+export { type DiffOptions, diffSchemas } from './diff.js';
+export { type RenameHints, renameHints } from './renames.js';
 export { dumpSdl, renderDdl } from './render.js';
 export { loadSdlIntoShadow } from './shadow.js';
 

@@ -4,9 +4,22 @@ import { diffSchemas } from './diff.js';
 import type { SchemaModel } from './model.js';
 import { emptyModel } from './model.js';
 
-/** Statements joined with `;\n` and a final `;\n`; '' when there are none. */
+const DESTRUCTIVE_NOTE: Record<string, string> = {
+  'drop-table':
+    'the table and its rows are lost; if it was renamed, mark the new name with -- @renamed from=<old name>',
+  'drop-column': "the column's data is lost; if it was renamed, mark the new column with -- @renamed from=<old name>",
+};
+
+/** A comment line above a statement that loses data, saying so (and how to rename instead). */
+function note(c: DdlChange): string {
+  return c.destructive
+    ? `-- destructive (${c.kind}): ${DESTRUCTIVE_NOTE[c.kind] ?? 'check that nothing needed is lost'}\n`
+    : '';
+}
+
+/** Statements joined with `;\n` and a final `;\n`, each that loses data marked by a comment; '' when there are none. */
 export function renderDdl(changes: DdlChange[]): string {
-  return changes.length === 0 ? '' : `${changes.map((c) => c.sql).join(';\n')};\n`;
+  return changes.length === 0 ? '' : `${changes.map((c) => `${note(c)}${c.sql}`).join(';\n')};\n`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { engineOfUrl, isEngine } from '../domain/engine.js';
 import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
 import { introspectUrl } from './index.js';
 import type { SchemaModel } from './model.js';
+import { type RenameHints, renameHints } from './renames.js';
 import { loadSdlIntoShadow } from './shadow.js';
 
 /** True when `spec` looks like a database URL rather than a file path. */
@@ -47,7 +48,16 @@ export function resolveEngine(specs: string[], engineOption: string | undefined,
 
 /** The model of a URL or an SDL file. */
 export async function loadSource(spec: string, engine: Engine, devUrl: string | undefined): Promise<SchemaModel> {
-  if (isUrl(spec)) return introspectUrl(spec);
+  return (await loadDesired(spec, engine, devUrl)).model;
+}
+
+/** The model of a URL or an SDL file, with the renames an SDL file declares. */
+export async function loadDesired(
+  spec: string,
+  engine: Engine,
+  devUrl: string | undefined,
+): Promise<{ model: SchemaModel; renames: RenameHints }> {
+  if (isUrl(spec)) return { model: await introspectUrl(spec), renames: { tables: [], columns: [] } };
   let sdl: string;
   try {
     sdl = await readFile(spec, 'utf8');
@@ -65,7 +75,7 @@ export async function loadSource(spec: string, engine: Engine, devUrl: string | 
     );
   }
   try {
-    return await loadSdlIntoShadow(engine, sdl, devUrl);
+    return { model: await loadSdlIntoShadow(engine, sdl, devUrl), renames: renameHints(sdl, engine) };
   } catch (e) {
     throw new DbchangeError(ErrorCode.SchemaError, `${spec}: ${messageOf(e)}`, { cause: e });
   }

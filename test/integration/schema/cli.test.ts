@@ -52,8 +52,22 @@ describe('dbchange diff and dump', () => {
     const to = file('c.sql', 'CREATE TABLE t (id int PRIMARY KEY);');
     const r = await cli('diff', '--from', db.url, '--to', to, '--dev-url', DEV_URL.postgres);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'ALTER TABLE public.t DROP COLUMN name;\n');
+    assert.equal(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('--'))
+        .join('\n'),
+      'ALTER TABLE public.t DROP COLUMN name;\n',
+    );
+    assert.match(r.stdout, /^-- destructive \(drop-column\): .*@renamed from=/);
     assert.match(r.stderr, /1 destructive statement\(s\): drop-column/);
+  });
+
+  it('diff to a file that declares a rename renames the column instead of dropping it', async () => {
+    const to = file('r.sql', 'CREATE TABLE t (\n  id int PRIMARY KEY,\n  full_name text -- @renamed from=name\n);');
+    const r = await cli('diff', '--from', db.url, '--to', to, '--dev-url', DEV_URL.postgres);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'ALTER TABLE public.t RENAME COLUMN name TO full_name;\n');
   });
 
   it('an empty diff prints nothing', async () => {

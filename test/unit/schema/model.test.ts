@@ -36,10 +36,22 @@ describe('schema model', () => {
     assert.equal(renderDdl([]), '');
     assert.equal(
       renderDdl([
-        { sql: 'DROP TABLE a', destructive: true, kind: 'drop-table' },
-        { sql: 'DROP TABLE b', destructive: true, kind: 'drop-table' },
+        { sql: 'CREATE TABLE a (x int)', destructive: false, kind: 'create-table' },
+        { sql: 'CREATE TABLE b (y int)', destructive: false, kind: 'create-table' },
       ]),
-      'DROP TABLE a;\nDROP TABLE b;\n',
+      'CREATE TABLE a (x int);\nCREATE TABLE b (y int);\n',
+    );
+  });
+
+  it('a statement that loses data is marked by a comment that says how to rename instead', () => {
+    assert.equal(
+      renderDdl([
+        { sql: 'ALTER TABLE t DROP COLUMN mail', destructive: true, kind: 'drop-column' },
+        { sql: 'DROP TYPE mood', destructive: true, kind: 'drop-type' },
+      ]),
+      "-- destructive (drop-column): the column's data is lost; if it was renamed, mark the new column with -- @renamed from=<old name>\n" +
+        'ALTER TABLE t DROP COLUMN mail;\n' +
+        '-- destructive (drop-type): check that nothing needed is lost\nDROP TYPE mood;\n',
     );
   });
 
