@@ -13,10 +13,11 @@ import type { HandlerContext } from './handlers/context.js';
 import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerSubmissions } from './handlers/submissions.js';
+import { boltLogger, guardedHttpReceiver } from './receiver.js';
 
 export { initSlack, startSlack } from './start.js';
 
-const { App, LogLevel } = bolt;
+const { App } = bolt;
 
 export interface SlackOptions {
   botToken: string;
@@ -34,21 +35,14 @@ export interface SlackOptions {
 /** Build the Bolt app with every handler registered. */
 export function createSlackApp(opts: SlackOptions): BoltApp {
   const { logger } = opts;
-  const boltLogger = {
-    debug: (...m: unknown[]) => logger.debug({ bolt: m.map(String).join(' ') }),
-    info: (...m: unknown[]) => logger.info({ bolt: m.map(String).join(' ') }),
-    warn: (...m: unknown[]) => logger.warn({ bolt: m.map(String).join(' ') }),
-    error: (...m: unknown[]) => logger.error({ bolt: m.map(String).join(' ') }),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
   const bolt = new App({
     token: opts.botToken,
     signingSecret: opts.signingSecret,
-    ...(opts.appToken ? { appToken: opts.appToken, socketMode: true } : { port: opts.port }),
+    ...(opts.appToken
+      ? { appToken: opts.appToken, socketMode: true }
+      : { receiver: guardedHttpReceiver({ signingSecret: opts.signingSecret, port: opts.port, logger }) }),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
-    logger: boltLogger,
+    logger: boltLogger(logger),
     // No conversation state is kept between requests: skip Bolt's per-request store lookup.
     convoStore: false,
     // auth.test runs in startSlack(), where a refused token becomes a message that says what to do.

@@ -1,18 +1,19 @@
 /**
  * The zero-set-up store: PGlite (PostgreSQL compiled to WebAssembly, in this process) with its
- * files in a local directory, served on a loopback TCP port by pglite-socket so that `pg.Pool`
- * and Agenda's postgres backend reach it with an ordinary postgres:// URL.
+ * files in a local directory, served on a loopback TCP port (./embedded-socket.ts) so that
+ * `pg.Pool` and Agenda's postgres backend reach it with an ordinary postgres:// URL.
  *
  * PGlite is a single session; the socket server multiplexes several client connections onto
- * it, keeping an open transaction on the connection that began it. LISTEN/NOTIFY does not
+ * it, a protocol round trip at a time, keeping an open transaction on the connection that
+ * began it. LISTEN/NOTIFY does not
  * cross that multiplexer, so Agenda gets an in-process notification channel instead (open.ts).
  * The data directory is locked for the life of the server: one process only.
  */
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { serveSession, type SessionServer } from './embedded-socket.js';
 
 export const DEFAULT_DATA_DIR = './.dbchange/pgdata';
 
@@ -51,11 +52,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   if ('heldBy' in lock) throw inUse(dataDir, lock.heldBy);
 
   let db: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: SessionServer | undefined;
   try {
     db = await PGlite.create({ dataDir });
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections });
-    await server.start();
+    server = await serveSession(db, options.port ?? 0, maxConnections);
   } catch (e) {
     await server?.stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
@@ -71,7 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const started = { db, server };
   let closed: Promise<void> | undefined;
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres@${server.address}/postgres`,
     dataDir,
     maxConnections,
     close() {

@@ -62,7 +62,7 @@ databases:
       return msg;
     }
 
-    async function scheduleAt(title: string, at: Date) {
+    async function scheduleAt(title: string, at: Date | { type: 'datetimepicker'; selected_date_time: unknown }) {
       const msg = slack.issueMessage(title)!;
       const { triggerId } = await slack.click('U_REL', msg, 'issue_schedule');
       const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
@@ -70,7 +70,11 @@ databases:
       const view = open.response.view;
       const res = await sendToBot(
         bot.url,
-        viewSubmissionBody({ userId: 'U_REL', view, values: { at: { at: Math.floor(at.getTime() / 1000) } } }),
+        viewSubmissionBody({
+          userId: 'U_REL',
+          view,
+          values: { at: { at: at instanceof Date ? Math.floor(at.getTime() / 1000) : at } },
+        }),
         { secret: SIGNING_SECRET },
       );
       return { view, res };
@@ -83,6 +87,18 @@ databases:
       assert.match(JSON.stringify(view.blocks), /Asia\/Kolkata/);
       assert.equal(res.json?.response_action, 'errors');
       assert.match(res.json.errors.at, /in the future/);
+    });
+
+    test('schedule values that are not times get a field error in the dialog and schedule nothing', async () => {
+      const title = 'Schedule with odd values';
+      await approvedForStaging(title, 'CREATE TABLE odd_schedule (id int PRIMARY KEY);');
+      for (const value of ['abc', 1e15, 1.5, -60, null, '']) {
+        const { res } = await scheduleAt(title, { type: 'datetimepicker', selected_date_time: value });
+        assert.equal(res.status, 200, `${value}: ${res.status} ${res.body}`);
+        assert.equal(res.json?.response_action, 'errors', `${value}: ${res.body}`);
+        assert.match(res.json.errors.at, /Pick a date and time/);
+      }
+      assert.doesNotMatch(slack.issueMessage(title)?.text ?? '', /scheduled/);
     });
 
     test('a scheduled rollout still runs after the bot is killed with SIGKILL and restarted', async () => {

@@ -99,12 +99,11 @@ export function registerSubmissions(h: HandlerContext): void {
 
   bolt.view<ViewSubmitAction>(CALLBACK.schedule, async ({ ack, body, view }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as { issueId?: string; revision?: number; tz?: string };
-    const seconds = element(view.state.values, FIELD.at)?.selected_date_time;
-    if (!seconds) {
+    const at = pickedTime(element(view.state.values, FIELD.at)?.selected_date_time);
+    if (!at) {
       await ack({ response_action: 'errors', errors: { [FIELD.at]: 'Pick a date and time.' } });
       return;
     }
-    const at = new Date(seconds * 1000);
     const tz = meta.tz && isValidTimeZone(meta.tz) ? meta.tz : 'UTC';
     const result = await app.schedule({
       actor: { user: body.user.id },
@@ -125,4 +124,15 @@ export function registerSubmissions(h: HandlerContext): void {
       `:alarm_clock: runs at ${formatInZone(at, tz)} (as ${mention(body.user.id)} picked it)`,
     );
   });
+}
+
+/** The latest time a schedule may name: the end of the year 9999. */
+const LAST_SECOND = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
+
+/** A datetimepicker value (whole seconds since the epoch) as a Date; undefined for anything else. */
+export function pickedTime(value: unknown): Date | undefined {
+  const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0 || seconds > LAST_SECOND)
+    return undefined;
+  return new Date(seconds * 1000);
 }

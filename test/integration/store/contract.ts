@@ -40,6 +40,20 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     );
 
     test(
+      'a 900 KB script is saved, read back and saved again unchanged',
+      withStore(async (store) => {
+        const line = "INSERT INTO audit (id, note) VALUES (1, 'a note about a row, long enough to fill a line');\n";
+        const sql = line.repeat(Math.ceil(900_000 / line.length));
+        assert.ok(sql.length >= 900_000);
+        const created = await store.createIssue(newIssue({ sql }), at(0));
+        assert.equal((await store.getIssue(created.id))?.sql, sql);
+        const saved = await store.saveIssue({ ...created, sql: `${sql}-- edited\n` }, at(1));
+        assert.equal((await store.getIssue(created.id))?.sql, `${sql}-- edited\n`);
+        assert.equal(saved.version, 2);
+      }),
+    );
+
+    test(
       'new issues get the ids "1", "2", "3" in order, version 1 and both timestamps set to now',
       withStore(async (store) => {
         const a = await store.createIssue(newIssue({ title: 'a' }), at(0));
