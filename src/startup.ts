@@ -49,7 +49,11 @@ async function loadConfig(
     const config = await loadConfigFile(path, env);
     // Policy file paths are relative to the config file, like every other path in it.
     const dir = resolve(path, '..');
-    const policies = await loadReviewPolicies(config.review, (p) => readFile(resolve(dir, p), 'utf8'));
+    const policies = await loadReviewPolicies(
+      config.review,
+      (p) => readFile(resolve(dir, p), 'utf8'),
+      config.environments.map((e) => e.id),
+    );
     return { config, policies };
   } catch (e) {
     return { problem: messageOf(e) };

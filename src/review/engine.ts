@@ -12,7 +12,7 @@ import { Statement } from './statement.js';
 import { parseStatement, syntaxProblem, type ParseOutcome } from './parse.js';
 import { parsePostgres } from './postgres/parse.js';
 import { MAX_SQL_SIZE, NOT_REVIEWED, STATIC_RULES, SYNTAX_ERROR } from './catalog.js';
-import { DEFAULT_POLICY } from './default-policy.js';
+import { DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
 
 const DEFAULT_MAX_MB = 10;
 const MAX_STATEMENT_TEXT = 500;
@@ -103,7 +103,7 @@ export function reviewScript(input: {
   pgVersion?: number;
 }): ReviewResult {
   const { engine, sql } = input;
-  const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
+  const policy = activeRules(input.policy ?? DEFAULT_PRODUCTION_POLICY, engine);
   const sizeRule = policy.find((r) => r.rule === MAX_SQL_SIZE);
   const maxMb =
     typeof sizeRule?.payload.number === 'number' && sizeRule.payload.number > 0
@@ -157,7 +157,12 @@ export function reviewScript(input: {
       payload: pr.payload,
       ...(input.pgVersion !== undefined ? { pgVersion: input.pgVersion } : {}),
       statements,
-      report: (s, message, pos) => findings.push(finding(s, rule.id, pr.level, message, pos)),
+      // Statement-level advice is reported where the statement ends, as Bytebase does; element-level at the element.
+      report: (s, message, pos) => {
+        const f = finding(s, rule.id, pr.level, message, pos ?? s.endPos);
+        if (pos === undefined) f.column = 1;
+        findings.push(f);
+      },
     };
     try {
       if (rule.check) {

@@ -3,12 +3,14 @@ import type { Engine } from '../domain/engine.js';
 import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
 import type { Finding, ReviewPolicy } from './types.js';
 import { loadPolicy } from './policy.js';
-import { DEFAULT_POLICY } from './default-policy.js';
+import { DEFAULT_POLICY, DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
 import { reviewScript } from './engine.js';
 
 export interface ReviewPolicies {
   /** The config's `review.policy`, or the built-in default. */
   fallback: ReviewPolicy;
+  /** The last environment (production) when no `review.policy` is set: it gets the built-in production policy. */
+  production?: { environment: string; policy: ReviewPolicy };
   /** An environment's own policy replaces the fallback for that environment. */
   environments: Map<string, ReviewPolicy>;
 }
@@ -38,6 +40,8 @@ async function readPolicy(
 export async function loadReviewPolicies(
   review: { policy?: string; environments?: Record<string, string> } | undefined,
   readText: (path: string) => Promise<string>,
+  /** The environments in rollout order: without a `review.policy`, the last one gets the production defaults. */
+  environmentOrder: readonly string[] = [],
 ): Promise<ReviewPolicies> {
   const entries = Object.entries(review?.environments ?? {});
   const [fallback, ...own] = await Promise.allSettled([
@@ -52,12 +56,19 @@ export async function loadReviewPolicies(
     });
   const environments = new Map<string, ReviewPolicy>();
   entries.forEach(([env], i) => environments.set(env, (own[i] as PromiseFulfilledResult<ReviewPolicy>).value));
-  return { fallback: (fallback as PromiseFulfilledResult<ReviewPolicy>).value, environments };
+  const last = environmentOrder[environmentOrder.length - 1];
+  return {
+    fallback: (fallback as PromiseFulfilledResult<ReviewPolicy>).value,
+    environments,
+    ...(!review?.policy && last ? { production: { environment: last, policy: DEFAULT_PRODUCTION_POLICY } } : {}),
+  };
 }
 
 /** The policy that applies to an environment. */
 export function policyFor(policies: ReviewPolicies, environment: string): ReviewPolicy {
-  return policies.environments.get(environment) ?? policies.fallback;
+  const own = policies.environments.get(environment);
+  if (own) return own;
+  return policies.production?.environment === environment ? policies.production.policy : policies.fallback;
 }
 
 /** A reviewer for the app service: static review with the environment's policy. */

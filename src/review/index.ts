@@ -3,7 +3,7 @@ export type { Finding, ReviewLevel, ReviewPolicy, ReviewResult, PolicyRule, Payl
 export { reviewScript } from './engine.js';
 export { reviewLive } from './live/review-live.js';
 export { loadPolicy } from './policy.js';
-export { DEFAULT_POLICY } from './default-policy.js';
+export { DEFAULT_POLICY, DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
 export { catalog, resolveRuleId, SYNTAX_ERROR, NOT_REVIEWED, MAX_SQL_SIZE } from './catalog.js';
 import type { Engine } from '../domain/engine.js';
 import { catalog } from './catalog.js';

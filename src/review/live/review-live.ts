@@ -4,7 +4,7 @@ import type { QueryFn } from '../../targets/types.js';
 import { messageOf } from '../../errors.js';
 import type { Finding, LiveContext, ReviewPolicy } from '../types.js';
 import { LIVE_RULES } from '../catalog.js';
-import { DEFAULT_POLICY } from '../default-policy.js';
+import { DEFAULT_PRODUCTION_POLICY } from '../default-policy.js';
 import { activeRules, finding, readStatements, sortFindings } from '../engine.js';
 import { syntaxProblem } from '../parse.js';
 
@@ -16,7 +16,7 @@ export async function reviewLive(input: {
   query: QueryFn;
 }): Promise<Finding[]> {
   const { engine, sql, query } = input;
-  const policy = activeRules(input.policy ?? DEFAULT_POLICY, engine);
+  const policy = activeRules(input.policy ?? DEFAULT_PRODUCTION_POLICY, engine);
   const findings: Finding[] = [];
   const statements = readStatements(sql, engine).filter((s) =>
     engine === 'postgres' ? s.ast !== null : syntaxProblem(s, Number.MAX_SAFE_INTEGER) === null,

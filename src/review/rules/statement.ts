@@ -374,13 +374,20 @@ export const disallowTruncate: Rule = {
   id: 'statement.disallow-truncate',
   type: 'STATEMENT_DISALLOW_TRUNCATE',
   engines: BOTH,
-  verbs: ['TRUNCATE'],
-  summary: 'No TRUNCATE',
+  verbs: ['TRUNCATE', 'ALTER'],
+  summary: 'No TRUNCATE (also ALTER TABLE … TRUNCATE PARTITION)',
   check(s, ctx) {
     if (s.kind.verb === 'TRUNCATE')
       ctx.report(
         s,
         'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.',
       );
+    else if (s.kind.label === 'ALTER TABLE' && s.has('TRUNCATE') && s.has('PARTITION'))
+      for (const a of s.alterTable?.actions ?? [])
+        if (a.kind === 'other' && a.word === 'TRUNCATE')
+          ctx.report(
+            s,
+            'ALTER TABLE … TRUNCATE PARTITION removes every row of the partition at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.',
+          );
   },
 };

@@ -1,7 +1,7 @@
 // reviewScript as a whole: built-in findings, positions, ordering, and robustness against any input.
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { reviewScript, DEFAULT_POLICY, allRulesPolicy } from '../../../src/review/index.js';
+import { reviewScript, DEFAULT_POLICY, DEFAULT_PRODUCTION_POLICY, allRulesPolicy } from '../../../src/review/index.js';
 import type { Engine } from '../../../src/domain/engine.js';
 
 const none = { rules: [] };
@@ -169,7 +169,8 @@ describe('reviewScript positions and order', () => {
     assert.deepEqual(
       r.findings.map((f) => [f.rule, f.line, f.column]),
       [
-        ['statement.where.require.update-delete', 4, 3],
+        // Statement-level advice at the line where the statement ends (column 1), as Bytebase reports it.
+        ['statement.where.require.update-delete', 5, 1],
         ['statement.where.no-leading-wildcard-like', 6, 29],
       ],
     );
@@ -200,14 +201,44 @@ describe('reviewScript positions and order', () => {
     assert.ok(r.findings.some((f) => f.line === 4 && f.rule === 'syntax-error'));
   });
 
-  it('uses the default policy when none is given, with UPDATE without WHERE as an ERROR', () => {
-    assert.ok(DEFAULT_POLICY.rules.length > 10);
+  it('uses the production default policy when none is given, with UPDATE without WHERE as an ERROR', () => {
+    assert.ok(DEFAULT_PRODUCTION_POLICY.rules.length > 10);
     const r = reviewScript({ engine: 'postgres', sql: 'UPDATE t SET a = 1' });
     assert.deepEqual(
       r.findings.map((f) => [f.rule, f.level]),
       [['statement.where.require.update-delete', 'ERROR']],
     );
   });
+
+  const destructive: Array<[Engine, string, string]> = [
+    ['postgres', 'DROP TABLE t', 'ban-drop-table'],
+    ['mysql', 'DROP TABLE t', 'ban-drop-table'],
+    ['postgres', 'ALTER TABLE t DROP COLUMN a', 'ban-drop-column'],
+    ['mysql', 'ALTER TABLE t DROP COLUMN a', 'ban-drop-column'],
+    ['postgres', 'TRUNCATE t', 'statement.disallow-truncate'],
+    ['mysql', 'DELETE FROM t', 'statement.where.require.update-delete'],
+  ];
+  for (const [engine, sql, rule] of destructive) {
+    it(`rates "${sql}" on ${engine} an ERROR by default in production and a WARNING before it`, () => {
+      const level = (policy: typeof DEFAULT_POLICY) =>
+        reviewScript({ engine, sql, policy }).findings.find((f) => f.rule === rule)?.level;
+      assert.equal(level(DEFAULT_PRODUCTION_POLICY), 'ERROR');
+      assert.equal(level(DEFAULT_POLICY), 'WARNING');
+    });
+  }
+
+  const locking: Array<[Engine, string, string]> = [
+    ['postgres', 'ALTER TABLE customers ADD COLUMN region text NOT NULL', 'adding-required-field'],
+    ['mysql', 'ALTER TABLE customers ADD COLUMN region text NOT NULL', 'adding-required-field'],
+    ['postgres', 'CREATE INDEX i ON t (a)', 'require-concurrent-index-creation'],
+    ['postgres', 'ALTER TABLE t ALTER COLUMN a TYPE bigint', 'changing-column-type'],
+  ];
+  for (const [engine, sql, rule] of locking) {
+    it(`rates "${sql}" on ${engine} a WARNING by default in every environment`, () => {
+      for (const policy of [DEFAULT_POLICY, DEFAULT_PRODUCTION_POLICY])
+        assert.equal(reviewScript({ engine, sql, policy }).findings.find((f) => f.rule === rule)?.level, 'WARNING');
+    });
+  }
 });
 
 describe('reviewScript robustness', () => {

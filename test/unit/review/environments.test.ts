@@ -6,6 +6,7 @@ import {
   policyFor,
   createReviewer,
   DEFAULT_POLICY,
+  DEFAULT_PRODUCTION_POLICY,
   type Finding,
 } from '../../../src/review/index.js';
 import { isDbchangeError } from '../../../src/errors.js';
@@ -39,6 +40,15 @@ describe('per-environment review policies', () => {
   it('falls back to the built-in default policy when the config names none', async () => {
     const policies = await loadReviewPolicies(undefined, readText);
     assert.equal(policyFor(policies, 'dev'), DEFAULT_POLICY);
+  });
+
+  it('gives the last environment the production defaults when no policy is configured', async () => {
+    const policies = await loadReviewPolicies({}, readText, ['dev', 'staging', 'prod']);
+    assert.equal(policyFor(policies, 'dev'), DEFAULT_POLICY);
+    assert.equal(policyFor(policies, 'staging'), DEFAULT_POLICY);
+    assert.equal(policyFor(policies, 'prod'), DEFAULT_PRODUCTION_POLICY);
+    const configured = await loadReviewPolicies({ policy: 'base.yaml' }, readText, ['dev', 'prod']);
+    assert.equal(policyFor(configured, 'prod'), configured.fallback);
   });
 
   it('names the config key and the file when a policy file cannot be read', async () => {

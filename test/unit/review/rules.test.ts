@@ -324,6 +324,12 @@ const cases: Case[] = [
     pass: ['DELETE FROM t WHERE id = 1'],
   },
   {
+    rule: 'statement.disallow-truncate',
+    engines: M,
+    flag: ['ALTER TABLE t TRUNCATE PARTITION p0', 'ALTER TABLE t TRUNCATE PARTITION p0, p1'],
+    pass: ['ALTER TABLE t DROP COLUMN a', 'ALTER TABLE t ADD COLUMN truncated int'],
+  },
+  {
     rule: 'table.require-pk',
     engines: MP,
     flag: ['CREATE TABLE t (a int)', 'CREATE TABLE t (id int, a int, UNIQUE (a))'],
@@ -829,8 +835,8 @@ const cases: Case[] = [
     flag: ['ALTER TABLE t ALTER COLUMN a DROP NOT NULL'],
     pass: ['ALTER TABLE t ALTER COLUMN a SET NOT NULL'],
   },
-  { rule: 'ban-drop-table', engines: P, flag: ['DROP TABLE t'], pass: ['DROP VIEW v'] },
-  { rule: 'ban-drop-database', engines: P, flag: ['DROP DATABASE d'], pass: ['DROP TABLE t'] },
+  { rule: 'ban-drop-table', engines: MP, flag: ['DROP TABLE t'], pass: ['DROP VIEW v'] },
+  { rule: 'ban-drop-database', engines: MP, flag: ['DROP DATABASE d'], pass: ['DROP TABLE t'] },
   { rule: 'ban-truncate-cascade', engines: P, flag: ['TRUNCATE t CASCADE'], pass: ['TRUNCATE t'] },
   { rule: 'ban-char-field', engines: P, flag: ['CREATE TABLE t (a char(3))'], pass: ['CREATE TABLE t (a varchar(3))'] },
   {

@@ -15,21 +15,33 @@ import { squawkRule } from './define.js';
 
 export const banDropTable = squawkRule({
   name: 'ban-drop-table',
+  engines: BOTH,
   verbs: ['DROP'],
   summary: 'DROP TABLE may break clients still using it',
   message: 'Dropping a table may break existing clients.',
-  check(s, _ctx, report) {
-    if (as<DropStmt>(s.ast, 'DropStmt')?.removeType === 'OBJECT_TABLE') report(0);
+  check(s, ctx, report) {
+    if (
+      ctx.engine === 'mysql'
+        ? s.kind.label === 'DROP TABLE'
+        : as<DropStmt>(s.ast, 'DropStmt')?.removeType === 'OBJECT_TABLE'
+    )
+      report(0);
   },
 });
 
 export const banDropDatabase = squawkRule({
   name: 'ban-drop-database',
+  engines: BOTH,
   verbs: ['DROP'],
   summary: 'No DROP DATABASE',
   message: 'Dropping a database may break existing clients.',
-  check(s, _ctx, report) {
-    if (as(s.ast, 'DropdbStmt')) report(0);
+  check(s, ctx, report) {
+    if (
+      ctx.engine === 'mysql'
+        ? s.kind.label === 'DROP DATABASE' || s.kind.label === 'DROP SCHEMA'
+        : as(s.ast, 'DropdbStmt')
+    )
+      report(0);
   },
 });
 
