@@ -19,6 +19,7 @@ interface Options {
   url?: string;
   format: Format;
   listRules?: boolean;
+  pgVersion?: string;
 }
 
 interface FileFinding extends Finding {
@@ -72,15 +73,36 @@ export function render(findings: FileFinding[], format: Format, files: number): 
 async function run(io: CliIo, files: string[], opts: Options): Promise<number> {
   if (opts.engine !== undefined && !isEngine(opts.engine))
     throw usage(`--engine must be postgres or mysql, got "${opts.engine}"`);
-  const { DEFAULT_POLICY, listRules, loadPolicy, reviewLive, reviewScript } = await import('../review/index.js');
+  const { DEFAULT_PRODUCTION_POLICY, catalog, listRules, loadPolicy, reviewLive, reviewScript } = await import(
+    '../review/index.js'
+  );
   if (opts.listRules) {
-    io.stdout.write(`${listRules(opts.engine as Engine | undefined).join('\n')}\n`);
+    const onlyEngine = opts.engine as Engine | undefined;
+    if (opts.format === 'json') {
+      const rules = catalog()
+        .filter((r) => onlyEngine === undefined || r.engines.includes(onlyEngine))
+        .map((r) => ({
+          id: r.id,
+          aliases: [r.type, ...r.aliases],
+          engines: r.engines,
+          live: r.live,
+          description: r.summary,
+        }));
+      io.stdout.write(`${JSON.stringify({ rules })}\n`);
+    } else io.stdout.write(`${listRules(onlyEngine).join('\n')}\n`);
     return 0;
+  }
+  let pgVersion: number | undefined;
+  if (opts.pgVersion !== undefined) {
+    pgVersion = Number.parseInt(opts.pgVersion, 10);
+    if (!(pgVersion >= 9 && pgVersion < 100))
+      throw usage(`--pg-version must be a PostgreSQL major version such as 15 or 11.2, got "${opts.pgVersion}"`);
   }
   const engine = (opts.engine as Engine | undefined) ?? (opts.url ? engineOfUrl(opts.url) : undefined);
   if (!engine) throw usage('say which engine the SQL is for: --engine postgres|mysql (or give --url)');
   if (files.length === 0) throw usage('give the SQL files to review, or - to read standard input');
-  let policy: ReviewPolicy = DEFAULT_POLICY;
+  // A pull-request check guards what will reach production: the production defaults.
+  let policy: ReviewPolicy = DEFAULT_PRODUCTION_POLICY;
   if (opts.policy) {
     const text = await readInput(io, opts.policy);
     try {
@@ -93,8 +115,13 @@ async function run(io: CliIo, files: string[], opts: Options): Promise<number> {
   const live = opts.url ? await (await import('../targets/index.js')).connectDatabase(engine, opts.url) : null;
   const all: FileFinding[] = [];
   try {
+    if (live && engine === 'postgres' && pgVersion === undefined) {
+      const rows = (await live.query('SHOW server_version_num')) as Array<{ server_version_num?: string }>;
+      const num = Number(rows[0]?.server_version_num);
+      if (num > 0) pgVersion = Math.floor(num / 10000);
+    }
     for (const { file, sql } of inputs) {
-      const found = reviewScript({ engine, sql, policy }).findings;
+      const found = reviewScript({ engine, sql, policy, ...(pgVersion ? { pgVersion } : {}) }).findings;
       if (live && !found.some((f) => f.rule === 'syntax-error' || f.rule === 'builtin.statement.maximum-sql-size')) {
         found.push(...(await reviewLive({ engine, sql, policy, query: live.query })));
         found.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -119,7 +146,11 @@ export function registerReview(program: Command, cli: CliRun): void {
     .option('--policy <file>', 'Bytebase-compatible policy (YAML or JSON); default: the built-in policy')
     .option('--url <url>', 'also run the live-database rules against this database')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-    .option('--list-rules', 'print the supported rule ids, one per line')
+    .option('--pg-version <version>', "PostgreSQL version the SQL is for (default: the --url server's, else current)")
+    .option(
+      '--list-rules',
+      'print the supported rule ids, one per line (--format json: with aliases, engines, description)',
+    )
     .action(async (files: string[], opts: Options) => {
       try {
         cli.exitCode = await run(cli.io, files, opts);

@@ -99,6 +99,49 @@ describe('dbchange review', () => {
     assert.deepEqual((await run(['--list-rules'], dir)).stdout.trim().split('\n'), listRules());
   });
 
+  it('lists every rule as JSON with its aliases, engines and a one-line description', async () => {
+    const r = await run(['--list-rules', '--format', 'json'], dir);
+    assert.equal(r.code, 0);
+    const rules = (JSON.parse(r.stdout) as { rules: Array<Record<string, unknown>> }).rules;
+    assert.deepEqual(
+      rules.map((x) => x.id),
+      listRules(),
+    );
+    assert.deepEqual(
+      rules.find((x) => x.id === 'prefer-timestamp-tz'),
+      {
+        id: 'prefer-timestamp-tz',
+        aliases: ['SQUAWK_PREFER_TIMESTAMP_TZ', 'prefer-timestamptz'],
+        engines: ['postgres'],
+        live: false,
+        description: 'Prefer timestamptz over timestamp',
+      },
+    );
+    const where = rules.find((x) => x.id === 'statement.where.require.update-delete')!;
+    assert.deepEqual(
+      [where.aliases, where.engines],
+      [['STATEMENT_WHERE_REQUIRE_UPDATE_DELETE'], ['mysql', 'postgres']],
+    );
+    for (const x of rules) assert.ok(typeof x.description === 'string' && x.description.length > 0, String(x.id));
+  });
+
+  it('applies --pg-version to the version-aware rules', async () => {
+    writeFileSync(join(dir, 'default.sql'), 'ALTER TABLE t ADD COLUMN a bigint DEFAULT 0;\n');
+    writeFileSync(join(dir, 'squawk.yaml'), 'ruleList:\n  - {type: adding-field-with-default, level: ERROR}\n');
+    const args = ['--engine', 'postgres', '--policy', 'squawk.yaml', '--format', 'json', 'default.sql'];
+    assert.equal((await run(args, dir)).code, 0);
+    const old = await run(['--pg-version', '10', ...args], dir);
+    assert.equal(old.code, 1);
+    assert.deepEqual(
+      (JSON.parse(old.stdout) as { findings: Array<Record<string, unknown>> }).findings.map((f) => [
+        f.rule,
+        f.line,
+        f.column,
+      ]),
+      [['adding-field-with-default', 1, 43]],
+    );
+  });
+
   const usage: Array<[string, string[], RegExp]> = [
     ['no engine', ['migrations/bad.sql'], /--engine postgres\|mysql/],
     [
