@@ -76,7 +76,11 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start within 60 s:\n${out}`)), 60_000);
+    // A bot that never says it is running is killed, so a failed start never leaves the test process hanging.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bot did not start within 60 s:\n${out}`));
+    }, 60_000);
     const onData = () => {
       if (out.includes('dbchange is running')) {
         clearTimeout(timer);
