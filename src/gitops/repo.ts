@@ -39,11 +39,16 @@ export type WriteBackResult =
 const SEP_COMMIT = '\u001e';
 const SEP_FIELD = '\u001f';
 const MAX_PUSH_ATTEMPTS = 5;
+/**
+ * The bot's git never opens an editor or a pager, and simple-git refuses to run with them set
+ * (npm itself sets EDITOR for every script): they are left out of git's environment.
+ */
+const INTERACTIVE_VARS = new Set(['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER']);
 
 /** The environment git runs with: the caller's, plus the token as an HTTP header for https remotes. */
 export function gitEnvironment(url: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !INTERACTIVE_VARS.has(k)) out[k] = v;
   out.GIT_TERMINAL_PROMPT = '0';
   const token = env.GITOPS_TOKEN;
   if (token && /^https?:\/\//.test(url)) {
