@@ -1,6 +1,7 @@
 /**
  * Schema engine benchmark: a 1,000-table PostgreSQL schema and a 500-table MySQL one (with
- * indexes and foreign keys). Times introspection, dump and diff against a changed copy, each as a
+ * indexes and foreign keys, and every other object kind the engine models: see postgresSchema;
+ * MySQL tables carry default expressions and generated columns). Times introspection, dump and diff against a changed copy, each as a
  * ratio to the engine's own dump tool (pg_dump --schema-only / mysqldump --no-data) run on the
  * same database in the same run. Expected: introspection no slower than the dump tool.
  *
@@ -23,17 +24,49 @@ const ADMIN: Record<Engine, string> = {
 const SIZE: Record<Engine, number> = { postgres: 1000, mysql: 500 };
 const RUNS = 3;
 
+/** How many of the PostgreSQL schema's extra object kinds the benchmark adds (each a few tables). */
+const EXTRA = 20;
+
+/**
+ * `n` plain tables, plus the other object kinds the engine models: row security and policies,
+ * storage parameters and identity options on some of them, composite types, triggers, EXTRA
+ * partitioned tables with three partitions each and EXTRA inheriting tables.
+ */
 function postgresSchema(n: number): string {
-  const out: string[] = [];
+  const out: string[] = [`CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;`];
   for (let i = 0; i < n; i++) {
     const parent = i > 0 ? `, parent_id bigint REFERENCES t_${i - 1}(id) ON DELETE CASCADE` : '';
+    const id = i % 5 === 0 ? 'id bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 CACHE 10)' : 'id bigserial';
+    const storage = i % 7 === 0 ? ' WITH (fillfactor = 90)' : '';
     out.push(
-      `CREATE TABLE t_${i} (id bigserial PRIMARY KEY${parent}, name varchar(100) NOT NULL, status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'done')), amount numeric(12,2), created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (name));`,
+      `CREATE TABLE t_${i} (${id} PRIMARY KEY${parent}, name varchar(100) NOT NULL, status text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'done')), amount numeric(12,2), created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (name))${storage};`,
       `CREATE INDEX t_${i}_created ON t_${i} (created_at DESC) WHERE status = 'new';`,
+    );
+    if (i % 10 === 0)
+      out.push(
+        `ALTER TABLE t_${i} ENABLE ROW LEVEL SECURITY;`,
+        `CREATE POLICY t_${i}_read ON t_${i} FOR SELECT USING (status = 'done');`,
+      );
+    if (i % 25 === 0)
+      out.push(`CREATE TRIGGER t_${i}_touch BEFORE UPDATE ON t_${i} FOR EACH ROW EXECUTE FUNCTION touch();`);
+  }
+  for (let i = 0; i < EXTRA; i++) {
+    out.push(
+      `CREATE TYPE money_${i} AS (amount numeric(12,2), currency char(3));`,
+      `CREATE TABLE ev_${i} (id bigint NOT NULL, at date NOT NULL, price money_${i}, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);`,
+      `CREATE INDEX ev_${i}_price ON ev_${i} (id) INCLUDE (price);`,
+      ...[2024, 2025].map(
+        (y) => `CREATE TABLE ev_${i}_${y} PARTITION OF ev_${i} FOR VALUES FROM ('${y}-01-01') TO ('${y + 1}-01-01');`,
+      ),
+      `CREATE TABLE ev_${i}_rest PARTITION OF ev_${i} DEFAULT;`,
+      `CREATE TABLE t_${i}_archive (archived_at timestamptz) INHERITS (t_${i});`,
     );
   }
   return out.join('\n');
 }
+
+/** Tables the schema of `engine` holds: the plain ones and, on PostgreSQL, partitions and children. */
+const tableCount = (engine: Engine): number => SIZE[engine] + (engine === 'postgres' ? EXTRA * 5 : 0);
 
 function mysqlSchema(n: number): string {
   const out: string[] = [];
@@ -43,7 +76,7 @@ function mysqlSchema(n: number): string {
         ? `, parent_id bigint, CONSTRAINT t_${i}_parent FOREIGN KEY (parent_id) REFERENCES t_${i - 1} (id) ON DELETE CASCADE`
         : '';
     out.push(
-      `CREATE TABLE t_${i} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL, status enum('new','done') NOT NULL DEFAULT 'new', amount decimal(12,2), created_at datetime NOT NULL DEFAULT current_timestamp(), UNIQUE KEY t_${i}_name (name), KEY t_${i}_created (created_at)${parent}) ENGINE=InnoDB;`,
+      `CREATE TABLE t_${i} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL, status enum('new','done') NOT NULL DEFAULT 'new', amount decimal(12,2), created_at datetime NOT NULL DEFAULT current_timestamp(), token varchar(36) DEFAULT (uuid()), total decimal(14,2) AS (amount * 1.2) VIRTUAL, UNIQUE KEY t_${i}_name (name), KEY t_${i}_created (created_at)${parent}) ENGINE=InnoDB;`,
     );
   }
   return out.join('\n');
@@ -53,10 +86,11 @@ function mysqlSchema(n: number): string {
 function changedCopy(model: SchemaModel): SchemaModel {
   const copy = JSON.parse(JSON.stringify(model)) as SchemaModel;
   copy.tables.forEach((t, i) => {
-    if (i % 20 !== 0) return;
+    const amount = t.columns.find((c) => c.name === 'amount');
+    if (i % 20 !== 0 || !amount) return;
     const name = t.columns.find((c) => c.name === 'name');
     if (name) name.type = model.engine === 'postgres' ? 'character varying(200)' : 'varchar(200)';
-    t.columns.push({ ...t.columns.find((c) => c.name === 'amount')!, name: 'note_count' });
+    t.columns.push({ ...amount, name: 'note_count' });
     t.indexes = t.indexes.filter((x) => !/created/.test(x.name));
   });
   return copy;
@@ -139,8 +173,8 @@ async function benchEngine(engine: Engine): Promise<SchemaBenchRow[]> {
     const introspectMs = await median(async () => {
       model = await introspectUrl(url);
     });
-    if (!model || model.tables.length !== SIZE[engine])
-      throw new Error(`introspection found ${model?.tables.length} tables, expected ${SIZE[engine]}`);
+    if (!model || model.tables.length !== tableCount(engine))
+      throw new Error(`introspection found ${model?.tables.length} tables, expected ${tableCount(engine)}`);
     const m = model;
     const dumpMs = await median(() => dumpSdl(m));
     const changed = changedCopy(m);
