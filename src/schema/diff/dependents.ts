@@ -120,18 +120,22 @@ function diffRelations(
   return rebuilt;
 }
 
-/** Whether a table's own definitions (defaults, checks, indexes, policies) or a domain call the routine. */
-function usedByDefinitions(d: Dialect, to: SchemaModel, r: Routine): boolean {
+/**
+ * Where a routine that definitions call must be created: before the domains that call it
+ * ('pre'), before the tables whose defaults, checks, indexes or partition keys call it
+ * ('early-routines', after the types it may take), or with the other routines.
+ */
+function creationPhase(d: Dialect, to: SchemaModel, r: Routine): 'pre' | 'early-routines' | 'create-routines' {
   const calls = (text: string | null | undefined): boolean => !!text && d.mentions(text, r.schema, r.name);
-  return (
-    to.tables.some(
-      (t) =>
-        t.columns.some((c) => calls(c.default) || calls(c.generated?.expression)) ||
-        t.constraints.some((c) => c.kind !== 'foreign-key' && calls(c.definition)) ||
-        t.indexes.some((i) => calls(i.definition)) ||
-        calls(t.partitionBy),
-    ) || to.domains.some((dm) => calls(dm.default) || dm.constraints.some((c) => calls(c.definition)))
+  if (to.domains.some((dm) => calls(dm.default) || dm.constraints.some((c) => calls(c.definition)))) return 'pre';
+  const byTables = to.tables.some(
+    (t) =>
+      t.columns.some((c) => calls(c.default) || calls(c.generated?.expression)) ||
+      t.constraints.some((c) => c.kind !== 'foreign-key' && calls(c.definition)) ||
+      t.indexes.some((i) => calls(i.definition)) ||
+      calls(t.partitionBy),
   );
+  return byTables ? 'early-routines' : 'create-routines';
 }
 
 /** View, routine and trigger changes, with the rebuilds that table and routine changes force. */
@@ -164,7 +168,7 @@ export function diffViewsRoutinesTriggers(
   for (const r of to.routines) {
     const f = fromRoutines.get(routineKey(r));
     const wasReplaced = f !== undefined && replaced.includes(f);
-    const phase = !wasReplaced && usedByDefinitions(d, to, r) ? 'early-routines' : 'create-routines';
+    const phase = wasReplaced ? 'create-routines' : creationPhase(d, to, r);
     if (!f || !same(body(f), body(r))) plan.add(phase, 'create-function', d.createRoutine(r));
     const before = !f || droppedRoutines.includes(f) ? null : (f.comment ?? null);
     if ((r.comment ?? null) !== before) {

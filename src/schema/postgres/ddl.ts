@@ -31,26 +31,21 @@ const TYPE_RANGE: Record<string, [string, string]> = {
   bigint: ['-9223372036854775808', '9223372036854775807'],
 };
 
+/** An identity's options with the defaults (for its type and direction) filled in. */
+function effectiveIdentity(o: IdentityOptions, type: string): Required<IdentityOptions> {
+  const increment = o.increment ?? '1';
+  const up = !increment.startsWith('-');
+  const range = TYPE_RANGE[type] ?? ['-9223372036854775808', '9223372036854775807'];
+  const min = o.min ?? (up ? '1' : range[0]);
+  const max = o.max ?? (up ? range[1] : '-1');
+  return { increment, min, max, start: o.start ?? (up ? min : max), cache: o.cache ?? '1', cycle: o.cycle ?? false };
+}
+
 /** SET clauses that move an identity sequence from one set of options to another. */
 function identityChanges(f: Column, c: Column): string[] {
-  const a = f.identityOptions ?? {};
-  const b = c.identityOptions ?? {};
-  const up = !(b.increment ?? '1').startsWith('-');
-  const range = TYPE_RANGE[c.type] ?? ['1', '9223372036854775807'];
-  const defaults: Required<IdentityOptions> = {
-    increment: '1',
-    min: up ? '1' : range[0],
-    max: up ? range[1] : '-1',
-    start: up ? (b.min ?? '1') : (b.max ?? '-1'),
-    cache: '1',
-    cycle: false,
-  };
-  const out: string[] = [];
-  for (const k of IDENTITY_KEYS) {
-    if (a[k] === b[k]) continue;
-    out.push(`SET ${IDENTITY_CLAUSE[k](b[k] ?? defaults[k])}`);
-  }
-  return out;
+  const a = effectiveIdentity(f.identityOptions ?? {}, c.type);
+  const b = effectiveIdentity(c.identityOptions ?? {}, c.type);
+  return IDENTITY_KEYS.filter((k) => a[k] !== b[k]).map((k) => `SET ${IDENTITY_CLAUSE[k](b[k])}`);
 }
 
 /** The storage a type has unless a column says otherwise (PostgreSQL 15 cannot SET STORAGE DEFAULT). */

@@ -91,4 +91,42 @@ CREATE TABLE post (id int NOT NULL PRIMARY KEY, author int, CONSTRAINT post_auth
 );
 CREATE TABLE post (id int NOT NULL PRIMARY KEY, author int, CONSTRAINT post_author FOREIGN KEY (author) REFERENCES people (id));`,
   },
+  {
+    name: 'rename a table and one of its columns together',
+    from: `CREATE TABLE person (id int NOT NULL PRIMARY KEY, mail varchar(50), UNIQUE KEY person_mail (mail));`,
+    to: `CREATE TABLE people ( -- @renamed from=person
+  id int NOT NULL PRIMARY KEY,
+  email varchar(50), -- @renamed from=mail
+  UNIQUE KEY person_mail (email)
+);`,
+  },
+  {
+    name: 'a generated column over a renamed column',
+    from: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, a int, g int AS (a * 2) VIRTUAL);`,
+    to: `CREATE TABLE t (
+  id int NOT NULL PRIMARY KEY,
+  b int, -- @renamed from=a
+  g int AS (b * 2) VIRTUAL
+);`,
+  },
+  {
+    name: 'default expressions with on update and a check',
+    from: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, n int);`,
+    to: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, n int DEFAULT (floor(rand() * 10)) CHECK (n >= 0), changed datetime DEFAULT (now()) ON UPDATE current_timestamp());`,
+  },
+  {
+    name: 'blob and text columns with expression defaults',
+    from: '',
+    to: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, b blob DEFAULT ('abc'), t text DEFAULT (concat('x', 'y')), l longtext DEFAULT (repeat('-', 3)));`,
+  },
+  {
+    name: 'a json column added and dropped',
+    from: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, a json);`,
+    to: `CREATE TABLE t (id int NOT NULL PRIMARY KEY, b json NOT NULL DEFAULT ('{}'));`,
+  },
+  {
+    name: 'a view over a function',
+    from: `CREATE TABLE t (a int);`,
+    to: `CREATE TABLE t (a int); CREATE FUNCTION dbl(x int) RETURNS int DETERMINISTIC RETURN x * 2; CREATE VIEW v AS SELECT dbl(a) AS d FROM t;`,
+  },
 ];
