@@ -5,6 +5,12 @@
 // TypeScript sources through tsx instead, which starts a few seconds slower.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+
+// A short-lived command would wait about a second at exit for V8 to finish optimising the
+// WebAssembly PostgreSQL parser (libpg-query) it calls a few times; the bot (serve) runs long
+// enough to gain from that, the other commands do not.
+if (process.argv[2] !== 'serve') v8.setFlagsFromString('--liftoff-only');
 
 const root = new URL('..', import.meta.url);
 let entry = new URL('dist/cli/main.js', root);

@@ -26,7 +26,11 @@ export interface CliRun {
 
 /** The real process as a CliIo. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // process.stdin is opened only when read: creating the stream costs start-up time.
+  const stdin: AsyncIterable<string | Uint8Array> = {
+    [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+  };
+  return { stdout: process.stdout, stderr: process.stderr, stdin, env: process.env, cwd: process.cwd() };
 }
 
 /** `file` as a process started in `io.cwd` would open it (unchanged when that is this process's cwd). */

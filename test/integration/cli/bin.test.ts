@@ -4,32 +4,11 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'bin/dbchange.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function distIsCurrent(): boolean {
-  try {
-    return statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs >= newestMtime(join(ROOT, 'src'));
-  } catch {
-    return false;
-  }
-}
+import { distIsCurrent, ROOT } from '../../../scripts/dist.js';
 
 test('bin/dbchange.js reviews standard input and exits with the review verdict', () => {
-  const r = spawnSync(process.execPath, [BIN, 'review', '--engine', 'postgres', '-'], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/dbchange.js'), 'review', '--engine', 'postgres', '-'], {
     input: 'DELETE FROM t;\n',
     encoding: 'utf8',
     env: { ...process.env, DBCHANGE_SOURCE: distIsCurrent() ? '' : '1' },
