@@ -17,6 +17,18 @@ import type { StartInput } from './startup.js';
 import { openStore } from './store/open.js';
 import { openTarget } from './targets/index.js';
 import type { Target } from './targets/types.js';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import humanInterval from 'human-interval';
+import type { Config } from './config/model.js';
+import { messageOf } from './errors.js';
+import { type GitopsDoor, Poller, parseAuthor, repoKeyOf } from './gitops/poller.js';
+import { GitRepo } from './gitops/repo.js';
+import type { GitopsReport } from './gitops/reports.js';
+import { WEBHOOK_PATH, webhookHandler } from './gitops/webhook.js';
+import { redactUrl } from './redact.js';
+import type { Store } from './store/types.js';
+import { gitopsReportMessage } from './slack/views/gitops.js';
 
 export interface RunningBot {
   port: number;
@@ -26,9 +38,6 @@ export interface RunningBot {
 /** Start the whole bot from checked input (see prepareStart). Resolves when Slack is connected and jobs are being processed. */
 export async function startBot(input: StartInput, logger: Logger): Promise<RunningBot> {
   const { settings, config, policies } = input;
-  if (config.gitops) {
-    logger.warn('the gitops settings are valid, but this version has no git poller yet: nothing reads the repository');
-  }
   const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir });
   logger.info({ store: opened.describe }, 'store open');
   await opened.store.migrate();
@@ -70,7 +79,40 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     now,
     logger,
   });
+  const gitops = gitopsPollers({
+    config,
+    configDir: dirname(settings.configPath),
+    dataDir: settings.dataDir,
+    store: opened.store,
+    app: application,
+    post: async (report) => {
+      const { text, blocks } = gitopsReportMessage(report);
+      await client.chat
+        .postMessage({ channel: config.channel, text, blocks, unfurl_links: false })
+        .catch((err: unknown) => logger.error({ err }, 'could not post a gitops report'));
+    },
+    now,
+    logger,
+  });
+  let triggerPoll: ((repoKey: string) => Promise<void>) | undefined;
+  if (gitops.length && settings.appToken)
+    logger.warn('the gitops webhook needs HTTP mode (no SLACK_APP_TOKEN); the repositories are polled only');
+
   const app = createSlackApp({
+    httpRoutes: gitops.length
+      ? [
+          {
+            path: WEBHOOK_PATH,
+            method: 'POST',
+            handler: webhookHandler({
+              repos: config.gitops,
+              secret: process.env.GITOPS_WEBHOOK_SECRET ?? '',
+              trigger: async (repo) => triggerPoll?.(repoKeyOf(repo)),
+              logger,
+            }),
+          },
+        ]
+      : [],
     botToken: settings.botToken,
     signingSecret: settings.signingSecret,
     appToken: settings.appToken,
@@ -96,7 +138,22 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     notificationChannel: opened.notificationChannel,
     logger,
     driftInterval: config.schema.driftInterval,
+    processEvery: processEveryFor(config),
+    gitops: gitops.map((p) => ({ repoKey: p.key, interval: p.interval })),
     handlers: {
+      gitopsPoll: async (repoKey) => {
+        const poller = gitops.find((p) => p.key === repoKey);
+        if (!poller) return;
+        try {
+          const outcome = await poller.poller.poll();
+          if (outcome.kind !== 'unchanged') logger.info({ repo: redactUrl(repoKey), ...outcome }, 'gitops poll');
+        } catch (err) {
+          logger.error(
+            { repo: redactUrl(repoKey), err: messageOf(err) },
+            'gitops poll failed; trying again at the next poll',
+          );
+        }
+      },
       runStage: (issueId, stageIndex, heartbeat) => application.runStage(issueId, stageIndex, heartbeat),
       driftCheck: async () => {
         for (const report of await application.driftCheck()) {
@@ -112,6 +169,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     },
   });
   queue = started.queue;
+  triggerPoll = started.triggerPoll;
   await application.reconcile();
 
   try {
@@ -135,6 +193,53 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       await opened.close();
     },
   };
+}
+
+/** The queue looks for due jobs at least as often as the shortest poll interval, so polls keep their interval. */
+function processEveryFor(config: Config): number {
+  // A number of milliseconds: human-interval reads "1000 milliseconds" as a million.
+  const shortest = Math.min(5000, ...config.gitops.map((g) => humanInterval(g.pollInterval) ?? 5000));
+  return Math.max(200, shortest);
+}
+
+/** One poller per watched repository, with the bot's own clone under the data directory. */
+function gitopsPollers(deps: {
+  config: Config;
+  configDir: string;
+  dataDir: string;
+  store: Store;
+  app: GitopsDoor;
+  post: (report: GitopsReport) => Promise<void>;
+  now: () => Date;
+  logger: Logger;
+}): { key: string; interval: string; poller: Poller }[] {
+  return deps.config.gitops.map((g) => {
+    // A local path is relative to the config file, like every other path in it.
+    const url = /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/]+:/i.test(g.repo) ? g.repo : resolve(deps.configDir, g.repo);
+    const key = repoKeyOf(g);
+    const dir = join(deps.dataDir, 'gitops', createHash('sha256').update(key).digest('hex').slice(0, 16));
+    let opening: Promise<GitRepo> | undefined;
+    const poller = new Poller({
+      config: deps.config,
+      gitops: { ...g, repo: url },
+      key,
+      store: deps.store,
+      app: deps.app,
+      repo: () => {
+        opening ??= GitRepo.open({ url, branch: g.branch, dir, author: parseAuthor(g.author), env: process.env }).catch(
+          (e: unknown) => {
+            opening = undefined;
+            throw e;
+          },
+        );
+        return opening;
+      },
+      report: deps.post,
+      now: deps.now,
+      logger: deps.logger,
+    });
+    return { key, interval: g.pollInterval, poller };
+  });
 }
 
 /** The Web API client logs through pino at warn level, so tokens and payloads stay out of logs. */

@@ -11,6 +11,7 @@ import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
 import type { AppContext } from './context.js';
 import * as decisions from './decisions.js';
+import * as gitops from './gitops.js';
 import { type DriftReport, driftCheck } from './drift-job.js';
 import type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 import * as queries from './queries.js';
@@ -91,6 +92,9 @@ export function createApplication(deps: AppDeps) {
     scheduledStageDue: bind(ctx, decisions.scheduledStageDue),
     /** Check every database for drift; returns the drifts not reported before. */
     driftCheck: (): Promise<DriftReport[]> => driftCheck(ctx),
+    /** The git door: a poll's migration files for one database, or a changed LATEST file, become an issue. */
+    openGitMigrationChange: bind(ctx, gitops.openMigrationChange),
+    openGitStateChange: bind(ctx, gitops.openStateChange),
     /** After a restart: queue again the stages that were running. */
     reconcile: () => service.reconcile(),
   };

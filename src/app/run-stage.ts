@@ -117,15 +117,19 @@ async function heldByLiveReview(deps: RunStageDeps, issue: Issue, stageIndex: nu
   if (!live || issue.rolloutAnyway || issue.changeType === 'sdl') return false;
   if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
   const findings: Issue['findings'] = [];
-  for (const task of stage.tasks) {
-    const db = findDatabase(deps.config, task.database, stage.environment);
+  // Tasks on one database run in order (GitOps: one per migration file), so they are reviewed as
+  // one script: a later file may use what an earlier one creates.
+  const scripts = new Map<string, string[]>();
+  for (const task of stage.tasks)
+    scripts.set(task.database, [...(scripts.get(task.database) ?? []), task.sql ?? issue.sql]);
+  for (const [database, parts] of scripts) {
+    const db = findDatabase(deps.config, database, stage.environment);
     if (!db) continue;
+    const sql = parts.length === 1 ? parts[0]! : parts.map((p) => `${p.trim().replace(/;$/, '')};`).join('\n');
     try {
       const found = await deps
         .targetFor(db)
-        .withConnection((query) =>
-          live({ engine: db.engine, sql: task.sql ?? issue.sql, environment: db.environment, query }),
-        );
+        .withConnection((query) => live({ engine: db.engine, sql, environment: db.environment, query }));
       findings.push(...found.map((f) => ({ ...f, message: `${db.name} (${db.environment}): ${f.message}` })));
     } catch (err) {
       // The database cannot be reached: the task itself will fail with the reason.

@@ -26,8 +26,8 @@ export type DesiredPlan =
   | { kind: 'change'; database: DatabaseConfig; ddl: string; schemaChange: string; destructive: boolean };
 
 export interface StatePlanner {
-  /** Compare the desired SDL with the live schema of the target's first database (first stage). */
-  plan(target: string, sdl: string): Promise<DesiredPlan>;
+  /** Compare the desired SDL with the live schema of the target's first database (first stage), or its database in `environment`. */
+  plan(target: string, sdl: string, environment?: string): Promise<DesiredPlan>;
   /** The DDL that brings `db` to the desired SDL now; '' when it is already there. */
   ddlFor(db: DatabaseConfig, sdl: string): Promise<string>;
 }
@@ -60,8 +60,8 @@ export function statePlanner(deps: {
   const desired = (engine: Engine, sdl: string) => loadSdlIntoShadow(engine, sdl, devUrlFor(deps.config, engine));
 
   return {
-    async plan(target, sdl) {
-      const dbs = databasesOf(deps.config, target);
+    async plan(target, sdl, environment) {
+      const dbs = databasesOf(deps.config, target).filter((d) => !environment || d.environment === environment);
       const first = deps.config.environments.flatMap((e) => dbs.filter((d) => d.environment === e.id))[0];
       if (!first) throw new DbchangeError(ErrorCode.NotFound, `unknown database ${target}`);
       const [want, have] = await Promise.all([desired(first.engine, sdl), live(first)]);

@@ -80,8 +80,8 @@ export function registerCheckFiles(program: Command, cli: CliRun): void {
         const { loadConfigFile } = await import('../config/load.js');
         const { checkMigrationFiles } = await import('../gitops/path-template.js');
         const config = opts.config ? await loadConfigFile(inCwd(io, opts.config)) : undefined;
-        const template = opts.template ?? config?.gitops?.filePathTemplate ?? DEFAULT_TEMPLATE;
-        const baseDirectory = opts.baseDir ?? config?.gitops?.baseDirectory ?? '';
+        const template = opts.template ?? config?.gitops[0]?.filePathTemplate ?? DEFAULT_TEMPLATE;
+        const baseDirectory = opts.baseDir ?? config?.gitops[0]?.baseDirectory ?? '';
         const result = checkMigrationFiles(await expandPaths(io, paths), {
           template,
           baseDirectory,

@@ -1,6 +1,8 @@
 // The validated config as the rest of the bot uses it, with defaults resolved and cross-references checked.
 import type { Engine } from '../domain/engine.js';
 import { isValidTimeZone } from '../domain/maintenance-window.js';
+import humanInterval from 'human-interval';
+import { compileTemplate } from '../gitops/path-template.js';
 import type { RawConfig } from './schema.js';
 
 export interface EnvironmentConfig {
@@ -12,6 +14,8 @@ export interface EnvironmentConfig {
   rollout: 'automatic' | 'manual' | 'scheduled';
   maintenanceWindow?: { timezone: string; start: string; end: string; days?: string[] };
 }
+
+export type GitopsConfig = Extract<NonNullable<RawConfig['gitops']>, { repo: string }>;
 
 export interface DatabaseConfig {
   name: string;
@@ -26,7 +30,8 @@ export interface Config {
   environments: EnvironmentConfig[];
   databases: DatabaseConfig[];
   review: { policy?: string; environments: Record<string, string> };
-  gitops?: NonNullable<RawConfig['gitops']>;
+  /** Every watched repository (the config may give one object or a list). */
+  gitops: GitopsConfig[];
   schema: { devUrl: { postgres?: string; mysql?: string }; driftInterval: string };
   rolloutConcurrency: number;
 }
@@ -125,19 +130,49 @@ export function referenceProblems(raw: unknown): Problem[] {
   return problems;
 }
 
+/** What the templates, intervals and repository list of `gitops` must satisfy (after defaults). */
+function gitopsProblems(raw: RawConfig): Problem[] {
+  const problems: Problem[] = [];
+  const repos = raw.gitops === undefined ? [] : Array.isArray(raw.gitops) ? raw.gitops : [raw.gitops];
+  const seenRepos = new Set<string>();
+  repos.forEach((g, i) => {
+    const at = (key: string) => (Array.isArray(raw.gitops) ? ['gitops', i, key] : ['gitops', key]);
+    for (const key of ['filePathTemplate', 'schemaPathTemplate'] as const) {
+      if (key === 'schemaPathTemplate' && g[key] === '') continue;
+      try {
+        compileTemplate(g[key], key === 'filePathTemplate' ? ['DB_NAME', 'VERSION'] : ['DB_NAME']);
+      } catch (e) {
+        problems.push({ path: at(key), message: (e as Error).message });
+      }
+    }
+    const ms = humanInterval(g.pollInterval);
+    if (!ms || ms <= 0)
+      problems.push({
+        path: at('pollInterval'),
+        message: `"${g.pollInterval}" is not an interval; write e.g. 30 seconds or 1 minute`,
+      });
+    const key = `${g.repo}#${g.branch}`;
+    if (seenRepos.has(key))
+      problems.push({ path: at('repo'), message: `repository ${g.repo} (branch ${g.branch}) is listed twice` });
+    seenRepos.add(key);
+  });
+  return problems;
+}
+
 /** Resolve defaults and check what zod cannot: references between keys. */
 export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
   const environments = raw.environments.map(
     (e): EnvironmentConfig => ({ ...e, requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1) }),
   );
+  const repos = raw.gitops === undefined ? [] : Array.isArray(raw.gitops) ? raw.gitops : [raw.gitops];
   return {
-    problems: referenceProblems(raw),
+    problems: [...referenceProblems(raw), ...gitopsProblems(raw)],
     config: {
       channel: raw.channel,
       environments,
       databases: raw.databases,
       review: { policy: raw.review?.policy, environments: raw.review?.environments ?? {} },
-      gitops: raw.gitops,
+      gitops: repos,
       schema: { devUrl: raw.schema?.devUrl ?? {}, driftInterval: raw.schema?.driftInterval ?? '1 hour' },
       rolloutConcurrency: raw.rollout?.concurrency ?? 4,
     },

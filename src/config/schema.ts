@@ -45,6 +45,11 @@ const gitops = z.strictObject({
   schemaPathTemplate: z.string().default('{{ENV_ID}}/.{{DB_NAME}}##LATEST.sql'),
   changeType: z.enum(['migration', 'state']).default('migration'),
   pollInterval: z.string().default('1 minute'),
+  /** Who the bot's write-back commits are by: "Name <email>". */
+  author: z
+    .string()
+    .regex(/^[^<>]+ <[^<>\s]+@[^<>\s]+>$/, 'a git author like "dbchange <dbchange@example.com>"')
+    .default('dbchange <dbchange@localhost>'),
 });
 
 const schemaEngine = z.strictObject({
@@ -58,7 +63,7 @@ export const configSchema = z.strictObject({
   environments: z.array(environment).min(1),
   databases: z.array(database).min(1),
   review: review.optional(),
-  gitops: gitops.optional(),
+  gitops: z.union([gitops, z.array(gitops).min(1)]).optional(),
   schema: schemaEngine.optional(),
   rollout: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(4) }).optional(),
 });

@@ -57,7 +57,37 @@ export interface Stage {
   releasedBy?: string;
 }
 
-export type IssueSource = { kind: 'slack' } | { kind: 'git'; commit: string; path: string; version: string };
+/** A commit a GitOps change came from; `url` links to it on GitHub or GitLab. */
+export interface GitCommitRef {
+  sha: string;
+  author: string;
+  /** First line of the message. */
+  subject: string;
+  url?: string;
+}
+
+/** One migration file of a GitOps change: its path, VERSION and the commit that brought it. */
+export interface GitFileRef {
+  path: string;
+  version: string;
+  commit: string;
+}
+
+/**
+ * Where an issue came from. From git: the repository, the (last) commit, the first file and
+ * its version, and every file and commit when there are several.
+ */
+export type IssueSource =
+  | { kind: 'slack' }
+  | {
+      kind: 'git';
+      commit: string;
+      path: string;
+      version: string;
+      repo?: string;
+      files?: GitFileRef[];
+      commits?: GitCommitRef[];
+    };
 
 export interface SlackRef {
   channel: string;

@@ -5,9 +5,13 @@
  *   dbchange.run-stage       { issueId, stageIndex }      run a released stage now
  *   dbchange.scheduled-stage { issueId, stageIndex, at }  release a stage when its time comes
  *   dbchange.drift-check     {}                           periodic drift check (when defined)
+ *   dbchange.gitops-poll.<h> { repo }                     one repeating job per watched repository, at its
+ *                                                         pollInterval; Agenda's lock on it means one
+ *                                                         process polls a repository at a time
  * A job that was running when its process died is picked up again after its lock expires; the
  * executor and the targets' ledgers make that re-run harmless.
  */
+import { createHash } from 'node:crypto';
 import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from 'agenda';
 import type { Logger } from 'pino';
 import type { RolloutQueue } from '../app/ports.js';
@@ -15,6 +19,11 @@ import type { RolloutQueue } from '../app/ports.js';
 export const JOB_RUN_STAGE = 'dbchange.run-stage';
 export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
 export const JOB_DRIFT_CHECK = 'dbchange.drift-check';
+
+/** The poll job of one repository: Agenda keeps one document per name for repeating jobs. */
+export function gitopsJobName(repoKey: string): string {
+  return `dbchange.gitops-poll.${createHash('sha256').update(repoKey).digest('hex').slice(0, 16)}`;
+}
 
 interface StageJob {
   issueId: string;
@@ -28,16 +37,27 @@ export interface QueueHandlers {
   runStage(issueId: string, stageIndex: number, heartbeat: () => Promise<void>): Promise<void>;
   scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
   driftCheck?: () => Promise<void>;
+  /** Poll one repository; `touch` keeps the job's lock while a long poll runs. */
+  gitopsPoll?: (repoKey: string, touch: () => Promise<void>) => Promise<void>;
+}
+
+export interface GitopsSchedule {
+  repoKey: string;
+  /** Agenda interval, e.g. '2 seconds'. */
+  interval: string;
 }
 
 export interface StartedQueue {
   queue: RolloutQueue;
   agenda: Agenda;
+  /** Poll a repository as soon as possible (a webhook arrived); the repeating job keeps its lock and interval. */
+  triggerPoll(repoKey: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** A lock shorter than Agenda's 10-minute default, kept alive by heartbeats from running tasks. */
 const LOCK_LIFETIME_MS = 60_000;
+const GITOPS_LOCK_MS = 20_000;
 
 /** Define the jobs and start processing. */
 export async function startQueue(opts: {
@@ -46,9 +66,12 @@ export async function startQueue(opts: {
   handlers: QueueHandlers;
   logger: Logger;
   name?: string;
-  processEvery?: string;
+  /** An Agenda interval, or milliseconds. */
+  processEvery?: string | number;
   /** How often the drift check runs (Agenda interval, e.g. '1 hour'); none when unset. */
   driftInterval?: string;
+  /** The repositories to poll, each at its own interval. */
+  gitops?: GitopsSchedule[];
 }): Promise<StartedQueue> {
   const agenda = new Agenda({
     backend: opts.backend,
@@ -88,9 +111,21 @@ export async function startQueue(opts: {
     agenda.define(JOB_DRIFT_CHECK, async () => check(), { concurrency: 1, lockLifetime: 10 * 60_000 });
   }
 
+  const polls = handlers.gitopsPoll ? (opts.gitops ?? []) : [];
+  for (const { repoKey } of polls) {
+    const poll = handlers.gitopsPoll!;
+    agenda.define<{ repo: string }>(
+      gitopsJobName(repoKey),
+      async (job: Job<{ repo: string }>) => poll(repoKey, async () => void (await job.touch())),
+      // A short lock: after a crash another process (or the restarted one) polls again soon.
+      { concurrency: 1, lockLifetime: GITOPS_LOCK_MS },
+    );
+  }
+
   await agenda.start();
   // One repeating job for all bot processes sharing the store (Agenda's `every` is a single job).
   if (handlers.driftCheck && opts.driftInterval) await agenda.every(opts.driftInterval, JOB_DRIFT_CHECK);
+  for (const { repoKey, interval } of polls) await agenda.every(interval, gitopsJobName(repoKey), { repo: repoKey });
 
   const queue: RolloutQueue = {
     async runStage(issueId, stageIndex) {
@@ -113,6 +148,17 @@ export async function startQueue(opts: {
   return {
     queue,
     agenda,
+    async triggerPoll(repoKey) {
+      const schedule = polls.find((p) => p.repoKey === repoKey);
+      if (!schedule) return;
+      // The same single repeating job, due now: an upsert that leaves its lock alone, so a poll
+      // running elsewhere is not doubled. (A due time in the past would be ignored by the upsert.)
+      const job = agenda.create(gitopsJobName(repoKey), { repo: repoKey });
+      job.attrs.type = 'single';
+      job.repeatEvery(schedule.interval);
+      job.schedule(new Date(Date.now() + 50));
+      await job.save();
+    },
     async stop() {
       await agenda.stop();
     },

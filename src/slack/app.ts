@@ -3,6 +3,7 @@
  * one door) and render the result. Every handler acks first (Slack allows 3 s) and does slow work after. Refusals go
  * back only to the person who clicked (ephemeral), and change nothing.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import bolt from '@slack/bolt';
 import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -30,6 +31,12 @@ export interface SlackOptions {
   directory: SlackDirectory;
   logger: Logger;
   now: () => Date;
+  /** Other HTTP routes served on the same port (HTTP mode), e.g. the GitOps webhook. */
+  httpRoutes?: {
+    path: string;
+    method: 'POST';
+    handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  }[];
 }
 
 /** Build the Bolt app with every handler registered. */
@@ -40,7 +47,14 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     signingSecret: opts.signingSecret,
     ...(opts.appToken
       ? { appToken: opts.appToken, socketMode: true }
-      : { receiver: guardedHttpReceiver({ signingSecret: opts.signingSecret, port: opts.port, logger }) }),
+      : {
+          receiver: guardedHttpReceiver({
+            signingSecret: opts.signingSecret,
+            port: opts.port,
+            logger,
+            customRoutes: opts.httpRoutes,
+          }),
+        }),
     clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
     logger: boltLogger(logger),
     // No conversation state is kept between requests: skip Bolt's per-request store lookup.

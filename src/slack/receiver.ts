@@ -34,6 +34,12 @@ export interface GuardOptions {
   port: number;
   logger: Logger;
   endpoints?: string[];
+  /** Routes besides Slack's (e.g. the GitOps webhook), which check their own requests. */
+  customRoutes?: {
+    path: string;
+    method: 'POST';
+    handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  }[];
   /** Milliseconds since the epoch; passed in so tests can move the clock. */
   nowMs?: () => number;
 }
@@ -49,6 +55,7 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
     port: opts.port,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: boltLogger(opts.logger),
+    customRoutes: opts.customRoutes ?? [],
   });
   const inner = receiver.requestListener;
   const nowMs = opts.nowMs ?? Date.now;

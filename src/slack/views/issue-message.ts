@@ -5,6 +5,7 @@ import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
 import { availableActions, environmentOf } from '../../app/index.js';
 import { groupFindings } from './group-findings.js';
+import { gitSourceBlocks } from './gitops.js';
 import { ACTION } from './ids.js';
 import { clip, codeBlock, escapeText, mrkdwn, plain } from './text.js';
 
@@ -48,7 +49,7 @@ function stageLine(stage: Stage, config: Config): string {
   const tasks = stage.tasks
     .map(
       (t) =>
-        `${TASK_ICON[t.status]} ${escapeText(t.database)}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`,
+        `${TASK_ICON[t.status]} ${escapeText(t.database)}${t.version ? ` \`${escapeText(t.version)}\`` : ''}${t.status === 'failed' || t.status === 'needs-attention' ? ` ${t.status}` : ''}`,
     )
     .join('  ');
   return `${icon} *${env.id}* (${env.rollout})${approvals} — ${tasks}`;
@@ -205,7 +206,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
       type: 'section',
       fields: [
         mrkdwn(`*Status*\n${STATUS_LABEL[issue.status]}`),
-        mrkdwn(`*Creator*\n<@${issue.creator}>`),
+        mrkdwn(`*Creator*\n${issue.source.kind === 'git' ? 'git' : `<@${issue.creator}>`}`),
         mrkdwn(`*Database*\n${escapeText(issue.target)}`),
         mrkdwn(`*Type*\n${issue.changeType.toUpperCase()}${issue.revision > 1 ? ` · revision ${issue.revision}` : ''}`),
         ...(issue.labels.length
@@ -214,6 +215,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
         ...(issue.timing ? [mrkdwn(`*Timing*\n${escapeText(issue.timing)}`, 2000)] : []),
       ],
     },
+    ...gitSourceBlocks(issue),
     {
       type: 'section',
       text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)),

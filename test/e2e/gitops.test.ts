@@ -1,0 +1,244 @@
+// The git door end to end: the real bot process polls a real bare repository (in a temp folder)
+// that the test commits to, opens issues through the fake Slack, applies migrations to real
+// PostgreSQL databases and writes the LATEST schema back to the repository.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { columnsOf, query, tableExists } from '../support/sql.js';
+import { freshPostgres, type FreshDatabase } from '../support/db.js';
+import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { CHANNEL, SlackDriver } from '../support/driver.js';
+import { git, makeRemote, remoteFile, type TestRemote } from '../support/git.js';
+
+const BOT_AUTHOR = 'dbchange bot <bot@dbchange.test>';
+
+function configFor(remote: TestRemote, dev: FreshDatabase, prod: FreshDatabase, extra = '') {
+  return `channel: ${CHANNEL}
+environments:
+  - id: dev
+    rollout: automatic
+  - id: prod
+    approvers: [U_DBA]
+    releasers: [U_REL]
+    rollout: manual
+databases:
+  - name: app
+    environment: dev
+    engine: postgres
+    url: ${dev.url}
+  - name: app
+    environment: prod
+    engine: postgres
+    url: ${prod.url}
+gitops:
+  repo: ${remote.bare}
+  branch: main
+  baseDirectory: bytebase
+  pollInterval: 1 second
+  author: ${BOT_AUTHOR}
+${extra}`;
+}
+
+/** Top-level messages (not thread replies) whose text matches. */
+function posts(fake: FakeSlack, match: RegExp): FakeMessage[] {
+  return fake.messages(CHANNEL).filter((m) => !m.thread_ts && match.test(m.text ?? ''));
+}
+
+async function waitForPost(fake: FakeSlack, match: RegExp, timeoutMs = 30_000): Promise<FakeMessage> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = posts(fake, match)[0];
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no message matching ${match}; posted:\n${fake
+          .messages(CHANNEL)
+          .filter((m) => !m.thread_ts)
+          .map((m) => m.text)
+          .join('\n')}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const blocksOf = (m: FakeMessage) => JSON.stringify(m.blocks);
+
+describe('GitOps: migration files from a git repository', () => {
+  let fake: FakeSlack;
+  let bot: BotProcess;
+  let store: FreshDatabase;
+  let dev: FreshDatabase;
+  let prod: FreshDatabase;
+  let remote: TestRemote;
+  let slack: SlackDriver;
+  let cloneDir: string;
+
+  before(async () => {
+    fake = await startFakeSlack();
+    fake.setChannel(CHANNEL, { name: 'db-changes' });
+    fake.setUser('U_DBA', { tz: 'UTC', name: 'dba' });
+    fake.setUser('U_REL', { tz: 'UTC', name: 'rel' });
+    store = await freshPostgres('e2e_gitops_store');
+    dev = await freshPostgres('e2e_gitops_dev');
+    prod = await freshPostgres('e2e_gitops_prod');
+    remote = await makeRemote();
+    // Already on the branch before the bot connects: never applied, listed in the summary.
+    await remote.commit(
+      { 'bytebase/dev/app##0000##ddl##before.sql': 'CREATE TABLE before_bot (id int PRIMARY KEY);' },
+      'old',
+    );
+    bot = await startBotProcess({
+      config: configFor(remote, dev, prod),
+      slackApiUrl: fake.url,
+      botToken: fake.token,
+      storeUrl: store.url,
+    });
+    slack = new SlackDriver(fake, bot.url);
+    cloneDir = join(
+      bot.dir,
+      '.dbchange',
+      'gitops',
+      createHash('sha256').update(`${remote.bare}#main`).digest('hex').slice(0, 16),
+    );
+  });
+
+  after(async () => {
+    if (process.env.E2E_BOT_LOG) console.log(bot?.output());
+    await bot?.kill('SIGTERM');
+    await fake?.close();
+    for (const db of [dev, prod, store]) await db?.drop();
+    await remote?.remove();
+  });
+
+  test('on first connect the head is the starting point: nothing there is applied, one summary lists it', async () => {
+    const summary = await waitForPost(fake, /^Connected to /);
+    assert.match(blocksOf(summary), /app##0000##ddl##before\.sql/);
+    assert.match(blocksOf(summary), /app@dev/);
+    assert.equal(await tableExists(dev, 'before_bot'), false);
+  });
+
+  test('a commit with migration files for two environments opens one issue, applied per database in VERSION order', async () => {
+    const sha = await remote.commit(
+      {
+        // 0002 needs 0001's table: applying out of order would fail.
+        'bytebase/dev/app##0002##ddl##add_email.sql': 'ALTER TABLE accounts ADD COLUMN email text;',
+        'bytebase/dev/app##0001##ddl##create_accounts.sql': 'CREATE TABLE accounts (id int PRIMARY KEY);',
+        'bytebase/prod/app##0001##ddl##create_accounts.sql': 'CREATE TABLE accounts (id int PRIMARY KEY);',
+      },
+      'Accounts table\n\nwith email',
+      'Ann Dev <ann@example.com>',
+    );
+    const issue = await slack.waitForIssue('app 0001', 30_000);
+    const shown = blocksOf(issue);
+    assert.match(shown, new RegExp(sha.slice(0, 7)));
+    assert.match(shown, /Ann Dev: Accounts table/);
+    assert.match(shown, /app##0002##ddl##add_email\.sql/);
+    assert.match(shown, /add_email/);
+    const thread = await slack.waitForThread(issue, (l) => l.filter((t) => /task done/.test(t)).length >= 2, 30_000);
+    assert.ok(
+      thread.findIndex((t) => /create_accounts\W+task done/.test(t)) <
+        thread.findIndex((t) => /add_email\W+task done/.test(t)),
+      thread.join('\n'),
+    );
+    assert.deepEqual(await columnsOf(dev, 'accounts'), ['id', 'email']);
+    // prod is manual and needs an approval: nothing ran there.
+    assert.equal(await tableExists(prod, 'accounts'), false);
+    assert.equal(posts(fake, /^#\d+ app 0001/).length, 1);
+  });
+
+  test('after the migrations the LATEST schema is committed to the branch by the bot, and its commit opens no issue', async () => {
+    const deadline = Date.now() + 30_000;
+    let latest: string | undefined;
+    while (Date.now() < deadline) {
+      latest = await remoteFile(remote, 'bytebase/dev/.app##LATEST.sql');
+      if (latest?.includes('email')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(latest ?? '', /CREATE TABLE[^;]*accounts[\s\S]*email/i);
+    const log = (await git(remote.bare, 'log', '-1', '--format=%an <%ae>|%s', 'main')).trim();
+    assert.match(log, /^dbchange bot <bot@dbchange\.test>\|dbchange: schema after app@dev: #\d+ (0001, #\d+ )?0002$/);
+    // A later commit is polled after the bot's own: once its report is out, the bot's commit was seen.
+    await remote.commit({ 'bytebase/dev/app-0003.sql': 'SELECT 1;' }, 'a file with a bad name');
+    const stray = await waitForPost(fake, /do not fit the migration file path template/);
+    assert.match(blocksOf(stray), /app-0003\.sql.*does not match the file path template/);
+    assert.equal(fake.messages(CHANNEL).filter((m) => !m.thread_ts && /^#\d+ /.test(m.text ?? '')).length, 1);
+  });
+
+  test('a malformed name is reported once, and a modified applied file is a checksum mismatch that never runs', async () => {
+    await remote.commit(
+      {
+        'bytebase/dev/app-0003.sql': 'SELECT 2;',
+        'bytebase/dev/app##0001##ddl##create_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);',
+      },
+      'edit things',
+    );
+    const mismatch = await waitForPost(fake, /^Checksum mismatch/);
+    assert.match(blocksOf(mismatch), /app##0001##ddl##create_accounts\.sql/);
+    // The stray file changed content, so it is reported again: a second report, no more.
+    const deadline = Date.now() + 20_000;
+    while (posts(fake, /do not fit/).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(posts(fake, /do not fit/).length, 2);
+    await remote.commit(
+      { 'bytebase/dev/app##0000##ddl##late.sql': 'CREATE TABLE late (id int PRIMARY KEY);' },
+      'late one',
+    );
+    const held = await waitForPost(fake, /version lower than one already applied/);
+    assert.match(blocksOf(held), /0000.*lower than.*0002/);
+    assert.equal(await tableExists(dev, 'late'), false);
+    assert.deepEqual(
+      (
+        await query<{ data_type: string }>(
+          dev,
+          "SELECT data_type FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'id'",
+        )
+      ).map((r) => r.data_type),
+      ['integer'],
+    );
+  });
+
+  test('a commit pushed while the bot was killed is applied once after the restart', async () => {
+    await bot.kill('SIGKILL');
+    await remote.commit(
+      { 'bytebase/dev/app##0004##ddl##orders.sql': 'CREATE TABLE orders (id int PRIMARY KEY);' },
+      'orders while down',
+    );
+    bot = await startBotProcess({
+      config: configFor(remote, dev, prod),
+      slackApiUrl: fake.url,
+      botToken: fake.token,
+      storeUrl: store.url,
+      dir: bot.dir,
+    });
+    slack.botUrl = bot.url;
+    const issue = await slack.waitForIssue('app 0004', 60_000);
+    await slack.waitForThread(issue, (l) => l.some((t) => /orders\W+task done/.test(t)), 30_000);
+    assert.equal(await tableExists(dev, 'orders'), true);
+    assert.equal(posts(fake, /^#\d+ app 0004/).length, 1);
+    assert.equal(posts(fake, /^Connected to /).length, 1);
+    // Re-reading after the restart reports nothing twice.
+    assert.equal(posts(fake, /do not fit/).length, 2);
+    assert.equal(posts(fake, /^Checksum mismatch/).length, 1);
+  });
+
+  test('when someone pushes between the bot fetch and push, the write-back rebases and lands on top', async () => {
+    await remote.commit(
+      { 'bytebase/dev/app##0005##ddl##items.sql': 'CREATE TABLE items (id int PRIMARY KEY);' },
+      'items',
+    );
+    await remote.raceNextPush(cloneDir, { 'docs/notes.md': 'racing\n' }, 'racing commit');
+    const deadline = Date.now() + 40_000;
+    let latest: string | undefined;
+    while (Date.now() < deadline) {
+      latest = await remoteFile(remote, 'bytebase/dev/.app##LATEST.sql');
+      if (latest?.includes('items')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(latest ?? '', /items/);
+    const subjects = (await git(remote.bare, 'log', '--format=%s', 'main')).trim().split('\n');
+    assert.ok(subjects.includes('racing commit'), subjects.join('\n'));
+    assert.match(subjects[0]!, /^dbchange: schema after app@dev: #\d+ 0005/);
+    assert.equal(await remoteFile(remote, 'docs/notes.md'), 'racing\n');
+  });
+});
