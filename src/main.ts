@@ -156,12 +156,14 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       },
       runStage: (issueId, stageIndex, heartbeat) => application.runStage(issueId, stageIndex, heartbeat),
       driftCheck: async () => {
-        for (const report of await application.driftCheck()) {
+        const reports = await application.driftCheck();
+        for (const report of reports) {
           const { text, blocks } = driftMessage(report.database, report.diff);
           await client.chat
             .postMessage({ channel: config.channel, text, blocks })
             .catch((err: unknown) => logger.error({ err }, 'could not post a drift report'));
         }
+        logger.info({ reported: reports.length }, 'drift check done');
       },
       scheduledStageDue: async (issueId, stageIndex, at) => {
         await application.scheduledStageDue(issueId, stageIndex, at);

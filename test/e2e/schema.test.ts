@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { columnsOf, query } from '../support/sql.js';
 import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { outputCount, startBotProcess, type BotProcess, waitForOutput } from '../support/bot-process.js';
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
 import type { Engine } from '../../src/domain/engine.js';
 
@@ -97,8 +97,9 @@ schema:
       );
       const report = fake.messages(CHANNEL).find((m) => m.ts === post.response.ts)!;
       assert.match(JSON.stringify(report.blocks), /\+ .*drifted/);
-      // The same drift is not posted again at the next checks.
-      await new Promise((r) => setTimeout(r, 5000));
+      // The same drift is not posted again at the next checks: wait for two more checks to end.
+      const checks = outputCount(bot, /drift check done/);
+      await waitForOutput(bot, /drift check done/, checks + 2);
       assert.equal(
         fake.callsOf('chat.postMessage').filter((c) => /Schema drift on app/.test(String(c.args.text))).length,
         1,

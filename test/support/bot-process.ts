@@ -105,3 +105,24 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
     },
   };
 }
+
+/**
+ * A barrier on what the bot says: resolves once its output holds `count` lines matching `pattern`
+ * (the bot has done that much), or fails with the output after `timeoutMs`.
+ */
+export async function waitForOutput(bot: BotProcess, pattern: RegExp, count = 1, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (outputCount(bot, pattern) < count) {
+    if (Date.now() > deadline)
+      throw new Error(`the bot did not log ${count}× ${pattern} within ${timeoutMs} ms:\n${bot.output().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** How many lines of the bot's output match `pattern` so far. */
+export function outputCount(bot: BotProcess, pattern: RegExp): number {
+  return bot
+    .output()
+    .split('\n')
+    .filter((l) => pattern.test(l)).length;
+}
