@@ -7,6 +7,7 @@
  * - Wildcards: `_` as a whole path segment is exactly one directory, `**` one or more.
  * Pure: a template and a path in, the parts or the reason it does not match out.
  */
+import { DbchangeError, ErrorCode } from '../errors.js';
 
 export const PLACEHOLDERS = ['ENV_ID', 'DB_NAME', 'VERSION', 'TYPE', 'DESCRIPTION'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -62,10 +63,15 @@ export function compileTemplate(
       }
       const name = m[1] as Placeholder;
       if (!(PLACEHOLDERS as readonly string[]).includes(name))
-        throw new Error(
+        throw new DbchangeError(
+          ErrorCode.ConfigInvalid,
           `unknown placeholder {{${m[1]}}} in template ${template}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
         );
-      if (placeholders.includes(name)) throw new Error(`placeholder {{${name}}} appears twice in template ${template}`);
+      if (placeholders.includes(name))
+        throw new DbchangeError(
+          ErrorCode.ConfigInvalid,
+          `placeholder {{${name}}} appears twice in template ${template}`,
+        );
       placeholders.push(name);
       out += `${escapeRegex(rest.slice(0, m.index))}(?<${name}>${VALUE})`;
       rest = rest.slice(m.index + m[0].length);
@@ -73,7 +79,8 @@ export function compileTemplate(
     return out;
   });
   for (const name of required) {
-    if (!placeholders.includes(name)) throw new Error(`template ${template} must contain {{${name}}}`);
+    if (!placeholders.includes(name))
+      throw new DbchangeError(ErrorCode.ConfigInvalid, `template ${template} must contain {{${name}}}`);
   }
   return { template, regex: new RegExp(`^${parts.join('/')}$`, 'u'), placeholders };
 }

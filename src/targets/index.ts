@@ -9,6 +9,7 @@ import { createMysqlTarget } from './mysql/target.js';
 import { connectPostgres } from './postgres/connect.js';
 import { createPostgresTarget } from './postgres/target.js';
 import type { DbConnection, Target } from './types.js';
+import { unreachable } from '../errors.js';
 
 export { LEDGER_TABLE } from './ledger-row.js';
 export { redactUrl } from '../redact.js';
@@ -21,10 +22,8 @@ export function openTarget(engine: Engine, url: string, opts: { applicationName?
       return createPostgresTarget(url, opts);
     case 'mysql':
       return createMysqlTarget(url);
-    default: {
-      const never: never = engine;
-      throw new Error(`unknown engine ${String(never)}`);
-    }
+    default:
+      return unreachable(engine, 'engine');
   }
 }
 

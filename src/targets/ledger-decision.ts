@@ -12,6 +12,7 @@
  */
 import { statementChecksums, type LedgerRow } from './ledger-row.js';
 import type { ApplyTaskInput } from './types.js';
+import { unreachable } from '../errors.js';
 
 export type LedgerDecision =
   /** Statements before `from`, and those listed in `skip`, are applied already and are not run. */
@@ -44,10 +45,8 @@ export function decide(
         };
       }
       return { action: 'run', from: row.statementsDone, attempt: row.attempt + 1 };
-    default: {
-      const never: never = row.status;
-      throw new Error(`unknown ledger status ${String(never)}`);
-    }
+    default:
+      return unreachable(row.status, 'ledger status');
   }
 }
 

@@ -4,6 +4,7 @@
  * engine's ledger-sql), so a late `failed` row can never hide a `done` one.
  */
 import { createHash } from 'node:crypto';
+import { DbchangeError, ErrorCode, unreachable } from '../errors.js';
 import type { LedgerState, TaskStatement } from './types.js';
 
 export const LEDGER_TABLE = 'dbchange_ledger';
@@ -52,10 +53,8 @@ export function toLedgerState(row: LedgerRow | undefined): LedgerState {
       return { state: 'running', statementsDone: row.statementsDone, startedAt: row.startedAt };
     case 'failed':
       return { state: 'failed', statementsDone: row.statementsDone, error: row.error ?? '' };
-    default: {
-      const never: never = row.status;
-      throw new Error(`unknown ledger status ${String(never)}`);
-    }
+    default:
+      return unreachable(row.status, 'ledger status');
   }
 }
 
@@ -63,7 +62,10 @@ export function toLedgerState(row: LedgerRow | undefined): LedgerState {
 export function ledgerRowFrom(raw: Record<string, unknown>): LedgerRow {
   const status = String(raw.status);
   if (!(LEDGER_STATUSES as readonly string[]).includes(status)) {
-    throw new Error(`dbchange_ledger holds an unknown status "${status}" for task ${String(raw.task_id)}`);
+    throw new DbchangeError(
+      ErrorCode.TargetFailed,
+      `dbchange_ledger holds an unknown status "${status}" for task ${String(raw.task_id)}; a newer dbchange may have written it, so run that version or fix the row`,
+    );
   }
   return {
     taskId: String(raw.task_id),

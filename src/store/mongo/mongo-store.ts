@@ -6,6 +6,7 @@
  */
 import { MongoServerError, type Collection, type Db, type MongoClient } from 'mongodb';
 import type { Issue, NewIssue } from '../../domain/issue.js';
+import { DbchangeError, ErrorCode } from '../../errors.js';
 import { reviveIssue, reviveMigration } from '../revive.js';
 import {
   StoreConflictError,
@@ -95,7 +96,11 @@ export class MongoStore implements Store {
           { $inc: { seq: 1 } },
           { upsert: true, returnDocument: 'after' },
         );
-        if (!doc) throw new Error(`counter ${name} was not returned by findOneAndUpdate`);
+        if (!doc)
+          throw new DbchangeError(
+            ErrorCode.StoreUnavailable,
+            `MongoDB returned no counter ${name} from findOneAndUpdate with upsert; check that the store is a MongoDB 4.4 or later`,
+          );
         return doc.seq;
       } catch (e) {
         // Two first-ever upserts race on the same _id: one inserts, the other retries as an update.

@@ -25,6 +25,7 @@ import { mysqlStatementError } from './errors.js';
 import { ensureLedger, mysqlLedger } from './ledger.js';
 import { CURRENT_DATABASE, GET_LOCK, ledgerSql, RELEASE_LOCK } from './ledger-sql.js';
 import { taskLockName } from './lock-name.js';
+import { unreachable } from '../../errors.js';
 
 /** How long an apply waits for another process applying the same task. */
 export const LOCK_WAIT_SECONDS = 24 * 60 * 60;
@@ -64,10 +65,8 @@ export async function applyMysql(
         const run = isDmlOnly(input.statements) && !decision.skip?.length ? runAtomic : runStepwise;
         return await run(mysqlApplyConnection(conn, ledger), input, plan);
       }
-      default: {
-        const never: never = decision;
-        throw new Error(`unknown decision ${String(never)}`);
-      }
+      default:
+        return unreachable(decision, 'ledger decision');
     }
   } catch (err) {
     throw applyError(url, input.taskId, err);

@@ -21,6 +21,7 @@ import { pgStatementError } from './errors.js';
 import { ensureLedger, pgLedger } from './ledger.js';
 import * as sql from './ledger-sql.js';
 import { cannotRunInTransaction } from './non-transactional.js';
+import { unreachable } from '../../errors.js';
 
 /** Apply one task exactly once on the pool's database. */
 export async function applyPostgres(
@@ -52,10 +53,8 @@ export async function applyPostgres(
           Boolean(decision.skip?.length) || input.statements.some((s) => cannotRunInTransaction(s.sql, version));
         return await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
       }
-      default: {
-        const never: never = decision;
-        throw new Error(`unknown decision ${String(never)}`);
-      }
+      default:
+        return unreachable(decision, 'ledger decision');
     }
   } catch (err) {
     throw applyError(url, input.taskId, err);
