@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import { databasesOf } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
-import type { Issue, IssueSource, ReviewFinding } from '../domain/issue.js';
+import { findingKey, type Issue, type IssueSource, type ReviewFinding } from '../domain/issue.js';
 import { planStages } from '../domain/plan.js';
 import { type Decision, type Effect, startAutomatic } from '../domain/transitions.js';
 import { DbchangeError, ErrorCode, unreachable } from '../errors.js';
@@ -49,7 +49,7 @@ export class ChangeService {
       if (reviewed.has(policyKey)) continue;
       reviewed.add(policyKey);
       for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment })) {
-        const key = `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
+        const key = findingKey(f);
         if (seen.has(key)) continue;
         seen.add(key);
         out.push(f);

@@ -28,6 +28,11 @@ export interface ReviewFinding {
   message: string;
 }
 
+/** Two findings are the same when this key is: one rule, level and position, one message. */
+export function findingKey(f: ReviewFinding): string {
+  return `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
+}
+
 export interface Approval {
   user: string;
   at: Date;

@@ -22,7 +22,7 @@
 import { unreachable } from '../errors.js';
 import type { Config, EnvironmentConfig } from '../config/model.js';
 import type { IssueEvent } from './events.js';
-import type { Issue, ReviewFinding, Stage } from './issue.js';
+import { findingKey, type Issue, type ReviewFinding, type Stage } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
 import { type Directory, mayApprove, mayCancel, mayEdit, mayReject, mayRelease, mayRetry } from './permissions.js';
 import { type Refusal, refuse } from './refusal.js';
@@ -334,8 +334,8 @@ export function holdForLiveReview(issue: Issue, stageIndex: number, findings: Re
   if (stage?.status !== 'running') return refuse('wrong-state', 'the stage is not running');
   if (stage.tasks.some((t) => t.status !== 'pending'))
     return refuse('wrong-state', 'tasks of the stage already started');
-  const known = new Set(issue.findings.map((f) => `${f.rule}|${f.line}|${f.message}`));
-  const merged = [...issue.findings, ...findings.filter((f) => !known.has(`${f.rule}|${f.line}|${f.message}`))].sort(
+  const known = new Set(issue.findings.map(findingKey));
+  const merged = [...issue.findings, ...findings.filter((f) => !known.has(findingKey(f)))].sort(
     (a, b) => a.line - b.line || a.column - b.column,
   );
   const held = withStage({ ...issue, status: 'open', findings: merged }, stageIndex, {

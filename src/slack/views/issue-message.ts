@@ -275,6 +275,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
   }
   const elements = actionElements(issue, config);
   if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}`, elements });
-  const text = `#${issue.id} ${issue.title} — ${issue.status} (${issue.target})`;
+  // The notification text is read as mrkdwn: user text escaped (the header is plain_text, shown as typed).
+  const text = `#${issue.id} ${escapeText(issue.title)} — ${issue.status} (${escapeText(issue.target)})`;
   return { text: clip(text, 3000), blocks };
 }
