@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
+/** Generous: on a shared 2-core machine the embedded store (PGlite, WebAssembly) can take a minute to open. */
+const START_TIMEOUT_MS = 120_000;
 
 export interface BotProcess {
   url: string;
@@ -79,8 +81,8 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
     // A bot that never says it is running is killed, so a failed start never leaves the test process hanging.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`bot did not start within 60 s:\n${out}`));
-    }, 60_000);
+      reject(new Error(`bot did not start within ${START_TIMEOUT_MS / 1000} s:\n${out}`));
+    }, START_TIMEOUT_MS);
     const onData = () => {
       if (out.includes('dbchange is running')) {
         clearTimeout(timer);
