@@ -113,6 +113,10 @@ export interface Table {
   policies?: Policy[];
   /** PostgreSQL storage parameters (reloptions), e.g. `fillfactor=70`, sorted. */
   storage?: string[];
+  /** PostgreSQL UNLOGGED table. */
+  unlogged?: boolean;
+  /** PostgreSQL REPLICA IDENTITY other than the default: `full`, `nothing` or `index <name>`. */
+  replicaIdentity?: string | null;
   /**
    * Not part of the schema (equality and dumps ignore it): a partition's constraints and indexes
    * cloned from its parent, which a DETACH leaves on the table under these names.
@@ -298,6 +302,8 @@ const tableDefaults = (t: Table): Table => ({
   forceRowSecurity: t.forceRowSecurity ?? false,
   policies: [...(t.policies ?? [])].sort(byKey((p) => p.name)),
   storage: [...(t.storage ?? [])].sort(byText),
+  unlogged: t.unlogged ?? false,
+  replicaIdentity: t.replicaIdentity ?? null,
 });
 const withComment = <T extends { comment?: string | null }>(o: T): T & { comment: string | null } => ({
   ...o,

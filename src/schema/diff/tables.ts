@@ -324,6 +324,8 @@ export function diffTables(
     if (!delta) {
       plan.addAll('create-tables', d.createTable(t));
       if (!d.indexesInline) for (const i of t.indexes) addIndex(t, i, null, false);
+      if (t.replicaIdentity?.startsWith('index '))
+        plan.addAll('add-keys', d.tableOptions({ ...t, replicaIdentity: null }, t));
       for (const c of t.constraints) if (c.kind === 'foreign-key') addConstraint(t, c, false);
       diffPolicies(d, null, t, false, plan);
       continue;

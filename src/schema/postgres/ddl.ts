@@ -205,6 +205,11 @@ function mentions(definition: string, schema: string, name: string): boolean {
   return false;
 }
 
+/** `REPLICA IDENTITY …` for a model value (`full`, `nothing`, `index <name>`, `default`). */
+function replicaIdentity(value: string): string {
+  return `REPLICA IDENTITY ${value.startsWith('index ') ? `USING INDEX ${value.slice(6)}` : value.toUpperCase()}`;
+}
+
 function createPolicy(t: TableRef, p: Policy): string {
   const parts = [`CREATE POLICY ${quoteIdent(p.name)} ON ${tableName(t)}`];
   if (!p.permissive) parts.push('AS RESTRICTIVE');
@@ -283,7 +288,7 @@ export const postgresDialect: Dialect = {
     const body = lines.length === 0 ? (of ? '' : ' ()') : ` (\n${lines.join(',\n')}\n)`;
     const head = of
       ? `CREATE TABLE ${tableName(t)} PARTITION OF ${qualified(of.schema, of.table)}${body} ${of.bound}`
-      : `CREATE TABLE ${tableName(t)}${body}`;
+      : `CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${tableName(t)}${body}`;
     const tail = [
       (t.inherits ?? []).length > 0
         ? ` INHERITS (${t.inherits!.map((p) => qualified(p.schema, p.name)).join(', ')})`
@@ -300,6 +305,8 @@ export const postgresDialect: Dialect = {
       if (c.storage) after.push(`${col} SET STORAGE ${c.storage.toUpperCase()}`);
       if (c.statistics !== null && c.statistics !== undefined) after.push(`${col} SET STATISTICS ${c.statistics}`);
     }
+    // An identity over an index is set once the index exists (see the differ).
+    if (t.replicaIdentity && !t.replicaIdentity.startsWith('index ')) after.push(replicaIdentity(t.replicaIdentity));
     if (t.rowSecurity) after.push('ENABLE ROW LEVEL SECURITY');
     if (t.forceRowSecurity) after.push('FORCE ROW LEVEL SECURITY');
     if (after.length > 0)
@@ -321,6 +328,9 @@ export const postgresDialect: Dialect = {
       actions.push(`${to.rowSecurity ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`);
     if ((from.forceRowSecurity ?? false) !== (to.forceRowSecurity ?? false))
       actions.push(`${to.forceRowSecurity ? '' : 'NO '}FORCE ROW LEVEL SECURITY`);
+    if ((from.unlogged ?? false) !== (to.unlogged ?? false)) actions.push(to.unlogged ? 'SET UNLOGGED' : 'SET LOGGED');
+    if ((from.replicaIdentity ?? null) !== (to.replicaIdentity ?? null))
+      actions.push(replicaIdentity(to.replicaIdentity ?? 'default'));
     const key = (o: string): string => o.slice(0, o.indexOf('='));
     const set = (to.storage ?? []).filter((o) => !(from.storage ?? []).includes(o));
     const reset = (from.storage ?? []).map(key).filter((k) => !(to.storage ?? []).some((o) => key(o) === k));

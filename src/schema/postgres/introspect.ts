@@ -153,6 +153,8 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         forceRowSecurity: r.force_row_security === true,
         policies: [],
         storage: strArray(r.storage).sort(),
+        unlogged: r.unlogged === true,
+        replicaIdentity: strOrNull(r.replica_identity),
       };
       if (partitionBound !== null) t.inheritedParts = { constraints: [], indexes: [] };
       tables.set(`${t.schema}.${t.name}`, t);

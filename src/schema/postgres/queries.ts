@@ -71,7 +71,11 @@ ORDER BY 1, 2`;
 export const TABLES = `
 SELECT n.nspname AS schema, c.relname AS table, td.description AS comment,
        c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,
-       coalesce(c.reloptions::text[], '{}') AS storage,
+       coalesce(c.reloptions::text[], '{}') AS storage, c.relpersistence = 'u' AS unlogged,
+       CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+         WHEN 'i' THEN 'index ' || (SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index ri
+                                   JOIN pg_catalog.pg_class ic ON ic.oid = ri.indexrelid
+                                   WHERE ri.indrelid = c.oid AND ri.indisreplident) END AS replica_identity,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_by,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        coalesce((SELECT json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname) ORDER BY i.inhseqno)

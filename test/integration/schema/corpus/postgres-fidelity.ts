@@ -428,4 +428,16 @@ CREATE FUNCTION first_pair() RETURNS pair LANGUAGE sql AS $$ SELECT ROW('a', 1):
     from: events(y2024),
     to: `${events(y2024)} ALTER TABLE events_2024 SET (fillfactor = 60, toast.autovacuum_enabled = false);`,
   },
+  {
+    name: 'unlogged tables and replica identities',
+    from: `CREATE TABLE a (id int PRIMARY KEY); CREATE UNLOGGED TABLE b (x int); CREATE TABLE c (id int NOT NULL); CREATE UNIQUE INDEX c_id ON c (id);`,
+    to: `CREATE UNLOGGED TABLE a (id int PRIMARY KEY); CREATE TABLE b (x int); ALTER TABLE b REPLICA IDENTITY FULL;
+CREATE TABLE c (id int NOT NULL); CREATE UNIQUE INDEX c_id ON c (id); ALTER TABLE c REPLICA IDENTITY USING INDEX c_id;`,
+  },
+  {
+    name: 'new tables with replica identities',
+    from: '',
+    to: `CREATE TABLE a (id int PRIMARY KEY, x int); ALTER TABLE a REPLICA IDENTITY NOTHING;
+CREATE TABLE b (id int NOT NULL); CREATE UNIQUE INDEX b_id ON b (id); ALTER TABLE b REPLICA IDENTITY USING INDEX b_id;`,
+  },
 ];
