@@ -145,9 +145,10 @@ export function reviewScript(input: {
 
   const byVerb = new Map<string, Statement[]>();
   for (const s of reviewable) {
-    const list = byVerb.get(s.kind.verb);
+    const verb = s.verb;
+    const list = byVerb.get(verb);
     if (list) list.push(s);
-    else byVerb.set(s.kind.verb, [s]);
+    else byVerb.set(verb, [s]);
   }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);

@@ -57,6 +57,19 @@ export class Statement {
   get lex(): Tokenized {
     return (this.#lex ??= tokenize(this.split.sql, this.engine));
   }
+  /**
+   * The statement's first keyword, for choosing which rules see it. PostgreSQL's parser already
+   * accepted the statement, so its first word is enough and the statement need not be tokenized
+   * unless a rule reads its tokens; MySQL (and WITH …) take it from the tokens.
+   */
+  get verb(): string {
+    if (this.ast && this.#kind === undefined) {
+      const m = /^[A-Za-z_]+/.exec(this.split.sql);
+      const w = m?.[0].toUpperCase();
+      if (w && w !== 'WITH') return w;
+    }
+    return this.kind.verb;
+  }
   get kind(): StatementKind {
     return (this.#kind ??= kindOf(this.lex.tokens));
   }

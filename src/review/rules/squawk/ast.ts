@@ -57,6 +57,13 @@ export function contains(
 
 /** The commands of an ALTER TABLE, each with the offset where it starts in the statement. */
 export function alterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
+  if (!s.ast || !('AlterTableStmt' in s.ast)) return NONE;
+  return s.cached('pg.alterCommands', () => readAlterCommands(s));
+}
+
+const NONE: Array<{ cmd: AlterTableCmd; pos: number; end: number }> = [];
+
+function readAlterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
   const stmt = as<{ cmds?: Node[] }>(s.ast, 'AlterTableStmt');
   if (!stmt) return [];
   const cmds = (stmt.cmds ?? []).map((c) => as<AlterTableCmd>(c, 'AlterTableCmd')!).filter(Boolean);

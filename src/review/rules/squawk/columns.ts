@@ -151,6 +151,11 @@ export const banDropColumn = squawkRule({
 
 /** Column definitions of CREATE TABLE and ADD COLUMN, and the type of ALTER COLUMN TYPE. */
 export function definedPgColumns(s: Statement): ColumnDef[] {
+  if (!s.ast || !('CreateStmt' in s.ast || 'AlterTableStmt' in s.ast)) return [];
+  return s.cached('pg.columns', () => readPgColumns(s));
+}
+
+function readPgColumns(s: Statement): ColumnDef[] {
   const ct = as<{ tableElts?: unknown[] }>(s.ast, 'CreateStmt');
   if (ct) return (ct.tableElts ?? []).map((e) => as<ColumnDef>(e as never, 'ColumnDef')).filter((c) => !!c);
   const out: ColumnDef[] = [];

@@ -40,7 +40,26 @@ export function squawkRule(def: SquawkRuleDef): SquawkRule {
   };
   if (def.verbs) rule.verbs = def.verbs;
   const { check, checkScript } = def;
-  if (check) rule.check = (s, ctx) => check(s, ctx, (pos, message) => ctx.report(s, message ?? text, pos));
+  if (check) {
+    // One report function per script run, not one per statement: rules run on every statement.
+    const reporters = new WeakMap<
+      RuleContext,
+      { s: Statement | null; report: (pos?: number, message?: string) => void }
+    >();
+    rule.check = (s, ctx) => {
+      let r = reporters.get(ctx);
+      if (!r) {
+        const holder: { s: Statement | null; report: (pos?: number, message?: string) => void } = {
+          s: null,
+          report: (pos, message) => ctx.report(holder.s!, message ?? text, pos),
+        };
+        r = holder;
+        reporters.set(ctx, r);
+      }
+      r.s = s;
+      check(s, ctx, r.report);
+    };
+  }
   if (checkScript)
     rule.checkScript = (ctx) => checkScript(ctx, (s, pos, message) => ctx.report(s, message ?? text, pos));
   return rule;
