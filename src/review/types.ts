@@ -70,7 +70,8 @@ export interface LiveContext {
   payload: Payload;
   statements: readonly Statement[];
   query: QueryFn;
-  report(s: Statement, message: string): void;
+  /** Report about statement `s`, at offset `pos` within it (default: its start). */
+  report(s: Statement, message: string, pos?: number): void;
 }
 
 /** A rule that needs the live database. */

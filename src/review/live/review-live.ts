@@ -30,7 +30,7 @@ export async function reviewLive(input: {
       payload: pr.payload,
       statements,
       query,
-      report: (s, message) => findings.push(finding(s, rule.id, pr.level, message)),
+      report: (s, message, pos) => findings.push(finding(s, rule.id, pr.level, message, pos)),
     };
     try {
       await rule.run(ctx);

@@ -49,7 +49,8 @@ export async function loadSnapshot(engine: Engine, query: QueryFn): Promise<Sche
     }
     return lt;
   };
-  for (const r of cols) get(r.s, r.t, r.cur).columns.add(r.c);
+  // MySQL column names are case-insensitive: kept lower-case, compared lower-case.
+  for (const r of cols) get(r.s, r.t, r.cur).columns.add(engine === 'mysql' ? r.c.toLowerCase() : r.c);
   const pgIndexes = new Set<string>();
   for (const r of idx) {
     get(r.s, r.t, r.cur).indexes.add(r.i);

@@ -135,6 +135,47 @@ for (const engine of ['postgres', 'mysql'] as const) {
       assert.match(found[3]!.message, /Column nope does not exist/);
     });
 
+    it('the walk-through sees the rows: NOT NULL without default, duplicates under a unique key, orphans under a foreign key', async () => {
+      await conn.query('CREATE TABLE customers (id INT PRIMARY KEY, region VARCHAR(5), code INT, parent_id INT)');
+      await conn.query('CREATE TABLE empty_t (id INT PRIMARY KEY)');
+      await conn.query(
+        "INSERT INTO customers (id, region, code, parent_id) VALUES (1, 'eu', 7, NULL), (2, NULL, 7, 1), (3, 'us', 8, 99)",
+      );
+      const sql = [
+        'ALTER TABLE customers ADD COLUMN tier INT NOT NULL',
+        'ALTER TABLE empty_t ADD COLUMN tier INT NOT NULL',
+        'ALTER TABLE customers ADD COLUMN score INT NOT NULL DEFAULT 0',
+        'ALTER TABLE customers\n  ADD CONSTRAINT customers_code_key UNIQUE (code)',
+        'CREATE UNIQUE INDEX customers_region_key ON customers (region)',
+        'ALTER TABLE customers ADD CONSTRAINT customers_parent_fk FOREIGN KEY (parent_id) REFERENCES customers (id)',
+        'ALTER TABLE customers ADD COLUMN REGION INT',
+      ].join(';\n');
+      const found = await live(sql, 'builtin.walk-through-check');
+      assert.deepEqual(
+        found.map((f) => [f.line, /customers|empty_t/.exec(f.message)?.[0]]),
+        [
+          [1, 'customers'],
+          [5, 'customers'],
+          [7, 'customers'],
+          [8, 'customers'],
+        ],
+      );
+      assert.match(found[0]!.message, /Column tier is added NOT NULL without a DEFAULT to customers, which has rows/);
+      assert.match(found[1]!.message, /UNIQUE customers_code_key \(code\) on customers fails/);
+      assert.match(
+        found[2]!.message,
+        /FOREIGN KEY \(parent_id\) on customers fails: some rows have no matching customers/,
+      );
+      assert.match(found[3]!.message, /Column region already exists in customers/i);
+      if (engine === 'postgres') {
+        const nulls = await live(
+          'ALTER TABLE customers ALTER COLUMN region SET NOT NULL',
+          'builtin.walk-through-check',
+        );
+        assert.match(nulls[0]?.message ?? '', /Column region of customers holds NULLs/);
+      }
+    });
+
     it('the walk-through accepts a script that fits the live schema', async () => {
       assert.deepEqual(
         await live(
