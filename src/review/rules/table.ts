@@ -2,55 +2,93 @@
 import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
 import { readName } from '../tokens.js';
+import type { AlterAction } from '../model/alter-table.js';
 import { BOTH, MYSQL } from './engines.js';
 import { definedIndexes } from './defs.js';
 import { baseName, bool, dmlTargets, isDml, list, num, readTables, regex, str } from './util.js';
 
-const pkCache = new WeakMap<readonly Statement[], Map<string, number>>();
-/** True when a later ALTER TABLE of the script adds the table's primary key (as pg_dump writes it). */
-function pkAddedLater(statements: readonly Statement[], after: number, table: readonly string[]): boolean {
-  let m = pkCache.get(statements);
-  if (!m) {
-    m = new Map();
-    for (const s of statements) {
-      if (s.alterTable && definedIndexes(s).some((i) => i.kind === 'primary'))
-        m.set(baseName(s.alterTable.table), s.index);
-    }
-    pkCache.set(statements, m);
-  }
-  const at = m.get(baseName(table));
-  return at !== undefined && at > after;
-}
-
+/**
+ * TABLE_REQUIRE_PK follows the script, as Bytebase does: a table the script creates must end the
+ * script with a primary key (one added by a later ALTER counts; dropping it later, by DROP PRIMARY
+ * KEY, DROP INDEX `PRIMARY`, dropping the key constraint or all its columns, is flagged at that
+ * statement), a table the script drops is no longer checked, and dropping the primary key of a
+ * table the script did not create is flagged unless the same statement adds a new one.
+ */
 export const requirePk: Rule = {
   id: 'table.require-pk',
   type: 'TABLE_REQUIRE_PK',
   engines: BOTH,
-  verbs: ['CREATE', 'ALTER'],
   summary: 'Table must have primary key',
-  check(s, ctx) {
-    const ct = s.createTable;
-    if (
-      ct &&
-      !ct.derived &&
-      !definedIndexes(s).some((i) => i.kind === 'primary') &&
-      !pkAddedLater(ctx.statements, s.index, ct.table)
-    ) {
-      ctx.report(
-        s,
-        `Table ${baseName(ct.table)} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`,
-        ct.pos,
-      );
+  checkScript(ctx) {
+    interface Tracked {
+      pk: string[] | null;
+      s: Statement;
+      pos: number;
+      dropped: boolean;
     }
-    for (const a of s.alterTable?.actions ?? []) {
-      const dropsPk = a.kind === 'drop-primary-key' || (a.kind === 'drop-constraint' && /_pkey$|^pk_/i.test(a.name));
-      const readdsPk = definedIndexes(s).some((i) => i.kind === 'primary');
-      if (dropsPk && !readdsPk)
-        ctx.report(
-          s,
-          'This drops the primary key without adding a new one in the same statement; add the new primary key in the same ALTER TABLE.',
-          a.pos,
-        );
+    const tables = new Map<string, Tracked>();
+    const dropsPk = (a: AlterAction): boolean =>
+      a.kind === 'drop-primary-key' ||
+      (a.kind === 'drop-index' && a.name.toUpperCase() === 'PRIMARY') ||
+      (a.kind === 'drop-constraint' && /_pkey$|^pk_/i.test(a.name));
+    for (const s of ctx.statements) {
+      const ct = s.createTable;
+      if (ct) {
+        if (ct.derived) continue;
+        const pk = definedIndexes(s).find((i) => i.kind === 'primary');
+        tables.set(baseName(ct.table), { pk: pk ? pk.columns : null, s, pos: ct.pos, dropped: false });
+        continue;
+      }
+      for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
+      if (s.kind.label === 'DROP INDEX' && s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY') {
+        const on = s.tokens.findIndex((t) => t.type === 'word' && t.v === 'ON');
+        const name = on >= 0 ? readName(s.tokens, on + 1) : null;
+        const tr = name ? tables.get(baseName(name.parts)) : undefined;
+        if (tr) Object.assign(tr, { pk: null, s, pos: 0, dropped: true });
+        else if (name)
+          ctx.report(
+            s,
+            'This drops the primary key without adding a new one; add the new primary key in the same change.',
+          );
+        continue;
+      }
+      const at = s.alterTable;
+      if (!at) continue;
+      const key = baseName(at.table);
+      const tr = tables.get(key);
+      const adds = definedIndexes(s).find((i) => i.kind === 'primary');
+      for (const a of at.actions) {
+        if (a.kind === 'rename-table' && tr) {
+          tables.delete(key);
+          tables.set(baseName(a.to), tr);
+        }
+        if (!tr) {
+          if (dropsPk(a) && !adds)
+            ctx.report(
+              s,
+              'This drops the primary key without adding a new one in the same statement; add the new primary key in the same ALTER TABLE.',
+              a.pos,
+            );
+          continue;
+        }
+        if (dropsPk(a)) Object.assign(tr, { pk: null, s, pos: a.pos, dropped: true });
+        else if (a.kind === 'drop-column' && tr.pk?.includes(a.column)) {
+          const rest = tr.pk.filter((c) => c !== a.column);
+          if (rest.length > 0) tr.pk = rest;
+          else Object.assign(tr, { pk: null, s, pos: a.pos, dropped: true });
+        }
+      }
+      if (tr && adds) tr.pk = adds.columns;
+    }
+    for (const [name, tr] of tables) {
+      if (tr.pk) continue;
+      ctx.report(
+        tr.s,
+        tr.dropped
+          ? `Table ${name} is left without a primary key; add the new primary key in the same change.`
+          : `Table ${name} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`,
+        tr.pos,
+      );
     }
   },
 };
