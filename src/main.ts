@@ -145,8 +145,12 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
         const poller = gitops.find((p) => p.key === repoKey);
         if (!poller) return;
         try {
-          const outcome = await poller.poller.poll();
-          if (outcome.kind !== 'unchanged') logger.info({ repo: redactUrl(repoKey), ...outcome }, 'gitops poll');
+          // Commits pushed while a poll ran are taken at once (their webhook may have come mid-poll).
+          for (let round = 0; round < 5; round++) {
+            const outcome = await poller.poller.poll();
+            if (outcome.kind === 'unchanged') break;
+            logger.info({ repo: redactUrl(repoKey), ...outcome }, 'gitops poll');
+          }
         } catch (err) {
           logger.error(
             { repo: redactUrl(repoKey), err: messageOf(err) },

@@ -3,7 +3,7 @@
 // PostgreSQL databases and writes the LATEST schema back to the repository.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { columnsOf, query, tableExists } from '../support/sql.js';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
@@ -240,5 +240,102 @@ describe('GitOps: migration files from a git repository', () => {
     assert.ok(subjects.includes('racing commit'), subjects.join('\n'));
     assert.match(subjects[0]!, /^dbchange: schema after app@dev: #\d+ 0005/);
     assert.equal(await remoteFile(remote, 'docs/notes.md'), 'racing\n');
+  });
+});
+
+describe('GitOps: state-based LATEST files, polled when a webhook says so', () => {
+  const SECRET = 'webhook-secret-for-tests';
+  let fake: FakeSlack;
+  let bot: BotProcess;
+  let store: FreshDatabase;
+  let dev: FreshDatabase;
+  let prod: FreshDatabase;
+  let remote: TestRemote;
+  let slack: SlackDriver;
+
+  before(async () => {
+    fake = await startFakeSlack();
+    fake.setChannel(CHANNEL, { name: 'db-changes' });
+    store = await freshPostgres('e2e_gitops_state_store');
+    dev = await freshPostgres('e2e_gitops_state_dev');
+    prod = await freshPostgres('e2e_gitops_state_prod');
+    remote = await makeRemote();
+    await remote.commit({ 'README.md': 'state\n' }, 'start');
+    bot = await startBotProcess({
+      // An hour between polls: only the webhook brings a poll sooner.
+      config: configFor(remote, dev, prod).replace(
+        'pollInterval: 1 second',
+        'pollInterval: 1 hour\n  changeType: state',
+      ),
+      slackApiUrl: fake.url,
+      botToken: fake.token,
+      storeUrl: store.url,
+      env: { GITOPS_WEBHOOK_SECRET: SECRET },
+    });
+    slack = new SlackDriver(fake, bot.url);
+    await waitForPost(fake, /^Connected to /);
+  });
+
+  after(async () => {
+    if (process.env.E2E_BOT_LOG) console.log(bot?.output());
+    await bot?.kill('SIGTERM');
+    await fake?.close();
+    for (const db of [dev, prod, store]) await db?.drop();
+    await remote?.remove();
+  });
+
+  async function push(body: object, headers: Record<string, string>) {
+    const res = await fetch(`http://127.0.0.1:${bot.port}/gitops/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return res.status;
+  }
+  const event = () => ({ ref: 'refs/heads/main', repository: { clone_url: remote.bare } });
+  const github = (body: object, secret = SECRET) => ({
+    'x-github-event': 'push',
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(JSON.stringify(body)).digest('hex')}`,
+  });
+
+  test('a webhook with a bad signature gets 401; a signed one triggers the poll that opens the state-based issue', async () => {
+    await remote.commit(
+      { 'bytebase/dev/.app##LATEST.sql': 'CREATE TABLE people (\n  id integer PRIMARY KEY,\n  name text\n);\n' },
+      'Desired: people',
+    );
+    assert.equal(await push(event(), github(event(), 'wrong-secret')), 401);
+    assert.equal(await push(event(), { 'x-gitlab-token': 'wrong' }), 401);
+    assert.equal(await push(event(), github(event())), 202);
+    const issue = await slack.waitForIssue('desired schema from', 30_000);
+    assert.match(blocksOf(issue), /Schema change/);
+    assert.match(blocksOf(issue), /people/);
+    await slack.waitForThread(issue, (l) => l.some((t) => /task done/.test(t)), 30_000);
+    assert.deepEqual(await columnsOf(dev, 'people'), ['id', 'name']);
+    assert.equal(await tableExists(prod, 'people'), false);
+  });
+
+  test('a LATEST commit that changes nothing live opens no issue; the next real change does', async () => {
+    await remote.commit(
+      {
+        'bytebase/dev/.app##LATEST.sql':
+          '-- people, as they are\nCREATE TABLE people (\n    id   integer PRIMARY KEY,\n    name text\n);\n',
+      },
+      'Only a comment and spaces',
+    );
+    assert.equal(await push(event(), { 'x-gitlab-token': SECRET }), 202);
+    await remote.commit(
+      {
+        'bytebase/dev/.app##LATEST.sql':
+          'CREATE TABLE people (\n  id integer PRIMARY KEY,\n  name text,\n  email text\n);\n',
+      },
+      'Desired: email',
+    );
+    assert.equal(await push(event(), { 'x-gitlab-token': SECRET }), 202);
+    const deadline = Date.now() + 30_000;
+    while (posts(fake, /desired schema from/).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const issues = posts(fake, /desired schema from/);
+    assert.equal(issues.length, 2);
+    assert.match(blocksOf(issues[1]!), /email/);
   });
 });
