@@ -35,6 +35,7 @@ export const FORMATS: Record<string, (result: CheckResult, out: Writer) => void>
 
 interface CheckOptions {
   config?: string;
+  repo?: string;
   template?: string;
   baseDir?: string;
   format: string;
@@ -65,15 +66,28 @@ export async function expandPaths(io: CliIo, paths: readonly string[]): Promise<
   return out;
 }
 
+/** The files a clone's checked-out branch holds under the base directory (git ls-files). */
+async function trackedFiles(dir: string, baseDirectory: string): Promise<string[]> {
+  const { simpleGit } = await import('simple-git');
+  const out = await simpleGit({ baseDir: dir }).raw([
+    'ls-files',
+    '-z',
+    '--',
+    ...(baseDirectory ? [baseDirectory] : []),
+  ]);
+  return out.split('\0').filter(Boolean);
+}
+
 export function registerCheckFiles(program: Command, cli: CliRun): void {
   const { io } = cli;
   program
     .command('check-files')
     .description('check migration file names against the file path template; exit 1 on a problem')
-    .argument('<paths...>', 'repository paths of migration files, or directories to check every file under')
+    .argument('[paths...]', 'repository paths of migration files, or directories to check every file under')
     .option('--config <file>', 'dbchange config: its gitops settings and database names are used')
     .option('--template <template>', 'file path template', undefined)
     .option('--base-dir <dir>', 'base directory of migration files in the repository', undefined)
+    .option('--repo <dir>', 'a clone of the branch: versions are checked against the migration files it holds')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(FORMATS)).default('text'))
     .action(async (paths: string[], opts: CheckOptions) => {
       try {
@@ -82,12 +96,30 @@ export function registerCheckFiles(program: Command, cli: CliRun): void {
         const config = opts.config ? await loadConfigFile(inCwd(io, opts.config)) : undefined;
         const template = opts.template ?? config?.gitops[0]?.filePathTemplate ?? DEFAULT_TEMPLATE;
         const baseDirectory = opts.baseDir ?? config?.gitops[0]?.baseDirectory ?? '';
-        const result = checkMigrationFiles(await expandPaths(io, paths), {
+        const held = opts.repo ? await trackedFiles(inCwd(io, opts.repo), baseDirectory) : [];
+        if (paths.length === 0 && !opts.repo)
+          throw new Error('name the files to check, or --repo DIR to check a clone');
+        const given = paths.length ? await expandPaths(io, paths) : held;
+        const check = {
           template,
           baseDirectory,
           knownDatabases: config ? [...new Set(config.databases.map((d) => d.name))] : undefined,
           knownEnvironments: config?.environments.map((e) => e.id),
-        });
+        };
+        const result = checkMigrationFiles(given, check);
+        if (paths.length && opts.repo) {
+          const { checkAgainstBranch } = await import('../gitops/path-template.js');
+          const { compareVersions, versionOrderOf } = await import('../gitops/versions.js');
+          const order = versionOrderOf(template);
+          const onBranch = checkMigrationFiles(
+            held.filter((p) => !given.includes(p)),
+            { template, baseDirectory },
+          ).files;
+          const against = checkAgainstBranch(result.files, onBranch, (a, b) => compareVersions(a, b, order));
+          const bad = new Set(against.map((p) => p.path));
+          result.problems.push(...against);
+          result.files = result.files.filter((f) => !bad.has(f.path));
+        }
         FORMATS[opts.format]!(result, io.stdout);
         cli.exitCode = result.problems.length ? 1 : 0;
       } catch (e) {

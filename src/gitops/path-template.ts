@@ -185,3 +185,39 @@ export function checkMigrationFiles(
   files.sort(byVersion);
   return { files, problems };
 }
+
+/**
+ * Check migration files (a pull request's) against those the branch already holds: a VERSION
+ * another file of the same database and environment already uses, or one lower than the
+ * highest the branch holds (it would be held as out of order), is a problem. `compare` orders
+ * versions (see versions.ts).
+ */
+export function checkAgainstBranch(
+  files: MigrationFile[],
+  held: MigrationFile[],
+  compare: (a: string, b: string) => number,
+): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const scope = (f: MigrationFile) => `${f.envId ?? '*'}/${f.dbName}`;
+  for (const f of files) {
+    const same = held.filter((h) => scope(h) === scope(f) && h.path !== f.path);
+    const taken = same.find((h) => compare(h.version, f.version) === 0);
+    if (taken) {
+      problems.push({
+        path: f.path,
+        message: `VERSION ${f.version} of ${f.dbName} is already used on the branch by ${taken.path}; versions must be unique`,
+      });
+      continue;
+    }
+    const highest = same.reduce<MigrationFile | undefined>(
+      (top, h) => (!top || compare(h.version, top.version) > 0 ? h : top),
+      undefined,
+    );
+    if (highest && compare(f.version, highest.version) < 0)
+      problems.push({
+        path: f.path,
+        message: `VERSION ${f.version} is lower than ${highest.version} (${highest.path}), already on the branch; it would be held, not applied — use a higher version`,
+      });
+  }
+  return problems;
+}
