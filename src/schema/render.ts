@@ -17,9 +17,43 @@ function note(c: DdlChange): string {
     : '';
 }
 
-/** Statements joined with `;\n` and a final `;\n`, each that loses data marked by a comment; '' when there are none. */
+const ALTER_TABLE =
+  /^ALTER TABLE ((?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[A-Za-z_][\w$]*)(?:\.(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?) ([\s\S]+)$/;
+/** Actions that stay statements of their own: they cannot share one, or sharing would hold their lock longer. */
+const ALONE = /^(?:RENAME|VALIDATE|ATTACH|DETACH|SET (?:UN)?LOGGED|(?:ENABLE|DISABLE)(?: REPLICA| ALWAYS)? TRIGGER)\b/;
+/** MySQL checks names before it drops: a key dropped and added again under its name needs two statements. */
+const MYSQL_KEY_DROP = /^DROP (?:FOREIGN KEY|INDEX|PRIMARY KEY|CONSTRAINT)\b/;
+
+/**
+ * Adjacent ALTER TABLE statements on the same table become one statement with their actions in
+ * order, so the table is locked (and, on MySQL, rebuilt) once: what review's merge rule asks.
+ */
+function mergeAlters(changes: DdlChange[]): { sql: string; notes: string }[] {
+  const out: { sql: string; notes: string; table: string | null }[] = [];
+  for (const c of changes) {
+    const m = ALTER_TABLE.exec(c.sql);
+    const mysql = m?.[1]!.startsWith('`') ?? false;
+    const table = m && !ALONE.test(m[2]!) && !(mysql && MYSQL_KEY_DROP.test(m[2]!)) ? m[1]! : null;
+    const last = out[out.length - 1];
+    if (table !== null && last && last.table === table) {
+      last.sql += `,\n    ${m![2]}`;
+      last.notes += note(c);
+    } else {
+      out.push({ sql: c.sql, notes: note(c), table });
+    }
+  }
+  return out;
+}
+
+/**
+ * The script of a plan: statements joined with `;\n` and a final `;\n`, adjacent ALTER TABLEs on
+ * one table merged, each statement that loses data marked by a comment; '' when there are none.
+ */
 export function renderDdl(changes: DdlChange[]): string {
-  return changes.length === 0 ? '' : `${changes.map((c) => `${note(c)}${c.sql}`).join(';\n')};\n`;
+  if (changes.length === 0) return '';
+  return `${mergeAlters(changes)
+    .map((s) => `${s.notes}${s.sql}`)
+    .join(';\n')};\n`;
 }
 
 /**

@@ -44,7 +44,7 @@ describe('dbchange diff and dump', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      'ALTER TABLE public.t ALTER COLUMN name SET NOT NULL;\nALTER TABLE public.t ADD COLUMN age integer;\nCREATE INDEX CONCURRENTLY t_age ON public.t USING btree (age);\n',
+      'ALTER TABLE public.t ALTER COLUMN name SET NOT NULL,\n    ADD COLUMN age integer;\nCREATE INDEX CONCURRENTLY t_age ON public.t USING btree (age);\n',
     );
   });
 

@@ -14,6 +14,7 @@ import {
   schemaEquals,
 } from '../../../src/schema/index.js';
 import { renameHints } from '../../../src/schema/renames.js';
+import { splitStatements } from '../../../src/sql/split.js';
 import { runSdl } from '../../../src/schema/shadow.js';
 import { DEFAULT_POLICY, reviewScript } from '../../../src/review/index.js';
 import { freshDatabase, type FreshDatabase } from '../../support/db.js';
@@ -77,7 +78,12 @@ export function roundTripSuite(engine: Engine, pairs: SchemaPair[]): void {
           [],
           `the plan's own review found what the plan could avoid:\n${renderDdl(changes)}`,
         );
-        await apply(conn, changes);
+        // What runs is the rendered script (adjacent ALTER TABLEs merged), statement by statement.
+        const script = renderDdl(changes);
+        await apply(
+          conn,
+          splitStatements(script, engine).map((st) => ({ sql: st.sql, destructive: false, kind: 'statement' })),
+        );
         const result = await introspect(engine, conn.query);
         const again = renderDdl(diffSchemas(result, to));
         assert.equal(again, '', `diff after applying:\n${renderDdl(changes)}\nstill needs:\n${again}`);

@@ -43,6 +43,25 @@ describe('schema model', () => {
     );
   });
 
+  it('adjacent ALTER TABLEs on one table render as one statement; renames and validations stay alone', () => {
+    const alter = (sql: string, kind = 'alter-column', destructive = false) => ({ sql, kind, destructive });
+    assert.equal(
+      renderDdl([
+        alter('ALTER TABLE public.t DROP COLUMN a', 'drop-column', true),
+        alter('ALTER TABLE public.t ADD COLUMN b integer', 'add-column'),
+        alter('ALTER TABLE public.u ADD COLUMN c integer', 'add-column'),
+        alter('ALTER TABLE public.u ADD CONSTRAINT u_c CHECK ((c > 0)) NOT VALID', 'add-constraint'),
+        alter('ALTER TABLE public.u VALIDATE CONSTRAINT u_c', 'validate-constraint'),
+        alter('ALTER TABLE public.u RENAME COLUMN c TO d', 'rename-column'),
+      ]),
+      "-- destructive (drop-column): the column's data is lost; if it was renamed, mark the new column with -- @renamed from=<old name>\n" +
+        'ALTER TABLE public.t DROP COLUMN a,\n    ADD COLUMN b integer;\n' +
+        'ALTER TABLE public.u ADD COLUMN c integer,\n    ADD CONSTRAINT u_c CHECK ((c > 0)) NOT VALID;\n' +
+        'ALTER TABLE public.u VALIDATE CONSTRAINT u_c;\n' +
+        'ALTER TABLE public.u RENAME COLUMN c TO d;\n',
+    );
+  });
+
   it('a statement that loses data is marked by a comment that says how to rename instead', () => {
     assert.equal(
       renderDdl([
