@@ -32,7 +32,7 @@ function mergeAlters(changes: DdlChange[]): { sql: string; notes: string }[] {
   const out: { sql: string; notes: string; table: string | null }[] = [];
   for (const c of changes) {
     const m = ALTER_TABLE.exec(c.sql);
-    const mysql = m?.[1]!.startsWith('`') ?? false;
+    const mysql = m?.[1]?.startsWith('`') ?? false;
     const table = m && !ALONE.test(m[2]!) && !(mysql && MYSQL_KEY_DROP.test(m[2]!)) ? m[1]! : null;
     const last = out[out.length - 1];
     if (table !== null && last && last.table === table) {
