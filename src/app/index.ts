@@ -27,13 +27,14 @@ export type * from './results.js';
 export type { DriftResult } from './schema-commands.js';
 export type { Submitted } from './submit.js';
 export type { Submission, SubmissionField } from './submission.js';
-export { parseLabels } from './submission.js';
+export { MAX_SQL_BYTES, parseLabels } from './submission.js';
 
 // Pure helpers the edges render and parse with; re-exported so an edge needs nothing below this door.
 export { targetNames } from '../config/model.js';
 export { isValidTimeZone } from '../domain/maintenance-window.js';
 export { formatDuration, formatEvent } from '../domain/task-log.js';
 export { availableActions, environmentOf } from '../domain/transitions.js';
+export { type Waiting, waitingFor } from '../domain/waiting.js';
 export { DbchangeError, ErrorCode, messageOf, unreachable } from '../errors.js';
 
 export interface AppDeps {

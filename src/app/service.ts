@@ -63,7 +63,7 @@ export class ChangeService {
     s: Submission,
     creator: string,
     source: IssueSource = { kind: 'slack' },
-    state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings'>>,
+    state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf'>>,
   ): Promise<Issue> {
     const now = this.deps.now();
     const findings = this.review(s.target, s.sql);

@@ -30,7 +30,7 @@ export function validateSubmission(config: Config, s: Submission): Partial<Recor
   }
   if (!(CHANGE_TYPES as readonly string[]).includes(s.changeType))
     errors.changeType = 'Choose DDL, DML or desired schema (SDL).';
-  if (!s.sql.trim()) errors.sql = 'Enter the SQL to run.';
+  if (!s.sql.trim()) errors.sql = 'Enter the SQL to run, or attach it as a .sql file.';
   else if (Buffer.byteLength(s.sql) > MAX_SQL_BYTES)
     errors.sql = `The SQL is larger than ${MAX_SQL_BYTES / 1_000_000} MB; split it into several changes.`;
   else if (s.sql.includes('\u0000')) errors.sql = 'The SQL contains a NUL byte; paste it as text.';

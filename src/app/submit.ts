@@ -15,6 +15,8 @@ export interface SubmitInput {
   source?: IssueSource;
   /** A key that makes a re-delivered submission (Slack retries, a re-polled commit) a no-op. */
   once?: string;
+  /** The issue this change follows up (see `followUp`); the two are linked both ways. */
+  followUpOf?: string;
 }
 
 export type Submitted = { issue: Issue } | { unchanged: DatabaseConfig };
@@ -35,14 +37,28 @@ export async function submit(app: AppContext, input: SubmitInput): Promise<Resul
   if (first) return refused('invalid', first);
   if (input.once && !(await app.store.claimOnce(input.once, app.now())))
     return refused('duplicate', 'this submission was already received');
-  if (s.changeType !== 'sdl') return done({ issue: await app.service.create(s, actor.user, source) });
-  if (!app.planner) return refused('unavailable', 'state-based changes are not available in this bot');
-  const plan = await app.planner.plan(s.target, s.sql);
-  if (plan.kind === 'unchanged') return done({ unchanged: plan.database });
-  const issue = await app.service.create({ ...s, sql: plan.ddl }, actor.user, source, {
-    desiredSdl: s.sql,
-    schemaChange: plan.schemaChange,
-  });
+  const original = input.followUpOf ? await app.store.getIssue(input.followUpOf) : null;
+  const link = original ? { followUpOf: original.id } : {};
+  let issue: Issue;
+  if (s.changeType !== 'sdl') issue = await app.service.create(s, actor.user, source, link);
+  else {
+    if (!app.planner) return refused('unavailable', 'state-based changes are not available in this bot');
+    const plan = await app.planner.plan(s.target, s.sql);
+    if (plan.kind === 'unchanged') return done({ unchanged: plan.database });
+    issue = await app.service.create({ ...s, sql: plan.ddl }, actor.user, source, {
+      desiredSdl: s.sql,
+      schemaChange: plan.schemaChange,
+      ...link,
+    });
+  }
+  if (original) {
+    // The original links to its follow-up too, in its message and its thread.
+    const linked = await app.service.save(original, (i) => ({
+      ...i,
+      followUps: [...new Set([...(i.followUps ?? []), issue.id])],
+    }));
+    await app.service.threadSafe(linked, { kind: 'follow-up-opened', by: actor.user, issueId: issue.id });
+  }
   return done({ issue });
 }
 
@@ -86,7 +102,7 @@ export async function followUp(
   return done({
     from,
     prefill: {
-      title: `Follow-up of #${from.id}: ${from.title}`.slice(0, 150),
+      title: `Follow-up to #${from.id}: ${from.title}`.slice(0, 150),
       target: from.target,
       changeType: from.changeType,
       sql: from.changeType === 'sdl' ? (from.desiredSdl ?? from.sql) : from.sql,

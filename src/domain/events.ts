@@ -20,9 +20,11 @@ export type IssueEvent =
   | { kind: 'scheduled-run-started'; environment: string }
   | { kind: 'schedule-cancelled'; by: string }
   | { kind: 'cancelled'; by: string }
-  | { kind: 'edited'; by: string; revision: number; kept: string[]; keptRevision: number }
+  /** `retry`: the edit was after a failure; Retry runs the new revision on that stage (after `approvals` more). */
+  | { kind: 'edited'; by: string; revision: number; retry?: { environment: string; approvals: number } }
+  | { kind: 'follow-up-opened'; by: string; issueId: string }
   | { kind: 'rollout-anyway'; by: string; checked: boolean }
-  | { kind: 'retried'; by: string; environment: string }
+  | { kind: 'retried'; by: string; environment: string; revision?: number }
   | { kind: 'held-by-live-review'; environment: string; findings: number }
   | { kind: 'attention-resolved'; by: string; task: TaskRef; applied: boolean }
   | { kind: 'stage-done'; environment: string }

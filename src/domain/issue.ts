@@ -129,6 +129,9 @@ export interface Issue {
   schedule?: { at: Date; by: string; stageIndex: number };
   stages: Stage[];
   slack?: SlackRef;
+  /** The issue this one amends ("Follow-up to #N"), and the follow-ups opened from this one. */
+  followUpOf?: string;
+  followUps?: string[];
   createdAt: Date;
   updatedAt: Date;
 }

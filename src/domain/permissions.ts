@@ -28,6 +28,11 @@ export function mayReject(user: string, config: Config, directory?: Directory): 
   );
 }
 
+/** The people who may release a stage, as mayRelease decides: its releasers, or the creator where it names none. */
+export function releasersOf(issue: Issue, env: EnvironmentConfig): string[] {
+  return env.releasers.length > 0 ? env.releasers : [issue.creator];
+}
+
 /** Who may release a stage (roll out, schedule, acknowledge findings, resolve needs-attention): its releasers, or the creator where the environment names none. */
 export function mayRelease(user: string, issue: Issue, env: EnvironmentConfig, directory?: Directory): boolean {
   if (env.releasers.length === 0) return user === issue.creator;
@@ -49,9 +54,15 @@ export function mayCancel(user: string, issue: Issue, config: Config, directory?
   );
 }
 
-/** Edit the SQL: the creator only. */
-export function mayEdit(user: string, issue: Issue): boolean {
-  return user === issue.creator;
+/** One of the config's top-level `admins` (users or user groups), when it names any. */
+export function isAdmin(user: string, config: Config, directory?: Directory): boolean {
+  const admins = (config as Config & { admins?: string[] }).admins ?? [];
+  return admins.length > 0 && isMember(directory, admins, user);
+}
+
+/** Edit the SQL: the creator, or an admin. */
+export function mayEdit(user: string, issue: Issue, config: Config, directory?: Directory): boolean {
+  return user === issue.creator || isAdmin(user, config, directory);
 }
 
 /** Record a baseline (the live schema becomes the truth): approvers or releasers of that environment. */

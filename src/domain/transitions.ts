@@ -7,6 +7,8 @@
  *   open ──Roll out now / automatic──▶ running ──▶ open (next stage waits) | done | failed
  *   scheduled ──time comes──▶ running
  *   failed ──Retry──▶ running
+ *   failed ──Edit SQL──▶ failed                           (no stage done yet: review again,
+ *                                                          approvals reset; Retry runs it)
  *   open ──Reject──▶ rejected ──Edit SQL──▶ open          (review and approvals start over)
  *   open ──Cancel──▶ canceled                             (final)
  *
@@ -18,6 +20,9 @@
  * Then `automatic` environments run at once; `manual` ones wait for a releaser's Roll out now or
  * Schedule; `scheduled` ones only take Schedule. A scheduled issue is pending: nothing runs it or
  * edits it until Cancel.
+ *
+ * What ran is what runs next: once a stage has ended done, the SQL is frozen; a follow-up change
+ * (a new issue, linked both ways) is how it is amended.
  */
 import { unreachable } from '../errors.js';
 import type { Config, EnvironmentConfig } from '../config/model.js';
@@ -61,6 +66,13 @@ function approvalsMet(stage: Stage, env: EnvironmentConfig): boolean {
   return stage.approvals.length >= env.requiredApprovals;
 }
 
+/** Why the SQL can no longer change (a stage has ended done), or undefined while it may. */
+export function frozenReason(issue: Issue): string | undefined {
+  const ran = issue.stages.filter((s) => s.status === 'done').map((s) => s.environment);
+  if (ran.length === 0) return undefined;
+  return `${ran.join(', ')} already ran revision ${issue.revision}, and what ran is what runs next: the SQL is frozen. Use "Follow-up change" to amend it in a new change.`;
+}
+
 function withStage(issue: Issue, index: number, stage: Stage): Issue {
   return { ...issue, stages: issue.stages.map((s, i) => (i === index ? stage : s)) };
 }
@@ -97,14 +109,20 @@ export function startAutomatic(issue: Issue, config: Config): { issue: Issue; ef
 
 /** Approve the current stage. A repeated click by the same approver changes nothing. */
 export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (issue.status !== 'open' && issue.status !== 'scheduled' && issue.status !== 'running')
+  if (
+    issue.status !== 'open' &&
+    issue.status !== 'scheduled' &&
+    issue.status !== 'running' &&
+    issue.status !== 'failed'
+  )
     return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; there is nothing to approve`);
   // Only the current stage is approved: a double click must never spill over into the next stage.
   const i = currentStageIndex(issue);
   if (i < 0) return refuse('nothing-to-do', `issue #${issue.id} is rolled out everywhere`);
   const stage = issue.stages[i]!;
   const env = environmentOf(ctx.config, stage);
-  if (stage.status !== 'waiting')
+  // A failed stage whose SQL was edited needs its approvals again before Retry.
+  if (stage.status !== 'waiting' && !(stage.status === 'failed' && issue.status === 'failed'))
     return refuse('wrong-state', `${env.id} is ${stage.status}; approvals for the next stage open when it ends`);
   if (env.requiredApprovals === 0) return refuse('nothing-to-do', `${env.id} needs no approval`);
   if (!mayApprove(user, env, ctx.directory)) {
@@ -238,48 +256,59 @@ export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
 }
 
 /**
- * Edit the SQL (creator only, not while scheduled or running). Review starts over and every
- * approval is dropped, since approvers approved the old SQL.
+ * Edit the SQL (the creator, or an admin; not while scheduled or running, and never once a stage
+ * has ended done: what ran is what runs next). Review starts over and every approval is
+ * dropped, since approvers approved the old SQL. After a failure the issue stays failed with
+ * the new revision, and Retry runs it on the failed stage.
  */
 export function editSql(issue: Issue, user: string, sql: string, findings: ReviewFinding[], ctx: Ctx): Decision {
-  if (!mayEdit(user, issue)) return refuse('not-allowed', 'only the creator can edit the SQL');
+  if (!mayEdit(user, issue, ctx.config, ctx.directory))
+    return refuse('not-allowed', 'only the creator (or an admin) can edit the SQL');
   if (issue.status === 'scheduled')
     return refuse('wrong-state', 'the rollout is scheduled; cancel it before editing the SQL');
-  if (issue.status !== 'open' && issue.status !== 'rejected')
+  const frozen = frozenReason(issue);
+  if (frozen) return refuse('wrong-state', frozen);
+  if (issue.status !== 'open' && issue.status !== 'rejected' && issue.status !== 'failed')
     return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; its SQL cannot be edited now`);
-  if (issue.stages.some((s) => s.status === 'running' || s.status === 'failed'))
-    return refuse(
-      'wrong-state',
-      'part of this change is rolling out or failed; wait for it, or retry it, before editing',
-    );
-  // Stages that already ran keep the SQL they ran (frozen on their tasks); the rest take the new SQL.
-  const stages = issue.stages.map((s) =>
-    s.status === 'done'
-      ? { ...s, tasks: s.tasks.map((t) => ({ ...t, sql: t.sql ?? issue.sql })) }
-      : { ...s, approvals: [] },
-  );
-  const ran = issue.stages.filter((s) => s.status === 'done').map((s) => s.environment);
+  if (issue.stages.some((s) => s.status === 'running'))
+    return refuse('wrong-state', 'part of this change is rolling out; wait for it to end before editing');
+  // Tasks that finished keep the SQL they ran (a failed stage may have some); every approval goes.
+  const stages = issue.stages.map((s) => ({
+    ...s,
+    approvals: [],
+    tasks: s.tasks.map((t) => (t.status === 'done' ? { ...t, sql: t.sql ?? issue.sql } : t)),
+  }));
   const edited: Issue = {
     ...issue,
     sql,
     findings,
     revision: issue.revision + 1,
-    status: 'open',
+    status: issue.status === 'failed' ? 'failed' : 'open',
     stages,
     rolloutAnyway: undefined,
   };
+  if (edited.status === 'failed') {
+    const failed = edited.stages.find((s) => s.status === 'failed')!;
+    const env = environmentOf(ctx.config, failed);
+    return {
+      ok: true,
+      issue: edited,
+      effects: [],
+      event: {
+        kind: 'edited',
+        by: user,
+        revision: edited.revision,
+        retry: { environment: env.id, approvals: env.requiredApprovals },
+      },
+    };
+  }
   const { issue: next, effects } = startAutomatic(edited, ctx.config);
-  return {
-    ok: true,
-    issue: next,
-    effects,
-    event: { kind: 'edited', by: user, revision: edited.revision, kept: ran, keptRevision: issue.revision },
-  };
+  return { ok: true, issue: next, effects, event: { kind: 'edited', by: user, revision: edited.revision } };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
 export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, ctx: Ctx): Decision {
-  if (issue.status !== 'open')
+  if (issue.status !== 'open' && issue.status !== 'failed')
     return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; nothing to acknowledge now`);
   const i = currentStageIndex(issue);
   if (i < 0) return refuse('nothing-to-do', 'nothing is left to roll out');
@@ -312,6 +341,18 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
       'a task needs attention: it was interrupted and may be half applied; check the database and resolve it first',
     );
   }
+  // After an edit the failed stage needs its approvals (and any acknowledgement) again.
+  if (!approvalsMet(stage, env))
+    return refuse(
+      'needs-approval',
+      `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) of revision ${issue.revision} before it can be retried`,
+      { role: 'approvers', ids: env.approvers },
+    );
+  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
+    return refuse(
+      'needs-acknowledgement',
+      'review found problems in this revision: check "Roll out anyway" first if you are sure',
+    );
   const tasks = stage.tasks.map((t) =>
     t.status === 'failed' ? { ...t, status: 'pending' as const, error: undefined } : t,
   );
@@ -320,7 +361,7 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
     ok: true,
     issue: next,
     effects: [{ kind: 'run-stage', stageIndex: i }],
-    event: { kind: 'retried', by: user, environment: env.id },
+    event: { kind: 'retried', by: user, environment: env.id, revision: issue.revision },
   };
 }
 
@@ -398,15 +439,24 @@ export function stageFinished(issue: Issue, stageIndex: number, config: Config):
   return startAutomatic({ ...settled, status: 'open' }, config);
 }
 
+export type IssueAction =
+  | 'approve'
+  | 'reject'
+  | 'rollout'
+  | 'schedule'
+  | 'cancel'
+  | 'edit'
+  | 'retry'
+  | 'rollout-anyway'
+  | 'follow-up';
+
 /** What a person could do next, for rendering buttons (authorisation is checked again on click). */
-export function availableActions(
-  issue: Issue,
-  config: Config,
-): Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'> {
-  const out = new Set<'approve' | 'reject' | 'rollout' | 'schedule' | 'cancel' | 'edit' | 'retry' | 'rollout-anyway'>();
+export function availableActions(issue: Issue, config: Config): Set<IssueAction> {
+  const out = new Set<IssueAction>();
   const i = currentStageIndex(issue);
   const stage = i >= 0 ? issue.stages[i] : undefined;
   const env = stage ? environmentOf(config, stage) : undefined;
+  const frozen = frozenReason(issue) !== undefined;
   switch (issue.status) {
     case 'open': {
       if (stage && env && stage.status === 'waiting') {
@@ -418,7 +468,7 @@ export function availableActions(
         }
         if (needsRolloutAnyway(issue.findings)) out.add('rollout-anyway');
       }
-      if (issue.stages.every((s) => s.status === 'waiting' || s.status === 'done')) out.add('edit');
+      if (!frozen && issue.stages.every((s) => s.status === 'waiting')) out.add('edit');
       out.add('cancel');
       break;
     }
@@ -426,11 +476,16 @@ export function availableActions(
       out.add('cancel');
       break;
     case 'rejected':
-      out.add('edit');
+      if (!frozen) out.add('edit');
       out.add('cancel');
       break;
     case 'failed':
+      // An edited failed stage needs its approvals (and an acknowledgement of findings) again.
+      if (stage && env && stage.status === 'failed' && stage.approvals.length < env.requiredApprovals)
+        out.add('approve');
+      if (needsRolloutAnyway(issue.findings)) out.add('rollout-anyway');
       out.add('retry');
+      if (!frozen) out.add('edit');
       out.add('cancel');
       break;
     case 'running':
@@ -440,5 +495,6 @@ export function availableActions(
     default:
       return unreachable(issue.status, 'issue status');
   }
+  if (frozen) out.add('follow-up');
   return out;
 }

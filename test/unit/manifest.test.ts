@@ -87,6 +87,7 @@ test('the bot asks for exactly the scopes it uses', () => {
     'chat:write',
     'chat:write.public',
     'commands',
+    'files:read',
     'groups:read',
     'usergroups:read',
     'users:read',

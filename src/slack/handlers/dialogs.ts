@@ -5,7 +5,8 @@ import type { Issue } from '../../domain/issue.js';
 import { afterAck } from '../after-ack.js';
 import { ACTION } from '../views/ids.js';
 import { findingLine } from '../views/issue-message.js';
-import { editModal, infoModal, scheduleModal, sqlSections } from '../views/modals.js';
+import { targetNames } from '../../app/index.js';
+import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../views/modals.js';
 import { baselineText } from '../views/replies.js';
 import { escapeText, mention } from '../views/text.js';
 import { channelOf, type HandlerContext, seenIn, tellRefusal, userTimeZone } from './context.js';
@@ -68,6 +69,20 @@ export function registerDialogs(h: HandlerContext): void {
     await afterAck();
     const result = await app.rollback({ actor: { user: body.user.id }, issueId: seenIn(action.value).issueId });
     if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
+  });
+
+  bolt.action<BlockAction<ButtonAction>>(ACTION.followUp, async ({ ack, body, action }) => {
+    await ack();
+    await afterAck();
+    const result = await app.followUp({ actor: { user: body.user.id }, issueId: seenIn(action.value).issueId });
+    if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
+    await openView(
+      body,
+      submitModal(targetNames(app.config), channelOf(h, body), {
+        submission: result.prefill,
+        followUpOf: result.from.id,
+      }),
+    );
   });
 
   bolt.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action }) => {

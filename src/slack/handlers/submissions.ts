@@ -7,18 +7,29 @@ import { afterAck } from '../after-ack.js';
 import { CALLBACK, FIELD } from '../views/ids.js';
 import { formatInZone } from '../views/modals.js';
 import { escapeText, mention } from '../views/text.js';
+import { pickedFileId, readSqlFile } from '../sql-file.js';
 import { element, field, type HandlerContext, postInThread, tellUser } from './context.js';
 
 export function registerSubmissions(h: HandlerContext): void {
   const { bolt, app, logger } = h;
 
+  /** The SQL of a submitted view: its file when one was attached (read now), else the text typed. */
+  const sqlOf = async (values: unknown): Promise<{ sql: string } | { error: Record<string, string> }> => {
+    const fileId = pickedFileId(values, FIELD.sqlFile);
+    if (!fileId) return { sql: field(values, FIELD.sql) };
+    const read = await readSqlFile(bolt.client, fileId);
+    return read.ok ? { sql: read.sql } : { error: { [FIELD.sqlFile]: read.error } };
+  };
+
   bolt.view<ViewSubmitAction>(CALLBACK.submit, async ({ ack, body, view }) => {
     const values = view.state.values;
+    const sql = await sqlOf(values);
+    if ('error' in sql) return void (await ack({ response_action: 'errors', errors: sql.error }));
     const submission: Submission = {
       title: field(values, FIELD.title),
       target: field(values, FIELD.target).trim(),
       changeType: field(values, FIELD.changeType) || 'ddl',
-      sql: field(values, FIELD.sql),
+      sql: sql.sql,
       description: field(values, FIELD.description),
       labels: parseLabels(field(values, FIELD.labels)),
       timing: field(values, FIELD.timing),
@@ -32,12 +43,18 @@ export function registerSubmissions(h: HandlerContext): void {
     await afterAck();
     // Answers go where the person typed /dbchange (or the changes channel, when unknown).
     const channel = app.config.channel;
-    const where = (JSON.parse(view.private_metadata || '{}') as { channel?: string }).channel ?? channel;
+    const meta = JSON.parse(view.private_metadata || '{}') as { channel?: string; followUpOf?: string };
+    const where = meta.channel ?? channel;
     const user = body.user.id;
     const title = escapeText(submission.title);
     try {
       // Slack may deliver the same submission again (x-slack-retry-num): one view, one issue.
-      const result = await app.submit({ actor: { user }, submission, once: `submit:${view.id}:${view.hash ?? ''}` });
+      const result = await app.submit({
+        actor: { user },
+        submission,
+        once: `submit:${view.id}:${view.hash ?? ''}`,
+        ...(meta.followUpOf ? { followUpOf: meta.followUpOf } : {}),
+      });
       if (result.kind === 'refused' && result.code === 'duplicate')
         return void logger.info({ view: view.id }, 'duplicate submission ignored');
       if (result.kind !== 'done')
@@ -82,11 +99,13 @@ export function registerSubmissions(h: HandlerContext): void {
 
   bolt.view<ViewSubmitAction>(CALLBACK.edit, async ({ ack, body, view }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as { issueId?: string; revision?: number };
+    const sql = await sqlOf(view.state.values);
+    if ('error' in sql) return void (await ack({ response_action: 'errors', errors: sql.error }));
     const result = await app.edit({
       actor: { user: body.user.id },
       issueId: meta.issueId ?? '',
       revision: meta.revision,
-      sql: field(view.state.values, FIELD.sql),
+      sql: sql.sql,
     });
     if (result.kind !== 'done') {
       const message = result.kind === 'refused' ? result.message.slice(0, 1900) : 'This issue no longer exists.';

@@ -38,18 +38,20 @@ export function eventText(event: IssueEvent): string {
     case 'cancelled':
       return `${mention(event.by)} cancelled the change`;
     case 'edited': {
-      const ran = event.kept;
-      const kept = ran.length
-        ? ` ${escapeText(ran.join(', '))} already ran revision ${event.keptRevision} and keep${ran.length === 1 ? 's' : ''} it; the new SQL applies to the stages still to come.`
-        : '';
-      return `${mention(event.by)} edited the SQL (revision ${event.revision}); review ran again and approvals were reset.${kept}`;
+      const base = `${mention(event.by)} edited the SQL (revision ${event.revision}); review ran again and approvals were reset.`;
+      if (!event.retry) return base;
+      const env = escapeText(event.retry.environment);
+      const approvals = event.retry.approvals > 0 ? ` once ${env} is approved again` : '';
+      return `${base} Retry runs revision ${event.revision} on ${env}${approvals}: statements applied earlier and unchanged at the same position are skipped.`;
     }
+    case 'follow-up-opened':
+      return `${mention(event.by)} opened a follow-up change: #${escapeText(event.issueId)}`;
     case 'rollout-anyway':
       return event.checked
         ? `${mention(event.by)} chose to roll out despite the review findings`
         : `${mention(event.by)} withdrew "roll out anyway"`;
     case 'retried':
-      return `${mention(event.by)} retried the failed tasks in ${escapeText(event.environment)}`;
+      return `${mention(event.by)} retried the failed tasks in ${escapeText(event.environment)}${event.revision && event.revision > 1 ? ` with revision ${event.revision}` : ''}`;
     case 'held-by-live-review': {
       const env = escapeText(event.environment);
       return `:mag: review against the live ${env} database found ${event.findings} problem(s); nothing ran. Check them, tick "Roll out anyway" if you are sure, and release ${env} again.`;

@@ -3,11 +3,11 @@
 import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
-import { availableActions, environmentOf } from '../../app/index.js';
+import { availableActions, environmentOf, unreachable, type Waiting, waitingFor } from '../../app/index.js';
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { ACTION } from './ids.js';
-import { clip, codeBlock, escapeText, mrkdwn, plain } from './text.js';
+import { clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate } from './text.js';
 
 const SQL_PREVIEW_LINES = 15;
 const SQL_PREVIEW_CHARS = 1500;
@@ -156,6 +156,7 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
   if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
   if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
   if (can.has('edit')) els.push(button(ACTION.edit, 'Edit SQL', value));
+  if (can.has('follow-up')) els.push(button(ACTION.followUp, 'Follow-up change', value));
   if (issue.changeType !== 'dml' && issue.stages.some((s) => s.tasks.some((t) => t.status === 'done'))) {
     els.push(
       button(ACTION.rollback, 'Generate rollback', issue.id, undefined, {
@@ -189,12 +190,45 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
   return els;
 }
 
+function people(ids: string[]): string {
+  if (ids.length === 0) return 'nobody (the config names no one)';
+  if (ids.length === 1) return mention(ids[0]!);
+  return `${ids.slice(0, -1).map(mention).join(', ')} or ${mention(ids.at(-1)!)}`;
+}
+
+/** The "waiting for …" line: what the issue needs next, and from whom. */
+export function waitingText(w: Waiting): string {
+  switch (w.kind) {
+    case 'approval':
+      return `:hourglass: waiting for approval from ${people(w.approvers)} (${w.have} of ${w.need}) for ${escapeText(w.environment)}`;
+    case 'release':
+      return w.scheduleOnly
+        ? `:hourglass: waiting for ${people(w.releasers)} to schedule ${escapeText(w.environment)}`
+        : `:hourglass: waiting for ${people(w.releasers)} to roll out or schedule ${escapeText(w.environment)}`;
+    case 'acknowledgement':
+      return `:raised_hand: held: review findings need an acknowledgement from ${people(w.releasers)} before ${escapeText(w.environment)}${w.automatic ? ' rolls out (it is automatic, and review findings hold it)' : ' can roll out'}`;
+    case 'scheduled':
+      return `:alarm_clock: scheduled for ${slackDate(w.at)} by ${mention(w.by)} (${escapeText(w.environment)})`;
+    case 'running':
+      return `:arrows_counterclockwise: rolling out to ${escapeText(w.environment)}`;
+    case 'attention':
+      return `:warning: waiting for ${people(w.releasers)} to check the task that needs attention in ${escapeText(w.environment)}`;
+    case 'retry':
+      return `:hourglass: ${escapeText(w.environment)} failed: waiting for ${people(w.who)} to Retry${w.canEdit ? ', or for the creator to fix it with Edit SQL' : ''}`;
+    case 'rejected':
+      return `:hourglass: rejected: waiting for ${mention(w.creator)} to ${w.canEdit ? 'edit the SQL' : 'open a follow-up change'}`;
+    case 'done':
+      return ':white_check_mark: rolled out everywhere; nothing is waiting';
+    case 'cancelled':
+      return ':no_entry_sign: cancelled; nothing is waiting';
+    default:
+      return unreachable(w, 'waiting state');
+  }
+}
+
 /** The whole issue message. */
 export function issueMessage(issue: Issue, config: Config): { text: string; blocks: KnownBlock[] } {
   const preview = sqlPreview(issue.sql);
-  const scheduled = issue.schedule
-    ? `\n:alarm_clock: scheduled for <!date^${Math.floor(issue.schedule.at.getTime() / 1000)}^{date_short_pretty} at {time}|${issue.schedule.at.toISOString()}> by <@${issue.schedule.by}>`
-    : '';
   const failed = issue.stages.flatMap((s) =>
     s.tasks
       .filter((t) => t.error)
@@ -218,9 +252,19 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
     ...gitSourceBlocks(issue),
     {
       type: 'section',
-      text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}${scheduled}`, 3000)),
+      text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}`, 3000)),
     },
+    { type: 'context', elements: [mrkdwn(clip(waitingText(waitingFor(issue, config)), 2000))] },
   ];
+  const links = [
+    ...(issue.followUpOf ? [`:leftwards_arrow_with_hook: Follow-up to #${escapeText(issue.followUpOf)}`] : []),
+    ...(issue.followUps?.length
+      ? [
+          `:arrow_right_hook: Follow-up${issue.followUps.length > 1 ? 's' : ''}: ${issue.followUps.map((id) => `#${escapeText(id)}`).join(', ')}`,
+        ]
+      : []),
+  ];
+  if (links.length) blocks.push({ type: 'context', elements: [mrkdwn(clip(links.join('  ·  '), 2000))] });
   if (failed.length) blocks.push({ type: 'section', text: mrkdwn(clip(failed.join('\n'), 3000)) });
   if (issue.changeType === 'sdl') {
     const change = sqlPreview(issue.schemaChange ?? '');

@@ -2,10 +2,13 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { formatInTimeZone } from 'date-fns-tz';
 import type { Issue } from '../../domain/issue.js';
+import type { Submission } from '../../app/index.js';
+import { SQL_FILE_LIMIT_TEXT } from '../sql-file.js';
 import { CALLBACK, FIELD } from './ids.js';
 import { clip, escapeText, mrkdwn, plain } from './text.js';
 
 const SQL_MAX = 3000;
+const SQL_FILE_LIMIT_LABEL = SQL_FILE_LIMIT_TEXT;
 
 function option(text: string, value: string): PlainTextOption {
   return { text: plain(text, 75), value: clip(value, 75) };
@@ -40,8 +43,40 @@ function textInput(
   };
 }
 
-/** The /dbchange modal. `targets` are database and group names from the config; `channel` is where /dbchange was typed. */
-export function submitModal(targets: string[], channel?: string): ModalView {
+const CHANGE_TYPES = [
+  option('DDL — schema migration', 'ddl'),
+  option('DML — data migration', 'dml'),
+  option('Desired schema (SDL)', 'sdl'),
+];
+
+/** The SQL as a file, for scripts longer than a text field takes (read through files.info). */
+function sqlFileInput(): KnownBlock {
+  return {
+    type: 'input',
+    block_id: FIELD.sqlFile,
+    optional: true,
+    label: plain('…or a .sql file', 2000),
+    hint: plain(
+      `For scripts longer than ${SQL_MAX} characters; up to ${SQL_FILE_LIMIT_LABEL}. A file replaces the text above.`,
+      2000,
+    ),
+    element: { type: 'file_input', action_id: FIELD.sqlFile, filetypes: ['sql', 'txt', 'text'], max_files: 1 },
+  } as KnownBlock;
+}
+
+/** What a follow-up change starts from: the original's fields, and its id for the links. */
+export interface SubmitPrefill {
+  submission: Submission;
+  followUpOf: string;
+}
+
+/**
+ * The /dbchange modal. `targets` are database and group names from the config; `channel` is
+ * where /dbchange was typed; `prefill` fills it in for a follow-up change.
+ */
+export function submitModal(targets: string[], channel?: string, prefill?: SubmitPrefill): ModalView {
+  const p = prefill?.submission;
+  const initialTarget = p && targets.includes(p.target) ? { initial_option: option(p.target, p.target) } : {};
   const target: KnownBlock =
     targets.length <= 100
       ? {
@@ -53,18 +88,41 @@ export function submitModal(targets: string[], channel?: string): ModalView {
             action_id: FIELD.target,
             placeholder: plain('Choose a database or group'),
             options: targets.map((t) => option(t, t)),
+            ...initialTarget,
           },
         }
-      : textInput(FIELD.target, 'Database', { placeholder: 'Database or group name from the config' });
+      : textInput(FIELD.target, 'Database', {
+          placeholder: 'Database or group name from the config',
+          initial: p?.target,
+        });
+  const meta = { ...(channel ? { channel } : {}), ...(prefill ? { followUpOf: prefill.followUpOf } : {}) };
+  const changeType = CHANGE_TYPES.find((o) => o.value === p?.changeType) ?? CHANGE_TYPES[0]!;
+  const longSql = (p?.sql.length ?? 0) > SQL_MAX;
   return {
     type: 'modal',
     callback_id: CALLBACK.submit,
-    ...(channel ? { private_metadata: JSON.stringify({ channel }) } : {}),
-    title: plain('New database change', 24),
+    ...(Object.keys(meta).length ? { private_metadata: JSON.stringify(meta) } : {}),
+    title: plain(prefill ? 'Follow-up change' : 'New database change', 24),
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
     blocks: [
-      textInput(FIELD.title, 'Title', { max: 150, placeholder: 'Add an index on orders.created_at' }),
+      ...(prefill
+        ? [
+            {
+              type: 'context',
+              elements: [
+                mrkdwn(
+                  `Follow-up to #${escapeText(prefill.followUpOf)}: change what needs amending; both issues will link to each other.${longSql ? ` Its SQL is longer than ${SQL_MAX} characters: only the start is filled in, so attach the full script as a file.` : ''}`,
+                ),
+              ],
+            } as KnownBlock,
+          ]
+        : []),
+      textInput(FIELD.title, 'Title', {
+        max: 150,
+        placeholder: 'Add an index on orders.created_at',
+        initial: p?.title,
+      }),
       target,
       {
         type: 'input',
@@ -73,24 +131,33 @@ export function submitModal(targets: string[], channel?: string): ModalView {
         element: {
           type: 'static_select',
           action_id: FIELD.changeType,
-          initial_option: option('DDL — schema migration', 'ddl'),
-          options: [
-            option('DDL — schema migration', 'ddl'),
-            option('DML — data migration', 'dml'),
-            option('Desired schema (SDL)', 'sdl'),
-          ],
+          initial_option: changeType,
+          options: CHANGE_TYPES,
         },
       },
       textInput(FIELD.sql, 'SQL', {
         multiline: true,
+        optional: true,
         max: SQL_MAX,
+        initial: p?.sql,
         hint: 'Several statements separated by ; are fine. For SDL, paste the full desired schema.',
       }),
-      textInput(FIELD.description, 'Description', { multiline: true, optional: true, max: 3000 }),
-      textInput(FIELD.labels, 'Labels', { optional: true, placeholder: 'rollout:night, rollout:maintenance-window' }),
+      sqlFileInput(),
+      textInput(FIELD.description, 'Description', {
+        multiline: true,
+        optional: true,
+        max: 3000,
+        initial: p?.description,
+      }),
+      textInput(FIELD.labels, 'Labels', {
+        optional: true,
+        placeholder: 'rollout:night, rollout:maintenance-window',
+        initial: p?.labels?.join(', '),
+      }),
       textInput(FIELD.timing, 'Timing requirements', {
         optional: true,
         placeholder: 'After 22:00 Berlin time, not on Fridays',
+        initial: p?.timing,
       }),
     ],
   };
@@ -110,10 +177,12 @@ export function editModal(issue: Issue): ModalView {
       issue.changeType === 'sdl'
         ? textInput(FIELD.sql, 'Desired schema (SDL)', {
             multiline: true,
+            optional: true,
             max: SQL_MAX,
             initial: issue.desiredSdl ?? issue.sql,
           })
-        : textInput(FIELD.sql, 'SQL', { multiline: true, max: SQL_MAX, initial: issue.sql }),
+        : textInput(FIELD.sql, 'SQL', { multiline: true, optional: true, max: SQL_MAX, initial: issue.sql }),
+      sqlFileInput(),
     ],
   };
 }

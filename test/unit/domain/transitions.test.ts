@@ -162,7 +162,7 @@ describe('issue state machine', () => {
     const { issue: failed, effects } = stageFinished(failedTasks, 0, config);
     assert.equal(failed.status, 'failed');
     assert.deepEqual(effects, []);
-    assert.deepEqual([...availableActions(failed, config)].sort(), ['cancel', 'retry']);
+    assert.deepEqual([...availableActions(failed, config)].sort(), ['cancel', 'edit', 'retry']);
     refused(retry(failed, 'U_OTHER', ctx), /only a releaser of dev/);
     const again = ok(retry(failed, 'U_DEV', ctx));
     assert.equal(again.issue.stages[0]!.tasks[0]!.status, 'pending');
@@ -247,14 +247,77 @@ describe('issue state machine', () => {
     assert.ok(edited.issue.stages.every((s) => s.approvals.length === 0));
   });
 
-  test('after an edit, a stage that already ran keeps the SQL it ran and the rest take the new SQL', () => {
+  test('once a stage has ended done the SQL is frozen: Edit is refused with the reason and Follow-up is offered', () => {
     const afterDev = finishStage(newIssue(), 0);
-    const edited = ok(editSql(afterDev, 'U_DEV', 'SELECT 2', [], ctx)).issue;
-    assert.equal(edited.stages[0]!.tasks[0]!.sql, 'CREATE TABLE a (id int primary key)');
-    assert.equal(edited.stages[1]!.tasks[0]!.sql, undefined);
-    assert.equal(edited.sql, 'SELECT 2');
+    refused(
+      editSql(afterDev, 'U_DEV', 'SELECT 2', [], ctx),
+      /dev already ran revision 1, and what ran is what runs next: the SQL is frozen\. Use "Follow-up change"/,
+    );
+    const can = availableActions(afterDev, config);
+    assert.equal(can.has('edit'), false);
+    assert.equal(can.has('follow-up'), true);
+    assert.equal(availableActions(newIssue(), config).has('follow-up'), false);
     const running = startAutomatic(newIssue(), config).issue;
-    refused(editSql(running, 'U_DEV', 'SELECT 2', [], ctx), /is running; its SQL cannot be edited now/);
+    refused(editSql(running, 'U_DEV', 'SELECT 2', [], ctx), /rolling out|is running/);
+  });
+
+  test('after a failure the creator edits in place: the issue stays failed, approvals reset, Retry runs the new revision', () => {
+    const staged = { ...newIssue(), stages: newIssue().stages.slice(1) }; // staging (1 approval) first
+    let issue = ok(approve(staged, 'U_DBA', ctx)).issue;
+    issue = ok(rolloutNow(issue, 'U_REL', ctx)).issue;
+    const failedTasks = {
+      ...issue,
+      stages: issue.stages.map((s, i) =>
+        i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const, error: 'boom' })) } : s,
+      ),
+    };
+    const failed = stageFinished(failedTasks, 0, config).issue;
+    refused(editSql(failed, 'U_DBA', 'SELECT 2', [], ctx), /only the creator \(or an admin\)/);
+    const edited = ok(editSql(failed, 'U_DEV', 'SELECT 2', [], ctx));
+    assert.equal(edited.issue.status, 'failed');
+    assert.equal(edited.issue.revision, 2);
+    assert.deepEqual(
+      edited.issue.stages.map((s) => s.approvals),
+      [[], []],
+    );
+    assert.deepEqual(edited.effects, []);
+    assert.deepEqual(edited.event, {
+      kind: 'edited',
+      by: 'U_DEV',
+      revision: 2,
+      retry: { environment: 'staging', approvals: 1 },
+    });
+    assert.deepEqual([...availableActions(edited.issue, config)].sort(), ['approve', 'cancel', 'edit', 'retry']);
+    refused(
+      retry(edited.issue, 'U_REL', ctx),
+      /staging needs 1 more approval\(s\) of revision 2 before it can be retried/,
+    );
+    const approved = ok(approve(edited.issue, 'U_DBA', ctx)).issue;
+    assert.equal(approved.status, 'failed');
+    const retried = ok(retry(approved, 'U_REL', ctx));
+    assert.deepEqual(retried.effects, [{ kind: 'run-stage', stageIndex: 0 }]);
+    assert.deepEqual(retried.event, { kind: 'retried', by: 'U_REL', environment: 'staging', revision: 2 });
+  });
+
+  test('an admin may edit a failed change; review findings of the new revision need an acknowledgement before Retry', () => {
+    const adminConfig = { ...config, admins: ['U_ADMIN'] };
+    const actx = { config: adminConfig, now };
+    const running = startAutomatic(newIssue(), config).issue;
+    const failed = stageFinished(
+      {
+        ...running,
+        stages: running.stages.map((s, i) =>
+          i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const })) } : s,
+        ),
+      },
+      0,
+      config,
+    ).issue;
+    const finding = { rule: 'r', level: 'WARNING' as const, line: 1, column: 1, statement: 'x', message: 'm' };
+    const edited = ok(editSql(failed, 'U_ADMIN', 'SELECT 2', [finding], actx)).issue;
+    refused(retry(edited, 'U_DEV', actx), /Roll out anyway/);
+    const acked = ok(setRolloutAnyway(edited, 'U_DEV', true, actx)).issue;
+    ok(retry(acked, 'U_DEV', actx));
   });
 
   test("prod can only be scheduled inside its maintenance window, in the window's own time zone", () => {
@@ -275,13 +338,18 @@ describe('issue state machine', () => {
     refused(reject(afterDev, 'U_DEV', ctx), /only approvers/);
     const rejected = ok(reject(afterDev, 'U_DBA', ctx)).issue;
     assert.equal(rejected.status, 'rejected');
-    assert.deepEqual([...availableActions(rejected, config)].sort(), ['cancel', 'edit']);
+    // dev already ran: the SQL is frozen, so a follow-up change amends it.
+    assert.deepEqual([...availableActions(rejected, config)].sort(), ['cancel', 'follow-up']);
+    const early = ok(
+      reject(ok(approve({ ...newIssue(), stages: newIssue().stages.slice(1) }, 'U_DBA', ctx)).issue, 'U_DBA', ctx),
+    ).issue;
+    assert.deepEqual([...availableActions(early, config)].sort(), ['cancel', 'edit']);
   });
 
   test('the last stage finishing completes the issue', () => {
     let issue = newIssue();
     for (let i = 0; i < 3; i++) issue = finishStage(issue, i);
     assert.equal(issue.status, 'done');
-    assert.equal(availableActions(issue, config).size, 0);
+    assert.deepEqual([...availableActions(issue, config)], ['follow-up']);
   });
 });

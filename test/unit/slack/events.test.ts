@@ -15,9 +15,35 @@ describe('thread events', () => {
     ],
     ['the last approval', { kind: 'approved', by: 'U1', environment: 'prod', approvalsLeft: 0 }, '<@U1> approved prod'],
     [
-      'an edit after a stage ran',
-      { kind: 'edited', by: 'U1', revision: 3, kept: ['dev'], keptRevision: 2 },
-      '<@U1> edited the SQL (revision 3); review ran again and approvals were reset. dev already ran revision 2 and keeps it; the new SQL applies to the stages still to come.',
+      'an edit before anything ran',
+      { kind: 'edited', by: 'U1', revision: 3 },
+      '<@U1> edited the SQL (revision 3); review ran again and approvals were reset.',
+    ],
+    [
+      'an edit after a failure says what Retry will do',
+      { kind: 'edited', by: 'U1', revision: 2, retry: { environment: 'staging', approvals: 1 } },
+      '<@U1> edited the SQL (revision 2); review ran again and approvals were reset. Retry runs revision 2 on staging once staging is approved again: statements applied earlier and unchanged at the same position are skipped.',
+    ],
+    [
+      'a follow-up links back from the original',
+      { kind: 'follow-up-opened', by: 'U1', issueId: '12' },
+      '<@U1> opened a follow-up change: #12',
+    ],
+    [
+      'a PostgreSQL failure says the transaction was rolled back',
+      {
+        kind: 'task-failed',
+        task,
+        durationMs: 20,
+        error: 'duplicate key',
+        aftermath: 'The transaction was rolled back: nothing of this attempt remains in the database.',
+      },
+      ':x: *app (dev)*: task failed after 20 ms: duplicate key\nThe transaction was rolled back: nothing of this attempt remains in the database.',
+    ],
+    [
+      'a schedule names its time in Slack date syntax',
+      { kind: 'scheduled', by: 'U1', environment: 'prod', at: new Date('2026-12-02T21:30:00Z') },
+      '<@U1> scheduled the rollout to prod for <!date^1796247000^{date_short_pretty} at {time}|2026-12-02 21:30:00 UTC>',
     ],
     [
       'a stage that failed',

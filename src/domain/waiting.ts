@@ -1,0 +1,79 @@
+/**
+ * Who acts next on an issue, as data: the issue message always says what it is waiting for and
+ * from whom. Pure; the people named follow the same rules as the permissions that are checked
+ * when they click (src/domain/permissions.ts).
+ */
+import type { Config } from '../config/model.js';
+import { unreachable } from '../errors.js';
+import type { Issue } from './issue.js';
+import { releasersOf } from './permissions.js';
+import { currentStageIndex, environmentOf, frozenReason, needsRolloutAnyway } from './transitions.js';
+
+export type Waiting =
+  | { kind: 'approval'; environment: string; approvers: string[]; have: number; need: number }
+  | { kind: 'release'; environment: string; releasers: string[]; scheduleOnly: boolean }
+  /** Review findings hold the stage; `automatic`: the stage would otherwise start by itself. */
+  | { kind: 'acknowledgement'; environment: string; releasers: string[]; automatic: boolean }
+  | { kind: 'scheduled'; environment: string; at: Date; by: string }
+  | { kind: 'running'; environment: string }
+  | { kind: 'attention'; environment: string; releasers: string[] }
+  /** A failed stage: fix in place (Edit SQL, while nothing is done) or Retry. */
+  | { kind: 'retry'; environment: string; who: string[]; canEdit: boolean }
+  | { kind: 'rejected'; creator: string; canEdit: boolean }
+  | { kind: 'done' }
+  | { kind: 'cancelled' };
+
+/** What the issue waits for now, and from whom. */
+export function waitingFor(issue: Issue, config: Config): Waiting {
+  const i = currentStageIndex(issue);
+  const stage = i >= 0 ? issue.stages[i] : undefined;
+  const env = stage ? environmentOf(config, stage) : undefined;
+  switch (issue.status) {
+    case 'done':
+      return { kind: 'done' };
+    case 'canceled':
+      return { kind: 'cancelled' };
+    case 'rejected':
+      return { kind: 'rejected', creator: issue.creator, canEdit: frozenReason(issue) === undefined };
+    case 'scheduled':
+      return {
+        kind: 'scheduled',
+        environment: issue.stages[issue.schedule?.stageIndex ?? i]?.environment ?? env?.id ?? '',
+        at: issue.schedule?.at ?? new Date(0),
+        by: issue.schedule?.by ?? '',
+      };
+    case 'running':
+      return { kind: 'running', environment: issue.stages.find((s) => s.status === 'running')?.environment ?? '' };
+    case 'failed':
+    case 'open': {
+      if (!stage || !env) return { kind: 'done' };
+      if (stage.approvals.length < env.requiredApprovals)
+        return {
+          kind: 'approval',
+          environment: env.id,
+          approvers: env.approvers,
+          have: stage.approvals.length,
+          need: env.requiredApprovals,
+        };
+      const releasers = releasersOf(issue, env);
+      if (issue.status === 'failed') {
+        if (stage.tasks.some((t) => t.status === 'needs-attention'))
+          return { kind: 'attention', environment: env.id, releasers };
+        if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
+          return { kind: 'acknowledgement', environment: env.id, releasers, automatic: false };
+        return {
+          kind: 'retry',
+          environment: env.id,
+          who: [...new Set([...releasers, ...env.approvers])],
+          canEdit: frozenReason(issue) === undefined,
+        };
+      }
+      if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
+        return { kind: 'acknowledgement', environment: env.id, releasers, automatic: env.rollout === 'automatic' };
+      if (env.rollout === 'automatic') return { kind: 'running', environment: env.id };
+      return { kind: 'release', environment: env.id, releasers, scheduleOnly: env.rollout === 'scheduled' };
+    }
+    default:
+      return unreachable(issue.status, 'issue status');
+  }
+}
