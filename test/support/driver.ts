@@ -15,6 +15,8 @@ export interface ChangeFields {
   description?: string;
   labels?: string;
   timing?: string;
+  /** A file picked in the form's file_input, as fake.uploadFile returned it. */
+  sqlFile?: Record<string, unknown>;
 }
 
 export class SlackDriver {
@@ -72,6 +74,7 @@ export class SlackDriver {
           },
         },
         sql: { sql: f.sql },
+        ...(f.sqlFile ? { sqlFile: { sqlFile: { type: 'file_input', files: [f.sqlFile] } } } : {}),
         description: { description: f.description ?? '' },
         labels: { labels: f.labels ?? '' },
         timing: { timing: f.timing ?? '' },
