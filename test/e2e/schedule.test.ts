@@ -133,33 +133,41 @@ databases:
       assert.ok(ledger!.started.getTime() >= Math.floor(at.getTime() / 1000) * 1000, String(ledger!.started));
     });
 
-    test('cancelling a schedule lets the creator edit the SQL, which re-runs review and resets approvals', async () => {
+    test('cancelling a schedule makes the change open again; its SQL stays frozen because dev ran it, and a follow-up amends it', async () => {
       const title = 'Cancel then edit';
       await approvedForStaging(title, 'CREATE TABLE cancel_demo (id int PRIMARY KEY);');
       await scheduleAt(title, new Date(Date.now() + 3600_000));
       let msg = await slack.waitForMessage(title, (m) => /scheduled/.test(m.text ?? ''));
-      const since = fake.calls.length;
+      assert.equal(hasButton(msg, 'issue_follow_up'), true);
       await slack.click('U_REL', msg, 'issue_cancel');
-      msg = await slack.waitForMessage(title, (m) => /open/.test(m.text ?? '') && hasButton(m, 'issue_edit'));
-      // Someone else may not edit.
-      await slack.click('U_DBA', msg, 'issue_edit');
-      assert.match(await slack.ephemeralFor('U_DBA', since), /only the creator/);
-      const { triggerId } = await slack.click('U_DEV', msg, 'issue_edit');
-      const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-      const res = await sendToBot(
-        bot.url,
-        viewSubmissionBody({
-          userId: 'U_DEV',
-          view: open.response.view,
-          values: { sql: { sql: 'DELETE FROM cancel_demo;' } },
-        }),
-        { secret: SIGNING_SECRET },
-      );
-      assert.equal(res.status, 200);
-      msg = await slack.waitForMessage(title, (m) => /revision 2/.test(JSON.stringify(m.blocks)));
-      const blocks = JSON.stringify(msg.blocks);
-      assert.match(blocks, /approvals 0\/1/);
-      assert.match(blocks, /statement\.where\.require\.update-delete/);
+      msg = await slack.waitForMessage(title, (m) => /open/.test(m.text ?? '') && hasButton(m, 'issue_rollout'));
+      // What ran is what runs next: dev ran revision 1, so Edit SQL is gone and a follow-up is offered.
+      assert.equal(hasButton(msg, 'issue_edit'), false);
+      assert.equal(hasButton(msg, 'issue_follow_up'), true);
+      const id = msg.text!.match(/^#(\d+)/)![1]!;
+      const stale = {
+        ...msg,
+        blocks: [
+          ...(msg.blocks ?? []),
+          {
+            type: 'actions',
+            block_id: 'stale',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'issue_edit',
+                value: `${id}:1`,
+                text: { type: 'plain_text', text: 'Edit SQL' },
+              },
+            ],
+          },
+        ],
+      };
+      const since = fake.calls.length;
+      await slack.click('U_DEV', stale, 'issue_edit');
+      assert.match(await slack.ephemeralFor('U_DEV', since), /dev already ran revision 1, .*the SQL is frozen/);
+      // The approval of staging stands: nothing was edited.
+      assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), /approvals 1\/1/);
     });
 
     test('review findings hold the rollout until a releaser ticks "roll out anyway"', async () => {
