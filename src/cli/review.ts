@@ -126,7 +126,7 @@ async function run(io: CliIo, files: string[], opts: Options): Promise<number> {
         found.push(...(await reviewLive({ engine, sql, policy, query: live.query })));
         found.sort((a, b) => a.line - b.line || a.column - b.column);
       }
-      all.push(...found.map((f) => ({ ...f, file })));
+      for (const f of found) all.push(Object.assign(f, { file }));
     }
   } finally {
     await live?.close();

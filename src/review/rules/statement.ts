@@ -1,7 +1,7 @@
 // statement.* rules about DML shape, decided from tokens.
 import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
-import { closeParen, findWord } from '../tokens.js';
+import { closeParen, findWord, type Token } from '../tokens.js';
 import { BOTH, MYSQL } from './engines.js';
 import { hasTopWhere, num, whereRanges } from './util.js';
 
@@ -290,6 +290,95 @@ const NOT_FUNCTIONS = new Set([
 ]);
 const ARITH = new Set(['+', '-', '*', '/', '%', '||']);
 
+// Words that are not column references inside a WHERE expression.
+const NOT_COLUMNS = new Set([
+  ...NOT_FUNCTIONS,
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'IS',
+  'LIKE',
+  'BETWEEN',
+  'INTERVAL',
+  'MICROSECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'AS',
+  'DIV',
+  'MOD',
+  'COLLATE',
+  'BINARY',
+  'ESCAPE',
+  'REGEXP',
+  'RLIKE',
+]);
+
+/** True when a token stands for a column reference (a name that is not called, not a keyword). */
+function isColumnRef(t: readonly Token[], k: number): boolean {
+  const x = t[k];
+  if (!x) return false;
+  if (x.type === 'ident') return t[k + 1]?.v !== '(' || t[k + 1]?.type !== 'punct';
+  if (x.type !== 'word' || NOT_COLUMNS.has(x.v)) return false;
+  return !(t[k + 1]?.v === '(' && t[k + 1]?.type === 'punct');
+}
+
+/** True when tokens [from, to) reference a column. */
+function refsColumn(t: readonly Token[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (isColumnRef(t, k)) return true;
+  return false;
+}
+
+/** The token range of the operand ending just before `k` (a name, a literal, or a parenthesised group). */
+function operandBefore(t: readonly Token[], k: number): [number, number] {
+  const p = t[k - 1];
+  if (p?.type === 'punct' && p.v === ')') {
+    let j = k - 2;
+    while (j >= 0 && !(t[j]!.type === 'punct' && t[j]!.v === '(' && t[j]!.depth === p.depth)) j--;
+    if (j > 0 && t[j - 1]!.type === 'word') j--; // a function call's name
+    return [Math.max(j, 0), k];
+  }
+  let j = k - 1;
+  while (j > 1 && t[j - 1]?.v === '.' && t[j - 1]?.type === 'punct') j -= 2;
+  return [Math.max(j, 0), k];
+}
+
+/** The token range of the operand starting at `k`. */
+function operandAfter(t: readonly Token[], k: number, end: number): [number, number] {
+  const x = t[k];
+  if (!x) return [k, k];
+  if (x.type === 'punct' && x.v === '(') return [k, Math.min(closeParen(t, k) + 1, end)];
+  if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]?.type === 'punct')
+    return [k, Math.min(closeParen(t, k + 1) + 1, end)];
+  let j = k + 1;
+  while (t[j]?.v === '.' && t[j]?.type === 'punct' && j + 1 < end) j += 2;
+  return [k, j];
+}
+
+/**
+ * Bytebase's semantics: a function call or an arithmetic operation in WHERE is flagged when it is
+ * applied to a column (the column can no longer use its index); computing a constant on the value
+ * side (`created_at > NOW() - INTERVAL 1 DAY`, `id = 1 + 2`) is fine. Each offending call or
+ * operation is one finding.
+ */
 export const whereDisallowFunctionsAndCalculations: Rule = {
   id: 'statement.where.disallow-functions-and-calculations',
   type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS',
@@ -302,12 +391,14 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
         if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]!.type === 'punct' && !NOT_FUNCTIONS.has(x.v)) {
-          ctx.report(
-            s,
-            `WHERE calls ${x.v.toLowerCase()}(), which stops the optimizer from using an index on the column; compare the bare column with a precomputed value.`,
-            x.pos,
-          );
-          return;
+          const close = Math.min(closeParen(t, k + 1), b);
+          if (refsColumn(t, k + 2, close))
+            ctx.report(
+              s,
+              `Calling function ${x.v.toLowerCase()}() on a column in WHERE stops the optimizer from using an index on it; compare the bare column with a precomputed value.`,
+              x.pos,
+            );
+          continue;
         }
         const prev = t[k - 1];
         if (
@@ -319,12 +410,14 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
           !(prev.type === 'punct' && prev.v !== ')') &&
           !(prev.type === 'word' && NOT_FUNCTIONS.has(prev.v))
         ) {
-          ctx.report(
-            s,
-            `WHERE computes with "${x.v}", which stops the optimizer from using an index; move the calculation to the other side of the comparison or into the application.`,
-            x.pos,
-          );
-          return;
+          const [l0, l1] = operandBefore(t, k);
+          const [r0, r1] = operandAfter(t, k + 1, b);
+          if (refsColumn(t, Math.max(l0, a), l1) || refsColumn(t, r0, r1))
+            ctx.report(
+              s,
+              `Calculating with "${x.v}" on a column in WHERE stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.`,
+              x.pos,
+            );
         }
       }
     }

@@ -77,3 +77,22 @@ describe('Bytebase script state: table.require-pk', () => {
   for (const [what, engine, sql, want] of cases)
     it(`${what} (${engine})`, () => assert.deepEqual(lines('table.require-pk', engine, sql), want));
 });
+
+describe('Bytebase statement.where.disallow-functions-and-calculations: on columns, one finding each', () => {
+  const cases: Array<[string, number]> = [
+    ["SELECT a FROM t WHERE lower(name) = 'x'", 1],
+    ['SELECT a FROM t WHERE a + 1 = 2', 1],
+    ['SELECT a FROM t WHERE t.a * 2 > 10 AND year(created_at) = 2024', 2],
+    ['SELECT a FROM t WHERE created_at > NOW() - INTERVAL 1 DAY', 0],
+    ['SELECT a FROM t WHERE id = 1 + 2', 0],
+    ["SELECT a FROM t WHERE name = concat('a', 'b')", 0],
+    ['SELECT a FROM t WHERE a > -1', 0],
+    ['UPDATE t SET a = a + 1 WHERE id = 5', 0],
+    ['DELETE FROM t WHERE abs(balance) > 100 OR (qty - 1) = 0', 2],
+  ];
+  for (const [sql, n] of cases)
+    it(`reports ${n} finding(s) for "${sql}"`, () => {
+      for (const engine of ['mysql', 'postgres'] as const)
+        assert.equal(lines('statement.where.disallow-functions-and-calculations', engine, sql).length, n, engine);
+    });
+});
