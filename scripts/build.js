@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// An old build would run in place of newer sources: it goes first, whatever happens next.
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -22,6 +24,5 @@ try {
   console.error('dbchange: cannot build: TypeScript is not installed; run `npm ci` (with dev dependencies) first.');
   process.exit(1);
 }
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
