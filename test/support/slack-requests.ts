@@ -288,26 +288,33 @@ export async function sendToBot(
   // node:http with the whole body in one write: fetch sends headers and body in separate
   // packets, and Nagle plus delayed ACK then adds ~40 ms that is the client's, not the bot's.
   const started = performance.now();
-  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const u = new URL(botUrl);
-    const req = httpRequest(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: `${u.pathname}${u.search}`,
-        method: 'POST',
-        agent: keepAlive,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  const send = () =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const u = new URL(botUrl);
+      const req = httpRequest(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: `${u.pathname}${u.search}`,
+          method: 'POST',
+          agent: keepAlive,
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      // A kept-alive socket the bot closed as idle just as this request went out: nothing reached
+      // the bot, so sending again on a fresh socket is safe (what Node's docs advise for reusedSocket).
+      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
+      req.end(body);
+    });
+  const { status, text } = await send().catch((err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    if (err.code === 'ECONNRESET' && err.reusedSocket) return send();
+    throw err;
   });
   const ms = performance.now() - started;
   let json: any;
