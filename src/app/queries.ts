@@ -52,13 +52,23 @@ export async function list(app: AppContext, _input: { actor: Actor }): Promise<R
 export async function history(
   app: AppContext,
   input: { actor: Actor; database: string },
-): Promise<Result<{ records: MigrationRecord[] }>> {
+): Promise<Result<{ records: MigrationRecord[]; git: Record<string, GitOrigin> }>> {
   const dbs = resolveDatabases(app, input.database);
   if (!Array.isArray(dbs)) return dbs;
   const records = (await app.store.listMigrations(dbs[0]!.name, 20)).filter((r) =>
     dbs.some((d) => d.environment === r.environment),
   );
-  return done({ records });
+  // Versions that came from git: the file and the commit, by `environment#version`.
+  const git: Record<string, GitOrigin> = {};
+  for (const v of await app.store.listGitVersions({ database: dbs[0]!.name }))
+    if (v.status === 'issued') git[`${v.environment}#${v.version}`] = { path: v.path, commit: v.commit };
+  return done({ records, git });
+}
+
+/** Where a migration version came from in git. */
+export interface GitOrigin {
+  path: string;
+  commit: string;
 }
 
 /** Active sessions of a database, per environment. */

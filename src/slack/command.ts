@@ -60,7 +60,7 @@ async function answer(app: Application, sub: string, args: string[], user: strin
     case 'history': {
       if (!database) return NEEDS_DATABASE;
       const r = await app.history({ actor, database });
-      return r.kind === 'done' ? historyText(database, r.records) : refusalText(r);
+      return r.kind === 'done' ? historyText(database, r.records, r.git) : refusalText(r);
     }
     case 'sessions': {
       if (!database) return NEEDS_DATABASE;

@@ -148,6 +148,18 @@ describe('GitOps: migration files from a git repository', () => {
     assert.equal(posts(fake, /^#\d+ app 0001/).length, 1);
   });
 
+  test('history shows, for versions from git, the version, the file and the commit', async () => {
+    const reply = await slack.commandReply('U_DBA', 'history app@dev');
+    const sha = (
+      await git(remote.bare, 'log', '--format=%H', '--', 'bytebase/dev/app##0002##ddl##add_email.sql')
+    ).trim();
+    assert.match(
+      reply,
+      new RegExp(`\`0002\` from \`bytebase/dev/app##0002##ddl##add_email.sql\` \\(commit \`${sha.slice(0, 7)}\`\\)`),
+    );
+    assert.match(reply, /`0001` from `bytebase\/dev\/app##0001##ddl##create_accounts\.sql`/);
+  });
+
   test('after the migrations the LATEST schema is committed to the branch by the bot, and its commit opens no issue', async () => {
     const deadline = Date.now() + 30_000;
     let latest: string | undefined;
@@ -337,5 +349,67 @@ describe('GitOps: state-based LATEST files, polled when a webhook says so', () =
     const issues = posts(fake, /desired schema from/);
     assert.equal(issues.length, 2);
     assert.match(blocksOf(issues[1]!), /email/);
+  });
+});
+
+describe('GitOps: two bot processes on one PostgreSQL store', () => {
+  let fake: FakeSlack;
+  const bots: BotProcess[] = [];
+  let store: FreshDatabase;
+  let dev: FreshDatabase;
+  let prod: FreshDatabase;
+  let remote: TestRemote;
+
+  before(async () => {
+    fake = await startFakeSlack();
+    fake.setChannel(CHANNEL, { name: 'db-changes' });
+    store = await freshPostgres('e2e_gitops_two_store');
+    dev = await freshPostgres('e2e_gitops_two_dev');
+    prod = await freshPostgres('e2e_gitops_two_prod');
+    remote = await makeRemote();
+    await remote.commit({ 'README.md': 'two\n' }, 'start');
+    for (let i = 0; i < 2; i++)
+      bots.push(
+        await startBotProcess({
+          config: configFor(remote, dev, prod),
+          slackApiUrl: fake.url,
+          botToken: fake.token,
+          storeUrl: store.url,
+        }),
+      );
+  });
+
+  after(async () => {
+    for (const bot of bots) await bot.kill('SIGTERM');
+    await fake?.close();
+    for (const db of [dev, prod, store]) await db?.drop();
+    await remote?.remove();
+  });
+
+  test('exactly one process polls: every file opens one issue and is applied once', async () => {
+    await waitForPost(fake, /^Connected to /);
+    for (let i = 1; i <= 3; i++)
+      await remote.commit(
+        { [`bytebase/dev/app##000${i}##ddl##t${i}.sql`]: `CREATE TABLE t${i} (id int PRIMARY KEY);` },
+        `t${i}`,
+      );
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline) {
+      const done = await query<{ n: string }>(
+        dev,
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('t1', 't2', 't3')",
+      );
+      if (Number(done[0]!.n) === 3) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const t of ['t1', 't2', 't3']) assert.equal(await tableExists(dev, t), true);
+    const issues = fake.messages(CHANNEL).filter((m) => !m.thread_ts && /^#\d+ app 000/.test(m.text ?? ''));
+    // Each issue lists its files; across all issues every file appears exactly once.
+    const versions = issues.flatMap((m) => [...new Set([...blocksOf(m).matchAll(/app##000(\d)##/g)].map((x) => x[1]))]);
+    assert.deepEqual([...new Set(versions)].sort(), ['1', '2', '3']);
+    assert.equal(versions.length, new Set(versions).size);
+    assert.equal(posts(fake, /^Connected to /).length, 1);
+    const ledger = await query<{ n: string }>(dev, "SELECT count(*) AS n FROM dbchange_ledger WHERE status = 'done'");
+    assert.equal(Number(ledger[0]!.n), 3);
   });
 });

@@ -53,11 +53,19 @@ export function listText(issues: Issue[]): string {
   );
 }
 
-export function historyText(database: string, records: MigrationRecord[]): string {
+export function historyText(
+  database: string,
+  records: MigrationRecord[],
+  git: Record<string, { path: string; commit: string }> = {},
+): string {
   if (records.length === 0) return `No migrations recorded for \`${escapeText(database)}\` yet.`;
+  const from = (r: MigrationRecord) => {
+    const g = git[`${r.environment}#${r.version}`];
+    return g ? ` from \`${escapeText(g.path)}\` (commit \`${escapeText(g.commit.slice(0, 7))}\`)` : '';
+  };
   const lines = records.map(
     (r) =>
-      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()} \`${escapeText(r.version)}\` — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeText(clip(r.error, 200))}` : ''}`,
+      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()} \`${escapeText(r.version)}\`${from(r)} — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeText(clip(r.error, 200))}` : ''}`,
   );
   return clip(`*History of ${escapeText(database)}* (newest first)\n${lines.join('\n')}`, 3000);
 }
