@@ -5,7 +5,7 @@ import { messageOf } from '../../errors.js';
 import type { Finding, LiveContext, ReviewPolicy } from '../types.js';
 import { LIVE_RULES } from '../catalog.js';
 import { DEFAULT_PRODUCTION_POLICY } from '../default-policy.js';
-import { activeRules, finding, readStatements, sortFindings } from '../engine.js';
+import { activeRules, finding, readStatements, reviewScript, sortFindings } from '../engine.js';
 import { syntaxProblem } from '../parse.js';
 
 /** Run the policy's live-database rules against one connection of the target. */
@@ -47,5 +47,36 @@ export async function reviewLive(input: {
         );
     }
   }
+  findings.push(...(await versionFindings(engine, sql, policy, query)));
   return sortFindings(findings);
+}
+
+// Static rules whose verdict depends on the PostgreSQL version (Squawk's version awareness).
+const VERSION_AWARE = new Set(['adding-field-with-default']);
+
+/**
+ * What the version-aware static rules add for the target's own PostgreSQL version: static review
+ * assumes a current server, so only findings that the target's version adds are reported here.
+ */
+async function versionFindings(
+  engine: Engine,
+  sql: string,
+  policy: ReturnType<typeof activeRules>,
+  query: QueryFn,
+): Promise<Finding[]> {
+  const rules = policy.filter((r) => VERSION_AWARE.has(r.rule));
+  if (engine !== 'postgres' || rules.length === 0) return [];
+  let version: number;
+  try {
+    const rows = await query<{ server_version_num?: string }>('SHOW server_version_num');
+    version = Math.floor(Number(rows[0]?.server_version_num) / 10000);
+  } catch {
+    return [];
+  }
+  if (!(version > 0)) return [];
+  const at = (f: Finding): string => `${f.rule}:${f.line}:${f.column}`;
+  const current = new Set(reviewScript({ engine, sql, policy: { rules } }).findings.map(at));
+  return reviewScript({ engine, sql, policy: { rules }, pgVersion: version }).findings.filter(
+    (f) => !current.has(at(f)),
+  );
 }
