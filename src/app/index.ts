@@ -33,7 +33,7 @@ export { MAX_SQL_BYTES, parseLabels } from './submission.js';
 export { targetNames } from '../config/model.js';
 export { isValidTimeZone } from '../domain/maintenance-window.js';
 export { formatDuration, formatEvent } from '../domain/task-log.js';
-export { availableActions, environmentOf } from '../domain/transitions.js';
+export { availableActions, currentStageIndex, environmentOf, isAcknowledged } from '../domain/transitions.js';
 export { type Waiting, waitingFor } from '../domain/waiting.js';
 export { DbchangeError, ErrorCode, messageOf, unreachable } from '../errors.js';
 

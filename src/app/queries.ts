@@ -2,6 +2,7 @@
 // history and sessions, and the DDL a desired schema would generate now.
 import { type DatabaseConfig, findDatabase } from '../config/model.js';
 import type { Issue } from '../domain/issue.js';
+import { maySeeQueries } from '../domain/permissions.js';
 import { currentStageIndex } from '../domain/transitions.js';
 import { messageOf } from '../errors.js';
 import type { AppContext } from './context.js';
@@ -48,16 +49,24 @@ export async function list(app: AppContext, _input: { actor: Actor }): Promise<R
   });
 }
 
-/** Migrations applied to a database (in every environment, or one: `app@prod`), newest first. */
+/**
+ * Migrations applied to a database (in every environment, or one: `app@prod`), newest first.
+ * Anyone may see what ran where and by whom; the error text (it may quote the SQL) only those
+ * who may see the environment's queries.
+ */
 export async function history(
   app: AppContext,
   input: { actor: Actor; database: string },
 ): Promise<Result<{ records: MigrationRecord[]; git: Record<string, GitOrigin> }>> {
   const dbs = resolveDatabases(app, input.database);
   if (!Array.isArray(dbs)) return dbs;
-  const records = (await app.store.listMigrations(dbs[0]!.name, 20)).filter((r) =>
-    dbs.some((d) => d.environment === r.environment),
-  );
+  const records = (await app.store.listMigrations(dbs[0]!.name, 20))
+    .filter((r) => dbs.some((d) => d.environment === r.environment))
+    .map((r) =>
+      r.error && !maySeeQueries(input.actor.user, r.environment, app.config, app.directory)
+        ? { ...r, error: 'failed (the error text is shown to approvers, releasers and admins)' }
+        : r,
+    );
   // Versions that came from git: the file and the commit, by `environment#version`.
   const git: Record<string, GitOrigin> = {};
   for (const v of await app.store.listGitVersions({ database: dbs[0]!.name }))
@@ -71,15 +80,23 @@ export interface GitOrigin {
   commit: string;
 }
 
-/** Active sessions of a database, per environment. */
+/**
+ * Active sessions of a database, per environment. The query text only for the environment's
+ * approvers, releasers and admins (it may hold literals and secrets); others get the sessions
+ * and their states without it.
+ */
 export async function sessions(
   app: AppContext,
   input: { actor: Actor; database: string },
-): Promise<Result<{ databases: { database: DatabaseConfig; sessions: ActiveSession[] }[] }>> {
+): Promise<Result<{ databases: { database: DatabaseConfig; sessions: ActiveSession[]; queriesHidden: boolean }[] }>> {
   const dbs = resolveDatabases(app, input.database);
   if (!Array.isArray(dbs)) return dbs;
-  const out: { database: DatabaseConfig; sessions: ActiveSession[] }[] = [];
-  for (const db of dbs) out.push({ database: db, sessions: await app.targetFor(db).sessions() });
+  const out: { database: DatabaseConfig; sessions: ActiveSession[]; queriesHidden: boolean }[] = [];
+  for (const db of dbs) {
+    const all = await app.targetFor(db).sessions();
+    const queriesHidden = !maySeeQueries(input.actor.user, db.environment, app.config, app.directory);
+    out.push({ database: db, sessions: queriesHidden ? all.map((s) => ({ ...s, query: null })) : all, queriesHidden });
+  }
   return done({ databases: out });
 }
 

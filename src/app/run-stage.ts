@@ -15,7 +15,7 @@ import { type Config, type DatabaseConfig, findDatabase } from '../config/model.
 import type { IssueEvent, TaskRef } from '../domain/events.js';
 import type { Issue, Task } from '../domain/issue.js';
 import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
-import { holdForLiveReview, stageFinished } from '../domain/transitions.js';
+import { holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
 import { messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
 import type { Store } from '../store/types.js';
@@ -114,7 +114,7 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
 async function heldByLiveReview(deps: RunStageDeps, issue: Issue, stageIndex: number): Promise<boolean> {
   const live = deps.liveReviewer;
   const stage = issue.stages[stageIndex]!;
-  if (!live || issue.rolloutAnyway || issue.changeType === 'sdl') return false;
+  if (!live || isAcknowledged(issue, stageIndex) || issue.changeType === 'sdl') return false;
   if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
   const findings: Issue['findings'] = [];
   // Tasks on one database run in order (GitOps: one per migration file), so they are reviewed as

@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/model.js';
-import { mayBaseline } from '../domain/permissions.js';
+import { mayBaseline, maySeeQueries } from '../domain/permissions.js';
 import { lineDiff } from '../domain/text-diff.js';
 import { DbchangeError, ErrorCode } from '../errors.js';
 import type { Store } from '../store/types.js';
@@ -19,6 +19,8 @@ export interface DriftResult {
   diff: string[];
   live: string;
   recorded: string | null;
+  /** The diff was left out: the person may not see this environment's schema text. */
+  hidden?: number;
 }
 
 function unreadable(db: DatabaseConfig): DbchangeError {
@@ -90,8 +92,16 @@ export async function drift(
   const dbs = resolveDatabases(app, input.database);
   if (!Array.isArray(dbs)) return dbs;
   const reports: { database: DatabaseConfig; result: DriftResult }[] = [];
-  for (const db of dbs)
-    reports.push({ database: db, result: await checkDrift(app.store, app.targetFor(db), db, app.logger) });
+  for (const db of dbs) {
+    const result = await checkDrift(app.store, app.targetFor(db), db, app.logger);
+    // The schema text (defaults, comments, view bodies) only for who may see the environment's queries.
+    const visible = maySeeQueries(input.actor.user, db.environment, app.config, app.directory);
+    const changed = result.diff.filter((l) => /^[+-](?![+-])/.test(l)).length;
+    reports.push({
+      database: db,
+      result: visible ? result : { ...result, diff: [], live: '', recorded: result.recorded && '', hidden: changed },
+    });
+  }
   return done({ reports });
 }
 
@@ -112,7 +122,7 @@ export async function baseline(
   if (refusedEnvs.length)
     return refused(
       'not-allowed',
-      `only approvers or releasers of ${refusedEnvs.join(', ')} can record a baseline there; nothing was recorded`,
+      `only approvers or releasers of ${refusedEnvs.join(', ')}, or admins, can record a baseline there; nothing was recorded`,
     );
   for (const db of dbs) await recordBaseline(app.store, app.targetFor(db), db, input.actor.user, app.now(), app.logger);
   return done({ recorded: dbs });

@@ -7,6 +7,7 @@ import type { Issue, IssueSource } from '../domain/issue.js';
 import type { AppContext } from './context.js';
 import { type Actor, done, notFound, type Result, refused } from './results.js';
 import { planRollback } from './rollback.js';
+import { mayRollback } from '../domain/permissions.js';
 import { type Submission, type SubmissionField, validateSubmission } from './submission.js';
 
 export interface SubmitInput {
@@ -72,6 +73,11 @@ export async function rollback(
 ): Promise<Result<{ issue: Issue }>> {
   const from = await app.store.getIssue(input.issueId);
   if (!from) return notFound('issue', input.issueId);
+  if (!mayRollback(input.actor.user, from, app.config, app.directory))
+    return refused(
+      'not-allowed',
+      `only the creator of #${from.id}, an approver or releaser of its environments, or an admin can generate its rollback`,
+    );
   const plan = await planRollback(app.store, from);
   if (!plan.ok) return refused('nothing-to-do', plan.reason);
   const issue = await app.service.create(

@@ -28,6 +28,8 @@ export interface DatabaseConfig {
 export interface Config {
   channel: string;
   environments: EnvironmentConfig[];
+  /** Users or user groups who may baseline, resolve needs-attention, cancel any schedule and acknowledge findings everywhere. */
+  admins: string[];
   databases: DatabaseConfig[];
   review: { policy?: string; environments: Record<string, string> };
   /** Every watched repository (the config may give one object or a list). */
@@ -170,6 +172,7 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
     config: {
       channel: raw.channel,
       environments,
+      admins: raw.admins,
       databases: raw.databases,
       review: { policy: raw.review?.policy, environments: raw.review?.environments ?? {} },
       gitops: repos,

@@ -61,6 +61,8 @@ const schemaEngine = z.strictObject({
 export const configSchema = z.strictObject({
   channel: z.string().regex(/^[CGD][A-Z0-9_]+$/, 'a Slack channel id like C0123ABCD'),
   environments: z.array(environment).min(1),
+  /** DBAs (users or user groups) with rights in every environment; see domain/permissions.ts. */
+  admins: z.array(userId).default([]),
   databases: z.array(database).min(1),
   review: review.optional(),
   gitops: z.union([gitops, z.array(gitops).min(1)]).optional(),

@@ -124,8 +124,11 @@ export interface Issue {
   status: IssueStatus;
   source: IssueSource;
   findings: ReviewFinding[];
-  /** Set when a releaser acknowledged review warnings/errors with "Roll out anyway". */
-  rolloutAnyway?: { user: string; at: Date };
+  /**
+   * "Roll out anyway": someone allowed to release acknowledged the review findings for one stage
+   * and one SQL revision; it counts for nothing else (see `isAcknowledged` in transitions).
+   */
+  rolloutAnyway?: { user: string; at: Date; stageIndex?: number; revision?: number };
   schedule?: { at: Date; by: string; stageIndex: number };
   stages: Stage[];
   slack?: SlackRef;

@@ -29,7 +29,17 @@ import type { Config, EnvironmentConfig } from '../config/model.js';
 import type { IssueEvent } from './events.js';
 import { findingKey, type Issue, type ReviewFinding, type Stage } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
-import { type Directory, mayApprove, mayCancel, mayEdit, mayReject, mayRelease, mayRetry } from './permissions.js';
+import {
+  type Directory,
+  mayAcknowledge,
+  mayApprove,
+  mayCancel,
+  mayEdit,
+  mayReject,
+  mayRelease,
+  mayResolve,
+  mayRetry,
+} from './permissions.js';
 import { type Refusal, refuse } from './refusal.js';
 
 export type Effect =
@@ -62,6 +72,17 @@ export function needsRolloutAnyway(findings: ReviewFinding[]): boolean {
   return findings.some((f) => f.level === 'ERROR' || f.level === 'WARNING');
 }
 
+/** The findings were acknowledged for stage `i` at the issue's current SQL revision. */
+export function isAcknowledged(issue: Issue, i: number): boolean {
+  const a = issue.rolloutAnyway;
+  return a !== undefined && a.stageIndex === i && a.revision === issue.revision;
+}
+
+/** Stage `i` may not start yet: review found something and nobody acknowledged it for this stage and revision. */
+export function heldByFindings(issue: Issue, i: number): boolean {
+  return needsRolloutAnyway(issue.findings) && !isAcknowledged(issue, i);
+}
+
 function approvalsMet(stage: Stage, env: EnvironmentConfig): boolean {
   return stage.approvals.length >= env.requiredApprovals;
 }
@@ -86,7 +107,7 @@ export function automaticRun(issue: Issue, config: Config): Effect[] {
   const env = environmentOf(config, stage);
   if (stage.status !== 'waiting' || env.rollout !== 'automatic') return [];
   if (!approvalsMet(stage, env)) return [];
-  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway) return [];
+  if (heldByFindings(issue, i)) return [];
   return [{ kind: 'run-stage', stageIndex: i }];
 }
 
@@ -149,7 +170,11 @@ export function reject(issue: Issue, user: string, ctx: Ctx): Decision {
     return refuse('wrong-state', `issue #${issue.id} is ${issue.status}; it cannot be rejected now`);
   const i = currentStageIndex(issue);
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  if (!mayReject(user, ctx.config, ctx.directory)) return refuse('not-allowed', 'only approvers can reject a change');
+  if (!mayReject(user, env, ctx.directory))
+    return refuse('not-allowed', `only an approver of ${env.id} can reject it there`, {
+      role: 'approvers',
+      ids: env.approvers,
+    });
   const effects: Effect[] = issue.status === 'scheduled' ? [{ kind: 'cancel-schedule' }] : [];
   return {
     ok: true,
@@ -179,8 +204,11 @@ function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: E
       `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`,
     );
   }
-  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway) {
-    return refuse('needs-acknowledgement', 'review found problems: check "Roll out anyway" first if you are sure');
+  if (heldByFindings(issue, i)) {
+    return refuse(
+      'needs-acknowledgement',
+      `review found problems: ${env.id} needs "Roll out anyway" ticked for this revision by someone who may release it`,
+    );
   }
   return { i, env };
 }
@@ -234,8 +262,16 @@ export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Dec
 
 /** Cancel: a scheduled rollout goes back to open; an open issue is closed for good. */
 export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
-  if (!mayCancel(user, issue, ctx.config, ctx.directory))
-    return refuse('not-allowed', 'only the creator or a releaser can cancel');
+  const i = issue.status === 'scheduled' && issue.schedule ? issue.schedule.stageIndex : currentStageIndex(issue);
+  const stage = issue.stages[i] ?? issue.stages[issue.stages.length - 1]!;
+  const env = environmentOf(ctx.config, stage);
+  if (!mayCancel(user, issue, env, ctx.config, ctx.directory))
+    return refuse(
+      'not-allowed',
+      issue.status === 'scheduled'
+        ? `only a releaser of ${env.id}, whoever scheduled it, or an admin can cancel this schedule`
+        : `only the creator, a releaser of ${env.id} or an admin can cancel this change`,
+    );
   if (issue.status === 'scheduled') {
     return {
       ok: true,
@@ -313,9 +349,20 @@ export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, c
   const i = currentStageIndex(issue);
   if (i < 0) return refuse('nothing-to-do', 'nothing is left to roll out');
   const env = environmentOf(ctx.config, issue.stages[i]!);
-  if (!mayRelease(user, issue, env, ctx.directory))
-    return refuse('not-allowed', `only a releaser of ${env.id} can decide to roll out despite review findings`);
-  const acked: Issue = { ...issue, rolloutAnyway: checked ? { user, at: ctx.now } : undefined };
+  if (user === issue.creator)
+    return refuse(
+      'not-allowed',
+      `you created this change, so someone else who may release ${env.id} must decide to roll out despite review findings`,
+    );
+  if (!mayAcknowledge(user, issue, env, ctx.config, ctx.directory))
+    return refuse(
+      'not-allowed',
+      `only a releaser of ${env.id} (its approvers where it names no releasers) or an admin can decide to roll out despite review findings`,
+    );
+  const acked: Issue = {
+    ...issue,
+    rolloutAnyway: checked ? { user, at: ctx.now, stageIndex: i, revision: issue.revision } : undefined,
+  };
   const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config) : { issue: acked, effects: [] };
   return {
     ok: true,
@@ -348,10 +395,10 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
       `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) of revision ${issue.revision} before it can be retried`,
       { role: 'approvers', ids: env.approvers },
     );
-  if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
+  if (heldByFindings(issue, i))
     return refuse(
       'needs-acknowledgement',
-      'review found problems in this revision: check "Roll out anyway" first if you are sure',
+      `review found problems in this revision: ${env.id} needs "Roll out anyway" ticked by someone who may release it`,
     );
   const tasks = stage.tasks.map((t) =>
     t.status === 'failed' ? { ...t, status: 'pending' as const, error: undefined } : t,
@@ -405,8 +452,8 @@ export function resolveAttention(issue: Issue, user: string, taskId: string, app
   if (task.status !== 'needs-attention')
     return refuse('nothing-to-do', `the task on ${task.database} does not need attention (it is ${task.status})`);
   const env = environmentOf(ctx.config, stage);
-  if (!mayRelease(user, issue, env, ctx.directory))
-    return refuse('not-allowed', `only a releaser of ${env.id} can resolve this task`);
+  if (!mayResolve(user, issue, env, ctx.config, ctx.directory))
+    return refuse('not-allowed', `only a releaser of ${env.id} or an admin can resolve this task`);
   const tasks = stage.tasks.map((t) =>
     t.id === taskId
       ? { ...t, status: applied ? ('done' as const) : ('failed' as const), error: applied ? undefined : t.error }

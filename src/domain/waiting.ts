@@ -7,7 +7,7 @@ import type { Config } from '../config/model.js';
 import { unreachable } from '../errors.js';
 import type { Issue } from './issue.js';
 import { releasersOf } from './permissions.js';
-import { currentStageIndex, environmentOf, frozenReason, needsRolloutAnyway } from './transitions.js';
+import { currentStageIndex, environmentOf, frozenReason, heldByFindings } from './transitions.js';
 
 export type Waiting =
   | { kind: 'approval'; environment: string; approvers: string[]; have: number; need: number }
@@ -56,20 +56,27 @@ export function waitingFor(issue: Issue, config: Config): Waiting {
           need: env.requiredApprovals,
         };
       const releasers = releasersOf(issue, env);
+      // Who may acknowledge findings (never the creator): releasers, approvers where none, admins.
+      const acknowledgers = [...(env.releasers.length > 0 ? env.releasers : env.approvers), ...(config.admins ?? [])];
       if (issue.status === 'failed') {
         if (stage.tasks.some((t) => t.status === 'needs-attention'))
           return { kind: 'attention', environment: env.id, releasers };
-        if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
-          return { kind: 'acknowledgement', environment: env.id, releasers, automatic: false };
+        if (heldByFindings(issue, i))
+          return { kind: 'acknowledgement', environment: env.id, releasers: acknowledgers, automatic: false };
         return {
           kind: 'retry',
           environment: env.id,
-          who: [...new Set([...releasers, ...env.approvers])],
+          who: releasers,
           canEdit: frozenReason(issue) === undefined,
         };
       }
-      if (needsRolloutAnyway(issue.findings) && !issue.rolloutAnyway)
-        return { kind: 'acknowledgement', environment: env.id, releasers, automatic: env.rollout === 'automatic' };
+      if (heldByFindings(issue, i))
+        return {
+          kind: 'acknowledgement',
+          environment: env.id,
+          releasers: acknowledgers,
+          automatic: env.rollout === 'automatic',
+        };
       if (env.rollout === 'automatic') return { kind: 'running', environment: env.id };
       return { kind: 'release', environment: env.id, releasers, scheduleOnly: env.rollout === 'scheduled' };
     }

@@ -63,11 +63,14 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     deferInitialization: true,
   });
 
-  // Approver and releaser lists may name user groups: know their members before any decision.
+  // Approver, releaser and admin lists may name user groups: know their members before any decision.
   const { directory } = opts;
-  const groupIds = opts.app.config.environments
-    .flatMap((e) => [...e.approvers, ...e.releasers])
-    .filter((e) => e.startsWith('S'));
+  const groupIds = [
+    ...new Set([
+      ...opts.app.config.environments.flatMap((e) => [...e.approvers, ...e.releasers]),
+      ...opts.app.config.admins,
+    ]),
+  ].filter((e) => e.startsWith('S'));
   if (groupIds.length > 0) {
     bolt.use(async ({ next }) => {
       await directory.refresh(groupIds);

@@ -66,7 +66,9 @@ async function answer(app: Application, sub: string, args: string[], user: strin
       if (!database) return NEEDS_DATABASE;
       const r = await app.sessions({ actor, database });
       if (r.kind !== 'done') return refusalText(r);
-      return r.databases.map((d) => sessionsText(d.database.name, d.database.environment, d.sessions)).join('\n');
+      return r.databases
+        .map((d) => sessionsText(d.database.name, d.database.environment, d.sessions, d.queriesHidden))
+        .join('\n');
     }
     case 'drift': {
       if (!database) return NEEDS_DATABASE;

@@ -7,7 +7,7 @@ import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, SIGNING_SECRET, type BotProcess } from '../support/bot-process.js';
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
-import { sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
+import { findElement, sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
 
 // Both stores a user may run: PostgreSQL, and the embedded default (PGlite) that must survive SIGKILL too.
 for (const storeKind of ['postgres', 'embedded'] as const)
@@ -31,6 +31,7 @@ for (const storeKind of ['postgres', 'embedded'] as const)
       dev = await freshPostgres('sched_dev');
       staging = await freshPostgres('sched_staging');
       config = `channel: ${CHANNEL}
+admins: [U_ADMIN]
 environments:
   - id: dev
     rollout: automatic
@@ -170,7 +171,7 @@ databases:
       assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), /approvals 1\/1/);
     });
 
-    test('review findings hold the rollout until a releaser ticks "roll out anyway"', async () => {
+    test('review findings hold the rollout until someone allowed, never the creator, ticks "roll out anyway"', async () => {
       const title = 'Needs roll out anyway';
       let since = fake.calls.length;
       // Submitted from another channel, the creator is told where the change went once the bot
@@ -190,13 +191,21 @@ databases:
       since = fake.calls.length;
       await slack.click('U_DBA', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
       assert.match(await slack.ephemeralFor('U_DBA', since), /only a releaser of dev/);
+      since = fake.calls.length;
       await slack.click('U_DEV', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
-      msg = await slack.waitForMessage(
-        title,
-        (m) =>
-          /chose to roll out anyway/.test(JSON.stringify(m.blocks)) &&
-          /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)),
-      );
+      assert.match(await slack.ephemeralFor('U_DEV', since), /you created this change/);
+      await slack.click('U_ADMIN', msg, 'issue_rollout_anyway', { selectedOptions: [{ value: 'yes' }] });
+      msg = await slack.waitForMessage(title, (m) => /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)));
       assert.equal(await tableExists(dev, 'anyway_demo'), true);
+      // The acknowledgement was for dev: staging shows the checkbox again, unticked, and holds.
+      const box = findElement(msg.blocks, 'issue_rollout_anyway');
+      assert.ok(box, 'staging offers its own roll out anyway');
+      assert.equal(box.element.initial_options, undefined);
+      await slack.click('U_DBA', msg, 'issue_approve');
+      msg = await slack.waitForMessage(title, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)));
+      since = fake.calls.length;
+      await slack.click('U_REL', msg, 'issue_rollout');
+      assert.match(await slack.ephemeralFor('U_REL', since), /needs "Roll out anyway" ticked/);
+      assert.equal(await tableExists(staging, 'anyway_demo'), false);
     });
   });

@@ -123,7 +123,7 @@ schema:
       assert.match(drift, /\+ .*sneaky/);
       assert.match(
         await slack.commandReply('U_DEV', 'baseline app'),
-        /only approvers or releasers of dev can record a baseline/,
+        /only approvers or releasers of dev, or admins, can record a baseline/,
       );
       const baseline = await slack.commandReply('U_DBA', 'baseline app');
       assert.match(baseline, /recorded the live schema/);

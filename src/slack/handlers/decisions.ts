@@ -44,9 +44,10 @@ export function registerDecisions(h: HandlerContext): void {
   bolt.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action }) => {
     await ack();
     await afterAck();
-    const issueId = (body.actions[0]?.block_id ?? '').replace(/^issue:/, '');
+    // The block id carries the issue and the SQL revision the checkbox was shown for.
+    const seen = seenIn((body.actions[0]?.block_id ?? '').replace(/^issue:/, ''));
     const checked = action.selected_options.some((o) => o.value === 'yes');
-    const result = await app.acknowledgeReview({ actor: { user: body.user.id }, issueId, checked });
+    const result = await app.acknowledgeReview({ actor: { user: body.user.id }, ...seen, checked });
     if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
   });
 }

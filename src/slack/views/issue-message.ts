@@ -3,7 +3,15 @@
 import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
-import { availableActions, environmentOf, unreachable, type Waiting, waitingFor } from '../../app/index.js';
+import {
+  availableActions,
+  currentStageIndex,
+  environmentOf,
+  isAcknowledged,
+  unreachable,
+  type Waiting,
+  waitingFor,
+} from '../../app/index.js';
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { ACTION } from './ids.js';
@@ -108,8 +116,14 @@ function reviewBlocks(issue: Issue): KnownBlock[] {
       ],
     });
   }
-  if (issue.rolloutAnyway)
-    blocks.push({ type: 'context', elements: [mrkdwn(`<@${issue.rolloutAnyway.user}> chose to roll out anyway.`)] });
+  const ack = issue.rolloutAnyway;
+  if (ack && isAcknowledged(issue, currentStageIndex(issue))) {
+    const stage = issue.stages[ack.stageIndex ?? -1]?.environment;
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(`<@${ack.user}> chose to roll out anyway${stage ? ` at ${escapeText(stage)}` : ''}.`)],
+    });
+  }
   return blocks;
 }
 
@@ -184,7 +198,7 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
       type: 'checkboxes',
       action_id: ACTION.rolloutAnyway,
       options: [option],
-      ...(issue.rolloutAnyway ? { initial_options: [option] } : {}),
+      ...(isAcknowledged(issue, currentStageIndex(issue)) ? { initial_options: [option] } : {}),
     });
   }
   return els;
@@ -318,7 +332,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
     }
   }
   const elements = actionElements(issue, config);
-  if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}`, elements });
+  if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}:${issue.revision}`, elements });
   // The notification text is read as mrkdwn: user text escaped (the header is plain_text, shown as typed).
   const text = `#${issue.id} ${escapeText(issue.title)} — ${issue.status} (${escapeText(issue.target)})`;
   return { text: clip(text, 3000), blocks };

@@ -78,13 +78,22 @@ export function hidePasswords(sql: string): string {
   );
 }
 
-export function sessionsText(database: string, environment: string, sessions: ActiveSession[]): string {
-  if (sessions.length === 0) return `No other active sessions on \`${escapeText(database)}\` (${environment}).`;
+export function sessionsText(
+  database: string,
+  environment: string,
+  sessions: ActiveSession[],
+  queriesHidden = false,
+): string {
+  if (sessions.length === 0)
+    return `No other active sessions on \`${escapeText(database)}\` (${escapeText(environment)}).`;
+  const note = queriesHidden
+    ? `\n_${sessions.length} session(s); their query text is shown to approvers, releasers and admins of ${environment}._`
+    : '';
   const lines = sessions.map(
     (s) =>
-      `• pid ${s.pid} ${s.user ?? '?'}${s.application ? ` (${escapeText(s.application)})` : ''} ${s.state ?? ''}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeText(clip(hidePasswords(s.query).replace(/\s+/g, ' '), 200))}\`` : ''}`,
+      `• pid ${escapeText(s.pid)} ${escapeText(s.user ?? '?')}${s.application ? ` (${escapeText(s.application)})` : ''} ${escapeText(s.state ?? '')}${s.startedAt ? ` since ${when(s.startedAt)}` : ''}${s.query ? `\n    \`${escapeText(clip(hidePasswords(s.query).replace(/\s+/g, ' '), 200))}\`` : ''}`,
   );
-  return clip(`*Sessions on ${escapeText(database)}* (${environment})\n${lines.join('\n')}`, 3000);
+  return clip(`*Sessions on ${escapeText(database)}* (${environment})\n${lines.join('\n')}${note}`, 3000);
 }
 
 /** The answer to `/dbchange drift <db>` for one database. */
@@ -94,6 +103,8 @@ export function driftText(db: DatabaseConfig, result: DriftResult): string {
   if (result.recorded === null)
     return `${name} has no recorded schema yet: \`/dbchange baseline ${ref}\` records the live one as the baseline.`;
   if (!result.drifted) return `:white_check_mark: ${name}: no drift; the live schema matches the last recorded one.`;
+  if (result.hidden !== undefined)
+    return `:warning: ${name} has drifted from its last recorded schema (${result.hidden} changed line(s)); the difference is shown to approvers, releasers and admins of ${escapeText(db.environment)}.`;
   const shown = result.diff.slice(0, 60).join('\n');
   return `:warning: ${name} has drifted from its last recorded schema:\n${codeBlock(`${shown.slice(0, 2500)}${result.diff.length > 60 ? '\n…' : ''}`)}\nIf the change was intended, \`/dbchange baseline ${ref}\` records it as the new baseline.`;
 }

@@ -23,6 +23,7 @@ import {
 
 const config = parseConfig(
   `channel: C_CHANGES
+admins: [U_ADMIN]
 environments:
   - id: dev
     rollout: automatic
@@ -117,7 +118,8 @@ describe('issue state machine', () => {
     });
     assert.deepEqual(startAutomatic(flagged, config).effects, []);
     refused(setRolloutAnyway(flagged, 'U_OTHER', true, ctx), /only a releaser of dev/);
-    const acked = ok(setRolloutAnyway(flagged, 'U_DEV', true, ctx));
+    refused(setRolloutAnyway(flagged, 'U_DEV', true, ctx), /you created this change/);
+    const acked = ok(setRolloutAnyway(flagged, 'U_ADMIN', true, ctx));
     assert.deepEqual(acked.effects, [{ kind: 'run-stage', stageIndex: 0 }]);
   });
 
@@ -212,7 +214,8 @@ describe('issue state machine', () => {
     assert.deepEqual(scheduled.effects, [{ kind: 'schedule-stage', stageIndex: 1, at }]);
     refused(rolloutNow(scheduled.issue, 'U_REL', ctx), /scheduled; cancel the schedule first/);
     refused(editSql(scheduled.issue, 'U_DEV', 'SELECT 1', [], ctx), /cancel it before editing/);
-    const cancelled = ok(cancel(scheduled.issue, 'U_DEV', ctx));
+    refused(cancel(scheduled.issue, 'U_DEV', ctx), /only a releaser of staging, whoever scheduled it, or an admin/);
+    const cancelled = ok(cancel(scheduled.issue, 'U_REL', ctx));
     assert.equal(cancelled.issue.status, 'open');
     assert.deepEqual(cancelled.effects, [{ kind: 'cancel-schedule' }]);
     // The schedule job fires after the cancel: nothing runs.
@@ -316,7 +319,8 @@ describe('issue state machine', () => {
     const finding = { rule: 'r', level: 'WARNING' as const, line: 1, column: 1, statement: 'x', message: 'm' };
     const edited = ok(editSql(failed, 'U_ADMIN', 'SELECT 2', [finding], actx)).issue;
     refused(retry(edited, 'U_DEV', actx), /Roll out anyway/);
-    const acked = ok(setRolloutAnyway(edited, 'U_DEV', true, actx)).issue;
+    refused(setRolloutAnyway(edited, 'U_DEV', true, actx), /you created this change/);
+    const acked = ok(setRolloutAnyway(edited, 'U_ADMIN', true, actx)).issue;
     ok(retry(acked, 'U_DEV', actx));
   });
 
@@ -335,7 +339,7 @@ describe('issue state machine', () => {
 
   test('rejecting needs an approver and ends the issue until the creator edits it', () => {
     const afterDev = finishStage(newIssue(), 0);
-    refused(reject(afterDev, 'U_DEV', ctx), /only approvers/);
+    refused(reject(afterDev, 'U_DEV', ctx), /only an approver of staging/);
     const rejected = ok(reject(afterDev, 'U_DBA', ctx)).issue;
     assert.equal(rejected.status, 'rejected');
     // dev already ran: the SQL is frozen, so a follow-up change amends it.

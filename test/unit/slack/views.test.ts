@@ -7,7 +7,9 @@ import type { Issue, ReviewFinding } from '../../../src/domain/issue.js';
 import { planStages } from '../../../src/domain/plan.js';
 import { issueMessage, sqlPreview } from '../../../src/slack/views/issue-message.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../../../src/slack/views/modals.js';
-import { hidePasswords } from '../../../src/slack/views/replies.js';
+import type { IssueEvent } from '../../../src/domain/events.js';
+import { eventText } from '../../../src/slack/views/events.js';
+import { hidePasswords, listText, sessionsText, statusText } from '../../../src/slack/views/replies.js';
 import { checkMessageArgs } from '../../support/slack/message-args.js';
 import { checkView } from '../../support/slack/view-args.js';
 
@@ -92,10 +94,10 @@ describe('Block Kit views', () => {
     assert.match(text, /300 errors/);
   });
 
-  test('every button of an open issue has a distinct action id and carries the issue and revision', () => {
+  test('every button of an open issue, and the block of the roll-out-anyway checkbox, carry the issue and revision', () => {
     const m = issueMessage(issue(), config);
     accepted(m);
-    const actions = m.blocks.find((b) => b.type === 'actions' && b.block_id === 'issue:42') as {
+    const actions = m.blocks.find((b) => b.type === 'actions' && b.block_id === 'issue:42:1') as {
       elements: { action_id: string; value?: string }[];
     };
     const ids = actions.elements.map((e) => e.action_id);
@@ -163,5 +165,100 @@ describe('session listing', () => {
     assert.equal(hidePasswords("CREATE USER 'a'@'%' IDENTIFIED BY 'pw''x'"), "CREATE USER 'a'@'%' IDENTIFIED BY '***'");
     assert.equal(hidePasswords("SET PASSWORD = 'x'"), "SET PASSWORD = '***'");
     assert.equal(hidePasswords('SELECT 1'), 'SELECT 1');
+  });
+});
+
+describe('user text is escaped in every message kind', () => {
+  // What a hostile user types: a channel ping, a user mention, a disguised link, a user-group ping.
+  const CANARY = '<!channel> <@U123CANARY> <https://evil.example|click> <!subteam^S1CANARY>';
+  const RAW = [/<!channel>/, /<@U123CANARY>/, /<https:\/\/evil/, /<!subteam\^S1CANARY>/];
+  // Slack parses mentions and links in mrkdwn and in a message's top-level text, not in
+  // plain_text objects or an input's initial value: those may hold the text as typed.
+  const rendered = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rendered);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'plain_text') return null;
+    return Object.fromEntries(
+      Object.entries(o)
+        .filter(([k]) => k !== 'initial_value')
+        .map(([k, x]) => [k, rendered(x)]),
+    );
+  };
+  const noRaw = (what: string, out: unknown) => {
+    const text = typeof out === 'string' ? out : JSON.stringify(rendered(out));
+    for (const re of RAW) assert.doesNotMatch(text, re, `${what} lets ${re} through: ${text.slice(0, 400)}`);
+  };
+  const canaryIssue = () =>
+    issue({
+      title: `#34 T ${CANARY}`,
+      description: CANARY,
+      sql: `-- ${CANARY}\nSELECT '${CANARY}';`,
+      labels: [CANARY],
+      timing: CANARY,
+      findings: [{ rule: 'r', level: 'WARNING', line: 1, column: 1, statement: CANARY, message: CANARY }],
+    });
+  const task = { database: 'app', environment: 'dev', name: CANARY };
+
+  test('the issue message: its notification text and every block', () => {
+    const m = issueMessage(canaryIssue(), config);
+    noRaw('the notification text', m.text);
+    noRaw('the blocks', m.blocks);
+    const failed = canaryIssue();
+    failed.stages[0]!.tasks[0]!.error = CANARY;
+    noRaw('a failed issue', issueMessage({ ...failed, status: 'failed' }, config));
+  });
+
+  test('modals: edit, full SQL and findings', () => {
+    noRaw('the edit modal', editModal(canaryIssue()));
+    noRaw('the SQL modal', infoModal('SQL', sqlSections(canaryIssue().sql)));
+  });
+
+  test('thread lines: every event kind with user text in it', () => {
+    const events: IssueEvent[] = [
+      { kind: 'task-started', task, statements: 1 },
+      {
+        kind: 'task-log',
+        task,
+        entries: [
+          { event: { kind: 'statement-start', index: 1, total: 1, sql: CANARY, line: 1 }, sql: CANARY },
+          {
+            event: {
+              kind: 'statement-skipped',
+              index: 1,
+              total: 1,
+              reason: CANARY,
+            },
+          },
+        ],
+      },
+      { kind: 'ddl-generated', task, sql: CANARY },
+      { kind: 'task-failed', task, durationMs: 1, error: CANARY, aftermath: CANARY },
+      { kind: 'task-needs-attention', task, reason: CANARY },
+      { kind: 'task-not-started', task, error: CANARY, cause: 'not-configured' },
+      { kind: 'edited', by: 'U_C', revision: 2, retry: { environment: CANARY, approvals: 1 } },
+      { kind: 'attention-resolved', by: 'U_C', task, applied: true },
+    ];
+    for (const e of events) noRaw(`the ${e.kind} line`, eventText(e));
+  });
+
+  test('ephemeral and command replies: status, list, history, sessions', () => {
+    const i = canaryIssue();
+    noRaw('status', statusText(i, [{ issueId: '42', taskId: 't1', at: new Date(), level: 'error', text: CANARY }]));
+    noRaw('list', listText([i]));
+    noRaw(
+      'sessions',
+      sessionsText(CANARY, 'dev', [
+        {
+          pid: '1',
+          user: CANARY,
+          application: CANARY,
+          client: null,
+          state: CANARY,
+          startedAt: null,
+          query: CANARY,
+        },
+      ]),
+    );
   });
 });
