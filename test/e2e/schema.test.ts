@@ -118,7 +118,11 @@ schema:
 
     test('a change made outside dbchange shows in /dbchange drift, and /dbchange baseline records it', async () => {
       await exec(dev, 'CREATE TABLE sneaky (id int PRIMARY KEY)');
-      const drift = await slack.commandReply('U_DEV', 'drift app');
+      // Someone with no role in dev learns that it drifted, not the schema text.
+      const told = await slack.commandReply('U_DEV', 'drift app');
+      assert.match(told, /has drifted .*changed line.*shown to approvers, releasers and admins of dev/);
+      assert.doesNotMatch(told, /sneaky/);
+      const drift = await slack.commandReply('U_DBA', 'drift app');
       assert.match(drift, /has drifted/);
       assert.match(drift, /\+ .*sneaky/);
       assert.match(
