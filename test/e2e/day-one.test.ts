@@ -231,7 +231,8 @@ ${dbs.join('\n')}
     const held = 'Held by findings';
     await slack.submit('U_DEV', { title: held, target: 'app_pg', sql: 'CREATE TABLE held_t (v text);' });
     await slack.waitForMessage(held, (m) =>
-      /held: review findings need an acknowledgement from <@U_DEV> before dev rolls out \(it is automatic, and review findings hold it\)/.test(
+      // The creator may not acknowledge their own findings; dev names no releasers, approvers or admins here.
+      /held: review findings need an acknowledgement from nobody \(the config names no one\) before dev rolls out \(it is automatic, and review findings hold it\)/.test(
         blocks(m),
       ),
     );
