@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/model.js';
 import type { ChangeType, GitCommitRef, Issue, IssueSource, ReviewFinding, Stage } from '../domain/issue.js';
 import type { PlannedMigration } from '../gitops/poll-plan.js';
+import { DbchangeError, ErrorCode } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
 import type { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
@@ -144,7 +145,11 @@ export async function openStateChange(
   },
 ): Promise<{ issue: Issue } | { unchanged: true }> {
   const { config, service, planner } = deps;
-  if (!planner) throw new Error('state-based changes are not available in this bot');
+  if (!planner)
+    throw new DbchangeError(
+      ErrorCode.InvalidInput,
+      'state-based changes are not available in this bot: changeType: state needs a schema planner',
+    );
   const plan = await planner.plan(input.dbName, input.sdl, input.envId);
   if (plan.kind === 'unchanged') return { unchanged: true };
   const stages: Stage[] = [];

@@ -8,7 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Option, type Command } from 'commander';
-import { isDbchangeError, messageOf } from '../errors.js';
+import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
 import type { FileProblem, MigrationFile } from '../gitops/path-template.js';
 import { annotation } from './github.js';
 import { type CliIo, type CliRun, inCwd, type Writer } from './io.js';
@@ -98,7 +98,7 @@ export function registerCheckFiles(program: Command, cli: CliRun): void {
         const baseDirectory = opts.baseDir ?? config?.gitops[0]?.baseDirectory ?? '';
         const held = opts.repo ? await trackedFiles(inCwd(io, opts.repo), baseDirectory) : [];
         if (paths.length === 0 && !opts.repo)
-          throw new Error('name the files to check, or --repo DIR to check a clone');
+          throw new DbchangeError(ErrorCode.InvalidInput, 'name the files to check, or --repo DIR to check a clone');
         const given = paths.length ? await expandPaths(io, paths) : held;
         const check = {
           template,

@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery, unescape as unescapeQuery } from 'node:querystring';
 import bolt from '@slack/bolt';
 import type { Logger } from 'pino';
-import { MAX_SQL_BYTES } from '../app/submission.js';
+import { MAX_SQL_BYTES } from '../app/index.js';
 import { CALLBACK, FIELD } from './views/ids.js';
 
 const { HTTPReceiver, HTTPModuleFunctions } = bolt;

@@ -48,49 +48,32 @@ export interface DefinedIndex {
   inline: boolean;
 }
 
+/** The keys a column declares inline (`id int PRIMARY KEY`, `UNIQUE`, `REFERENCES …`). */
+function inlineKeys(c: ColumnDef, table: string[]): DefinedIndex[] {
+  const key = (kind: IndexKind, references: DefinedIndex['references'] = null): DefinedIndex => ({
+    kind,
+    name: null,
+    columns: [c.name],
+    using: null,
+    table,
+    pos: c.pos,
+    references,
+    notValid: false,
+    inline: true,
+  });
+  const out: DefinedIndex[] = [];
+  if (c.primaryKey) out.push(key('primary'));
+  if (c.unique) out.push(key('unique'));
+  if (c.references) out.push(key('foreign', c.references));
+  return out;
+}
+
 function computeIndexes(s: Statement): DefinedIndex[] {
   if (s.kind.verb !== 'CREATE' && s.kind.verb !== 'ALTER') return [];
   const out: DefinedIndex[] = [];
   const ct = s.createTable;
   if (ct) {
-    for (const c of ct.columns) {
-      if (c.primaryKey)
-        out.push({
-          kind: 'primary',
-          name: null,
-          columns: [c.name],
-          using: null,
-          table: ct.table,
-          pos: c.pos,
-          references: null,
-          notValid: false,
-          inline: true,
-        });
-      if (c.unique)
-        out.push({
-          kind: 'unique',
-          name: null,
-          columns: [c.name],
-          using: null,
-          table: ct.table,
-          pos: c.pos,
-          references: null,
-          notValid: false,
-          inline: true,
-        });
-      if (c.references)
-        out.push({
-          kind: 'foreign',
-          name: null,
-          columns: [c.name],
-          using: null,
-          table: ct.table,
-          pos: c.pos,
-          references: c.references,
-          notValid: false,
-          inline: true,
-        });
-    }
+    for (const c of ct.columns) out.push(...inlineKeys(c, ct.table));
     for (const i of ct.indexes) out.push({ ...i, table: ct.table, inline: false });
     return out;
   }
@@ -98,45 +81,7 @@ function computeIndexes(s: Statement): DefinedIndex[] {
   if (at) {
     for (const a of at.actions) {
       if (a.kind === 'add-index') out.push({ ...a.index, table: at.table, inline: false });
-      if (a.kind === 'add-column') {
-        const c = a.column;
-        if (c.primaryKey)
-          out.push({
-            kind: 'primary',
-            name: null,
-            columns: [c.name],
-            using: null,
-            table: at.table,
-            pos: c.pos,
-            references: null,
-            notValid: false,
-            inline: true,
-          });
-        if (c.unique)
-          out.push({
-            kind: 'unique',
-            name: null,
-            columns: [c.name],
-            using: null,
-            table: at.table,
-            pos: c.pos,
-            references: null,
-            notValid: false,
-            inline: true,
-          });
-        if (c.references)
-          out.push({
-            kind: 'foreign',
-            name: null,
-            columns: [c.name],
-            using: null,
-            table: at.table,
-            pos: c.pos,
-            references: c.references,
-            notValid: false,
-            inline: true,
-          });
-      }
+      if (a.kind === 'add-column') out.push(...inlineKeys(a.column, at.table));
     }
     return out;
   }

@@ -3,6 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { GitCommitRef, Issue } from '../../domain/issue.js';
 import type { GitopsReport } from '../../gitops/reports.js';
+import { unreachable } from '../../app/index.js';
 import { clip, escapeText, mrkdwn, plain } from './text.js';
 
 const SHOWN = 25;
@@ -125,10 +126,8 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
         ],
       };
     }
-    default: {
-      const never: never = report;
-      throw new Error(`unknown report ${JSON.stringify(never)}`);
-    }
+    default:
+      return unreachable(report, 'GitOps report');
   }
 }
 
