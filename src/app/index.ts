@@ -36,6 +36,7 @@ export { formatDuration, formatEvent } from '../domain/task-log.js';
 export { availableActions, currentStageIndex, environmentOf, isAcknowledged } from '../domain/transitions.js';
 export { type Waiting, waitingFor } from '../domain/waiting.js';
 export { DbchangeError, ErrorCode, messageOf, unreachable } from '../errors.js';
+export { issueVersion } from '../domain/issue.js';
 
 export interface AppDeps {
   config: Config;

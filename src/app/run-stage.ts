@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Config, type DatabaseConfig, findDatabase } from '../config/model.js';
 import type { IssueEvent, TaskRef } from '../domain/events.js';
-import type { Issue, Task } from '../domain/issue.js';
+import { type Issue, issueVersion, type Task } from '../domain/issue.js';
 import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
 import { holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
 import { messageOf, unreachable } from '../errors.js';
@@ -209,7 +209,7 @@ async function runTask(
     await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, sql: generated })));
     await tell({ kind: 'ddl-generated', task: ref, sql });
   }
-  const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : `issue-${issue.id}`);
+  const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : issueVersion(issue.id));
   const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
   await tell({ kind: 'task-started', task: ref, statements: statements.length });

@@ -140,3 +140,8 @@ export interface Issue {
 }
 
 export type NewIssue = Omit<Issue, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+/** The ledger version of a change that came from Slack (a change from git carries its file's VERSION). */
+export function issueVersion(issueId: string): string {
+  return `issue-${issueId}`;
+}

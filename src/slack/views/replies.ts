@@ -1,5 +1,6 @@
 // The answers to /dbchange subcommands, as mrkdwn text (ephemeral, to the person who asked).
 import type { ActiveSession, DriftResult, MigrationRecord, TaskLogEntry } from '../../app/index.js';
+import { issueVersion } from '../../app/index.js';
 import type { DatabaseConfig } from '../../config/model.js';
 import type { Issue } from '../../domain/issue.js';
 import { clip, codeBlock, escapeText, mention } from './text.js';
@@ -65,7 +66,7 @@ export function historyText(
   };
   const lines = records.map(
     (r) =>
-      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()} \`${escapeText(r.version)}\`${from(r)} — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeText(clip(r.error, 200))}` : ''}`,
+      `• ${when(r.finishedAt)} *${r.environment}* ${r.type.toUpperCase()}${r.version === issueVersion(r.issueId) ? '' : ` \`${escapeText(r.version)}\``}${from(r)} — ${r.status}, issue #${r.issueId}, checksum \`${r.checksum.slice(0, 12)}\`, released by ${r.releaser === 'automatic' ? 'automatic rollout' : `<@${r.releaser}>`}${r.approvers.length ? `, approved by ${r.approvers.map((a) => `<@${a}>`).join(', ')}` : ''}${r.error ? ` — ${escapeText(clip(r.error, 200))}` : ''}`,
   );
   return clip(`*History of ${escapeText(database)}* (newest first)\n${lines.join('\n')}`, 3000);
 }
