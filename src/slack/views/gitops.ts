@@ -31,7 +31,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
   const via = (c?: GitCommitRef) => (c ? ` — ${commitLine(c)}` : '');
   switch (report.kind) {
     case 'stray': {
-      const text = `${report.files.length} file(s) in ${report.repo} do not fit the migration file path template`;
+      const text = `${report.files.length} file(s) in ${repo} do not fit the migration file path template`;
       return {
         text,
         blocks: [
@@ -45,7 +45,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
       };
     }
     case 'checksum-mismatch': {
-      const text = `Checksum mismatch: ${report.files.length} applied migration version(s) changed in ${report.repo}`;
+      const text = `Checksum mismatch: ${report.files.length} applied migration version(s) changed in ${repo}`;
       return {
         text,
         blocks: [
@@ -65,7 +65,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
       };
     }
     case 'out-of-order': {
-      const text = `${report.files.length} migration(s) in ${report.repo} have a version lower than one already applied`;
+      const text = `${report.files.length} migration(s) in ${repo} have a version lower than one already applied`;
       return {
         text,
         blocks: [
@@ -84,7 +84,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
       };
     }
     case 'first-connect': {
-      const text = `Connected to ${report.repo} (${report.branch}) at ${report.head.slice(0, 7)}`;
+      const text = `Connected to ${repo} (${escapeText(report.branch)}) at ${report.head.slice(0, 7)}`;
       const files = report.files.length
         ? list(
             report.files,
@@ -106,7 +106,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
       };
     }
     case 'baseline-recorded': {
-      const text = `Baseline versions recorded from ${report.repo}`;
+      const text = `Baseline versions recorded from ${repo}`;
       return {
         text,
         blocks: [
@@ -117,7 +117,7 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
       };
     }
     case 'write-back-failed': {
-      const text = `The LATEST schema could not be pushed to ${report.repo}`;
+      const text = `The LATEST schema could not be pushed to ${repo}`;
       return {
         text,
         blocks: [
