@@ -272,6 +272,50 @@ ${dbs.join('\n')}
     assert.match(refused.res.json?.errors?.sqlFile ?? '', /huge\.sql is 1\.2 MB; the limit is 1 MB/);
   });
 
+  test('a change sent as a file is acked before the file is downloaded; a file that is not UTF-8 is told after the ack and creates nothing', async () => {
+    const release = fake.holdDownloads();
+    const downloadsBefore = fake.callsOf('file_download').length;
+    const file = fake.uploadFile({ name: 'late.sql', content: 'SELECT 1;\n', user: 'U_DEV' });
+    const title = 'Acked before the download';
+    let res: Awaited<ReturnType<typeof slack.submit>>['res'];
+    try {
+      // A bot that downloaded before answering would never answer while downloads are held.
+      let timer: NodeJS.Timeout | undefined;
+      const held = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('the bot did not answer the submission while its file download was held')),
+          30_000,
+        );
+      });
+      ({ res } = await Promise.race([
+        slack.submit('U_DEV', { title, target: 'app_pg', changeType: 'dml', sql: '', sqlFile: file }),
+        held,
+      ]).finally(() => clearTimeout(timer)));
+      // Slack has its answer while the download is still held: the 3-second window never waits on it.
+      assert.equal(res.status, 200, res.body);
+      assert.equal(res.body, '');
+      assert.equal(fake.callsOf('file_download').length, downloadsBefore);
+    } finally {
+      release();
+    }
+    await slack.waitForIssue(title, 40_000);
+    assert.equal(fake.callsOf('file_download').length, downloadsBefore + 1);
+
+    const binary = fake.uploadFile({
+      name: 'latin1.sql',
+      content: Buffer.from([0x53, 0x45, 0xff, 0xfe, 0x3b]),
+      user: 'U_DEV',
+    });
+    const since = fake.calls.length;
+    const sent = await slack.submit('U_DEV', { title: 'Not UTF-8', target: 'app_pg', sql: '', sqlFile: binary });
+    assert.equal(sent.res.body, '');
+    assert.match(
+      await slack.ephemeralFor('U_DEV', since, 20_000),
+      /Your change "Not UTF-8" was not created: latin1\.sql is not UTF-8 text/,
+    );
+    assert.equal(slack.issueMessage('Not UTF-8'), undefined);
+  });
+
   test('a failed PostgreSQL task says its transaction was rolled back and nothing of it remains', async () => {
     const title = 'Rolled back on PostgreSQL';
     await slack.submit('U_DEV', {

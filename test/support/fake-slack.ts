@@ -71,6 +71,11 @@ export interface FakeSlack {
     filetype?: string;
     mimetype?: string;
   }): Record<string, any>;
+  /**
+   * Hold every file download until the returned function is called: a barrier that shows whether
+   * the bot answered Slack before it downloaded a file.
+   */
+  holdDownloads(): () => void;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const ws = new Workspace(opts.teamId ?? 'T0FAKETEAM', opts.botUserId ?? 'U0FAKEBOT', slackId('B'), slackId('A'), now);
   const calls: RecordedCall[] = [];
   const waiters = new Set<(c: RecordedCall) => void>();
+  let downloadsHeld: Promise<void> = Promise.resolve();
 
   function record(method: string, args: Record<string, unknown>, status: number, response: unknown): void {
     const call: RecordedCall = { method, args, at: now(), response, status };
@@ -174,7 +180,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       record('response_url', { ...body, url: path }, status, result);
       return send(res, status, result);
     }
-    if (req.method === 'GET' && path.startsWith(FILES_PREFIX)) return download(req, res, path);
+    if (req.method === 'GET' && path.startsWith(FILES_PREFIX)) {
+      await downloadsHeld;
+      return download(req, res, path);
+    }
     if (req.method === 'GET' && path === SIGN_IN_PATH) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>');
@@ -317,6 +326,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       };
       ws.files.set(id, file);
       return structuredClone(fileView(file));
+    },
+    holdDownloads() {
+      let release = () => {};
+      downloadsHeld = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return release;
     },
     close() {
       for (const w of [...waiters]) waiters.delete(w);

@@ -1,5 +1,7 @@
 // Modal submissions: a new change, an edited SQL, a picked schedule time. Field problems go back
-// into the modal (response_action: errors); slow work happens after the ack.
+// into the modal (response_action: errors) within Slack's 3 s; slow work happens after the ack.
+// A SQL file is described (files.info) before the ack, so its size and the bot's scope are field
+// errors, and downloaded after it: a problem with its content is told in an ephemeral message.
 import type { ViewSubmitAction } from '@slack/bolt';
 import { parseLabels, type Submission } from '../../app/index.js';
 import { isValidTimeZone } from '../../app/index.js';
@@ -7,36 +9,31 @@ import { afterAck } from '../after-ack.js';
 import { CALLBACK, FIELD } from '../views/ids.js';
 import { formatInZone } from '../views/modals.js';
 import { escapeText, mention } from '../views/text.js';
-import { pickedFileId, readSqlFile } from '../sql-file.js';
-import { element, field, type HandlerContext, postInThread, tellUser } from './context.js';
+import { describeSqlFile, downloadSqlFile, pickedFileId } from '../sql-file.js';
+import { element, field, type HandlerContext, postInThread, tellRefusal, tellUser } from './context.js';
 
 export function registerSubmissions(h: HandlerContext): void {
   const { bolt, app, logger } = h;
 
-  /** The SQL of a submitted view: its file when one was attached (read now), else the text typed. */
-  const sqlOf = async (values: unknown): Promise<{ sql: string } | { error: Record<string, string> }> => {
-    const fileId = pickedFileId(values, FIELD.sqlFile);
-    if (!fileId) return { sql: field(values, FIELD.sql) };
-    const read = await readSqlFile(bolt.client, fileId);
-    return read.ok ? { sql: read.sql } : { error: { [FIELD.sqlFile]: read.error } };
-  };
-
   bolt.view<ViewSubmitAction>(CALLBACK.submit, async ({ ack, body, view }) => {
     const values = view.state.values;
-    const sql = await sqlOf(values);
-    if ('error' in sql) return void (await ack({ response_action: 'errors', errors: sql.error }));
+    const fileId = pickedFileId(values, FIELD.sqlFile);
+    const described = fileId ? await describeSqlFile(bolt.client, fileId) : undefined;
     const submission: Submission = {
       title: field(values, FIELD.title),
       target: field(values, FIELD.target).trim(),
       changeType: field(values, FIELD.changeType) || 'ddl',
-      sql: sql.sql,
+      sql: field(values, FIELD.sql),
       description: field(values, FIELD.description),
       labels: parseLabels(field(values, FIELD.labels)),
       timing: field(values, FIELD.timing),
     };
-    const errors = app.validate(submission);
+    const errors: Record<string, string> = { ...app.validate(submission) };
+    // A file replaces the typed SQL; its own problems go under the file field.
+    if (fileId) delete errors[FIELD.sql];
+    if (described && !described.ok) errors[FIELD.sqlFile] = described.error;
     if (Object.keys(errors).length > 0) {
-      await ack({ response_action: 'errors', errors: errors as Record<string, string> });
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();
@@ -47,6 +44,17 @@ export function registerSubmissions(h: HandlerContext): void {
     const where = meta.channel ?? channel;
     const user = body.user.id;
     const title = escapeText(submission.title);
+    if (described?.ok) {
+      const read = await downloadSqlFile(bolt.client, described.file);
+      if (!read.ok)
+        return void (await tellUser(
+          h,
+          where,
+          user,
+          `:x: Your change "${title}" was not created: ${escapeText(read.error)} Nothing was saved; submit it again with /dbchange.`,
+        ));
+      submission.sql = read.sql;
+    }
     try {
       // Slack may deliver the same submission again (x-slack-retry-num): one view, one issue.
       const result = await app.submit({
@@ -99,14 +107,35 @@ export function registerSubmissions(h: HandlerContext): void {
 
   bolt.view<ViewSubmitAction>(CALLBACK.edit, async ({ ack, body, view }) => {
     const meta = JSON.parse(view.private_metadata || '{}') as { issueId?: string; revision?: number };
-    const sql = await sqlOf(view.state.values);
-    if ('error' in sql) return void (await ack({ response_action: 'errors', errors: sql.error }));
-    const result = await app.edit({
-      actor: { user: body.user.id },
-      issueId: meta.issueId ?? '',
-      revision: meta.revision,
-      sql: sql.sql,
-    });
+    const seen = { actor: { user: body.user.id }, issueId: meta.issueId ?? '', revision: meta.revision };
+    const fileId = pickedFileId(view.state.values, FIELD.sqlFile);
+    if (fileId) {
+      // Whether this person may edit, and what Slack says about the file, are field errors; the
+      // download and the edit itself follow the ack.
+      const described = await describeSqlFile(bolt.client, fileId);
+      if (!described.ok)
+        return void (await ack({ response_action: 'errors', errors: { [FIELD.sqlFile]: described.error } }));
+      const allowed = await app.prepareEdit(seen);
+      if (allowed.kind !== 'done') {
+        const message = allowed.kind === 'refused' ? allowed.message.slice(0, 1900) : 'This issue no longer exists.';
+        return void (await ack({ response_action: 'errors', errors: { [FIELD.sqlFile]: message } }));
+      }
+      await ack();
+      await afterAck();
+      const channel = allowed.issue.slack?.channel ?? app.config.channel;
+      const read = await downloadSqlFile(bolt.client, described.file);
+      if (!read.ok)
+        return void (await tellUser(
+          h,
+          channel,
+          seen.actor.user,
+          `:x: The SQL of #${escapeText(allowed.issue.id)} was not changed: ${escapeText(read.error)}`,
+        ));
+      const edited = await app.edit({ ...seen, sql: read.sql });
+      if (edited.kind !== 'done') await tellRefusal(h, channel, seen.actor.user, edited);
+      return;
+    }
+    const result = await app.edit({ ...seen, sql: field(view.state.values, FIELD.sql) });
     if (result.kind !== 'done') {
       const message = result.kind === 'refused' ? result.message.slice(0, 1900) : 'This issue no longer exists.';
       await ack({ response_action: 'errors', errors: { [FIELD.sql]: message } });
