@@ -59,6 +59,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     runStage: (i, s) => queue!.runStage(i, s),
     scheduleStage: (i, s, at) => queue!.scheduleStage(i, s, at),
     cancelSchedule: (i) => queue!.cancelSchedule(i),
+    continueWavesAt: (i, s, w, at) => queue!.continueWavesAt(i, s, w, at),
   };
 
   const now = () => new Date();
@@ -171,6 +172,9 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       },
       scheduledStageDue: async (issueId, stageIndex, at) => {
         await application.scheduledStageDue(issueId, stageIndex, at);
+      },
+      waveDelayDue: async (issueId, stageIndex, wave) => {
+        await application.waveDelayDue(issueId, stageIndex, wave);
       },
     },
   });

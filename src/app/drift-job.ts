@@ -10,6 +10,7 @@ import { snapshotKey } from './snapshot.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
 import { checkDrift } from './schema-commands.js';
+import { betweenWaves } from '../domain/waves.js';
 
 export interface DriftReport {
   database: DatabaseConfig;
@@ -26,8 +27,9 @@ export async function driftCheck(deps: {
 }): Promise<DriftReport[]> {
   const reports: DriftReport[] = [];
   const busy = new Set<string>();
+  // A stage between waves changes nothing until Continue: its databases can be checked.
   for (const issue of await deps.store.listIssues({ statuses: ['running'] }))
-    for (const stage of issue.stages.filter((s) => s.status === 'running'))
+    for (const stage of issue.stages.filter((s) => s.status === 'running' && !betweenWaves(s)))
       for (const task of stage.tasks) busy.add(`${task.database}@${stage.environment}`);
   for (const db of deps.config.databases) {
     if (busy.has(snapshotKey(db))) continue;

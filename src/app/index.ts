@@ -20,6 +20,7 @@ import * as schemaCommands from './schema-commands.js';
 import { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
 import * as submit from './submit.js';
+import * as waves from './waves.js';
 
 export type { DriftReport } from './drift-job.js';
 export type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
@@ -77,6 +78,8 @@ export function createApplication(deps: AppDeps) {
     retry: bind(ctx, decisions.retry),
     acknowledgeReview: bind(ctx, decisions.acknowledgeReview),
     resolveAttention: bind(ctx, decisions.resolveAttention),
+    continueWaves: bind(ctx, waves.continueWaves),
+    haltWaves: bind(ctx, waves.haltWaves),
     prepareEdit: bind(ctx, decisions.prepareEdit),
     edit: bind(ctx, decisions.edit),
     issue: bind(ctx, queries.issue),
@@ -92,6 +95,7 @@ export function createApplication(deps: AppDeps) {
     runStage: (issueId: string, stageIndex: number, heartbeat?: () => Promise<void>) =>
       runStage({ ...ctx, heartbeat, ddlFor: deps.planner?.ddlFor }, issueId, stageIndex),
     scheduledStageDue: bind(ctx, decisions.scheduledStageDue),
+    waveDelayDue: bind(ctx, waves.waveDelayDue),
     /** Check every database for drift; returns the drifts not reported before. */
     driftCheck: (): Promise<DriftReport[]> => driftCheck(ctx),
     /** The git door: a poll's migration files for one database, or a changed LATEST file, become an issue. */

@@ -11,6 +11,8 @@ export interface RolloutQueue {
   /** Run a stage at `at`; replaces an earlier schedule of the same issue. */
   scheduleStage(issueId: string, stageIndex: number, at: Date): Promise<void>;
   cancelSchedule(issueId: string): Promise<void>;
+  /** waveDelay: ask the app at `at` to start wave `wave` (0-based) of a stage; replaces an earlier one. */
+  continueWavesAt(issueId: string, stageIndex: number, wave: number, at: Date): Promise<void>;
 }
 
 /** Where people see an issue: its message (kept current) and its thread. */

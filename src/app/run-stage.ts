@@ -13,9 +13,11 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Config, type DatabaseConfig, findDatabase } from '../config/model.js';
 import type { IssueEvent, TaskRef } from '../domain/events.js';
-import { type Issue, issueVersion, type Task } from '../domain/issue.js';
+import { type Issue, issueVersion, type Stage, type Task } from '../domain/issue.js';
+import { waveEnded, waveResults } from '../domain/wave-transitions.js';
+import { betweenWaves, onLastWave, planWaves, startedDatabases } from '../domain/waves.js';
 import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
-import { holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
+import { environmentOf, holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
 import { messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
 import type { Store } from '../store/types.js';
@@ -48,11 +50,15 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
   // A stale or duplicate job: the stage is not (or no longer) running.
   if (stage?.status !== 'running') return;
 
+  // Between waves nothing runs: Continue (or the wave delay) queues the stage again.
+  if (betweenWaves(stage)) return;
   if (await heldByLiveReview(deps, issue, stageIndex)) return;
 
+  const started = startedDatabases(await withWavePlan(deps, issue, stageIndex));
   const byDatabase = new Map<string, Task[]>();
   for (const task of stage.tasks) {
     if (task.status !== 'pending' && task.status !== 'running') continue;
+    if (started && !started.has(task.database)) continue;
     const list = byDatabase.get(task.database) ?? [];
     list.push(task);
     byDatabase.set(task.database, list);
@@ -89,11 +95,15 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
 
+  await tellLastWave(deps, issueId, stageIndex);
   await deps.service.mutate(issueId, (current) => {
     const s = current.stages[stageIndex];
     if (s?.status !== 'running') return { ok: false, code: 'wrong-state', message: 'stage already settled' };
-    if (s.tasks.some((t) => t.status === 'pending' || t.status === 'running'))
+    const inPlay = startedDatabases(s);
+    if (s.tasks.some((t) => (t.status === 'pending' || t.status === 'running') && (!inPlay || inPlay.has(t.database))))
       return { ok: false, code: 'wrong-state', message: 'tasks still running' };
+    // A wave ended and more are to come: the stage waits for Continue (or the wave delay).
+    if (!onLastWave(s)) return waveEnded(current, stageIndex, { config: deps.config, now: deps.now() });
     const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config);
     const environment = s.environment;
     const failed = settled.stages[stageIndex]!.status === 'failed';
@@ -104,6 +114,38 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
       event: { kind: failed ? 'stage-failed' : 'stage-done', environment },
     };
   });
+}
+
+/** The last wave of a stage in waves ended: its per-database results go to the thread, as every wave's do. */
+async function tellLastWave(deps: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
+  const issue = await deps.store.getIssue(issueId);
+  const stage = issue?.stages[stageIndex];
+  if (!issue || stage?.status !== 'running' || !stage.waves || !onLastWave(stage)) return;
+  if (stage.tasks.some((t) => t.status === 'pending' || t.status === 'running')) return;
+  await deps.service.threadSafe(issue, {
+    kind: 'wave-done',
+    environment: stage.environment,
+    wave: stage.waves.current + 1,
+    waves: stage.waves.plan.length,
+    results: waveResults(stage, stage.waves.current),
+    next: 'none',
+  });
+}
+
+/**
+ * An environment with `waves`: on the stage's first run its databases are split into waves
+ * (domain/waves.ts), stored, and only the first wave runs. Returns the stage as stored.
+ */
+async function withWavePlan(deps: RunStageDeps, issue: Issue, stageIndex: number): Promise<Stage> {
+  const stage = issue.stages[stageIndex]!;
+  if (stage.waves) return stage;
+  const plan = planWaves(environmentOf(deps.config, stage).waves, stage);
+  if (!plan) return stage;
+  const saved = await deps.service.save(issue, (i) => ({
+    ...i,
+    stages: i.stages.map((s, k) => (k === stageIndex && !s.waves ? { ...s, waves: plan } : s)),
+  }));
+  return saved.stages[stageIndex]!;
 }
 
 /**

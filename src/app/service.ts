@@ -167,6 +167,9 @@ export class ChangeService {
         case 'cancel-schedule':
           await this.deps.queue.cancelSchedule(issue.id);
           break;
+        case 'continue-waves-at':
+          await this.deps.queue.continueWavesAt(issue.id, effect.stageIndex, effect.wave, effect.at);
+          break;
         default:
           unreachable(effect, 'effect');
       }

@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../domain/maintenance-window.js';
 import humanInterval from 'human-interval';
 import { compileTemplate } from '../gitops/path-template.js';
 import type { RawConfig } from './schema.js';
+import type { WaveSize } from '../domain/waves.js';
 
 export interface EnvironmentConfig {
   id: string;
@@ -13,6 +14,12 @@ export interface EnvironmentConfig {
   releasers: string[];
   rollout: 'automatic' | 'manual' | 'scheduled';
   maintenanceWindow?: { timezone: string; start: string; end: string; days?: string[] };
+  /** Roll a stage out over its databases in waves (domain/waves.ts); absent: all at once. */
+  waves?: WaveSize[];
+  /** After a wave without failure, the next starts by itself this long after it (absent: only on Continue). */
+  waveDelayMs?: number;
+  /** Unresolved drift on a target database holds the stage (default: only the last environment). */
+  holdOnDrift?: boolean;
 }
 
 export type GitopsConfig = Extract<NonNullable<RawConfig['gitops']>, { repo: string }>;
@@ -86,6 +93,27 @@ export function referenceProblems(raw: unknown): Problem[] {
         path: ['environments', i, 'maintenanceWindow', 'timezone'],
         message: `unknown time zone "${timezone}"; use an IANA name like Europe/Berlin or UTC`,
       });
+    }
+    const waves = Array.isArray(e.waves) ? e.waves : [];
+    const rest = waves.indexOf('rest');
+    if (rest >= 0 && rest < waves.length - 1)
+      problems.push({
+        path: ['environments', i, 'waves', rest],
+        message: 'rest takes every database left, so it comes last',
+      });
+    const delay = str(e.waveDelay);
+    if (delay !== undefined) {
+      const ms = humanInterval(delay);
+      if (!ms || ms <= 0)
+        problems.push({
+          path: ['environments', i, 'waveDelay'],
+          message: `"${delay}" is not an interval; write e.g. 10 minutes or 1 hour`,
+        });
+      if (waves.length === 0)
+        problems.push({
+          path: ['environments', i, 'waveDelay'],
+          message: 'waveDelay needs waves in the same environment',
+        });
     }
     const rollout = str(e.rollout);
     if (
@@ -163,9 +191,18 @@ function gitopsProblems(raw: RawConfig): Problem[] {
 
 /** Resolve defaults and check what zod cannot: references between keys. */
 export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
-  const environments = raw.environments.map(
-    (e): EnvironmentConfig => ({ ...e, requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1) }),
-  );
+  const environments = raw.environments.map((e, i, all): EnvironmentConfig => {
+    const { waveDelay, waves, holdOnDrift, ...rest } = e;
+    const delayMs = waveDelay === undefined ? undefined : humanInterval(waveDelay);
+    return {
+      ...rest,
+      requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1),
+      ...(waves ? { waves: waves as WaveSize[] } : {}),
+      ...(delayMs ? { waveDelayMs: delayMs } : {}),
+      // Production (the last environment) is held by drift unless it says otherwise; the others only when they say so.
+      holdOnDrift: holdOnDrift ?? i === all.length - 1,
+    };
+  });
   const repos = raw.gitops === undefined ? [] : Array.isArray(raw.gitops) ? raw.gitops : [raw.gitops];
   return {
     problems: [...referenceProblems(raw), ...gitopsProblems(raw)],

@@ -19,6 +19,20 @@ const environment = z.strictObject({
   releasers: z.array(userId).default([]),
   rollout: z.enum(['automatic', 'manual', 'scheduled']),
   maintenanceWindow: maintenanceWindow.optional(),
+  /** Roll a stage out in waves: counts, percentages of the stage's databases (rounded up) and `rest` (last). */
+  waves: z
+    .array(
+      z.union([
+        z.number().int().min(1),
+        z.string().regex(/^(?:(?:100|[1-9]\d?)%|rest)$/, 'a count like 1, a percentage like 10% (1–100%), or rest'),
+      ]),
+    )
+    .min(1)
+    .optional(),
+  /** With waves: the next wave starts by itself this long after a wave without failure, e.g. 10 minutes. */
+  waveDelay: z.string().min(1).optional(),
+  /** Unresolved schema drift on a target database holds the stage; default true for the last environment only. */
+  holdOnDrift: z.boolean().optional(),
 });
 
 const database = z.strictObject({

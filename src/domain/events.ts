@@ -3,12 +3,19 @@
  * the Slack side (src/slack/views/events.ts) is the one place that turns them into text.
  */
 import type { TaskLogEvent } from '../targets/types.js';
+import type { TaskStatus } from './issue.js';
 
 /** The task an event is about: its database, environment and (GitOps) migration name. */
 export interface TaskRef {
   database: string;
   environment: string;
   name?: string;
+}
+
+/** How the databases of a wave ended. */
+export interface WaveResult {
+  database: string;
+  status: TaskStatus;
 }
 
 export type IssueEvent =
@@ -39,4 +46,17 @@ export type IssueEvent =
   | { kind: 'task-failed'; task: TaskRef; durationMs: number; error: string; aftermath?: string }
   | { kind: 'task-needs-attention'; task: TaskRef; reason: string }
   | { kind: 'task-not-started'; task: TaskRef; error: string; cause: 'not-configured' | 'no-ddl' }
-  | { kind: 'task-in-desired-schema'; task: TaskRef };
+  | { kind: 'task-in-desired-schema'; task: TaskRef }
+  /** A wave of a stage rolled out in waves ended (`wave` counts from 1); what starts the next one. */
+  | {
+      kind: 'wave-done';
+      environment: string;
+      wave: number;
+      waves: number;
+      results: WaveResult[];
+      next: 'continue' | 'automatic' | 'halted' | 'none';
+      continueAt?: Date;
+    }
+  | { kind: 'wave-started'; by: string; environment: string; wave: number; waves: number; databases: number }
+  /** `running`: the wave that was running ends first; `pending`: databases that stay untouched. */
+  | { kind: 'waves-halted'; by: string; environment: string; pending: number; running: boolean };

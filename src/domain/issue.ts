@@ -6,6 +6,7 @@
  * compare-and-set on `version`: two clicks racing on the same issue cannot both win.
  */
 import type { Engine } from './engine.js';
+import type { StageWaves } from './waves.js';
 
 export const CHANGE_TYPES = ['ddl', 'dml', 'sdl'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -60,6 +61,8 @@ export interface Stage {
   tasks: Task[];
   /** Who released the stage (Roll out now, Schedule, or 'automatic'). */
   releasedBy?: string;
+  /** An environment with `waves`: how the stage's databases are split and which wave is where (see waves.ts). */
+  waves?: StageWaves;
 }
 
 /** A commit a GitOps change came from; `url` links to it on GitHub or GitLab. */

@@ -29,6 +29,7 @@ import type { Config, EnvironmentConfig } from '../config/model.js';
 import type { IssueEvent } from './events.js';
 import { findingKey, type Issue, type ReviewFinding, type Stage } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
+import { betweenWaves, onLastWave } from './waves.js';
 import {
   type Directory,
   mayAcknowledge,
@@ -45,7 +46,9 @@ import { type Refusal, refuse } from './refusal.js';
 export type Effect =
   | { kind: 'run-stage'; stageIndex: number }
   | { kind: 'schedule-stage'; stageIndex: number; at: Date }
-  | { kind: 'cancel-schedule' };
+  | { kind: 'cancel-schedule' }
+  /** waveDelay: start wave `wave` (0-based) of a stage at `at`, unless it was halted or continued by then. */
+  | { kind: 'continue-waves-at'; stageIndex: number; wave: number; at: Date };
 
 /** The next issue and what to carry out, with what happened; or a refusal that changes nothing. */
 export type Decision = { ok: true; issue: Issue; effects: Effect[]; event?: IssueEvent } | Refusal;
@@ -280,7 +283,9 @@ export function cancel(issue: Issue, user: string, ctx: Ctx): Decision {
       event: { kind: 'schedule-cancelled', by: user },
     };
   }
-  if (issue.status === 'open' || issue.status === 'rejected' || issue.status === 'failed') {
+  // Between waves (or halted) nothing runs: the change may be cancelled, and the rest stay untouched.
+  const pausedWaves = issue.status === 'running' && issue.stages.some((s) => s.status === 'running' && betweenWaves(s));
+  if (issue.status === 'open' || issue.status === 'rejected' || issue.status === 'failed' || pausedWaves) {
     return {
       ok: true,
       issue: { ...issue, status: 'canceled' },
@@ -495,7 +500,9 @@ export type IssueAction =
   | 'edit'
   | 'retry'
   | 'rollout-anyway'
-  | 'follow-up';
+  | 'follow-up'
+  | 'continue-waves'
+  | 'halt-waves';
 
 /** What a person could do next, for rendering buttons (authorisation is checked again on click). */
 export function availableActions(issue: Issue, config: Config): Set<IssueAction> {
@@ -535,7 +542,15 @@ export function availableActions(issue: Issue, config: Config): Set<IssueAction>
       if (!frozen) out.add('edit');
       out.add('cancel');
       break;
-    case 'running':
+    case 'running': {
+      const waved = issue.stages.find((s) => s.status === 'running' && s.waves);
+      if (waved?.waves) {
+        if (waved.waves.status !== 'running') out.add('continue-waves');
+        if (waved.waves.status !== 'halted' && !onLastWave(waved)) out.add('halt-waves');
+        if (betweenWaves(waved)) out.add('cancel');
+      }
+      break;
+    }
     case 'done':
     case 'canceled':
       break;

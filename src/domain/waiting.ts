@@ -16,6 +16,16 @@ export type Waiting =
   | { kind: 'acknowledgement'; environment: string; releasers: string[]; automatic: boolean }
   | { kind: 'scheduled'; environment: string; at: Date; by: string }
   | { kind: 'running'; environment: string }
+  /** Between waves: `wave` ran (counting from 1) of `waves`; Continue by `releasers`, or by itself at `at`. */
+  | {
+      kind: 'next-wave';
+      environment: string;
+      wave: number;
+      waves: number;
+      releasers: string[];
+      halted: boolean;
+      at?: Date;
+    }
   | { kind: 'attention'; environment: string; releasers: string[] }
   /** A failed stage: fix in place (Edit SQL, while nothing is done) or Retry. */
   | { kind: 'retry'; environment: string; who: string[]; canEdit: boolean }
@@ -42,8 +52,21 @@ export function waitingFor(issue: Issue, config: Config): Waiting {
         at: issue.schedule?.at ?? new Date(0),
         by: issue.schedule?.by ?? '',
       };
-    case 'running':
-      return { kind: 'running', environment: issue.stages.find((s) => s.status === 'running')?.environment ?? '' };
+    case 'running': {
+      const running = issue.stages.find((s) => s.status === 'running');
+      const w = running?.waves;
+      if (running && w && w.status !== 'running')
+        return {
+          kind: 'next-wave',
+          environment: running.environment,
+          wave: w.current + 1,
+          waves: w.plan.length,
+          releasers: releasersOf(issue, environmentOf(config, running)),
+          halted: w.status === 'halted',
+          ...(w.continueAt ? { at: w.continueAt } : {}),
+        };
+      return { kind: 'running', environment: running?.environment ?? '' };
+    }
     case 'failed':
     case 'open': {
       if (!stage || !env) return { kind: 'done' };

@@ -4,6 +4,8 @@
  * (Agenda locks a job while it runs). Job kinds:
  *   dbchange.run-stage       { issueId, stageIndex }      run a released stage now
  *   dbchange.scheduled-stage { issueId, stageIndex, at }  release a stage when its time comes
+ *   dbchange.wave-due        { issueId, stageIndex, wave } waveDelay passed: start the next wave unless
+ *                                                         it was halted or continued meanwhile
  *   dbchange.drift-check     {}                           periodic drift check (when defined)
  *   dbchange.gitops-poll.<h> { repo }                     one repeating job per watched repository, at its
  *                                                         pollInterval; Agenda's lock on it means one
@@ -19,6 +21,7 @@ import type { RolloutQueue } from '../app/ports.js';
 export const JOB_RUN_STAGE = 'dbchange.run-stage';
 export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
 export const JOB_DRIFT_CHECK = 'dbchange.drift-check';
+export const JOB_WAVE_DUE = 'dbchange.wave-due';
 
 /** The poll job of one repository: Agenda keeps one document per name for repeating jobs. */
 export function gitopsJobName(repoKey: string): string {
@@ -32,10 +35,14 @@ interface StageJob {
 interface ScheduledJob extends StageJob {
   at: string;
 }
+interface WaveJob extends StageJob {
+  wave: number;
+}
 
 export interface QueueHandlers {
   runStage(issueId: string, stageIndex: number, heartbeat: () => Promise<void>): Promise<void>;
   scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
+  waveDelayDue(issueId: string, stageIndex: number, wave: number): Promise<void>;
   driftCheck?: () => Promise<void>;
   /** Poll one repository; `touch` keeps the job's lock while a long poll runs. */
   gitopsPoll?: (repoKey: string, touch: () => Promise<void>) => Promise<void>;
@@ -102,6 +109,14 @@ export async function startQueue(opts: {
     },
     { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
   );
+  agenda.define<WaveJob>(
+    JOB_WAVE_DUE,
+    async (job: Job<WaveJob>) => {
+      const { issueId, stageIndex, wave } = job.attrs.data;
+      await handlers.waveDelayDue(issueId, stageIndex, wave);
+    },
+    { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
+  );
   agenda.on('fail', (err: Error, job: Job) => {
     logger.error({ err, job: job.attrs.name, data: job.attrs.data }, 'job failed');
   });
@@ -142,6 +157,11 @@ export async function startQueue(opts: {
     },
     async cancelSchedule(issueId) {
       await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+    },
+    async continueWavesAt(issueId, stageIndex, wave, at) {
+      // The job finds out itself whether the wave is still due (a Halt or a Continue may come first).
+      await agenda.cancel({ name: JOB_WAVE_DUE, data: { issueId } });
+      await agenda.schedule(at, JOB_WAVE_DUE, { issueId, stageIndex, wave });
     },
   };
 

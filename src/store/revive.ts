@@ -23,7 +23,7 @@ function optionalDate(value: unknown, field: string): Date | undefined {
 /**
  * An Issue from its parsed JSON document, with every known date field turned back into a
  * Date (createdAt, updatedAt, rolloutAnyway.at, schedule.at, approvals[].at,
- * tasks[].startedAt and finishedAt). Optional dates that are absent stay absent.
+ * tasks[].startedAt and finishedAt, stages[].waves.continueAt). Optional dates that are absent stay absent.
  */
 export function reviveIssue(doc: Record<string, unknown>): Issue {
   const raw = doc as unknown as Issue;
@@ -33,6 +33,9 @@ export function reviveIssue(doc: Record<string, unknown>): Issue {
     updatedAt: toDate(raw.updatedAt, 'updatedAt'),
     stages: (raw.stages ?? []).map((stage) => ({
       ...stage,
+      ...(stage.waves?.continueAt
+        ? { waves: { ...stage.waves, continueAt: toDate(stage.waves.continueAt, 'waves.continueAt') } }
+        : {}),
       approvals: (stage.approvals ?? []).map((a) => ({ ...a, at: toDate(a.at, 'approvals[].at') })),
       tasks: (stage.tasks ?? []).map((task) => {
         const t = { ...task };

@@ -1,4 +1,4 @@
-// Buttons that decide: approve, reject, roll out, cancel, retry, roll out anyway, and resolving
+// Buttons that decide: approve, reject, roll out, cancel, retry, continue or halt waves, roll out anyway, and resolving
 // a task that needs attention. Each parses the click, calls the application, and tells the
 // clicker when it was refused.
 import type { BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
@@ -26,6 +26,8 @@ export function registerDecisions(h: HandlerContext): void {
   button(ACTION.rollout, (a) => a.rolloutNow);
   button(ACTION.cancel, (a) => a.cancel);
   button(ACTION.retry, (a) => a.retry);
+  button(ACTION.continueWaves, (a) => a.continueWaves);
+  button(ACTION.haltWaves, (a) => a.haltWaves);
 
   // A task that needs attention: the person checked the database and says whether it was applied.
   for (const [actionId, applied] of [

@@ -4,7 +4,7 @@ import type { NotFound, Refused } from '../../app/index.js';
 import type { IssueEvent, TaskRef } from '../../domain/events.js';
 import { formatDuration, formatEvent } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
-import { escapeText, mention, slackDate } from './text.js';
+import { escapeText, mention, slackDate, TASK_ICON } from './text.js';
 
 function label(task: TaskRef): string {
   return escapeText(`${task.database} (${task.environment})${task.name ? ` ${task.name}` : ''}`);
@@ -88,6 +88,27 @@ export function eventText(event: IssueEvent): string {
         : `:x: *${label(event.task)}*: ${escapeText(event.error)}`;
     case 'task-in-desired-schema':
       return `:white_check_mark: *${label(event.task)}*: already in the desired schema; nothing to run`;
+    case 'wave-done': {
+      const env = escapeText(event.environment);
+      const failed = event.results.filter((r) => r.status !== 'done' && r.status !== 'skipped').length;
+      const head = `:ocean: wave ${event.wave} of ${event.waves} on ${env} ended: ${event.results.length - failed} database(s) done, ${failed} not`;
+      const lines = event.results.map((r) => `${TASK_ICON[r.status]} ${escapeText(r.database)} ${r.status}`);
+      const next =
+        event.next === 'none'
+          ? ''
+          : event.next === 'halted'
+            ? `\nThe rollout is halted: wave ${event.wave + 1} waits for Continue, or Cancel the change.`
+            : event.next === 'automatic' && event.continueAt
+              ? `\nWave ${event.wave + 1} starts by itself ${slackDate(event.continueAt)} unless someone halts it; Continue starts it now.`
+              : `\nWave ${event.wave + 1} starts on Continue by a releaser of ${env}${failed ? ' (this wave had failures, so nothing starts by itself)' : ''}; Halt stops the rollout here.`;
+      return `${head}\n${lines.join('\n')}${next}`;
+    }
+    case 'wave-started':
+      return event.by === 'automatic'
+        ? `:ocean: wave ${event.wave} of ${event.waves} on ${escapeText(event.environment)} started by itself after the wave delay (${event.databases} database(s))`
+        : `:ocean: ${mention(event.by)} started wave ${event.wave} of ${event.waves} on ${escapeText(event.environment)} (${event.databases} database(s))`;
+    case 'waves-halted':
+      return `:octagonal_sign: ${mention(event.by)} halted the rollout of ${escapeText(event.environment)}${event.running ? ' after the running wave' : ''}: ${event.pending} database(s) stay pending and untouched until Continue (or Cancel the change)`;
     default:
       return unreachable(event, 'issue event');
   }

@@ -7,6 +7,8 @@ export const ACTION = {
   cancel: 'issue_cancel',
   edit: 'issue_edit',
   retry: 'issue_retry',
+  continueWaves: 'issue_continue_waves',
+  haltWaves: 'issue_halt_waves',
   rolloutAnyway: 'issue_rollout_anyway',
   showSql: 'issue_show_sql',
   showFindings: 'issue_show_findings',

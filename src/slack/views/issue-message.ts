@@ -2,7 +2,7 @@
 // It must stay within Slack's limits however long the SQL or the list of findings is.
 import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
-import type { Issue, ReviewFinding, Stage, Task } from '../../domain/issue.js';
+import type { Issue, ReviewFinding, Stage } from '../../domain/issue.js';
 import {
   availableActions,
   currentStageIndex,
@@ -15,7 +15,7 @@ import {
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { ACTION } from './ids.js';
-import { clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate } from './text.js';
+import { clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate, TASK_ICON } from './text.js';
 
 const SQL_PREVIEW_LINES = 15;
 const SQL_PREVIEW_CHARS = 1500;
@@ -29,15 +29,6 @@ const STATUS_LABEL: Record<Issue['status'], string> = {
   failed: ':x: failed',
   canceled: ':no_entry_sign: cancelled',
   rejected: ':no_entry: rejected',
-};
-
-const TASK_ICON: Record<Task['status'], string> = {
-  pending: ':white_circle:',
-  running: ':arrows_counterclockwise:',
-  done: ':white_check_mark:',
-  failed: ':x:',
-  'needs-attention': ':warning:',
-  skipped: ':fast_forward:',
 };
 
 function stageLine(stage: Stage, config: Config): string {
@@ -169,6 +160,15 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
     );
   if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
   if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
+  if (can.has('continue-waves')) els.push(button(ACTION.continueWaves, 'Continue', value, 'primary'));
+  if (can.has('halt-waves'))
+    els.push(
+      button(ACTION.haltWaves, 'Halt', value, 'danger', {
+        title: 'Halt the rollout?',
+        text: 'No further wave starts (a running wave ends first); the remaining databases stay pending until Continue or Cancel.',
+        confirm: 'Halt',
+      }),
+    );
   if (can.has('edit')) els.push(button(ACTION.edit, 'Edit SQL', value));
   if (can.has('follow-up')) els.push(button(ACTION.followUp, 'Follow-up change', value));
   if (issue.changeType !== 'dml' && issue.stages.some((s) => s.tasks.some((t) => t.status === 'done'))) {
@@ -225,6 +225,12 @@ export function waitingText(w: Waiting): string {
       return `:alarm_clock: scheduled for ${slackDate(w.at)} by ${mention(w.by)} (${escapeText(w.environment)})`;
     case 'running':
       return `:arrows_counterclockwise: rolling out to ${escapeText(w.environment)}`;
+    case 'next-wave': {
+      const env = escapeText(w.environment);
+      if (w.halted)
+        return `:octagonal_sign: ${env} halted after wave ${w.wave} of ${w.waves}: the rest stay pending; waiting for ${people(w.releasers)} to Continue or Cancel`;
+      return `:ocean: ${env}: wave ${w.wave} of ${w.waves} ended; waiting for ${people(w.releasers)} to Continue or Halt${w.at ? ` (the next wave starts by itself ${slackDate(w.at)})` : ''}`;
+    }
     case 'attention':
       return `:warning: waiting for ${people(w.releasers)} to check the task that needs attention in ${escapeText(w.environment)}`;
     case 'retry':

@@ -1,5 +1,6 @@
 // Small text helpers for Block Kit: Slack's limits are hard errors, so every text is cut to fit.
 import type { PlainTextElement, MrkdwnElement } from '@slack/types';
+import type { TaskStatus } from '../../domain/issue.js';
 
 /** Cut `text` to at most `max` characters, ending with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
@@ -40,3 +41,13 @@ export function slackDate(at: Date): string {
     .replace(/\.\d{3}Z$/, ' UTC')
     .replace('T', ' ')}>`;
 }
+
+/** The emoji for a task's status, in the pipeline and in wave results. */
+export const TASK_ICON: Record<TaskStatus, string> = {
+  pending: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  'needs-attention': ':warning:',
+  skipped: ':fast_forward:',
+};

@@ -51,6 +51,7 @@ databases:
       runStage: async (issueId, stageIndex) => void queued.push({ issueId, stageIndex }),
       scheduleStage: async () => {},
       cancelSchedule: async () => {},
+      continueWavesAt: async () => {},
     };
     app = createApplication({
       config,

@@ -69,6 +69,7 @@ databases:
       runStage: async (issueId, stageIndex) => void queued.push({ issueId, stageIndex }),
       scheduleStage: async (issueId, stageIndex, at) => void queued.push({ issueId, stageIndex, at }),
       cancelSchedule: async () => {},
+      continueWavesAt: async () => {},
     };
     const targetFor = (db: DatabaseConfig) => {
       const key = `${db.name}@${db.environment}`;

@@ -38,6 +38,32 @@ describe('config loading', () => {
     assert.equal(c.rolloutConcurrency, 4);
   });
 
+  test('waves and waveDelay are read per environment, and only the last environment is held by drift by default', () => {
+    const c = parseConfig(
+      base.replace('rollout: manual', 'rollout: manual\n    waves: [1, 10%, rest]\n    waveDelay: 10 minutes'),
+      'x.yaml',
+      { PGPASS: 's' },
+    );
+    assert.deepEqual(c.environments[1]!.waves, [1, '10%', 'rest']);
+    assert.equal(c.environments[1]!.waveDelayMs, 600_000);
+    assert.equal(c.environments[0]!.waves, undefined);
+    assert.deepEqual(
+      c.environments.map((e) => e.holdOnDrift),
+      [false, true],
+    );
+  });
+
+  test('waves with rest before the end, a percentage over 100 or a waveDelay that is no interval are refused', () => {
+    const text = problems(
+      base
+        .replace('rollout: manual', 'rollout: manual\n    waves: [rest, 1]\n    waveDelay: soon')
+        .replace('rollout: automatic', 'rollout: automatic\n    waves: [150%]'),
+    );
+    assert.match(text, /environments\[1\]\.waves\[0\]: rest takes every database left, so it comes last/);
+    assert.match(text, /environments\[1\]\.waveDelay: "soon" is not an interval/);
+    assert.match(text, /environments\[0\]\.waves\[0\]: .*a percentage like 10%/);
+  });
+
   test('an unset variable is named with the key and line that use it', () => {
     assert.match(
       problems(base, {}),
