@@ -3,7 +3,7 @@
  * Nothing here decides anything; it wires the parts and stops them in reverse order.
  */
 import type { Logger } from 'pino';
-import { WebClient, LogLevel as WebLogLevel, type Logger as WebLogger } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { createApplication, type RolloutQueue } from './app/index.js';
 import { statePlanner } from './app/state-change.js';
 import type { DatabaseConfig } from './config/model.js';
@@ -12,6 +12,7 @@ import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { slackNotifier } from './slack/notifier.js';
+import { botWebClient } from './slack/web-client.js';
 import { driftMessage } from './slack/views/drift.js';
 import type { StartInput } from './startup.js';
 import { openStore } from './store/open.js';
@@ -64,7 +65,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
 
   const now = () => new Date();
   const planner = statePlanner({ config, targetFor, logger });
-  const client = new WebClient(settings.botToken, { slackApiUrl: settings.apiUrl, logger: quietWebLogger(logger) });
+  const client = botWebClient(settings.botToken, settings.apiUrl, logger);
   const directory = slackDirectory(client, logger);
   const application = createApplication({
     config,
@@ -250,19 +251,6 @@ function gitopsPollers(deps: {
     });
     return { key, interval: g.pollInterval, poller };
   });
-}
-
-/** The Web API client logs through pino at warn level, so tokens and payloads stay out of logs. */
-function quietWebLogger(logger: Logger): WebLogger {
-  return {
-    debug: () => {},
-    info: () => {},
-    warn: (...m: unknown[]) => logger.warn({ slack: m.map(String).join(' ') }),
-    error: (...m: unknown[]) => logger.error({ slack: m.map(String).join(' ') }),
-    setLevel: () => {},
-    getLevel: () => WebLogLevel.WARN,
-    setName: () => {},
-  };
 }
 
 /** Warn at start when the bot cannot post in the configured channel; the fix is the operator's. */

@@ -11,7 +11,8 @@ import { readSettings, type Settings } from './config/settings.js';
 import { DbchangeError, ErrorCode, messageOf } from './errors.js';
 import { readLogSettings, type LogSettings } from './log.js';
 import { loadReviewPolicies, type ReviewPolicies } from './review/index.js';
-import { botTokenProblem } from './slack/start.js';
+import { botTokenProblem, waitForSlack } from './slack/start.js';
+import type { Logger } from 'pino';
 
 export interface StartInput {
   settings: Settings;
@@ -21,7 +22,10 @@ export interface StartInput {
 }
 
 /** Check the whole start-up input; throws one DbchangeError listing every problem found. */
-export async function prepareStart(env: NodeJS.ProcessEnv, opts: { isTerminal: boolean }): Promise<StartInput> {
+export async function prepareStart(
+  env: NodeJS.ProcessEnv,
+  opts: { isTerminal: boolean; logger: Logger },
+): Promise<StartInput> {
   const log = readLogSettings(env, opts.isTerminal);
   const { settings, problems } = readSettings(env);
   problems.unshift(...log.problems);
@@ -30,7 +34,9 @@ export async function prepareStart(env: NodeJS.ProcessEnv, opts: { isTerminal: b
     : botTokenProblem(settings.botToken, settings.apiUrl);
   const loaded = loadConfig(settings.configPath, env);
   const [tokenProblem, config] = await Promise.all([tokenCheck, loaded]);
-  if (tokenProblem) problems.push(tokenProblem);
+  // Slack not answering is worth waiting for, but only when nothing else stops the start.
+  if (tokenProblem && (!tokenProblem.unreachable || problems.length > 0 || 'problem' in config))
+    problems.push(tokenProblem.problem);
   if ('problem' in config) problems.push(config.problem);
   if (problems.length > 0 || 'problem' in config) {
     throw new DbchangeError(
@@ -38,6 +44,7 @@ export async function prepareStart(env: NodeJS.ProcessEnv, opts: { isTerminal: b
       `dbchange cannot start:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`,
     );
   }
+  if (tokenProblem?.unreachable) await waitForSlack(settings.botToken, settings.apiUrl, tokenProblem, opts.logger);
   return { settings, log: log.settings, ...config };
 }
 

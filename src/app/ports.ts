@@ -17,6 +17,11 @@ export interface RolloutQueue {
 
 /** Where people see an issue: its message (kept current) and its thread. */
 export interface IssueNotifier {
+  /**
+   * Resolves when the issue's message may be updated again (Slack limits how often); updates
+   * asked for meanwhile are folded into one.
+   */
+  readyToUpdate?(issueId: string): Promise<void>;
   /** Post or update the issue's message; returns the issue with its message reference set. */
   issueChanged(issue: Issue): Promise<Issue>;
   /** Tell the issue's thread what happened. */

@@ -146,7 +146,8 @@ export class ChangeService {
         throw new DbchangeError(ErrorCode.NotFound, `issue #${issue.id} was deleted while it was being saved`);
       try {
         const saved = await this.deps.store.saveIssue(change(current), this.deps.now());
-        return await this.notify(saved);
+        // Task progress does not wait for the message: Slack's rate may hold the update a moment.
+        return await this.notify(saved, { wait: false });
       } catch (e) {
         if (!(e instanceof StoreConflictError)) throw e;
         current = await this.deps.store.getIssue(issue.id);
@@ -177,9 +178,10 @@ export class ChangeService {
   }
 
   /** Update the issue message; a Slack failure is logged, never allowed to undo a saved decision. */
-  private async notify(issue: Issue): Promise<Issue> {
+  private async notify(issue: Issue, opts: { wait?: boolean } = {}): Promise<Issue> {
     if (issue.slack) {
-      await this.refreshMessage(issue.id);
+      const updated = this.refreshMessage(issue.id);
+      if (opts.wait !== false) await updated;
       return issue;
     }
     try {
@@ -216,6 +218,8 @@ export class ChangeService {
     if (waiting) return waiting;
     const previous = this.runningUpdate.get(issueId) ?? Promise.resolve();
     const next = previous.then(async () => {
+      // Requests that arrive while this waits for Slack's rate fold into it.
+      await this.deps.notifier.readyToUpdate?.(issueId);
       this.waitingUpdate.delete(issueId);
       this.runningUpdate.set(issueId, next);
       try {

@@ -18,7 +18,7 @@ export function registerServe(program: Command, cli: CliRun): void {
       // A bad LOG_* value is reported with the other start-up problems; meanwhile the default is used.
       const logger = createLogger(readLogSettings(env, isTerminal).settings, { colorize: isTerminal });
       try {
-        const bot = await startBot(await prepareStart(env, { isTerminal }), logger);
+        const bot = await startBot(await prepareStart(env, { isTerminal, logger }), logger);
         const stop = async (signal: string) => {
           logger.info({ signal }, 'stopping');
           await bot.stop();

@@ -15,6 +15,7 @@ import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerSubmissions } from './handlers/submissions.js';
 import { boltLogger, guardedHttpReceiver } from './receiver.js';
+import { webClientOptions } from './web-client.js';
 
 export { initSlack, startSlack } from './start.js';
 
@@ -55,7 +56,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
             customRoutes: opts.httpRoutes,
           }),
         }),
-    clientOptions: opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {},
+    clientOptions: webClientOptions(opts.apiUrl),
     logger: boltLogger(logger),
     // No conversation state is kept between requests: skip Bolt's per-request store lookup.
     convoStore: false,

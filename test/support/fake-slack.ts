@@ -24,9 +24,12 @@ export interface RecordedCall {
   /** Milliseconds since the epoch, from the fake's clock. */
   at: number;
   response: any;
-  /** HTTP status the fake answered with (200 for every Web API call, as Slack does). */
+  /** HTTP status the fake answered with: 200 as Slack does, 429 or 5xx when a failure was injected (failNext). */
   status: number;
 }
+
+/** A failure the fake answers instead of the real result: Slack's rate limit, or a server error. */
+export type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 };
 
 export interface FakeSlack {
   /** Web API base, e.g. 'http://127.0.0.1:PORT/api/': give it to the bot as SLACK_API_URL. */
@@ -64,6 +67,17 @@ export interface FakeSlack {
    * The bot reads it with files.info and a download of url_private_download with its token
    * (recorded as method 'file_download', args { file, authorized }).
    */
+  /**
+   * The next `times` calls of `method` are answered with `failure` instead of their result (and
+   * recorded with that status): HTTP 429 with a Retry-After header in seconds, as Slack limits a
+   * method's rate, or a 5xx, as when Slack has trouble. The call after them is served normally.
+   */
+  failNext(method: string, failure: InjectedFailure, times?: number): void;
+  /**
+   * While unreachable, every Web API request is cut off before an answer (the client sees a
+   * network error, as when Slack cannot be reached), recorded with status 0.
+   */
+  setReachable(reachable: boolean): void;
   uploadFile(f: {
     name: string;
     content: string | Buffer;
@@ -85,6 +99,8 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** Clock in milliseconds; tests of trigger or response_url expiry pass their own. */
   now?: () => number;
+  /** Start unreachable (see setReachable), e.g. to start a bot while Slack is down. */
+  unreachable?: boolean;
 }
 
 const METHODS: Record<string, (ws: Workspace, args: Record<string, unknown>) => ApiResult> = {
@@ -106,11 +122,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -118,6 +135,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function bearer(req: IncomingMessage): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return m?.[1];
+}
+
+function withoutToken(args: Record<string, unknown>): Record<string, unknown> {
+  const { token: _token, ...rest } = args;
+  return rest;
 }
 
 /** One line per call, for timeout messages. */
@@ -134,6 +156,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const calls: RecordedCall[] = [];
   const waiters = new Set<(c: RecordedCall) => void>();
   let downloadsHeld: Promise<void> = Promise.resolve();
+  const injected = new Map<string, InjectedFailure[]>();
+  let reachable = !opts.unreachable;
 
   function record(method: string, args: Record<string, unknown>, status: number, response: unknown): void {
     const call: RecordedCall = { method, args, at: now(), response, status };
@@ -163,9 +187,23 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         record(method, args, 200, result);
         return send(res, 200, result);
       }
+      if (!reachable) {
+        record(method, withoutToken(args), 0, { ok: false, error: 'unreachable' });
+        return void req.socket.destroy();
+      }
+      const failure = injected.get(method)?.shift();
+      if (failure) {
+        const body = failure.status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'fatal_error' };
+        record(method, withoutToken(args), failure.status, body);
+        return send(
+          res,
+          failure.status,
+          body,
+          failure.status === 429 ? { 'retry-after': String(failure.retryAfter) } : {},
+        );
+      }
       const result = apiCall(method, args, bearer(req));
-      const { token: _token, ...recorded } = args;
-      record(method, recorded, 200, result);
+      record(method, withoutToken(args), 200, result);
       return send(res, 200, result);
     }
     if (req.method === 'POST' && path.startsWith(RESPONSE_PREFIX)) {
@@ -297,6 +335,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     view: (id) => {
       const v = ws.views.get(id);
       return v ? structuredClone(v) : undefined;
+    },
+    failNext(method, failure, times = 1) {
+      injected.set(method, [...(injected.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+    },
+    setReachable(r) {
+      reachable = r;
     },
     uploadFile(f) {
       const id = slackId('F');

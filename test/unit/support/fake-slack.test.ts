@@ -380,4 +380,36 @@ describe('fake Slack Web API', () => {
     assert.equal(res.status, 404);
     assert.deepEqual(await res.json(), { ok: false, error: 'expired_url' });
   });
+
+  test('failNext answers 429 with Retry-After or a 5xx the given number of times, then serves the call', async () => {
+    fake.failNext('auth.test', { status: 429, retryAfter: 7 });
+    fake.failNext('auth.test', { status: 503 });
+    const call = () =>
+      fetch(`${fake.url}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${fake.token}` } });
+    const limited = await call();
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '7');
+    assert.equal((await call()).status, 503);
+    const served = await call();
+    assert.equal(served.status, 200);
+    assert.equal(((await served.json()) as { ok: boolean }).ok, true);
+    assert.deepEqual(
+      fake
+        .callsOf('auth.test')
+        .slice(-3)
+        .map((c) => c.status),
+      [429, 503, 200],
+    );
+  });
+
+  test('while unreachable the Web API cuts requests off, and the SDK sees a request error', async () => {
+    fake.setReachable(false);
+    try {
+      await assert.rejects(slack.auth.test(), (e: { code?: string }) => e.code === 'slack_webapi_request_error');
+      assert.equal(fake.callsOf('auth.test').at(-1)?.status, 0);
+    } finally {
+      fake.setReachable(true);
+    }
+    assert.equal((await slack.auth.test()).ok, true);
+  });
 });
