@@ -20,7 +20,7 @@ import { failureAftermath, formatDuration, formatEvent } from '../domain/task-lo
 import { environmentOf, holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
 import { messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
-import type { Store } from '../store/types.js';
+import type { Store, TaskLogEntry } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
 import type { LiveReviewer } from './ports.js';
 import type { ChangeService } from './service.js';
@@ -41,6 +41,9 @@ export interface RunStageDeps {
   /** Called while a long task runs, so the queue keeps its lock on the job. */
   heartbeat?: () => Promise<void>;
 }
+
+/** How often a running task tells the queue it is alive (its job lock lasts a minute). */
+const HEARTBEAT_MS = 5000;
 
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
 export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
@@ -204,8 +207,13 @@ async function runTask(
   const stage = issue.stages[stageIndex]!;
   const db = findDatabase(deps.config, task.database, stage.environment);
   const startedAt = deps.now();
+  // Statement lines are kept and written in batches (see onLog); other lines at once, after them.
+  const lines: TaskLogEntry[] = [];
+  const line = (text: string, level: 'info' | 'error') =>
+    lines.push({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
   const log = async (text: string, level: 'info' | 'error' = 'info') => {
-    await store.appendTaskLog({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
+    line(text, level);
+    await store.appendTaskLogs(lines.splice(0));
   };
   const ref: TaskRef = { database: task.database, environment: stage.environment, name: task.name };
   const tell = (event: IssueEvent) => service.threadSafe(issue, event);
@@ -259,21 +267,37 @@ async function runTask(
   const target = deps.targetFor(db);
   const checksum = createHash('sha256').update(sql).digest('hex');
   const entries: { event: TaskLogEvent; sql?: string }[] = [];
-  const flush = async () => {
-    if (entries.length === 0) return;
-    await tell({ kind: 'task-log', task: ref, entries: entries.splice(0) });
+  // A statement costs its own round trip and nothing more: its log lines and thread entries are
+  // written in batches, in order, while the next statements run (`flushed` is awaited after them).
+  let flushed = Promise.resolve();
+  const flush = () => {
+    const batch = entries.splice(0);
+    const written = lines.splice(0);
+    flushed = flushed.then(async () => {
+      await store
+        .appendTaskLogs(written)
+        .catch((err: unknown) =>
+          deps.logger.error({ err, issue: issue.id, task: task.id }, 'could not write the task log'),
+        );
+      if (batch.length > 0) await tell({ kind: 'task-log', task: ref, entries: batch });
+    });
   };
   let flushedAt = Date.now();
+  let beatAt = Date.now();
   const onLog = async (event: TaskLogEvent) => {
-    await log(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
+    line(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
     if (event.kind === 'statement-start') return;
     entries.push({ event, sql: statements[event.index]?.sql });
     // Batch the thread posts: Slack allows about one message per second per channel.
     if (entries.length >= 20 || Date.now() - flushedAt > 2000) {
       flushedAt = Date.now();
-      await flush();
+      flush();
     }
-    await deps.heartbeat?.();
+    // The queue's lock lasts a minute: a beat every few seconds keeps it.
+    if (deps.heartbeat && Date.now() - beatAt > HEARTBEAT_MS) {
+      beatAt = Date.now();
+      await deps.heartbeat();
+    }
   };
 
   const before = known ?? (await snapshotOf(target, deps.logger));
@@ -292,7 +316,8 @@ async function runTask(
     // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
     outcome = { status: 'failed', error: { message: messageOf(e) }, statementIndex: -1 };
   }
-  await flush();
+  flush();
+  await flushed;
   const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
   const finishedAt = deps.now();
 

@@ -108,7 +108,8 @@ export interface Store {
   /** Newest first. */
   listIssues(query?: IssueQuery): Promise<Issue[]>;
 
-  appendTaskLog(entry: TaskLogEntry): Promise<void>;
+  /** Append lines in one write (a task's statement log comes in batches), in their order. */
+  appendTaskLogs(entries: readonly TaskLogEntry[]): Promise<void>;
   /** Oldest first. */
   listTaskLogs(issueId: string, taskId?: string): Promise<TaskLogEntry[]>;
 

@@ -87,13 +87,13 @@ export class MongoStore implements Store {
     await this.gitVersions.createIndex({ repo: 1, writtenBack: 1, seq: 1 });
   }
 
-  /** The next value of a named counter: 1, 2, 3, … */
-  private async next(name: string): Promise<number> {
+  /** The next value of a named counter: 1, 2, 3, …; `by` > 1 reserves that many and returns the last. */
+  private async next(name: string, by = 1): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.counters.findOneAndUpdate(
           { _id: name },
-          { $inc: { seq: 1 } },
+          { $inc: { seq: by } },
           { upsert: true, returnDocument: 'after' },
         );
         if (!doc)
@@ -141,10 +141,13 @@ export class MongoStore implements Store {
     return (await cursor.toArray()).map(docToIssue);
   }
 
-  async appendTaskLog(entry: TaskLogEntry): Promise<void> {
-    const seq = await this.next(COLLECTIONS.taskLogs);
-    const { issueId, taskId, at, level, text } = entry;
-    await this.taskLogs.insertOne({ issueId, taskId, at, level, text, seq });
+  async appendTaskLogs(entries: readonly TaskLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const last = await this.next(COLLECTIONS.taskLogs, entries.length);
+    const first = last - entries.length + 1;
+    await this.taskLogs.insertMany(
+      entries.map(({ issueId, taskId, at, level, text }, i) => ({ issueId, taskId, at, level, text, seq: first + i })),
+    );
   }
 
   async listTaskLogs(issueId: string, taskId?: string): Promise<TaskLogEntry[]> {

@@ -101,8 +101,13 @@ export const listIssues = `
    ORDER BY seq DESC
    LIMIT $2`;
 
-export const insertTaskLog = `
-  INSERT INTO dbchange_task_logs (issue_id, task_id, at, level, text) VALUES ($1, $2, $3, $4, $5)`;
+/** $1…$5 arrays of issue ids, task ids, times, levels and texts: one row each, seq in array order. */
+export const insertTaskLogs = `
+  INSERT INTO dbchange_task_logs (issue_id, task_id, at, level, text)
+  SELECT issue_id, task_id, at, level, text
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+         WITH ORDINALITY AS l(issue_id, task_id, at, level, text, n)
+   ORDER BY n`;
 
 /** $1 issue id, $2 task id or null for every task of the issue. */
 export const listTaskLogs = `

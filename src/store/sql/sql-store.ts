@@ -94,8 +94,15 @@ export class SqlStore implements Store {
     return rows.map(rowToIssue);
   }
 
-  async appendTaskLog(entry: TaskLogEntry): Promise<void> {
-    await this.pool.query(q.insertTaskLog, [entry.issueId, entry.taskId, entry.at, entry.level, entry.text]);
+  async appendTaskLogs(entries: readonly TaskLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.pool.query(q.insertTaskLogs, [
+      entries.map((e) => e.issueId),
+      entries.map((e) => e.taskId),
+      entries.map((e) => e.at),
+      entries.map((e) => e.level),
+      entries.map((e) => e.text),
+    ]);
   }
 
   async listTaskLogs(issueId: string, taskId?: string): Promise<TaskLogEntry[]> {

@@ -212,16 +212,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
       'task logs come back oldest first, in write order within the same millisecond, per task when asked',
       withStore(async (store) => {
         const same = at(3);
-        await store.appendTaskLog({ issueId: '1', taskId: 't1', at: same, level: 'info', text: 'statement 1/2' });
-        await store.appendTaskLog({ issueId: '1', taskId: 't2', at: same, level: 'info', text: 'other task' });
-        await store.appendTaskLog({
-          issueId: '1',
-          taskId: 't1',
-          at: same,
-          level: 'error',
-          text: 'statement 2/2 failed',
-        });
-        await store.appendTaskLog({ issueId: '2', taskId: 't1', at: same, level: 'info', text: 'other issue' });
+        await store.appendTaskLogs([{ issueId: '1', taskId: 't1', at: same, level: 'info', text: 'statement 1/2' }]);
+        await store.appendTaskLogs([
+          { issueId: '1', taskId: 't2', at: same, level: 'info', text: 'other task' },
+          { issueId: '1', taskId: 't1', at: same, level: 'error', text: 'statement 2/2 failed' },
+          { issueId: '2', taskId: 't1', at: same, level: 'info', text: 'other issue' },
+        ]);
+        await store.appendTaskLogs([]);
         const all = await store.listTaskLogs('1');
         assert.deepEqual(
           all.map((e) => e.text),
