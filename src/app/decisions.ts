@@ -53,9 +53,19 @@ export function schedule(app: AppContext, input: IssueInput & { at: Date }): Iss
   );
 }
 
+/** Move a schedule to `at` (whoever scheduled it, a releaser of the stage, or an admin). */
+export function reschedule(app: AppContext, input: IssueInput & { at: Date }): IssueResult {
+  return app.service.mutate(
+    input.issueId,
+    (i) => sm.reschedule(i, input.actor.user, input.at, decisionCtx(app)),
+    input.revision,
+  );
+}
+
 /**
- * Before a schedule dialog opens: may the actor schedule this issue at all (any time aside)?
- * Returns the environment to schedule and its maintenance window, to show in the dialog.
+ * Before a schedule dialog opens: may the actor schedule this issue (or, when it is scheduled,
+ * move its schedule) at all, any time aside? Returns the environment and its maintenance
+ * window, to show in the dialog, and whether the dialog reschedules.
  */
 export async function prepareSchedule(
   app: AppContext,
@@ -65,17 +75,27 @@ export async function prepareSchedule(
     issue: Issue;
     environment: string;
     window?: { timezone: string; start: string; end: string; days?: string[] };
+    reschedule: boolean;
   }>
 > {
   const found = await current(app, input);
   if (found.kind !== 'done') return found;
   const { issue } = found;
-  // The same checks as the real schedule, with a time far ahead; the window is the dialog's to show.
-  const probe = sm.schedule(issue, input.actor.user, new Date(app.now().getTime() + 365 * 86400_000), decisionCtx(app));
+  const rescheduling = issue.status === 'scheduled' && issue.schedule !== undefined;
+  // The same checks as the real decision, with a time far ahead; the window is the dialog's to show.
+  const far = new Date(app.now().getTime() + 365 * 86400_000);
+  const probe = rescheduling
+    ? sm.reschedule(issue, input.actor.user, far, decisionCtx(app))
+    : sm.schedule(issue, input.actor.user, far, decisionCtx(app));
   if (!probe.ok && probe.code !== 'outside-window') return fromRefusal(probe);
-  const stage = issue.stages[sm.currentStageIndex(issue)];
+  const stage = issue.stages[rescheduling ? issue.schedule!.stageIndex : sm.currentStageIndex(issue)];
   const env = stage ? sm.environmentOf(app.config, stage) : undefined;
-  return done({ issue, environment: env?.id ?? 'the next stage', window: env?.maintenanceWindow });
+  return done({
+    issue,
+    environment: env?.id ?? 'the next stage',
+    window: env?.maintenanceWindow,
+    reschedule: rescheduling,
+  });
 }
 
 /** Cancel a schedule (back to open) or the whole change. */

@@ -74,6 +74,7 @@ export function createApplication(deps: AppDeps) {
     rolloutNow: bind(ctx, decisions.rolloutNow),
     prepareSchedule: bind(ctx, decisions.prepareSchedule),
     schedule: bind(ctx, decisions.schedule),
+    reschedule: bind(ctx, decisions.reschedule),
     cancel: bind(ctx, decisions.cancel),
     retry: bind(ctx, decisions.retry),
     acknowledgeReview: bind(ctx, decisions.acknowledgeReview),

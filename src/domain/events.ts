@@ -24,6 +24,7 @@ export type IssueEvent =
   | { kind: 'rejected'; by: string; environment: string }
   | { kind: 'rollout-started'; by: string; environment: string }
   | { kind: 'scheduled'; by: string; environment: string; at: Date }
+  | { kind: 'rescheduled'; by: string; environment: string; at: Date; from: Date }
   | { kind: 'scheduled-run-started'; environment: string }
   | { kind: 'schedule-cancelled'; by: string }
   | { kind: 'cancelled'; by: string }

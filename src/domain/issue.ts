@@ -132,7 +132,8 @@ export interface Issue {
    * and one SQL revision; it counts for nothing else (see `isAcknowledged` in transitions).
    */
   rolloutAnyway?: { user: string; at: Date; stageIndex?: number; revision?: number };
-  schedule?: { at: Date; by: string; stageIndex: number };
+  /** `by`: who scheduled it (the releaser named when it runs); `movedBy`: who last moved it to `at`. */
+  schedule?: { at: Date; by: string; stageIndex: number; movedBy?: string };
   stages: Stage[];
   slack?: SlackRef;
   /** The issue this one amends ("Follow-up to #N"), and the follow-ups opened from this one. */

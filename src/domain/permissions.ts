@@ -19,6 +19,15 @@ function isMember(directory: Directory | undefined, entries: string[], user: str
   return entries.length > 0 && (directory ?? identityDirectory)(entries).has(user);
 }
 
+/** A rule about one person acting on a stage (of environment `env`) of an issue. */
+export type StageRule = (
+  user: string,
+  issue: Issue,
+  env: EnvironmentConfig,
+  config: Config,
+  directory?: Directory,
+) => boolean;
+
 /** One of the top-level `admins` (directly or through a user group). */
 export function isAdmin(user: string, config: Config, directory?: Directory): boolean {
   return isMember(directory, config.admins ?? [], user);
@@ -67,9 +76,15 @@ export function mayAcknowledge(
 }
 
 /**
- * Cancel. A schedule: whoever may release the scheduled stage, the person who scheduled it, or
- * an admin. The change itself (open, rejected, failed): its creator, a releaser of the current
- * stage, or an admin.
+ * Change a schedule (cancel it, move it to another time, confirm or postpone its pre-flight
+ * check): whoever may release the scheduled stage, the person who scheduled it, or an admin.
+ */
+export const mayChangeSchedule: StageRule = (user, issue, env, config, directory) =>
+  isAdmin(user, config, directory) || user === issue.schedule?.by || mayRelease(user, issue, env, directory);
+
+/**
+ * Cancel. A schedule: as `mayChangeSchedule`. The change itself (open, rejected, failed): its
+ * creator, a releaser of the current stage, or an admin.
  */
 export function mayCancel(
   user: string,
@@ -78,8 +93,8 @@ export function mayCancel(
   config: Config,
   directory?: Directory,
 ): boolean {
+  if (issue.status === 'scheduled') return mayChangeSchedule(user, issue, env, config, directory);
   if (isAdmin(user, config, directory)) return true;
-  if (issue.status === 'scheduled') return user === issue.schedule?.by || mayRelease(user, issue, env, directory);
   return user === issue.creator || isMember(directory, env.releasers, user);
 }
 

@@ -4,6 +4,7 @@
  *
  * Issue status:
  *   open ──Schedule──▶ scheduled ──Cancel──▶ open        (SQL may be edited again)
+ *   scheduled ──Reschedule──▶ scheduled                  (another time; the same checks as Schedule)
  *   open ──Roll out now / automatic──▶ running ──▶ open (next stage waits) | done | failed
  *   scheduled ──time comes──▶ running
  *   failed ──Retry──▶ running
@@ -35,6 +36,7 @@ import {
   mayAcknowledge,
   mayApprove,
   mayCancel,
+  mayChangeSchedule,
   mayEdit,
   mayReject,
   mayRelease,
@@ -230,23 +232,55 @@ export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
   };
 }
 
+/** Why a stage of `env` may not be scheduled at `at`, or undefined when it may. */
+function scheduleTimeProblem(env: EnvironmentConfig, at: Date, ctx: Ctx): Refusal | undefined {
+  if (at.getTime() <= ctx.now.getTime()) return refuse('not-in-future', 'pick a time in the future');
+  const window = env.maintenanceWindow;
+  if (window && !isWithinWindow(at, window)) {
+    return refuse(
+      'outside-window',
+      `${env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`,
+    );
+  }
+  return undefined;
+}
+
 /** Schedule the current stage at `at` (must be in the future, and in the maintenance window if one is set). */
 export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
   const check = releaseCheck(issue, user, ctx);
   if ('ok' in check) return check;
-  if (at.getTime() <= ctx.now.getTime()) return refuse('not-in-future', 'pick a time in the future');
-  const window = check.env.maintenanceWindow;
-  if (window && !isWithinWindow(at, window)) {
-    return refuse(
-      'outside-window',
-      `${check.env.id} rolls out only in its maintenance window ${window.start}–${window.end} ${window.timezone}${window.days ? ` on ${window.days.join(', ')}` : ''}`,
-    );
-  }
+  const problem = scheduleTimeProblem(check.env, at, ctx);
+  if (problem) return problem;
   return {
     ok: true,
     issue: { ...issue, status: 'scheduled', schedule: { at, by: user, stageIndex: check.i } },
     effects: [{ kind: 'schedule-stage', stageIndex: check.i, at }],
     event: { kind: 'scheduled', by: user, environment: check.env.id, at },
+  };
+}
+
+/**
+ * Move a schedule to another time (whoever scheduled it, a releaser of the stage, or an admin);
+ * the new time is checked as Schedule checks it. Who scheduled it stays the releaser of record.
+ */
+export function reschedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
+  const current = issue.schedule;
+  if (issue.status !== 'scheduled' || !current)
+    return refuse('wrong-state', `issue #${issue.id} is not scheduled (it is ${issue.status}); use Schedule instead`);
+  const env = environmentOf(ctx.config, issue.stages[current.stageIndex]!);
+  if (!mayChangeSchedule(user, issue, env, ctx.config, ctx.directory))
+    return refuse(
+      'not-allowed',
+      `only a releaser of ${env.id}, whoever scheduled it, or an admin can move this schedule`,
+      env.releasers.length > 0 ? { role: 'releasers', ids: env.releasers } : undefined,
+    );
+  const problem = scheduleTimeProblem(env, at, ctx);
+  if (problem) return problem;
+  return {
+    ok: true,
+    issue: { ...issue, schedule: { ...current, at, movedBy: user } },
+    effects: [{ kind: 'schedule-stage', stageIndex: current.stageIndex, at }],
+    event: { kind: 'rescheduled', by: user, environment: env.id, at, from: current.at },
   };
 }
 
@@ -496,6 +530,7 @@ export type IssueAction =
   | 'reject'
   | 'rollout'
   | 'schedule'
+  | 'reschedule'
   | 'cancel'
   | 'edit'
   | 'retry'
@@ -527,6 +562,7 @@ export function availableActions(issue: Issue, config: Config): Set<IssueAction>
       break;
     }
     case 'scheduled':
+      out.add('reschedule');
       out.add('cancel');
       break;
     case 'rejected':

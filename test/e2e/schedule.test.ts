@@ -171,6 +171,57 @@ databases:
       assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), /approvals 1\/1/);
     });
 
+    test("an admin moves a releaser's schedule to another time; people who may not move it are refused and nothing moves", async () => {
+      const title = 'Moved by an admin';
+      await approvedForStaging(title, 'CREATE TABLE moved_demo (id int PRIMARY KEY);');
+      const first = new Date(Math.floor(Date.now() / 1000) * 1000 + 3600_000);
+      await scheduleAt(title, first);
+      const msg = await slack.waitForMessage(
+        title,
+        (m) => /scheduled/.test(m.text ?? '') && hasButton(m, 'issue_reschedule'),
+      );
+      // The creator (no role at staging) and staging's approver may not move it.
+      for (const user of ['U_DEV', 'U_DBA']) {
+        const since = fake.calls.length;
+        await slack.click(user, msg, 'issue_reschedule');
+        assert.match(
+          await slack.ephemeralFor(user, since),
+          /only a releaser of staging, whoever scheduled it, or an admin can move this schedule/,
+        );
+      }
+      const { triggerId } = await slack.click('U_ADMIN', msg, 'issue_reschedule');
+      const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+      assert.equal(open.response.ok, true, JSON.stringify(open.response));
+      const view = open.response.view;
+      assert.match(view.title.text, /^Reschedule #/);
+      const later = new Date(first.getTime() + 3600_000);
+      const values = { at: { at: Math.floor(later.getTime() / 1000) } };
+      // The same dialog submitted by someone without the right is a field error and moves nothing.
+      const refused = await sendToBot(bot.url, viewSubmissionBody({ userId: 'U_DEV', view, values }), {
+        secret: SIGNING_SECRET,
+      });
+      assert.equal(refused.json?.response_action, 'errors');
+      assert.match(refused.json.errors.at, /only a releaser of staging, whoever scheduled it, or an admin/);
+      const res = await sendToBot(bot.url, viewSubmissionBody({ userId: 'U_ADMIN', view, values }), {
+        secret: SIGNING_SECRET,
+      });
+      assert.equal(res.body, '');
+      const laterTag = `<!date^${Math.floor(later.getTime() / 1000)}^`;
+      const moved = await slack.waitForMessage(title, (m) => JSON.stringify(m.blocks).includes(laterTag));
+      // The releaser who scheduled it stays the one named; the thread says who moved it, from when to when.
+      assert.match(JSON.stringify(moved.blocks), /scheduled for .* by <@U_REL>/);
+      await slack.waitForThread(moved, (lines) =>
+        lines.some(
+          (l) =>
+            l.startsWith('<@U_ADMIN> moved the rollout to staging from <!date^') &&
+            l.includes(`<!date^${Math.floor(first.getTime() / 1000)}^`) &&
+            l.includes(laterTag),
+        ),
+      );
+      await slack.click('U_ADMIN', moved, 'issue_cancel');
+      await slack.waitForMessage(title, (m) => /open/.test(m.text ?? ''));
+    });
+
     test('review findings hold the rollout until someone allowed, never the creator, ticks "roll out anyway"', async () => {
       const title = 'Needs roll out anyway';
       let since = fake.calls.length;

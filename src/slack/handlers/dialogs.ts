@@ -105,12 +105,21 @@ export function registerDialogs(h: HandlerContext): void {
     await openView(body, editModal(result.issue));
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.schedule, async ({ ack, body, action }) => {
-    await ack();
-    await afterAck();
-    const result = await app.prepareSchedule({ actor: { user: body.user.id }, ...seenIn(action.value) });
-    if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
-    const { tz, note } = await userTimeZone(h, body.user.id);
-    await openView(body, scheduleModal(result.issue, result.environment, tz, note, h.now(), result.window));
-  });
+  // Schedule, and Reschedule of a scheduled issue: one dialog, which says which it does.
+  for (const actionId of [ACTION.schedule, ACTION.reschedule]) {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      await afterAck();
+      const result = await app.prepareSchedule({ actor: { user: body.user.id }, ...seenIn(action.value) });
+      if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
+      const { tz, note } = await userTimeZone(h, body.user.id);
+      await openView(
+        body,
+        scheduleModal(result.issue, result.environment, tz, note, h.now(), {
+          window: result.window,
+          reschedule: result.reschedule,
+        }),
+      );
+    });
+  }
 }

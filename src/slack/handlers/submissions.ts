@@ -7,7 +7,7 @@ import { parseLabels, type Submission } from '../../app/index.js';
 import { isValidTimeZone } from '../../app/index.js';
 import { afterAck } from '../after-ack.js';
 import { CALLBACK, FIELD } from '../views/ids.js';
-import { formatInZone } from '../views/modals.js';
+import { formatInZone, type ScheduleMeta } from '../views/modals.js';
 import { escapeText, mention } from '../views/text.js';
 import { describeSqlFile, downloadSqlFile, pickedFileId } from '../sql-file.js';
 import { element, field, type HandlerContext, postInThread, tellRefusal, tellUser } from './context.js';
@@ -146,19 +146,15 @@ export function registerSubmissions(h: HandlerContext): void {
   });
 
   bolt.view<ViewSubmitAction>(CALLBACK.schedule, async ({ ack, body, view }) => {
-    const meta = JSON.parse(view.private_metadata || '{}') as { issueId?: string; revision?: number; tz?: string };
+    const meta = JSON.parse(view.private_metadata || '{}') as ScheduleMeta;
     const at = pickedTime(element(view.state.values, FIELD.at)?.selected_date_time);
     if (!at) {
       await ack({ response_action: 'errors', errors: { [FIELD.at]: 'Pick a date and time.' } });
       return;
     }
     const tz = meta.tz && isValidTimeZone(meta.tz) ? meta.tz : 'UTC';
-    const result = await app.schedule({
-      actor: { user: body.user.id },
-      issueId: meta.issueId ?? '',
-      revision: meta.revision,
-      at,
-    });
+    const input = { actor: { user: body.user.id }, issueId: meta.issueId ?? '', revision: meta.revision, at };
+    const result = await (meta.reschedule ? app.reschedule(input) : app.schedule(input));
     if (result.kind !== 'done') {
       const message = result.kind === 'refused' ? result.message : 'This issue no longer exists.';
       await ack({ response_action: 'errors', errors: { [FIELD.at]: message } });

@@ -31,6 +31,8 @@ export function eventText(event: IssueEvent): string {
       return `${mention(event.by)} started the rollout to ${escapeText(event.environment)}`;
     case 'scheduled':
       return `${mention(event.by)} scheduled the rollout to ${escapeText(event.environment)} for ${slackDate(event.at)}`;
+    case 'rescheduled':
+      return `${mention(event.by)} moved the rollout to ${escapeText(event.environment)} from ${slackDate(event.from)} to ${slackDate(event.at)}`;
     case 'scheduled-run-started':
       return 'the scheduled rollout started';
     case 'schedule-cancelled':

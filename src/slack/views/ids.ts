@@ -4,6 +4,7 @@ export const ACTION = {
   reject: 'issue_reject',
   rollout: 'issue_rollout',
   schedule: 'issue_schedule',
+  reschedule: 'issue_reschedule',
   cancel: 'issue_cancel',
   edit: 'issue_edit',
   retry: 'issue_retry',

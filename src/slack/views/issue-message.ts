@@ -159,6 +159,7 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
       }),
     );
   if (can.has('schedule')) els.push(button(ACTION.schedule, 'Schedule', value));
+  if (can.has('reschedule')) els.push(button(ACTION.reschedule, 'Reschedule', value));
   if (can.has('retry')) els.push(button(ACTION.retry, 'Retry', value, 'primary'));
   if (can.has('continue-waves')) els.push(button(ACTION.continueWaves, 'Continue', value, 'primary'));
   if (can.has('halt-waves'))

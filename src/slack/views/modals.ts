@@ -192,29 +192,51 @@ export function formatInZone(at: Date, tz: string): string {
   return `${formatInTimeZone(at, tz, 'EEE d MMM yyyy, HH:mm zzz')} (${tz})`;
 }
 
-/** Pick the rollout time; shown in the clicker's own time zone. */
+/** What the schedule dialog's submission carries back (private_metadata). */
+export interface ScheduleMeta {
+  issueId?: string;
+  revision?: number;
+  tz?: string;
+  /** The dialog moves an existing schedule (Reschedule, Postpone) instead of making one. */
+  reschedule?: boolean;
+}
+
+/**
+ * Pick the rollout time; shown in the clicker's own time zone. With `reschedule` it moves the
+ * existing schedule and starts at its time.
+ */
 export function scheduleModal(
   issue: Issue,
   environment: string,
   tz: string,
   tzNote: string | null,
   now: Date,
-  window?: { timezone: string; start: string; end: string; days?: string[] },
+  opts: { window?: { timezone: string; start: string; end: string; days?: string[] }; reschedule?: boolean } = {},
 ): ModalView {
-  const initial = Math.ceil(now.getTime() / 1000 / 3600) * 3600 + 3600;
+  const { window, reschedule } = opts;
+  const current = reschedule ? issue.schedule?.at : undefined;
+  const initial = current ? Math.floor(current.getTime() / 1000) : Math.ceil(now.getTime() / 1000 / 3600) * 3600 + 3600;
+  const meta: ScheduleMeta = { issueId: issue.id, revision: issue.revision, tz, ...(reschedule ? { reschedule } : {}) };
   return {
     type: 'modal',
     callback_id: CALLBACK.schedule,
-    private_metadata: JSON.stringify({ issueId: issue.id, revision: issue.revision, tz }),
-    title: plain(`Schedule #${issue.id}`, 24),
-    submit: plain('Schedule', 24),
+    private_metadata: JSON.stringify(meta),
+    title: plain(`${reschedule ? 'Reschedule' : 'Schedule'} #${issue.id}`, 24),
+    submit: plain(reschedule ? 'Move' : 'Schedule', 24),
     close: plain('Cancel', 24),
     blocks: [
-      { type: 'section', text: mrkdwn(`Roll out *${escapeText(issue.title)}* to *${environment}*.`) },
+      {
+        type: 'section',
+        text: mrkdwn(
+          current
+            ? `Move the rollout of *${escapeText(issue.title)}* to *${environment}*, now at ${formatInZone(current, tz)}.`
+            : `Roll out *${escapeText(issue.title)}* to *${environment}*.`,
+        ),
+      },
       {
         type: 'input',
         block_id: FIELD.at,
-        label: plain('Rollout time'),
+        label: plain(reschedule ? 'New rollout time' : 'Rollout time'),
         element: { type: 'datetimepicker', action_id: FIELD.at, initial_date_time: initial },
       },
       {

@@ -12,6 +12,7 @@ import {
   type Decision,
   editSql,
   reject,
+  reschedule,
   resolveAttention,
   retry,
   rolloutNow,
@@ -149,6 +150,15 @@ const TABLE: Record<string, { row: Row; act: (issue: Issue, user: string, env: E
       staging: { releaser: y, admin: y, 'admin by group': y },
     },
     act: (issue, user, env) => cancel(scheduledAt(issue, env), user, ctx),
+  },
+  'reschedule a schedule': {
+    // As cancelling one: admins may move anybody's schedule; others with a role elsewhere may not.
+    row: {
+      dev: { creator: y, admin: y, 'admin by group': y },
+      qa: { creator: y, admin: y, 'admin by group': y },
+      staging: { releaser: y, admin: y, 'admin by group': y },
+    },
+    act: (issue, user, env) => reschedule(scheduledAt(issue, env), user, new Date(now.getTime() + 7200_000), ctx),
   },
   'edit the SQL': {
     // Only while no stage is done (then the SQL is frozen: a follow-up change amends it).

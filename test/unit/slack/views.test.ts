@@ -143,16 +143,22 @@ describe('Block Kit views', () => {
     assert.match(JSON.stringify(view.blocks.at(-1)), /cut here/);
   });
 
-  test('the submit, edit and schedule modals are valid modals', () => {
+  test('the submit, edit, schedule and reschedule modals are valid modals', () => {
     for (const view of [
       submitModal(['app', 'shop']),
       submitModal(Array.from({ length: 150 }, (_, i) => `db${i}`)),
       editModal(issue({ sql: 'x'.repeat(5000) })),
       scheduleModal(issue(), 'prod', 'Europe/Berlin', null, new Date(), {
-        timezone: 'Europe/Berlin',
-        start: '22:00',
-        end: '06:00',
+        window: { timezone: 'Europe/Berlin', start: '22:00', end: '06:00' },
       }),
+      scheduleModal(
+        issue({ status: 'scheduled', schedule: { at: new Date(), by: 'U_REL', stageIndex: 0 } }),
+        'prod',
+        'Europe/Berlin',
+        null,
+        new Date(),
+        { reschedule: true },
+      ),
     ]) {
       assert.equal(checkView(view), undefined, JSON.stringify(checkView(view)));
     }
