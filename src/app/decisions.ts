@@ -173,6 +173,7 @@ export async function edit(app: AppContext, input: IssueInput & { sql: string })
   const { issue } = found;
   let ddl = sql;
   let state: Pick<Issue, 'desiredSdl' | 'schemaChange'> = {};
+  let generated = false;
   if (issue.changeType === 'sdl' && app.planner) {
     // Check before the (slow) planning, so a person who may not edit learns it at once.
     const probe = sm.editSql(issue, actor.user, sql, [], decisionCtx(app));
@@ -182,12 +183,13 @@ export async function edit(app: AppContext, input: IssueInput & { sql: string })
       if (plan.kind === 'unchanged')
         return refused('unchanged', 'This desired schema is what the database already has; cancel the change instead.');
       ddl = plan.ddl;
+      generated = true;
       state = { desiredSdl: sql, schemaChange: plan.schemaChange };
     } catch (err) {
       return refused('target-failed', messageOf(err));
     }
   }
-  const findings = app.service.review(issue.target, ddl);
+  const findings = app.service.review(issue.target, ddl, generated);
   return app.service.mutate(
     issue.id,
     (latest) => {

@@ -28,7 +28,13 @@ export interface IssueNotifier {
   thread(issue: Issue, event: IssueEvent): Promise<void>;
 }
 
-export type Reviewer = (input: { engine: Engine; sql: string; environment: string }) => ReviewFinding[];
+/** Static review of a script; `generated`: DDL dbchange generated for a desired-schema change. */
+export type Reviewer = (input: {
+  engine: Engine;
+  sql: string;
+  environment: string;
+  generated?: boolean;
+}) => ReviewFinding[];
 
 /** Review rules that need the target database itself (dry runs, row estimates, walk-through). */
 export type LiveReviewer = (input: {

@@ -37,8 +37,11 @@ export class ChangeService {
 
   constructor(private readonly deps: ServiceDeps) {}
 
-  /** Review SQL for every engine and environment the target covers; findings de-duplicated. */
-  review(target: string, sql: string): ReviewFinding[] {
+  /**
+   * Review SQL for every engine and environment the target covers; findings de-duplicated.
+   * `generated`: the DDL of a desired-schema change, as dbchange generated it.
+   */
+  review(target: string, sql: string, generated = false): ReviewFinding[] {
     const { config } = this.deps;
     const seen = new Set<string>();
     const out: ReviewFinding[] = [];
@@ -48,7 +51,7 @@ export class ChangeService {
       const policyKey = `${db.engine}|${config.review.environments[db.environment] ?? ''}`;
       if (reviewed.has(policyKey)) continue;
       reviewed.add(policyKey);
-      for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment })) {
+      for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment, generated })) {
         const key = findingKey(f);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -66,7 +69,7 @@ export class ChangeService {
     state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf'>>,
   ): Promise<Issue> {
     const now = this.deps.now();
-    const findings = this.review(s.target, s.sql);
+    const findings = this.review(s.target, s.sql, s.changeType === 'sdl');
     const created = await this.deps.store.createIssue(
       {
         title: s.title.trim(),

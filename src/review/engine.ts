@@ -101,6 +101,8 @@ export function reviewScript(input: {
   policy?: ReviewPolicy;
   /** PostgreSQL major version the script is for (Squawk's version-aware rules); absent: a current one. */
   pgVersion?: number;
+  /** The script is DDL dbchange generated for a desired-schema change (rules the generator settles are skipped). */
+  generated?: boolean;
 }): ReviewResult {
   const { engine, sql } = input;
   const policy = activeRules(input.policy ?? DEFAULT_PRODUCTION_POLICY, engine);
@@ -153,6 +155,7 @@ export function reviewScript(input: {
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
     if (!rule?.engines.includes(engine)) continue;
+    if (input.generated && rule.generatorDecides) continue;
     const ctx: RuleContext = {
       engine,
       payload: pr.payload,

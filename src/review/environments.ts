@@ -74,7 +74,8 @@ export function policyFor(policies: ReviewPolicies, environment: string): Review
 /** A reviewer for the app service: static review with the environment's policy. */
 export function createReviewer(
   policies: ReviewPolicies,
-): (input: { engine: Engine; sql: string; environment: string }) => Finding[] {
-  return ({ engine, sql, environment }) =>
-    reviewScript({ engine, sql, policy: policyFor(policies, environment) }).findings;
+): (input: { engine: Engine; sql: string; environment: string; generated?: boolean }) => Finding[] {
+  return ({ engine, sql, environment, generated }) =>
+    reviewScript({ engine, sql, policy: policyFor(policies, environment), ...(generated ? { generated } : {}) })
+      .findings;
 }

@@ -59,6 +59,12 @@ export interface Rule {
   summary: string;
   /** The statement verbs `check` can flag (kind.verb); absent: every statement. Lets the engine skip the rest. */
   verbs?: readonly string[];
+  /**
+   * The concern is one dbchange's desired-schema generator settles by design (how actions are
+   * laid out into statements, CONCURRENTLY on existing tables run outside a transaction by the
+   * runner): not checked on generated plans, where the finding could only be acknowledged.
+   */
+  generatorDecides?: boolean;
   /** Called for each statement. */
   check?(s: Statement, ctx: RuleContext): void;
   /** Called once per script, for rules about the script as a whole. */

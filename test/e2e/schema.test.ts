@@ -134,5 +134,34 @@ schema:
       assert.match(await slack.commandReply('U_DEV', 'drift app'), /no drift/);
       assert.match(await slack.commandReply('U_DEV', 'history app'), /BASELINE/);
     });
+
+    test('a desired schema that adds a column, an index and a foreign key passes review and rolls out without "roll out anyway"', async () => {
+      // The live schema is what the tests above left: users (with name), drifted and sneaky.
+      await exec(dev, "INSERT INTO users (id, email) VALUES (1, 'a@example.com')");
+      const title = 'Teams for users, declaratively';
+      await slack.submit('U_DEV', {
+        title,
+        target: 'app',
+        changeType: 'sdl',
+        sql: `CREATE TABLE teams (id int PRIMARY KEY, title varchar(100) NOT NULL);
+CREATE TABLE users (
+  id int PRIMARY KEY,
+  email varchar(200) NOT NULL,
+  name varchar(100),
+  team_id int,
+  CONSTRAINT users_team FOREIGN KEY (team_id) REFERENCES teams (id)
+);
+CREATE INDEX users_team_id ON users (team_id);
+CREATE TABLE drifted (id int PRIMARY KEY);
+CREATE TABLE sneaky (id int PRIMARY KEY);`,
+      });
+      let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_view_generated_ddl'), 20_000);
+      assert.match(JSON.stringify(msg.blocks), /Review passed/);
+      assert.ok(!hasButton(msg, 'issue_rollout_anyway'));
+      await slack.click('U_DBA', msg, 'issue_approve');
+      msg = await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 30_000);
+      assert.deepEqual(await columnsOf(dev, 'users'), ['id', 'email', 'name', 'team_id']);
+      assert.deepEqual(await columnsOf(dev, 'teams'), ['id', 'title']);
+    });
   });
 }

@@ -209,6 +209,9 @@ export const nonTransactional: Rule = {
   engines: POSTGRES,
   verbs: ['CREATE', 'DROP', 'ALTER', 'REINDEX', 'VACUUM'],
   summary: 'Flag statements that cannot run in a transaction',
+  // Generated plans build indexes on existing tables CONCURRENTLY on purpose; the runner applies
+  // such a task step by step outside a transaction.
+  generatorDecides: true,
   check(s, ctx) {
     const t = s.tokens;
     const concurrently = t.some((x) => x.v === 'CONCURRENTLY' && x.type === 'word');

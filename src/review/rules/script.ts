@@ -9,6 +9,9 @@ export const mergeAlterTable: Rule = {
   type: 'STATEMENT_MERGE_ALTER_TABLE',
   engines: BOTH,
   summary: 'Merge multiple ALTERs on same table',
+  // The generator merges adjacent ALTERs and keeps apart only what must run in order (an index
+  // between, VALIDATE after NOT VALID).
+  generatorDecides: true,
   checkScript(ctx) {
     const seen = new Map<string, Statement>();
     for (const s of ctx.statements) {
