@@ -9,6 +9,8 @@ import type { Target } from '../targets/types.js';
 import type { LiveReviewer } from './ports.js';
 import type { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
+import type { RunningTasks } from './running-tasks.js';
+import type { TaskWatchSettings } from './task-watch.js';
 
 export interface AppContext {
   config: Config;
@@ -21,6 +23,10 @@ export interface AppContext {
   liveReviewer?: LiveReviewer;
   now: () => Date;
   logger: Logger;
+  /** The tasks this process runs, so a person can stop one. */
+  running: RunningTasks;
+  /** Progress message and lock watch settings (defaults: DEFAULT_TASK_WATCH). */
+  taskWatch?: TaskWatchSettings;
 }
 
 /** What the state machine needs to decide, at this moment. */

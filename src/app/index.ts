@@ -21,12 +21,16 @@ import { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
 import * as submit from './submit.js';
 import * as waves from './waves.js';
+import { RunningTasks } from './running-tasks.js';
+import * as stop from './stop.js';
+import type { TaskWatchSettings } from './task-watch.js';
 
 export type { DriftReport } from './drift-job.js';
 export type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 export type * from './results.js';
 export type { DriftResult } from './schema-commands.js';
 export type { Submitted } from './submit.js';
+export { DEFAULT_TASK_WATCH, type TaskWatchSettings } from './task-watch.js';
 export type { Submission, SubmissionField } from './submission.js';
 export { MAX_SQL_BYTES, parseLabels } from './submission.js';
 
@@ -51,6 +55,8 @@ export interface AppDeps {
   directory: Directory;
   now: () => Date;
   logger: Logger;
+  /** Progress message and lock watch settings (defaults: DEFAULT_TASK_WATCH); the bench turns them off. */
+  taskWatch?: TaskWatchSettings;
 }
 
 type Bound<F> = F extends (app: AppContext, ...rest: infer A) => infer R ? (...rest: A) => R : never;
@@ -61,7 +67,7 @@ function bind<F extends (app: AppContext, ...rest: never[]) => unknown>(ctx: App
 /** Every use case, bound to its dependencies. */
 export function createApplication(deps: AppDeps) {
   const service = new ChangeService(deps);
-  const ctx: AppContext = { ...deps, service };
+  const ctx: AppContext = { ...deps, service, running: new RunningTasks() };
   return {
     /** The validated config, for rendering (database names, the channel, environments). */
     config: deps.config,
@@ -83,6 +89,8 @@ export function createApplication(deps: AppDeps) {
     haltWaves: bind(ctx, waves.haltWaves),
     prepareEdit: bind(ctx, decisions.prepareEdit),
     edit: bind(ctx, decisions.edit),
+    stopRun: bind(ctx, stop.stopRun),
+    keepWaiting: bind(ctx, stop.keepWaiting),
     issue: bind(ctx, queries.issue),
     status: bind(ctx, queries.status),
     list: bind(ctx, queries.list),

@@ -26,6 +26,10 @@ export interface IssueNotifier {
   issueChanged(issue: Issue): Promise<Issue>;
   /** Tell the issue's thread what happened. */
   thread(issue: Issue, event: IssueEvent): Promise<void>;
+  /** Post a thread reply that is edited later (a task's progress, a lock-wait notice); returns its reference. */
+  post?(issue: Issue, event: IssueEvent): Promise<string | undefined>;
+  /** Replace a reply `post` made with what `event` says now. */
+  edit?(issue: Issue, ref: string, event: IssueEvent): Promise<void>;
 }
 
 /** Static review of a script; `generated`: DDL dbchange generated for a desired-schema change. */

@@ -25,6 +25,8 @@ import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
 import type { LiveReviewer } from './ports.js';
 import type { ChangeService } from './service.js';
 import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
+import type { RunningTasks } from './running-tasks.js';
+import { DEFAULT_TASK_WATCH, type TaskWatchSettings, watchTask } from './task-watch.js';
 
 export interface RunStageDeps {
   config: Config;
@@ -40,6 +42,10 @@ export interface RunStageDeps {
   ddlFor?: (db: DatabaseConfig, sdl: string) => Promise<string>;
   /** Called while a long task runs, so the queue keeps its lock on the job. */
   heartbeat?: () => Promise<void>;
+  /** The tasks running in this process, so a person can stop one. */
+  running: RunningTasks;
+  /** Progress message and lock watch settings (defaults: DEFAULT_TASK_WATCH). */
+  taskWatch?: TaskWatchSettings;
 }
 
 /** How often a running task tells the queue it is alive (its job lock lasts a minute). */
@@ -262,7 +268,15 @@ async function runTask(
   const version = task.version ?? (issue.source.kind === 'git' ? issue.source.version : issueVersion(issue.id));
   const statements = splitStatements(sql, db.engine).map((s) => ({ sql: s.sql, line: s.line, column: s.column }));
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
-  await tell({ kind: 'task-started', task: ref, statements: statements.length });
+  // The progress message (the "task started" reply, edited in place), the guards, the lock watch.
+  const watch = await watchTask(
+    { service, running: deps.running, settings: deps.taskWatch ?? DEFAULT_TASK_WATCH },
+    issue,
+    task,
+    ref,
+    environmentOf(deps.config, stage),
+    statements.length,
+  );
 
   const target = deps.targetFor(db);
   const checksum = createHash('sha256').update(sql).digest('hex');
@@ -285,6 +299,7 @@ async function runTask(
   let flushedAt = Date.now();
   let beatAt = Date.now();
   const onLog = async (event: TaskLogEvent) => {
+    watch.onLog(event);
     line(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
     if (event.kind === 'statement-start') return;
     entries.push({ event, sql: statements[event.index]?.sql });
@@ -300,9 +315,10 @@ async function runTask(
     }
   };
 
-  const before = known ?? (await snapshotOf(target, deps.logger));
+  let before: Snapshot | null = null;
   let outcome: ApplyOutcome;
   try {
+    before = known ?? (await snapshotOf(target, deps.logger));
     outcome = await target.apply({
       taskId: task.id,
       issueId: issue.id,
@@ -311,11 +327,13 @@ async function runTask(
       checksum,
       statements,
       onLog,
+      ...watch.input,
     });
   } catch (e) {
     // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
     outcome = { status: 'failed', error: { message: messageOf(e) }, statementIndex: -1 };
   }
+  const stopped = await watch.finish(outcome);
   flush();
   await flushed;
   const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
@@ -384,7 +402,14 @@ async function runTask(
       // What the failed attempt left behind: nothing (rolled back), or the statements before it.
       const aftermath = failureAftermath(outcome, db.engine);
       await log(`failed: ${outcome.error.message}${aftermath ? ` ${aftermath}` : ''}`, 'error');
-      await tell({ kind: 'task-failed', task: ref, durationMs, error: outcome.error.message, aftermath });
+      await tell({
+        kind: 'task-failed',
+        task: ref,
+        durationMs,
+        error: outcome.error.message,
+        aftermath,
+        ...(stopped ? { stopped } : {}),
+      });
       break;
     }
     case 'needs-attention':

@@ -247,6 +247,32 @@ export class ChangeService {
     }
   }
 
+  /**
+   * Post a thread reply that is edited in place later; undefined when it cannot be edited (no
+   * thread, a notifier that only posts, or Slack failed: logged, never thrown).
+   */
+  async postEditable(issue: Issue, event: IssueEvent): Promise<string | undefined> {
+    if (!this.deps.notifier.post) {
+      await this.threadSafe(issue, event);
+      return undefined;
+    }
+    try {
+      return await this.deps.notifier.post(issue, event);
+    } catch (e) {
+      this.deps.logger.error({ issue: issue.id, err: e }, 'could not post to the issue thread');
+      return undefined;
+    }
+  }
+
+  /** Edit a reply postEditable made; a Slack failure is logged, never thrown. */
+  async editSafe(issue: Issue, ref: string, event: IssueEvent): Promise<void> {
+    try {
+      await this.deps.notifier.edit?.(issue, ref, event);
+    } catch (e) {
+      this.deps.logger.error({ issue: issue.id, err: e }, 'could not edit a reply in the issue thread');
+    }
+  }
+
   /** After a restart: re-queue stages that were running (jobs are idempotent per issue and stage). */
   async reconcile(): Promise<void> {
     const running = await this.deps.store.listIssues({ statuses: ['running'] });

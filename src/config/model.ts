@@ -1,8 +1,8 @@
 // The validated config as the rest of the bot uses it, with defaults resolved and cross-references checked.
 import type { Engine } from '../domain/engine.js';
 import { isValidTimeZone } from '../domain/maintenance-window.js';
-import humanInterval from 'human-interval';
 import { compileTemplate } from '../gitops/path-template.js';
+import { parseInterval } from './interval.js';
 import type { RawConfig } from './schema.js';
 import type { WaveSize } from '../domain/waves.js';
 
@@ -20,7 +20,20 @@ export interface EnvironmentConfig {
   waveDelayMs?: number;
   /** Unresolved drift on a target database holds the stage (default: only the last environment). */
   holdOnDrift?: boolean;
+  /** What every task of this environment runs with: lock_timeout and statement_timeout (or MySQL's). */
+  timeouts: { lockMs: number; statementMs: number };
+  /** After how long a statement waiting for a lock is reported in the thread; null: never. */
+  lockWatchMs: number | null;
 }
+
+/** Safe defaults: a migration queued behind a long transaction gives up after 10 s. */
+export const DEFAULT_TIMEOUTS = { lock: '10 seconds', statement: '1 hour' } as const;
+export const DEFAULT_LOCK_WATCH = '3 seconds';
+/** The same defaults in milliseconds, for an environment the config no longer has. */
+export const DEFAULT_GUARDS: Pick<EnvironmentConfig, 'timeouts' | 'lockWatchMs'> = {
+  timeouts: { lockMs: 10_000, statementMs: 3_600_000 },
+  lockWatchMs: 3_000,
+};
 
 export type GitopsConfig = Extract<NonNullable<RawConfig['gitops']>, { repo: string }>;
 
@@ -103,8 +116,7 @@ export function referenceProblems(raw: unknown): Problem[] {
       });
     const delay = str(e.waveDelay);
     if (delay !== undefined) {
-      const ms = humanInterval(delay);
-      if (!ms || ms <= 0)
+      if (parseInterval(delay) === undefined)
         problems.push({
           path: ['environments', i, 'waveDelay'],
           message: `"${delay}" is not an interval; write e.g. 10 minutes or 1 hour`,
@@ -115,6 +127,7 @@ export function referenceProblems(raw: unknown): Problem[] {
           message: 'waveDelay needs waves in the same environment',
         });
     }
+    problems.push(...guardProblems(e, i));
     const rollout = str(e.rollout);
     if (
       (rollout === 'manual' || rollout === 'scheduled') &&
@@ -160,6 +173,42 @@ export function referenceProblems(raw: unknown): Problem[] {
   return problems;
 }
 
+/** Timeouts and the lock watch of environment `i`: intervals, and the watch must come before the lock timeout. */
+function guardProblems(e: Loose, i: number): Problem[] {
+  const problems: Problem[] = [];
+  const timeouts = e.timeouts !== null && typeof e.timeouts === 'object' ? (e.timeouts as Loose) : {};
+  const read = (value: unknown, path: (string | number)[], example: string): number | undefined => {
+    if (typeof value !== 'string') return undefined;
+    const ms = parseInterval(value);
+    if (ms === undefined) problems.push({ path, message: `"${value}" is not an interval; write e.g. ${example}` });
+    return ms;
+  };
+  const lock = read(timeouts.lock, ['environments', i, 'timeouts', 'lock'], '10 seconds') ?? 10_000;
+  read(timeouts.statement, ['environments', i, 'timeouts', 'statement'], '30 minutes');
+  if (e.lockWatch !== 'off') {
+    const watch = read(e.lockWatch, ['environments', i, 'lockWatch'], '3 seconds (or off)');
+    if (watch !== undefined && watch >= lock)
+      problems.push({
+        path: ['environments', i, 'lockWatch'],
+        message: `must be shorter than timeouts.lock (${String(timeouts.lock ?? DEFAULT_TIMEOUTS.lock)}): the lock timeout ends the wait first`,
+      });
+  }
+  return problems;
+}
+
+/** The environment's timeouts and lock watch in milliseconds, defaults filled in (problems are reported elsewhere). */
+function guardsOf(e: RawConfig['environments'][number]): Pick<EnvironmentConfig, 'timeouts' | 'lockWatchMs'> {
+  const ms = (text: string | undefined, fallback: string) =>
+    parseInterval(text ?? fallback) ?? parseInterval(fallback)!;
+  const lockMs = ms(e.timeouts?.lock, DEFAULT_TIMEOUTS.lock);
+  const watch = e.lockWatch === 'off' ? null : ms(e.lockWatch, DEFAULT_LOCK_WATCH);
+  return {
+    timeouts: { lockMs, statementMs: ms(e.timeouts?.statement, DEFAULT_TIMEOUTS.statement) },
+    // A default watch at or past a short lock timeout would never fire: it is then off.
+    lockWatchMs: watch !== null && watch < lockMs ? watch : null,
+  };
+}
+
 /** What the templates, intervals and repository list of `gitops` must satisfy (after defaults). */
 function gitopsProblems(raw: RawConfig): Problem[] {
   const problems: Problem[] = [];
@@ -175,8 +224,7 @@ function gitopsProblems(raw: RawConfig): Problem[] {
         problems.push({ path: at(key), message: (e as Error).message });
       }
     }
-    const ms = humanInterval(g.pollInterval);
-    if (!ms || ms <= 0)
+    if (parseInterval(g.pollInterval) === undefined)
       problems.push({
         path: at('pollInterval'),
         message: `"${g.pollInterval}" is not an interval; write e.g. 30 seconds or 1 minute`,
@@ -192,10 +240,11 @@ function gitopsProblems(raw: RawConfig): Problem[] {
 /** Resolve defaults and check what zod cannot: references between keys. */
 export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
   const environments = raw.environments.map((e, i, all): EnvironmentConfig => {
-    const { waveDelay, waves, holdOnDrift, ...rest } = e;
-    const delayMs = waveDelay === undefined ? undefined : humanInterval(waveDelay);
+    const { waveDelay, waves, holdOnDrift, timeouts: _t, lockWatch: _w, ...rest } = e;
+    const delayMs = waveDelay === undefined ? undefined : parseInterval(waveDelay);
     return {
       ...rest,
+      ...guardsOf(e),
       requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1),
       ...(waves ? { waves: waves as WaveSize[] } : {}),
       ...(delayMs ? { waveDelayMs: delayMs } : {}),

@@ -12,6 +12,9 @@ const maintenanceWindow = z.strictObject({
   days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
 });
 
+/** An interval such as "10 seconds" or "30 minutes" (checked in model.ts). */
+const interval = z.string({ error: 'an interval like "10 seconds" or "30 minutes"' }).min(1);
+
 const environment = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
   approvers: z.array(userId).default([]),
@@ -33,6 +36,10 @@ const environment = z.strictObject({
   waveDelay: z.string().min(1).optional(),
   /** Unresolved schema drift on a target database holds the stage; default true for the last environment only. */
   holdOnDrift: z.boolean().optional(),
+  /** Lock and statement timeouts every task of this environment runs with (intervals like "10 seconds"). */
+  timeouts: z.strictObject({ lock: interval.optional(), statement: interval.optional() }).optional(),
+  /** After how long a statement waiting for a lock is reported in the thread; `off` never. */
+  lockWatch: interval.optional(),
 });
 
 const database = z.strictObject({

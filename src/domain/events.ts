@@ -2,8 +2,43 @@
  * What happened to an issue, as data. The state machine and the application return these;
  * the Slack side (src/slack/views/events.ts) is the one place that turns them into text.
  */
-import type { TaskLogEvent } from '../targets/types.js';
+
 import type { TaskStatus } from './issue.js';
+import type { GuardStop, LockWait, TaskLogEvent } from '../targets/types.js';
+
+/** Where a running task stands, for its progress message (edited in place). */
+export interface TaskProgress {
+  /** Statements finished (done or skipped). */
+  finished: number;
+  total: number;
+  /** 1-based statement running now, if one is. */
+  running?: number;
+  elapsedMs: number;
+  /** Rows the finished statements affected, where the engine reported counts; null when none did. */
+  rows: number | null;
+  state: 'running' | 'done' | 'failed' | 'already-applied' | 'needs-attention';
+}
+
+/** How a statement that waited for a lock was left: it got the lock, someone chose, or a guard ended it. */
+export type LockWaitOutcome =
+  | { kind: 'got-lock'; waitedMs: number }
+  | { kind: 'keep-waiting'; by: string }
+  | { kind: 'cancelled'; by: string }
+  | { kind: 'lock-timeout' }
+  | { kind: 'ended' };
+
+/** A guard (lock or statement timeout, a cancel) stopped statement `statement` of `total`. */
+export interface GuardStopped {
+  guard: GuardStop;
+  statement: number;
+  total: number;
+  /** The limit that ran out (lock or statement timeout), for a timeout. */
+  limitMs?: number;
+  /** Who held the lock, as last seen while the statement waited. */
+  wait?: LockWait;
+  /** Who cancelled it, when a person did (from this bot process). */
+  by?: string;
+}
 
 /** The task an event is about: its database, environment and (GitOps) migration name. */
 export interface TaskRef {
@@ -44,7 +79,28 @@ export type IssueEvent =
   | { kind: 'task-done'; task: TaskRef; durationMs: number }
   | { kind: 'task-already-applied'; task: TaskRef; appliedAt: Date }
   /** `aftermath`: what the failed attempt left in the database, in plain words (empty when unknown). */
-  | { kind: 'task-failed'; task: TaskRef; durationMs: number; error: string; aftermath?: string }
+  | {
+      kind: 'task-failed';
+      task: TaskRef;
+      durationMs: number;
+      error: string;
+      aftermath?: string;
+      stopped?: GuardStopped;
+    }
+  | { kind: 'task-progress'; task: TaskRef; progress: TaskProgress }
+  /** A statement has waited for a lock longer than the environment's lockWatch; `outcome` once it is settled. */
+  | {
+      kind: 'lock-wait';
+      task: TaskRef;
+      issueId: string;
+      taskId: string;
+      statement: number;
+      total: number;
+      wait: LockWait;
+      lockTimeoutMs: number;
+      outcome?: LockWaitOutcome;
+    }
+  | { kind: 'stop-requested'; by: string; environment: string; tasks: number }
   | { kind: 'task-needs-attention'; task: TaskRef; reason: string }
   | { kind: 'task-not-started'; task: TaskRef; error: string; cause: 'not-configured' | 'no-ddl' }
   | { kind: 'task-in-desired-schema'; task: TaskRef }

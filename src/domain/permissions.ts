@@ -114,6 +114,21 @@ export function mayResolve(
   return isAdmin(user, config, directory) || mayRelease(user, issue, env, directory);
 }
 
+/**
+ * Stop a running task (Cancel on the issue message, Cancel my statement when it waits for a
+ * lock) or tell the bot to keep waiting: whoever may release its stage, or an admin.
+ */
+export function mayStopRun(
+  user: string,
+  issue: Issue,
+  env: EnvironmentConfig,
+  config: Config,
+  directory?: Directory,
+): boolean {
+  // The same people as for resolving a task that needs attention: both decide about a running task.
+  return mayResolve(user, issue, env, config, directory);
+}
+
 function environmentRoles(environment: string, config: Config): string[] {
   const env = config.environments.find((e) => e.id === environment);
   return [...(env?.approvers ?? []), ...(env?.releasers ?? [])];

@@ -26,9 +26,9 @@
  * (a new issue, linked both ways) is how it is amended.
  */
 import { unreachable } from '../errors.js';
-import type { Config, EnvironmentConfig } from '../config/model.js';
+import { type Config, DEFAULT_GUARDS, type EnvironmentConfig } from '../config/model.js';
 import type { IssueEvent } from './events.js';
-import { findingKey, type Issue, type ReviewFinding, type Stage } from './issue.js';
+import { findingKey, type Issue, type ReviewFinding, type Stage, type Task } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
 import { betweenWaves, onLastWave } from './waves.js';
 import {
@@ -42,6 +42,8 @@ import {
   mayRelease,
   mayResolve,
   mayRetry,
+  mayStopRun,
+  releasersOf,
 } from './permissions.js';
 import { type Refusal, refuse } from './refusal.js';
 
@@ -69,7 +71,16 @@ export function currentStageIndex(issue: Issue): number {
 export function environmentOf(config: Config, stage: Stage): EnvironmentConfig {
   const env = config.environments.find((e) => e.id === stage.environment);
   // Environments removed from the config after an issue was planned behave like a manual one with no approvers.
-  return env ?? { id: stage.environment, approvers: [], requiredApprovals: 0, releasers: [], rollout: 'manual' };
+  return (
+    env ?? {
+      id: stage.environment,
+      approvers: [],
+      requiredApprovals: 0,
+      releasers: [],
+      rollout: 'manual',
+      ...DEFAULT_GUARDS,
+    }
+  );
 }
 
 /** True when review found anything that needs an explicit "Roll out anyway". */
@@ -525,6 +536,35 @@ export function stageFinished(issue: Issue, stageIndex: number, config: Config):
   return startAutomatic({ ...settled, status: 'open' }, config);
 }
 
+/**
+ * Which running tasks `user` may stop (all of the running stage's, or the one `taskId` names):
+ * whoever may release that stage, or an admin. Stopping changes no state here: the task ends
+ * failed when its statement is cancelled, and the stage settles as usual.
+ */
+export function tasksToStop(
+  issue: Issue,
+  user: string,
+  ctx: Ctx,
+  taskId?: string,
+): { ok: true; stageIndex: number; environment: string; tasks: Task[] } | Refusal {
+  const stageIndex = issue.stages.findIndex((s) =>
+    taskId ? s.tasks.some((t) => t.id === taskId) : s.status === 'running',
+  );
+  const stage = issue.stages[stageIndex];
+  if (!stage || issue.status !== 'running' || stage.status !== 'running')
+    return refuse('wrong-state', `issue #${issue.id} is not running${taskId ? ' that task' : ''} now`);
+  const env = environmentOf(ctx.config, stage);
+  if (!mayStopRun(user, issue, env, ctx.config, ctx.directory))
+    return refuse('not-allowed', `only a releaser of ${env.id} or an admin can stop its rollout`, {
+      role: 'releasers',
+      ids: releasersOf(issue, env),
+    });
+  const tasks = stage.tasks.filter((t) => t.status === 'running' && (!taskId || t.id === taskId));
+  if (tasks.length === 0)
+    return refuse('wrong-state', `no task of #${issue.id} is running${taskId ? ' there' : ''} now`);
+  return { ok: true, stageIndex, environment: env.id, tasks };
+}
+
 export type IssueAction =
   | 'approve'
   | 'reject'
@@ -537,7 +577,8 @@ export type IssueAction =
   | 'rollout-anyway'
   | 'follow-up'
   | 'continue-waves'
-  | 'halt-waves';
+  | 'halt-waves'
+  | 'stop';
 
 /** What a person could do next, for rendering buttons (authorisation is checked again on click). */
 export function availableActions(issue: Issue, config: Config): Set<IssueAction> {
@@ -585,6 +626,9 @@ export function availableActions(issue: Issue, config: Config): Set<IssueAction>
         if (waved.waves.status !== 'halted' && !onLastWave(waved)) out.add('halt-waves');
         if (betweenWaves(waved)) out.add('cancel');
       }
+      // While a statement runs: Cancel run (its releasers; checked on click).
+      if (issue.stages.some((s) => s.status === 'running' && s.tasks.some((t) => t.status === 'running')))
+        out.add('stop');
       break;
     }
     case 'done':

@@ -10,7 +10,7 @@ import type { Config } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue } from '../domain/issue.js';
 import { DbchangeError, ErrorCode } from '../app/index.js';
-import { eventText } from './views/events.js';
+import { eventBlocks, eventText } from './views/events.js';
 import { issueMessage } from './views/issue-message.js';
 import { clip } from './views/text.js';
 
@@ -59,6 +59,29 @@ export function slackNotifier(
         thread_ts: issue.slack.ts,
         text: clip(eventText(event), 39_000),
         unfurl_links: false,
+      });
+    },
+    async post(issue: Issue, event: IssueEvent): Promise<string | undefined> {
+      if (!issue.slack) return undefined;
+      const blocks = eventBlocks(event);
+      const res = await client.chat.postMessage({
+        channel: issue.slack.channel,
+        thread_ts: issue.slack.ts,
+        text: clip(eventText(event), 39_000),
+        ...(blocks ? { blocks } : {}),
+        unfurl_links: false,
+      });
+      return res.ts;
+    },
+    async edit(issue: Issue, ts: string, event: IssueEvent): Promise<void> {
+      if (!issue.slack) return;
+      // New text without blocks drops the old blocks; a settled notice sends its blocks without buttons.
+      const blocks = eventBlocks(event);
+      await client.chat.update({
+        channel: issue.slack.channel,
+        ts,
+        text: clip(eventText(event), 39_000),
+        ...(blocks ? { blocks } : {}),
       });
     },
   };

@@ -29,6 +29,49 @@ export interface StatementError {
   /** 1-based line and column in the submitted script, when the engine reports a position. */
   line?: number;
   column?: number;
+  /** The statement was stopped by a guard: its lock or statement timeout, or a cancel. */
+  guard?: GuardStop;
+}
+
+/** Why a guard stopped a statement. */
+export type GuardStop = 'lock-timeout' | 'statement-timeout' | 'cancelled';
+
+/** The limits every statement of a task runs under (PostgreSQL lock_timeout/statement_timeout, MySQL's equivalents). */
+export interface StatementGuards {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+/** A session holding a lock another statement waits for. Never its query text: only what kind of statement it ran last. */
+export interface LockHolder {
+  pid: string;
+  user: string | null;
+  application: string | null;
+  client: string | null;
+  /** e.g. "idle in transaction", "active". */
+  state: string | null;
+  /** How long its transaction (or, without one, its statement) has been open. */
+  heldForMs: number | null;
+  /** The first keyword of its current or last statement, e.g. "UPDATE". */
+  statementKind: string | null;
+}
+
+/** A statement that has waited for a lock: what it waits for and who holds it. */
+export interface LockWait {
+  /** e.g. "AccessExclusiveLock on relation accounts", "Waiting for table metadata lock". */
+  lock: string | null;
+  holders: LockHolder[];
+  waitedMs: number;
+}
+
+/** How a running statement is watched for lock waits. */
+export interface LockWatchOptions {
+  /** The first look, after the statement has run this long. */
+  afterMs: number;
+  /** Later looks, this far apart, while it still runs. */
+  everyMs: number;
+  /** Called at each look that finds the statement blocked. */
+  onWait: (wait: LockWait) => void;
 }
 
 /** `index` is 0-based; `total` is the number of statements in the task. */
@@ -51,6 +94,12 @@ export interface ApplyTaskInput {
   appliedBy?: string;
   /** Called for each event, awaited in order. */
   onLog: (event: TaskLogEvent) => Promise<void> | void;
+  /** Lock and statement timeouts, set on the task's connection before its first statement. */
+  guards?: StatementGuards;
+  /** Watch each statement from a second connection for lock waits. */
+  watch?: LockWatchOptions;
+  /** Aborting cancels the statement in flight (pg_cancel_backend / KILL QUERY) and starts no other. */
+  signal?: AbortSignal;
 }
 
 export type ApplyOutcome =
@@ -91,6 +140,11 @@ export interface Target {
   resolveLedger(taskId: string, outcome: 'done' | 'failed'): Promise<void>;
   /** Active sessions of this database (pg_stat_activity / processlist). */
   sessions(): Promise<ActiveSession[]>;
+  /**
+   * Cancel the statement a task is running, from any process: the session holding the task's
+   * lock. Resolves false when no session holds it (the task is not running here).
+   */
+  cancelTask(taskId: string): Promise<boolean>;
   /** Run a read-only callback on one connection (introspection, EXPLAIN). */
   withConnection<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -43,6 +43,28 @@ export function registerDecisions(h: HandlerContext): void {
     });
   }
 
+  // A running rollout: Cancel run on the issue message (every running task of the stage), and the
+  // lock-wait notice's Cancel my statement and Keep waiting (one task: `issue:task`).
+  bolt.action<BlockAction<ButtonAction>>(ACTION.stopRun, async ({ ack, body, action }) => {
+    await ack();
+    await afterAck();
+    const { issueId } = seenIn(action.value);
+    const result = await app.stopRun({ actor: { user: body.user.id }, issueId });
+    if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
+  });
+  for (const [actionId, use] of [
+    [ACTION.cancelStatement, (a: Application) => a.stopRun],
+    [ACTION.keepWaiting, (a: Application) => a.keepWaiting],
+  ] as const) {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      await afterAck();
+      const [issueId = '', taskId = ''] = (action.value ?? '').split(':');
+      const result = await use(app)({ actor: { user: body.user.id }, issueId, taskId });
+      if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
+    });
+  }
+
   bolt.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action }) => {
     await ack();
     await afterAck();

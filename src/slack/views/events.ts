@@ -4,6 +4,8 @@ import type { NotFound, Refused } from '../../app/index.js';
 import type { IssueEvent, TaskRef } from '../../domain/events.js';
 import { formatDuration, formatEvent } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
+import type { KnownBlock } from '@slack/types';
+import { lockWaitBlocks, lockWaitText, progressText, stoppedText } from './task-watch.js';
 import { escapeText, mention, slackDate, TASK_ICON } from './text.js';
 
 function label(task: TaskRef): string {
@@ -80,8 +82,16 @@ export function eventText(event: IssueEvent): string {
       return `:white_check_mark: *${label(event.task)}*: task done in ${formatDuration(event.durationMs)}`;
     case 'task-already-applied':
       return `:white_check_mark: *${label(event.task)}*: already applied on ${event.appliedAt.toISOString()}; nothing was run again`;
-    case 'task-failed':
-      return `:x: *${label(event.task)}*: task failed after ${formatDuration(event.durationMs)}: ${escapeText(event.error)}${event.aftermath ? `\n${escapeText(event.aftermath)}` : ''}`;
+    case 'task-failed': {
+      const why = event.stopped ? stoppedText(event.stopped, event.error) : escapeText(event.error);
+      return `:x: *${label(event.task)}*: task failed after ${formatDuration(event.durationMs)}: ${why}${event.aftermath ? `\n${escapeText(event.aftermath)}` : ''}`;
+    }
+    case 'task-progress':
+      return progressText(event.task, event.progress);
+    case 'lock-wait':
+      return lockWaitText(event);
+    case 'stop-requested':
+      return `${mention(event.by)} stopped the rollout to ${escapeText(event.environment)}: the running statement of ${event.tasks} task(s) is being cancelled`;
     case 'task-needs-attention':
       return `:warning: *${label(event.task)}*: task needs attention: ${escapeText(event.reason)}`;
     case 'task-not-started':
@@ -114,6 +124,11 @@ export function eventText(event: IssueEvent): string {
     default:
       return unreachable(event, 'issue event');
   }
+}
+
+/** Blocks for the events whose reply has buttons (a lock-wait notice); undefined for plain text. */
+export function eventBlocks(event: IssueEvent): KnownBlock[] | undefined {
+  return event.kind === 'lock-wait' ? lockWaitBlocks(event) : undefined;
 }
 
 /** Why nothing was done, for the one person who asked (plain-text message, people as mentions). */

@@ -21,6 +21,9 @@ export const ACTION = {
   driftBaseline: 'drift_baseline',
   resolveApplied: 'task_resolve_applied',
   resolveNotApplied: 'task_resolve_not_applied',
+  stopRun: 'issue_stop_run',
+  cancelStatement: 'task_cancel_statement',
+  keepWaiting: 'task_keep_waiting',
 } as const;
 
 export const CALLBACK = {

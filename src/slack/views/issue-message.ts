@@ -1,6 +1,6 @@
 // The issue message: one Block Kit message per change issue, kept current with chat.update.
 // It must stay within Slack's limits however long the SQL or the list of findings is.
-import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
+import type { ActionsBlockElement, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
 import type { Issue, ReviewFinding, Stage } from '../../domain/issue.js';
 import {
@@ -15,7 +15,7 @@ import {
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { ACTION } from './ids.js';
-import { clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate, TASK_ICON } from './text.js';
+import { button, clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate, TASK_ICON } from './text.js';
 
 const SQL_PREVIEW_LINES = 15;
 const SQL_PREVIEW_CHARS = 1500;
@@ -118,25 +118,6 @@ function reviewBlocks(issue: Issue): KnownBlock[] {
   return blocks;
 }
 
-function button(
-  actionId: string,
-  text: string,
-  value: string,
-  style?: 'primary' | 'danger',
-  confirm?: { title: string; text: string; confirm: string },
-): Button {
-  const b: Button = { type: 'button', action_id: actionId, text: plain(text, 75), value };
-  if (style) b.style = style;
-  if (confirm)
-    b.confirm = {
-      title: plain(confirm.title, 100),
-      text: plain(confirm.text, 300),
-      confirm: plain(confirm.confirm, 30),
-      deny: plain('Back', 30),
-    };
-  return b;
-}
-
 function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
   const can = availableActions(issue, config);
   const value = `${issue.id}:${issue.revision}`;
@@ -192,6 +173,14 @@ function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
           ? undefined
           : { title: 'Cancel this change?', text: 'Nothing more will run for it.', confirm: 'Cancel change' },
       ),
+    );
+  if (can.has('stop'))
+    els.push(
+      button(ACTION.stopRun, 'Cancel run', value, 'danger', {
+        title: 'Cancel the running rollout?',
+        text: 'The statement running now is cancelled and no other starts: the task fails (on PostgreSQL its transaction rolls back). Retry runs it again.',
+        confirm: 'Cancel run',
+      }),
     );
   if (can.has('rollout-anyway')) {
     const option = { text: mrkdwn('*Roll out anyway* despite the review findings'), value: 'yes' };

@@ -1,6 +1,6 @@
 // Small text helpers for Block Kit: Slack's limits are hard errors, so every text is cut to fit.
-import type { PlainTextElement, MrkdwnElement } from '@slack/types';
 import type { TaskStatus } from '../../domain/issue.js';
+import type { Button, PlainTextElement, MrkdwnElement } from '@slack/types';
 
 /** Cut `text` to at most `max` characters, ending with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
@@ -51,3 +51,22 @@ export const TASK_ICON: Record<TaskStatus, string> = {
   'needs-attention': ':warning:',
   skipped: ':fast_forward:',
 };
+/** A button; with `confirm`, Slack asks before it sends the click. */
+export function button(
+  actionId: string,
+  text: string,
+  value: string,
+  style?: 'primary' | 'danger',
+  confirm?: { title: string; text: string; confirm: string },
+): Button {
+  const b: Button = { type: 'button', action_id: actionId, text: plain(text, 75), value };
+  if (style) b.style = style;
+  if (confirm)
+    b.confirm = {
+      title: plain(confirm.title, 100),
+      text: plain(confirm.text, 300),
+      confirm: plain(confirm.confirm, 30),
+      deny: plain('Back', 30),
+    };
+  return b;
+}

@@ -7,7 +7,9 @@
  *   3. DML-only tasks run in one transaction with their ledger row (../run-atomic.ts); anything
  *      else step by step with a `running` row advanced after each statement (../run-stepwise.ts),
  *      because DDL commits implicitly;
- *   4. release the lock and close the connection, so session state a task may set (USE, SET)
+ *   4. the task's timeouts are set once it holds its lock, and its statements are watched for
+ *      lock waits from a second connection (./guards.ts, ../statement-watch.ts);
+ *   5. release the lock and close the connection, so session state a task may set (USE, SET)
  *      never leaks into later work.
  */
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -25,6 +27,8 @@ import { mysqlStatementError } from './errors.js';
 import { ensureLedger, mysqlLedger } from './ledger.js';
 import { CURRENT_DATABASE, GET_LOCK, ledgerSql, RELEASE_LOCK } from './ledger-sql.js';
 import { taskLockName } from './lock-name.js';
+import { KILL_QUERY, mysqlBlocked, setMysqlGuards } from './guards.js';
+import { watchedConnection } from '../statement-watch.js';
 import { unreachable } from '../../errors.js';
 
 /** How long an apply waits for another process applying the same task. */
@@ -63,7 +67,9 @@ export async function applyMysql(
         const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
         // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
         const run = isDmlOnly(input.statements) && !decision.skip?.length ? runAtomic : runStepwise;
-        return await run(mysqlApplyConnection(conn, ledger), input, plan);
+        // Set after the task lock: waiting for another process applying the same task is no lock timeout.
+        if (input.guards) await setMysqlGuards(conn, input.guards);
+        return await run(guarded(pool, url, conn, mysqlApplyConnection(conn, ledger), input), input, plan);
       }
       default:
         return unreachable(decision, 'ledger decision');
@@ -74,6 +80,29 @@ export async function applyMysql(
     if (locked) await conn.query(RELEASE_LOCK, [lock]).catch(() => undefined);
     conn.destroy();
   }
+}
+
+/** `applying` watched and cancellable from a second connection of the pool, when the input asks. */
+function guarded(
+  pool: Pool,
+  url: string,
+  conn: PoolConnection,
+  applying: ApplyConnection,
+  input: ApplyTaskInput,
+): ApplyConnection {
+  const id = conn.threadId;
+  const onSecond = async <T>(fn: (c: PoolConnection) => Promise<T>): Promise<T> => {
+    const second = await acquire(pool, url);
+    try {
+      return await fn(second);
+    } finally {
+      second.release();
+    }
+  };
+  return watchedConnection(applying, input, {
+    blocked: () => onSecond((c) => mysqlBlocked(c, id)),
+    cancel: () => onSecond(async (c) => void (await c.query(KILL_QUERY, [id]))),
+  });
 }
 
 /** The connection's database; the ledger lives there, so the URL must name one. */

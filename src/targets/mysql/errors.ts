@@ -1,6 +1,6 @@
 /** MySQL driver errors as statement errors with the position in the submitted script. */
 import { scriptPosition } from '../position.js';
-import type { StatementError, TaskStatement } from '../types.js';
+import type { GuardStop, StatementError, TaskStatement } from '../types.js';
 
 interface MysqlDriverError {
   code?: string;
@@ -10,6 +10,14 @@ interface MysqlDriverError {
   message?: string;
   fatal?: boolean;
 }
+
+/** Server errors that mean a guard stopped the statement (lock wait timeout, statement time limit, KILL QUERY). */
+const GUARDS: Record<number, GuardStop> = {
+  1205: 'lock-timeout', // ER_LOCK_WAIT_TIMEOUT: metadata and row locks alike
+  1969: 'statement-timeout', // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
+  3024: 'statement-timeout', // ER_QUERY_TIMEOUT (MySQL max_execution_time)
+  1317: 'cancelled', // ER_QUERY_INTERRUPTED (KILL QUERY)
+};
 
 /**
  * The statement's error, or undefined when the error is not the statement's: not from the
@@ -22,6 +30,8 @@ export function mysqlStatementError(err: unknown, stmt: TaskStatement): Statemen
   const message = e.sqlMessage ?? e.message ?? String(err);
   const out: StatementError = { message };
   if (e.code) out.code = e.code;
+  const guard = GUARDS[e.errno];
+  if (guard) out.guard = guard;
   const offset = syntaxErrorOffset(message, stmt.sql);
   if (offset !== undefined) Object.assign(out, scriptPosition(stmt, offset));
   return out;

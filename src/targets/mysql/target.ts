@@ -10,6 +10,8 @@ import { acquire, createMysqlPool } from './connect.js';
 import { ledgerSql } from './ledger-sql.js';
 import { resolveMysql } from './resolve.js';
 import { mysqlSessions } from './sessions.js';
+import { KILL_QUERY, TASK_LOCK_HOLDER } from './guards.js';
+import { taskLockName } from './lock-name.js';
 
 /** Open (lazily) a MySQL/MariaDB target at `url`. */
 export function createMysqlTarget(url: string): Target {
@@ -47,6 +49,14 @@ export function createMysqlTarget(url: string): Target {
     resolveLedger: (taskId, outcome) =>
       withConn(`Resolving task ${taskId}`, (conn) => resolveMysql(conn, url, taskId, outcome)),
     sessions: () => withConn('Listing sessions', (conn) => mysqlSessions(conn)),
+    cancelTask: (taskId) =>
+      withConn(`Cancelling task ${taskId}`, async (conn) => {
+        const [rows] = await conn.query<RowDataPacket[]>(TASK_LOCK_HOLDER, [taskLockName(taskId)]);
+        const id = rows[0]?.id;
+        if (id == null) return false;
+        await conn.query(KILL_QUERY, [Number(id)]);
+        return true;
+      }),
     async withConnection(fn) {
       const conn = await acquire(pool, url);
       try {

@@ -6,7 +6,9 @@
  *   3. run the statements and the ledger row in one transaction (../run-atomic.ts), or, when a
  *      statement cannot run in a transaction block (./non-transactional.ts), step by step with
  *      a `running` row (../run-stepwise.ts);
- *   4. unlock, and close the connection rather than return it to the pool, so session state a
+ *   4. the task's lock and statement timeouts are set once it holds its lock, and its statements
+ *      are watched for lock waits from a second connection (../statement-watch.ts);
+ *   5. unlock, and close the connection rather than return it to the pool, so session state a
  *      task may set (SET, search_path, roles) never leaks into later work.
  */
 import type pg from 'pg';
@@ -21,6 +23,8 @@ import { pgStatementError } from './errors.js';
 import { ensureLedger, pgLedger } from './ledger.js';
 import * as sql from './ledger-sql.js';
 import { cannotRunInTransaction } from './non-transactional.js';
+import { BACKEND_PID, CANCEL_BACKEND, pgBlocked, setPgGuards } from './guards.js';
+import { watchedConnection } from '../statement-watch.js';
 import { unreachable } from '../../errors.js';
 
 /** Apply one task exactly once on the pool's database. */
@@ -46,7 +50,9 @@ export async function applyPostgres(
       case 'needs-attention':
         return { status: 'needs-attention', reason: decision.reason };
       case 'run': {
-        const conn = pgApplyConnection(client);
+        // Set after the task lock: waiting for another process applying the same task is not a lock timeout.
+        if (input.guards) await setPgGuards(client, input.guards);
+        const conn = await guarded(pool, url, client, input);
         const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
         // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
         const stepwise =
@@ -62,6 +68,26 @@ export async function applyPostgres(
     if (locked) await client.query(sql.UNLOCK_TASK, [sql.LOCK_CLASS, input.taskId]).catch(() => undefined);
     client.release(true);
   }
+}
+
+/** The task's connection, watched and cancellable from a second connection of the pool when the input asks. */
+async function guarded(pool: pg.Pool, url: string, client: pg.ClientBase, input: ApplyTaskInput) {
+  const conn = pgApplyConnection(client);
+  if (!input.watch && !input.signal) return conn;
+  const { rows } = await client.query<{ pid: number }>(BACKEND_PID);
+  const pid = Number(rows[0]?.pid);
+  const onSecond = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const second = await acquire(pool, url);
+    try {
+      return await fn(second);
+    } finally {
+      second.release();
+    }
+  };
+  return watchedConnection(conn, input, {
+    blocked: () => onSecond((c) => pgBlocked(c, pid)),
+    cancel: () => onSecond(async (c) => void (await c.query(CANCEL_BACKEND, [pid]))),
+  });
 }
 
 async function serverVersion(client: pg.ClientBase): Promise<number> {

@@ -10,6 +10,7 @@ import { acquire, createPgPool } from './connect.js';
 import * as sql from './ledger-sql.js';
 import { resolvePg } from './resolve.js';
 import { pgSessions } from './sessions.js';
+import { CANCEL_TASK } from './guards.js';
 
 /** Open (lazily) a PostgreSQL target at `url`. */
 export function createPostgresTarget(url: string, opts: { applicationName?: string } = {}): Target {
@@ -46,6 +47,11 @@ export function createPostgresTarget(url: string, opts: { applicationName?: stri
     resolveLedger: (taskId, outcome) =>
       withClient(`Resolving task ${taskId}`, (client) => resolvePg(client, url, taskId, outcome)),
     sessions: () => withClient('Listing sessions', pgSessions),
+    cancelTask: (taskId) =>
+      withClient(`Cancelling task ${taskId}`, async (client) => {
+        const { rows } = await client.query(CANCEL_TASK, [sql.LOCK_CLASS, taskId]);
+        return rows.some((r) => r.cancelled === true);
+      }),
     async withConnection(fn) {
       const client = await acquire(pool, url);
       try {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../src/config/load.js';
 import { isDbchangeError } from '../../../src/errors.js';
+import { DEFAULT_GUARDS } from '../../../src/config/model.js';
 
 const base = `channel: C_CHANGES
 environments:
@@ -120,6 +121,42 @@ describe('config loading', () => {
         'environments[1].releasers: rollout manual needs at least one releaser',
         'databases[0].environment: unknown environment qa; known: dev, prod',
       ],
+    );
+  });
+
+  test('every environment gets the safe timeouts and lock watch by default', () => {
+    const c = parseConfig(base, 'x.yaml', { PGPASS: 'x' });
+    for (const e of c.environments) {
+      assert.deepEqual(e.timeouts, { lockMs: 10_000, statementMs: 3_600_000 });
+      assert.equal(e.lockWatchMs, 3_000);
+      assert.deepEqual({ timeouts: e.timeouts, lockWatchMs: e.lockWatchMs }, DEFAULT_GUARDS);
+    }
+  });
+
+  test('timeouts and the lock watch are read per environment; lockWatch: off turns the notice off', () => {
+    const text = base.replace(
+      '    rollout: manual\n',
+      '    rollout: manual\n    timeouts: { lock: 5 seconds, statement: 30 minutes }\n    lockWatch: "off"\n',
+    );
+    const prod = parseConfig(text, 'x.yaml', { PGPASS: 'x' }).environments[1]!;
+    assert.deepEqual(prod.timeouts, { lockMs: 5_000, statementMs: 1_800_000 });
+    assert.equal(prod.lockWatchMs, null);
+  });
+
+  test('a timeout that is not an interval, or a lock watch past the lock timeout, names the key and line', () => {
+    const text = base.replace(
+      '    rollout: manual\n',
+      '    rollout: manual\n    timeouts:\n      lock: 2 seconds\n      statement: soon\n    lockWatch: 5 seconds\n',
+    );
+    const message = problems(text);
+    assert.match(
+      message,
+      /:11 environments\[1\]\.timeouts\.statement: "soon" is not an interval; write e\.g\. 30 minutes/,
+    );
+    assert.match(message, /:12 environments\[1\]\.lockWatch: must be shorter than timeouts\.lock \(2 seconds\)/);
+    assert.match(
+      problems(base.replace('    rollout: manual\n', '    rollout: manual\n    timeouts: { lock: 10 }\n')),
+      /:9 environments\[1\]\.timeouts\.lock: an interval like "10 seconds" or "30 minutes"/,
     );
   });
 

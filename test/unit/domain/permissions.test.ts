@@ -18,6 +18,7 @@ import {
   rolloutNow,
   schedule,
   setRolloutAnyway,
+  tasksToStop,
 } from '../../../src/domain/transitions.js';
 
 const config = parseConfig(
@@ -133,6 +134,17 @@ const TABLE: Record<string, { row: Row; act: (issue: Issue, user: string, env: E
       staging: { releaser: y, admin: y, 'admin by group': y },
     },
     act: (issue, user, env) => resolveAttention(failedAt(issue, env, 'needs-attention'), user, `t-${env}`, false, ctx),
+  },
+  'stop a running task (Cancel run, Cancel my statement, Keep waiting)': {
+    row: {
+      dev: { creator: y, admin: y, 'admin by group': y },
+      qa: { creator: y, admin: y, 'admin by group': y },
+      staging: { releaser: y, admin: y, 'admin by group': y },
+    },
+    act: (issue, user, env) => {
+      const r = tasksToStop(runningAt(issue, env), user, ctx);
+      return r.ok || (r.code === 'not-allowed' ? false : assert.fail(`refused for another reason: ${r.message}`));
+    },
   },
   'cancel the change': {
     row: {
@@ -267,6 +279,18 @@ function failedAt(issue: Issue, env: Env, taskStatus: 'failed' | 'needs-attentio
     status: 'failed',
     stages: base.stages.map((s, j) =>
       j === i ? { ...s, status: 'failed', tasks: s.tasks.map((t) => ({ ...t, status: taskStatus, error: 'x' })) } : s,
+    ),
+  };
+}
+
+function runningAt(issue: Issue, env: Env): Issue {
+  const i = ORDER.indexOf(env);
+  const base = approved(at(issue, env));
+  return {
+    ...base,
+    status: 'running',
+    stages: base.stages.map((s, j) =>
+      j === i ? { ...s, status: 'running', tasks: s.tasks.map((t) => ({ ...t, status: 'running' })) } : s,
     ),
   };
 }

@@ -75,6 +75,77 @@ describe('thread events', () => {
       ':x: *app (dev)*: task failed after 1.5 s: syntax error at or near "&lt;"',
     ],
     [
+      'the progress message of a running task: statement n of N, elapsed, rows so far',
+      {
+        kind: 'task-progress',
+        task,
+        progress: { finished: 41, total: 200, running: 42, elapsedMs: 5200, rows: 80, state: 'running' },
+      },
+      ':arrow_forward: *app (dev)*: statement 42 of 200 running, 5.2 s elapsed, 80 rows so far',
+    ],
+    [
+      'the progress message of a finished task',
+      { kind: 'task-progress', task, progress: { finished: 200, total: 200, elapsedMs: 8100, rows: 1, state: 'done' } },
+      ':white_check_mark: *app (dev)*: 200 of 200 statements done in 8.1 s, 1 row',
+    ],
+    [
+      'a lock timeout says what timed out, on which statement, and who held the lock, without its query',
+      {
+        kind: 'task-failed',
+        task,
+        durationMs: 10_200,
+        error: 'canceling statement due to lock timeout',
+        stopped: {
+          guard: 'lock-timeout',
+          statement: 3,
+          total: 5,
+          limitMs: 10_000,
+          wait: {
+            lock: 'AccessExclusiveLock on accounts',
+            waitedMs: 9_500,
+            holders: [
+              {
+                pid: '4242',
+                user: 'app',
+                application: 'psql',
+                client: '10.0.0.1',
+                state: 'idle in transaction',
+                heldForMs: 125_000,
+                statementKind: 'UPDATE',
+              },
+            ],
+          },
+        },
+      },
+      ':x: *app (dev)*: task failed after 10.2 s: lock timeout after 10.0 s on statement 3 of 5: it waited for AccessExclusiveLock on accounts, held by pid 4242 (user app, application psql, idle in transaction for 2 min 5 s, last statement UPDATE) (canceling statement due to lock timeout). Once the lock is free, press Retry.',
+    ],
+    [
+      'a cancelled statement names who cancelled it',
+      {
+        kind: 'task-failed',
+        task,
+        durationMs: 4000,
+        error: 'canceling statement due to user request',
+        stopped: { guard: 'cancelled', statement: 2, total: 2, by: 'U_REL' },
+      },
+      ':x: *app (dev)*: task failed after 4.0 s: statement 2 of 2 was cancelled by <@U_REL> (canceling statement due to user request). Retry runs it again.',
+    ],
+    [
+      'a settled lock-wait notice says how it ended',
+      {
+        kind: 'lock-wait',
+        task,
+        issueId: '7',
+        taskId: 't1',
+        statement: 1,
+        total: 1,
+        lockTimeoutMs: 10_000,
+        wait: { lock: 'a row lock', waitedMs: 3_100, holders: [] },
+        outcome: { kind: 'keep-waiting', by: 'U_REL' },
+      },
+      ':lock: *app (dev)*: statement 1 of 1 has waited 3.1 s for a row lock, held by a session the database does not name.\n<@U_REL> chose to keep waiting; the lock timeout (10.0 s) still ends the wait.',
+    ],
+    [
       'generated DDL cannot close its code block early',
       { kind: 'ddl-generated', task, sql: 'SELECT 1 -- ```' },
       '*app (dev)*: generated DDL\n```SELECT 1 -- `\u200b`````',

@@ -8,7 +8,7 @@ import { planStages } from '../../../src/domain/plan.js';
 import { issueMessage, sqlPreview } from '../../../src/slack/views/issue-message.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../../../src/slack/views/modals.js';
 import type { IssueEvent } from '../../../src/domain/events.js';
-import { eventText } from '../../../src/slack/views/events.js';
+import { eventBlocks, eventText } from '../../../src/slack/views/events.js';
 import { hidePasswords, listText, sessionsText, statusText } from '../../../src/slack/views/replies.js';
 import { checkMessageArgs } from '../../support/slack/message-args.js';
 import { checkView } from '../../support/slack/view-args.js';
@@ -244,8 +244,47 @@ describe('user text is escaped in every message kind', () => {
       { kind: 'task-not-started', task, error: CANARY, cause: 'not-configured' },
       { kind: 'edited', by: 'U_C', revision: 2, retry: { environment: CANARY, approvals: 1 } },
       { kind: 'attention-resolved', by: 'U_C', task, applied: true },
+      {
+        kind: 'lock-wait',
+        task,
+        issueId: '42',
+        taskId: 't1',
+        statement: 1,
+        total: 1,
+        lockTimeoutMs: 10_000,
+        wait: {
+          lock: CANARY,
+          waitedMs: 3000,
+          holders: [
+            {
+              pid: CANARY,
+              user: CANARY,
+              application: CANARY,
+              client: CANARY,
+              state: CANARY,
+              heldForMs: 1,
+              statementKind: CANARY,
+            },
+          ],
+        },
+      },
+      {
+        kind: 'task-failed',
+        task,
+        durationMs: 1,
+        error: CANARY,
+        stopped: {
+          guard: 'lock-timeout',
+          statement: 1,
+          total: 1,
+          limitMs: 1,
+          wait: { lock: CANARY, waitedMs: 1, holders: [] },
+        },
+      },
+      { kind: 'task-progress', task, progress: { finished: 0, total: 1, elapsedMs: 1, rows: null, state: 'running' } },
     ];
     for (const e of events) noRaw(`the ${e.kind} line`, eventText(e));
+    for (const e of events) noRaw(`the ${e.kind} blocks`, JSON.stringify(eventBlocks(e) ?? []));
   });
 
   test('ephemeral and command replies: status, list, history, sessions', () => {
