@@ -8,6 +8,9 @@ import { readAlterTable, type AlterTable } from './model/alter-table.js';
 import { readCreateIndex, type CreateIndex } from './model/create-index.js';
 import type { Node } from 'libpg-query';
 
+/** kindOf reads at most this many tokens of a statement, except after WITH. */
+const HEAD_TOKENS = 18;
+
 export class Statement {
   readonly index: number;
   readonly split: SplitStatement;
@@ -71,7 +74,16 @@ export class Statement {
     return this.kind.verb;
   }
   get kind(): StatementKind {
-    return (this.#kind ??= kindOf(this.lex.tokens));
+    return (this.#kind ??= this.#lex ? kindOf(this.#lex.tokens) : this.#headKind());
+  }
+  /**
+   * The kind from the statement's first tokens (all kindOf reads, but after WITH), so a statement
+   * no rule reads the tokens of is never tokenized whole. Token indices are those of the full list.
+   */
+  #headKind(): StatementKind {
+    const head = tokenize(this.split.sql, this.engine, HEAD_TOKENS).tokens;
+    const first = head[0]?.v;
+    return head.length < HEAD_TOKENS || (first !== 'WITH' && first !== '(') ? kindOf(head) : kindOf(this.lex.tokens);
   }
 
   get sql(): string {

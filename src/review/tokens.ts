@@ -29,8 +29,8 @@ export interface Tokenized {
   unbalanced: boolean;
 }
 
-/** Tokenize one statement's text. */
-export function tokenize(sql: string, engine: Engine): Tokenized {
+/** Tokenize one statement's text; with `limit`, stop after that many tokens (the statement's head). */
+export function tokenize(sql: string, engine: Engine, limit = Infinity): Tokenized {
   const lower = engine !== 'mysql';
   const lx = new SqlLexer(sql, engine);
   const tokens: Token[] = [];
@@ -38,7 +38,7 @@ export function tokenize(sql: string, engine: Engine): Tokenized {
   const words = new Set<string>();
   let depth = 0;
   let minDepth = 0;
-  for (let kind = lx.next(); kind !== 'end'; kind = lx.next()) {
+  for (let kind = lx.next(); kind !== 'end' && tokens.length < limit; kind = lx.next()) {
     const pos = lx.start;
     switch (kind) {
       case 'word': {

@@ -63,10 +63,49 @@ export function alterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: nu
 
 const NONE: Array<{ cmd: AlterTableCmd; pos: number; end: number }> = [];
 
+const ADD_PREFIX = new Set(['COLUMN', 'IF', 'NOT', 'EXISTS']);
+
+/**
+ * Where an ADD COLUMN / ADD constraint command starts (its ADD), read back from the location of
+ * what it adds; -1 when the text between is not just those keywords (a comment, another form).
+ */
+function addKeywordBefore(sql: string, from: number): number {
+  let i = from;
+  for (let words = 0; words < 5; words++) {
+    while (i > 0 && /\s/.test(sql[i - 1]!)) i--;
+    let j = i;
+    while (j > 0 && /[A-Za-z]/.test(sql[j - 1]!)) j--;
+    const word = sql.slice(j, i).toUpperCase();
+    if (word === 'ADD') return j;
+    if (!ADD_PREFIX.has(word)) return -1;
+    i = j;
+  }
+  return -1;
+}
+
+/** Command positions from the AST alone (every command adds a column or a constraint), or null. */
+function astPositions(s: Statement, cmds: AlterTableCmd[]): number[] | null {
+  const out: number[] = [];
+  for (const cmd of cmds) {
+    if (cmd.subtype !== 'AT_AddColumn' && cmd.subtype !== 'AT_AddConstraint') return null;
+    const def = (as<{ location?: number }>(cmd.def, 'ColumnDef') ?? as<{ location?: number }>(cmd.def, 'Constraint'))
+      ?.location;
+    if (def === undefined || def < 0) return null;
+    const pos = addKeywordBefore(s.sql, s.at(def));
+    if (pos < 0 || (out.length > 0 && pos <= out[out.length - 1]!)) return null;
+    out.push(pos);
+  }
+  return out;
+}
+
 function readAlterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
   const stmt = as<{ cmds?: Node[] }>(s.ast, 'AlterTableStmt');
   if (!stmt) return [];
   const cmds = (stmt.cmds ?? []).map((c) => as<AlterTableCmd>(c, 'AlterTableCmd')!).filter(Boolean);
+  // Most ALTERs add columns or constraints: their positions come from the AST without tokenizing.
+  const fast = astPositions(s, cmds);
+  if (fast)
+    return cmds.map((cmd, i) => ({ cmd, pos: fast[i]!, end: i + 1 < fast.length ? fast[i + 1]! : s.sql.length }));
   const actions = s.alterTable?.actions ?? [];
   return cmds.map((cmd, i) => {
     const pos = actions.length === cmds.length ? actions[i]!.pos : 0;

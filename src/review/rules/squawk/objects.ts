@@ -112,8 +112,9 @@ export const identifierTooLong = squawkRule({
   message: 'Identifier is longer than 63 bytes; PostgreSQL silently truncates it.',
   help: 'Use a shorter name.',
   check(s, _ctx, report) {
-    const check = (location: number | undefined): void => {
-      if (location === undefined) return;
+    // The AST holds names cut to 63 bytes: only a name of that length can have been longer as written.
+    const check = (location: number | undefined, parsed: string | undefined): void => {
+      if (location === undefined || (parsed !== undefined && Buffer.byteLength(parsed) < MAX_IDENTIFIER)) return;
       const pos = s.at(location);
       const name = writtenName(s, pos);
       if (name && Buffer.byteLength(name) > MAX_IDENTIFIER)
@@ -124,10 +125,16 @@ export const identifierTooLong = squawkRule({
     };
     const ct = as<CreateStmt>(s.ast, 'CreateStmt');
     if (ct) {
-      check(ct.relation?.location);
-      for (const e of ct.tableElts ?? []) check(as<{ location?: number }>(e, 'ColumnDef')?.location);
+      check(ct.relation?.location, ct.relation?.relname);
+      for (const e of ct.tableElts ?? []) {
+        const c = as<{ location?: number; colname?: string }>(e, 'ColumnDef');
+        check(c?.location, c?.colname);
+      }
     }
-    for (const { cmd } of alterCommands(s)) check(addedColumn(cmd)?.location);
+    for (const { cmd } of alterCommands(s)) {
+      const c = addedColumn(cmd);
+      check(c?.location, c?.colname);
+    }
   },
 });
 
