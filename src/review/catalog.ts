@@ -19,6 +19,7 @@ import * as squawkConstraints from './rules/squawk/constraints.js';
 import * as squawkLocks from './rules/squawk/locks.js';
 import * as squawkObjects from './rules/squawk/objects.js';
 import * as squawkScript from './rules/squawk/script.js';
+import * as squawkIgnore from './rules/squawk/ignore.js';
 import { LIVE_RULES } from './live/rules.js';
 
 function rulesOf(mod: Record<string, unknown>): Rule[] {
@@ -43,6 +44,7 @@ export const STATIC_RULES: readonly Rule[] = [
   squawkLocks,
   squawkObjects,
   squawkScript,
+  squawkIgnore,
 ].flatMap((m) => rulesOf(m as Record<string, unknown>));
 export { LIVE_RULES };
 

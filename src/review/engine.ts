@@ -13,6 +13,7 @@ import { parseStatement, syntaxProblem, type ParseOutcome } from './parse.js';
 import { parsePostgres } from './postgres/parse.js';
 import { MAX_SQL_SIZE, NOT_REVIEWED, STATIC_RULES, SYNTAX_ERROR } from './catalog.js';
 import { DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
+import { applySquawkIgnores, unusedIgnore } from './rules/squawk/ignore.js';
 
 const DEFAULT_MAX_MB = 10;
 const MAX_STATEMENT_TEXT = 500;
@@ -93,6 +94,14 @@ function pgOutcome(s: Statement): ParseOutcome {
 }
 
 const rulesById = new Map<string, Rule>(STATIC_RULES.map((r) => [r.id, r]));
+
+/** Squawk's rule names (and the names it expands, require-timeout-settings) → the rule ids they stand for. */
+const squawkNames = new Map<string, string[]>();
+for (const r of STATIC_RULES) {
+  if (!('squawk' in r)) continue;
+  for (const name of [r.id, ...(r.aliases ?? [])]) squawkNames.set(name, [...(squawkNames.get(name) ?? []), r.id]);
+}
+const NO_IDS: readonly string[] = [];
 
 /** Review a script with the policy's static rules. Pure; never throws. */
 export function reviewScript(input: {
@@ -188,5 +197,16 @@ export function reviewScript(input: {
         );
     }
   }
-  return { findings: sortFindings(findings), statements: statements.length };
+  const unused = policy.find((r) => r.rule === unusedIgnore.id);
+  const kept =
+    engine === 'postgres'
+      ? applySquawkIgnores(
+          sql,
+          findings,
+          (name) => squawkNames.get(name) ?? NO_IDS,
+          (rule) => squawkNames.has(rule),
+          unused ? unused.level : null,
+        )
+      : findings;
+  return { findings: sortFindings(kept), statements: statements.length };
 }

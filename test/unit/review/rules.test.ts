@@ -8,6 +8,8 @@ interface Case {
   rule: string;
   engines: Engine[];
   payload?: Payload;
+  /** The PostgreSQL major version the script is for (version-aware rules). */
+  pgVersion?: number;
   flag: string[];
   pass: string[];
 }
@@ -967,10 +969,39 @@ const cases: Case[] = [
     flag: ['CREATE INDEX i ON t (a)'],
     pass: ["SET statement_timeout = '5s'; CREATE INDEX i ON t (a)", 'UPDATE t SET a = 1'],
   },
+  {
+    rule: 'prefer-repack',
+    engines: P,
+    pgVersion: 19,
+    flag: ['VACUUM FULL t', 'VACUUM (FULL, ANALYZE) t', 'CLUSTER t USING t_pkey', 'CLUSTER'],
+    pass: ['VACUUM t', 'VACUUM (FULL false) t', 'VACUUM (ANALYZE) t'],
+  },
+  {
+    rule: 'prefer-repack',
+    engines: P,
+    pgVersion: 18,
+    flag: [],
+    pass: ['VACUUM FULL t', 'CLUSTER t USING t_pkey'],
+  },
+  {
+    rule: 'unused-ignore',
+    engines: P,
+    flag: ['-- squawk-ignore ban-drop-tables\nDROP TABLE t', '/* squawk-ignore-file nope */ SELECT 1'],
+    pass: [
+      '-- squawk-ignore ban-drop-table\nDROP TABLE t',
+      "SELECT '-- squawk-ignore nope'",
+      '-- squawk-ignore\nSELECT 1',
+    ],
+  },
 ];
 
-function findingsOf(rule: string, engine: Engine, sql: string, payload: Payload = {}): string[] {
-  return reviewScript({ engine, sql, policy: { rules: [{ rule, level: 'ERROR', payload }] } })
+function findingsOf(rule: string, engine: Engine, sql: string, payload: Payload = {}, pgVersion?: number): string[] {
+  return reviewScript({
+    engine,
+    sql,
+    policy: { rules: [{ rule, level: 'ERROR', payload }] },
+    ...(pgVersion ? { pgVersion } : {}),
+  })
     .findings.filter((f) => f.rule === rule)
     .map((f) => f.message);
 }
@@ -978,16 +1009,16 @@ function findingsOf(rule: string, engine: Engine, sql: string, payload: Payload 
 describe('static review rules', () => {
   for (const c of cases) {
     for (const engine of c.engines) {
-      const suffix = c.payload ? ` with payload ${JSON.stringify(c.payload)}` : '';
+      const suffix = `${c.payload ? ` with payload ${JSON.stringify(c.payload)}` : ''}${c.pgVersion ? ` for PostgreSQL ${c.pgVersion}` : ''}`;
       for (const sql of c.flag) {
         it(`${c.rule} flags "${sql}" on ${engine}${suffix}`, () => {
-          const found = findingsOf(c.rule, engine, sql, c.payload);
+          const found = findingsOf(c.rule, engine, sql, c.payload, c.pgVersion);
           assert.ok(found.length > 0, `expected a ${c.rule} finding`);
         });
       }
       for (const sql of c.pass) {
         it(`${c.rule} accepts "${sql}" on ${engine}${suffix}`, () => {
-          assert.deepEqual(findingsOf(c.rule, engine, sql, c.payload), []);
+          assert.deepEqual(findingsOf(c.rule, engine, sql, c.payload, c.pgVersion), []);
         });
       }
     }

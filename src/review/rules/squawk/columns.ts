@@ -1,8 +1,9 @@
 // Squawk's rules about adding and changing columns (PostgreSQL), with MySQL equivalents where they apply.
-import type { ColumnDef } from 'libpg-query';
+import type { AlterTableStmt, ColumnDef, ColumnRef, Constraint, NullTest } from 'libpg-query';
 import type { Statement } from '../../statement.js';
+import type { RuleContext } from '../../types.js';
 import { BOTH } from '../engines.js';
-import { addedColumn, alterCommands, as, constraintsOf, findWordAt, startOf, wordAt } from './ast.js';
+import { addedColumn, alterCommands, as, constraintsOf, findWordAt, relKey, startOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 
 // Functions PostgreSQL evaluates once for ALTER TABLE … ADD COLUMN … DEFAULT (not volatile): the
@@ -90,11 +91,46 @@ export const addingNotNullableField = squawkRule({
   summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
   message: 'Setting a column `NOT NULL` blocks reads while the table is scanned.',
   help: 'Make the field nullable and use a `CHECK` constraint instead.',
-  check(s, _ctx, report) {
+  check(s, ctx, report) {
     for (const { cmd, pos, end } of alterCommands(s))
-      if (cmd.subtype === 'AT_SetNotNull') report(wordAt(s, 'SET', pos + 1, end));
+      if (cmd.subtype === 'AT_SetNotNull' && !provenNotNull(s, ctx, cmd.name ?? ''))
+        report(wordAt(s, 'SET', pos + 1, end));
   },
 });
+
+/** `CHECK (column IS NOT NULL)`: the column the check proves not null, or null. */
+function notNullCheckColumn(c: Constraint): string | null {
+  const t = as<NullTest>(c.raw_expr, 'NullTest');
+  if (c.contype !== 'CONSTR_CHECK' || t?.nulltesttype !== 'IS_NOT_NULL') return null;
+  const fields = as<ColumnRef>(t.arg, 'ColumnRef')?.fields ?? [];
+  return as<{ sval?: string }>(fields[fields.length - 1], 'String')?.sval ?? null;
+}
+
+/**
+ * From PostgreSQL 12, SET NOT NULL skips its scan when a validated CHECK (column IS NOT NULL)
+ * proves it. As Squawk 2.66 reads a script: an earlier VALIDATE CONSTRAINT on the same table
+ * counts, unless the script defines that constraint as `CHECK (other_column IS NOT NULL)`.
+ */
+function provenNotNull(s: Statement, ctx: RuleContext, column: string): boolean {
+  if (ctx.pgVersion !== undefined && ctx.pgVersion < 12) return false;
+  const table = relKey(as<AlterTableStmt>(s.ast, 'AlterTableStmt')?.relation);
+  const defined = new Map<string, string | null>();
+  const validated: string[] = [];
+  for (const e of ctx.statements) {
+    if (e.index >= s.index) break;
+    const at = as<AlterTableStmt>(e.ast, 'AlterTableStmt');
+    if (!at || relKey(at.relation) !== table) continue;
+    for (const { cmd } of alterCommands(e)) {
+      const c = cmd.subtype === 'AT_AddConstraint' ? as<Constraint>(cmd.def, 'Constraint') : undefined;
+      if (c?.conname) defined.set(c.conname, notNullCheckColumn(c));
+      if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) validated.push(cmd.name);
+    }
+  }
+  return validated.some((name) => {
+    const proves = defined.get(name);
+    return proves === undefined || proves === null || proves === column;
+  });
+}
 
 export const banDropNotNull = squawkRule({
   name: 'ban-drop-not-null',

@@ -53,8 +53,10 @@ export const addingForeignKeyConstraint = squawkRule({
     'Adding a foreign key constraint requires a table scan and a `SHARE ROW EXCLUSIVE` lock on both tables, which blocks writes to each table.',
   help: 'Add `NOT VALID` to the constraint in one transaction and then VALIDATE the constraint in a separate transaction.',
   check(s, ctx, report) {
-    if (newTable(s, ctx)) return;
-    for (const { c } of added(s)) if (c.contype === 'CONSTR_FOREIGN' && !c.skip_validation) report(s.at(c.location));
+    // Squawk spares ADD CONSTRAINT on a table this transaction created, not a column's inline REFERENCES.
+    const fresh = newTable(s, ctx);
+    for (const { c, inline } of added(s))
+      if (c.contype === 'CONSTR_FOREIGN' && !c.skip_validation && (inline || !fresh)) report(s.at(c.location));
   },
 });
 
@@ -81,8 +83,9 @@ export const disallowedUniqueConstraint = squawkRule({
       }
       return;
     }
-    if (newTable(s, ctx)) return;
-    for (const { c } of added(s)) if (c.contype === 'CONSTR_UNIQUE' && !c.indexname) report(s.at(c.location));
+    const fresh = newTable(s, ctx);
+    for (const { c, inline } of added(s))
+      if (c.contype === 'CONSTR_UNIQUE' && !c.indexname && (inline || !fresh)) report(s.at(c.location));
   },
 });
 
@@ -93,8 +96,8 @@ export const addingSerialPrimaryKeyField = squawkRule({
   message:
     'Adding a primary key constraint requires an `ACCESS EXCLUSIVE` lock that will block all reads and writes to the table while the primary key index is built.',
   help: 'Add the `PRIMARY KEY` constraint `USING` an index.',
-  check(s, ctx, report) {
-    if (newTable(s, ctx)) return;
+  check(s, _ctx, report) {
+    // Squawk flags it on a table the transaction created too.
     for (const { c } of added(s)) if (c.contype === 'CONSTR_PRIMARY' && !c.indexname) report(s.at(c.location));
   },
 });

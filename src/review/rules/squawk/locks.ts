@@ -1,5 +1,5 @@
 // Squawk's rules about index builds, reindexing and partitions (PostgreSQL): use the concurrent forms.
-import type { DropStmt, IndexStmt, PartitionCmd, ReindexStmt } from 'libpg-query';
+import type { DefElem, DropStmt, IndexStmt, Node, PartitionCmd, ReindexStmt, VacuumStmt } from 'libpg-query';
 import { alterCommands, as, relKey, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 import { createdInTransaction, inTransaction } from './state.js';
@@ -70,5 +70,36 @@ export const requireConcurrentPartitionDetach = squawkRule({
       const p = as<PartitionCmd>(cmd.def, 'PartitionCmd');
       if (!p?.concurrent) report(pos);
     }
+  },
+});
+
+const FALSE_WORDS = new Set(['false', 'off', 'no', '0']);
+
+/** True when a VACUUM option list turns FULL on (`FULL`, `(FULL)`, `(FULL true)`; not `(FULL false)`). */
+function vacuumFull(options: readonly Node[] | undefined): boolean {
+  return (options ?? []).some((o) => {
+    const d = as<DefElem>(o, 'DefElem');
+    if (d?.defname?.toLowerCase() !== 'full') return false;
+    const arg = as<{ sval?: string }>(d.arg, 'String')?.sval ?? as<{ ival?: number }>(d.arg, 'Integer')?.ival;
+    return arg === undefined || !FALSE_WORDS.has(String(arg).toLowerCase());
+  });
+}
+
+export const preferRepack = squawkRule({
+  name: 'prefer-repack',
+  verbs: ['VACUUM', 'CLUSTER'],
+  summary: 'VACUUM FULL and CLUSTER block reads and writes: use REPACK (CONCURRENTLY) from PostgreSQL 19',
+  message: '`vacuum full` requires an `ACCESS EXCLUSIVE` lock which blocks reads and writes to the table.',
+  help: 'Use `repack` to rewrite the table without blocking reads and writes.',
+  check(s, ctx, report) {
+    // REPACK exists from PostgreSQL 19 on: before it (or with no version given) there is nothing better to advise, as in Squawk.
+    if (ctx.pgVersion === undefined || ctx.pgVersion < 19) return;
+    const help = 'Use `repack` to rewrite the table without blocking reads and writes.';
+    if (as(s.ast, 'ClusterStmt'))
+      report(
+        0,
+        `\`cluster\` requires an \`ACCESS EXCLUSIVE\` lock which blocks reads and writes to the table. ${help}`,
+      );
+    else if (vacuumFull(as<VacuumStmt>(s.ast, 'VacuumStmt')?.options)) report(0);
   },
 });
