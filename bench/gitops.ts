@@ -107,6 +107,9 @@ try {
     async openGitStateChange() {
       return { unchanged: true };
     },
+    async resumeGitChange() {
+      return null;
+    },
   };
   const repo = await GitRepo.open({
     url: bare,

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { WebClient } from '@slack/web-api';
-import { createApplication, type RolloutQueue } from './app/index.js';
+import { createApplication, type GitopsPort, type RolloutQueue } from './app/index.js';
 import { statePlanner } from './app/state-change.js';
 import type { DatabaseConfig } from './config/model.js';
 import { createReviewer, policyFor, reviewLive } from './review/index.js';
@@ -23,10 +23,10 @@ import { dirname, join, resolve } from 'node:path';
 import humanInterval from 'human-interval';
 import type { Config } from './config/model.js';
 import { messageOf } from './errors.js';
-import { type GitopsDoor, Poller, parseAuthor, repoKeyOf } from './gitops/poller.js';
+import { type GitopsDoor, Poller, parseAuthor, repoKeyOf, writeLatestEverywhere } from './gitops/poller.js';
 import { GitRepo } from './gitops/repo.js';
 import type { GitopsReport } from './gitops/reports.js';
-import { WEBHOOK_PATH, webhookHandler } from './gitops/webhook.js';
+import { serveWebhook, WEBHOOK_PATH, webhookHandler } from './gitops/webhook.js';
 import { redactUrl } from './redact.js';
 import type { Store } from './store/types.js';
 import { gitopsReportMessage } from './slack/views/gitops.js';
@@ -63,6 +63,20 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     continueWavesAt: (i, s, w, at) => queue!.continueWavesAt(i, s, w, at),
   };
 
+  // The git side, late-bound too: the pollers call the application, and a baseline from Slack writes through them.
+  let gitops: { key: string; interval: string; poller: Poller }[] = [];
+  let triggerPoll: ((repoKey: string) => Promise<void>) | undefined;
+  const gitopsPort: GitopsPort = {
+    pollNow: async (repoKey) => triggerPoll?.(repoKey),
+    writeLatest: (db, sdl, message) =>
+      writeLatestEverywhere(
+        gitops.map((g) => g.poller),
+        db,
+        sdl,
+        message,
+      ),
+  };
+
   const now = () => new Date();
   const planner = statePlanner({ config, targetFor, logger });
   const client = botWebClient(settings.botToken, settings.apiUrl, logger);
@@ -76,12 +90,13 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     liveReviewer: ({ engine, sql, environment, query }) =>
       reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
     planner,
+    ...(config.gitops.length ? { gitops: gitopsPort } : {}),
     targetFor,
     directory: directory.directory,
     now,
     logger,
   });
-  const gitops = gitopsPollers({
+  gitops = gitopsPollers({
     config,
     configDir: dirname(settings.configPath),
     dataDir: settings.dataDir,
@@ -96,25 +111,21 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     now,
     logger,
   });
-  let triggerPoll: ((repoKey: string) => Promise<void>) | undefined;
-  if (gitops.length && settings.appToken)
-    logger.warn('the gitops webhook needs HTTP mode (no SLACK_APP_TOKEN); the repositories are polled only');
+  const webhookSecret = process.env.GITOPS_WEBHOOK_SECRET ?? '';
+  const webhook = webhookHandler({
+    repos: config.gitops,
+    secret: webhookSecret,
+    trigger: async (repo) => triggerPoll?.(repoKeyOf(repo)),
+    logger,
+  });
+  if (gitops.length && !webhookSecret)
+    logger.info(
+      `gitops webhooks are off (GITOPS_WEBHOOK_SECRET is not set): the repositories are polled every pollInterval`,
+    );
 
   const app = createSlackApp({
-    httpRoutes: gitops.length
-      ? [
-          {
-            path: WEBHOOK_PATH,
-            method: 'POST',
-            handler: webhookHandler({
-              repos: config.gitops,
-              secret: process.env.GITOPS_WEBHOOK_SECRET ?? '',
-              trigger: async (repo) => triggerPoll?.(repoKeyOf(repo)),
-              logger,
-            }),
-          },
-        ]
-      : [],
+    // In Socket Mode Slack needs no HTTP: the webhook gets a listener of its own on PORT (below).
+    httpRoutes: gitops.length && !settings.appToken ? [{ path: WEBHOOK_PATH, method: 'POST', handler: webhook }] : [],
     botToken: settings.botToken,
     signingSecret: settings.signingSecret,
     appToken: settings.appToken,
@@ -183,9 +194,15 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   triggerPoll = started.triggerPoll;
   await application.reconcile();
 
+  let webhookServer: { close(): Promise<void> } | undefined;
   try {
+    if (gitops.length && settings.appToken && webhookSecret) {
+      webhookServer = await serveWebhook(settings.port, webhook, logger);
+      logger.info({ port: settings.port, path: WEBHOOK_PATH }, 'Socket Mode: the gitops webhook listens on PORT');
+    }
     await startSlack(app, { port: settings.port, socketMode: Boolean(settings.appToken) });
   } catch (e) {
+    await webhookServer?.close().catch(() => {});
     await started.stop().catch(() => {});
     await opened.close().catch(() => {});
     throw e;
@@ -199,6 +216,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     port: settings.port,
     async stop() {
       await app.stop().catch(() => {});
+      await webhookServer?.close().catch(() => {});
       await started.stop().catch(() => {});
       for (const t of targets.values()) await t.close().catch(() => {});
       await opened.close();

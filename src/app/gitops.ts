@@ -9,7 +9,11 @@ import type { Config } from '../config/model.js';
 import type { ChangeType, GitCommitRef, Issue, IssueSource, ReviewFinding, Stage } from '../domain/issue.js';
 import type { PlannedMigration } from '../gitops/poll-plan.js';
 import { DbchangeError, ErrorCode } from '../errors.js';
+import { mayDecideHeldMigration } from '../domain/permissions.js';
 import { splitStatements } from '../sql/split.js';
+import type { GitVersion } from '../store/types.js';
+import type { AppContext } from './context.js';
+import { type Actor, done, type Result, refused } from './results.js';
 import type { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
 
@@ -190,4 +194,45 @@ export async function openStateChange(
     { desiredSdl: input.sdl, schemaChange: plan.schemaChange, stages },
   );
   return { issue };
+}
+
+/**
+ * An admin's decision on a migration file held because its VERSION is lower than one already
+ * applied to its database: apply it anyway (its version goes back to the poller as pending, and a
+ * poll is asked for at once, which opens its change issue as for any new file), or skip it (it
+ * stays taken, so it is never asked about again). Only a version still held can be decided.
+ */
+export async function decideHeldMigration(
+  app: AppContext,
+  input: { actor: Actor; repo: string; database: string; environment: string; version: string; apply: boolean },
+): Promise<Result<{ version: GitVersion; applied: boolean }>> {
+  const { actor, repo, database, environment, version, apply } = input;
+  const what = `version ${version} of ${database} (${environment})`;
+  if (!mayDecideHeldMigration(actor.user, app.config, app.directory))
+    return refused('not-allowed', `only admins can apply or skip a held migration; ${what} stays held`);
+  const held = (await app.store.listGitVersions({ repo, database, environment })).find((v) => v.version === version);
+  if (!held) return refused('stale', `${what} is not held by the git poller (any more); nothing changed`);
+  if (held.status !== 'held')
+    return refused('stale', `${what} was already decided (it is ${held.status} now); nothing changed`);
+  const change = apply ? { status: 'pending' as const, writtenBack: false } : { status: 'skipped' as const };
+  if (!(await app.store.updateGitVersion(held, change, 'held')))
+    return refused('stale', `${what} was decided by someone else at the same moment; nothing changed`);
+  app.logger.info({ repo, database, environment, version, by: actor.user, apply }, 'gitops: held migration decided');
+  if (apply)
+    await app.gitops
+      ?.pollNow(repo)
+      .catch((err: unknown) =>
+        app.logger.error({ err, repo }, 'could not ask for a poll; the next scheduled poll opens the issue'),
+      );
+  return done({ version: { ...held, ...change }, applied: apply });
+}
+
+/**
+ * A change from git whose opening a crash interrupted (the issue was saved, but maybe not posted
+ * or started): finish it. Posting and starting are idempotent, so a finished opening is left as is.
+ */
+export async function resumeGitChange(app: AppContext, issueId: string): Promise<Issue | null> {
+  const issue = await app.store.getIssue(issueId);
+  if (issue?.source.kind !== 'git') return issue;
+  return app.service.announce(issue);
 }

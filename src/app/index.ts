@@ -13,7 +13,7 @@ import type { AppContext } from './context.js';
 import * as decisions from './decisions.js';
 import * as gitops from './gitops.js';
 import { type DriftReport, driftCheck } from './drift-job.js';
-import type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
+import type { GitopsPort, IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 import * as queries from './queries.js';
 import { runStage } from './run-stage.js';
 import * as schemaCommands from './schema-commands.js';
@@ -26,7 +26,7 @@ import * as stop from './stop.js';
 import type { TaskWatchSettings } from './task-watch.js';
 
 export type { DriftReport } from './drift-job.js';
-export type { IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
+export type { GitopsPort, IssueNotifier, LatestWritten, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
 export type * from './results.js';
 export type { DriftResult } from './schema-commands.js';
 export type { Submitted } from './submit.js';
@@ -51,6 +51,7 @@ export interface AppDeps {
   reviewer: Reviewer;
   liveReviewer?: LiveReviewer;
   planner?: StatePlanner;
+  gitops?: GitopsPort;
   targetFor: (db: DatabaseConfig) => Target;
   directory: Directory;
   now: () => Date;
@@ -110,6 +111,10 @@ export function createApplication(deps: AppDeps) {
     /** The git door: a poll's migration files for one database, or a changed LATEST file, become an issue. */
     openGitMigrationChange: bind(ctx, gitops.openMigrationChange),
     openGitStateChange: bind(ctx, gitops.openStateChange),
+    /** Finish opening a change from git that a crash interrupted (post it, start what starts at once). */
+    resumeGitChange: bind(ctx, gitops.resumeGitChange),
+    /** An admin applies or skips a migration file held because its version is out of order. */
+    decideHeldMigration: bind(ctx, gitops.decideHeldMigration),
     /** After a restart: queue again the stages that were running. */
     reconcile: () => service.reconcile(),
   };

@@ -1,5 +1,6 @@
 // What the change service needs from the outside world, as small interfaces the composition
 // root fills in (Agenda, Slack, the review engine), so the service itself is testable and thin.
+import type { DatabaseConfig } from '../config/model.js';
 import type { Engine } from '../domain/engine.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue, ReviewFinding } from '../domain/issue.js';
@@ -47,3 +48,23 @@ export type LiveReviewer = (input: {
   environment: string;
   query: QueryFn;
 }) => Promise<ReviewFinding[]>;
+
+/** One LATEST file written to one watched repository. */
+export type LatestWritten = {
+  /** The repository's key in the store. */
+  repo: string;
+  /** Its URL, with any password hidden, to show. */
+  url: string;
+  path: string;
+} & ({ kind: 'pushed'; commit: string } | { kind: 'unchanged' } | { kind: 'failed'; reason: string });
+
+/** The git side the use cases need (src/gitops, bound in src/main.ts). */
+export interface GitopsPort {
+  /** Poll a watched repository as soon as possible (its queue job, in whichever process holds it). */
+  pollNow(repoKey: string): Promise<void>;
+  /**
+   * Write a database's schema to its LATEST file in every watched repository that has a schema
+   * path template, commit it as the bot and push; one result per repository.
+   */
+  writeLatest(db: DatabaseConfig, sdl: string, message: string): Promise<LatestWritten[]>;
+}

@@ -1,5 +1,6 @@
 // Drift and baseline: compare the live schema with the last recorded snapshot, or record the
-// live schema as the new truth (approvers or releasers of that environment only).
+// live schema as the new truth (approvers or releasers of that environment only), which is also
+// written to the LATEST file of the watched git repositories.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/model.js';
@@ -9,6 +10,7 @@ import { DbchangeError, ErrorCode } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
 import type { AppContext } from './context.js';
+import type { LatestWritten } from './ports.js';
 import { resolveDatabases } from './queries.js';
 import { type Actor, done, type Result, refused } from './results.js';
 import { snapshotKey, snapshotOf } from './snapshot.js';
@@ -54,12 +56,13 @@ export async function recordBaseline(
   user: string,
   now: Date,
   logger: Logger,
-): Promise<string> {
+): Promise<{ live: string; version: string }> {
   const snap = await snapshotOf(target, logger);
   if (snap === null) throw unreadable(db);
   const live = snap.sdl;
   const previous = await store.latestSnapshot(snapshotKey(db));
   const id = randomUUID();
+  const version = `baseline-${now.toISOString()}`;
   await store.recordMigration({
     id,
     database: db.name,
@@ -68,7 +71,7 @@ export async function recordBaseline(
     issueId: '',
     taskId: id,
     type: 'baseline',
-    version: `baseline-${now.toISOString()}`,
+    version,
     sql: live,
     checksum: createHash('sha256').update(live).digest('hex'),
     approvers: [],
@@ -81,7 +84,43 @@ export async function recordBaseline(
     modelAfter: snap.model,
   });
   await store.saveSnapshot({ database: snapshotKey(db), takenAt: now, sdl: live, source: 'baseline' });
-  return live;
+  return { live, version };
+}
+
+/**
+ * A baseline written to the LATEST file of each watched repository (commit and push as the bot);
+ * each pushed commit is recorded with the baseline's version, so history shows the file and commit.
+ */
+async function baselineToGit(
+  app: AppContext,
+  db: DatabaseConfig,
+  baseline: { live: string; version: string },
+  user: string,
+): Promise<LatestWritten[]> {
+  if (!app.gitops) return [];
+  const message = `dbchange: baseline of ${db.name}@${db.environment}\n\nThe live schema, recorded as the new baseline from Slack by ${user}.`;
+  const written = await app.gitops.writeLatest(db, baseline.live, message);
+  for (const w of written) {
+    if (w.kind === 'failed')
+      app.logger.warn(
+        { repo: w.url, reason: w.reason },
+        'gitops: the baseline could not be written to the LATEST file',
+      );
+    if (w.kind !== 'pushed') continue;
+    await app.store.takeGitVersion({
+      repo: w.repo,
+      database: db.name,
+      environment: db.environment,
+      version: baseline.version,
+      path: w.path,
+      blob: '',
+      commit: w.commit,
+      status: 'baseline',
+      writtenBack: true,
+      createdAt: app.now(),
+    });
+  }
+  return written;
 }
 
 /** Drift of a database (`app`, every environment; `app@prod`, one), checked now. */
@@ -109,7 +148,7 @@ export async function drift(
 export async function baseline(
   app: AppContext,
   input: { actor: Actor; database: string },
-): Promise<Result<{ recorded: DatabaseConfig[] }>> {
+): Promise<Result<{ recorded: DatabaseConfig[]; git: { database: DatabaseConfig; written: LatestWritten[] }[] }>> {
   const dbs = resolveDatabases(app, input.database);
   if (!Array.isArray(dbs)) return dbs;
   const refusedEnvs = [
@@ -124,6 +163,11 @@ export async function baseline(
       'not-allowed',
       `only approvers or releasers of ${refusedEnvs.join(', ')}, or admins, can record a baseline there; nothing was recorded`,
     );
-  for (const db of dbs) await recordBaseline(app.store, app.targetFor(db), db, input.actor.user, app.now(), app.logger);
-  return done({ recorded: dbs });
+  const git: { database: DatabaseConfig; written: LatestWritten[] }[] = [];
+  for (const db of dbs) {
+    const recorded = await recordBaseline(app.store, app.targetFor(db), db, input.actor.user, app.now(), app.logger);
+    const written = await baselineToGit(app, db, recorded, input.actor.user);
+    if (written.length) git.push({ database: db, written });
+  }
+  return done({ recorded: dbs, git });
 }

@@ -89,8 +89,17 @@ export class ChangeService {
       },
       now,
     );
-    const posted = await this.notify(created);
     this.deps.logger.info({ issue: created.id, target: s.target, creator, findings: findings.length }, 'issue created');
+    return this.announce(created);
+  }
+
+  /**
+   * Post a new issue and start what may start at once. Idempotent: an issue already posted is not
+   * posted again and a stage already started is not started again, so an opening that a crash
+   * interrupted is finished by calling this again.
+   */
+  async announce(created: Issue): Promise<Issue> {
+    const posted = await this.notify(created);
     // A dev stage that is automatic and needs no approval starts right away.
     const started = await this.mutate(posted.id, (issue) => {
       const { issue: next, effects } = startAutomatic(issue, this.deps.config);

@@ -140,6 +140,14 @@ export function mayBaseline(user: string, environment: string, config: Config, d
 }
 
 /**
+ * Decide on a migration file held because its version is lower than one already applied to its
+ * database (apply it anyway, or skip it for good): admins only, in every environment.
+ */
+export function mayDecideHeldMigration(user: string, config: Config, directory?: Directory): boolean {
+  return isAdmin(user, config, directory);
+}
+
+/**
  * See what runs in an environment's databases — live query text of sessions, schema drift,
  * the SQL of applied migrations: its approvers and releasers, and admins. Others see counts and states.
  */

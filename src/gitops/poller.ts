@@ -17,9 +17,11 @@
  */
 import type { Logger } from 'pino';
 import { type MigrationWithSql, migrationKind } from '../app/gitops.js';
+import type { LatestWritten } from '../app/ports.js';
 import type { Config, GitopsConfig } from '../config/model.js';
 import type { GitCommitRef, Issue } from '../domain/issue.js';
 import { messageOf } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import type { GitVersion, Store } from '../store/types.js';
 import { matchMigrationPath, relativeToBase, renderSchemaPath, underBase } from './path-template.js';
 import { type ChangedFile, type CommitInfo, type CompiledLayout, compileLayout, planPoll } from './poll-plan.js';
@@ -44,7 +46,11 @@ export interface GitopsDoor {
     sdl: string;
     commit: GitCommitRef;
   }): Promise<{ issue: Issue } | { unchanged: true }>;
+  resumeGitChange(issueId: string): Promise<Issue | null>;
 }
+
+/** Held files per report message (each has its own buttons; Slack allows 50 blocks a message). */
+const HELD_PER_REPORT = 20;
 
 export interface PollerDeps {
   config: Config;
@@ -87,6 +93,11 @@ export class Poller {
     this.author = parseAuthor(deps.gitops.author);
   }
 
+  /** The repository's URL as the bot reaches it. */
+  get repoUrl(): string {
+    return this.deps.gitops.repo;
+  }
+
   private get cursorKey(): string {
     return `gitops:${this.key}`;
   }
@@ -96,6 +107,23 @@ export class Poller {
     return { sha: c.sha, author: c.author, subject: c.subject, ...(url ? { url } : {}) };
   }
 
+  /** Where a database's LATEST file is in the repository (the schema path template must be set). */
+  private latestPath(db: { name: string; environment: string }): string {
+    const { baseDirectory, schemaPathTemplate } = this.deps.gitops;
+    return underBase(baseDirectory, renderSchemaPath(schemaPathTemplate, { envId: db.environment, dbName: db.name }));
+  }
+
+  /**
+   * Write a database's schema to its LATEST file (a baseline from Slack), committed as the bot and
+   * pushed like every write-back; undefined when this repository has no schema path template.
+   */
+  async writeLatest(db: { name: string; environment: string }, sdl: string, message: string) {
+    if (!this.deps.gitops.schemaPathTemplate) return undefined;
+    const path = this.latestPath(db);
+    const repo = await this.deps.repo();
+    return { path, result: await repo.writeBack([{ path, content: latestContent(sdl) }], message) };
+  }
+
   /** Poll once (see the module comment). */
   async poll(): Promise<PollOutcome> {
     const { store } = this.deps;
@@ -103,7 +131,11 @@ export class Poller {
     const cursor = await store.getCursor(this.cursorKey);
     const remote = await repo.remoteHead();
     if (remote === undefined || remote === cursor) {
-      return { kind: 'unchanged', head: remote, wroteBack: await this.writeBack(repo) };
+      // Versions an admin released from hold (or a crash left) open without a new commit.
+      const open = await store.listGitVersions({ repo: this.key, pendingWriteBack: true });
+      const pending = open.some((v) => v.status === 'pending' && !v.issueId);
+      if (pending) await this.openPending(repo, open);
+      return { kind: 'unchanged', head: remote, wroteBack: await this.writeBack(repo, pending ? undefined : open) };
     }
     const head = await repo.fetch();
     if (cursor === null) return this.firstConnect(repo, head);
@@ -118,6 +150,12 @@ export class Poller {
     return { kind: 'polled', head, commits: commits.length, issues, wroteBack };
   }
 
+  /** The versions taken on these databases (from any repository); baselines recorded from Slack order nothing. */
+  private async takenOn(databases: string[]): Promise<GitVersion[]> {
+    const all = await Promise.all(databases.map((database) => this.deps.store.listGitVersions({ database })));
+    return all.flat().filter((v) => v.status !== 'baseline');
+  }
+
   private databases() {
     return this.deps.config.databases.map((d) => ({ name: d.name, environment: d.environment }));
   }
@@ -128,7 +166,7 @@ export class Poller {
     const tree = await repo.filesAt(head, this.deps.gitops.baseDirectory);
     const files: ChangedFile[] = tree.map((f) => ({ path: f.path, change: 'added', blob: f.blob, commit: info }));
     const names = new Set(this.deps.config.databases.map((d) => d.name));
-    const taken = (await Promise.all([...names].map((database) => store.listGitVersions({ database })))).flat();
+    const taken = await this.takenOn([...names]);
     const plan = planPoll({ compiled: this.compiled, databases: this.databases(), files, taken });
     const unrecorded = plan.migrations.map((m) => ({
       path: m.file.path,
@@ -161,7 +199,7 @@ export class Poller {
       const m = rel === undefined ? undefined : matchMigrationPath(this.compiled.files, rel);
       if (m?.ok) touched.add(m.file.dbName);
     }
-    const taken = (await Promise.all([...touched].map((database) => store.listGitVersions({ database })))).flat();
+    const taken = await this.takenOn([...touched]);
     const plan = planPoll({ compiled: this.compiled, databases: this.databases(), files, taken });
     const repoUrl = this.deps.gitops.repo;
 
@@ -197,7 +235,7 @@ export class Poller {
           commit: this.ref(m.commit),
         })),
       });
-    const held: GitopsReport & { kind: 'out-of-order' } = { kind: 'out-of-order', repo: repoUrl, files: [] };
+    const held: (GitopsReport & { kind: 'out-of-order' })['files'] = [];
     for (const o of plan.outOfOrder) {
       const took = await store.takeGitVersion({
         repo: this.key,
@@ -212,7 +250,7 @@ export class Poller {
         createdAt: now(),
       });
       if (took)
-        held.files.push({
+        held.push({
           path: o.file.path,
           version: o.file.version,
           database: o.target.name,
@@ -221,7 +259,14 @@ export class Poller {
           commit: this.ref(o.commit),
         });
     }
-    if (held.files.length) await this.deps.report(held);
+    // A few per message: each held file carries its own Apply anyway / Skip buttons.
+    for (let i = 0; i < held.length; i += HELD_PER_REPORT)
+      await this.deps.report({
+        kind: 'out-of-order',
+        repo: repoUrl,
+        repoKey: this.key,
+        files: held.slice(i, i + HELD_PER_REPORT),
+      });
 
     if (this.deps.gitops.changeType === 'state') return this.applyLatest(repo, plan.latest);
 
@@ -248,9 +293,9 @@ export class Poller {
    * Open the issues of versions taken but not yet linked to an issue: those of this poll, and
    * any a crash left behind (linked to the issue it finds, when the issue was opened already).
    */
-  private async openPending(repo: GitRepo): Promise<string[]> {
+  private async openPending(repo: GitRepo, open?: GitVersion[]): Promise<string[]> {
     const { store } = this.deps;
-    const pending = (await store.listGitVersions({ repo: this.key, pendingWriteBack: true })).filter(
+    const pending = (open ?? (await store.listGitVersions({ repo: this.key, pendingWriteBack: true }))).filter(
       (v) => v.status === 'pending' && !v.issueId,
     );
     if (pending.length === 0) return [];
@@ -258,10 +303,15 @@ export class Poller {
       (i) => i.source.kind === 'git' && i.source.repo === this.key,
     );
     const toOpen: GitVersion[] = [];
+    const resumed = new Set<string>();
     for (const v of pending) {
       const issue = recent.find((i) => issueHasVersion(i, v));
-      if (issue) await store.updateGitVersion(v, { status: 'issued', issueId: issue.id });
-      else toOpen.push(v);
+      if (issue) {
+        // A crash came between saving the issue and linking it: it may not have been posted or started yet.
+        if (!resumed.has(issue.id)) await this.deps.app.resumeGitChange(issue.id);
+        resumed.add(issue.id);
+        await store.updateGitVersion(v, { status: 'issued', issueId: issue.id });
+      } else toOpen.push(v);
     }
 
     // One migration per file (with every database it was taken on), grouped per database and kind.
@@ -380,9 +430,11 @@ export class Poller {
   }
 
   /** Write the LATEST schema of every database whose git task is done since the last write-back. */
-  private async writeBack(repo: GitRepo): Promise<number> {
+  private async writeBack(repo: GitRepo, listed?: GitVersion[]): Promise<number> {
     const { store, gitops } = this.deps;
-    const open = (await store.listGitVersions({ repo: this.key, pendingWriteBack: true })).filter((v) => v.issueId);
+    const open = (listed ?? (await store.listGitVersions({ repo: this.key, pendingWriteBack: true }))).filter(
+      (v) => v.issueId,
+    );
     if (open.length === 0) return 0;
     const ready: GitVersion[] = [];
     const finishedAt = new Map<GitVersion, Date>();
@@ -415,11 +467,8 @@ export class Poller {
       const last = Math.max(...mine.map((v) => finishedAt.get(v)?.getTime() ?? 0));
       const snapshot = await store.latestSnapshot(dbKey);
       if (!snapshot || snapshot.takenAt.getTime() < last) continue;
-      const path = underBase(
-        gitops.baseDirectory,
-        renderSchemaPath(gitops.schemaPathTemplate, { envId: environment, dbName: database }),
-      );
-      files.set(path, { path, content: snapshot.sdl.endsWith('\n') ? snapshot.sdl : `${snapshot.sdl}\n` });
+      const path = this.latestPath({ name: database, environment });
+      files.set(path, { path, content: latestContent(snapshot.sdl) });
       written.push(...mine);
       lines.push(`${dbKey}: ${mine.map((v) => `#${v.issueId} ${v.version}`).join(', ')}`);
     }
@@ -448,6 +497,39 @@ export class Poller {
       );
     return result.kind === 'pushed' ? files.size : 0;
   }
+}
+
+/** A LATEST file's content: the dump, ending with a newline. */
+function latestContent(sdl: string): string {
+  return sdl.endsWith('\n') ? sdl : `${sdl}\n`;
+}
+
+/** A schema written to its LATEST file in every watched repository that has a schema path template. */
+export async function writeLatestEverywhere(
+  pollers: Poller[],
+  db: { name: string; environment: string },
+  sdl: string,
+  message: string,
+): Promise<LatestWritten[]> {
+  const out: LatestWritten[] = [];
+  for (const p of pollers) {
+    const where = { repo: p.key, url: redactUrl(p.repoUrl) };
+    try {
+      const written = await p.writeLatest(db, sdl, message);
+      if (!written) continue;
+      const { path, result } = written;
+      out.push(
+        result.kind === 'pushed'
+          ? { ...where, path, kind: 'pushed', commit: result.sha }
+          : result.kind === 'unchanged'
+            ? { ...where, path, kind: 'unchanged' }
+            : { ...where, path, kind: 'failed', reason: result.reason },
+      );
+    } catch (err) {
+      out.push({ ...where, path: '', kind: 'failed', reason: messageOf(err) });
+    }
+  }
+  return out;
 }
 
 function issueHasVersion(issue: Issue, v: GitVersion): boolean {

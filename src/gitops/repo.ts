@@ -74,6 +74,8 @@ export function commitUrl(repoUrl: string, sha: string): string | undefined {
 export class GitRepo {
   private readonly git: SimpleGit;
   private readonly secrets: string[];
+  /** Fetches and write-backs move refs and the work tree: one at a time (a poll and a baseline from Slack may meet). */
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly opts: RepoOptions) {
     const env = gitEnvironment(opts.url, opts.env);
@@ -124,8 +126,18 @@ export class GitRepo {
     return out.split(/\s/)[0] || undefined;
   }
 
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.exclusive.then(work, work);
+    this.exclusive = next.catch(() => undefined);
+    return next;
+  }
+
   /** Fetch the branch; returns its head. */
-  async fetch(): Promise<string> {
+  fetch(): Promise<string> {
+    return this.serially(() => this.fetchBranch());
+  }
+
+  private async fetchBranch(): Promise<string> {
     const ref = `refs/remotes/origin/${this.opts.branch}`;
     await this.run('fetch', ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${this.opts.branch}:${ref}`]);
     return (await this.run('read the fetched head', ['rev-parse', ref])).trim();
@@ -208,7 +220,11 @@ export class GitRepo {
    * Write files on top of the branch's remote head, commit them as the bot and push. No commit
    * when nothing changed. A refused push (the remote moved) is retried after fetch and rebase.
    */
-  async writeBack(files: { path: string; content: string }[], message: string): Promise<WriteBackResult> {
+  writeBack(files: { path: string; content: string }[], message: string): Promise<WriteBackResult> {
+    return this.serially(() => this.commitAndPush(files, message));
+  }
+
+  private async commitAndPush(files: { path: string; content: string }[], message: string): Promise<WriteBackResult> {
     const branch = this.opts.branch;
     if (!(await this.commitOnRemoteHead(files, message))) return { kind: 'unchanged' };
     let last = '';
@@ -221,7 +237,7 @@ export class GitRepo {
         last = this.scrub(messageOf(e));
       }
       // The remote moved between fetch and push: put the commit on top of it and try again.
-      await this.fetch();
+      await this.fetchBranch();
       try {
         await this.run('rebase the schema commit', ['rebase', '--quiet', `origin/${branch}`]);
       } catch {
@@ -236,7 +252,7 @@ export class GitRepo {
   /** Check out the fetched head, write the files and commit them; false when nothing changed. */
   private async commitOnRemoteHead(files: { path: string; content: string }[], message: string): Promise<boolean> {
     const branch = this.opts.branch;
-    await this.fetch();
+    await this.fetchBranch();
     await this.run('check out the branch', ['checkout', '--quiet', '--force', '-B', branch, `origin/${branch}`]);
     for (const f of files) {
       const full = join(this.opts.dir, f.path);

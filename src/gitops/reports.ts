@@ -18,10 +18,12 @@ export type GitopsReport =
       repo: string;
       files: (ReportedFile & { version: string; database: string; environment: string; takenBy: string })[];
     }
-  /** A version lower than one already taken on that database: held for an admin. */
+  /** A version lower than one already taken on that database: held for an admin to apply or skip. */
   | {
       kind: 'out-of-order';
       repo: string;
+      /** The repository's key in the store, which the admin's decision names. */
+      repoKey: string;
       files: (ReportedFile & { version: string; database: string; environment: string; highest: string })[];
     }
   /** First connection: the branch head is the starting point; these files' versions are not recorded. */

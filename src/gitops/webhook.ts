@@ -2,11 +2,13 @@
  * `POST /gitops/webhook` on the bot's HTTP port: a GitHub or GitLab push event, verified with
  * GITOPS_WEBHOOK_SECRET, triggers an immediate poll of the repository it names. It only brings a
  * poll forward: polling stays the source of truth, so a lost webhook delays nothing beyond the
- * poll interval. A bad signature gets 401 and changes nothing.
+ * poll interval. A bad signature gets 401 and changes nothing. In HTTP mode the route shares
+ * Slack's listener; in Socket Mode (no HTTP for Slack) it gets a listener of its own on PORT.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { GitopsConfig } from '../config/model.js';
+import { DbchangeError, ErrorCode } from '../errors.js';
 import { pushEventOf, verifyWebhook } from './webhook-signature.js';
 
 export const WEBHOOK_PATH = '/gitops/webhook';
@@ -86,5 +88,40 @@ export function webhookHandler(opts: {
     }
     opts.logger.info({ provider: verdict.provider, repos: repos.length }, 'gitops webhook: poll triggered');
     answer(res, 202, { polling: repos.length });
+  };
+}
+
+/**
+ * A listener on `port` for the webhook alone (Socket Mode, where Slack needs no HTTP): every other
+ * path gets 404. Resolves once it listens; a port in use fails with a message naming PORT.
+ */
+export async function serveWebhook(
+  port: number,
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  logger: Logger,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (req.method !== 'POST' || path !== WEBHOOK_PATH) return answer(res, 404, { error: `only POST ${WEBHOOK_PATH}` });
+    handler(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'gitops webhook failed');
+      if (!res.headersSent) answer(res, 500, { error: 'the webhook could not be handled' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(
+        new DbchangeError(
+          ErrorCode.EnvMissing,
+          `cannot listen on PORT ${port} for the GitOps webhook (${e.message}); choose a free port with PORT`,
+        ),
+      ),
+    );
+    server.listen(port, resolve);
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

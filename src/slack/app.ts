@@ -13,6 +13,7 @@ import type { SlackDirectory } from './directory.js';
 import type { HandlerContext } from './handlers/context.js';
 import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
+import { registerGitops } from './handlers/gitops.js';
 import { registerSubmissions } from './handlers/submissions.js';
 import { boltLogger, guardedHttpReceiver } from './receiver.js';
 import { webClientOptions } from './web-client.js';
@@ -84,6 +85,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
   registerSubmissions(h);
   registerDecisions(h);
   registerDialogs(h);
+  registerGitops(h);
 
   bolt.error(async (err) => {
     logger.error({ err }, 'slack handler failed');

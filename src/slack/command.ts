@@ -6,7 +6,15 @@ import { targetNames } from '../app/index.js';
 import { afterAck } from './after-ack.js';
 import { refusalText } from './views/events.js';
 import { submitModal } from './views/modals.js';
-import { baselineText, driftText, helpText, historyText, listText, sessionsText, statusText } from './views/replies.js';
+import {
+  baselineReply,
+  driftText,
+  helpText,
+  historyText,
+  listText,
+  sessionsText,
+  statusText,
+} from './views/replies.js';
 import { escapeText } from './views/text.js';
 
 export function registerCommand(bolt: BoltApp, app: Application, logger: Logger): void {
@@ -79,7 +87,7 @@ async function answer(app: Application, sub: string, args: string[], user: strin
     case 'baseline': {
       if (!database) return NEEDS_DATABASE;
       const r = await app.baseline({ actor, database });
-      return r.kind === 'done' ? r.recorded.map(baselineText).join('\n\n') : refusalText(r);
+      return r.kind === 'done' ? baselineReply(r).join('\n\n') : refusalText(r);
     }
     default:
       return `unknown subcommand \`${escapeText(sub)}\`.\n${helpText()}`;

@@ -66,8 +66,13 @@ export interface GitVersion {
   /** Git blob id of the file: its checksum. */
   blob: string;
   commit: string;
-  /** `pending`: taken, its issue not yet linked (a crash in between is repaired on the next poll). */
-  status: 'pending' | 'issued' | 'held';
+  /**
+   * `pending`: taken, its issue not yet linked (a crash in between is repaired on the next poll);
+   * `held`: lower than a version already applied, waiting for an admin (who applies or skips it);
+   * `skipped`: an admin chose not to apply it (never asked again); `baseline`: a baseline recorded
+   * from Slack and written to the LATEST file (history only: it orders nothing).
+   */
+  status: 'pending' | 'issued' | 'held' | 'skipped' | 'baseline';
   issueId?: string;
   /** True once the LATEST schema was written back after it (or nothing is to be written). */
   writtenBack: boolean;
@@ -131,11 +136,15 @@ export interface Store {
 
   /** Take a version for a database: true the first time, false when it was already taken (nothing changes). */
   takeGitVersion(version: GitVersion): Promise<boolean>;
-  /** Change a taken version's status, issue or write-back flag. */
+  /**
+   * Change a taken version's status, issue or write-back flag; with `fromStatus`, only while it
+   * still has that status (compare-and-set). True when a version was changed.
+   */
   updateGitVersion(
     key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
     change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
-  ): Promise<void>;
+    fromStatus?: GitVersion['status'],
+  ): Promise<boolean>;
   /** Taken versions, oldest first. */
   listGitVersions(query: GitVersionQuery): Promise<GitVersion[]>;
 

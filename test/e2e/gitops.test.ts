@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { columnsOf, query, tableExists } from '../support/sql.js';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
-import { CHANNEL, SlackDriver } from '../support/driver.js';
+import { startBotProcess, waitForOutput, type BotProcess } from '../support/bot-process.js';
+import { CHANNEL, hasButton, SlackDriver } from '../support/driver.js';
 import { git, makeRemote, remoteFile, type TestRemote } from '../support/git.js';
 
 const BOT_AUTHOR = 'dbchange bot <bot@dbchange.test>';
 
 function configFor(remote: TestRemote, dev: FreshDatabase, prod: FreshDatabase, extra = '') {
   return `channel: ${CHANNEL}
+admins: [U_ADMIN]
 environments:
   - id: dev
     rollout: automatic
@@ -65,6 +66,27 @@ async function waitForPost(fake: FakeSlack, match: RegExp, timeoutMs = 30_000): 
 
 const blocksOf = (m: FakeMessage) => JSON.stringify(m.blocks);
 
+/** Waits until `count` top-level messages match; returns them. */
+async function waitForPosts(fake: FakeSlack, match: RegExp, count: number, timeoutMs = 30_000): Promise<FakeMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (posts(fake, match).length < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} messages matching ${match}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return posts(fake, match);
+}
+
+/** The message with this ts, as it looks now, once `pred` holds. */
+async function waitForUpdate(fake: FakeSlack, ts: string, pred: (m: FakeMessage) => boolean): Promise<FakeMessage> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const m = fake.messages(CHANNEL).find((x) => x.ts === ts);
+    if (m && pred(m)) return m;
+    if (Date.now() > deadline) throw new Error(`message ${ts} never matched; now: ${JSON.stringify(m?.blocks)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('GitOps: migration files from a git repository', () => {
   let fake: FakeSlack;
   let bot: BotProcess;
@@ -111,6 +133,18 @@ describe('GitOps: migration files from a git repository', () => {
     for (const db of [dev, prod, store]) await db?.drop();
     await remote?.remove();
   });
+
+  /** Start the bot again (after it was killed) on the same store and data folder. */
+  async function restart() {
+    bot = await startBotProcess({
+      config: configFor(remote, dev, prod),
+      slackApiUrl: fake.url,
+      botToken: fake.token,
+      storeUrl: store.url,
+      dir: bot.dir,
+    });
+    slack.botUrl = bot.url;
+  }
 
   test('on first connect the head is the starting point: nothing there is applied, one summary lists it', async () => {
     const summary = await waitForPost(fake, /^Connected to /);
@@ -210,20 +244,47 @@ describe('GitOps: migration files from a git repository', () => {
     );
   });
 
+  test('a held migration waits for an admin: others are refused, Apply anyway opens its issue, Skip is recorded for good', async () => {
+    const held = await waitForPost(fake, /version lower than one already applied/);
+    assert.ok(hasButton(held, 'gitops_held_apply') && hasButton(held, 'gitops_held_skip'), blocksOf(held));
+    let since = fake.calls.length;
+    await slack.click('U_DBA', held, 'gitops_held_apply');
+    assert.match(await slack.ephemeralFor('U_DBA', since), /only admins can apply or skip a held migration/);
+    assert.equal(await tableExists(dev, 'late'), false);
+
+    await slack.click('U_ADMIN', held, 'gitops_held_apply');
+    const issue = await slack.waitForIssue('app 0000', 30_000);
+    await slack.waitForThread(issue, (l) => l.some((t) => /late\W+task done/.test(t)), 30_000);
+    assert.equal(await tableExists(dev, 'late'), true);
+    const decided = await waitForUpdate(fake, held.ts, (m) => !hasButton(m, 'gitops_held_apply'));
+    assert.match(blocksOf(decided), /<@U_ADMIN> chose \*Apply anyway\*/);
+    // The old buttons are refused now: it was decided.
+    since = fake.calls.length;
+    await slack.click('U_ADMIN', held, 'gitops_held_skip');
+    assert.match(await slack.ephemeralFor('U_ADMIN', since), /already decided/);
+    assert.equal(posts(fake, /^#\d+ app 0000/).length, 1);
+
+    await remote.commit(
+      { 'bytebase/dev/app##0001_5##ddl##skipme.sql': 'CREATE TABLE skipme (id int PRIMARY KEY);' },
+      'another late one',
+    );
+    const second = (await waitForPosts(fake, /version lower than one already applied/, 2))[1]!;
+    await slack.click('U_ADMIN', second, 'gitops_held_skip');
+    const skipped = await waitForUpdate(fake, second.ts, (m) => !hasButton(m, 'gitops_held_skip'));
+    assert.match(blocksOf(skipped), /<@U_ADMIN> chose \*Skip\*/);
+    since = fake.calls.length;
+    await slack.click('U_ADMIN', second, 'gitops_held_apply');
+    assert.match(await slack.ephemeralFor('U_ADMIN', since), /already decided \(it is skipped now\)/);
+    assert.equal(await tableExists(dev, 'skipme'), false);
+  });
+
   test('a commit pushed while the bot was killed is applied once after the restart', async () => {
     await bot.kill('SIGKILL');
     await remote.commit(
       { 'bytebase/dev/app##0004##ddl##orders.sql': 'CREATE TABLE orders (id int PRIMARY KEY);' },
       'orders while down',
     );
-    bot = await startBotProcess({
-      config: configFor(remote, dev, prod),
-      slackApiUrl: fake.url,
-      botToken: fake.token,
-      storeUrl: store.url,
-      dir: bot.dir,
-    });
-    slack.botUrl = bot.url;
+    await restart();
     const issue = await slack.waitForIssue('app 0004', 60_000);
     await slack.waitForThread(issue, (l) => l.some((t) => /orders\W+task done/.test(t)), 30_000);
     assert.equal(await tableExists(dev, 'orders'), true);
@@ -252,6 +313,34 @@ describe('GitOps: migration files from a git repository', () => {
     assert.ok(subjects.includes('racing commit'), subjects.join('\n'));
     assert.match(subjects[0]!, /^dbchange: schema after app@dev: #\d+ 0005/);
     assert.equal(await remoteFile(remote, 'docs/notes.md'), 'racing\n');
+  });
+
+  test('a SIGKILL in the middle of a poll neither misses nor repeats a commit, and opens no issue twice', async () => {
+    // One poll opens two issues (a DDL file and a DML file); the bot dies while telling Slack about the second.
+    const hold = fake.hold('chat.postMessage', (a) => !a.thread_ts && /app 0011/.test(String(a.text)));
+    await remote.commit(
+      {
+        'bytebase/dev/app##0010##ddl##during.sql': 'CREATE TABLE during_poll (id int PRIMARY KEY);',
+        'bytebase/dev/app##0011##dml##fill.sql': 'INSERT INTO accounts (id) VALUES (11);',
+      },
+      'two kinds in one commit',
+    );
+    await hold.arrived;
+    await bot.kill('SIGKILL');
+    await hold.gone;
+    hold.release();
+    await restart();
+    const ddl = await slack.waitForIssue('app 0010', 60_000);
+    const dml = await slack.waitForIssue('app 0011', 60_000);
+    await slack.waitForThread(ddl, (l) => l.some((t) => /during\W+task done/.test(t)), 60_000);
+    await slack.waitForThread(dml, (l) => l.some((t) => /fill\W+task done/.test(t)), 60_000);
+    assert.equal(await tableExists(dev, 'during_poll'), true);
+    assert.deepEqual(await query(dev, 'SELECT id FROM accounts WHERE id = 11'), [{ id: 11 }]);
+    assert.equal(posts(fake, /^#\d+ app 0010/).length, 1);
+    assert.equal(posts(fake, /^#\d+ app 0011/).length, 1);
+    // The issue saved before the kill is the one posted after it: no second issue was opened for the file.
+    const number = (m: FakeMessage) => Number(/^#(\d+) /.exec(m.text ?? '')![1]);
+    assert.equal(number(dml), number(ddl) + 1);
   });
 });
 
@@ -349,6 +438,37 @@ describe('GitOps: state-based LATEST files, polled when a webhook says so', () =
     const issues = posts(fake, /desired schema from/);
     assert.equal(issues.length, 2);
     assert.match(blocksOf(issues[1]!), /email/);
+  });
+
+  test('Baseline from Slack writes the live schema to the LATEST file and records it with that commit, which opens no issue', async () => {
+    const emailIssue = posts(fake, /desired schema from/)[1]!;
+    await slack.waitForThread(emailIssue, (l) => l.some((t) => /task done/.test(t)), 60_000);
+    // Someone changed the database outside dbchange; an admin records the live schema as the baseline.
+    await query(dev, 'ALTER TABLE people ADD COLUMN nick text');
+    const reply = await slack.commandReply('U_ADMIN', 'baseline app@dev');
+    const head = await remote.head();
+    assert.match(
+      reply,
+      new RegExp(`written to \`bytebase/dev/\\.app##LATEST\\.sql\` in .+ \\(commit \`${head.slice(0, 7)}\`\\)`),
+    );
+    const latest = (await remoteFile(remote, 'bytebase/dev/.app##LATEST.sql')) ?? '';
+    assert.match(latest, /CREATE TABLE[^;]*people[^;]*email[^;]*nick/i);
+    assert.equal(
+      (await git(remote.bare, 'log', '-1', '--format=%an <%ae>|%s', 'main')).trim(),
+      `${BOT_AUTHOR}|dbchange: baseline of app@dev`,
+    );
+    const history = await slack.commandReply('U_ADMIN', 'history app@dev');
+    assert.match(
+      history,
+      new RegExp(
+        `BASELINE \`baseline-[^\`]+\` from \`bytebase/dev/\\.app##LATEST\\.sql\` \\(commit \`${head.slice(0, 7)}\`\\)`,
+      ),
+    );
+    // The poll that reads the bot's own commit takes no commit from it, and opens nothing.
+    assert.equal(await push(event(), github(event())), 202);
+    await waitForOutput(bot, new RegExp(`"head":"${head}","commits":0`), 1, 30_000);
+    assert.equal(posts(fake, /desired schema from/).length, 2);
+    assert.equal(posts(fake, /do not fit/).length, 0);
   });
 });
 

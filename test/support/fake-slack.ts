@@ -45,6 +45,15 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** Resolves with the first matching call, past or future; rejects after `timeoutMs` listing recent calls. */
   waitFor(method: string, pred?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /**
+   * A barrier: the next call of `method` matching `pred` is parked before Slack handles it.
+   * `arrived` resolves when it is parked; `gone` when its caller went away (a killed bot: the call
+   * is then dropped, as a request that never reached Slack); `release()` lets it through.
+   */
+  hold(
+    method: string,
+    pred?: (args: Record<string, unknown>) => boolean,
+  ): { arrived: Promise<void>; gone: Promise<void>; release(): void };
   /** Adds or replaces a user for users.info; tz is an IANA name or null (Slack may not know it). */
   setUser(id: string, profile: { tz?: string | null; name?: string; real_name?: string }): void;
   /** Adds or replaces a user group (S…) for usergroups.users.list. */
@@ -158,6 +167,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let downloadsHeld: Promise<void> = Promise.resolve();
   const injected = new Map<string, InjectedFailure[]>();
   let reachable = !opts.unreachable;
+  const holds: {
+    method: string;
+    pred: (args: Record<string, unknown>) => boolean;
+    arrive: () => void;
+    leave: () => void;
+    released: Promise<void>;
+  }[] = [];
 
   function record(method: string, args: Record<string, unknown>, status: number, response: unknown): void {
     const call: RecordedCall = { method, args, at: now(), response, status };
@@ -201,6 +217,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           body,
           failure.status === 429 ? { 'retry-after': String(failure.retryAfter) } : {},
         );
+      }
+      const held = holds.findIndex((h) => h.method === method && h.pred(args));
+      if (held >= 0) {
+        const [h] = holds.splice(held, 1);
+        let left = false;
+        req.socket.once('close', () => {
+          left = true;
+          h!.leave();
+        });
+        h!.arrive();
+        await h!.released;
+        if (left) return;
       }
       const result = apiCall(method, args, bearer(req));
       record(method, withoutToken(args), 200, result);
@@ -293,6 +321,16 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         }, timeoutMs);
         waiters.add(waiter);
       });
+    },
+    hold(method, pred = () => true) {
+      let arrive!: () => void;
+      let leave!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((r) => (arrive = r));
+      const gone = new Promise<void>((r) => (leave = r));
+      const released = new Promise<void>((r) => (release = r));
+      holds.push({ method, pred, arrive, leave, released });
+      return { arrived, gone, release };
     },
     setUser(id, profile) {
       const tz = profile.tz ?? null;

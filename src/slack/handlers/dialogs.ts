@@ -7,7 +7,7 @@ import { ACTION } from '../views/ids.js';
 import { findingLine } from '../views/issue-message.js';
 import { targetNames } from '../../app/index.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../views/modals.js';
-import { baselineText } from '../views/replies.js';
+import { baselineReply } from '../views/replies.js';
 import { escapeText, mention } from '../views/text.js';
 import { channelOf, type HandlerContext, seenIn, tellRefusal, userTimeZone } from './context.js';
 
@@ -92,7 +92,7 @@ export function registerDialogs(h: HandlerContext): void {
     const channel = channelOf(h, body);
     const result = await app.baseline({ actor: { user }, database: action.value ?? '' });
     if (result.kind !== 'done') return void (await tellRefusal(h, channel, user, result));
-    const text = result.recorded.map(baselineText).join('\n');
+    const text = baselineReply(result).join('\n');
     await bolt.client.chat.postMessage({ channel, thread_ts: body.message?.ts, text: `${text} (by ${mention(user)})` });
   });
 

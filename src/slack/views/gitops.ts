@@ -4,7 +4,8 @@ import type { KnownBlock } from '@slack/types';
 import type { GitCommitRef, Issue } from '../../domain/issue.js';
 import type { GitopsReport } from '../../gitops/reports.js';
 import { unreachable } from '../../app/index.js';
-import { clip, escapeText, mrkdwn, plain } from './text.js';
+import { ACTION } from './ids.js';
+import { clip, escapeText, mention, mrkdwn, plain } from './text.js';
 
 const SHOWN = 25;
 
@@ -21,6 +22,48 @@ function list<T>(items: T[], line: (t: T) => string): string {
   const shown = items.slice(0, SHOWN).map(line);
   if (items.length > SHOWN) shown.push(`… and ${items.length - SHOWN} more`);
   return clip(shown.join('\n'), 2900);
+}
+
+const HELD_BLOCK = 'gitops_held:';
+
+/** What a held file's buttons carry: the version's key in the store. */
+export interface HeldRef {
+  repo: string;
+  database: string;
+  environment: string;
+  version: string;
+}
+
+function heldValue(repoKey: string, f: { database: string; environment: string; version: string }): string {
+  const ref: HeldRef = { repo: repoKey, database: f.database, environment: f.environment, version: f.version };
+  return JSON.stringify(ref);
+}
+
+/** A held file's button value, read back; undefined when it is not one. */
+export function heldRefOf(value: string | undefined): HeldRef | undefined {
+  try {
+    const v = JSON.parse(value ?? '') as Partial<HeldRef>;
+    const ok = [v.repo, v.database, v.environment, v.version].every((x) => typeof x === 'string');
+    return ok ? (v as HeldRef) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The held report once a file is decided: its buttons give way to who decided what. */
+export function heldDecidedBlocks(
+  blocks: KnownBlock[],
+  blockId: string,
+  decision: { applied: boolean; by: string },
+): KnownBlock[] {
+  const said = decision.applied
+    ? `:arrow_forward: ${mention(decision.by)} chose *Apply anyway*: its change issue opens at once.`
+    : `:fast_forward: ${mention(decision.by)} chose *Skip*: it is recorded as not applied and never asked about again.`;
+  return blocks.map((b) =>
+    b.type === 'actions' && b.block_id === blockId && blockId.startsWith(HELD_BLOCK)
+      ? { type: 'context', block_id: blockId, elements: [mrkdwn(said)] }
+      : b,
+  );
 }
 
 /** The message of a poller report. */
@@ -66,19 +109,36 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
     }
     case 'out-of-order': {
       const text = `${report.files.length} migration(s) in ${repo} have a version lower than one already applied`;
+      const perFile = report.files.flatMap((f, i): KnownBlock[] => [
+        section(
+          `• ${code(f.path)}: version ${code(f.version)} is lower than ${code(f.highest)}, already on ${escapeText(f.database)} (${escapeText(f.environment)})${via(f.commit)}`,
+        ),
+        {
+          type: 'actions',
+          block_id: `${HELD_BLOCK}${i}`,
+          elements: [
+            {
+              type: 'button',
+              action_id: ACTION.gitHeldApply,
+              text: plain('Apply anyway', 75),
+              value: heldValue(report.repoKey, f),
+            },
+            {
+              type: 'button',
+              action_id: ACTION.gitHeldSkip,
+              text: plain('Skip', 75),
+              value: heldValue(report.repoKey, f),
+            },
+          ],
+        },
+      ]);
       return {
         text,
         blocks: [
           { type: 'header', text: plain(':pause_button: Migrations held: version out of order', 150) },
-          section(
-            list(
-              report.files,
-              (f) =>
-                `• ${code(f.path)}: version ${code(f.version)} is lower than ${code(f.highest)}, already on ${escapeText(f.database)} (${escapeText(f.environment)})${via(f.commit)}`,
-            ),
-          ),
+          ...perFile,
           context(
-            'Held for an admin: give the file a version above the latest one, or apply it through `/dbchange` deliberately.',
+            'Held for an admin. *Apply anyway* opens its change issue (reviewed, approved and rolled out like any other); *Skip* records it as not applied, and it is never asked about again. Or give the file a version above the latest one.',
           ),
         ],
       };

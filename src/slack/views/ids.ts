@@ -19,6 +19,8 @@ export const ACTION = {
   rollback: 'issue_rollback',
   followUp: 'issue_follow_up',
   driftBaseline: 'drift_baseline',
+  gitHeldApply: 'gitops_held_apply',
+  gitHeldSkip: 'gitops_held_skip',
   resolveApplied: 'task_resolve_applied',
   resolveNotApplied: 'task_resolve_not_applied',
   stopRun: 'issue_stop_run',

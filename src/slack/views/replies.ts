@@ -1,6 +1,6 @@
 // The answers to /dbchange subcommands, as mrkdwn text (ephemeral, to the person who asked).
-import type { ActiveSession, DriftResult, MigrationRecord, TaskLogEntry } from '../../app/index.js';
-import { issueVersion } from '../../app/index.js';
+import type { ActiveSession, DriftResult, LatestWritten, MigrationRecord, TaskLogEntry } from '../../app/index.js';
+import { issueVersion, unreachable } from '../../app/index.js';
 import type { DatabaseConfig } from '../../config/model.js';
 import type { Issue } from '../../domain/issue.js';
 import { clip, codeBlock, escapeText, mention } from './text.js';
@@ -110,7 +110,28 @@ export function driftText(db: DatabaseConfig, result: DriftResult): string {
   return `:warning: ${name} has drifted from its last recorded schema:\n${codeBlock(`${shown.slice(0, 2500)}${result.diff.length > 60 ? '\n…' : ''}`)}\nIf the change was intended, \`/dbchange baseline ${ref}\` records it as the new baseline.`;
 }
 
-/** The answer to a baseline, per database recorded. */
-export function baselineText(db: DatabaseConfig): string {
-  return `:white_check_mark: recorded the live schema of \`${escapeText(db.name)}\` (${escapeText(db.environment)}) as the new baseline.`;
+/** The answer to a baseline: a line per database recorded, with where it was written in git. */
+export function baselineReply(r: {
+  recorded: DatabaseConfig[];
+  git: { database: DatabaseConfig; written: LatestWritten[] }[];
+}): string[] {
+  return r.recorded.map((db) => baselineText(db, r.git.find((g) => g.database === db)?.written));
+}
+
+/** The answer to a baseline of one database; with where it was written in git. */
+export function baselineText(db: DatabaseConfig, written: LatestWritten[] = []): string {
+  const lines = written.map((w) => {
+    const file = `\`${escapeText(w.path)}\` in ${escapeText(w.url)}`;
+    switch (w.kind) {
+      case 'pushed':
+        return `\n• written to ${file} (commit \`${escapeText(w.commit.slice(0, 7))}\`)`;
+      case 'unchanged':
+        return `\n• ${file} already holds this schema: no commit`;
+      case 'failed':
+        return `\n• :warning: could not be written to ${file}: ${escapeText(clip(w.reason, 400))}`;
+      default:
+        return unreachable(w, 'LATEST write');
+    }
+  });
+  return `:white_check_mark: recorded the live schema of \`${escapeText(db.name)}\` (${escapeText(db.environment)}) as the new baseline.${lines.join('')}`;
 }

@@ -215,9 +215,12 @@ export class MongoStore implements Store {
   async updateGitVersion(
     key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
     change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
-  ): Promise<void> {
+    fromStatus?: GitVersion['status'],
+  ): Promise<boolean> {
     const set = withoutUndefined(change);
-    if (Object.keys(set).length) await this.gitVersions.updateOne({ _id: gitVersionId(key) }, { $set: set });
+    const filter = { _id: gitVersionId(key), ...(fromStatus ? { status: fromStatus } : {}) };
+    if (!Object.keys(set).length) return (await this.gitVersions.countDocuments(filter)) > 0;
+    return (await this.gitVersions.updateOne(filter, { $set: set })).matchedCount > 0;
   }
 
   async listGitVersions(query: GitVersionQuery): Promise<GitVersion[]> {

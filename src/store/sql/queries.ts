@@ -152,11 +152,14 @@ export const insertGitVersion = `
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
   ON CONFLICT DO NOTHING RETURNING version`;
 
-/** $1–$4 the key; $5 status, $6 issue id, $7 written_back: each null to keep the stored value. */
+/**
+ * $1–$4 the key; $5 status, $6 issue id, $7 written_back: each null to keep the stored value;
+ * $8 the status it must still have (null: any).
+ */
 export const updateGitVersion = `
   UPDATE dbchange_git_versions
      SET status = COALESCE($5, status), issue_id = COALESCE($6, issue_id), written_back = COALESCE($7, written_back)
-   WHERE repo = $1 AND database = $2 AND environment = $3 AND version = $4`;
+   WHERE repo = $1 AND database = $2 AND environment = $3 AND version = $4 AND ($8::text IS NULL OR status = $8)`;
 
 /** Each filter is null for "any": $1 repo, $2 database, $3 environment, $4 only pending write-backs. */
 export const listGitVersions = `

@@ -190,8 +190,9 @@ export class SqlStore implements Store {
   async updateGitVersion(
     key: Pick<GitVersion, 'repo' | 'database' | 'environment' | 'version'>,
     change: Partial<Pick<GitVersion, 'status' | 'issueId' | 'writtenBack'>>,
-  ): Promise<void> {
-    await this.pool.query(q.updateGitVersion, [
+    fromStatus?: GitVersion['status'],
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(q.updateGitVersion, [
       key.repo,
       key.database,
       key.environment,
@@ -199,7 +200,9 @@ export class SqlStore implements Store {
       change.status ?? null,
       change.issueId ?? null,
       change.writtenBack ?? null,
+      fromStatus ?? null,
     ]);
+    return (rowCount ?? 0) > 0;
   }
 
   async listGitVersions(query: GitVersionQuery): Promise<GitVersion[]> {

@@ -366,8 +366,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
           v,
           { ...v, version: '0002' },
         ]);
-        await store.updateGitVersion(v, { status: 'issued', issueId: '7' });
-        await store.updateGitVersion({ ...v, environment: 'prod' }, { writtenBack: true });
+        assert.equal(await store.updateGitVersion(v, { status: 'issued', issueId: '7' }), true);
+        assert.equal(await store.updateGitVersion({ ...v, environment: 'prod' }, { writtenBack: true }), true);
+        // Compare-and-set: a change that expects another status changes nothing.
+        assert.equal(await store.updateGitVersion(v, { status: 'skipped' }, 'held'), false);
+        assert.equal(await store.updateGitVersion({ ...v, version: '9999' }, { status: 'issued' }), false);
         const dev = await store.listGitVersions({ environment: 'dev', pendingWriteBack: true });
         assert.deepEqual(dev[0], { ...v, status: 'issued', issueId: '7' });
         assert.deepEqual(

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue, Stage } from '../../../src/domain/issue.js';
-import { mayBaseline, mayRollback, maySeeQueries } from '../../../src/domain/permissions.js';
+import { mayBaseline, mayDecideHeldMigration, mayRollback, maySeeQueries } from '../../../src/domain/permissions.js';
 import {
   approve,
   cancel,
@@ -184,6 +184,10 @@ const TABLE: Record<string, { row: Row; act: (issue: Issue, user: string, env: E
       staging: { approver: y, releaser: y, admin: y, 'admin by group': y },
     },
     act: (_issue, user, env) => mayBaseline(user, env, config, directory),
+  },
+  'apply or skip a held git migration': {
+    row: Object.fromEntries(ENVS.map((e) => [e, { admin: y, 'admin by group': y }])) as Row,
+    act: (_issue, user) => mayDecideHeldMigration(user, config, directory),
   },
   'see query text, drift and errors': {
     row: {
