@@ -66,6 +66,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   // The git side, late-bound too: the pollers call the application, and a baseline from Slack writes through them.
   let gitops: { key: string; interval: string; poller: Poller }[] = [];
   let triggerPoll: ((repoKey: string) => Promise<void>) | undefined;
+  const pollAgain = new Set<string>();
   const gitopsPort: GitopsPort = {
     pollNow: async (repoKey) => triggerPoll?.(repoKey),
     writeLatest: (db, sdl, message) =>
@@ -159,9 +160,11 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
         if (!poller) return;
         try {
           // Commits pushed while a poll ran are taken at once (their webhook may have come mid-poll).
+          // A webhook or an admin's decision arriving here while this poll runs asks for one more round.
           for (let round = 0; round < 5; round++) {
+            pollAgain.delete(repoKey);
             const outcome = await poller.poller.poll();
-            if (outcome.kind === 'unchanged') break;
+            if (outcome.kind === 'unchanged' && !pollAgain.has(repoKey)) break;
             logger.info({ repo: redactUrl(repoKey), ...outcome }, 'gitops poll');
           }
         } catch (err) {
@@ -191,7 +194,11 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     },
   });
   queue = started.queue;
-  triggerPoll = started.triggerPoll;
+  triggerPoll = async (repoKey) => {
+    // A poll running now in this process would end with the job's next run an interval away: it goes round again.
+    pollAgain.add(repoKey);
+    await started.triggerPoll(repoKey);
+  };
   await application.reconcile();
 
   let webhookServer: { close(): Promise<void> } | undefined;
