@@ -57,7 +57,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   // The queue and the service need each other; the queue is handed in through this late-bound port.
   let queue: RolloutQueue | undefined;
   const lateQueue: RolloutQueue = {
-    runStage: (i, s) => queue!.runStage(i, s),
+    runStage: (i, s, run) => queue!.runStage(i, s, run),
     scheduleStage: (i, s, at) => queue!.scheduleStage(i, s, at),
     cancelSchedule: (i) => queue!.cancelSchedule(i),
     continueWavesAt: (i, s, w, at) => queue!.continueWavesAt(i, s, w, at),

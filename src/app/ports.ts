@@ -7,8 +7,12 @@ import type { Issue, ReviewFinding } from '../domain/issue.js';
 import type { QueryFn } from '../targets/types.js';
 
 export interface RolloutQueue {
-  /** Run a stage as soon as possible; idempotent per (issue, stage). */
-  runStage(issueId: string, stageIndex: number): Promise<void>;
+  /**
+   * Run a stage as soon as possible; idempotent per (issue, stage, run). `run` names the release
+   * (the issue version that released it), so a Retry right after a run ends is not folded into
+   * that finished run's job; without it (after a restart) the request folds into other such requests.
+   */
+  runStage(issueId: string, stageIndex: number, run?: string): Promise<void>;
   /** Run a stage at `at`; replaces an earlier schedule of the same issue. */
   scheduleStage(issueId: string, stageIndex: number, at: Date): Promise<void>;
   cancelSchedule(issueId: string): Promise<void>;

@@ -172,7 +172,7 @@ export class ChangeService {
     for (const effect of effects) {
       switch (effect.kind) {
         case 'run-stage':
-          await this.deps.queue.runStage(issue.id, effect.stageIndex);
+          await this.deps.queue.runStage(issue.id, effect.stageIndex, `v${issue.version}`);
           break;
         case 'schedule-stage':
           await this.deps.queue.scheduleStage(issue.id, effect.stageIndex, effect.at);

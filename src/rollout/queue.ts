@@ -31,6 +31,8 @@ export function gitopsJobName(repoKey: string): string {
 interface StageJob {
   issueId: string;
   stageIndex: number;
+  /** Which release of the stage this job runs (see RolloutQueue.runStage). */
+  run?: string;
 }
 interface ScheduledJob extends StageJob {
   at: string;
@@ -143,11 +145,13 @@ export async function startQueue(opts: {
   for (const { repoKey, interval } of polls) await agenda.every(interval, gitopsJobName(repoKey), { repo: repoKey });
 
   const queue: RolloutQueue = {
-    async runStage(issueId, stageIndex) {
-      const job = agenda.create<StageJob>(JOB_RUN_STAGE, { issueId, stageIndex });
-      // One job per stage: a second request re-arms the same job (a failed one runs again)
-      // instead of adding a parallel run. The executor and the ledgers make a re-run harmless.
-      job.unique({ 'data.issueId': issueId, 'data.stageIndex': stageIndex });
+    async runStage(issueId, stageIndex, run) {
+      const job = agenda.create<StageJob>(JOB_RUN_STAGE, { issueId, stageIndex, run: run ?? '' });
+      // One job per stage and release: a second request for the same release re-arms the same
+      // job instead of adding a parallel run. A new release (Retry) gets a job of its own: the
+      // previous run's job, finishing just then, would otherwise overwrite and remove the re-armed
+      // one, and the retry would never run. The executor and the ledgers make a re-run harmless.
+      job.unique({ 'data.issueId': issueId, 'data.stageIndex': stageIndex, 'data.run': run ?? '' });
       job.schedule(new Date());
       await job.save();
     },

@@ -122,6 +122,30 @@ ${ENGINES.map((e) => `  - { name: ${APP[e]}, environment: prod, engine: ${e}, ur
     }
   }
 
+  test('a releaser stops a running task with Cancel run on the issue message: the task fails cleanly and Retry is offered', async () => {
+    const db = targets.postgres;
+    const title = 'A long data fix on postgres';
+    const issue = await submitAndRelease(
+      'postgres',
+      title,
+      'CREATE TABLE long_fix (id int PRIMARY KEY);\nSELECT pg_sleep(600);',
+    );
+    const running = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_stop_run'));
+    // The statement is running once the thread says so (the progress message names it).
+    await slack.waitForThread(issue, (l) => l.some((t) => /statement 2 of 2 running/.test(t)), 60_000);
+    await slack.click('U_REL', running, 'issue_stop_run');
+    const lines = await slack.waitForThread(issue, (l) => l.some((t) => /task failed/.test(t)), 60_000);
+    assert.ok(
+      lines.some((t) => /<@U_REL> stopped the rollout to prod/.test(t)),
+      lines.join('\n'),
+    );
+    const failed = lines.find((t) => /task failed/.test(t))!;
+    assert.match(failed, /statement 2 of 2 was cancelled by <@U_REL>/);
+    assert.match(failed, /rolled back/);
+    assert.equal(await tableExists(db, 'long_fix'), false);
+    assert.ok(hasButton(await slack.waitForMessage(title, (m) => hasButton(m, 'issue_retry')), 'issue_retry'));
+  });
+
   for (const engine of ENGINES) {
     test(`${engine}: the thread names who holds the lock; a non-releaser is refused, the releaser's Cancel my statement fails the task cleanly`, async () => {
       const db = targets[engine];
