@@ -4,6 +4,7 @@ import type { Statement } from '../statement.js';
 import { readName } from '../tokens.js';
 import { POSTGRES } from './engines.js';
 import { createdEarlier, dmlTargets, num, readTables } from './util.js';
+import { objectNames, type ObjectName } from '../postgres/object-names.js';
 
 export const disallowAddColumnWithDefault: Rule = {
   id: 'statement.disallow-add-column-with-default',
@@ -130,25 +131,7 @@ export const namingFullyQualified: Rule = {
   verbs: ['CREATE', 'ALTER', 'DROP', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   summary: 'Require schema-qualified object names',
   check(s, ctx) {
-    const names: Array<{ parts: string[]; pos: number }> = [];
-    const created = createdName(s);
-    if (created) names.push(created);
-    const table = s.alterTable?.table;
-    if (table) names.push({ parts: table, pos: s.alterTable!.pos });
-    if (s.kind.verb === 'DROP' && s.kind.object === 'TABLE') {
-      let k = s.kind.at + 1;
-      if (s.tokens[k]?.v === 'IF') k += 2;
-      const n = readName(s.tokens, k);
-      if (n) names.push({ parts: n.parts, pos: s.tokens[k]!.pos });
-    }
-    for (const parts of dmlTargets(s)) names.push({ parts, pos: 0 });
-    if (s.kind.verb === 'SELECT' || s.kind.verb === 'INSERT' || s.kind.verb === 'UPDATE' || s.kind.verb === 'DELETE') {
-      // CTE names are not schema objects.
-      const ctes = new Set(
-        s.tokens.filter((_t, k) => s.tokens[k + 1]?.v === 'AS' && s.tokens[k + 2]?.v === '(').map((t) => t.name),
-      );
-      for (const r of readTables(s)) if (!ctes.has(r.parts[0]!)) names.push(r);
-    }
+    const names = objectNames(s) ?? tokenNames(s);
     const bad = names.find((n) => n.parts.length < 2);
     if (bad)
       ctx.report(
@@ -158,6 +141,30 @@ export const namingFullyQualified: Rule = {
       );
   },
 };
+
+/** The names naming.fully-qualified checks, read from tokens (statement forms objectNames does not read). */
+export function tokenNames(s: Statement): ObjectName[] {
+  const names: ObjectName[] = [];
+  const created = createdName(s);
+  if (created) names.push(created);
+  const table = s.alterTable?.table;
+  if (table) names.push({ parts: table, pos: s.alterTable!.pos });
+  if (s.kind.verb === 'DROP' && s.kind.object === 'TABLE') {
+    let k = s.kind.at + 1;
+    if (s.tokens[k]?.v === 'IF') k += 2;
+    const n = readName(s.tokens, k);
+    if (n) names.push({ parts: n.parts, pos: s.tokens[k]!.pos });
+  }
+  for (const parts of dmlTargets(s)) names.push({ parts, pos: 0 });
+  if (s.kind.verb === 'SELECT' || s.kind.verb === 'INSERT' || s.kind.verb === 'UPDATE' || s.kind.verb === 'DELETE') {
+    // CTE names are not schema objects.
+    const ctes = new Set(
+      s.tokens.filter((_t, k) => s.tokens[k + 1]?.v === 'AS' && s.tokens[k + 2]?.v === '(').map((t) => t.name),
+    );
+    for (const r of readTables(s)) if (!ctes.has(r.parts[0]!)) names.push(r);
+  }
+  return names;
+}
 
 export const disallowOnDelCascade: Rule = {
   id: 'statement.disallow-on-del-cascade',

@@ -102,7 +102,7 @@ export const priorBackupCheck: Rule = {
   engines: BOTH,
   summary: 'Built-in: prior-backup feasibility',
   checkScript(ctx) {
-    const dml = ctx.statements.filter((s) => ['UPDATE', 'DELETE'].includes(s.kind.verb));
+    const dml = ctx.statements.filter((s) => s.verb === 'UPDATE' || s.verb === 'DELETE');
     const ddl = ctx.statements.find((s) => isDdl(s));
     if (dml.length > 0 && ddl) {
       ctx.report(

@@ -72,12 +72,12 @@ export function template(format: string, values: Record<string, string>): NameTe
 const DML = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'MERGE']);
 /** True for SELECT/INSERT/UPDATE/DELETE/REPLACE/MERGE (also behind WITH). */
 export function isDml(s: Statement): boolean {
-  return DML.has(s.kind.verb);
+  return DML.has(s.verb);
 }
 const DDL = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'RENAME', 'COMMENT']);
 /** True for schema changes (CREATE, ALTER, DROP, TRUNCATE, RENAME, COMMENT). */
 export function isDdl(s: Statement): boolean {
-  return DDL.has(s.kind.verb);
+  return DDL.has(s.verb);
 }
 
 const WHERE_END = new Set([

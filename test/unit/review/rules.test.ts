@@ -32,11 +32,26 @@ const cases: Case[] = [
   {
     rule: 'naming.fully-qualified',
     engines: P,
-    flag: ['CREATE TABLE t (id int)', 'SELECT a FROM t WHERE a = 1', 'UPDATE t SET a = 1 WHERE b = 2', 'DROP TABLE t'],
+    flag: [
+      'CREATE TABLE t (id int)',
+      'SELECT a FROM t WHERE a = 1',
+      'UPDATE t SET a = 1 WHERE b = 2',
+      'DROP TABLE t',
+      'CREATE INDEX i ON t (a)',
+      'ALTER TABLE IF EXISTS ONLY t ADD COLUMN a int',
+      'SELECT a FROM public.t JOIN u ON u.id = t.id',
+      'SELECT a FROM public.t WHERE a IN (SELECT b FROM u)',
+      'INSERT INTO public.t SELECT * FROM u',
+      'WITH x AS (SELECT 1 FROM u) SELECT * FROM x',
+    ],
     pass: [
       'CREATE TABLE public.t (id int)',
       'SELECT a FROM public.t WHERE a = 1',
       'WITH x AS (SELECT 1 AS a) SELECT a FROM x',
+      'SELECT extract(year FROM ts), substring(a FROM 2) FROM public.t',
+      'SELECT * FROM generate_series(1, 3)',
+      'DELETE FROM public.t USING public.u WHERE t.id = u.id',
+      'DROP INDEX i',
     ],
   },
   {

@@ -1,0 +1,99 @@
+/**
+ * The object names a PostgreSQL statement creates, alters, drops, writes and reads, from
+ * PostgreSQL's own AST, in the order naming.fully-qualified checks them: the created object, the
+ * altered table, the dropped table, the written table, then the tables of every FROM and JOIN
+ * (any depth, in text order, CTE names left out). Each name with its offset in the statement
+ * (the written table: 0, the statement's start). Null for statement forms this does not read,
+ * which the caller reads from tokens instead.
+ */
+import type { Node, RangeVar } from 'libpg-query';
+import type { Statement } from '../statement.js';
+
+export interface ObjectName {
+  parts: string[];
+  pos: number;
+}
+
+const get = <T>(node: unknown, kind: string): T | undefined =>
+  node && typeof node === 'object' ? ((node as Record<string, unknown>)[kind] as T | undefined) : undefined;
+
+const partsOf = (r: RangeVar): string[] => (r.schemaname ? [r.schemaname, r.relname ?? ''] : [r.relname ?? '']);
+
+/** RangeVars reachable from a FROM list through joins (subqueries are walked on their own). */
+function fromItems(items: unknown, out: RangeVar[]): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    const r = get<RangeVar>(item, 'RangeVar');
+    if (r) out.push(r);
+    const j = get<{ larg?: Node; rarg?: Node }>(item, 'JoinExpr');
+    if (j) fromItems([j.larg, j.rarg], out);
+  }
+}
+
+/** Every FROM-list table of the subtree, and the CTE names it defines. */
+function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, tables, ctes);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'fromClause') fromItems(v, tables);
+    else if (k === 'CommonTableExpr') {
+      const name = (v as { ctename?: string }).ctename;
+      if (name) ctes.add(name);
+    }
+    if (v && typeof v === 'object') walk(v, tables, ctes);
+  }
+}
+
+/** Offset just after `re`'s match at the statement's start, or -1 (a comment in between, another form). */
+function after(s: Statement, re: RegExp): number {
+  const m = re.exec(s.sql);
+  return m ? m[0].length : -1;
+}
+
+/** The names naming.fully-qualified checks, read from the AST; null when the statement form is not read here. */
+export function objectNames(s: Statement): ObjectName[] | null {
+  const names = read(s);
+  // The AST holds names cut to 63 bytes; the message names the object as written.
+  return names?.some((n) => n.parts.some((p) => Buffer.byteLength(p) >= 63)) ? null : names;
+}
+
+function read(s: Statement): ObjectName[] | null {
+  const ast = s.ast;
+  if (!ast) return null;
+  const create = get<{ relation?: RangeVar }>(ast, 'CreateStmt');
+  if (create?.relation) return [{ parts: partsOf(create.relation), pos: s.at(create.relation.location) }];
+  const index = get<{ relation?: RangeVar }>(ast, 'IndexStmt');
+  if (index?.relation) {
+    const end = after(s, /^CREATE\s+(?:UNIQUE\s+)?INDEX\b/i);
+    return end < 0 ? null : [{ parts: partsOf(index.relation), pos: end - 'INDEX'.length }];
+  }
+  const alter = get<{ relation?: RangeVar; objtype?: string }>(ast, 'AlterTableStmt');
+  if (alter?.relation) {
+    if (alter.objtype !== 'OBJECT_TABLE' || !/^ALTER\s+TABLE\b/i.test(s.sql)) return null;
+    return [{ parts: partsOf(alter.relation), pos: s.at(alter.relation.location) }];
+  }
+  const drop = get<{ removeType?: string; objects?: Node[] }>(ast, 'DropStmt');
+  if (drop) {
+    if (drop.removeType !== 'OBJECT_TABLE') return [];
+    const end = after(s, /^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?/i);
+    const first = get<{ items?: Node[] }>(drop.objects?.[0], 'List')?.items ?? [];
+    const parts = first.map((n) => get<{ sval?: string }>(n, 'String')?.sval ?? '');
+    return end < 0 || parts.length === 0 ? null : [{ parts, pos: end }];
+  }
+  const dml =
+    get<{ relation?: RangeVar }>(ast, 'InsertStmt') ??
+    get<{ relation?: RangeVar }>(ast, 'UpdateStmt') ??
+    get<{ relation?: RangeVar }>(ast, 'DeleteStmt');
+  if (!dml && !get(ast, 'SelectStmt')) return null;
+  const out: ObjectName[] = dml?.relation ? [{ parts: partsOf(dml.relation), pos: 0 }] : [];
+  const tables: RangeVar[] = [];
+  const ctes = new Set<string>();
+  walk(ast, tables, ctes);
+  tables.sort((a, b) => (a.location ?? 0) - (b.location ?? 0));
+  for (const r of tables)
+    if (r.schemaname || !ctes.has(r.relname ?? '')) out.push({ parts: partsOf(r), pos: s.at(r.location) });
+  return out;
+}
