@@ -65,3 +65,16 @@ function errorFields(e: Error, withStack: boolean): Record<string, unknown> {
   const { stack, ...fields } = pino.stdSerializers.err(e);
   return withStack ? { ...fields, stack } : fields;
 }
+
+/** A filter that lets each key through once per `windowMs`, so a failure repeated many times is logged once. */
+export function onceEvery(windowMs: number, now: () => number = Date.now): (key: string) => boolean {
+  const seen = new Map<string, number>();
+  return (key) => {
+    const at = now();
+    const last = seen.get(key);
+    if (last !== undefined && at - last < windowMs) return false;
+    if (seen.size > 1000) seen.clear();
+    seen.set(key, at);
+    return true;
+  };
+}

@@ -16,6 +16,8 @@ import { botWebClient } from './slack/web-client.js';
 import { driftMessage } from './slack/views/drift.js';
 import type { StartInput } from './startup.js';
 import { openStore } from './store/open.js';
+import { guardStore, isConnectionLoss, StoreWatch } from './store/outage.js';
+import { onceEvery } from './log.js';
 import { openTarget } from './targets/index.js';
 import type { Target } from './targets/types.js';
 import { createHash } from 'node:crypto';
@@ -39,9 +41,22 @@ export interface RunningBot {
 /** Start the whole bot from checked input (see prepareStart). Resolves when Slack is connected and jobs are being processed. */
 export async function startBot(input: StartInput, logger: Logger): Promise<RunningBot> {
   const { settings, config, policies } = input;
-  const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir });
+  // Errors of connections nobody waits on (idle pool clients, the job queue, its notifications):
+  // a lost connection means the store is away, anything else is logged, once a minute at most.
+  let watch: StoreWatch | undefined;
+  const firstTime = onceEvery(60_000);
+  const backgroundError = (err: unknown) => {
+    if (isConnectionLoss(err)) return watch?.lost(err);
+    if (firstTime(messageOf(err)))
+      logger.error({ err: messageOf(err) }, 'the store or the job queue reported an error');
+  };
+  const opened = await openStore(settings.storeUrl, { dataDir: settings.dataDir, onError: backgroundError });
   logger.info({ store: opened.describe }, 'store open');
   await opened.store.migrate();
+  const now = () => new Date();
+  watch = new StoreWatch({ probe: () => opened.store.ping(), logger, now });
+  const outages = watch;
+  const store = guardStore(opened.store, watch);
 
   const targets = new Map<string, Target>();
   const targetFor = (db: DatabaseConfig): Target => {
@@ -77,14 +92,12 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
         message,
       ),
   };
-
-  const now = () => new Date();
   const planner = statePlanner({ config, targetFor, logger });
   const client = botWebClient(settings.botToken, settings.apiUrl, logger);
   const directory = slackDirectory(client, logger);
   const application = createApplication({
     config,
-    store: opened.store,
+    store,
     queue: lateQueue,
     notifier: slackNotifier(client, config),
     reviewer: createReviewer(policies),
@@ -96,12 +109,13 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     directory: directory.directory,
     now,
     logger,
+    outages,
   });
   gitops = gitopsPollers({
     config,
     configDir: dirname(settings.configPath),
     dataDir: settings.dataDir,
-    store: opened.store,
+    store,
     app: application,
     post: async (report) => {
       const { text, blocks } = gitopsReportMessage(report);
@@ -153,6 +167,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     logger,
     driftInterval: config.schema.driftInterval,
     processEvery: processEveryFor(config),
+    onError: backgroundError,
     gitops: gitops.map((p) => ({ repoKey: p.key, interval: p.interval })),
     handlers: {
       gitopsPoll: async (repoKey) => {
@@ -200,6 +215,14 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     await started.triggerPoll(repoKey);
   };
   await application.reconcile();
+  // Back from an outage: what does not reconnect by itself is connected again, and stages whose
+  // job could not be saved while the store was away are queued again (as after a restart).
+  outages.onRestored(() => {
+    opened.resume().catch((err: unknown) => backgroundError(err));
+    application
+      .reconcile()
+      .catch((err: unknown) => logger.error({ err: messageOf(err) }, 'could not queue the running stages again'));
+  });
 
   let webhookServer: { close(): Promise<void> } | undefined;
   try {
@@ -222,6 +245,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   return {
     port: settings.port,
     async stop() {
+      outages.stop();
       await app.stop().catch(() => {});
       await webhookServer?.close().catch(() => {});
       await started.stop().catch(() => {});

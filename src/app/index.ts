@@ -13,7 +13,7 @@ import type { AppContext } from './context.js';
 import * as decisions from './decisions.js';
 import * as gitops from './gitops.js';
 import { type DriftReport, driftCheck } from './drift-job.js';
-import type { GitopsPort, IssueNotifier, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
+import type { GitopsPort, IssueNotifier, LiveReviewer, Reviewer, RolloutQueue, StoreOutages } from './ports.js';
 import * as queries from './queries.js';
 import { runStage } from './run-stage.js';
 import * as schemaCommands from './schema-commands.js';
@@ -24,9 +24,20 @@ import * as waves from './waves.js';
 import { RunningTasks } from './running-tasks.js';
 import * as stop from './stop.js';
 import type { TaskWatchSettings } from './task-watch.js';
+import { type Refused, refused } from './results.js';
+import { ErrorCode as Codes, isDbchangeError } from '../errors.js';
 
 export type { DriftReport } from './drift-job.js';
-export type { GitopsPort, IssueNotifier, LatestWritten, LiveReviewer, Reviewer, RolloutQueue } from './ports.js';
+export type {
+  GitopsPort,
+  IssueNotifier,
+  LatestWritten,
+  LiveReviewer,
+  Outage,
+  Reviewer,
+  RolloutQueue,
+  StoreOutages,
+} from './ports.js';
 export type * from './results.js';
 export type { DriftResult } from './schema-commands.js';
 export type { Submitted } from './submit.js';
@@ -58,11 +69,35 @@ export interface AppDeps {
   logger: Logger;
   /** Progress message and lock watch settings (defaults: DEFAULT_TASK_WATCH); the bench turns them off. */
   taskWatch?: TaskWatchSettings;
+  /** The store's availability: a running stage waits an outage out. */
+  outages?: StoreOutages;
 }
 
 type Bound<F> = F extends (app: AppContext, ...rest: infer A) => infer R ? (...rest: A) => R : never;
 function bind<F extends (app: AppContext, ...rest: never[]) => unknown>(ctx: AppContext, f: F): Bound<F> {
   return ((...rest: never[]) => f(ctx, ...rest)) as Bound<F>;
+}
+
+/**
+ * A use case a person starts: when the store cannot be reached it is refused (nothing was saved,
+ * since the store is where everything is saved), and the person is told to try again.
+ */
+function door<F extends (app: AppContext, ...rest: never[]) => Promise<unknown>>(
+  ctx: AppContext,
+  f: F,
+): (...rest: Parameters<Bound<F>>) => Promise<Awaited<ReturnType<F>> | Refused> {
+  const bound = bind(ctx, f) as (...rest: Parameters<Bound<F>>) => Promise<Awaited<ReturnType<F>>>;
+  return async (...rest) => {
+    try {
+      return await bound(...rest);
+    } catch (e) {
+      if (!isDbchangeError(e, Codes.StoreUnavailable)) throw e;
+      return refused(
+        'store-unavailable',
+        "the bot's store is unavailable right now; nothing was changed. Try again in a minute.",
+      );
+    }
+  };
 }
 
 /** Every use case, bound to its dependencies. */
@@ -73,33 +108,33 @@ export function createApplication(deps: AppDeps) {
     /** The validated config, for rendering (database names, the channel, environments). */
     config: deps.config,
     validate: bind(ctx, submit.validate),
-    submit: bind(ctx, submit.submit),
-    rollback: bind(ctx, submit.rollback),
-    followUp: bind(ctx, submit.followUp),
-    approve: bind(ctx, decisions.approve),
-    reject: bind(ctx, decisions.reject),
-    rolloutNow: bind(ctx, decisions.rolloutNow),
-    prepareSchedule: bind(ctx, decisions.prepareSchedule),
-    schedule: bind(ctx, decisions.schedule),
-    reschedule: bind(ctx, decisions.reschedule),
-    cancel: bind(ctx, decisions.cancel),
-    retry: bind(ctx, decisions.retry),
-    acknowledgeReview: bind(ctx, decisions.acknowledgeReview),
-    resolveAttention: bind(ctx, decisions.resolveAttention),
-    continueWaves: bind(ctx, waves.continueWaves),
-    haltWaves: bind(ctx, waves.haltWaves),
-    prepareEdit: bind(ctx, decisions.prepareEdit),
-    edit: bind(ctx, decisions.edit),
-    stopRun: bind(ctx, stop.stopRun),
-    keepWaiting: bind(ctx, stop.keepWaiting),
-    issue: bind(ctx, queries.issue),
-    status: bind(ctx, queries.status),
-    list: bind(ctx, queries.list),
-    history: bind(ctx, queries.history),
-    sessions: bind(ctx, queries.sessions),
-    generatedDdl: bind(ctx, queries.generatedDdl),
-    drift: bind(ctx, schemaCommands.drift),
-    baseline: bind(ctx, schemaCommands.baseline),
+    submit: door(ctx, submit.submit),
+    rollback: door(ctx, submit.rollback),
+    followUp: door(ctx, submit.followUp),
+    approve: door(ctx, decisions.approve),
+    reject: door(ctx, decisions.reject),
+    rolloutNow: door(ctx, decisions.rolloutNow),
+    prepareSchedule: door(ctx, decisions.prepareSchedule),
+    schedule: door(ctx, decisions.schedule),
+    reschedule: door(ctx, decisions.reschedule),
+    cancel: door(ctx, decisions.cancel),
+    retry: door(ctx, decisions.retry),
+    acknowledgeReview: door(ctx, decisions.acknowledgeReview),
+    resolveAttention: door(ctx, decisions.resolveAttention),
+    continueWaves: door(ctx, waves.continueWaves),
+    haltWaves: door(ctx, waves.haltWaves),
+    prepareEdit: door(ctx, decisions.prepareEdit),
+    edit: door(ctx, decisions.edit),
+    stopRun: door(ctx, stop.stopRun),
+    keepWaiting: door(ctx, stop.keepWaiting),
+    issue: door(ctx, queries.issue),
+    status: door(ctx, queries.status),
+    list: door(ctx, queries.list),
+    history: door(ctx, queries.history),
+    sessions: door(ctx, queries.sessions),
+    generatedDdl: door(ctx, queries.generatedDdl),
+    drift: door(ctx, schemaCommands.drift),
+    baseline: door(ctx, schemaCommands.baseline),
     // For the job queue:
     /** Run a released stage (the queue's job); `heartbeat` keeps the job's lock while tasks run. */
     runStage: (issueId: string, stageIndex: number, heartbeat?: () => Promise<void>) =>

@@ -72,3 +72,17 @@ export interface GitopsPort {
    */
   writeLatest(db: DatabaseConfig, sdl: string, message: string): Promise<LatestWritten[]>;
 }
+
+/** When the store was lost and when it answered again. */
+export interface Outage {
+  lostAt: Date;
+  resumedAt: Date;
+}
+
+/** The store's availability, for work that waits an outage out instead of failing (a running stage). */
+export interface StoreOutages {
+  /** Resolves when the store answers again, with the outage (the last one when it already answers). */
+  untilAvailable(): Promise<Outage | undefined>;
+  /** The last outage that ended in this process's life, if any. */
+  readonly last: Outage | undefined;
+}

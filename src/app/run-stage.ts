@@ -8,6 +8,11 @@
  *   recorded in the history with the schema before and after.
  * When all tasks have ended the stage is settled by the state machine (`stageFinished`), which
  * may start the next, automatic, stage.
+ *
+ * When the bot's store cannot be reached, the run waits it out rather than failing: the target's
+ * work goes on (its log lines are kept and written once the store answers), every write to the
+ * store waits until the store is back, and the thread is told when the store was lost, when it
+ * came back and which tasks continued or were re-run.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -18,11 +23,11 @@ import { waveEnded, waveResults } from '../domain/wave-transitions.js';
 import { betweenWaves, onLastWave, planWaves, startedDatabases } from '../domain/waves.js';
 import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
 import { environmentOf, holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
-import { messageOf, unreachable } from '../errors.js';
+import { ErrorCode, isDbchangeError, messageOf, unreachable } from '../errors.js';
 import { splitStatements } from '../sql/split.js';
 import type { Store, TaskLogEntry } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
-import type { LiveReviewer } from './ports.js';
+import type { LiveReviewer, Outage, StoreOutages } from './ports.js';
 import type { ChangeService } from './service.js';
 import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
 import type { RunningTasks } from './running-tasks.js';
@@ -46,6 +51,71 @@ export interface RunStageDeps {
   running: RunningTasks;
   /** Progress message and lock watch settings (defaults: DEFAULT_TASK_WATCH). */
   taskWatch?: TaskWatchSettings;
+  /** The store's availability; without it a lost store fails the task like any other error of the bot. */
+  outages?: StoreOutages;
+}
+
+/** How often the job's lock is renewed while a run waits for the store. */
+const BEAT_WHILE_WAITING_MS = 10_000;
+
+/** Which tasks of this run lived through which outage of the store, for the thread. */
+class OutageNotes {
+  private readonly outages = new Map<number, { outage: Outage; tasks: Map<string, TaskNote> }>();
+
+  add(outage: Outage | undefined, task: TaskNote | undefined): void {
+    if (!outage) return;
+    const key = outage.lostAt.getTime();
+    const entry = this.outages.get(key) ?? { outage, tasks: new Map<string, TaskNote>() };
+    this.outages.set(key, entry);
+    if (task && !entry.tasks.has(task.id)) entry.tasks.set(task.id, task);
+  }
+
+  events(): IssueEvent[] {
+    return [...this.outages.values()].map(({ outage, tasks }) => ({
+      kind: 'store-outage',
+      lostAt: outage.lostAt,
+      resumedAt: outage.resumedAt,
+      tasks: [...tasks.values()].map(({ task, resumed }) => ({ task, resumed })),
+    }));
+  }
+}
+
+interface TaskNote {
+  id: string;
+  task: TaskRef;
+  resumed: 'continued' | 're-run';
+}
+
+function isStoreUnavailable(deps: RunStageDeps, e: unknown): boolean {
+  return deps.outages !== undefined && isDbchangeError(e, ErrorCode.StoreUnavailable);
+}
+
+/** Wait until the store answers again, renewing the job's lock meanwhile. */
+async function waitForStore(deps: RunStageDeps): Promise<Outage | undefined> {
+  const beat = setInterval(() => void deps.heartbeat?.().catch(() => undefined), BEAT_WHILE_WAITING_MS);
+  try {
+    return await deps.outages?.untilAvailable();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/** Run a step that needs the store; when the store is unavailable, wait for it and run the step again. */
+async function patiently<T>(
+  deps: RunStageDeps,
+  notes: OutageNotes,
+  step: () => Promise<T>,
+  task?: TaskNote,
+): Promise<T> {
+  for (;;) {
+    try {
+      return await step();
+    } catch (e) {
+      if (!isStoreUnavailable(deps, e)) throw e;
+      notes.add(await waitForStore(deps), task);
+      await deps.heartbeat?.().catch(() => undefined);
+    }
+  }
 }
 
 /** How often a running task tells the queue it is alive (its job lock lasts a minute). */
@@ -53,7 +123,8 @@ const HEARTBEAT_MS = 5000;
 
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
 export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
-  const issue = await deps.store.getIssue(issueId);
+  const notes = new OutageNotes();
+  const issue = await patiently(deps, notes, () => deps.store.getIssue(issueId));
   if (!issue) return;
   const stage = issue.stages[stageIndex];
   // A stale or duplicate job: the stage is not (or no longer) running.
@@ -61,9 +132,17 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
 
   // Between waves nothing runs: Continue (or the wave delay) queues the stage again.
   if (betweenWaves(stage)) return;
-  if (await heldByLiveReview(deps, issue, stageIndex)) return;
+  if (await heldByLiveReview(deps, notes, issue, stageIndex)) return;
 
-  const started = startedDatabases(await withWavePlan(deps, issue, stageIndex));
+  // A task still marked running was cut off by an earlier run; when that run lost the store
+  // (in this process's life), this one re-runs it, and the ledger skips what was applied.
+  const last = deps.outages?.last;
+  for (const task of stage.tasks) {
+    if (last && task.status === 'running' && task.startedAt && task.startedAt <= last.lostAt)
+      notes.add(last, { id: task.id, task: taskRef(task, stage.environment), resumed: 're-run' });
+  }
+
+  const started = startedDatabases(await patiently(deps, notes, () => withWavePlan(deps, issue, stageIndex)));
   const byDatabase = new Map<string, Task[]>();
   for (const task of stage.tasks) {
     if (task.status !== 'pending' && task.status !== 'running') continue;
@@ -82,47 +161,56 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
       for (const task of lane) {
         try {
           // The schema after one task is the schema before the next on the same database.
-          known = await runTask(deps, issue, stageIndex, task, known);
+          known = await runTask(deps, notes, issue, stageIndex, task, known);
         } catch (err) {
           // The bot's own failure (store, Slack): the task is marked failed so the stage can
           // settle and a person can Retry; the target's ledger still decides what was applied.
           deps.logger.error({ err, issue: issue.id, task: task.id }, 'task failed inside the bot');
           known = undefined;
           const error = `dbchange could not finish this task: ${messageOf(err)}`;
-          await deps.service
-            .save(issue, (i) =>
+          await patiently(deps, notes, () =>
+            deps.service.save(issue, (i) =>
               updateTask(i, stageIndex, task.id, (t) =>
                 t.status === 'running' || t.status === 'pending'
                   ? { ...t, status: 'failed', error, finishedAt: deps.now() }
                   : t,
               ),
-            )
-            .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
+            ),
+          ).catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
         }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
+  for (const event of notes.events()) await deps.service.threadSafe(issue, event);
 
-  await tellLastWave(deps, issueId, stageIndex);
-  await deps.service.mutate(issueId, (current) => {
-    const s = current.stages[stageIndex];
-    if (s?.status !== 'running') return { ok: false, code: 'wrong-state', message: 'stage already settled' };
-    const inPlay = startedDatabases(s);
-    if (s.tasks.some((t) => (t.status === 'pending' || t.status === 'running') && (!inPlay || inPlay.has(t.database))))
-      return { ok: false, code: 'wrong-state', message: 'tasks still running' };
-    // A wave ended and more are to come: the stage waits for Continue (or the wave delay).
-    if (!onLastWave(s)) return waveEnded(current, stageIndex, { config: deps.config, now: deps.now() });
-    const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config);
-    const environment = s.environment;
-    const failed = settled.stages[stageIndex]!.status === 'failed';
-    return {
-      ok: true,
-      issue: settled,
-      effects,
-      event: { kind: failed ? 'stage-failed' : 'stage-done', environment },
-    };
-  });
+  await patiently(deps, notes, () => tellLastWave(deps, issueId, stageIndex));
+  await patiently(deps, notes, () =>
+    deps.service.mutate(issueId, (current) => {
+      const s = current.stages[stageIndex];
+      if (s?.status !== 'running') return { ok: false, code: 'wrong-state', message: 'stage already settled' };
+      const inPlay = startedDatabases(s);
+      if (
+        s.tasks.some((t) => (t.status === 'pending' || t.status === 'running') && (!inPlay || inPlay.has(t.database)))
+      )
+        return { ok: false, code: 'wrong-state', message: 'tasks still running' };
+      // A wave ended and more are to come: the stage waits for Continue (or the wave delay).
+      if (!onLastWave(s)) return waveEnded(current, stageIndex, { config: deps.config, now: deps.now() });
+      const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config);
+      const environment = s.environment;
+      const failed = settled.stages[stageIndex]!.status === 'failed';
+      return {
+        ok: true,
+        issue: settled,
+        effects,
+        event: { kind: failed ? 'stage-failed' : 'stage-done', environment },
+      };
+    }),
+  );
+}
+
+function taskRef(task: Task, environment: string): TaskRef {
+  return { database: task.database, environment, name: task.name };
 }
 
 /** The last wave of a stage in waves ended: its per-database results go to the thread, as every wave's do. */
@@ -162,7 +250,12 @@ async function withWavePlan(deps: RunStageDeps, issue: Issue, stageIndex: number
  * walk-through) check each task's SQL against its target. Problems hold the stage unless
  * someone already chose "Roll out anyway". Retries and re-runs after a crash skip this.
  */
-async function heldByLiveReview(deps: RunStageDeps, issue: Issue, stageIndex: number): Promise<boolean> {
+async function heldByLiveReview(
+  deps: RunStageDeps,
+  notes: OutageNotes,
+  issue: Issue,
+  stageIndex: number,
+): Promise<boolean> {
   const live = deps.liveReviewer;
   const stage = issue.stages[stageIndex]!;
   if (!live || isAcknowledged(issue, stageIndex) || issue.changeType === 'sdl') return false;
@@ -188,7 +281,9 @@ async function heldByLiveReview(deps: RunStageDeps, issue: Issue, stageIndex: nu
     }
   }
   if (findings.length === 0) return false;
-  const held = await deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings));
+  const held = await patiently(deps, notes, () =>
+    deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings)),
+  );
   return held.kind === 'done';
 }
 
@@ -204,24 +299,53 @@ function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t
 /** Run one task; returns the schema it left when it introspected it afresh (for the next task). */
 async function runTask(
   deps: RunStageDeps,
+  notes: OutageNotes,
   issue: Issue,
   stageIndex: number,
   task: Task,
   known?: Snapshot,
 ): Promise<Snapshot | undefined> {
-  const { service, store } = deps;
   const stage = issue.stages[stageIndex]!;
   const db = findDatabase(deps.config, task.database, stage.environment);
   const startedAt = deps.now();
+  const note: TaskNote = { id: task.id, task: taskRef(task, stage.environment), resumed: 'continued' };
+  // Every write to the store waits out an outage of it.
+  const service = {
+    save: (i: Issue, change: (i: Issue) => Issue) => patiently(deps, notes, () => deps.service.save(i, change), note),
+    threadSafe: (i: Issue, event: IssueEvent) => deps.service.threadSafe(i, event),
+  };
+  const store = {
+    getIssue: (id: string) => patiently(deps, notes, () => deps.store.getIssue(id), note),
+    recordMigration: (r: Parameters<Store['recordMigration']>[0]) =>
+      patiently(deps, notes, () => deps.store.recordMigration(r), note),
+    saveSnapshot: (snap: Parameters<Store['saveSnapshot']>[0]) =>
+      patiently(deps, notes, () => deps.store.saveSnapshot(snap), note),
+  };
   // Statement lines are kept and written in batches (see onLog); other lines at once, after them.
+  // Lines that could not be written while the store was away stay in `lines`, in order.
   const lines: TaskLogEntry[] = [];
+  let keptThroughOutage = false;
   const line = (text: string, level: 'info' | 'error') =>
     lines.push({ issueId: issue.id, taskId: task.id, at: deps.now(), level, text });
+  const writeLines = async () => {
+    const batch = lines.splice(0);
+    try {
+      await deps.store.appendTaskLogs(batch);
+    } catch (e) {
+      if (isStoreUnavailable(deps, e)) {
+        lines.unshift(...batch);
+        keptThroughOutage = true;
+      }
+      throw e;
+    }
+  };
   const log = async (text: string, level: 'info' | 'error' = 'info') => {
     line(text, level);
-    await store.appendTaskLogs(lines.splice(0));
+    if (keptThroughOutage) notes.add(await waitForStore(deps), note);
+    await patiently(deps, notes, writeLines, note);
+    keptThroughOutage = false;
   };
-  const ref: TaskRef = { database: task.database, environment: stage.environment, name: task.name };
+  const ref = note.task;
   const tell = (event: IssueEvent) => service.threadSafe(issue, event);
 
   if (!db) {
@@ -270,7 +394,7 @@ async function runTask(
   await log(`started attempt ${attempt}: ${statements.length} statement(s)`);
   // The progress message (the "task started" reply, edited in place), the guards, the lock watch.
   const watch = await watchTask(
-    { service, running: deps.running, settings: deps.taskWatch ?? DEFAULT_TASK_WATCH },
+    { service: deps.service, running: deps.running, settings: deps.taskWatch ?? DEFAULT_TASK_WATCH },
     issue,
     task,
     ref,
@@ -286,13 +410,12 @@ async function runTask(
   let flushed = Promise.resolve();
   const flush = () => {
     const batch = entries.splice(0);
-    const written = lines.splice(0);
     flushed = flushed.then(async () => {
-      await store
-        .appendTaskLogs(written)
-        .catch((err: unknown) =>
-          deps.logger.error({ err, issue: issue.id, task: task.id }, 'could not write the task log'),
-        );
+      // While the store is away the lines stay kept and the target's work goes on.
+      await writeLines().catch((err: unknown) => {
+        if (!isStoreUnavailable(deps, err))
+          deps.logger.error({ err, issue: issue.id, task: task.id }, 'could not write the task log');
+      });
       if (batch.length > 0) await tell({ kind: 'task-log', task: ref, entries: batch });
     });
   };

@@ -17,6 +17,7 @@ export function registerServe(program: Command, cli: CliRun): void {
       const isTerminal = Boolean(process.stdout.isTTY);
       // A bad LOG_* value is reported with the other start-up problems; meanwhile the default is used.
       const logger = createLogger(readLogSettings(env, isTerminal).settings, { colorize: isTerminal });
+      await guardProcess(logger);
       try {
         const bot = await startBot(await prepareStart(env, { isTerminal, logger }), logger);
         const stop = async (signal: string) => {
@@ -32,4 +33,32 @@ export function registerServe(program: Command, cli: CliRun): void {
         cli.exitCode = 1;
       }
     });
+}
+
+/**
+ * A rejected promise nobody awaited, or a driver's connection error nobody listened to, is logged
+ * (the same one once a minute) and the bot keeps running: a store or database outage must never
+ * end it. Any other uncaught exception is a bug that leaves the process in an unknown state: it is
+ * logged and the process exits, for its supervisor to restart it.
+ */
+async function guardProcess(logger: import('pino').Logger): Promise<void> {
+  const { onceEvery } = await import('../log.js');
+  const { isConnectionLoss } = await import('../store/outage.js');
+  const firstTime = onceEvery(60_000);
+  process.on('unhandledRejection', (reason) => {
+    if (firstTime(messageOf(reason)))
+      logger.error(
+        { err: messageOf(reason) },
+        'a background task failed and nobody waited for it; the bot keeps running',
+      );
+  });
+  process.on('uncaughtException', (err) => {
+    if (isConnectionLoss(err)) {
+      if (firstTime(messageOf(err)))
+        logger.warn({ err: messageOf(err) }, 'a connection was lost; the bot keeps running and reconnects');
+      return;
+    }
+    logger.fatal({ err }, 'unexpected error; stopping');
+    process.exit(1);
+  });
 }

@@ -116,4 +116,15 @@ export type IssueEvent =
     }
   | { kind: 'wave-started'; by: string; environment: string; wave: number; waves: number; databases: number }
   /** `running`: the wave that was running ends first; `pending`: databases that stay untouched. */
-  | { kind: 'waves-halted'; by: string; environment: string; pending: number; running: boolean };
+  | { kind: 'waves-halted'; by: string; environment: string; pending: number; running: boolean }
+  /**
+   * The bot could not reach its store from `lostAt` to `resumedAt` while the stage ran: each task
+   * it was in the middle of either `continued` (its work went on; only its records waited) or was
+   * `re-run` (the ledger skips what had been applied).
+   */
+  | {
+      kind: 'store-outage';
+      lostAt: Date;
+      resumedAt: Date;
+      tasks: { task: TaskRef; resumed: 'continued' | 're-run' }[];
+    };

@@ -16,6 +16,7 @@ export const REFUSAL_CODES = [
   'invalid',
   'target-failed',
   'duplicate',
+  'store-unavailable',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

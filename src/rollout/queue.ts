@@ -11,12 +11,15 @@
  *                                                         pollInterval; Agenda's lock on it means one
  *                                                         process polls a repository at a time
  * A job that was running when its process died is picked up again after its lock expires; the
- * executor and the targets' ledgers make that re-run harmless.
+ * executor and the targets' ledgers make that re-run harmless. While the store is unreachable,
+ * Agenda's errors go to `onError` (never to the process), a heartbeat that cannot be saved keeps
+ * the lock in this process, and a stage already running here is not started a second time.
  */
 import { createHash } from 'node:crypto';
 import { Agenda, type AgendaBackend, type Job, type NotificationChannel } from 'agenda';
 import type { Logger } from 'pino';
 import type { RolloutQueue } from '../app/ports.js';
+import { isConnectionLoss, storeUnavailable } from '../store/outage.js';
 
 export const JOB_RUN_STAGE = 'dbchange.run-stage';
 export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
@@ -81,6 +84,8 @@ export async function startQueue(opts: {
   driftInterval?: string;
   /** The repositories to poll, each at its own interval. */
   gitops?: GitopsSchedule[];
+  /** Agenda's own errors (finding, locking or saving jobs); connection losses among them mean the store is gone. */
+  onError?: (err: unknown) => void;
 }): Promise<StartedQueue> {
   const agenda = new Agenda({
     backend: opts.backend,
@@ -92,14 +97,28 @@ export async function startQueue(opts: {
     removeOnComplete: true,
   });
   const { handlers, logger } = opts;
+  agenda.on('error', (err: unknown) => opts.onError?.(err));
 
+  // A stage job Agenda hands out again while it still runs here (its lock could not be renewed
+  // during an outage) waits for the run in progress instead of starting a second one. Another
+  // release of the stage (a Retry) is another job and is not held back.
+  const runningStages = new Map<string, Promise<void>>();
   agenda.define<StageJob>(
     JOB_RUN_STAGE,
     async (job: Job<StageJob>) => {
-      const { issueId, stageIndex } = job.attrs.data;
-      await handlers.runStage(issueId, stageIndex, async () => {
-        await job.touch();
-      });
+      const { issueId, stageIndex, run: release } = job.attrs.data;
+      const key = `${issueId}:${stageIndex}:${release ?? ''}`;
+      const inProgress = runningStages.get(key);
+      if (inProgress) return void (await inProgress.catch(() => undefined));
+      // The lock is renewed in memory first; a save that fails while the store is away is tried at the next beat.
+      const heartbeat = () => job.touch().catch(() => undefined);
+      const run = handlers.runStage(issueId, stageIndex, heartbeat);
+      runningStages.set(key, run);
+      try {
+        await run;
+      } finally {
+        runningStages.delete(key);
+      }
     },
     { concurrency: 10, lockLifetime: LOCK_LIFETIME_MS },
   );
@@ -144,7 +163,7 @@ export async function startQueue(opts: {
   if (handlers.driftCheck && opts.driftInterval) await agenda.every(opts.driftInterval, JOB_DRIFT_CHECK);
   for (const { repoKey, interval } of polls) await agenda.every(interval, gitopsJobName(repoKey), { repo: repoKey });
 
-  const queue: RolloutQueue = {
+  const queue: RolloutQueue = storeErrors({
     async runStage(issueId, stageIndex, run) {
       const job = agenda.create<StageJob>(JOB_RUN_STAGE, { issueId, stageIndex, run: run ?? '' });
       // One job per stage and release: a second request for the same release re-arms the same
@@ -167,7 +186,7 @@ export async function startQueue(opts: {
       await agenda.cancel({ name: JOB_WAVE_DUE, data: { issueId } });
       await agenda.schedule(at, JOB_WAVE_DUE, { issueId, stageIndex, wave });
     },
-  };
+  });
 
   return {
     queue,
@@ -186,5 +205,25 @@ export async function startQueue(opts: {
     async stop() {
       await agenda.stop();
     },
+  };
+}
+
+/** Jobs live in the store: a job that cannot be saved for want of a connection is the store being unavailable. */
+function storeErrors(queue: RolloutQueue): RolloutQueue {
+  const guard =
+    <A extends unknown[]>(f: (...a: A) => Promise<void>) =>
+    async (...a: A): Promise<void> => {
+      try {
+        await f(...a);
+      } catch (e) {
+        if (!isConnectionLoss(e)) throw e;
+        throw storeUnavailable(e);
+      }
+    };
+  return {
+    runStage: guard(queue.runStage),
+    scheduleStage: guard(queue.scheduleStage),
+    cancelSchedule: guard(queue.cancelSchedule),
+    continueWavesAt: guard(queue.continueWavesAt),
   };
 }

@@ -30,6 +30,8 @@ export interface OpenedStore {
   notificationChannel?: NotificationChannel;
   /** Where the store lives, for logs; never contains a password. */
   describe: string;
+  /** After an outage: connects again what does not reconnect by itself (a job notification channel that gave up). */
+  resume(): Promise<void>;
   /** Closes the store (and the embedded server). Stop Agenda first: it uses the same server. */
   close(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface OpenedStore {
 export interface OpenStoreOptions {
   /** Data directory of the embedded store (default ./.dbchange/pgdata). */
   dataDir?: string;
+  /** Errors of connections nobody is waiting on (an idle client that lost its server, the job notification channel). */
+  onError?: (err: unknown) => void;
 }
 
 const ACCEPTED = 'postgres://, postgresql://, mongodb:// or mongodb+srv:// (or leave it unset for the embedded store)';
@@ -50,15 +54,22 @@ function unavailable(url: string, what: string, cause: unknown): DbchangeError {
   );
 }
 
-function newPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
-  // The same pool serves Agenda's backend; see SqlStore for why idle-client errors are ignored.
-  pool.on('error', () => undefined);
+function newPool(connectionString: string, max: number, onError: (err: unknown) => void): pg.Pool {
+  // A server that vanished without closing its sockets is noticed (keepAlive) and a connection
+  // that cannot be opened fails in 10 s instead of hanging a request.
+  const pool = new pg.Pool({ connectionString, max, keepAlive: true, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server emits 'error' on the pool; unheard, it would end the process.
+  pool.on('error', onError);
   return pool;
 }
 
-async function openSqlStore(url: string, max: number, hint: string): Promise<SqlStore> {
-  const pool = newPool(url, max);
+async function openSqlStore(
+  url: string,
+  max: number,
+  hint: string,
+  onError: (err: unknown) => void,
+): Promise<SqlStore> {
+  const pool = newPool(url, max, onError);
   const store = new SqlStore(pool);
   try {
     await store.migrate();
@@ -69,22 +80,50 @@ async function openSqlStore(url: string, max: number, hint: string): Promise<Sql
   return store;
 }
 
-async function openPostgres(url: string): Promise<OpenedStore> {
+/** Agenda's PostgreSQL backend on a pool of ours, so its connection errors are heard too. */
+function agendaOnPool(
+  url: string,
+  max: number,
+  onError: (err: unknown) => void,
+  disableNotifications: boolean,
+): { backend: PostgresBackend; pool: pg.Pool } {
+  const pool = newPool(url, max, onError);
+  const backend = new PostgresBackend({ pool, disableNotifications });
+  // The LISTEN connection reports its losses here (and reconnects by itself).
+  backend.notificationChannel?.on('error', onError);
+  return { backend, pool };
+}
+
+/** After an outage: a notification channel that gave up reconnecting is connected again. */
+async function reconnectChannel(channel: NotificationChannel | undefined): Promise<void> {
+  if (channel?.state === 'error') await channel.connect();
+}
+
+async function openPostgres(url: string, onError: (err: unknown) => void): Promise<OpenedStore> {
   const store = await openSqlStore(
     url,
     10,
     'Check that PostgreSQL is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right (the user needs CREATE on the database).',
+    onError,
   );
+  const agenda = agendaOnPool(url, 10, onError, false);
   return {
     store,
     kind: 'postgres',
-    agendaBackend: new PostgresBackend({ connectionString: url }),
+    agendaBackend: agenda.backend,
     describe: `PostgreSQL at ${redactUrl(url)}`,
-    close: () => store.close(),
+    resume: () => reconnectChannel(agenda.backend.notificationChannel),
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        await agenda.pool.end();
+      }
+    },
   };
 }
 
-async function openEmbedded(dataDir: string | undefined): Promise<OpenedStore> {
+async function openEmbedded(dataDir: string | undefined, onError: (err: unknown) => void): Promise<OpenedStore> {
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir });
   // The socket server refuses connections past its maximum: split it between the two pools,
   // leaving room for a connection being replaced.
@@ -95,26 +134,26 @@ async function openEmbedded(dataDir: string | undefined): Promise<OpenedStore> {
       embedded.url,
       perPool,
       `The embedded store lives in ${embedded.dataDir}; delete that directory to start afresh, or set DBCHANGE_STORE_URL.`,
+      onError,
     );
   } catch (e) {
     await embedded.close().catch(() => undefined);
     throw e;
   }
-  const agendaBackend = new PostgresBackend({
-    poolConfig: { connectionString: embedded.url, max: perPool },
-    // LISTEN/NOTIFY does not cross the PGlite socket multiplexer; Agenda is notified in
-    // process instead, which is enough because the embedded store serves one process.
-    disableNotifications: true,
-  });
+  // LISTEN/NOTIFY does not cross the PGlite socket multiplexer; Agenda is notified in
+  // process instead, which is enough because the embedded store serves one process.
+  const agenda = agendaOnPool(embedded.url, perPool, onError, true);
   return {
     store,
     kind: 'embedded',
-    agendaBackend,
+    agendaBackend: agenda.backend,
     notificationChannel: new InMemoryNotificationChannel(),
     describe: `embedded PGlite in ${embedded.dataDir}`,
+    resume: async () => undefined,
     async close() {
       try {
         await store.close();
+        await agenda.pool.end();
       } finally {
         await embedded.close();
       }
@@ -133,7 +172,7 @@ async function isReplicaSet(db: Db): Promise<boolean> {
   return typeof hello.setName === 'string';
 }
 
-async function openMongo(url: string): Promise<OpenedStore> {
+async function openMongo(url: string, onError: (err: unknown) => void): Promise<OpenedStore> {
   const hint =
     'Check that MongoDB is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right.';
   let client: MongoClient;
@@ -152,12 +191,15 @@ async function openMongo(url: string): Promise<OpenedStore> {
     const notificationChannel: NotificationChannel = (await isReplicaSet(db))
       ? new MongoChangeStreamNotificationChannel({ db })
       : new InMemoryNotificationChannel();
+    notificationChannel.on('error', onError);
     return {
       store,
       kind: 'mongodb',
       agendaBackend: new MongoBackend({ mongo: db }),
       notificationChannel,
       describe: `MongoDB at ${redactUrl(url)}, database ${db.databaseName}`,
+      // The driver re-selects its server by itself; a change stream that gave up is opened again.
+      resume: () => reconnectChannel(notificationChannel),
       close: () => store.close(),
     };
   } catch (e) {
@@ -173,15 +215,16 @@ async function openMongo(url: string): Promise<OpenedStore> {
  */
 export async function openStore(storeUrl: string | undefined, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
   const url = storeUrl?.trim();
-  if (!url) return openEmbedded(opts.dataDir);
+  const onError = opts.onError ?? (() => undefined);
+  if (!url) return openEmbedded(opts.dataDir, onError);
   const scheme = url.split(':', 1)[0]!.toLowerCase();
   switch (scheme) {
     case 'postgres':
     case 'postgresql':
-      return openPostgres(url);
+      return openPostgres(url, onError);
     case 'mongodb':
     case 'mongodb+srv':
-      return openMongo(url);
+      return openMongo(url, onError);
     default:
       throw new DbchangeError(
         ErrorCode.StoreUnavailable,

@@ -102,6 +102,8 @@ export class StoreConflictError extends Error {
 export interface Store {
   /** Create tables/collections and indexes if missing. Idempotent. */
   migrate(): Promise<void>;
+  /** Resolves when the store answers a trivial request; for noticing that it is back after an outage. */
+  ping(): Promise<void>;
   /** Insert a new issue with the next short numeric id ("1", "2", …), version 1. */
   createIssue(issue: NewIssue, now: Date): Promise<Issue>;
   getIssue(id: string): Promise<Issue | null>;

@@ -65,6 +65,8 @@ export function registerSubmissions(h: HandlerContext): void {
       });
       if (result.kind === 'refused' && result.code === 'duplicate')
         return void logger.info({ view: view.id }, 'duplicate submission ignored');
+      if (result.kind === 'refused' && result.code === 'store-unavailable')
+        return void (await tellRefusal(h, where, user, result));
       if (result.kind !== 'done')
         return void (await tellUser(
           h,

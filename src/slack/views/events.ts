@@ -6,7 +6,7 @@ import { formatDuration, formatEvent } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
 import type { KnownBlock } from '@slack/types';
 import { lockWaitBlocks, lockWaitText, progressText, stoppedText } from './task-watch.js';
-import { escapeText, mention, slackDate, TASK_ICON } from './text.js';
+import { escapeText, mention, slackDate, slackTime, TASK_ICON } from './text.js';
 
 function label(task: TaskRef): string {
   return escapeText(`${task.database} (${task.environment})${task.name ? ` ${task.name}` : ''}`);
@@ -121,6 +121,13 @@ export function eventText(event: IssueEvent): string {
         : `:ocean: ${mention(event.by)} started wave ${event.wave} of ${event.waves} on ${escapeText(event.environment)} (${event.databases} database(s))`;
     case 'waves-halted':
       return `:octagonal_sign: ${mention(event.by)} halted the rollout of ${escapeText(event.environment)}${event.running ? ' after the running wave' : ''}: ${event.pending} database(s) stay pending and untouched until Continue (or Cancel the change)`;
+    case 'store-outage': {
+      const tasks = event.tasks.map(
+        ({ task, resumed }) =>
+          `task ${label(task)} ${resumed === 're-run' ? 'was re-run (the ledger skipped what was already applied)' : 'continued'}`,
+      );
+      return `:electric_plug: the bot lost its store at ${slackTime(event.lostAt)} and resumed at ${slackTime(event.resumedAt)}${tasks.length ? `; ${tasks.join('; ')}` : ''}`;
+    }
     default:
       return unreachable(event, 'issue event');
   }
@@ -131,9 +138,14 @@ export function eventBlocks(event: IssueEvent): KnownBlock[] | undefined {
   return event.kind === 'lock-wait' ? lockWaitBlocks(event) : undefined;
 }
 
+/** What someone hears when the bot cannot reach its store: nothing they did was saved. */
+export const STORE_UNAVAILABLE_TEXT =
+  ":warning: The bot's store is unavailable right now; nothing was changed. Try again in a minute.";
+
 /** Why nothing was done, for the one person who asked (plain-text message, people as mentions). */
 export function refusalText(r: Refused | NotFound): string {
   if (r.kind === 'not-found') return `:no_entry_sign: ${notFoundText(r)}`;
+  if (r.code === 'store-unavailable') return STORE_UNAVAILABLE_TEXT;
   const icon = r.code === 'target-failed' ? ':x:' : ':no_entry_sign:';
   const who = r.who ? `; ${r.who.role}: ${r.who.ids.map(mention).join(', ')}` : '';
   return `${icon} ${escapeText(r.message)}${who}`;

@@ -70,3 +70,8 @@ export function button(
     };
   return b;
 }
+
+/** A time of day with seconds, in each reader's own time zone (UTC in the fallback text). */
+export function slackTime(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{time_secs}|${at.toISOString().slice(11, 19)} UTC>`;
+}

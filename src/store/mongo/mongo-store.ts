@@ -60,7 +60,7 @@ export class MongoStore implements Store {
   private readonly gitVersions: Collection<GitVersionDoc>;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly client?: MongoClient,
   ) {
     // ignoreUndefined: an absent optional field must stay absent, not come back as null.
@@ -73,6 +73,10 @@ export class MongoStore implements Store {
     this.claims = db.collection<ClaimDoc>(COLLECTIONS.claims, opts);
     this.cursors = db.collection<CursorDoc>(COLLECTIONS.cursors, opts);
     this.gitVersions = db.collection<GitVersionDoc>(COLLECTIONS.gitVersions, opts);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
   }
 
   async migrate(): Promise<void> {

@@ -75,6 +75,9 @@ export const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS dbchange_git_versions_write_back_idx ON dbchange_git_versions (repo, seq) WHERE NOT written_back`,
 ] as const;
 
+/** The cheapest round trip: is the store answering? */
+export const ping = `SELECT 1`;
+
 export const lockMigrate = `SELECT pg_advisory_lock($1)`;
 export const unlockMigrate = `SELECT pg_advisory_unlock($1)`;
 

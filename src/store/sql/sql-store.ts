@@ -63,6 +63,10 @@ export class SqlStore implements Store {
     }
   }
 
+  async ping(): Promise<void> {
+    await this.pool.query(q.ping);
+  }
+
   async createIssue(issue: NewIssue, now: Date): Promise<Issue> {
     const doc = issueDoc({ ...issue, createdAt: now, updatedAt: now });
     const { rows } = await this.pool.query<{ id: string }>(q.insertIssue, [issue.status, doc, now]);

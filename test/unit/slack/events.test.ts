@@ -150,6 +150,19 @@ describe('thread events', () => {
       { kind: 'ddl-generated', task, sql: 'SELECT 1 -- ```' },
       '*app (dev)*: generated DDL\n```SELECT 1 -- `\u200b`````',
     ],
+    [
+      'a store outage says when the store was lost and came back, and what each task did',
+      {
+        kind: 'store-outage',
+        lostAt: new Date('2026-03-01T10:00:05Z'),
+        resumedAt: new Date('2026-03-01T10:00:27Z'),
+        tasks: [
+          { task, resumed: 'continued' },
+          { task: { database: 'a<b', environment: 'dev' }, resumed: 're-run' },
+        ],
+      },
+      ':electric_plug: the bot lost its store at <!date^1772359205^{time_secs}|10:00:05 UTC> and resumed at <!date^1772359227^{time_secs}|10:00:27 UTC>; task app (dev) continued; task a&lt;b (dev) was re-run (the ledger skipped what was already applied)',
+    ],
   ];
   for (const [name, event, text] of cases) test(name, () => assert.equal(eventText(event), text));
 });
@@ -170,6 +183,12 @@ describe('refusals', () => {
     assert.equal(
       refusalText({ kind: 'refused', code: 'target-failed', message: 'could not reach <db>' }),
       ':x: could not reach &lt;db&gt;',
+    );
+  });
+  test('a store that cannot be reached says nothing was changed and when to try again', () => {
+    assert.equal(
+      refusalText({ kind: 'refused', code: 'store-unavailable', message: 'store down' }),
+      ":warning: The bot's store is unavailable right now; nothing was changed. Try again in a minute.",
     );
   });
   test('an unknown database names the known ones', () => {
