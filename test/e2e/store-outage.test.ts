@@ -166,7 +166,7 @@ databases:
       assert.equal(hasButton(otherMsg, 'issue_approve'), true);
       assert.doesNotMatch(JSON.stringify(otherMsg.blocks), /approvals 1\/1/);
       await slack.click('U_DBA', otherMsg, 'issue_approve');
-      otherMsg = await slack.waitForMessage(other, (m) => hasButton(m, 'issue_rollout'), 60_000);
+      otherMsg = await slack.waitForMessage(other, (m) => /approvals 1\/1/.test(JSON.stringify(m.blocks)), 60_000);
       await slack.click('U_REL', otherMsg, 'issue_rollout');
       await slack.waitForMessage(other, (m) => /:white_check_mark: done/.test(JSON.stringify(m.blocks)), 120_000);
       const after = await query<{ n: number }>(target, 'SELECT n FROM outage_counter ORDER BY n');
