@@ -440,6 +440,16 @@ async function runTask(
 
   let before: Snapshot | null = null;
   let outcome: ApplyOutcome;
+  // A statement may run up to the statement timeout (an hour by default): the queue's lock is
+  // kept while it runs, not only between statements, so no other run picks the job up meanwhile.
+  const beating = setInterval(() => {
+    if (!deps.heartbeat || Date.now() - beatAt < HEARTBEAT_MS) return;
+    beatAt = Date.now();
+    deps
+      .heartbeat()
+      .catch((err: unknown) => deps.logger.warn({ err, issue: issue.id }, 'could not renew the job lock'));
+  }, HEARTBEAT_MS);
+  beating.unref();
   try {
     before = known ?? (await snapshotOf(target, deps.logger));
     outcome = await target.apply({
@@ -456,6 +466,7 @@ async function runTask(
     // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
     outcome = { status: 'failed', error: { message: messageOf(e) }, statementIndex: -1 };
   }
+  clearInterval(beating);
   const stopped = await watch.finish(outcome);
   flush();
   await flushed;

@@ -187,4 +187,19 @@ databases:
       JSON.stringify(thread),
     );
   });
+
+  test('the job keeps its queue lock while one long statement runs, not only between statements', async () => {
+    const issue = await issueWith([{ name: 'slow', version: 'slow', sql: 'SELECT pg_sleep(12);' }]);
+    // A beat counts when the statement is still running on the server at that moment.
+    let during = 0;
+    await app.runStage(issue.id, 0, async () => {
+      const active = await count(
+        one,
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(12)%'",
+      );
+      if (active > 0) during++;
+    });
+    assert.equal((await opened.store.getIssue(issue.id))!.status, 'done');
+    assert.ok(during >= 1, 'a heartbeat while the 12 s statement ran');
+  });
 });
