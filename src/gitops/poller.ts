@@ -137,14 +137,15 @@ export class Poller {
       if (pending) await this.openPending(repo, open);
       return { kind: 'unchanged', head: remote, wroteBack: await this.writeBack(repo, pending ? undefined : open) };
     }
-    const head = await repo.fetch();
+    const head = await repo.fetch(remote);
     if (cursor === null) return this.firstConnect(repo, head);
 
     const commits = (await repo.commitsBetween(cursor, head, this.deps.gitops.baseDirectory)).filter(
       (c) => c.email !== this.author.email,
     );
     const files = commits.flatMap((c) => c.files);
-    const issues = await this.apply(repo, files);
+    const known = new Map<string, CommitInfo>(commits.map(({ files: _files, ...c }) => [c.sha, c]));
+    const issues = await this.apply(repo, files, known);
     await store.setCursor(this.cursorKey, head);
     const wroteBack = await this.writeBack(repo);
     return { kind: 'polled', head, commits: commits.length, issues, wroteBack };
@@ -191,7 +192,7 @@ export class Poller {
   }
 
   /** Plan the changed files, take their versions, report what must be reported, open the issues. */
-  private async apply(repo: GitRepo, files: ChangedFile[]): Promise<string[]> {
+  private async apply(repo: GitRepo, files: ChangedFile[], known: Map<string, CommitInfo>): Promise<string[]> {
     const { store, now } = this.deps;
     const touched = new Set<string>();
     for (const f of files) {
@@ -286,14 +287,18 @@ export class Poller {
         });
       }
     }
-    return this.openPending(repo);
+    return this.openPending(repo, undefined, known);
   }
 
   /**
    * Open the issues of versions taken but not yet linked to an issue: those of this poll, and
    * any a crash left behind (linked to the issue it finds, when the issue was opened already).
    */
-  private async openPending(repo: GitRepo, open?: GitVersion[]): Promise<string[]> {
+  private async openPending(
+    repo: GitRepo,
+    open?: GitVersion[],
+    known = new Map<string, CommitInfo>(),
+  ): Promise<string[]> {
     const { store } = this.deps;
     const pending = (open ?? (await store.listGitVersions({ repo: this.key, pendingWriteBack: true }))).filter(
       (v) => v.status === 'pending' && !v.issueId,
@@ -343,7 +348,8 @@ export class Poller {
       const match = matchMigrationPath(this.compiled.files, rel);
       if (!match.ok) continue;
       const sql = await repo.readBlob(v.blob);
-      const commit = await repo.commitInfo(v.commit);
+      // The commits of this poll are known; a version a crash or an admin left pending is looked up.
+      const commit = known.get(v.commit) ?? (await repo.commitInfo(v.commit));
       const migration = {
         file: { ...match.file, path: v.path },
         blob: v.blob,

@@ -39,6 +39,8 @@ export type WriteBackResult =
 const SEP_COMMIT = '\u001e';
 const SEP_FIELD = '\u001f';
 const MAX_PUSH_ATTEMPTS = 5;
+/** Only the branch, no tags, no FETCH_HEAD: what a fetch costs is git's transfer of the new commits. */
+const FETCH = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head'];
 /**
  * The bot's git never opens an editor or a pager, and simple-git refuses to run with them set
  * (npm itself sets EDITOR for every script): they are left out of git's environment.
@@ -99,6 +101,8 @@ export class GitRepo {
     }
     await repo.run('configure the clone', ['config', 'user.name', opts.author.name]);
     await repo.run('configure the clone', ['config', 'user.email', opts.author.email]);
+    // A poll only needs the new commits: no check of which refs were force-pushed (a walk over history).
+    await repo.run('configure the clone', ['config', 'fetch.showForcedUpdates', 'false']);
     return repo;
   }
 
@@ -132,14 +136,26 @@ export class GitRepo {
     return next;
   }
 
-  /** Fetch the branch; returns its head. */
-  fetch(): Promise<string> {
-    return this.serially(() => this.fetchBranch());
+  /**
+   * Fetch the branch; returns its head. With `head` (what `remoteHead` just saw) exactly that
+   * commit is fetched, which saves reading the ref back; if the branch moved on meanwhile and the
+   * server refuses a commit it no longer advertises, the branch is fetched instead.
+   */
+  fetch(head?: string): Promise<string> {
+    return this.serially(async () => {
+      if (!head) return this.fetchBranch();
+      try {
+        await this.git.raw([...FETCH, 'origin', `+${head}:refs/remotes/origin/${this.opts.branch}`]);
+        return head;
+      } catch {
+        return this.fetchBranch();
+      }
+    });
   }
 
   private async fetchBranch(): Promise<string> {
     const ref = `refs/remotes/origin/${this.opts.branch}`;
-    await this.run('fetch', ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${this.opts.branch}:${ref}`]);
+    await this.run('fetch', [...FETCH, 'origin', `+refs/heads/${this.opts.branch}:${ref}`]);
     return (await this.run('read the fetched head', ['rev-parse', ref])).trim();
   }
 

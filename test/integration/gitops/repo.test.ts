@@ -28,6 +28,9 @@ describe('the bot clone of a GitOps repository', () => {
   test('the remote head is read without fetching, and equals what a fetch finds', async () => {
     assert.equal(await repo.remoteHead(), first);
     assert.equal(await repo.fetch(), first);
+    // The head ls-remote saw is fetched as it is; one the server no longer has falls back to the branch.
+    assert.equal(await repo.fetch(first), first);
+    assert.equal(await repo.fetch('0'.repeat(40)), first);
   });
 
   test('new commits come oldest first with the files each touched under the base directory', async () => {
