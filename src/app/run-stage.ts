@@ -122,7 +122,9 @@ async function patiently<T>(
 const HEARTBEAT_MS = 5000;
 
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
-export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
+export async function runStage(given: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
+  // The queue's lock on the stage's job lasts a minute: every task and statement may beat, at most one in HEARTBEAT_MS goes out.
+  const deps = { ...given, heartbeat: given.heartbeat && throttled(given.heartbeat, HEARTBEAT_MS) };
   const notes = new OutageNotes();
   const issue = await patiently(deps, notes, () => deps.store.getIssue(issueId));
   if (!issue) return;
@@ -178,6 +180,10 @@ export async function runStage(deps: RunStageDeps, issueId: string, stageIndex: 
             ),
           ).catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
         }
+        // Short tasks beat too: a stage over many databases outlasts the job's lock.
+        await deps
+          .heartbeat?.()
+          .catch((err: unknown) => deps.logger.warn({ err }, 'could not renew the stage job lock'));
       }
     }
   };
@@ -285,6 +291,16 @@ async function heldByLiveReview(
     deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings)),
   );
   return held.kind === 'done';
+}
+
+/** `beat` at most once per `ms`: the first call goes out, later ones only after `ms` since the last. */
+function throttled(beat: () => Promise<void>, ms: number): () => Promise<void> {
+  let last = Number.NEGATIVE_INFINITY;
+  return async () => {
+    if (Date.now() - last < ms) return;
+    last = Date.now();
+    await beat();
+  };
 }
 
 function updateTask(issue: Issue, stageIndex: number, taskId: string, change: (t: Task) => Task): Issue {
@@ -420,7 +436,6 @@ async function runTask(
     });
   };
   let flushedAt = Date.now();
-  let beatAt = Date.now();
   const onLog = async (event: TaskLogEvent) => {
     watch.onLog(event);
     line(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
@@ -431,11 +446,7 @@ async function runTask(
       flushedAt = Date.now();
       flush();
     }
-    // The queue's lock lasts a minute: a beat every few seconds keeps it.
-    if (deps.heartbeat && Date.now() - beatAt > HEARTBEAT_MS) {
-      beatAt = Date.now();
-      await deps.heartbeat();
-    }
+    await deps.heartbeat?.();
   };
 
   let before: Snapshot | null = null;

@@ -30,6 +30,7 @@ export interface ServiceDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+const SAVE_ATTEMPTS = 50;
 
 export class ChangeService {
   private readonly waitingUpdate = new Map<string, Promise<void>>();
@@ -153,7 +154,10 @@ export class ChangeService {
   /** Save a change that is not a decision of the state machine (task progress); retried on conflict. */
   async save(issue: Issue, change: (i: Issue) => Issue): Promise<Issue> {
     let current: Issue | null = issue;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // Up to `rollout.concurrency` tasks of one stage save the same issue at once: a task that lost
+    // the race waits a random moment before it tries again, so they spread out instead of colliding.
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 10 * attempt)));
       if (!current)
         throw new DbchangeError(ErrorCode.NotFound, `issue #${issue.id} was deleted while it was being saved`);
       try {

@@ -10,6 +10,11 @@ import type { DbConnection, QueryFn } from '../types.js';
 
 export const POOL_LIMIT = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * An idle connection closes soon: a bot that checks or changes a group of 100 databases in a
+ * row must not keep a connection open to each of them (the server's max_connections).
+ */
+const IDLE_CLOSE_MS = 2000;
 
 /** A lazy pool for `url`; nothing connects until the first query. */
 export function createMysqlPool(url: string): mysql.Pool {
@@ -19,6 +24,9 @@ export function createMysqlPool(url: string): mysql.Pool {
     // Each statement is sent alone, so errors point at one statement and nothing rides along.
     multipleStatements: false,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // mysql2 closes idle connections only when maxIdle is below connectionLimit.
+    maxIdle: 1,
+    idleTimeout: IDLE_CLOSE_MS,
   });
   // A connection the server drops while idle emits 'error'; unheard, that would crash the bot.
   // The next query on it fails with its own error, which the caller reports.

@@ -10,6 +10,11 @@ import type { DbConnection, QueryFn } from '../types.js';
 
 export const POOL_MAX = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * An idle connection closes soon: a bot that checks or changes a group of 100 databases in a
+ * row must not keep a connection open to each of them (the server's max_connections).
+ */
+const IDLE_CLOSE_MS = 2000;
 
 /** A lazy pool for `url`; nothing connects until the first query. */
 export function createPgPool(url: string, applicationName: string): pg.Pool {
@@ -18,7 +23,7 @@ export function createPgPool(url: string, applicationName: string): pg.Pool {
     max: POOL_MAX,
     application_name: applicationName,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: IDLE_CLOSE_MS,
   });
   // An idle connection dropped by the server (restart, pg_terminate_backend) is removed by the
   // pool; without a listener the 'error' event would crash the process.
