@@ -73,10 +73,13 @@ ${shards.join('\n')}
     await slack.submit('U_DEV', { title, target: 'app', sql: 'CREATE TABLE se (id int PRIMARY KEY);' });
     const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'), 60_000);
     const before = fake.callsOf('chat.update').length;
-    fake.failNext('chat.update', { status: 503 }, 2);
+    fake.failNext('chat.update', { status: 503 }, 2, (args) => args.ts === msg.ts);
     await slack.click('U_DBA', msg, 'issue_approve');
     await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 120_000);
-    const updates = fake.callsOf('chat.update').slice(before);
+    const updates = fake
+      .callsOf('chat.update')
+      .slice(before)
+      .filter((c) => c.args.ts === msg.ts);
     assert.deepEqual(
       updates.slice(0, 3).map((c) => c.status),
       [503, 503, 200],

@@ -80,8 +80,14 @@ export interface FakeSlack {
    * The next `times` calls of `method` are answered with `failure` instead of their result (and
    * recorded with that status): HTTP 429 with a Retry-After header in seconds, as Slack limits a
    * method's rate, or a 5xx, as when Slack has trouble. The call after them is served normally.
+   * `match` limits it to calls whose arguments it accepts (e.g. one message's ts).
    */
-  failNext(method: string, failure: InjectedFailure, times?: number): void;
+  failNext(
+    method: string,
+    failure: InjectedFailure,
+    times?: number,
+    match?: (args: Record<string, unknown>) => boolean,
+  ): void;
   /**
    * While unreachable, every Web API request is cut off before an answer (the client sees a
    * network error, as when Slack cannot be reached), recorded with status 0.
@@ -165,7 +171,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const calls: RecordedCall[] = [];
   const waiters = new Set<(c: RecordedCall) => void>();
   let downloadsHeld: Promise<void> = Promise.resolve();
-  const injected = new Map<string, InjectedFailure[]>();
+  const injected = new Map<string, { failure: InjectedFailure; match: (args: Record<string, unknown>) => boolean }[]>();
   let reachable = !opts.unreachable;
   const holds: {
     method: string;
@@ -207,7 +213,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         record(method, withoutToken(args), 0, { ok: false, error: 'unreachable' });
         return void req.socket.destroy();
       }
-      const failure = injected.get(method)?.shift();
+      const queued = injected.get(method) ?? [];
+      const at = queued.findIndex((q) => q.match(args));
+      const failure = at >= 0 ? queued.splice(at, 1)[0]!.failure : undefined;
       if (failure) {
         const body = failure.status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'fatal_error' };
         record(method, withoutToken(args), failure.status, body);
@@ -374,8 +382,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const v = ws.views.get(id);
       return v ? structuredClone(v) : undefined;
     },
-    failNext(method, failure, times = 1) {
-      injected.set(method, [...(injected.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+    failNext(method, failure, times = 1, match = () => true) {
+      injected.set(method, [
+        ...(injected.get(method) ?? []),
+        ...Array.from({ length: times }, () => ({ failure, match })),
+      ]);
     },
     setReachable(r) {
       reachable = r;
