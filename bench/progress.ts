@@ -51,6 +51,7 @@ const queue: RolloutQueue = {
   scheduleStage: async () => {},
   cancelSchedule: async () => {},
   continueWavesAt: async () => {},
+  approvalExpiresAt: async () => {},
 };
 const appFor = (on: boolean) =>
   createApplication({

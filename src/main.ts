@@ -75,6 +75,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     runStage: (i, s, run) => queue!.runStage(i, s, run),
     scheduleStage: (i, s, at) => queue!.scheduleStage(i, s, at),
     cancelSchedule: (i) => queue!.cancelSchedule(i),
+    approvalExpiresAt: (i, s, u, at) => queue!.approvalExpiresAt(i, s, u, at),
     continueWavesAt: (i, s, w, at) => queue!.continueWavesAt(i, s, w, at),
   };
 
@@ -203,6 +204,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       scheduledStageDue: async (issueId, stageIndex, at) => {
         await application.scheduledStageDue(issueId, stageIndex, at);
       },
+      approvalExpired: (issueId, stageIndex, user, at) => application.approvalExpired(issueId, stageIndex, user, at),
       waveDelayDue: async (issueId, stageIndex, wave) => {
         await application.waveDelayDue(issueId, stageIndex, wave);
       },

@@ -5,6 +5,7 @@
  * a stale revision is refused before anything else.
  */
 import { findDatabase } from '../config/model.js';
+import { expiresAt } from '../domain/approvals.js';
 import type { Issue } from '../domain/issue.js';
 import * as sm from '../domain/transitions.js';
 import { messageOf } from '../errors.js';
@@ -202,5 +203,33 @@ export async function edit(app: AppContext, input: IssueInput & { sql: string })
 
 /** The scheduled time has come (the queue calls this): release the stage if the schedule still stands. */
 export function scheduledStageDue(app: AppContext, issueId: string, stageIndex: number, at: Date): IssueResult {
-  return app.service.mutate(issueId, (i) => sm.scheduledRunDue(i, stageIndex, at));
+  return app.service.mutate(issueId, (i) => sm.scheduledRunDue(i, stageIndex, at, decisionCtx(app)));
+}
+
+/**
+ * An approval's approvalExpires has passed (the queue calls this): when it is still on the
+ * stage and the stage has not run, the thread says it must be renewed and the message shows it.
+ */
+export async function approvalExpired(
+  app: AppContext,
+  issueId: string,
+  stageIndex: number,
+  user: string,
+  at: Date,
+): Promise<void> {
+  const issue = await app.store.getIssue(issueId);
+  const stage = issue?.stages[stageIndex];
+  if (!issue || !stage || stage.status === 'done' || stage.status === 'running') return;
+  if (issue.status === 'canceled' || issue.status === 'rejected') return;
+  const approval = stage.approvals.find((a) => a.user === user);
+  const env = sm.environmentOf(app.config, stage);
+  // A renewed approval has its own reminder; this one was for the approval given before.
+  if (!approval || expiresAt(approval, env)?.getTime() !== at.getTime() || env.approvalExpiresMs === undefined) return;
+  await app.service.refreshMessage(issueId);
+  await app.service.threadSafe(issue, {
+    kind: 'approval-expired',
+    user,
+    environment: env.id,
+    period: env.approvalExpiresMs,
+  });
 }

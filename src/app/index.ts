@@ -53,6 +53,7 @@ export { availableActions, currentStageIndex, environmentOf, isAcknowledged } fr
 export { type Waiting, waitingFor } from '../domain/waiting.js';
 export { DbchangeError, ErrorCode, messageOf, unreachable } from '../errors.js';
 export { issueVersion } from '../domain/issue.js';
+export { expiresAt, isFresh, periodText } from '../domain/approvals.js';
 
 export interface AppDeps {
   config: Config;
@@ -140,6 +141,7 @@ export function createApplication(deps: AppDeps) {
     runStage: (issueId: string, stageIndex: number, heartbeat?: () => Promise<void>) =>
       runStage({ ...ctx, heartbeat, ddlFor: deps.planner?.ddlFor }, issueId, stageIndex),
     scheduledStageDue: bind(ctx, decisions.scheduledStageDue),
+    approvalExpired: bind(ctx, decisions.approvalExpired),
     waveDelayDue: bind(ctx, waves.waveDelayDue),
     /** Check every database for drift; returns the drifts not reported before. */
     driftCheck: (): Promise<DriftReport[]> => driftCheck(ctx),

@@ -16,6 +16,8 @@ export interface RolloutQueue {
   /** Run a stage at `at`; replaces an earlier schedule of the same issue. */
   scheduleStage(issueId: string, stageIndex: number, at: Date): Promise<void>;
   cancelSchedule(issueId: string): Promise<void>;
+  /** At `at`, tell the app that `user`'s approval of a stage expired (approvalExpires). */
+  approvalExpiresAt(issueId: string, stageIndex: number, user: string, at: Date): Promise<void>;
   /** waveDelay: ask the app at `at` to start wave `wave` (0-based) of a stage; replaces an earlier one. */
   continueWavesAt(issueId: string, stageIndex: number, wave: number, at: Date): Promise<void>;
 }

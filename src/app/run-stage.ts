@@ -202,7 +202,7 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
         return { ok: false, code: 'wrong-state', message: 'tasks still running' };
       // A wave ended and more are to come: the stage waits for Continue (or the wave delay).
       if (!onLastWave(s)) return waveEnded(current, stageIndex, { config: deps.config, now: deps.now() });
-      const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config);
+      const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config, deps.now());
       const environment = s.environment;
       const failed = settled.stages[stageIndex]!.status === 'failed';
       return {

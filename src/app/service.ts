@@ -103,7 +103,7 @@ export class ChangeService {
     const posted = await this.notify(created);
     // A dev stage that is automatic and needs no approval starts right away.
     const started = await this.mutate(posted.id, (issue) => {
-      const { issue: next, effects } = startAutomatic(issue, this.deps.config);
+      const { issue: next, effects } = startAutomatic(issue, this.deps.config, this.deps.now());
       const running = next.stages.find((st) => st.status === 'running');
       return effects.length === 0 || !running
         ? { ok: false, code: 'nothing-to-do', message: 'nothing starts automatically' }
@@ -183,6 +183,9 @@ export class ChangeService {
           break;
         case 'cancel-schedule':
           await this.deps.queue.cancelSchedule(issue.id);
+          break;
+        case 'approval-expiry':
+          await this.deps.queue.approvalExpiresAt(issue.id, effect.stageIndex, effect.user, effect.at);
           break;
         case 'continue-waves-at':
           await this.deps.queue.continueWavesAt(issue.id, effect.stageIndex, effect.wave, effect.at);

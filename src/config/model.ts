@@ -24,6 +24,8 @@ export interface EnvironmentConfig {
   timeouts: { lockMs: number; statementMs: number };
   /** After how long a statement waiting for a lock is reported in the thread; null: never. */
   lockWatchMs: number | null;
+  /** An approval counts this long after it was given (domain/approvals.ts); absent: it does not expire. */
+  approvalExpiresMs?: number;
 }
 
 /** Safe defaults: a migration queued behind a long transaction gives up after 10 s. */
@@ -128,6 +130,13 @@ export function referenceProblems(raw: unknown): Problem[] {
         });
     }
     problems.push(...guardProblems(e, i));
+    const expires = str(e.approvalExpires);
+    const expiresMs = expires === undefined ? undefined : parseInterval(expires);
+    if (expires !== undefined && (!expiresMs || expiresMs <= 0))
+      problems.push({
+        path: ['environments', i, 'approvalExpires'],
+        message: `"${expires}" is not an interval; write e.g. 7 days or 12 hours`,
+      });
     const rollout = str(e.rollout);
     if (
       (rollout === 'manual' || rollout === 'scheduled') &&
@@ -240,14 +249,16 @@ function gitopsProblems(raw: RawConfig): Problem[] {
 /** Resolve defaults and check what zod cannot: references between keys. */
 export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
   const environments = raw.environments.map((e, i, all): EnvironmentConfig => {
-    const { waveDelay, waves, holdOnDrift, timeouts: _t, lockWatch: _w, ...rest } = e;
+    const { waveDelay, waves, holdOnDrift, timeouts: _t, lockWatch: _w, approvalExpires, ...rest } = e;
     const delayMs = waveDelay === undefined ? undefined : parseInterval(waveDelay);
+    const expiresMs = approvalExpires === undefined ? undefined : parseInterval(approvalExpires);
     return {
       ...rest,
       ...guardsOf(e),
       requiredApprovals: e.approvers.length === 0 ? 0 : (e.requiredApprovals ?? 1),
       ...(waves ? { waves: waves as WaveSize[] } : {}),
       ...(delayMs ? { waveDelayMs: delayMs } : {}),
+      ...(expiresMs ? { approvalExpiresMs: expiresMs } : {}),
       // Production (the last environment) is held by drift unless it says otherwise; the others only when they say so.
       holdOnDrift: holdOnDrift ?? i === all.length - 1,
     };

@@ -40,6 +40,8 @@ const environment = z.strictObject({
   timeouts: z.strictObject({ lock: interval.optional(), statement: interval.optional() }).optional(),
   /** After how long a statement waiting for a lock is reported in the thread; `off` never. */
   lockWatch: interval.optional(),
+  /** An approval counts this long after it was given (e.g. 7 days); then it must be renewed before release. */
+  approvalExpires: interval.optional(),
 });
 
 const database = z.strictObject({

@@ -55,7 +55,26 @@ export interface WaveResult {
 
 export type IssueEvent =
   | { kind: 'started-automatically'; environment: string }
-  | { kind: 'approved'; by: string; environment: string; approvalsLeft: number }
+  /** `revision` and `checksum` (sha256 hex): the SQL approved; `renewed`: it replaces an expired approval. */
+  | {
+      kind: 'approved';
+      by: string;
+      environment: string;
+      approvalsLeft: number;
+      revision?: number;
+      checksum?: string;
+      renewed?: boolean;
+    }
+  /** An approval stopped counting (approvalExpires): it must be renewed before release. */
+  | { kind: 'approval-expired'; user: string; environment: string; period: number }
+  /** A scheduled stage did not start when its time came, and waits for a releaser again. */
+  | {
+      kind: 'schedule-held';
+      environment: string;
+      by: string;
+      why: 'approval-expired';
+      approvers: string[];
+    }
   | { kind: 'rejected'; by: string; environment: string }
   | { kind: 'rollout-started'; by: string; environment: string }
   | { kind: 'scheduled'; by: string; environment: string; at: Date }
@@ -64,7 +83,14 @@ export type IssueEvent =
   | { kind: 'schedule-cancelled'; by: string }
   | { kind: 'cancelled'; by: string }
   /** `retry`: the edit was after a failure; Retry runs the new revision on that stage (after `approvals` more). */
-  | { kind: 'edited'; by: string; revision: number; retry?: { environment: string; approvals: number } }
+  /** `voided`: the approvals the edit dropped, whose and for which environment. */
+  | {
+      kind: 'edited';
+      by: string;
+      revision: number;
+      voided?: { user: string; environment: string }[];
+      retry?: { environment: string; approvals: number };
+    }
   | { kind: 'follow-up-opened'; by: string; issueId: string }
   | { kind: 'rollout-anyway'; by: string; checked: boolean }
   | { kind: 'retried'; by: string; environment: string; revision?: number }

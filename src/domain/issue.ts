@@ -34,9 +34,13 @@ export function findingKey(f: ReviewFinding): string {
   return `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
 }
 
+/** An approval of one stage: who, when, and which SQL (revision and its sha256; see approvals.ts). */
 export interface Approval {
   user: string;
   at: Date;
+  /** Absent on approvals recorded before revisions were kept with them. */
+  revision?: number;
+  checksum?: string;
 }
 
 export interface Task {

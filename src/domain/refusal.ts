@@ -7,6 +7,7 @@ export const REFUSAL_CODES = [
   'wrong-state',
   'needs-approval',
   'needs-acknowledgement',
+  'approval-expired',
   'outside-window',
   'not-in-future',
   'nothing-to-do',

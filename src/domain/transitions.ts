@@ -16,7 +16,9 @@
  * The *current stage* is the first stage that is not done. It may run when:
  *   - every stage before it is done (a stage is done only when all its tasks are done or skipped;
  *     a failed task stops the pipeline and the issue offers Retry),
- *   - it has its environment's required approvals (distinct approvers, never the creator),
+ *   - it has its environment's required approvals (distinct approvers, never the creator), each
+ *     for the current SQL revision and, where the environment sets `approvalExpires`, not older
+ *     than that (a stale approval is renewed by approving again),
  *   - review found nothing, or someone allowed to release checked "Roll out anyway".
  * Then `automatic` environments run at once; `manual` ones wait for a releaser's Roll out now or
  * Schedule; `scheduled` ones only take Schedule. A scheduled issue is pending: nothing runs it or
@@ -28,6 +30,15 @@
 import { unreachable } from '../errors.js';
 import { type Config, DEFAULT_GUARDS, type EnvironmentConfig } from '../config/model.js';
 import type { IssueEvent } from './events.js';
+import {
+  approvalOf,
+  approvalsMet,
+  expiresAt,
+  freshApprovals,
+  isFresh,
+  periodText,
+  staleApprovals,
+} from './approvals.js';
 import { findingKey, type Issue, type ReviewFinding, type Stage, type Task } from './issue.js';
 import { isWithinWindow } from './maintenance-window.js';
 import { betweenWaves, onLastWave } from './waves.js';
@@ -51,6 +62,8 @@ export type Effect =
   | { kind: 'run-stage'; stageIndex: number }
   | { kind: 'schedule-stage'; stageIndex: number; at: Date }
   | { kind: 'cancel-schedule' }
+  /** An approval stops counting at `at` (approvalExpires): say so then. */
+  | { kind: 'approval-expiry'; stageIndex: number; user: string; at: Date }
   /** waveDelay: start wave `wave` (0-based) of a stage at `at`, unless it was halted or continued by then. */
   | { kind: 'continue-waves-at'; stageIndex: number; wave: number; at: Date };
 
@@ -99,10 +112,6 @@ export function heldByFindings(issue: Issue, i: number): boolean {
   return needsRolloutAnyway(issue.findings) && !isAcknowledged(issue, i);
 }
 
-function approvalsMet(stage: Stage, env: EnvironmentConfig): boolean {
-  return stage.approvals.length >= env.requiredApprovals;
-}
-
 /** Why the SQL can no longer change (a stage has ended done), or undefined while it may. */
 export function frozenReason(issue: Issue): string | undefined {
   const ran = issue.stages.filter((s) => s.status === 'done').map((s) => s.environment);
@@ -115,14 +124,14 @@ function withStage(issue: Issue, index: number, stage: Stage): Issue {
 }
 
 /** The stage that may run now without anyone clicking, if any (automatic environments). */
-export function automaticRun(issue: Issue, config: Config): Effect[] {
+export function automaticRun(issue: Issue, config: Config, now: Date): Effect[] {
   if (issue.status !== 'open') return [];
   const i = currentStageIndex(issue);
   if (i < 0) return [];
   const stage = issue.stages[i]!;
   const env = environmentOf(config, stage);
   if (stage.status !== 'waiting' || env.rollout !== 'automatic') return [];
-  if (!approvalsMet(stage, env)) return [];
+  if (!approvalsMet(stage, env, now)) return [];
   if (heldByFindings(issue, i)) return [];
   return [{ kind: 'run-stage', stageIndex: i }];
 }
@@ -137,14 +146,17 @@ function releaseStage(issue: Issue, i: number, by: string): Issue {
 }
 
 /** The effects of `automaticRun`, applied: the stage is marked running, released by 'automatic'. */
-export function startAutomatic(issue: Issue, config: Config): { issue: Issue; effects: Effect[] } {
-  const effects = automaticRun(issue, config);
+export function startAutomatic(issue: Issue, config: Config, now: Date): { issue: Issue; effects: Effect[] } {
+  const effects = automaticRun(issue, config, now);
   const run = effects.find((e) => e.kind === 'run-stage');
   if (run?.kind !== 'run-stage') return { issue, effects: [] };
   return { issue: releaseStage(issue, run.stageIndex, 'automatic'), effects };
 }
 
-/** Approve the current stage. A repeated click by the same approver changes nothing. */
+/**
+ * Approve the current stage, recording the SQL revision and its checksum. A repeated click by
+ * the same approver changes nothing, unless their approval expired: then it is renewed.
+ */
 export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
   if (
     issue.status !== 'open' &&
@@ -167,17 +179,47 @@ export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
   }
   if (user === issue.creator)
     return refuse('not-allowed', 'you created this change, so you cannot approve it; ask another approver');
-  if (stage.approvals.some((a) => a.user === user)) return refuse('nothing-to-do', `you already approved ${env.id}`);
-  if (approvalsMet(stage, env)) return refuse('nothing-to-do', `${env.id} already has the approvals it needs`);
-  const approved = withStage(issue, i, { ...stage, approvals: [...stage.approvals, { user, at: ctx.now }] });
-  const { issue: next, effects } = startAutomatic(approved, ctx.config);
-  const left = env.requiredApprovals - stage.approvals.length - 1;
+  const mine = stage.approvals.find((a) => a.user === user);
+  if (mine && isFresh(mine, env, ctx.now)) return refuse('nothing-to-do', `you already approved ${env.id}`);
+  if (approvalsMet(stage, env, ctx.now)) return refuse('nothing-to-do', `${env.id} already has the approvals it needs`);
+  const approval = approvalOf(issue, user, ctx.now);
+  const approvals = [...stage.approvals.filter((a) => a.user !== user), approval];
+  const approved = withStage(issue, i, { ...stage, approvals });
+  const { issue: next, effects } = startAutomatic(approved, ctx.config, ctx.now);
+  const end = expiresAt(approval, env);
+  if (end) effects.push({ kind: 'approval-expiry', stageIndex: i, user, at: end });
+  const left = env.requiredApprovals - freshApprovals({ ...stage, approvals }, env, ctx.now).length;
   return {
     ok: true,
     issue: next,
     effects,
-    event: { kind: 'approved', by: user, environment: env.id, approvalsLeft: left },
+    event: {
+      kind: 'approved',
+      by: user,
+      environment: env.id,
+      approvalsLeft: Math.max(0, left),
+      revision: issue.revision,
+      checksum: approval.checksum!,
+      ...(mine ? { renewed: true } : {}),
+    },
   };
+}
+
+/** Why the stage's approvals do not count at `at` when they are stale (approvalExpires), else undefined. */
+function expiredApprovals(stage: Stage, env: EnvironmentConfig, at: Date, now: Date): Refusal | undefined {
+  if (env.approvalExpiresMs === undefined || approvalsMet(stage, env, at)) return undefined;
+  const stale = staleApprovals(stage, env, at).map((a) => a.user);
+  // Simply too few approvals: that is needs-approval's to say.
+  if (stale.length === 0) return undefined;
+  const later = at.getTime() > now.getTime() && approvalsMet(stage, env, now);
+  const period = env.approvalExpiresMs;
+  return refuse(
+    'approval-expired',
+    later
+      ? `the approval of ${env.id} expires before then (approvals count for ${periodText(period)}): renew it first, or pick an earlier time`
+      : `the approval of ${env.id} is older than ${periodText(period)} and must be renewed before release: an approver approves again`,
+    { role: 'approvers', ids: stale.length > 0 ? stale : env.approvers },
+  );
 }
 
 /** Reject: an approver of the current stage stops the issue; the creator may edit and resubmit. */
@@ -200,7 +242,13 @@ export function reject(issue: Issue, user: string, ctx: Ctx): Decision {
   };
 }
 
-function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: EnvironmentConfig } | Refusal {
+/** May `user` release the current stage now (or, for a schedule, at `at`)? */
+function releaseCheck(
+  issue: Issue,
+  user: string,
+  ctx: Ctx,
+  at: Date = ctx.now,
+): { i: number; env: EnvironmentConfig } | Refusal {
   if (issue.status === 'scheduled')
     return refuse('wrong-state', `issue #${issue.id} is scheduled; cancel the schedule first`);
   if (issue.status !== 'open')
@@ -214,10 +262,12 @@ function releaseCheck(issue: Issue, user: string, ctx: Ctx): { i: number; env: E
       ? refuse('not-allowed', `only the creator can release ${env.id}`)
       : refuse('not-allowed', `you are not a releaser for ${env.id}`, { role: 'releasers', ids: env.releasers });
   }
-  if (!approvalsMet(stage, env)) {
+  const expired = expiredApprovals(stage, env, at, ctx.now);
+  if (expired) return expired;
+  if (!approvalsMet(stage, env, ctx.now)) {
     return refuse(
       'needs-approval',
-      `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) before it can roll out`,
+      `${env.id} needs ${env.requiredApprovals - freshApprovals(stage, env, ctx.now).length} more approval(s) before it can roll out`,
     );
   }
   if (heldByFindings(issue, i)) {
@@ -258,7 +308,7 @@ function scheduleTimeProblem(env: EnvironmentConfig, at: Date, ctx: Ctx): Refusa
 
 /** Schedule the current stage at `at` (must be in the future, and in the maintenance window if one is set). */
 export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
-  const check = releaseCheck(issue, user, ctx);
+  const check = releaseCheck(issue, user, ctx, at);
   if ('ok' in check) return check;
   const problem = scheduleTimeProblem(check.env, at, ctx);
   if (problem) return problem;
@@ -285,7 +335,8 @@ export function reschedule(issue: Issue, user: string, at: Date, ctx: Ctx): Deci
       `only a releaser of ${env.id}, whoever scheduled it, or an admin can move this schedule`,
       env.releasers.length > 0 ? { role: 'releasers', ids: env.releasers } : undefined,
     );
-  const problem = scheduleTimeProblem(env, at, ctx);
+  const problem =
+    scheduleTimeProblem(env, at, ctx) ?? expiredApprovals(issue.stages[current.stageIndex]!, env, at, ctx.now);
   if (problem) return problem;
   return {
     ok: true,
@@ -295,11 +346,29 @@ export function reschedule(issue: Issue, user: string, at: Date, ctx: Ctx): Deci
   };
 }
 
-/** The scheduled time has come: release the stage if the schedule still stands. */
-export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date): Decision {
+/**
+ * The scheduled time has come: release the stage if the schedule still stands. Approvals that
+ * went stale meanwhile hold it instead: the issue is open again, waiting for them to be renewed.
+ */
+export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date, ctx: Ctx): Decision {
   if (issue.status !== 'scheduled' || !issue.schedule) return refuse('wrong-state', 'the schedule was cancelled');
   if (issue.schedule.stageIndex !== stageIndex || issue.schedule.at.getTime() !== at.getTime())
     return refuse('stale', 'the schedule was changed');
+  const stage = issue.stages[stageIndex]!;
+  const env = environmentOf(ctx.config, stage);
+  if (!approvalsMet(stage, env, ctx.now))
+    return {
+      ok: true,
+      issue: { ...issue, status: 'open', schedule: undefined },
+      effects: [],
+      event: {
+        kind: 'schedule-held',
+        environment: env.id,
+        by: issue.schedule.by,
+        why: 'approval-expired',
+        approvers: staleApprovals(stage, env, ctx.now).map((a) => a.user),
+      },
+    };
   return {
     ok: true,
     issue: releaseStage(issue, stageIndex, issue.schedule.by),
@@ -359,6 +428,7 @@ export function editSql(issue: Issue, user: string, sql: string, findings: Revie
   if (issue.stages.some((s) => s.status === 'running'))
     return refuse('wrong-state', 'part of this change is rolling out; wait for it to end before editing');
   // Tasks that finished keep the SQL they ran (a failed stage may have some); every approval goes.
+  const voided = issue.stages.flatMap((s) => s.approvals.map((a) => ({ user: a.user, environment: s.environment })));
   const stages = issue.stages.map((s) => ({
     ...s,
     approvals: [],
@@ -384,12 +454,13 @@ export function editSql(issue: Issue, user: string, sql: string, findings: Revie
         kind: 'edited',
         by: user,
         revision: edited.revision,
+        voided,
         retry: { environment: env.id, approvals: env.requiredApprovals },
       },
     };
   }
-  const { issue: next, effects } = startAutomatic(edited, ctx.config);
-  return { ok: true, issue: next, effects, event: { kind: 'edited', by: user, revision: edited.revision } };
+  const { issue: next, effects } = startAutomatic(edited, ctx.config, ctx.now);
+  return { ok: true, issue: next, effects, event: { kind: 'edited', by: user, revision: edited.revision, voided } };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
@@ -413,7 +484,7 @@ export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, c
     ...issue,
     rolloutAnyway: checked ? { user, at: ctx.now, stageIndex: i, revision: issue.revision } : undefined,
   };
-  const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config) : { issue: acked, effects: [] };
+  const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config, ctx.now) : { issue: acked, effects: [] };
   return {
     ok: true,
     issue: next,
@@ -439,10 +510,12 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
     );
   }
   // After an edit the failed stage needs its approvals (and any acknowledgement) again.
-  if (!approvalsMet(stage, env))
+  const expired = expiredApprovals(stage, env, ctx.now, ctx.now);
+  if (expired) return expired;
+  if (!approvalsMet(stage, env, ctx.now))
     return refuse(
       'needs-approval',
-      `${env.id} needs ${env.requiredApprovals - stage.approvals.length} more approval(s) of revision ${issue.revision} before it can be retried`,
+      `${env.id} needs ${env.requiredApprovals - freshApprovals(stage, env, ctx.now).length} more approval(s) of revision ${issue.revision} before it can be retried`,
       { role: 'approvers', ids: env.approvers },
     );
   if (heldByFindings(issue, i))
@@ -517,7 +590,7 @@ export function resolveAttention(issue: Issue, user: string, taskId: string, app
     applied,
   };
   if (stage.status === 'failed' && tasks.every((t) => t.status === 'done' || t.status === 'skipped')) {
-    const { issue: next, effects } = stageFinished({ ...updated, status: 'running' }, i, ctx.config);
+    const { issue: next, effects } = stageFinished({ ...updated, status: 'running' }, i, ctx.config, ctx.now);
     return { ok: true, issue: next, effects, event };
   }
   return { ok: true, issue: updated, effects: [], event };
@@ -527,13 +600,18 @@ export function resolveAttention(issue: Issue, user: string, taskId: string, app
  * A stage's tasks have all ended: settle the stage and the issue, and start the next stage
  * at once when it is automatic and ready.
  */
-export function stageFinished(issue: Issue, stageIndex: number, config: Config): { issue: Issue; effects: Effect[] } {
+export function stageFinished(
+  issue: Issue,
+  stageIndex: number,
+  config: Config,
+  now: Date,
+): { issue: Issue; effects: Effect[] } {
   const stage = issue.stages[stageIndex]!;
   const ok = stage.tasks.every((t) => t.status === 'done' || t.status === 'skipped');
   const settled = withStage(issue, stageIndex, { ...stage, status: ok ? 'done' : 'failed' });
   if (!ok) return { issue: { ...settled, status: 'failed' }, effects: [] };
   if (stageIndex === issue.stages.length - 1) return { issue: { ...settled, status: 'done' }, effects: [] };
-  return startAutomatic({ ...settled, status: 'open' }, config);
+  return startAutomatic({ ...settled, status: 'open' }, config, now);
 }
 
 /**
@@ -580,8 +658,13 @@ export type IssueAction =
   | 'halt-waves'
   | 'stop';
 
-/** What a person could do next, for rendering buttons (authorisation is checked again on click). */
-export function availableActions(issue: Issue, config: Config): Set<IssueAction> {
+/**
+ * What a person could do next, for rendering buttons (authorisation is checked again on click).
+ * `now` judges whether approvals are still fresh (approvalExpires); without it they all count.
+ */
+export function availableActions(issue: Issue, config: Config, now?: Date): Set<IssueAction> {
+  const fresh = (stage: Stage, env: EnvironmentConfig) =>
+    now ? freshApprovals(stage, env, now).length : stage.approvals.length;
   const out = new Set<IssueAction>();
   const i = currentStageIndex(issue);
   const stage = i >= 0 ? issue.stages[i] : undefined;
@@ -590,7 +673,7 @@ export function availableActions(issue: Issue, config: Config): Set<IssueAction>
   switch (issue.status) {
     case 'open': {
       if (stage && env && stage.status === 'waiting') {
-        if (stage.approvals.length < env.requiredApprovals) out.add('approve');
+        if (fresh(stage, env) < env.requiredApprovals) out.add('approve');
         if (env.requiredApprovals > 0) out.add('reject');
         if (env.rollout !== 'automatic') {
           if (env.rollout === 'manual') out.add('rollout');
@@ -612,8 +695,7 @@ export function availableActions(issue: Issue, config: Config): Set<IssueAction>
       break;
     case 'failed':
       // An edited failed stage needs its approvals (and an acknowledgement of findings) again.
-      if (stage && env && stage.status === 'failed' && stage.approvals.length < env.requiredApprovals)
-        out.add('approve');
+      if (stage && env && stage.status === 'failed' && fresh(stage, env) < env.requiredApprovals) out.add('approve');
       if (needsRolloutAnyway(issue.findings)) out.add('rollout-anyway');
       out.add('retry');
       if (!frozen) out.add('edit');

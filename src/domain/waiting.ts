@@ -5,12 +5,22 @@
  */
 import type { Config } from '../config/model.js';
 import { unreachable } from '../errors.js';
+import { freshApprovals, staleApprovals } from './approvals.js';
 import type { Issue } from './issue.js';
 import { releasersOf } from './permissions.js';
 import { currentStageIndex, environmentOf, frozenReason, heldByFindings } from './transitions.js';
 
 export type Waiting =
-  | { kind: 'approval'; environment: string; approvers: string[]; have: number; need: number }
+  /** `expired`: approvers whose approval is older than `period` (approvalExpires) and must be renewed. */
+  | {
+      kind: 'approval';
+      environment: string;
+      approvers: string[];
+      have: number;
+      need: number;
+      expired?: string[];
+      period?: number;
+    }
   | { kind: 'release'; environment: string; releasers: string[]; scheduleOnly: boolean }
   /** Review findings hold the stage; `automatic`: the stage would otherwise start by itself. */
   | { kind: 'acknowledgement'; environment: string; releasers: string[]; automatic: boolean }
@@ -33,8 +43,8 @@ export type Waiting =
   | { kind: 'done' }
   | { kind: 'cancelled' };
 
-/** What the issue waits for now, and from whom. */
-export function waitingFor(issue: Issue, config: Config): Waiting {
+/** What the issue waits for now, and from whom; `now` judges approvals' freshness (approvalExpires). */
+export function waitingFor(issue: Issue, config: Config, now?: Date): Waiting {
   const i = currentStageIndex(issue);
   const stage = i >= 0 ? issue.stages[i] : undefined;
   const env = stage ? environmentOf(config, stage) : undefined;
@@ -70,13 +80,20 @@ export function waitingFor(issue: Issue, config: Config): Waiting {
     case 'failed':
     case 'open': {
       if (!stage || !env) return { kind: 'done' };
-      if (stage.approvals.length < env.requiredApprovals)
+      const fresh = now ? freshApprovals(stage, env, now) : stage.approvals;
+      if (fresh.length < env.requiredApprovals)
         return {
           kind: 'approval',
           environment: env.id,
           approvers: env.approvers,
-          have: stage.approvals.length,
+          have: fresh.length,
           need: env.requiredApprovals,
+          ...(now && env.approvalExpiresMs
+            ? {
+                expired: staleApprovals(stage, env, now).map((a) => a.user),
+                period: env.approvalExpiresMs,
+              }
+            : {}),
         };
       const releasers = releasersOf(issue, env);
       // Who may acknowledge findings (never the creator): releasers, approvers where none, admins.

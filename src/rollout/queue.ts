@@ -6,6 +6,8 @@
  *   dbchange.scheduled-stage { issueId, stageIndex, at }  release a stage when its time comes
  *   dbchange.wave-due        { issueId, stageIndex, wave } waveDelay passed: start the next wave unless
  *                                                         it was halted or continued meanwhile
+ *   dbchange.approval-expiry { issueId, stageIndex, user, at } an approval stopped counting (approvalExpires):
+ *                                                         the thread says so and the message shows it
  *   dbchange.drift-check     {}                           periodic drift check (when defined)
  *   dbchange.gitops-poll.<h> { repo }                     one repeating job per watched repository, at its
  *                                                         pollInterval; Agenda's lock on it means one
@@ -25,6 +27,7 @@ export const JOB_RUN_STAGE = 'dbchange.run-stage';
 export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
 export const JOB_DRIFT_CHECK = 'dbchange.drift-check';
 export const JOB_WAVE_DUE = 'dbchange.wave-due';
+export const JOB_APPROVAL_EXPIRY = 'dbchange.approval-expiry';
 
 /** The poll job of one repository: Agenda keeps one document per name for repeating jobs. */
 export function gitopsJobName(repoKey: string): string {
@@ -43,11 +46,16 @@ interface ScheduledJob extends StageJob {
 interface WaveJob extends StageJob {
   wave: number;
 }
+interface ExpiryJob extends StageJob {
+  user: string;
+  at: string;
+}
 
 export interface QueueHandlers {
   runStage(issueId: string, stageIndex: number, heartbeat: () => Promise<void>): Promise<void>;
   scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
   waveDelayDue(issueId: string, stageIndex: number, wave: number): Promise<void>;
+  approvalExpired(issueId: string, stageIndex: number, user: string, at: Date): Promise<void>;
   driftCheck?: () => Promise<void>;
   /** Poll one repository; `touch` keeps the job's lock while a long poll runs. */
   gitopsPoll?: (repoKey: string, touch: () => Promise<void>) => Promise<void>;
@@ -138,6 +146,14 @@ export async function startQueue(opts: {
     },
     { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
   );
+  agenda.define<ExpiryJob>(
+    JOB_APPROVAL_EXPIRY,
+    async (job: Job<ExpiryJob>) => {
+      const { issueId, stageIndex, user, at } = job.attrs.data;
+      await handlers.approvalExpired(issueId, stageIndex, user, new Date(at));
+    },
+    { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
+  );
   agenda.on('fail', (err: Error, job: Job) => {
     logger.error({ err, job: job.attrs.name, data: job.attrs.data }, 'job failed');
   });
@@ -180,6 +196,11 @@ export async function startQueue(opts: {
     },
     async cancelSchedule(issueId) {
       await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+    },
+    async approvalExpiresAt(issueId, stageIndex, user, at) {
+      // One reminder per approval: a renewed approval replaces the reminder of the one before.
+      await agenda.cancel({ name: JOB_APPROVAL_EXPIRY, data: { issueId, stageIndex, user } });
+      await agenda.schedule(at, JOB_APPROVAL_EXPIRY, { issueId, stageIndex, user, at: at.toISOString() });
     },
     async continueWavesAt(issueId, stageIndex, wave, at) {
       // The job finds out itself whether the wave is still due (a Halt or a Continue may come first).
@@ -225,5 +246,6 @@ function storeErrors(queue: RolloutQueue): RolloutQueue {
     scheduleStage: guard(queue.scheduleStage),
     cancelSchedule: guard(queue.cancelSchedule),
     continueWavesAt: guard(queue.continueWavesAt),
+    approvalExpiresAt: guard(queue.approvalExpiresAt),
   };
 }

@@ -35,7 +35,7 @@ export function slackNotifier(
       if (wait > 0) await clock.sleep(wait);
     },
     async issueChanged(issue: Issue): Promise<Issue> {
-      const { text, blocks } = issueMessage(issue, config);
+      const { text, blocks } = issueMessage(issue, config, new Date(clock.now()));
       if (issue.slack) {
         const rendered = JSON.stringify([text, blocks]);
         if (shown.get(issue.id)?.rendered === rendered) return issue;

@@ -5,9 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
-import { SIGNING_SECRET, startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
 import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
-import { sendToBot, viewSubmissionBody } from '../support/slack-requests.js';
 import { query, tableExists } from '../support/sql.js';
 import type { Engine } from '../../src/domain/engine.js';
 
@@ -66,17 +65,6 @@ ${dbs.join('\n')}
     await store?.drop();
   });
 
-  /** Open a modal with a button of the issue message and submit it with `values`. */
-  async function submitDialog(user: string, msg: FakeMessage, actionId: string, values: Record<string, any>) {
-    const { triggerId } = await slack.click(user, msg, actionId);
-    const open = await fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    assert.equal(open.response.ok, true, JSON.stringify(open.response));
-    const res = await sendToBot(bot.url, viewSubmissionBody({ userId: user, view: open.response.view, values }), {
-      secret: SIGNING_SECRET,
-    });
-    return { view: open.response.view, res };
-  }
-
   test('a failed MySQL change is fixed in place: Edit SQL, Retry skips what stayed applied, then dev is done', async () => {
     const title = 'Orders tables, first try';
     const sql =
@@ -104,7 +92,7 @@ ${dbs.join('\n')}
 
     const fixed =
       'CREATE TABLE orders_a (id INT PRIMARY KEY);\nCREATE TABLE orders_b (id INT PRIMARY KEY);\nINSERT INTO orders_a (id) VALUES (1);';
-    const { res } = await submitDialog('U_DEV', msg, 'issue_edit', { sql: { sql: fixed } });
+    const { res } = await slack.submitDialog('U_DEV', msg, 'issue_edit', { sql: { sql: fixed } });
     assert.equal(res.status, 200, res.body);
     msg = await slack.waitForMessage(title, (m) => /revision 2/.test(blocks(m)));
     await slack.waitForThread(msg, (l) =>
@@ -160,7 +148,7 @@ ${dbs.join('\n')}
       /dev already ran revision 1, and what ran is what runs next: the SQL is frozen\. Use "Follow-up change"/,
     );
 
-    const { view, res } = await submitDialog('U_DBA', msg, 'issue_follow_up', {
+    const { view, res } = await slack.submitDialog('U_DBA', msg, 'issue_follow_up', {
       title: { title: `Follow-up to #${msg.text?.match(/^#(\d+)/)?.[1]}: add a column` },
       target: {
         target: {
@@ -214,7 +202,9 @@ ${dbs.join('\n')}
     // prod is rolled out only at a scheduled time.
     msg = await slack.waitForMessage(title, (m) => /waiting for <@U_REL> to schedule prod/.test(blocks(m)));
     const at = new Date(Date.now() + 3 * 3600_000);
-    const { res } = await submitDialog('U_REL', msg, 'issue_schedule', { at: { at: Math.floor(at.getTime() / 1000) } });
+    const { res } = await slack.submitDialog('U_REL', msg, 'issue_schedule', {
+      at: { at: Math.floor(at.getTime() / 1000) },
+    });
     assert.equal(res.status, 200, res.body);
     const seconds = Math.floor(at.getTime() / 1000);
     msg = await slack.waitForMessage(title, (m) =>

@@ -138,7 +138,9 @@ ${dbs.join('\n')}
 
         // prod: one of two approvers is enough.
         await slack.click('U_DBA2', msg, 'issue_approve');
-        msg = await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_DBA2>\)/.test(JSON.stringify(m.blocks)));
+        msg = await slack.waitForMessage(title, (m) =>
+          /approvals 1\/1 \(<@U_DBA2> revision 1, sha256 [0-9a-f]{8}…\)/.test(JSON.stringify(m.blocks)),
+        );
         await slack.click('U_REL', msg, 'issue_rollout');
         msg = await slack.waitForMessage(title, (m) => /:white_check_mark: done/.test(JSON.stringify(m.blocks)));
         assert.equal(await tableExists(targets[`${engine}_prod`]!, 'accounts'), true);
@@ -201,7 +203,9 @@ ${dbs.join('\n')}
       await slack.submit('U_DEV', { title, target: 'app_pg', sql: 'CREATE TABLE group_demo (id int PRIMARY KEY);' });
       const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_approve'));
       await slack.click('U_GROUPIE', msg, 'issue_approve');
-      await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_GROUPIE>\)/.test(JSON.stringify(m.blocks)));
+      await slack.waitForMessage(title, (m) =>
+        /approvals 1\/1 \(<@U_GROUPIE> revision 1, sha256 [0-9a-f]{8}…\)/.test(JSON.stringify(m.blocks)),
+      );
     });
 
     test('a failing task does not block the task on the other database of the group', async () => {

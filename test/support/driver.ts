@@ -175,6 +175,23 @@ export class SlackDriver {
     return { res, triggerId };
   }
 
+  /** Open a modal with a button of `message` and submit it with `values`; returns the view and the HTTP answer. */
+  async submitDialog(
+    user: string,
+    message: FakeMessage,
+    actionId: string,
+    values: Parameters<typeof viewSubmissionBody>[0]['values'],
+  ) {
+    const { triggerId } = await this.click(user, message, actionId);
+    const open = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    assert.equal(open.response.ok, true, JSON.stringify(open.response));
+    const view = open.response.view;
+    const res = await sendToBot(this.botUrl, viewSubmissionBody({ userId: user, view, values }), {
+      secret: SIGNING_SECRET,
+    });
+    return { view, res };
+  }
+
   /** Latest ephemeral text shown to `user`, waiting for one to arrive after `since` calls. */
   async ephemeralFor(user: string, since: number, timeoutMs = 10_000): Promise<string> {
     const call = await this.fake.waitFor(

@@ -2,11 +2,16 @@
 // refused (src/app/results.ts) become Slack text. User text is escaped here, once.
 import type { NotFound, Refused } from '../../app/index.js';
 import type { IssueEvent, TaskRef } from '../../domain/events.js';
-import { formatDuration, formatEvent } from '../../app/index.js';
+import { formatDuration, formatEvent, periodText } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
 import type { KnownBlock } from '@slack/types';
 import { lockWaitBlocks, lockWaitText, progressText, stoppedText } from './task-watch.js';
 import { escapeText, mention, slackDate, slackTime, TASK_ICON } from './text.js';
+
+/** The start of a sha256, as the message shows it: "1f2e3d4c…". */
+export function shortSum(checksum: string): string {
+  return `${checksum.slice(0, 8)}…`;
+}
 
 function label(task: TaskRef): string {
   return escapeText(`${task.database} (${task.environment})${task.name ? ` ${task.name}` : ''}`);
@@ -25,8 +30,17 @@ export function eventText(event: IssueEvent): string {
       return `rollout to ${escapeText(event.environment)} started automatically`;
     case 'approved': {
       const left = event.approvalsLeft;
-      return `${mention(event.by)} approved ${escapeText(event.environment)}${left > 0 ? ` (${left} more approval${left > 1 ? 's' : ''} needed)` : ''}`;
+      const what =
+        event.revision !== undefined
+          ? ` revision ${event.revision}${event.checksum ? `, sha256 ${shortSum(event.checksum)},` : ''} for`
+          : '';
+      const verb = event.renewed ? 'renewed their approval: approved' : 'approved';
+      return `${mention(event.by)} ${verb}${what} ${escapeText(event.environment)}${left > 0 ? ` (${left} more approval${left > 1 ? 's' : ''} needed)` : ''}`;
     }
+    case 'approval-expired':
+      return `:hourglass: the approval of ${escapeText(event.environment)} by ${mention(event.user)} expired (approvals count for ${periodText(event.period)}): it must be renewed before release; ${mention(event.user)} or another approver can approve again`;
+    case 'schedule-held':
+      return `:raised_hand: the scheduled rollout to ${escapeText(event.environment)} did not start: ${event.approvers.length ? `the approval by ${event.approvers.map(mention).join(', ')}` : 'an approval'} expired before it was due. Once it is renewed, ${mention(event.by)} can roll out or schedule it again.`;
     case 'rejected':
       return `${mention(event.by)} rejected the change at ${escapeText(event.environment)}`;
     case 'rollout-started':
@@ -42,7 +56,10 @@ export function eventText(event: IssueEvent): string {
     case 'cancelled':
       return `${mention(event.by)} cancelled the change`;
     case 'edited': {
-      const base = `${mention(event.by)} edited the SQL (revision ${event.revision}); review ran again and approvals were reset.`;
+      const voided = event.voided?.length
+        ? ` Approvals voided: ${event.voided.map((v) => `${mention(v.user)} (${escapeText(v.environment)})`).join(', ')}.`
+        : '';
+      const base = `${mention(event.by)} edited the SQL (revision ${event.revision}); review ran again and approvals were reset.${voided}`;
       if (!event.retry) return base;
       const env = escapeText(event.retry.environment);
       const approvals = event.retry.approvals > 0 ? ` once ${env} is approved again` : '';

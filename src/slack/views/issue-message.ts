@@ -8,12 +8,15 @@ import {
   currentStageIndex,
   environmentOf,
   isAcknowledged,
+  isFresh,
+  periodText,
   unreachable,
   type Waiting,
   waitingFor,
 } from '../../app/index.js';
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
+import { shortSum } from './events.js';
 import { ACTION } from './ids.js';
 import { button, clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate, TASK_ICON } from './text.js';
 
@@ -31,7 +34,22 @@ const STATUS_LABEL: Record<Issue['status'], string> = {
   rejected: ':no_entry: rejected',
 };
 
-function stageLine(stage: Stage, config: Config): string {
+/** Who approved a stage and what: "<@U> revision 3, sha256 1f2e3d4c…", marked when it expired. */
+function approvalList(stage: Stage, config: Config, now?: Date): string {
+  const env = environmentOf(config, stage);
+  return stage.approvals
+    .map((a) => {
+      const what =
+        a.revision !== undefined
+          ? ` revision ${a.revision}${a.checksum ? `, sha256 ${shortSum(a.checksum)}` : ''}`
+          : '';
+      const stale = now && !isFresh(a, env, now) ? ', expired: approve again' : '';
+      return `<@${a.user}>${what}${stale}`;
+    })
+    .join('; ');
+}
+
+function stageLine(stage: Stage, config: Config, now?: Date): string {
   const env = environmentOf(config, stage);
   const icon =
     stage.status === 'done'
@@ -41,9 +59,10 @@ function stageLine(stage: Stage, config: Config): string {
         : stage.status === 'running'
           ? ':arrows_counterclockwise:'
           : ':white_circle:';
+  const counted = now ? stage.approvals.filter((a) => isFresh(a, env, now)).length : stage.approvals.length;
   const approvals =
     env.requiredApprovals > 0
-      ? ` · approvals ${stage.approvals.length}/${env.requiredApprovals}${stage.approvals.length ? ` (${stage.approvals.map((a) => `<@${a.user}>`).join(', ')})` : ''}`
+      ? ` · approvals ${counted}/${env.requiredApprovals}${stage.approvals.length ? ` (${approvalList(stage, config, now)})` : ''}`
       : '';
   const tasks = stage.tasks
     .map(
@@ -118,8 +137,8 @@ function reviewBlocks(issue: Issue): KnownBlock[] {
   return blocks;
 }
 
-function actionElements(issue: Issue, config: Config): ActionsBlockElement[] {
-  const can = availableActions(issue, config);
+function actionElements(issue: Issue, config: Config, now?: Date): ActionsBlockElement[] {
+  const can = availableActions(issue, config, now);
   const value = `${issue.id}:${issue.revision}`;
   const els: ActionsBlockElement[] = [];
   if (can.has('approve')) els.push(button(ACTION.approve, 'Approve', value, 'primary'));
@@ -203,8 +222,12 @@ function people(ids: string[]): string {
 /** The "waiting for …" line: what the issue needs next, and from whom. */
 export function waitingText(w: Waiting): string {
   switch (w.kind) {
-    case 'approval':
-      return `:hourglass: waiting for approval from ${people(w.approvers)} (${w.have} of ${w.need}) for ${escapeText(w.environment)}`;
+    case 'approval': {
+      const stale = w.expired?.length
+        ? `: the approval by ${w.expired.map(mention).join(', ')} is older than ${periodText(w.period ?? 0)} and must be renewed (approve again)`
+        : '';
+      return `:hourglass: waiting for approval from ${people(w.approvers)} (${w.have} of ${w.need}) for ${escapeText(w.environment)}${stale}`;
+    }
     case 'release':
       return w.scheduleOnly
         ? `:hourglass: waiting for ${people(w.releasers)} to schedule ${escapeText(w.environment)}`
@@ -236,8 +259,8 @@ export function waitingText(w: Waiting): string {
   }
 }
 
-/** The whole issue message. */
-export function issueMessage(issue: Issue, config: Config): { text: string; blocks: KnownBlock[] } {
+/** The whole issue message; `now` judges whether approvals are still fresh (approvalExpires). */
+export function issueMessage(issue: Issue, config: Config, now?: Date): { text: string; blocks: KnownBlock[] } {
   const preview = sqlPreview(issue.sql);
   const failed = issue.stages.flatMap((s) =>
     s.tasks
@@ -262,9 +285,9 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
     ...gitSourceBlocks(issue),
     {
       type: 'section',
-      text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config)).join('\n')}`, 3000)),
+      text: mrkdwn(clip(`*Pipeline*\n${issue.stages.map((s) => stageLine(s, config, now)).join('\n')}`, 3000)),
     },
-    { type: 'context', elements: [mrkdwn(clip(waitingText(waitingFor(issue, config)), 2000))] },
+    { type: 'context', elements: [mrkdwn(clip(waitingText(waitingFor(issue, config, now)), 2000))] },
   ];
   const links = [
     ...(issue.followUpOf ? [`:leftwards_arrow_with_hook: Follow-up to #${escapeText(issue.followUpOf)}`] : []),
@@ -327,7 +350,7 @@ export function issueMessage(issue: Issue, config: Config): { text: string; bloc
       });
     }
   }
-  const elements = actionElements(issue, config);
+  const elements = actionElements(issue, config, now);
   if (elements.length) blocks.push({ type: 'actions', block_id: `issue:${issue.id}:${issue.revision}`, elements });
   // The notification text is read as mrkdwn: user text escaped (the header is plain_text, shown as typed).
   const text = `#${issue.id} ${escapeText(issue.title)} — ${issue.status} (${escapeText(issue.target)})`;

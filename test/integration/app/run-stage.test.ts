@@ -52,6 +52,7 @@ databases:
       scheduleStage: async () => {},
       cancelSchedule: async () => {},
       continueWavesAt: async () => {},
+      approvalExpiresAt: async () => {},
     };
     app = createApplication({
       config,

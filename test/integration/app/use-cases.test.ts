@@ -70,6 +70,7 @@ databases:
       scheduleStage: async (issueId, stageIndex, at) => void queued.push({ issueId, stageIndex, at }),
       cancelSchedule: async () => {},
       continueWavesAt: async () => {},
+      approvalExpiresAt: async () => {},
     };
     const targetFor = (db: DatabaseConfig) => {
       const key = `${db.name}@${db.environment}`;

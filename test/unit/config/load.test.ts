@@ -65,6 +65,18 @@ describe('config loading', () => {
     assert.match(text, /environments\[0\]\.waves\[0\]: .*a percentage like 10%/);
   });
 
+  test('approvalExpires is read as a period; one that is no interval is refused naming key and line', () => {
+    const c = parseConfig(base.replace('rollout: manual', 'rollout: manual\n    approvalExpires: 7 days'), 'x.yaml', {
+      PGPASS: 's',
+    });
+    assert.equal(c.environments[1]!.approvalExpiresMs, 7 * 86_400_000);
+    assert.equal(c.environments[0]!.approvalExpiresMs, undefined);
+    assert.match(
+      problems(base.replace('rollout: manual', 'rollout: manual\n    approvalExpires: a week')),
+      /:\d+ environments\[1\]\.approvalExpires: "a week" is not an interval; write e\.g\. 7 days/,
+    );
+  });
+
   test('an unset variable is named with the key and line that use it', () => {
     assert.match(
       problems(base, {}),

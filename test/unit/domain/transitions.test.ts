@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue } from '../../../src/domain/issue.js';
-import { planStages } from '../../../src/domain/plan.js';
+import { issueFixture } from '../../support/issue-fixture.js';
 import type { Refusal, RefusalCode } from '../../../src/domain/refusal.js';
 import {
   approve,
@@ -50,27 +50,7 @@ const now = new Date('2026-11-22T12:00:00Z');
 const ctx = { config, now };
 
 function newIssue(over: Partial<Issue> = {}): Issue {
-  let n = 0;
-  return {
-    id: '1',
-    version: 1,
-    title: 't',
-    description: '',
-    labels: [],
-    timing: '',
-    creator: 'U_DEV',
-    target: 'app',
-    changeType: 'ddl',
-    sql: 'CREATE TABLE a (id int primary key)',
-    revision: 1,
-    status: 'open',
-    source: { kind: 'slack' },
-    findings: [],
-    stages: planStages(config, 'app', () => `task${++n}`),
-    createdAt: now,
-    updatedAt: now,
-    ...over,
-  };
+  return issueFixture(config, 'app', now, { sql: 'CREATE TABLE a (id int primary key)', ...over });
 }
 
 function ok(d: Decision): Extract<Decision, { ok: true }> {
@@ -94,7 +74,7 @@ function finishStage(issue: Issue, i: number): Issue {
         : s,
     ),
   };
-  return stageFinished(running, i, config).issue;
+  return stageFinished(running, i, config, now).issue;
 }
 
 describe('issue state machine', () => {
@@ -106,7 +86,7 @@ describe('issue state machine', () => {
   });
 
   test('an automatic stage with no approvers starts as soon as the issue exists', () => {
-    const { issue, effects } = startAutomatic(newIssue(), config);
+    const { issue, effects } = startAutomatic(newIssue(), config, now);
     assert.deepEqual(effects, [{ kind: 'run-stage', stageIndex: 0 }]);
     assert.equal(issue.status, 'running');
     assert.equal(issue.stages[0]!.releasedBy, 'automatic');
@@ -116,7 +96,7 @@ describe('issue state machine', () => {
     const flagged = newIssue({
       findings: [{ rule: 'table.require-pk', level: 'WARNING', line: 1, column: 1, statement: 's', message: 'm' }],
     });
-    assert.deepEqual(startAutomatic(flagged, config).effects, []);
+    assert.deepEqual(startAutomatic(flagged, config, now).effects, []);
     refused(setRolloutAnyway(flagged, 'U_OTHER', true, ctx), /only a releaser of dev/);
     refused(setRolloutAnyway(flagged, 'U_DEV', true, ctx), /you created this change/);
     const acked = ok(setRolloutAnyway(flagged, 'U_ADMIN', true, ctx));
@@ -149,19 +129,19 @@ describe('issue state machine', () => {
   });
 
   test('approval cannot be given to a stage that is still running', () => {
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     refused(approve(running, 'U_DBA', ctx), /dev is running/);
   });
 
   test('a failed task fails the stage and the issue, and only Retry moves it on', () => {
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     const failedTasks = {
       ...running,
       stages: running.stages.map((s, i) =>
         i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const, error: 'boom' })) } : s,
       ),
     };
-    const { issue: failed, effects } = stageFinished(failedTasks, 0, config);
+    const { issue: failed, effects } = stageFinished(failedTasks, 0, config, now);
     assert.equal(failed.status, 'failed');
     assert.deepEqual(effects, []);
     assert.deepEqual([...availableActions(failed, config)].sort(), ['cancel', 'edit', 'retry']);
@@ -172,19 +152,19 @@ describe('issue state machine', () => {
   });
 
   test('a task that needs attention is not retried blindly', () => {
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     const broken = {
       ...running,
       stages: running.stages.map((s, i) =>
         i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'needs-attention' as const })) } : s,
       ),
     };
-    const failed = stageFinished(broken, 0, config).issue;
+    const failed = stageFinished(broken, 0, config, now).issue;
     refused(retry(failed, 'U_DEV', ctx), /needs attention/);
   });
 
   test('a releaser resolves a task that needs attention: applied settles the stage, not applied allows Retry', () => {
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     const taskId = running.stages[0]!.tasks[0]!.id;
     const broken = {
       ...running,
@@ -194,7 +174,7 @@ describe('issue state machine', () => {
           : s,
       ),
     };
-    const failed = stageFinished(broken, 0, config).issue;
+    const failed = stageFinished(broken, 0, config, now).issue;
     refused(resolveAttention(failed, 'U_OTHER', taskId, true, ctx), /only a releaser of dev/);
     const applied = ok(resolveAttention(failed, 'U_DEV', taskId, true, ctx)).issue;
     assert.equal(applied.stages[0]!.status, 'done');
@@ -219,7 +199,7 @@ describe('issue state machine', () => {
     assert.equal(cancelled.issue.status, 'open');
     assert.deepEqual(cancelled.effects, [{ kind: 'cancel-schedule' }]);
     // The schedule job fires after the cancel: nothing runs.
-    refused(scheduledRunDue(cancelled.issue, 1, at), /cancelled/);
+    refused(scheduledRunDue(cancelled.issue, 1, at, ctx), /cancelled/);
   });
 
   test('the scheduled time releases the stage that was scheduled', () => {
@@ -227,7 +207,7 @@ describe('issue state machine', () => {
     const approved = ok(approve(afterDev, 'U_DBA', ctx)).issue;
     const at = new Date(now.getTime() + 3600_000);
     const scheduled = ok(schedule(approved, 'U_REL', at, ctx)).issue;
-    const due = ok(scheduledRunDue(scheduled, 1, at));
+    const due = ok(scheduledRunDue(scheduled, 1, at, { ...ctx, now: at }));
     assert.equal(due.issue.stages[1]!.releasedBy, 'U_REL');
     assert.deepEqual(due.effects, [{ kind: 'run-stage', stageIndex: 1 }]);
   });
@@ -260,7 +240,7 @@ describe('issue state machine', () => {
     assert.equal(can.has('edit'), false);
     assert.equal(can.has('follow-up'), true);
     assert.equal(availableActions(newIssue(), config).has('follow-up'), false);
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     refused(editSql(running, 'U_DEV', 'SELECT 2', [], ctx), /rolling out|is running/);
   });
 
@@ -274,7 +254,7 @@ describe('issue state machine', () => {
         i === 0 ? { ...s, tasks: s.tasks.map((t) => ({ ...t, status: 'failed' as const, error: 'boom' })) } : s,
       ),
     };
-    const failed = stageFinished(failedTasks, 0, config).issue;
+    const failed = stageFinished(failedTasks, 0, config, now).issue;
     refused(editSql(failed, 'U_DBA', 'SELECT 2', [], ctx), /only the creator \(or an admin\)/);
     const edited = ok(editSql(failed, 'U_DEV', 'SELECT 2', [], ctx));
     assert.equal(edited.issue.status, 'failed');
@@ -288,6 +268,8 @@ describe('issue state machine', () => {
       kind: 'edited',
       by: 'U_DEV',
       revision: 2,
+      // The thread names whose approvals the edit voided.
+      voided: [{ user: 'U_DBA', environment: 'staging' }],
       retry: { environment: 'staging', approvals: 1 },
     });
     assert.deepEqual([...availableActions(edited.issue, config)].sort(), ['approve', 'cancel', 'edit', 'retry']);
@@ -305,7 +287,7 @@ describe('issue state machine', () => {
   test('an admin may edit a failed change; review findings of the new revision need an acknowledgement before Retry', () => {
     const adminConfig = { ...config, admins: ['U_ADMIN'] };
     const actx = { config: adminConfig, now };
-    const running = startAutomatic(newIssue(), config).issue;
+    const running = startAutomatic(newIssue(), config, now).issue;
     const failed = stageFinished(
       {
         ...running,
@@ -315,6 +297,7 @@ describe('issue state machine', () => {
       },
       0,
       config,
+      now,
     ).issue;
     const finding = { rule: 'r', level: 'WARNING' as const, line: 1, column: 1, statement: 'x', message: 'm' };
     const edited = ok(editSql(failed, 'U_ADMIN', 'SELECT 2', [finding], actx)).issue;
