@@ -453,11 +453,10 @@ async function runTask(
   let outcome: ApplyOutcome;
   // A statement may run up to the statement timeout (an hour by default): the queue's lock is
   // kept while it runs, not only between statements, so no other run picks the job up meanwhile.
+  // deps.heartbeat is throttled (see runStage): beats from statements and from here share one pace.
   const beating = setInterval(() => {
-    if (!deps.heartbeat || Date.now() - beatAt < HEARTBEAT_MS) return;
-    beatAt = Date.now();
     deps
-      .heartbeat()
+      .heartbeat?.()
       .catch((err: unknown) => deps.logger.warn({ err, issue: issue.id }, 'could not renew the job lock'));
   }, HEARTBEAT_MS);
   beating.unref();
