@@ -17,6 +17,18 @@ export interface DriftReport {
   diff: string[];
 }
 
+/** The databases (`name@environment`) a running stage may be changing now, except those of issue `except`. */
+export async function busyDatabases(store: Store, except?: string): Promise<Set<string>> {
+  const busy = new Set<string>();
+  for (const issue of await store.listIssues({ statuses: ['running'] })) {
+    if (issue.id === except) continue;
+    // A stage between waves changes nothing until Continue: its databases can be checked.
+    for (const stage of issue.stages.filter((s) => s.status === 'running' && !betweenWaves(s)))
+      for (const task of stage.tasks) busy.add(`${task.database}@${stage.environment}`);
+  }
+  return busy;
+}
+
 /** Check every database; returns the drifts not reported before. Never throws for one database. */
 export async function driftCheck(deps: {
   config: Config;
@@ -26,11 +38,7 @@ export async function driftCheck(deps: {
   now: () => Date;
 }): Promise<DriftReport[]> {
   const reports: DriftReport[] = [];
-  const busy = new Set<string>();
-  // A stage between waves changes nothing until Continue: its databases can be checked.
-  for (const issue of await deps.store.listIssues({ statuses: ['running'] }))
-    for (const stage of issue.stages.filter((s) => s.status === 'running' && !betweenWaves(s)))
-      for (const task of stage.tasks) busy.add(`${task.database}@${stage.environment}`);
+  const busy = await busyDatabases(deps.store);
   for (const db of deps.config.databases) {
     if (busy.has(snapshotKey(db))) continue;
     try {

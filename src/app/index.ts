@@ -13,6 +13,8 @@ import type { AppContext } from './context.js';
 import * as decisions from './decisions.js';
 import * as gitops from './gitops.js';
 import { type DriftReport, driftCheck } from './drift-job.js';
+import * as driftHold from './drift-hold.js';
+import { reconsiderDriftHolds } from './drift-hold.js';
 import type { GitopsPort, IssueNotifier, LiveReviewer, Reviewer, RolloutQueue, StoreOutages } from './ports.js';
 import * as queries from './queries.js';
 import { runStage } from './run-stage.js';
@@ -136,6 +138,7 @@ export function createApplication(deps: AppDeps) {
     generatedDdl: door(ctx, queries.generatedDdl),
     drift: door(ctx, schemaCommands.drift),
     baseline: door(ctx, schemaCommands.baseline),
+    openDriftRevert: door(ctx, driftHold.openDriftRevert),
     // For the job queue:
     /** Run a released stage (the queue's job); `heartbeat` keeps the job's lock while tasks run. */
     runStage: (issueId: string, stageIndex: number, heartbeat?: () => Promise<void>) =>
@@ -144,7 +147,12 @@ export function createApplication(deps: AppDeps) {
     approvalExpired: bind(ctx, decisions.approvalExpired),
     waveDelayDue: bind(ctx, waves.waveDelayDue),
     /** Check every database for drift; returns the drifts not reported before. */
-    driftCheck: (): Promise<DriftReport[]> => driftCheck(ctx),
+    driftCheck: async (): Promise<DriftReport[]> => {
+      const reports = await driftCheck(ctx);
+      // A drift may have gone away by other means (reverted by hand): lift the holds it caused.
+      await reconsiderDriftHolds(ctx);
+      return reports;
+    },
     /** The git door: a poll's migration files for one database, or a changed LATEST file, become an issue. */
     openGitMigrationChange: bind(ctx, gitops.openMigrationChange),
     openGitStateChange: bind(ctx, gitops.openStateChange),

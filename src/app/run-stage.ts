@@ -27,6 +27,7 @@ import { ErrorCode, isDbchangeError, messageOf, unreachable } from '../errors.js
 import { splitStatements } from '../sql/split.js';
 import type { Store, TaskLogEntry } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
+import { heldByDrift, reconsiderDriftHolds } from './drift-hold.js';
 import type { LiveReviewer, Outage, StoreOutages } from './ports.js';
 import type { ChangeService } from './service.js';
 import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
@@ -134,6 +135,7 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
 
   // Between waves nothing runs: Continue (or the wave delay) queues the stage again.
   if (betweenWaves(stage)) return;
+  if (await heldByDrift(deps, issue, stageIndex)) return;
   if (await heldByLiveReview(deps, notes, issue, stageIndex)) return;
 
   // A task still marked running was cut off by an earlier run; when that run lost the store
@@ -191,7 +193,7 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
   for (const event of notes.events()) await deps.service.threadSafe(issue, event);
 
   await patiently(deps, notes, () => tellLastWave(deps, issueId, stageIndex));
-  await patiently(deps, notes, () =>
+  const settled = await patiently(deps, notes, () =>
     deps.service.mutate(issueId, (current) => {
       const s = current.stages[stageIndex];
       if (s?.status !== 'running') return { ok: false, code: 'wrong-state', message: 'stage already settled' };
@@ -213,6 +215,10 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
       };
     }),
   );
+  // A revert change brought a drifted database back: the stages its drift held may go on.
+  const revert = issue.driftRevert;
+  if (settled.kind === 'done' && revert)
+    await reconsiderDriftHolds(deps, new Set([`${revert.database}@${revert.environment}`]));
 }
 
 function taskRef(task: Task, environment: string): TaskRef {

@@ -11,6 +11,7 @@ import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
 import type { AppContext } from './context.js';
 import type { LatestWritten } from './ports.js';
+import { reconsiderDriftHolds } from './drift-hold.js';
 import { resolveDatabases } from './queries.js';
 import { type Actor, done, type Result, refused } from './results.js';
 import { snapshotKey, snapshotOf } from './snapshot.js';
@@ -169,5 +170,7 @@ export async function baseline(
     const written = await baselineToGit(app, db, recorded, input.actor.user);
     if (written.length) git.push({ database: db, written });
   }
+  // The live schema is the truth now: stages its drift held may go on.
+  await reconsiderDriftHolds(app, new Set(dbs.map(snapshotKey)));
   return done({ recorded: dbs, git });
 }

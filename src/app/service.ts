@@ -67,7 +67,7 @@ export class ChangeService {
     s: Submission,
     creator: string,
     source: IssueSource = { kind: 'slack' },
-    state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf'>>,
+    state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf' | 'driftRevert'>>,
   ): Promise<Issue> {
     const now = this.deps.now();
     const findings = this.review(s.target, s.sql, s.changeType === 'sdl');

@@ -95,6 +95,11 @@ export type IssueEvent =
   | { kind: 'rollout-anyway'; by: string; checked: boolean }
   | { kind: 'retried'; by: string; environment: string; revision?: number }
   | { kind: 'held-by-live-review'; environment: string; findings: number }
+  /** Unresolved drift held a released stage; `diff`: unified-diff lines from the recorded schema to the live one. */
+  | { kind: 'held-by-drift'; environment: string; drifts: { database: string; diff: string[] }[] }
+  /** `resumed`: the stage runs now (it had been released, or is automatic). */
+  | { kind: 'drift-hold-lifted'; environment: string; resumed: boolean }
+  | { kind: 'drift-revert-opened'; by: string; issueId: string; database: string; environment: string }
   | { kind: 'attention-resolved'; by: string; task: TaskRef; applied: boolean }
   | { kind: 'stage-done'; environment: string }
   | { kind: 'stage-failed'; environment: string }

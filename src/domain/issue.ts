@@ -7,6 +7,7 @@
  */
 import type { Engine } from './engine.js';
 import type { StageWaves } from './waves.js';
+import type { DriftHold, DriftRevertRef } from './drift-hold.js';
 
 export const CHANGE_TYPES = ['ddl', 'dml', 'sdl'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -67,6 +68,8 @@ export interface Stage {
   releasedBy?: string;
   /** An environment with `waves`: how the stage's databases are split and which wave is where (see waves.ts). */
   waves?: StageWaves;
+  /** Released, but unresolved drift on a target database holds it (see drift-hold.ts). */
+  driftHold?: DriftHold;
 }
 
 /** A commit a GitOps change came from; `url` links to it on GitHub or GitLab. */
@@ -143,6 +146,8 @@ export interface Issue {
   /** The issue this one amends ("Follow-up to #N"), and the follow-ups opened from this one. */
   followUpOf?: string;
   followUps?: string[];
+  /** A change opened to revert the drift of one database: never held by that drift. */
+  driftRevert?: DriftRevertRef;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -18,6 +18,7 @@ export const REFUSAL_CODES = [
   'target-failed',
   'duplicate',
   'store-unavailable',
+  'held-by-drift',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -131,7 +131,7 @@ export function automaticRun(issue: Issue, config: Config, now: Date): Effect[] 
   const stage = issue.stages[i]!;
   const env = environmentOf(config, stage);
   if (stage.status !== 'waiting' || env.rollout !== 'automatic') return [];
-  if (!approvalsMet(stage, env, now)) return [];
+  if (!approvalsMet(stage, env, now) || stage.driftHold) return [];
   if (heldByFindings(issue, i)) return [];
   return [{ kind: 'run-stage', stageIndex: i }];
 }
@@ -270,6 +270,11 @@ function releaseCheck(
       `${env.id} needs ${env.requiredApprovals - freshApprovals(stage, env, ctx.now).length} more approval(s) before it can roll out`,
     );
   }
+  if (stage.driftHold)
+    return refuse(
+      'held-by-drift',
+      `${env.id} is held: the live schema of ${stage.driftHold.databases.join(', ')} drifted from the recorded one; it runs once the drift is baselined or reverted`,
+    );
   if (heldByFindings(issue, i)) {
     return refuse(
       'needs-acknowledgement',
@@ -675,7 +680,7 @@ export function availableActions(issue: Issue, config: Config, now?: Date): Set<
       if (stage && env && stage.status === 'waiting') {
         if (fresh(stage, env) < env.requiredApprovals) out.add('approve');
         if (env.requiredApprovals > 0) out.add('reject');
-        if (env.rollout !== 'automatic') {
+        if (env.rollout !== 'automatic' && !stage.driftHold) {
           if (env.rollout === 'manual') out.add('rollout');
           out.add('schedule');
         }

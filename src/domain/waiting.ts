@@ -37,6 +37,8 @@ export type Waiting =
       at?: Date;
     }
   | { kind: 'attention'; environment: string; releasers: string[] }
+  /** Held by drift on `databases` until it is baselined or reverted (by `deciders`). */
+  | { kind: 'drift'; environment: string; databases: string[]; deciders: string[] }
   /** A failed stage: fix in place (Edit SQL, while nothing is done) or Retry. */
   | { kind: 'retry'; environment: string; who: string[]; canEdit: boolean }
   | { kind: 'rejected'; creator: string; canEdit: boolean }
@@ -94,6 +96,13 @@ export function waitingFor(issue: Issue, config: Config, now?: Date): Waiting {
                 period: env.approvalExpiresMs,
               }
             : {}),
+        };
+      if (stage.driftHold && issue.status === 'open')
+        return {
+          kind: 'drift',
+          environment: env.id,
+          databases: stage.driftHold.databases,
+          deciders: config.admins ?? [],
         };
       const releasers = releasersOf(issue, env);
       // Who may acknowledge findings (never the creator): releasers, approvers where none, admins.

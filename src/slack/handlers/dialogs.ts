@@ -96,6 +96,15 @@ export function registerDialogs(h: HandlerContext): void {
     await bolt.client.chat.postMessage({ channel, thread_ts: body.message?.ts, text: `${text} (by ${mention(user)})` });
   });
 
+  bolt.action<BlockAction<ButtonAction>>(ACTION.driftRevert, async ({ ack, body, action }) => {
+    await ack();
+    await afterAck();
+    const user = body.user.id;
+    // The revert change is posted as an issue of its own, and the held issues' threads link to it.
+    const result = await app.openDriftRevert({ actor: { user }, database: action.value ?? '' });
+    if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), user, result);
+  });
+
   bolt.action<BlockAction<ButtonAction>>(ACTION.edit, async ({ ack, body, action }) => {
     await ack();
     await afterAck();

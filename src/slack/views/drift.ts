@@ -4,8 +4,13 @@ import type { DatabaseConfig } from '../../config/model.js';
 import { ACTION } from './ids.js';
 import { codeBlock, escapeText, mrkdwn, plain } from './text.js';
 
+/** The first `max` lines of a drift diff, with a note of how many more there are. */
+export function shownDiff(diff: string[], max = 80): string {
+  return diff.slice(0, max).join('\n') + (diff.length > max ? `\n… ${diff.length - max} more lines` : '');
+}
+
 export function driftMessage(db: DatabaseConfig, diff: string[]): { text: string; blocks: KnownBlock[] } {
-  const shown = diff.slice(0, 80).join('\n') + (diff.length > 80 ? `\n… ${diff.length - 80} more lines` : '');
+  const shown = shownDiff(diff);
   const text = `Schema drift on ${db.name} (${db.environment})`;
   return {
     text,

@@ -5,8 +5,9 @@ import type { IssueEvent, TaskRef } from '../../domain/events.js';
 import { formatDuration, formatEvent, periodText } from '../../app/index.js';
 import { unreachable } from '../../app/index.js';
 import type { KnownBlock } from '@slack/types';
+import { shownDiff } from './drift.js';
 import { lockWaitBlocks, lockWaitText, progressText, stoppedText } from './task-watch.js';
-import { escapeText, mention, slackDate, slackTime, TASK_ICON } from './text.js';
+import { codeBlock, escapeText, mention, slackDate, slackTime, TASK_ICON } from './text.js';
 
 /** The start of a sha256, as the message shows it: "1f2e3d4c…". */
 export function shortSum(checksum: string): string {
@@ -77,6 +78,21 @@ export function eventText(event: IssueEvent): string {
       const env = escapeText(event.environment);
       return `:mag: review against the live ${env} database found ${event.findings} problem(s); nothing ran. Check them, tick "Roll out anyway" if you are sure, and release ${env} again.`;
     }
+    case 'held-by-drift': {
+      const env = escapeText(event.environment);
+      const dbs = event.drifts.map((d) => `\`${escapeText(d.database)}\``).join(', ');
+      const diffs = event.drifts
+        .map(
+          (d) =>
+            `*${escapeText(d.database)}* (lines with \`-\` were recorded, lines with \`+\` are live):\n${codeBlock(shownDiff(d.diff, 60))}`,
+        )
+        .join('\n');
+      return `:warning: ${env} is held: the live schema of ${dbs} differs from the last one dbchange recorded, and nothing ran. An admin decides on the issue message: *Baseline* (the live schema becomes the recorded one) or *Open revert change* (a change back to the recorded schema). ${env} goes on as released once the drift is resolved.\n${diffs}`;
+    }
+    case 'drift-hold-lifted':
+      return `:white_check_mark: the drift that held ${escapeText(event.environment)} is resolved${event.resumed ? `; ${escapeText(event.environment)} rolls out now` : '; it is no longer held'}`;
+    case 'drift-revert-opened':
+      return `${mention(event.by)} opened #${escapeText(event.issueId)} to revert the drift of ${escapeText(event.database)} (${escapeText(event.environment)}); this stage goes on once it has run`;
     case 'attention-resolved':
       return `${mention(event.by)} marked the task on ${escapeText(event.task.database)} (${escapeText(event.task.environment)}) as ${event.applied ? 'applied' : 'not applied; Retry resumes it'}`;
     case 'stage-done':

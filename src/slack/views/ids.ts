@@ -21,6 +21,7 @@ export const ACTION = {
   driftBaseline: 'drift_baseline',
   gitHeldApply: 'gitops_held_apply',
   gitHeldSkip: 'gitops_held_skip',
+  driftRevert: 'drift_revert',
   resolveApplied: 'task_resolve_applied',
   resolveNotApplied: 'task_resolve_not_applied',
   stopRun: 'issue_stop_run',

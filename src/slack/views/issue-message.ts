@@ -244,6 +244,8 @@ export function waitingText(w: Waiting): string {
         return `:octagonal_sign: ${env} halted after wave ${w.wave} of ${w.waves}: the rest stay pending; waiting for ${people(w.releasers)} to Continue or Cancel`;
       return `:ocean: ${env}: wave ${w.wave} of ${w.waves} ended; waiting for ${people(w.releasers)} to Continue or Halt${w.at ? ` (the next wave starts by itself ${slackDate(w.at)})` : ''}`;
     }
+    case 'drift':
+      return `:raised_hand: held: the schema of ${w.databases.map((d) => `\`${escapeText(d)}\``).join(', ')} (${escapeText(w.environment)}) drifted from the recorded one; waiting for ${people(w.deciders)} to Baseline it or open a revert change`;
     case 'attention':
       return `:warning: waiting for ${people(w.releasers)} to check the task that needs attention in ${escapeText(w.environment)}`;
     case 'retry':
@@ -345,6 +347,27 @@ export function issueMessage(issue: Issue, config: Config, now?: Date): { text: 
             title: 'Mark as not applied?',
             text: 'Retry will then run the task again from the statement that was interrupted.',
             confirm: 'Mark not applied',
+          }),
+        ],
+      });
+    }
+  }
+  for (const stage of issue.stages.filter((s) => s.driftHold && issue.status === 'open')) {
+    for (const database of stage.driftHold!.databases.slice(0, 5)) {
+      const value = `${database}@${stage.environment}`;
+      blocks.push({
+        type: 'actions',
+        block_id: `drift-hold:${value}`,
+        elements: [
+          button(ACTION.driftBaseline, `Baseline ${database} (${stage.environment})`.slice(0, 75), value, 'primary', {
+            title: 'Record a baseline?',
+            text: 'The live schema, drift included, becomes the recorded one, and the held stage goes on.',
+            confirm: 'Baseline',
+          }),
+          button(ACTION.driftRevert, 'Open revert change', value, undefined, {
+            title: 'Open a revert change?',
+            text: 'Opens a change with the DDL back to the recorded schema; once it has run, the held stage goes on.',
+            confirm: 'Open',
           }),
         ],
       });
