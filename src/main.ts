@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { createApplication, type GitopsPort, type RolloutQueue } from './app/index.js';
 import { statePlanner } from './app/state-change.js';
 import type { DatabaseConfig } from './config/model.js';
-import { createReviewer, policyFor, reviewLive } from './review/index.js';
+import { createReviewer, policyFor, reviewLive, touchedTables } from './review/index.js';
 import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
@@ -104,6 +104,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
     reviewer: createReviewer(policies),
     liveReviewer: ({ engine, sql, environment, query }) =>
       reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
+    measureTables: touchedTables,
     planner,
     ...(config.gitops.length ? { gitops: gitopsPort } : {}),
     targetFor,

@@ -6,7 +6,7 @@ import type { Directory } from '../domain/permissions.js';
 import type { Ctx } from '../domain/transitions.js';
 import type { Store } from '../store/types.js';
 import type { Target } from '../targets/types.js';
-import type { GitopsPort, LiveReviewer } from './ports.js';
+import type { GitopsPort, LiveReviewer, TableMeasurer } from './ports.js';
 import type { ChangeService } from './service.js';
 import type { StatePlanner } from './state-change.js';
 import type { RunningTasks } from './running-tasks.js';
@@ -23,6 +23,8 @@ export interface AppContext {
   liveReviewer?: LiveReviewer;
   /** The watched repositories, when the config has `gitops`. */
   gitops?: GitopsPort;
+  /** Sizes tables for the blast radius; without it the card shows only the number of databases. */
+  measureTables?: TableMeasurer;
   now: () => Date;
   logger: Logger;
   /** The tasks this process runs, so a person can stop one. */

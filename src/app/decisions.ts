@@ -9,6 +9,7 @@ import { expiresAt } from '../domain/approvals.js';
 import type { Issue } from '../domain/issue.js';
 import * as sm from '../domain/transitions.js';
 import { messageOf } from '../errors.js';
+import { measureBlastRadius } from './blast-radius.js';
 import { type AppContext, decisionCtx } from './context.js';
 import { type Actor, done, fromRefusal, notFound, type Result, refused } from './results.js';
 
@@ -191,11 +192,15 @@ export async function edit(app: AppContext, input: IssueInput & { sql: string })
     }
   }
   const findings = app.service.review(issue.target, ddl, generated);
+  // The new SQL may touch other tables: measured again before the edit is saved (a refusal is checked first).
+  const probe = sm.editSql(issue, actor.user, ddl, findings, decisionCtx(app));
+  if (!probe.ok) return fromRefusal(probe);
+  const blastRadius = await measureBlastRadius(app, issue.target, ddl);
   return app.service.mutate(
     issue.id,
     (latest) => {
       const d = sm.editSql(latest, actor.user, ddl, findings, decisionCtx(app));
-      return d.ok ? { ...d, issue: { ...d.issue, ...state } } : d;
+      return d.ok ? { ...d, issue: { ...d.issue, ...state, blastRadius } } : d;
     },
     input.revision,
   );

@@ -8,6 +8,7 @@ import type { Issue } from '../domain/issue.js';
 import { mayBaseline } from '../domain/permissions.js';
 import { environmentOf } from '../domain/transitions.js';
 import { messageOf } from '../errors.js';
+import { measureBlastRadius } from './blast-radius.js';
 import type { AppContext } from './context.js';
 import { busyDatabases } from './drift-job.js';
 import { resolveDatabases } from './queries.js';
@@ -133,7 +134,11 @@ export async function openDriftRevert(
     },
     input.actor.user,
     { kind: 'slack' },
-    { stages, driftRevert: { database: db.name, environment: db.environment } },
+    {
+      stages,
+      driftRevert: { database: db.name, environment: db.environment },
+      blastRadius: await measureBlastRadius(app, [db], ddl),
+    },
   );
   for (const held of await app.store.listIssues({ statuses: ['open'] }))
     if (held.stages.some((s) => s.environment === db.environment && s.driftHold?.databases.includes(db.name)))

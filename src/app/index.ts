@@ -15,7 +15,15 @@ import * as gitops from './gitops.js';
 import { type DriftReport, driftCheck } from './drift-job.js';
 import * as driftHold from './drift-hold.js';
 import { reconsiderDriftHolds } from './drift-hold.js';
-import type { GitopsPort, IssueNotifier, LiveReviewer, Reviewer, RolloutQueue, StoreOutages } from './ports.js';
+import type {
+  GitopsPort,
+  IssueNotifier,
+  LiveReviewer,
+  Reviewer,
+  RolloutQueue,
+  StoreOutages,
+  TableMeasurer,
+} from './ports.js';
 import * as queries from './queries.js';
 import { runStage } from './run-stage.js';
 import * as schemaCommands from './schema-commands.js';
@@ -39,6 +47,7 @@ export type {
   Reviewer,
   RolloutQueue,
   StoreOutages,
+  TableMeasurer,
 } from './ports.js';
 export type * from './results.js';
 export type { DriftResult } from './schema-commands.js';
@@ -64,6 +73,7 @@ export interface AppDeps {
   notifier: IssueNotifier;
   reviewer: Reviewer;
   liveReviewer?: LiveReviewer;
+  measureTables?: TableMeasurer;
   planner?: StatePlanner;
   gitops?: GitopsPort;
   targetFor: (db: DatabaseConfig) => Target;

@@ -1,6 +1,7 @@
 // What the change service needs from the outside world, as small interfaces the composition
 // root fills in (Agenda, Slack, the review engine), so the service itself is testable and thin.
 import type { DatabaseConfig } from '../config/model.js';
+import type { TableEffect } from '../domain/blast-radius.js';
 import type { Engine } from '../domain/engine.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue, ReviewFinding } from '../domain/issue.js';
@@ -88,3 +89,10 @@ export interface StoreOutages {
   /** The last outage that ended in this process's life, if any. */
   readonly last: Outage | undefined;
 }
+
+/** The tables a script touches on one database, with their live size and whether a statement rewrites or locks them. */
+export type TableMeasurer = (input: {
+  engine: Engine;
+  sql: string;
+  query: QueryFn;
+}) => Promise<{ table: string; rows: number; bytes: number; effects: TableEffect[]; rules: string[] }[]>;

@@ -67,7 +67,9 @@ export class ChangeService {
     s: Submission,
     creator: string,
     source: IssueSource = { kind: 'slack' },
-    state?: Partial<Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf' | 'driftRevert'>>,
+    state?: Partial<
+      Pick<Issue, 'desiredSdl' | 'schemaChange' | 'stages' | 'findings' | 'followUpOf' | 'driftRevert' | 'blastRadius'>
+    >,
   ): Promise<Issue> {
     const now = this.deps.now();
     const findings = this.review(s.target, s.sql, s.changeType === 'sdl');

@@ -4,6 +4,7 @@
  */
 import type { DatabaseConfig } from '../config/model.js';
 import type { Issue, IssueSource } from '../domain/issue.js';
+import { measureBlastRadius } from './blast-radius.js';
 import type { AppContext } from './context.js';
 import { type Actor, done, notFound, type Result, refused } from './results.js';
 import { planRollback } from './rollback.js';
@@ -41,7 +42,11 @@ export async function submit(app: AppContext, input: SubmitInput): Promise<Resul
   const original = input.followUpOf ? await app.store.getIssue(input.followUpOf) : null;
   const link = original ? { followUpOf: original.id } : {};
   let issue: Issue;
-  if (s.changeType !== 'sdl') issue = await app.service.create(s, actor.user, source, link);
+  if (s.changeType !== 'sdl')
+    issue = await app.service.create(s, actor.user, source, {
+      ...link,
+      blastRadius: await measureBlastRadius(app, s.target, s.sql),
+    });
   else {
     if (!app.planner) return refused('unavailable', 'state-based changes are not available in this bot');
     const plan = await app.planner.plan(s.target, s.sql);
@@ -49,6 +54,7 @@ export async function submit(app: AppContext, input: SubmitInput): Promise<Resul
     issue = await app.service.create({ ...s, sql: plan.ddl }, actor.user, source, {
       desiredSdl: s.sql,
       schemaChange: plan.schemaChange,
+      blastRadius: await measureBlastRadius(app, s.target, plan.ddl),
       ...link,
     });
   }
@@ -90,6 +96,8 @@ export async function rollback(
       labels: ['rollback'],
     },
     input.actor.user,
+    { kind: 'slack' },
+    { blastRadius: await measureBlastRadius(app, from.target, plan.ddl) },
   );
   await app.service.threadSafe(from, { kind: 'rollback-generated', by: input.actor.user, issueId: issue.id });
   return done({ issue });

@@ -8,6 +8,7 @@
 import type { Engine } from './engine.js';
 import type { StageWaves } from './waves.js';
 import type { DriftHold, DriftRevertRef } from './drift-hold.js';
+import type { BlastRadius } from './blast-radius.js';
 
 export const CHANGE_TYPES = ['ddl', 'dml', 'sdl'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -134,6 +135,8 @@ export interface Issue {
   status: IssueStatus;
   source: IssueSource;
   findings: ReviewFinding[];
+  /** Measured on the live targets when the SQL was submitted or edited (see blast-radius.ts). */
+  blastRadius?: BlastRadius;
   /**
    * "Roll out anyway": someone allowed to release acknowledged the review findings for one stage
    * and one SQL revision; it counts for nothing else (see `isAcknowledged` in transitions).

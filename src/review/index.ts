@@ -1,7 +1,8 @@
 // The review engine's public face: static review, live review, policies, and the rule list.
-export type { Finding, ReviewLevel, ReviewPolicy, ReviewResult, PolicyRule, Payload } from './types.js';
+export type { Finding, TableEffect, ReviewLevel, ReviewPolicy, ReviewResult, PolicyRule, Payload } from './types.js';
 export { reviewScript } from './engine.js';
 export { reviewLive } from './live/review-live.js';
+export { touchedTables, type TouchedTable } from './live/blast-radius.js';
 export { loadPolicy } from './policy.js';
 export { DEFAULT_POLICY, DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
 export { catalog, resolveRuleId, SYNTAX_ERROR, NOT_REVIEWED, MAX_SQL_SIZE } from './catalog.js';

@@ -47,6 +47,9 @@ export interface RuleContext {
   report(s: Statement, message: string, pos?: number): void;
 }
 
+export type { TableEffect } from '../domain/blast-radius.js';
+import type { TableEffect } from '../domain/blast-radius.js';
+
 /** A static rule: decided from the SQL text alone. */
 export interface Rule {
   id: string;
@@ -65,6 +68,8 @@ export interface Rule {
    * runner): not checked on generated plans, where the finding could only be acknowledged.
    */
   generatorDecides?: boolean;
+  /** A rule whose findings mean the statement rewrites or locks its table (Squawk's lock rules); feeds the blast radius. */
+  effect?: TableEffect;
   /** Called for each statement. */
   check?(s: Statement, ctx: RuleContext): void;
   /** Called once per script, for rules about the script as a whole. */

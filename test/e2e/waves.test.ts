@@ -1,9 +1,10 @@
 // A database group rolled out in waves, driven through Slack's wire format on real PostgreSQL:
 // per-database results after each wave, Continue by a releaser only, Halt leaving the rest
-// untouched across a restart of the bot, and Continue again to the end.
+// untouched across a restart of the bot, and Continue again to the end; and the blast radius the
+// review card shows for the group, from the live catalogs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tableExists } from '../support/sql.js';
+import { query, tableExists } from '../support/sql.js';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
@@ -53,6 +54,31 @@ ${fleet.map((db, i) => `  - { name: tenant${String(i + 1).padStart(2, '0')}, env
     for (const db of fleet) out.push(await tableExists(db, 'wave_marker'));
     return out;
   };
+
+  test('the review card shows the blast radius: 20 databases, the largest table touched with its live rows and bytes, and that the statement rewrites it', async () => {
+    for (const [i, db] of fleet.entries()) {
+      await query(db, 'CREATE TABLE orders (id int PRIMARY KEY, note varchar(20))');
+      const rows = i === 6 ? 5000 : 10 + i;
+      await query(db, `INSERT INTO orders SELECT g, 'n' || g FROM generate_series(1, ${rows}) g`);
+      await query(db, 'ANALYZE orders');
+    }
+    const [size] = await query<{ bytes: string }>(fleet[6]!, "SELECT pg_total_relation_size('orders') AS bytes");
+    const kb = (Number(size!.bytes) / 1024).toFixed(1);
+    assert.ok(Number(size!.bytes) < 1024 * 1024, 'the test table stays in the kB range');
+
+    const title = 'Widen the order note';
+    await slack.submit('U_DEV', { title, target: 'tenants', sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text;' });
+    const card = JSON.stringify((await slack.waitForIssue(title, 60_000)).blocks);
+    assert.ok(
+      card.includes(
+        `*Blast radius*: 20 databases; largest table touched: \`orders\` on \`tenant07\` (prod), 5,000 rows, ${kb} kB; a statement rewrites it, locking it meanwhile (\`changing-column-type\`)`,
+      ),
+      card,
+    );
+    const msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_cancel'));
+    await slack.click('U_DEV', msg, 'issue_cancel');
+    await slack.waitForMessage(title, (m) => /— canceled/.test(m.text ?? ''));
+  });
 
   test('20 databases in waves of 1, 2 and 17: Continue by a releaser only, Halt keeps the rest untouched, Continue finishes', async () => {
     const title = 'Add wave_marker to every tenant';

@@ -75,7 +75,7 @@ export const dmlDryRun: LiveRule = {
 };
 
 /** Tables a DDL statement changes. */
-function ddlTables(s: Statement): string[][] {
+export function ddlTables(s: Statement): string[][] {
   if (s.alterTable) return [s.alterTable.table];
   if (s.createIndex) return [s.createIndex.table];
   if (s.kind.verb === 'TRUNCATE') {

@@ -2,6 +2,7 @@
 // It must stay within Slack's limits however long the SQL or the list of findings is.
 import type { ActionsBlockElement, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/model.js';
+import type { BlastRadius } from '../../domain/blast-radius.js';
 import type { Issue, ReviewFinding, Stage } from '../../domain/issue.js';
 import {
   availableActions,
@@ -18,7 +19,18 @@ import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { shortSum } from './events.js';
 import { ACTION } from './ids.js';
-import { button, clip, codeBlock, escapeText, mention, mrkdwn, plain, slackDate, TASK_ICON } from './text.js';
+import {
+  button,
+  clip,
+  codeBlock,
+  escapeText,
+  formatBytes,
+  mention,
+  mrkdwn,
+  plain,
+  slackDate,
+  TASK_ICON,
+} from './text.js';
 
 const SQL_PREVIEW_LINES = 15;
 const SQL_PREVIEW_CHARS = 1500;
@@ -219,6 +231,20 @@ function people(ids: string[]): string {
   return `${ids.slice(0, -1).map(mention).join(', ')} or ${mention(ids.at(-1)!)}`;
 }
 
+/** The blast radius line of the review card: databases, the largest table touched, and what a statement does to it. */
+export function blastRadiusText(b: BlastRadius): string {
+  const dbs = `${b.databases} database${b.databases === 1 ? '' : 's'}`;
+  const unread = b.unread ? ` (${b.unread} could not be read)` : '';
+  const t = b.largest;
+  if (!t) return `:dart: *Blast radius*: ${dbs}${unread}; no existing table is touched`;
+  const effect = t.effects.includes('rewrites')
+    ? `a statement rewrites it, locking it meanwhile (${t.rules.map((r) => `\`${escapeText(r)}\``).join(', ')})`
+    : t.effects.includes('locks')
+      ? `a statement locks it (${t.rules.map((r) => `\`${escapeText(r)}\``).join(', ')})`
+      : 'no statement rewrites or locks it';
+  return `:dart: *Blast radius*: ${dbs}${unread}; largest table touched: \`${escapeText(t.table)}\` on \`${escapeText(t.database)}\` (${escapeText(t.environment)}), ${t.rows.toLocaleString('en-US')} rows, ${formatBytes(t.bytes)}; ${effect}`;
+}
+
 /** The "waiting for …" line: what the issue needs next, and from whom. */
 export function waitingText(w: Waiting): string {
   switch (w.kind) {
@@ -324,6 +350,8 @@ export function issueMessage(issue: Issue, config: Config, now?: Date): { text: 
     });
   }
   blocks.push(...reviewBlocks(issue));
+  if (issue.blastRadius)
+    blocks.push({ type: 'context', elements: [mrkdwn(clip(blastRadiusText(issue.blastRadius), 2000))] });
   if (issue.description)
     blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeText(issue.description), 2000))] });
   for (const stage of issue.stages) {

@@ -75,3 +75,15 @@ export function button(
 export function slackTime(at: Date): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{time_secs}|${at.toISOString().slice(11, 19)} UTC>`;
 }
+
+/** A size in bytes as people read it: 512 B, 264.0 kB, 1.5 MB, 2.0 GB (1 kB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${n.toFixed(1)} ${units[u]}`;
+}

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { freshDatabase, type FreshDatabase } from '../../support/db.js';
-import { reviewLive, type PolicyRule, type Finding } from '../../../src/review/index.js';
+import { reviewLive, touchedTables, type PolicyRule, type Finding } from '../../../src/review/index.js';
 import type { QueryFn } from '../../../src/targets/types.js';
 import type { Engine } from '../../../src/domain/engine.js';
 
@@ -234,5 +234,39 @@ for (const engine of ['postgres', 'mysql'] as const) {
         }
       });
     }
+
+    it('the blast radius sizes each table a script touches from the live catalog, largest first, and names the rule that knows it rewrites the table', async () => {
+      const catalog =
+        engine === 'postgres'
+          ? "SELECT c.relname AS t, c.reltuples::bigint AS n, pg_total_relation_size(c.oid) AS bytes FROM pg_class c WHERE c.relname IN ('big', 'small')"
+          : "SELECT table_name AS t, table_rows AS n, data_length AS bytes FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('big', 'small')";
+      const sizes = new Map(
+        (await conn.query<{ t: string; n: unknown; bytes: unknown }>(catalog)).map((r) => [
+          String(r.t),
+          { rows: Number(r.n), bytes: Number(r.bytes) },
+        ]),
+      );
+      const alter =
+        engine === 'postgres' ? 'ALTER TABLE big ALTER COLUMN name TYPE text' : 'ALTER TABLE big MODIFY name TEXT';
+      const touched = await touchedTables({
+        engine,
+        sql: `UPDATE small SET name = 'b' WHERE id = 1;\n${alter};\nCREATE TABLE fresh (id INT PRIMARY KEY);\nCREATE INDEX fresh_id ON fresh (id);`,
+        query: conn.query,
+      });
+      assert.deepEqual(touched, [
+        { table: 'big', ...sizes.get('big')!, effects: ['rewrites'], rules: ['changing-column-type'] },
+        { table: 'small', ...sizes.get('small')!, effects: [], rules: [] },
+      ]);
+      if (engine === 'postgres') assert.equal(touched[0]!.rows, 200);
+    });
+
+    if (engine === 'postgres')
+      it('the blast radius knows that a plain CREATE INDEX locks the table', async () => {
+        const [t] = await touchedTables({ engine, sql: 'CREATE INDEX big_grp ON big (grp);', query: conn.query });
+        assert.deepEqual(
+          { table: t?.table, effects: t?.effects, rules: t?.rules },
+          { table: 'big', effects: ['locks'], rules: ['require-concurrent-index-creation'] },
+        );
+      });
   });
 }

@@ -66,6 +66,7 @@ export const addingRequiredField = squawkRule({
 
 export const addingFieldWithDefault = squawkRule({
   name: 'adding-field-with-default',
+  effect: 'rewrites',
   verbs: ['ALTER'],
   summary: 'ADD COLUMN with a volatile default (any default before PostgreSQL 11) rewrites the table',
   message:
@@ -87,6 +88,7 @@ export const addingFieldWithDefault = squawkRule({
 
 export const addingNotNullableField = squawkRule({
   name: 'adding-not-nullable-field',
+  effect: 'locks',
   verbs: ['ALTER'],
   summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
   message: 'Setting a column `NOT NULL` blocks reads while the table is scanned.',
@@ -145,6 +147,7 @@ export const banDropNotNull = squawkRule({
 
 export const changingColumnType = squawkRule({
   name: 'changing-column-type',
+  effect: 'rewrites',
   engines: BOTH,
   verbs: ['ALTER'],
   summary: 'ALTER COLUMN TYPE rewrites the table under an exclusive lock',

@@ -32,6 +32,7 @@ function newTable(s: Statement, ctx: RuleContext): boolean {
 
 export const constraintMissingNotValid = squawkRule({
   name: 'constraint-missing-not-valid',
+  effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD CONSTRAINT without NOT VALID scans the table while blocking writes',
   message: 'By default new constraints require a table scan and block writes to the table while that scan occurs.',
@@ -47,6 +48,7 @@ export const constraintMissingNotValid = squawkRule({
 
 export const addingForeignKeyConstraint = squawkRule({
   name: 'adding-foreign-key-constraint',
+  effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY without NOT VALID locks both tables while it scans',
   message:
@@ -62,6 +64,7 @@ export const addingForeignKeyConstraint = squawkRule({
 
 export const disallowedUniqueConstraint = squawkRule({
   name: 'disallowed-unique-constraint',
+  effect: 'locks',
   engines: BOTH,
   verbs: ['ALTER'],
   summary: 'ADD UNIQUE builds its index under an exclusive lock',
@@ -91,6 +94,7 @@ export const disallowedUniqueConstraint = squawkRule({
 
 export const addingSerialPrimaryKeyField = squawkRule({
   name: 'adding-serial-primary-key-field',
+  effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD PRIMARY KEY builds its index under an exclusive lock',
   message:

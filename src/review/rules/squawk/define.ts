@@ -1,6 +1,6 @@
 // A Squawk rule: named as Squawk names it, reporting Squawk's message and advice.
 import type { Engine } from '../../../domain/engine.js';
-import type { Rule, RuleContext } from '../../types.js';
+import type { Rule, RuleContext, TableEffect } from '../../types.js';
 import type { Statement } from '../../statement.js';
 import { POSTGRES } from '../engines.js';
 
@@ -17,6 +17,8 @@ export interface SquawkRuleDef {
   verbs?: readonly string[];
   /** Off unless a policy names it (Squawk's opt-in rules). */
   optIn?: boolean;
+  /** What a flagged statement does to its table while it runs (for the blast radius): rewrites it, or locks it. */
+  effect?: TableEffect;
   check?(s: Statement, ctx: RuleContext, report: (pos?: number, message?: string) => void): void;
   checkScript?(ctx: RuleContext, report: (s: Statement, pos?: number, message?: string) => void): void;
 }
@@ -39,6 +41,7 @@ export function squawkRule(def: SquawkRuleDef): SquawkRule {
     optIn: def.optIn ?? false,
   };
   if (def.verbs) rule.verbs = def.verbs;
+  if (def.effect) rule.effect = def.effect;
   const { check, checkScript } = def;
   if (check) {
     // One report function per script run, not one per statement: rules run on every statement.

@@ -6,6 +6,7 @@ import { createdInTransaction, inTransaction } from './state.js';
 
 export const requireConcurrentIndexCreation = squawkRule({
   name: 'require-concurrent-index-creation',
+  effect: 'locks',
   verbs: ['CREATE'],
   summary: 'CREATE INDEX must be CONCURRENTLY (unless the table is new in this transaction)',
   message: 'During normal index creation, table updates are blocked, but reads are still allowed.',
@@ -18,6 +19,7 @@ export const requireConcurrentIndexCreation = squawkRule({
 
 export const requireConcurrentIndexDeletion = squawkRule({
   name: 'require-concurrent-index-deletion',
+  effect: 'locks',
   verbs: ['DROP'],
   summary: 'DROP INDEX must be CONCURRENTLY',
   message:
@@ -44,6 +46,7 @@ export const banConcurrentIndexCreationInTransaction = squawkRule({
 
 export const requireConcurrentReindex = squawkRule({
   name: 'require-concurrent-reindex',
+  effect: 'locks',
   verbs: ['REINDEX'],
   summary: 'REINDEX must be CONCURRENTLY',
   message: 'Reindexing a table or index without `concurrently` blocks reads and writes.',
@@ -60,6 +63,7 @@ export const requireConcurrentReindex = squawkRule({
 
 export const requireConcurrentPartitionDetach = squawkRule({
   name: 'require-concurrent-partition-detach',
+  effect: 'locks',
   verbs: ['ALTER'],
   summary: 'DETACH PARTITION must be CONCURRENTLY',
   message: 'Detaching a partition requires an `ACCESS EXCLUSIVE` lock, which prevents reads and writes to the table.',
