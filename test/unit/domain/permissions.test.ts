@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue, Stage } from '../../../src/domain/issue.js';
 import { mayBaseline, mayDecideHeldMigration, mayRollback, maySeeQueries } from '../../../src/domain/permissions.js';
+import { continueWaves, haltWaves } from '../../../src/domain/wave-transitions.js';
 import {
   approve,
   cancel,
@@ -144,6 +145,15 @@ const TABLE: Record<string, { row: Row; act: (issue: Issue, user: string, env: E
     act: (issue, user, env) => {
       const r = tasksToStop(runningAt(issue, env), user, ctx);
       return r.ok || (r.code === 'not-allowed' ? false : assert.fail(`refused for another reason: ${r.message}`));
+    },
+  },
+  'continue or halt a rollout in waves': {
+    row: { dev: { creator: y }, qa: { creator: y }, staging: { releaser: y } },
+    act: (issue, user, env) => {
+      const halt = haltWaves(inWaves(issue, env, 'running'), user, ctx);
+      const go = continueWaves(inWaves(issue, env, 'waiting'), user, ctx);
+      assert.equal(halt.ok, go.ok, 'Halt and Continue are for the same people');
+      return go;
     },
   },
   'cancel the change': {
@@ -295,6 +305,18 @@ function runningAt(issue: Issue, env: Env): Issue {
     status: 'running',
     stages: base.stages.map((s, j) =>
       j === i ? { ...s, status: 'running', tasks: s.tasks.map((t) => ({ ...t, status: 'running' })) } : s,
+    ),
+  };
+}
+
+/** The stage at `env` rolls out in two waves: the first one running, or ended and waiting for Continue. */
+function inWaves(issue: Issue, env: Env, status: 'running' | 'waiting'): Issue {
+  const i = ORDER.indexOf(env);
+  const base = runningAt(issue, env);
+  return {
+    ...base,
+    stages: base.stages.map((s, j) =>
+      j === i ? { ...s, waves: { plan: [['app'], ['app']], current: 0, status } } : s,
     ),
   };
 }
