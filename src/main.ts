@@ -73,7 +73,7 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   let queue: RolloutQueue | undefined;
   const lateQueue: RolloutQueue = {
     runStage: (i, s, run) => queue!.runStage(i, s, run),
-    scheduleStage: (i, s, at) => queue!.scheduleStage(i, s, at),
+    scheduleStage: (i, s, at, pre) => queue!.scheduleStage(i, s, at, pre),
     cancelSchedule: (i) => queue!.cancelSchedule(i),
     approvalExpiresAt: (i, s, u, at) => queue!.approvalExpiresAt(i, s, u, at),
     continueWavesAt: (i, s, w, at) => queue!.continueWavesAt(i, s, w, at),
@@ -206,6 +206,9 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
         await application.scheduledStageDue(issueId, stageIndex, at);
       },
       approvalExpired: (issueId, stageIndex, user, at) => application.approvalExpired(issueId, stageIndex, user, at),
+      preflightDue: async (issueId, stageIndex, at) => {
+        await application.preflightDue(issueId, stageIndex, at);
+      },
       waveDelayDue: async (issueId, stageIndex, wave) => {
         await application.waveDelayDue(issueId, stageIndex, wave);
       },

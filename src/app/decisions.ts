@@ -6,6 +6,8 @@
  */
 import { findDatabase } from '../config/model.js';
 import { expiresAt } from '../domain/approvals.js';
+import { refuse } from '../domain/refusal.js';
+import { liveFindings } from './live-review.js';
 import type { Issue } from '../domain/issue.js';
 import * as sm from '../domain/transitions.js';
 import { messageOf } from '../errors.js';
@@ -98,6 +100,45 @@ export async function prepareSchedule(
     window: env?.maintenanceWindow,
     reschedule: rescheduling,
   });
+}
+
+/**
+ * Cancel the schedule for `at` from its pre-flight check: only that schedule (back to open); a
+ * check whose schedule was moved, cancelled or has run cancels nothing, least of all the change.
+ */
+export function cancelSchedule(app: AppContext, input: IssueInput & { at: Date }): IssueResult {
+  return app.service.mutate(
+    input.issueId,
+    (i) =>
+      i.status === 'scheduled' && i.schedule?.at.getTime() === input.at.getTime()
+        ? sm.cancel(i, input.actor.user, decisionCtx(app))
+        : refuse(
+            'stale',
+            'this pre-flight check is for a schedule that was moved, cancelled or has run; see the issue message',
+          ),
+    input.revision,
+  );
+}
+
+/** Confirm the pre-flight check of the schedule for `at`: the stage runs then. */
+export function confirmPreflight(app: AppContext, input: IssueInput & { at: Date }): IssueResult {
+  return app.service.mutate(
+    input.issueId,
+    (i) => sm.confirmPreflight(i, input.actor.user, input.at, decisionCtx(app)),
+    input.revision,
+  );
+}
+
+/**
+ * The pre-flight time of a schedule has come (the queue calls this): the live review runs now
+ * against the stage's targets, and the check is posted in the thread with what it found.
+ */
+export async function preflightDue(app: AppContext, issueId: string, stageIndex: number, at: Date): Promise<void> {
+  const issue = await app.store.getIssue(issueId);
+  const probe = issue ? sm.preflightDue(issue, stageIndex, at, [], decisionCtx(app)) : undefined;
+  if (!issue || !probe?.ok) return;
+  const findings = await liveFindings(app, issue, stageIndex);
+  await app.service.mutate(issueId, (i) => sm.preflightDue(i, stageIndex, at, findings, decisionCtx(app)));
 }
 
 /** Cancel a schedule (back to open) or the whole change. */

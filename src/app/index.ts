@@ -131,6 +131,8 @@ export function createApplication(deps: AppDeps) {
     schedule: door(ctx, decisions.schedule),
     reschedule: door(ctx, decisions.reschedule),
     cancel: door(ctx, decisions.cancel),
+    cancelSchedule: door(ctx, decisions.cancelSchedule),
+    confirmPreflight: door(ctx, decisions.confirmPreflight),
     retry: door(ctx, decisions.retry),
     acknowledgeReview: door(ctx, decisions.acknowledgeReview),
     resolveAttention: door(ctx, decisions.resolveAttention),
@@ -155,6 +157,7 @@ export function createApplication(deps: AppDeps) {
       runStage({ ...ctx, heartbeat, ddlFor: deps.planner?.ddlFor }, issueId, stageIndex),
     scheduledStageDue: bind(ctx, decisions.scheduledStageDue),
     approvalExpired: bind(ctx, decisions.approvalExpired),
+    preflightDue: bind(ctx, decisions.preflightDue),
     waveDelayDue: bind(ctx, waves.waveDelayDue),
     /** Check every database for drift; returns the drifts not reported before. */
     driftCheck: async (): Promise<DriftReport[]> => {

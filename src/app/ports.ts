@@ -14,8 +14,11 @@ export interface RolloutQueue {
    * that finished run's job; without it (after a restart) the request folds into other such requests.
    */
   runStage(issueId: string, stageIndex: number, run?: string): Promise<void>;
-  /** Run a stage at `at`; replaces an earlier schedule of the same issue. */
-  scheduleStage(issueId: string, stageIndex: number, at: Date): Promise<void>;
+  /**
+   * Run a stage at `at`, and post its pre-flight check at `preflightAt` (when given); replaces an
+   * earlier schedule (and pre-flight check) of the same issue.
+   */
+  scheduleStage(issueId: string, stageIndex: number, at: Date, preflightAt?: Date): Promise<void>;
   cancelSchedule(issueId: string): Promise<void>;
   /** At `at`, tell the app that `user`'s approval of a stage expired (approvalExpires). */
   approvalExpiresAt(issueId: string, stageIndex: number, user: string, at: Date): Promise<void>;

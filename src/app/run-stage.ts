@@ -29,6 +29,7 @@ import type { Store, TaskLogEntry } from '../store/types.js';
 import type { ApplyOutcome, Target, TaskLogEvent } from '../targets/types.js';
 import { heldByDrift, reconsiderDriftHolds } from './drift-hold.js';
 import type { LiveReviewer, Outage, StoreOutages } from './ports.js';
+import { liveFindings } from './live-review.js';
 import type { ChangeService } from './service.js';
 import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
 import type { RunningTasks } from './running-tasks.js';
@@ -204,7 +205,7 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
         return { ok: false, code: 'wrong-state', message: 'tasks still running' };
       // A wave ended and more are to come: the stage waits for Continue (or the wave delay).
       if (!onLastWave(s)) return waveEnded(current, stageIndex, { config: deps.config, now: deps.now() });
-      const { issue: settled, effects } = stageFinished(current, stageIndex, deps.config, deps.now());
+      const { issue: settled, effects, held } = stageFinished(current, stageIndex, deps.config, deps.now());
       const environment = s.environment;
       const failed = settled.stages[stageIndex]!.status === 'failed';
       return {
@@ -212,6 +213,8 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
         issue: settled,
         effects,
         event: { kind: failed ? 'stage-failed' : 'stage-done', environment },
+        // The next stage is automatic but frozen: the thread says until when.
+        ...(held ? { more: [held] } : {}),
       };
     }),
   );
@@ -268,30 +271,10 @@ async function heldByLiveReview(
   issue: Issue,
   stageIndex: number,
 ): Promise<boolean> {
-  const live = deps.liveReviewer;
   const stage = issue.stages[stageIndex]!;
-  if (!live || isAcknowledged(issue, stageIndex) || issue.changeType === 'sdl') return false;
+  if (isAcknowledged(issue, stageIndex)) return false;
   if (stage.tasks.some((t) => t.status !== 'pending' || t.attempt > 0)) return false;
-  const findings: Issue['findings'] = [];
-  // Tasks on one database run in order (GitOps: one per migration file), so they are reviewed as
-  // one script: a later file may use what an earlier one creates.
-  const scripts = new Map<string, string[]>();
-  for (const task of stage.tasks)
-    scripts.set(task.database, [...(scripts.get(task.database) ?? []), task.sql ?? issue.sql]);
-  for (const [database, parts] of scripts) {
-    const db = findDatabase(deps.config, database, stage.environment);
-    if (!db) continue;
-    const sql = parts.length === 1 ? parts[0]! : parts.map((p) => `${p.trim().replace(/;$/, '')};`).join('\n');
-    try {
-      const found = await deps
-        .targetFor(db)
-        .withConnection((query) => live({ engine: db.engine, sql, environment: db.environment, query }));
-      findings.push(...found.map((f) => ({ ...f, message: `${db.name} (${db.environment}): ${f.message}` })));
-    } catch (err) {
-      // The database cannot be reached: the task itself will fail with the reason.
-      deps.logger.warn({ err, database: db.name }, 'live review could not run');
-    }
-  }
+  const findings = await liveFindings(deps, issue, stageIndex);
   if (findings.length === 0) return false;
   const held = await patiently(deps, notes, () =>
     deps.service.mutate(issue.id, (current) => holdForLiveReview(current, stageIndex, findings)),

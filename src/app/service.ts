@@ -105,7 +105,9 @@ export class ChangeService {
     const posted = await this.notify(created);
     // A dev stage that is automatic and needs no approval starts right away.
     const started = await this.mutate(posted.id, (issue) => {
-      const { issue: next, effects } = startAutomatic(issue, this.deps.config, this.deps.now());
+      const { issue: next, effects, held } = startAutomatic(issue, this.deps.config, this.deps.now());
+      // Frozen: the stage is held until the window ends, and the thread says so.
+      if (held) return { ok: true, issue: next, effects, event: held };
       const running = next.stages.find((st) => st.status === 'running');
       return effects.length === 0 || !running
         ? { ok: false, code: 'nothing-to-do', message: 'nothing starts automatically' }
@@ -148,6 +150,7 @@ export class ChangeService {
       await this.carryOut(saved, decision.effects);
       const shown = await this.notify(saved);
       if (decision.event) await this.threadSafe(shown, decision.event);
+      for (const event of decision.more ?? []) await this.threadSafe(shown, event);
       return done({ issue: shown });
     }
     return refused('busy', `issue #${issueId} is changing very fast right now; try again in a moment`);
@@ -181,7 +184,7 @@ export class ChangeService {
           await this.deps.queue.runStage(issue.id, effect.stageIndex, `v${issue.version}`);
           break;
         case 'schedule-stage':
-          await this.deps.queue.scheduleStage(issue.id, effect.stageIndex, effect.at);
+          await this.deps.queue.scheduleStage(issue.id, effect.stageIndex, effect.at, effect.preflightAt);
           break;
         case 'cancel-schedule':
           await this.deps.queue.cancelSchedule(issue.id);

@@ -4,6 +4,7 @@ import { isValidTimeZone } from '../domain/maintenance-window.js';
 import { compileTemplate } from '../gitops/path-template.js';
 import { parseInterval } from './interval.js';
 import type { RawConfig } from './schema.js';
+import { type FreezeWindow, type RawFreezeWindow, readFreezeWindows } from '../domain/freeze.js';
 import type { WaveSize } from '../domain/waves.js';
 
 export interface EnvironmentConfig {
@@ -26,6 +27,10 @@ export interface EnvironmentConfig {
   lockWatchMs: number | null;
   /** An approval counts this long after it was given (domain/approvals.ts); absent: it does not expire. */
   approvalExpiresMs?: number;
+  /** A pre-flight check in the thread `beforeMs` before a scheduled stage starts (app/preflight.ts). */
+  preflight?: { beforeMs: number; require: boolean };
+  /** Windows in which nothing of this environment rolls out (domain/freeze.ts). */
+  freeze?: FreezeWindow[];
 }
 
 /** Safe defaults: a migration queued behind a long transaction gives up after 10 s. */
@@ -130,6 +135,19 @@ export function referenceProblems(raw: unknown): Problem[] {
         });
     }
     problems.push(...guardProblems(e, i));
+    const preflight = e.preflight !== null && typeof e.preflight === 'object' ? (e.preflight as Loose) : {};
+    const before = str(preflight.before);
+    if (before !== undefined && parseInterval(before) === undefined)
+      problems.push({
+        path: ['environments', i, 'preflight', 'before'],
+        message: `"${before}" is not an interval; write e.g. 15 minutes`,
+      });
+    const freeze = items(e.freeze).filter((w) => typeof w.from === 'string' && typeof w.to === 'string');
+    for (const p of readFreezeWindows(freeze as unknown as RawFreezeWindow[]).problems)
+      problems.push({
+        path: ['environments', i, 'freeze', items(e.freeze).indexOf(freeze[p.index]!), p.key],
+        message: p.message,
+      });
     const expires = str(e.approvalExpires);
     const expiresMs = expires === undefined ? undefined : parseInterval(expires);
     if (expires !== undefined && (!expiresMs || expiresMs <= 0))
@@ -249,7 +267,18 @@ function gitopsProblems(raw: RawConfig): Problem[] {
 /** Resolve defaults and check what zod cannot: references between keys. */
 export function buildConfig(raw: RawConfig): { config: Config; problems: Problem[] } {
   const environments = raw.environments.map((e, i, all): EnvironmentConfig => {
-    const { waveDelay, waves, holdOnDrift, timeouts: _t, lockWatch: _w, approvalExpires, ...rest } = e;
+    const {
+      waveDelay,
+      waves,
+      holdOnDrift,
+      timeouts: _t,
+      lockWatch: _w,
+      approvalExpires,
+      preflight,
+      freeze,
+      ...rest
+    } = e;
+    const beforeMs = preflight ? parseInterval(preflight.before) : undefined;
     const delayMs = waveDelay === undefined ? undefined : parseInterval(waveDelay);
     const expiresMs = approvalExpires === undefined ? undefined : parseInterval(approvalExpires);
     return {
@@ -259,6 +288,8 @@ export function buildConfig(raw: RawConfig): { config: Config; problems: Problem
       ...(waves ? { waves: waves as WaveSize[] } : {}),
       ...(delayMs ? { waveDelayMs: delayMs } : {}),
       ...(expiresMs ? { approvalExpiresMs: expiresMs } : {}),
+      ...(preflight && beforeMs ? { preflight: { beforeMs, require: preflight.require } } : {}),
+      ...(freeze?.length ? { freeze: readFreezeWindows(freeze).windows } : {}),
       // Production (the last environment) is held by drift unless it says otherwise; the others only when they say so.
       holdOnDrift: holdOnDrift ?? i === all.length - 1,
     };

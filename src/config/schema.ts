@@ -42,6 +42,19 @@ const environment = z.strictObject({
   lockWatch: interval.optional(),
   /** An approval counts this long after it was given (e.g. 7 days); then it must be renewed before release. */
   approvalExpires: interval.optional(),
+  /** A check in the thread this long before a scheduled stage starts; `require`: unconfirmed, it is held. */
+  preflight: z.strictObject({ before: interval, require: z.boolean().default(false) }).optional(),
+  /** Periods in which nothing rolls out: ISO date-times with an offset, or local ones with `timezone`. */
+  freeze: z
+    .array(
+      z.strictObject({
+        from: z.string().min(1),
+        to: z.string().min(1),
+        reason: z.string().min(1),
+        timezone: z.string().min(1).optional(),
+      }),
+    )
+    .optional(),
 });
 
 const database = z.strictObject({

@@ -3,7 +3,7 @@
  * the Slack side (src/slack/views/events.ts) is the one place that turns them into text.
  */
 
-import type { TaskStatus } from './issue.js';
+import type { ReviewFinding, TaskStatus } from './issue.js';
 import type { GuardStop, LockWait, TaskLogEvent } from '../targets/types.js';
 
 /** Where a running task stands, for its progress message (edited in place). */
@@ -72,14 +72,29 @@ export type IssueEvent =
       kind: 'schedule-held';
       environment: string;
       by: string;
-      why: 'approval-expired';
+      why: 'approval-expired' | 'unconfirmed';
       approvers: string[];
     }
   | { kind: 'rejected'; by: string; environment: string }
   | { kind: 'rollout-started'; by: string; environment: string }
   | { kind: 'scheduled'; by: string; environment: string; at: Date }
   | { kind: 'rescheduled'; by: string; environment: string; at: Date; from: Date }
-  | { kind: 'scheduled-run-started'; environment: string }
+  /** `confirmedBy`: who confirmed its pre-flight check; `unconfirmed`: it had one and nobody confirmed it. */
+  | { kind: 'scheduled-run-started'; environment: string; confirmedBy?: string; unconfirmed?: boolean }
+  /** Due inside a freeze window: held until `until` (released by `by`, or 'automatic'). */
+  | { kind: 'held-by-freeze'; environment: string; reason: string; until: Date; by: string }
+  /** The pre-flight check of a scheduled stage, `at` its start, with the live review's findings now. */
+  | {
+      kind: 'preflight';
+      issueId: string;
+      revision: number;
+      environment: string;
+      at: Date;
+      releaser: string;
+      require: boolean;
+      findings: ReviewFinding[];
+    }
+  | { kind: 'preflight-confirmed'; by: string; environment: string; at: Date }
   | { kind: 'schedule-cancelled'; by: string }
   | { kind: 'cancelled'; by: string }
   /** `retry`: the edit was after a failure; Retry runs the new revision on that stage (after `approvals` more). */

@@ -143,7 +143,16 @@ export interface Issue {
    */
   rolloutAnyway?: { user: string; at: Date; stageIndex?: number; revision?: number };
   /** `by`: who scheduled it (the releaser named when it runs); `movedBy`: who last moved it to `at`. */
-  schedule?: { at: Date; by: string; stageIndex: number; movedBy?: string };
+  schedule?: {
+    at: Date;
+    by: string;
+    stageIndex: number;
+    movedBy?: string;
+    /** The stage fell due inside a freeze window (domain/freeze.ts) and runs at `at`, when it ends. */
+    freeze?: { reason: string };
+    /** The pre-flight check before `at` was posted, and who confirmed it. */
+    preflight?: { posted: boolean; confirmedBy?: string };
+  };
   stages: Stage[];
   slack?: SlackRef;
   /** The issue this one amends ("Follow-up to #N"), and the follow-ups opened from this one. */

@@ -8,6 +8,8 @@ export const REFUSAL_CODES = [
   'needs-approval',
   'needs-acknowledgement',
   'approval-expired',
+  'frozen',
+  'frozen',
   'outside-window',
   'not-in-future',
   'nothing-to-do',

@@ -40,6 +40,7 @@ import {
   staleApprovals,
 } from './approvals.js';
 import { findingKey, type Issue, type ReviewFinding, type Stage, type Task } from './issue.js';
+import { frozenAt, utcText } from './freeze.js';
 import { isWithinWindow } from './maintenance-window.js';
 import { betweenWaves, onLastWave } from './waves.js';
 import {
@@ -60,7 +61,8 @@ import { type Refusal, refuse } from './refusal.js';
 
 export type Effect =
   | { kind: 'run-stage'; stageIndex: number }
-  | { kind: 'schedule-stage'; stageIndex: number; at: Date }
+  /** `preflightAt`: when the environment's pre-flight check is posted (at − before, never before now). */
+  | { kind: 'schedule-stage'; stageIndex: number; at: Date; preflightAt?: Date }
   | { kind: 'cancel-schedule' }
   /** An approval stops counting at `at` (approvalExpires): say so then. */
   | { kind: 'approval-expiry'; stageIndex: number; user: string; at: Date }
@@ -68,7 +70,7 @@ export type Effect =
   | { kind: 'continue-waves-at'; stageIndex: number; wave: number; at: Date };
 
 /** The next issue and what to carry out, with what happened; or a refusal that changes nothing. */
-export type Decision = { ok: true; issue: Issue; effects: Effect[]; event?: IssueEvent } | Refusal;
+export type Decision = { ok: true; issue: Issue; effects: Effect[]; event?: IssueEvent; more?: IssueEvent[] } | Refusal;
 
 export interface Ctx {
   config: Config;
@@ -145,12 +147,69 @@ function releaseStage(issue: Issue, i: number, by: string): Issue {
   });
 }
 
-/** The effects of `automaticRun`, applied: the stage is marked running, released by 'automatic'. */
-export function startAutomatic(issue: Issue, config: Config, now: Date): { issue: Issue; effects: Effect[] } {
+/** The schedule-stage effect of stage `i` at `at`, with its pre-flight check where `env` has one. */
+function scheduleEffect(env: EnvironmentConfig, stageIndex: number, at: Date, now: Date): Effect {
+  const before = env.preflight?.beforeMs;
+  if (before === undefined) return { kind: 'schedule-stage', stageIndex, at };
+  return {
+    kind: 'schedule-stage',
+    stageIndex,
+    at,
+    preflightAt: new Date(Math.max(now.getTime(), at.getTime() - before)),
+  };
+}
+
+/**
+ * Stage `i` is due now; inside a freeze window it is held instead: scheduled for the end of the
+ * window (released by `by`), when it runs by itself. Undefined when `env` is not frozen now.
+ */
+function freezeHold(
+  issue: Issue,
+  i: number,
+  by: string,
+  env: EnvironmentConfig,
+  now: Date,
+): { issue: Issue; effects: Effect[]; event: IssueEvent } | undefined {
+  const frozen = frozenAt(env.freeze, now);
+  if (!frozen) return undefined;
+  const { until, window } = frozen;
+  return {
+    issue: {
+      ...issue,
+      status: 'scheduled',
+      schedule: { at: until, by, stageIndex: i, freeze: { reason: window.reason } },
+    },
+    effects: [scheduleEffect(env, i, until, now)],
+    event: { kind: 'held-by-freeze', environment: env.id, reason: window.reason, until, by },
+  };
+}
+
+/**
+ * The effects of `automaticRun`, applied: the stage is marked running, released by 'automatic';
+ * inside a freeze window it is held until the window ends instead (`held` says so).
+ */
+export function startAutomatic(
+  issue: Issue,
+  config: Config,
+  now: Date,
+): { issue: Issue; effects: Effect[]; held?: IssueEvent } {
   const effects = automaticRun(issue, config, now);
   const run = effects.find((e) => e.kind === 'run-stage');
   if (run?.kind !== 'run-stage') return { issue, effects: [] };
+  const hold = freezeHold(
+    issue,
+    run.stageIndex,
+    'automatic',
+    environmentOf(config, issue.stages[run.stageIndex]!),
+    now,
+  );
+  if (hold) return { issue: hold.issue, effects: hold.effects, held: hold.event };
   return { issue: releaseStage(issue, run.stageIndex, 'automatic'), effects };
+}
+
+/** A freeze hold of an automatic stage, told after the decision's own event. */
+function heldToo(held: IssueEvent | undefined): { more?: IssueEvent[] } {
+  return held ? { more: [held] } : {};
 }
 
 /**
@@ -185,7 +244,7 @@ export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
   const approval = approvalOf(issue, user, ctx.now);
   const approvals = [...stage.approvals.filter((a) => a.user !== user), approval];
   const approved = withStage(issue, i, { ...stage, approvals });
-  const { issue: next, effects } = startAutomatic(approved, ctx.config, ctx.now);
+  const { issue: next, effects, held } = startAutomatic(approved, ctx.config, ctx.now);
   const end = expiresAt(approval, env);
   if (end) effects.push({ kind: 'approval-expiry', stageIndex: i, user, at: end });
   const left = env.requiredApprovals - freshApprovals({ ...stage, approvals }, env, ctx.now).length;
@@ -202,6 +261,7 @@ export function approve(issue: Issue, user: string, ctx: Ctx): Decision {
       checksum: approval.checksum!,
       ...(mine ? { renewed: true } : {}),
     },
+    ...heldToo(held),
   };
 }
 
@@ -290,6 +350,8 @@ export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
   if ('ok' in check) return check;
   if (check.env.rollout === 'scheduled')
     return refuse('wrong-state', `${check.env.id} rolls out only at a scheduled time; use Schedule`);
+  const hold = freezeHold(issue, check.i, user, check.env, ctx.now);
+  if (hold) return { ok: true, ...hold };
   return {
     ok: true,
     issue: releaseStage(issue, check.i, user),
@@ -301,6 +363,12 @@ export function rolloutNow(issue: Issue, user: string, ctx: Ctx): Decision {
 /** Why a stage of `env` may not be scheduled at `at`, or undefined when it may. */
 function scheduleTimeProblem(env: EnvironmentConfig, at: Date, ctx: Ctx): Refusal | undefined {
   if (at.getTime() <= ctx.now.getTime()) return refuse('not-in-future', 'pick a time in the future');
+  const frozen = frozenAt(env.freeze, at);
+  if (frozen)
+    return refuse(
+      'frozen',
+      `${env.id} is frozen from ${utcText(frozen.window.from)} to ${utcText(frozen.window.to)}: ${frozen.window.reason}. Pick a time after ${utcText(frozen.until)}.`,
+    );
   const window = env.maintenanceWindow;
   if (window && !isWithinWindow(at, window)) {
     return refuse(
@@ -320,7 +388,7 @@ export function schedule(issue: Issue, user: string, at: Date, ctx: Ctx): Decisi
   return {
     ok: true,
     issue: { ...issue, status: 'scheduled', schedule: { at, by: user, stageIndex: check.i } },
-    effects: [{ kind: 'schedule-stage', stageIndex: check.i, at }],
+    effects: [scheduleEffect(check.env, check.i, at, ctx.now)],
     event: { kind: 'scheduled', by: user, environment: check.env.id, at },
   };
 }
@@ -345,8 +413,9 @@ export function reschedule(issue: Issue, user: string, at: Date, ctx: Ctx): Deci
   if (problem) return problem;
   return {
     ok: true,
-    issue: { ...issue, schedule: { ...current, at, movedBy: user } },
-    effects: [{ kind: 'schedule-stage', stageIndex: current.stageIndex, at }],
+    // A new time gets its own pre-flight check; a freeze hold moved by a person is a plain schedule.
+    issue: { ...issue, schedule: { at, by: current.by, stageIndex: current.stageIndex, movedBy: user } },
+    effects: [scheduleEffect(env, current.stageIndex, at, ctx.now)],
     event: { kind: 'rescheduled', by: user, environment: env.id, at, from: current.at },
   };
 }
@@ -374,11 +443,81 @@ export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date, ctx:
         approvers: staleApprovals(stage, env, ctx.now).map((a) => a.user),
       },
     };
+  // Due inside a freeze window (one added or moved since it was scheduled): held until it ends.
+  const hold = freezeHold(issue, stageIndex, issue.schedule.by, env, ctx.now);
+  if (hold) return { ok: true, ...hold };
+  const confirmedBy = issue.schedule.preflight?.confirmedBy;
+  if (env.preflight && !confirmedBy && env.preflight.require)
+    return {
+      ok: true,
+      issue: { ...issue, status: 'open', schedule: undefined },
+      effects: [],
+      event: { kind: 'schedule-held', environment: env.id, by: issue.schedule.by, why: 'unconfirmed', approvers: [] },
+    };
   return {
     ok: true,
     issue: releaseStage(issue, stageIndex, issue.schedule.by),
     effects: [{ kind: 'run-stage', stageIndex }],
-    event: { kind: 'scheduled-run-started', environment: issue.stages[stageIndex]!.environment },
+    event: {
+      kind: 'scheduled-run-started',
+      environment: env.id,
+      ...(confirmedBy ? { confirmedBy } : env.preflight ? { unconfirmed: true } : {}),
+    },
+  };
+}
+
+/** The pre-flight time of a schedule has come: the check is posted (once) with the live findings. */
+export function preflightDue(
+  issue: Issue,
+  stageIndex: number,
+  at: Date,
+  findings: ReviewFinding[],
+  ctx: Ctx,
+): Decision {
+  const s = issue.schedule;
+  if (issue.status !== 'scheduled' || !s || s.stageIndex !== stageIndex || s.at.getTime() !== at.getTime())
+    return refuse('stale', 'the schedule was changed');
+  const env = environmentOf(ctx.config, issue.stages[stageIndex]!);
+  if (!env.preflight) return refuse('nothing-to-do', `${env.id} has no pre-flight check`);
+  if (s.preflight?.posted) return refuse('nothing-to-do', 'the pre-flight check was posted already');
+  return {
+    ok: true,
+    issue: { ...issue, schedule: { ...s, preflight: { posted: true } } },
+    effects: [],
+    event: {
+      kind: 'preflight',
+      issueId: issue.id,
+      revision: issue.revision,
+      environment: env.id,
+      at,
+      releaser: s.by,
+      require: env.preflight.require,
+      findings,
+    },
+  };
+}
+
+/** Confirm a pre-flight check: the stage scheduled for `at` runs then (as mayChangeSchedule decides who). */
+export function confirmPreflight(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
+  const s = issue.schedule;
+  if (issue.status !== 'scheduled' || !s || s.at.getTime() !== at.getTime())
+    return refuse(
+      'stale',
+      'this pre-flight check is for a schedule that was moved, cancelled or has run; see the issue message',
+    );
+  const env = environmentOf(ctx.config, issue.stages[s.stageIndex]!);
+  if (!mayChangeSchedule(user, issue, env, ctx.config, ctx.directory))
+    return refuse(
+      'not-allowed',
+      `only a releaser of ${env.id}, whoever scheduled it, or an admin can confirm this rollout`,
+      env.releasers.length > 0 ? { role: 'releasers', ids: env.releasers } : undefined,
+    );
+  if (s.preflight?.confirmedBy) return refuse('nothing-to-do', 'this rollout was confirmed already');
+  return {
+    ok: true,
+    issue: { ...issue, schedule: { ...s, preflight: { posted: true, confirmedBy: user } } },
+    effects: [],
+    event: { kind: 'preflight-confirmed', by: user, environment: env.id, at },
   };
 }
 
@@ -464,8 +603,14 @@ export function editSql(issue: Issue, user: string, sql: string, findings: Revie
       },
     };
   }
-  const { issue: next, effects } = startAutomatic(edited, ctx.config, ctx.now);
-  return { ok: true, issue: next, effects, event: { kind: 'edited', by: user, revision: edited.revision, voided } };
+  const { issue: next, effects, held } = startAutomatic(edited, ctx.config, ctx.now);
+  return {
+    ok: true,
+    issue: next,
+    effects,
+    event: { kind: 'edited', by: user, revision: edited.revision, voided },
+    ...heldToo(held),
+  };
 }
 
 /** Set or clear the explicit "Roll out anyway" acknowledgement of review findings. */
@@ -489,12 +634,17 @@ export function setRolloutAnyway(issue: Issue, user: string, checked: boolean, c
     ...issue,
     rolloutAnyway: checked ? { user, at: ctx.now, stageIndex: i, revision: issue.revision } : undefined,
   };
-  const { issue: next, effects } = checked ? startAutomatic(acked, ctx.config, ctx.now) : { issue: acked, effects: [] };
+  const {
+    issue: next,
+    effects,
+    held,
+  } = checked ? startAutomatic(acked, ctx.config, ctx.now) : { issue: acked, effects: [], held: undefined };
   return {
     ok: true,
     issue: next,
     effects,
     event: { kind: 'rollout-anyway', by: user, checked },
+    ...heldToo(held),
   };
 }
 
@@ -508,6 +658,12 @@ export function retry(issue: Issue, user: string, ctx: Ctx): Decision {
   const env = environmentOf(ctx.config, stage);
   if (!mayRetry(user, issue, env, ctx.directory))
     return refuse('not-allowed', `only a releaser of ${env.id} can retry`);
+  const frozen = frozenAt(env.freeze, ctx.now);
+  if (frozen)
+    return refuse(
+      'frozen',
+      `${env.id} is frozen until ${utcText(frozen.until)}: ${frozen.window.reason}. Retry after that.`,
+    );
   if (stage.tasks.some((t) => t.status === 'needs-attention')) {
     return refuse(
       'wrong-state',
@@ -595,8 +751,8 @@ export function resolveAttention(issue: Issue, user: string, taskId: string, app
     applied,
   };
   if (stage.status === 'failed' && tasks.every((t) => t.status === 'done' || t.status === 'skipped')) {
-    const { issue: next, effects } = stageFinished({ ...updated, status: 'running' }, i, ctx.config, ctx.now);
-    return { ok: true, issue: next, effects, event };
+    const { issue: next, effects, held } = stageFinished({ ...updated, status: 'running' }, i, ctx.config, ctx.now);
+    return { ok: true, issue: next, effects, event, ...heldToo(held) };
   }
   return { ok: true, issue: updated, effects: [], event };
 }
@@ -610,7 +766,7 @@ export function stageFinished(
   stageIndex: number,
   config: Config,
   now: Date,
-): { issue: Issue; effects: Effect[] } {
+): { issue: Issue; effects: Effect[]; held?: IssueEvent } {
   const stage = issue.stages[stageIndex]!;
   const ok = stage.tasks.every((t) => t.status === 'done' || t.status === 'skipped');
   const settled = withStage(issue, stageIndex, { ...stage, status: ok ? 'done' : 'failed' });

@@ -24,7 +24,8 @@ export type Waiting =
   | { kind: 'release'; environment: string; releasers: string[]; scheduleOnly: boolean }
   /** Review findings hold the stage; `automatic`: the stage would otherwise start by itself. */
   | { kind: 'acknowledgement'; environment: string; releasers: string[]; automatic: boolean }
-  | { kind: 'scheduled'; environment: string; at: Date; by: string }
+  /** `frozen`: the reason of the freeze window it was due in; it runs at `at`, when the window ends. */
+  | { kind: 'scheduled'; environment: string; at: Date; by: string; frozen?: string }
   | { kind: 'running'; environment: string }
   /** Between waves: `wave` ran (counting from 1) of `waves`; Continue by `releasers`, or by itself at `at`. */
   | {
@@ -63,6 +64,7 @@ export function waitingFor(issue: Issue, config: Config, now?: Date): Waiting {
         environment: issue.stages[issue.schedule?.stageIndex ?? i]?.environment ?? env?.id ?? '',
         at: issue.schedule?.at ?? new Date(0),
         by: issue.schedule?.by ?? '',
+        ...(issue.schedule?.freeze ? { frozen: issue.schedule.freeze.reason } : {}),
       };
     case 'running': {
       const running = issue.stages.find((s) => s.status === 'running');

@@ -6,6 +6,8 @@
  *   dbchange.scheduled-stage { issueId, stageIndex, at }  release a stage when its time comes
  *   dbchange.wave-due        { issueId, stageIndex, wave } waveDelay passed: start the next wave unless
  *                                                         it was halted or continued meanwhile
+ *   dbchange.preflight       { issueId, stageIndex, at }  the pre-flight check of a scheduled stage
+ *                                                         (at − before); moved and cancelled with its schedule
  *   dbchange.approval-expiry { issueId, stageIndex, user, at } an approval stopped counting (approvalExpires):
  *                                                         the thread says so and the message shows it
  *   dbchange.drift-check     {}                           periodic drift check (when defined)
@@ -28,6 +30,7 @@ export const JOB_SCHEDULED_STAGE = 'dbchange.scheduled-stage';
 export const JOB_DRIFT_CHECK = 'dbchange.drift-check';
 export const JOB_WAVE_DUE = 'dbchange.wave-due';
 export const JOB_APPROVAL_EXPIRY = 'dbchange.approval-expiry';
+export const JOB_PREFLIGHT = 'dbchange.preflight';
 
 /** The poll job of one repository: Agenda keeps one document per name for repeating jobs. */
 export function gitopsJobName(repoKey: string): string {
@@ -56,6 +59,7 @@ export interface QueueHandlers {
   scheduledStageDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
   waveDelayDue(issueId: string, stageIndex: number, wave: number): Promise<void>;
   approvalExpired(issueId: string, stageIndex: number, user: string, at: Date): Promise<void>;
+  preflightDue(issueId: string, stageIndex: number, at: Date): Promise<void>;
   driftCheck?: () => Promise<void>;
   /** Poll one repository; `touch` keeps the job's lock while a long poll runs. */
   gitopsPoll?: (repoKey: string, touch: () => Promise<void>) => Promise<void>;
@@ -146,6 +150,14 @@ export async function startQueue(opts: {
     },
     { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
   );
+  agenda.define<ScheduledJob>(
+    JOB_PREFLIGHT,
+    async (job: Job<ScheduledJob>) => {
+      const { issueId, stageIndex, at } = job.attrs.data;
+      await handlers.preflightDue(issueId, stageIndex, new Date(at));
+    },
+    { concurrency: 5, lockLifetime: LOCK_LIFETIME_MS },
+  );
   agenda.define<ExpiryJob>(
     JOB_APPROVAL_EXPIRY,
     async (job: Job<ExpiryJob>) => {
@@ -190,12 +202,15 @@ export async function startQueue(opts: {
       job.schedule(new Date());
       await job.save();
     },
-    async scheduleStage(issueId, stageIndex, at) {
+    async scheduleStage(issueId, stageIndex, at, preflightAt) {
       await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+      await agenda.cancel({ name: JOB_PREFLIGHT, data: { issueId } });
       await agenda.schedule(at, JOB_SCHEDULED_STAGE, { issueId, stageIndex, at: at.toISOString() });
+      if (preflightAt) await agenda.schedule(preflightAt, JOB_PREFLIGHT, { issueId, stageIndex, at: at.toISOString() });
     },
     async cancelSchedule(issueId) {
       await agenda.cancel({ name: JOB_SCHEDULED_STAGE, data: { issueId } });
+      await agenda.cancel({ name: JOB_PREFLIGHT, data: { issueId } });
     },
     async approvalExpiresAt(issueId, stageIndex, user, at) {
       // One reminder per approval: a renewed approval replaces the reminder of the one before.

@@ -29,6 +29,20 @@ export function registerDecisions(h: HandlerContext): void {
   button(ACTION.continueWaves, (a) => a.continueWaves);
   button(ACTION.haltWaves, (a) => a.haltWaves);
 
+  // A pre-flight check's Confirm and Cancel, each for the schedule at the time the check was for.
+  for (const [actionId, decide] of [
+    [ACTION.preflightConfirm, app.confirmPreflight],
+    [ACTION.preflightCancel, app.cancelSchedule],
+  ] as const) {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      await afterAck();
+      const at = new Date(Number((action.value ?? '').split(':')[2]));
+      const result = await decide({ actor: { user: body.user.id }, ...seenIn(action.value), at });
+      if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
+    });
+  }
+
   // A task that needs attention: the person checked the database and says whether it was applied.
   for (const [actionId, applied] of [
     [ACTION.resolveApplied, true],

@@ -115,7 +115,8 @@ export function registerDialogs(h: HandlerContext): void {
   });
 
   // Schedule, and Reschedule of a scheduled issue: one dialog, which says which it does.
-  for (const actionId of [ACTION.schedule, ACTION.reschedule]) {
+  // Postpone (from a pre-flight check) moves the schedule like Reschedule.
+  for (const actionId of [ACTION.schedule, ACTION.reschedule, ACTION.preflightPostpone]) {
     bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
       await afterAck();

@@ -7,7 +7,9 @@ import { unreachable } from '../../app/index.js';
 import type { KnownBlock } from '@slack/types';
 import { shownDiff } from './drift.js';
 import { lockWaitBlocks, lockWaitText, progressText, stoppedText } from './task-watch.js';
-import { codeBlock, escapeText, mention, slackDate, slackTime, TASK_ICON } from './text.js';
+import type { ReviewFinding } from '../../domain/issue.js';
+import { ACTION } from './ids.js';
+import { button, clip, codeBlock, escapeText, mention, mrkdwn, slackDate, slackTime, TASK_ICON } from './text.js';
 
 /** The start of a sha256, as the message shows it: "1f2e3d4c…". */
 export function shortSum(checksum: string): string {
@@ -41,7 +43,9 @@ export function eventText(event: IssueEvent): string {
     case 'approval-expired':
       return `:hourglass: the approval of ${escapeText(event.environment)} by ${mention(event.user)} expired (approvals count for ${periodText(event.period)}): it must be renewed before release; ${mention(event.user)} or another approver can approve again`;
     case 'schedule-held':
-      return `:raised_hand: the scheduled rollout to ${escapeText(event.environment)} did not start: ${event.approvers.length ? `the approval by ${event.approvers.map(mention).join(', ')}` : 'an approval'} expired before it was due. Once it is renewed, ${mention(event.by)} can roll out or schedule it again.`;
+      return event.why === 'unconfirmed'
+        ? `:raised_hand: the scheduled rollout to ${escapeText(event.environment)} is held: nobody confirmed its pre-flight check, and ${escapeText(event.environment)} requires it. ${mention(event.by)} can roll out or schedule it again.`
+        : `:raised_hand: the scheduled rollout to ${escapeText(event.environment)} did not start: ${event.approvers.length ? `the approval by ${event.approvers.map(mention).join(', ')}` : 'an approval'} expired before it was due. Once it is renewed, ${mention(event.by)} can roll out or schedule it again.`;
     case 'rejected':
       return `${mention(event.by)} rejected the change at ${escapeText(event.environment)}`;
     case 'rollout-started':
@@ -51,7 +55,34 @@ export function eventText(event: IssueEvent): string {
     case 'rescheduled':
       return `${mention(event.by)} moved the rollout to ${escapeText(event.environment)} from ${slackDate(event.from)} to ${slackDate(event.at)}`;
     case 'scheduled-run-started':
-      return 'the scheduled rollout started';
+      if (event.confirmedBy)
+        return `the scheduled rollout to ${escapeText(event.environment)} started (confirmed by ${mention(event.confirmedBy)})`;
+      return event.unconfirmed
+        ? `the scheduled rollout to ${escapeText(event.environment)} started: nobody confirmed its pre-flight check, and ${escapeText(event.environment)} does not require it, so it went ahead`
+        : 'the scheduled rollout started';
+    case 'held-by-freeze': {
+      const env = escapeText(event.environment);
+      const what =
+        event.by === 'automatic'
+          ? `the rollout to ${env}, which would start automatically now,`
+          : `the rollout to ${env} released by ${mention(event.by)}`;
+      return `:snowflake: ${env} is frozen until ${slackDate(event.until)}: ${escapeText(event.reason)}. Held: ${what} starts by itself when the window ends.`;
+    }
+    case 'preflight': {
+      const env = escapeText(event.environment);
+      const found = event.findings.length
+        ? `the live review found ${event.findings.length} problem(s) now:\n${event.findings
+            .slice(0, 8)
+            .map((f) => findingText(f))
+            .join('\n')}${event.findings.length > 8 ? `\n…and ${event.findings.length - 8} more` : ''}`
+        : 'the live review found nothing now.';
+      const unconfirmed = event.require
+        ? `Unconfirmed, it is held: ${env} requires a confirmation.`
+        : 'Unconfirmed, it goes ahead as scheduled.';
+      return `:mag: ${mention(event.releaser)} pre-flight check: the rollout to ${env} starts ${slackDate(event.at)}; ${found}\nConfirm it, Postpone it or Cancel it. ${unconfirmed}`;
+    }
+    case 'preflight-confirmed':
+      return `:white_check_mark: ${mention(event.by)} confirmed the rollout to ${escapeText(event.environment)} at ${slackDate(event.at)}`;
     case 'schedule-cancelled':
       return `${mention(event.by)} cancelled the scheduled rollout; the SQL can be edited again`;
     case 'cancelled':
@@ -168,7 +199,35 @@ export function eventText(event: IssueEvent): string {
 
 /** Blocks for the events whose reply has buttons (a lock-wait notice); undefined for plain text. */
 export function eventBlocks(event: IssueEvent): KnownBlock[] | undefined {
-  return event.kind === 'lock-wait' ? lockWaitBlocks(event) : undefined;
+  if (event.kind === 'lock-wait') return lockWaitBlocks(event);
+  if (event.kind === 'preflight') return preflightBlocks(event);
+  return undefined;
+}
+
+/** One finding on one line, for thread posts. */
+function findingText(f: ReviewFinding): string {
+  return `• line ${f.line}: \`${escapeText(f.rule)}\` — ${escapeText(f.message)}`;
+}
+
+/** A pre-flight check with its buttons: Confirm, Postpone, Cancel (each for the schedule at `at`). */
+function preflightBlocks(event: Extract<IssueEvent, { kind: 'preflight' }>): KnownBlock[] {
+  const value = `${event.issueId}:${event.revision}:${event.at.getTime()}`;
+  return [
+    { type: 'section', text: mrkdwn(clip(eventText(event), 3000)) },
+    {
+      type: 'actions',
+      block_id: `preflight:${event.issueId}:${event.at.getTime()}`,
+      elements: [
+        button(ACTION.preflightConfirm, 'Confirm', value, 'primary'),
+        button(ACTION.preflightPostpone, 'Postpone', value),
+        button(ACTION.preflightCancel, 'Cancel', value, 'danger', {
+          title: 'Cancel this schedule?',
+          text: 'The change goes back to open; a releaser can roll it out or schedule it again.',
+          confirm: 'Cancel schedule',
+        }),
+      ],
+    },
+  ];
 }
 
 /** What someone hears when the bot cannot reach its store: nothing they did was saved. */

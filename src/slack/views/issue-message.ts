@@ -261,6 +261,8 @@ export function waitingText(w: Waiting): string {
     case 'acknowledgement':
       return `:raised_hand: held: review findings need an acknowledgement from ${people(w.releasers)} before ${escapeText(w.environment)}${w.automatic ? ' rolls out (it is automatic, and review findings hold it)' : ' can roll out'}`;
     case 'scheduled':
+      if (w.frozen !== undefined)
+        return `:snowflake: held: ${escapeText(w.environment)} is frozen until ${slackDate(w.at)} (${escapeText(w.frozen)}); it starts when the window ends${w.by === 'automatic' ? '' : `, as ${mention(w.by)} released it`}`;
       return `:alarm_clock: scheduled for ${slackDate(w.at)} by ${mention(w.by)} (${escapeText(w.environment)})`;
     case 'running':
       return `:arrows_counterclockwise: rolling out to ${escapeText(w.environment)}`;
