@@ -148,9 +148,12 @@ export class ChangeService {
         throw e;
       }
       await this.carryOut(saved, decision.effects);
+      // The thread hears of the decision before the message update, which Slack's rate may hold
+      // a moment: a rollout it started would otherwise post its task logs first.
+      const events = [...(decision.event ? [decision.event] : []), ...(decision.more ?? [])];
+      if (saved.slack) for (const event of events) await this.threadSafe(saved, event);
       const shown = await this.notify(saved);
-      if (decision.event) await this.threadSafe(shown, decision.event);
-      for (const event of decision.more ?? []) await this.threadSafe(shown, event);
+      if (!saved.slack) for (const event of events) await this.threadSafe(shown, event);
       return done({ issue: shown });
     }
     return refused('busy', `issue #${issueId} is changing very fast right now; try again in a moment`);

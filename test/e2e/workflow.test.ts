@@ -135,6 +135,11 @@ ${dbs.join('\n')}
         );
         assert.equal(await tableExists(targets[`${engine}_staging`]!, 'accounts'), true);
         assert.equal(await tableExists(targets[`${engine}_prod`]!, 'accounts'), false);
+        // The thread reads in the order things happened: who started staging, then its task's log.
+        const lines = await slack.waitForThread(msg, (l) => l.some((t) => /staging done/.test(t)));
+        const startedAt = lines.findIndex((t) => /<@U_REL> started the rollout to staging/.test(t));
+        const stagingTask = lines.findIndex((t) => /\(staging\)\*: task done/.test(t));
+        assert.ok(startedAt >= 0 && startedAt < stagingTask, lines.join('\n'));
 
         // prod: one of two approvers is enough.
         await slack.click('U_DBA2', msg, 'issue_approve');
