@@ -70,7 +70,8 @@ export async function history(
   // Versions that came from git: the file and the commit, by `environment#version`.
   const git: Record<string, GitOrigin> = {};
   for (const v of await app.store.listGitVersions({ database: dbs[0]!.name }))
-    if (v.status === 'issued' || v.status === 'baseline')
+    // `pending` too: its issue may already have run before the poller linked it.
+    if (v.status !== 'held' && v.status !== 'skipped')
       git[`${v.environment}#${v.version}`] = { path: v.path, commit: v.commit };
   return done({ records, git });
 }

@@ -82,6 +82,8 @@ environments:
     rollout: manual
     timeouts: { lock: 8 seconds, statement: 10 minutes }
     lockWatch: 1 second
+    # The tests make their lock holders' tables directly on the targets: drift they mean to make.
+    holdOnDrift: false
 databases:
 ${ENGINES.map((e) => `  - { name: ${APP[e]}, environment: prod, engine: ${e}, url: "${targets[e].url}" }`).join('\n')}
 `;

@@ -12,6 +12,9 @@ import { resolvePg } from './resolve.js';
 import { pgSessions } from './sessions.js';
 import { CANCEL_TASK } from './guards.js';
 
+/** How long a read-only callback waits for a lock before it gives up. */
+const READ_LOCK_TIMEOUT_MS = 5000;
+
 /** Open (lazily) a PostgreSQL target at `url`. */
 export function createPostgresTarget(url: string, opts: { applicationName?: string } = {}): Target {
   const pool = createPgPool(url, opts.applicationName ?? 'dbchange');
@@ -54,11 +57,18 @@ export function createPostgresTarget(url: string, opts: { applicationName?: stri
       }),
     async withConnection(fn) {
       const client = await acquire(pool, url);
+      let broken: Error | undefined;
       try {
+        // A read (catalog sizes, EXPLAIN, introspection) never queues for long behind someone's lock:
+        // it fails, and its caller counts the database as unread instead of hanging with it.
+        await client.query(`SET lock_timeout = '${READ_LOCK_TIMEOUT_MS}ms'`);
         const query: QueryFn = async (text, params) => (await client.query(text, params)).rows;
         return await fn(query);
       } finally {
-        client.release();
+        await client.query('RESET lock_timeout').catch((e: Error) => {
+          broken = e;
+        });
+        client.release(broken);
       }
     },
     close() {
