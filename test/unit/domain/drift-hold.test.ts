@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import { holdForDrift, liftDriftHold } from '../../../src/domain/drift-hold.js';
 import type { Issue } from '../../../src/domain/issue.js';
-import { planStages } from '../../../src/domain/plan.js';
 import { approve, availableActions, type Decision, rolloutNow } from '../../../src/domain/transitions.js';
 import { waitingFor } from '../../../src/domain/waiting.js';
+import { issueFixture } from '../../support/issue-fixture.js';
 
 const config = parseConfig(
   `channel: C_CHANGES
@@ -36,29 +36,11 @@ function ok(d: Decision): Extract<Decision, { ok: true }> {
 
 /** An issue whose staging stage is done and whose prod stage was released by U_REL. */
 function releasedToProd(): Issue {
-  let n = 0;
-  const stages = planStages(config, 'app', () => `t${++n}`);
+  const issue = issueFixture(config, 'app', now, { sql: 'CREATE TABLE t (id int PRIMARY KEY)', status: 'running' });
+  const stages = [...issue.stages];
   stages[0] = { ...stages[0]!, status: 'done', tasks: stages[0]!.tasks.map((t) => ({ ...t, status: 'done' })) };
   stages[1] = { ...stages[1]!, status: 'running', releasedBy: 'U_REL' };
-  return {
-    id: '1',
-    version: 1,
-    title: 't',
-    description: '',
-    labels: [],
-    timing: '',
-    creator: 'U_DEV',
-    target: 'app',
-    changeType: 'ddl',
-    sql: 'CREATE TABLE t (id int PRIMARY KEY)',
-    revision: 1,
-    status: 'running',
-    source: { kind: 'slack' },
-    findings: [],
-    stages,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return { ...issue, stages };
 }
 
 describe('drift holds a stage', () => {
@@ -97,8 +79,7 @@ describe('drift holds a stage', () => {
   });
 
   test('a held automatic stage does not start on approval, and starts by itself once lifted', () => {
-    let n = 0;
-    const fresh: Issue = { ...releasedToProd(), status: 'open', stages: planStages(config, 'app', () => `s${++n}`) };
+    const fresh = issueFixture(config, 'app', now, { sql: 'CREATE TABLE t (id int PRIMARY KEY)' });
     const staging = { ...fresh.stages[0]!, status: 'running' as const, releasedBy: 'automatic' };
     const held = ok(holdForDrift({ ...fresh, stages: [staging, fresh.stages[1]!] }, 0, drift)).issue;
     const approved = ok(approve(held, 'U_APP', ctx));

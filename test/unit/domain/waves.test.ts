@@ -5,6 +5,7 @@ import type { Issue, Stage } from '../../../src/domain/issue.js';
 import { continueWaves, haltWaves, waveDelayDue, waveEnded } from '../../../src/domain/wave-transitions.js';
 import { availableActions, cancel, type Decision } from '../../../src/domain/transitions.js';
 import { planWaves, splitWaves, type WaveSize } from '../../../src/domain/waves.js';
+import { issueFixture } from '../../support/issue-fixture.js';
 
 describe('splitting a stage into waves', () => {
   const cases: Array<[WaveSize[], number, number[]]> = [
@@ -76,21 +77,9 @@ function running(firstWave: 'done' | 'failed'): Issue {
     status: i === 0 ? firstWave : ('pending' as const),
     attempt: i === 0 ? 1 : 0,
   }));
-  return {
-    id: '1',
-    version: 1,
-    title: 't',
-    description: '',
-    labels: [],
-    timing: '',
-    creator: 'U_DEV',
-    target: 'g',
-    changeType: 'ddl',
+  return issueFixture(config, 'g', now, {
     sql: 'SELECT 1',
-    revision: 1,
     status: 'running',
-    source: { kind: 'slack' },
-    findings: [],
     stages: [
       {
         environment: 'prod',
@@ -101,9 +90,7 @@ function running(firstWave: 'done' | 'failed'): Issue {
         waves: { plan: [['a'], ['b', 'c']], current: 0, status: 'running' },
       },
     ],
-    createdAt: now,
-    updatedAt: now,
-  };
+  });
 }
 
 function ok(d: Decision): Extract<Decision, { ok: true }> {
