@@ -67,10 +67,10 @@ export async function history(
         ? { ...r, error: 'failed (the error text is shown to approvers, releasers and admins)' }
         : r,
     );
-  // Versions that came from git: the file and the commit, by `environment#version`.
+  // Versions that came from git: the file and the commit, by `environment#version`; `pending`
+  // ones too, as their issue may already have run before the poller linked it.
   const git: Record<string, GitOrigin> = {};
   for (const v of await app.store.listGitVersions({ database: dbs[0]!.name }))
-    // `pending` too: its issue may already have run before the poller linked it.
     if (v.status !== 'held' && v.status !== 'skipped')
       git[`${v.environment}#${v.version}`] = { path: v.path, commit: v.commit };
   return done({ records, git });
