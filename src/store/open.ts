@@ -143,6 +143,14 @@ async function openEmbedded(dataDir: string | undefined, onError: (err: unknown)
   // LISTEN/NOTIFY does not cross the PGlite socket multiplexer; Agenda is notified in
   // process instead, which is enough because the embedded store serves one process.
   const agenda = agendaOnPool(embedded.url, perPool, onError, true);
+  try {
+    await expireLocks(agenda.pool);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    await agenda.pool.end().catch(() => undefined);
+    await embedded.close().catch(() => undefined);
+    throw e;
+  }
   return {
     store,
     kind: 'embedded',
@@ -159,6 +167,17 @@ async function openEmbedded(dataDir: string | undefined, onError: (err: unknown)
       }
     },
   };
+}
+
+/**
+ * The embedded store serves this process alone (its data directory is locked to it), so a job
+ * locked by a run of the bot that was killed is nobody's: its lock is expired at once, and the
+ * job (a rollout due now, one that was running) is taken at the first scan instead of after its
+ * lock's lifetime. A shared store waits that lifetime out, since another bot may hold the lock.
+ */
+async function expireLocks(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ name: string | null }>(`SELECT to_regclass('agenda_jobs')::text AS name`);
+  if (rows[0]?.name) await pool.query(`UPDATE agenda_jobs SET locked_at = 'epoch' WHERE locked_at IS NOT NULL`);
 }
 
 /** The database named in a MongoDB URL's path, if any. */

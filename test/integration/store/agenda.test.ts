@@ -95,3 +95,51 @@ test('Agenda on a MongoDB store without change streams runs a job within a secon
     await mongo.stop();
   }
 });
+
+test('a job the last run of the bot locked and never finished runs at the next start of the embedded store, without waiting out its lock', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dbchange-agenda-'));
+  dirs.push(dir);
+  const dataDir = join(dir, 'pgdata');
+  // Longer than the wait below, so only an expired lock lets the job run in time (and short, see the top).
+  const lockLifetime = 30_000;
+  const first = await openStore(undefined, { dataDir });
+  try {
+    const agenda = new Agenda({
+      backend: first.agendaBackend,
+      processEvery: '1 hour',
+      defaultLockLifetime: lockLifetime,
+    });
+    agenda.define('stage', async () => undefined, { lockLifetime });
+    await agenda.ready;
+    await agenda.schedule(new Date(Date.now() + 1000), 'stage', { issueId: '9' });
+    // What a scan does up to one interval ahead of a job's time: lock it for this process.
+    const locked = await agenda.db.getNextJobToRun('stage', new Date(Date.now() + 5000), new Date(0), undefined, {
+      lastModifiedBy: 'killed-bot',
+    });
+    assert.ok(locked?.lockedAt, 'the job is locked as a killed bot would have left it');
+  } finally {
+    // The bot dies here: Agenda is never stopped, so nothing unlocks the job.
+    await first.close();
+  }
+
+  const second = await openStore(undefined, { dataDir });
+  const agenda = new Agenda({
+    backend: second.agendaBackend,
+    notificationChannel: second.notificationChannel,
+    processEvery: 500,
+    defaultLockLifetime: lockLifetime,
+  });
+  try {
+    const ran = new Promise<unknown>((resolve) => {
+      agenda.define('stage', async (job) => resolve(job.attrs.data), { lockLifetime });
+    });
+    await agenda.start();
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('the locked job did not run within 10 s')), 10_000).unref(),
+    );
+    assert.deepEqual(await Promise.race([ran, timeout]), { issueId: '9' });
+  } finally {
+    await agenda.stop();
+    await second.close();
+  }
+});
