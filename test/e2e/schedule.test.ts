@@ -105,7 +105,8 @@ databases:
     test('a scheduled rollout still runs after the bot is killed with SIGKILL and restarted', async () => {
       const title = 'Scheduled across a crash';
       await approvedForStaging(title, 'CREATE TABLE survives_restart (id int PRIMARY KEY);');
-      const at = new Date(Date.now() + 6000);
+      // Far enough ahead that the kill usually comes before Agenda locks the job (see below).
+      const at = new Date(Date.now() + 12_000);
       const { res } = await scheduleAt(title, at);
       assert.equal(res.status, 200);
       assert.equal(res.body, '');
