@@ -1,6 +1,6 @@
 // ALTER TABLE read from tokens: one entry per comma-separated action.
 import type { Token } from '../tokens.js';
-import { readName, splitTopLevel } from '../tokens.js';
+import { closeParen, readName, splitTopLevel } from '../tokens.js';
 import { readColumnDef, type ColumnDef } from './column.js';
 import { readIndexDef, startsIndexDef, type IndexDef } from './table-parts.js';
 import { emptyOptions, readTableOptions, type TableOptions } from './create-table.js';
@@ -16,6 +16,7 @@ export type AlterAction =
   | { kind: 'change-column'; from: string; column: ColumnDef; pos: number }
   | { kind: 'alter-column-type'; column: string; type: string; pos: number }
   | { kind: 'set-not-null'; column: string; pos: number }
+  | { kind: 'drop-not-null'; column: string; pos: number }
   | { kind: 'set-default'; column: string; pos: number }
   | { kind: 'rename-column'; from: string; to: string; pos: number }
   | { kind: 'rename-table'; to: string[]; pos: number }
@@ -85,6 +86,7 @@ function readAction(tokens: readonly Token[], s: number, e: number): AlterAction
       return { kind: 'alter-column-type', column, type: tokens[typeAt]?.v ?? '', pos };
     }
     if (a === 'SET' && b === 'NOT') return { kind: 'set-not-null', column, pos };
+    if (a === 'DROP' && b === 'NOT') return { kind: 'drop-not-null', column, pos };
     if (a === 'SET' && b === 'DEFAULT') return { kind: 'set-default', column, pos };
     return { kind: 'other', word: w, pos };
   }
@@ -98,7 +100,7 @@ function readAction(tokens: readonly Token[], s: number, e: number): AlterAction
     if (n === 'COLUMN') k++;
     return { kind: 'rename-column', from: ident(tokens[k]), to: ident(tokens[k + 2]), pos };
   }
-  if (w === 'PARTITION') return { kind: 'partition', pos };
+  if (w === 'PARTITION' || (w === 'ATTACH' && tokens[k]?.v === 'PARTITION')) return { kind: 'partition', pos };
   const options = emptyOptions();
   let algorithm: string | null = null;
   let lock: string | null = null;
@@ -129,6 +131,21 @@ function readAction(tokens: readonly Token[], s: number, e: number): AlterAction
   return { kind: 'options', options, algorithm, lock, pos };
 }
 
+/** MySQL `ADD [COLUMN] (a INT, b INT)`: one add-column action per column in the list; null for any other action. */
+function readAddColumns(tokens: readonly Token[], s: number, e: number): AlterAction[] | null {
+  if (tokens[s]?.v !== 'ADD') return null;
+  let k = s + 1;
+  if (tokens[k]?.v === 'COLUMN') k++;
+  if (tokens[k]?.v !== '(' || startsIndexDef(tokens, k + 1)) return null;
+  const close = Math.min(closeParen(tokens, k), e);
+  const out: AlterAction[] = [];
+  for (const [a, b] of splitTopLevel(tokens, k + 1, close, tokens[k]!.depth + 1)) {
+    const column = a < b ? readColumnDef(tokens, a, b) : null;
+    if (column) out.push({ kind: 'add-column', column, pos: out.length === 0 ? tokens[s]!.pos : column.pos });
+  }
+  return out.length > 1 ? out : null;
+}
+
 /** Read an ALTER TABLE statement; `at` is the index of the TABLE keyword. */
 export function readAlterTable(tokens: readonly Token[], at: number): AlterTable | null {
   let k = at + 1;
@@ -139,7 +156,10 @@ export function readAlterTable(tokens: readonly Token[], at: number): AlterTable
   const result: AlterTable = { table: name.parts, pos: tokens[k]!.pos, actions: [] };
   const d = tokens[k]!.depth;
   for (const [s, e] of splitTopLevel(tokens, name.next, tokens.length, d)) {
-    if (s < e) result.actions.push(readAction(tokens, s, e));
+    if (s >= e) continue;
+    const columns = readAddColumns(tokens, s, e);
+    if (columns) result.actions.push(...columns);
+    else result.actions.push(readAction(tokens, s, e));
   }
   return result;
 }

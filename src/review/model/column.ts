@@ -261,9 +261,26 @@ const BLOB_TYPES = new Set([
   'JSON',
   'GEOMETRY',
 ]);
-/** True for MySQL types that cannot carry a literal DEFAULT or a plain index. */
+/** True for MySQL types that cannot carry a plain index (BLOB, TEXT, JSON, GEOMETRY). */
 export function isBlobType(type: string): boolean {
   return BLOB_TYPES.has(type);
+}
+const NO_DEFAULT_TYPES = new Set([
+  ...BLOB_TYPES,
+  'POINT',
+  'LINESTRING',
+  'POLYGON',
+  'MULTIPOINT',
+  'MULTILINESTRING',
+  'MULTIPOLYGON',
+  'GEOMETRYCOLLECTION',
+  'LONG',
+  'LONG VARCHAR',
+  'LONG VARBINARY',
+]);
+/** True for MySQL types that cannot carry a literal DEFAULT: BLOB, TEXT, JSON, the spatial types and LONG synonyms. */
+export function takesNoDefault(type: string): boolean {
+  return NO_DEFAULT_TYPES.has(type);
 }
 const INTEGER_TYPES = new Set([
   'TINYINT',

@@ -2,7 +2,7 @@
 import type { Rule } from '../types.js';
 import { BOTH, MYSQL } from './engines.js';
 import { definedColumns, definedIndexes, knownColumnType, knownIndexColumns } from './defs.js';
-import { isBlobType, isIntegerType, isTextType } from '../model/column.js';
+import { isIntegerType, isTextType, takesNoDefault } from '../model/column.js';
 import { baseName, bool, list, num } from './util.js';
 import { pgComments } from './table.js';
 
@@ -61,6 +61,9 @@ export const noNull: Rule = {
           d.col.pos,
         );
     }
+    for (const a of s.alterTable?.actions ?? [])
+      if (a.kind === 'drop-not-null')
+        ctx.report(s, `Column ${a.column} is made nullable by DROP NOT NULL; keep it NOT NULL.`, a.pos);
   },
 };
 
@@ -117,8 +120,10 @@ export const setDefaultForNotNull: Rule = {
         !c.hasDefault &&
         !c.autoIncrement &&
         !c.generated &&
+        !c.primaryKey &&
+        c.type !== 'SERIAL' &&
         !pkCols.has(c.name) &&
-        !isBlobType(c.type)
+        !takesNoDefault(c.type)
       ) {
         ctx.report(s, `NOT NULL column ${c.name} has no DEFAULT, so inserts that omit it fail; add a DEFAULT.`, c.pos);
       }
@@ -287,7 +292,7 @@ export const requireDefault: Rule = {
     );
     for (const d of definedColumns(s)) {
       const c = d.col;
-      const noDefaultPossible = s.engine === 'mysql' && isBlobType(c.type);
+      const noDefaultPossible = s.engine === 'mysql' && takesNoDefault(c.type);
       const serial = c.type === 'SERIAL' || c.type === 'BIGSERIAL' || c.type === 'SMALLSERIAL';
       if (!c.hasDefault && !c.autoIncrement && !serial && !c.generated && !pkCols.has(c.name) && !noDefaultPossible) {
         ctx.report(s, `Column ${c.name} has no DEFAULT; add one so inserts that omit it get a defined value.`, c.pos);

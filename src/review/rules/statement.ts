@@ -1,7 +1,7 @@
 // statement.* rules about DML shape, decided from tokens.
 import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
-import { closeParen, findWord, type Token } from '../tokens.js';
+import { closeParen, findWord, readName, type Token } from '../tokens.js';
 import { BOTH, MYSQL } from './engines.js';
 import { hasTopWhere, num, whereRanges } from './util.js';
 
@@ -470,17 +470,54 @@ export const disallowTruncate: Rule = {
   verbs: ['TRUNCATE', 'ALTER'],
   summary: 'No TRUNCATE (also ALTER TABLE … TRUNCATE PARTITION)',
   check(s, ctx) {
-    if (s.kind.verb === 'TRUNCATE')
-      ctx.report(
-        s,
-        'TRUNCATE removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.',
-      );
-    else if (s.kind.label === 'ALTER TABLE' && s.has('TRUNCATE') && s.has('PARTITION'))
-      for (const a of s.alterTable?.actions ?? [])
-        if (a.kind === 'other' && a.word === 'TRUNCATE')
-          ctx.report(
-            s,
-            'ALTER TABLE … TRUNCATE PARTITION removes every row of the partition at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.',
-          );
+    if (s.kind.verb === 'TRUNCATE') {
+      // One finding per table truncated (PostgreSQL's TRUNCATE a, b), as Bytebase reports them.
+      for (const table of truncatedTables(s))
+        ctx.report(
+          s,
+          `TRUNCATE${table ? ` ${table}` : ''} removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.`,
+        );
+    } else if (s.kind.label === 'ALTER TABLE' && s.has('TRUNCATE') && s.has('PARTITION'))
+      for (const p of truncatedPartitions(s))
+        ctx.report(
+          s,
+          `ALTER TABLE … TRUNCATE PARTITION ${p} removes every row of the partition at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.`,
+        );
   },
 };
+
+/** The tables a TRUNCATE statement names (at least one entry, so a statement read badly is still flagged once). */
+function truncatedTables(s: Statement): string[] {
+  const t = s.tokens;
+  let k = s.kind.at + 1;
+  if (t[k]?.v === 'TABLE') k++;
+  if (t[k]?.v === 'ONLY') k++;
+  const out: string[] = [];
+  for (;;) {
+    const n = readName(t, k);
+    if (!n) break;
+    out.push(n.parts.join('.'));
+    k = n.next;
+    if (t[k]?.v === '*') k++;
+    if (t[k]?.v !== ',') break;
+    k++;
+    if (t[k]?.v === 'ONLY') k++;
+  }
+  return out.length > 0 ? out : [''];
+}
+
+/** The partitions of ALTER TABLE … TRUNCATE PARTITION p1, p2 (ALL counts as one). */
+function truncatedPartitions(s: Statement): string[] {
+  const t = s.tokens;
+  const out: string[] = [];
+  for (let k = s.kind.at + 1; k < t.length; k++) {
+    if (t[k]!.v !== 'TRUNCATE' || t[k + 1]?.v !== 'PARTITION' || t[k]!.depth !== t[s.kind.at]!.depth) continue;
+    for (let j = k + 2; j < t.length; j += 2) {
+      const name = t[j]!;
+      if (name.type !== 'word' && name.type !== 'ident') break;
+      out.push(name.v === 'ALL' && name.type === 'word' ? 'ALL' : name.name);
+      if (t[j + 1]?.v !== ',') break;
+    }
+  }
+  return out;
+}

@@ -9,10 +9,12 @@ import { baseName, bool, dmlTargets, isDml, list, num, readTables, regex, str } 
 
 /**
  * TABLE_REQUIRE_PK follows the script, as Bytebase does: a table the script creates must end the
- * script with a primary key (one added by a later ALTER counts; dropping it later, by DROP PRIMARY
- * KEY, DROP INDEX `PRIMARY`, dropping the key constraint or all its columns, is flagged at that
- * statement), a table the script drops is no longer checked, and dropping the primary key of a
- * table the script did not create is flagged unless the same statement adds a new one.
+ * script with a primary key (one added by a later ALTER counts, also ADD/MODIFY/CHANGE COLUMN …
+ * PRIMARY KEY; dropping it later, by DROP PRIMARY KEY, DROP INDEX `PRIMARY`, dropping the key
+ * constraint or all its columns, is flagged), a table the script drops is no longer checked, and
+ * dropping the primary key of a table the script did not create is flagged unless the script adds
+ * a new one. MySQL reports at the statement that created the table or last changed its key;
+ * PostgreSQL at the last statement about the table (Bytebase's "related statement").
  */
 export const requirePk: Rule = {
   id: 'table.require-pk',
@@ -25,60 +27,78 @@ export const requirePk: Rule = {
       s: Statement;
       pos: number;
       dropped: boolean;
+      /** The table existed before the script (its original key is unknown). */
+      existing: boolean;
+      /** Existing table: the key it has now was added by the script. */
+      added: boolean;
     }
+    const pg = ctx.engine === 'postgres';
     const tables = new Map<string, Tracked>();
     const dropsPk = (a: AlterAction): boolean =>
       a.kind === 'drop-primary-key' ||
       (a.kind === 'drop-index' && a.name.toUpperCase() === 'PRIMARY') ||
-      (a.kind === 'drop-constraint' && /_pkey$|^pk_/i.test(a.name));
+      (a.kind === 'drop-constraint' && /_pkey$|_pk$|^pk_|^pk$/i.test(a.name));
+    const dropKey = (key: string, tr: Tracked | undefined, s: Statement, pos: number): void => {
+      // PostgreSQL: dropping a key the script itself added to an existing table leaves it as it was.
+      if (tr?.existing && tr.added && pg) tables.delete(key);
+      else if (tr) Object.assign(tr, { pk: null, s, pos, dropped: true });
+      else tables.set(key, { pk: null, s, pos, dropped: true, existing: true, added: false });
+    };
     for (const s of ctx.statements) {
       const ct = s.createTable;
       if (ct) {
         if (ct.derived) continue;
         const pk = definedIndexes(s).find((i) => i.kind === 'primary');
-        tables.set(baseName(ct.table), { pk: pk ? pk.columns : null, s, pos: ct.pos, dropped: false });
+        tables.set(baseName(ct.table), {
+          pk: pk ? pk.columns : null,
+          s,
+          pos: ct.pos,
+          dropped: false,
+          existing: false,
+          added: false,
+        });
         continue;
       }
       for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
       if (s.kind.label === 'DROP INDEX' && s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY') {
         const on = s.tokens.findIndex((t) => t.type === 'word' && t.v === 'ON');
         const name = on >= 0 ? readName(s.tokens, on + 1) : null;
-        const tr = name ? tables.get(baseName(name.parts)) : undefined;
-        if (tr) Object.assign(tr, { pk: null, s, pos: 0, dropped: true });
-        else if (name)
-          ctx.report(
-            s,
-            'This drops the primary key without adding a new one; add the new primary key in the same change.',
-          );
+        if (name) dropKey(baseName(name.parts), tables.get(baseName(name.parts)), s, 0);
         continue;
       }
       const at = s.alterTable;
       if (!at) continue;
-      const key = baseName(at.table);
-      const tr = tables.get(key);
-      const adds = definedIndexes(s).find((i) => i.kind === 'primary');
+      let key = baseName(at.table);
+      let tr = tables.get(key);
+      if (tr && pg) Object.assign(tr, { s, pos: 0 });
+      let adds = definedIndexes(s).find((i) => i.kind === 'primary')?.columns ?? null;
       for (const a of at.actions) {
-        if (a.kind === 'rename-table' && tr) {
-          tables.delete(key);
-          tables.set(baseName(a.to), tr);
-        }
-        if (!tr) {
-          if (dropsPk(a) && !adds)
-            ctx.report(
-              s,
-              'This drops the primary key without adding a new one in the same statement; add the new primary key in the same ALTER TABLE.',
-              a.pos,
-            );
+        if (a.kind === 'rename-table') {
+          if (tr) {
+            tables.delete(key);
+            key = baseName(a.to);
+            tables.set(key, tr);
+          }
           continue;
         }
-        if (dropsPk(a)) Object.assign(tr, { pk: null, s, pos: a.pos, dropped: true });
-        else if (a.kind === 'drop-column' && tr.pk?.includes(a.column)) {
-          const rest = tr.pk.filter((c) => c !== a.column);
+        if ((a.kind === 'modify-column' || a.kind === 'change-column') && a.column.primaryKey) adds = [a.column.name];
+        if (dropsPk(a)) {
+          dropKey(key, tr, s, a.pos);
+          tr = tables.get(key);
+        } else if (tr?.pk && (a.kind === 'drop-column' || a.kind === 'change-column')) {
+          const from = a.kind === 'drop-column' ? a.column : a.from;
+          if (!tr.pk.includes(from)) continue;
+          const rest = tr.pk.filter((c) => c !== from);
+          if (a.kind === 'change-column') rest.push(a.column.name);
+          if (!pg) Object.assign(tr, { s, pos: a.pos });
           if (rest.length > 0) tr.pk = rest;
-          else Object.assign(tr, { pk: null, s, pos: a.pos, dropped: true });
+          else Object.assign(tr, { pk: null, dropped: true });
         }
       }
-      if (tr && adds) tr.pk = adds.columns;
+      if (adds) {
+        if (tr) tr.pk = adds;
+        else if (pg) tables.set(key, { pk: adds, s, pos: 0, dropped: false, existing: true, added: true });
+      }
     }
     for (const [name, tr] of tables) {
       if (tr.pk) continue;
@@ -87,7 +107,7 @@ export const requirePk: Rule = {
         tr.dropped
           ? `Table ${name} is left without a primary key; add the new primary key in the same change.`
           : `Table ${name} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`,
-        tr.pos,
+        pg && tr.s.createTable === null ? undefined : tr.pos,
       );
     }
   },

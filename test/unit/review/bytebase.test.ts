@@ -4,8 +4,8 @@ import { strict as assert } from 'node:assert';
 import { reviewScript } from '../../../src/review/index.js';
 import type { Engine } from '../../../src/domain/engine.js';
 
-function lines(rule: string, engine: Engine, sql: string): number[] {
-  return reviewScript({ engine, sql, policy: { rules: [{ rule, level: 'WARNING', payload: {} }] } })
+function lines(rule: string, engine: Engine, sql: string, payload: Record<string, unknown> = {}): number[] {
+  return reviewScript({ engine, sql, policy: { rules: [{ rule, level: 'WARNING', payload }] } })
     .findings.filter((f) => f.rule === rule)
     .map((f) => f.line);
 }
@@ -76,6 +76,142 @@ describe('Bytebase script state: table.require-pk', () => {
   ];
   for (const [what, engine, sql, want] of cases)
     it(`${what} (${engine})`, () => assert.deepEqual(lines('table.require-pk', engine, sql), want));
+});
+
+describe('Bytebase script state: table.require-pk, more forms', () => {
+  const cases: Array<[string, Engine, string, number[]]> = [
+    [
+      'MODIFY COLUMN … PRIMARY KEY adds the key',
+      'mysql',
+      'CREATE TABLE t (a INT);\nALTER TABLE t MODIFY COLUMN a INT PRIMARY KEY',
+      [],
+    ],
+    [
+      'CHANGE COLUMN … PRIMARY KEY adds the key',
+      'mysql',
+      'CREATE TABLE t (a INT);\nALTER TABLE t CHANGE COLUMN a b INT PRIMARY KEY',
+      [],
+    ],
+    [
+      'renaming a key column keeps the key',
+      'mysql',
+      'CREATE TABLE t (a INT PRIMARY KEY);\nALTER TABLE t CHANGE COLUMN a b INT;\nALTER TABLE t DROP COLUMN b',
+      [3],
+    ],
+    [
+      'dropping every key column in one statement',
+      'mysql',
+      'CREATE TABLE t (a INT, b INT, c INT, PRIMARY KEY (a, b));\nALTER TABLE t DROP COLUMN a, DROP COLUMN b',
+      [2],
+    ],
+    [
+      'the key of a live table dropped and re-added by a later statement',
+      'mysql',
+      'ALTER TABLE t DROP PRIMARY KEY;\nALTER TABLE t ADD PRIMARY KEY (id)',
+      [],
+    ],
+    [
+      'PostgreSQL reports at the last statement about the table',
+      'postgres',
+      'CREATE TABLE t (id int, note text);\nALTER TABLE t ADD COLUMN x int;\nSELECT 1',
+      [2],
+    ],
+    ['a rename is a statement about the table', 'postgres', 'CREATE TABLE t (id int);\nALTER TABLE t RENAME TO u', [2]],
+    [
+      'the renamed table gets its key later',
+      'postgres',
+      'CREATE TABLE t (id int);\nALTER TABLE t RENAME TO u;\nALTER TABLE u ADD PRIMARY KEY (id)',
+      [],
+    ],
+    ['a key constraint named *_pk', 'postgres', 'ALTER TABLE t DROP CONSTRAINT old_pk', [1]],
+    ['another constraint', 'postgres', 'ALTER TABLE t DROP CONSTRAINT old_index', []],
+    [
+      'dropping a key the script added to a live table leaves it as it was',
+      'postgres',
+      'ALTER TABLE t ADD PRIMARY KEY (a);\nALTER TABLE t DROP CONSTRAINT t_pkey',
+      [],
+    ],
+    [
+      'a live table whose key is dropped and re-added later',
+      'postgres',
+      'ALTER TABLE t DROP CONSTRAINT t_pkey;\nALTER TABLE t ADD PRIMARY KEY (id)',
+      [],
+    ],
+    [
+      'a table re-created without a key after DROP TABLE',
+      'postgres',
+      'DROP TABLE t;\nCREATE TABLE t (id int, name text)',
+      [2],
+    ],
+  ];
+  for (const [what, engine, sql, want] of cases)
+    it(`${what} (${engine})`, () => assert.deepEqual(lines('table.require-pk', engine, sql), want));
+});
+
+describe('Bytebase: one finding per offending element, and statement forms', () => {
+  const cases: Array<[string, string, Engine, string, number[], Record<string, unknown>?]> = [
+    [
+      'each partition of TRUNCATE PARTITION',
+      'statement.disallow-truncate',
+      'mysql',
+      'ALTER TABLE sales TRUNCATE PARTITION p_jan, p_feb',
+      [1, 1],
+    ],
+    [
+      'TRUNCATE PARTITION ALL once',
+      'statement.disallow-truncate',
+      'mysql',
+      'ALTER TABLE s TRUNCATE PARTITION ALL',
+      [1],
+    ],
+    ['each table of TRUNCATE a, b', 'statement.disallow-truncate', 'postgres', 'SELECT 1;\nTRUNCATE a, ONLY b', [2, 2]],
+    ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
+    [
+      'each column of ADD COLUMN (…, …)',
+      'column.set-default-for-not-null',
+      'mysql',
+      'CREATE TABLE book (a int);\nALTER TABLE book ADD COLUMN (b int NOT NULL, c int NOT NULL)',
+      [2, 2],
+    ],
+    [
+      'each nullable column of ADD COLUMN (…, …)',
+      'column.no-null',
+      'mysql',
+      'ALTER TABLE book ADD COLUMN (id int, name varchar(255) NOT NULL, note text)',
+      [1, 1],
+    ],
+    [
+      'MODIFY … PRIMARY KEY needs no DEFAULT',
+      'column.set-default-for-not-null',
+      'mysql',
+      'ALTER TABLE book MODIFY COLUMN id int PRIMARY KEY;\nALTER TABLE book CHANGE COLUMN uid id int PRIMARY KEY',
+      [],
+    ],
+    [
+      'types that take no DEFAULT',
+      'column.set-default-for-not-null',
+      'mysql',
+      'CREATE TABLE t (\n  a serial NOT NULL,\n  b long varchar NOT NULL,\n  c long varbinary NOT NULL,\n  d json NOT NULL,\n  e int NOT NULL\n)',
+      [6],
+    ],
+    [
+      'spatial columns take no DEFAULT',
+      'column.require-default',
+      'mysql',
+      'CREATE TABLE t (\n  a point,\n  b multipolygon,\n  c geometrycollection,\n  d int\n)',
+      [5],
+    ],
+    [
+      'DROP NOT NULL makes a column nullable',
+      'column.no-null',
+      'postgres',
+      'ALTER TABLE t ALTER COLUMN a SET NOT NULL;\nALTER TABLE t ALTER COLUMN b DROP NOT NULL',
+      [2],
+    ],
+    ['ATTACH PARTITION', 'table.disallow-partition', 'postgres', 'ALTER TABLE t ATTACH PARTITION p1 DEFAULT', [1]],
+  ];
+  for (const [what, rule, engine, sql, want, payload] of cases)
+    it(`${rule}: ${what} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql, payload), want));
 });
 
 describe('Bytebase statement.where.disallow-functions-and-calculations: on columns, one finding each', () => {
