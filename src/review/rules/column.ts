@@ -4,39 +4,98 @@ import { BOTH, MYSQL } from './engines.js';
 import { definedColumns, definedIndexes, knownColumnType, knownIndexColumns } from './defs.js';
 import { isIntegerType, isTextType, takesNoDefault } from '../model/column.js';
 import { baseName, bool, list, num } from './util.js';
-import { pgComments } from './table.js';
+import { droppedTables, pgComments } from './table.js';
+import type { Statement } from '../statement.js';
 
+/**
+ * COLUMN_REQUIRED follows the script, as Bytebase does: a table the script creates must end it
+ * with every required column (one added or renamed into place later counts), reported once per
+ * table at the statement that created it or last removed a required column; on a table the script
+ * did not create, dropping or renaming a required column away is flagged unless a later statement
+ * brings it back. A table the script drops is not checked.
+ */
 export const required: Rule = {
   id: 'column.required',
   type: 'COLUMN_REQUIRED',
   engines: BOTH,
-  verbs: ['CREATE', 'ALTER'],
   summary: 'Required column list (id, created_ts…)',
-  check(s, ctx) {
-    const need = list(ctx.payload);
-    if (need.length === 0 || (need.length === 1 && need[0] === '')) return;
-    const ct = s.createTable;
-    if (ct && !ct.derived) {
-      const have = new Set(ct.columns.map((c) => c.name.toLowerCase()));
-      const missing = need.filter((n) => !have.has(n.toLowerCase()));
-      if (missing.length)
-        ctx.report(
-          s,
-          `Table ${baseName(ct.table)} lacks the required column(s) ${missing.join(', ')}; add them.`,
-          ct.pos,
-        );
+  checkScript(ctx) {
+    const need = list(ctx.payload).filter((n) => n !== '');
+    if (need.length === 0) return;
+    const required = new Map(need.map((n) => [n.toLowerCase(), n]));
+    interface Tracked {
+      /** Created by the script: the columns it has; otherwise null (only removals are known). */
+      have: Set<string> | null;
+      /** Required columns removed from a table the script did not create. */
+      removed: Set<string>;
+      s: Statement;
+      pos: number | undefined;
     }
-    for (const a of s.alterTable?.actions ?? []) {
-      const gone =
-        a.kind === 'drop-column'
-          ? a.column
-          : a.kind === 'rename-column'
-            ? a.from
-            : a.kind === 'change-column' && a.from !== a.column.name
+    const tables = new Map<string, Tracked>();
+    for (const s of ctx.statements) {
+      const ct = s.createTable;
+      if (ct) {
+        if (ct.derived) continue;
+        tables.set(baseName(ct.table), {
+          have: new Set(ct.columns.map((c) => c.name.toLowerCase())),
+          removed: new Set(),
+          s,
+          pos: undefined,
+        });
+        continue;
+      }
+      for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
+      const at = s.alterTable;
+      if (!at) continue;
+      let key = baseName(at.table);
+      for (const a of at.actions) {
+        if (a.kind === 'rename-table') {
+          const tr = tables.get(key);
+          tables.delete(key);
+          key = baseName(a.to);
+          if (tr) tables.set(key, tr);
+          continue;
+        }
+        const gone =
+          a.kind === 'drop-column'
+            ? a.column
+            : a.kind === 'rename-column'
               ? a.from
+              : a.kind === 'change-column' && a.from !== a.column.name
+                ? a.from
+                : null;
+        const added =
+          a.kind === 'add-column' || a.kind === 'change-column'
+            ? a.column.name
+            : a.kind === 'rename-column'
+              ? a.to
               : null;
-      if (gone && need.some((n) => n.toLowerCase() === gone.toLowerCase()))
-        ctx.report(s, `Column ${gone} is required on every table; keep it.`, a.pos);
+        let tr = tables.get(key);
+        if (gone) {
+          const g = gone.toLowerCase();
+          if (!tr) tables.set(key, (tr = { have: null, removed: new Set(), s, pos: a.pos }));
+          if (tr.have) tr.have.delete(g);
+          else if (required.has(g)) tr.removed.add(g);
+          if (required.has(g)) Object.assign(tr, { s, pos: a.pos });
+        }
+        if (added && tr) {
+          tr.have?.add(added.toLowerCase());
+          tr.removed.delete(added.toLowerCase());
+        }
+      }
+    }
+    for (const [name, tr] of tables) {
+      const missing = tr.have
+        ? need.filter((n) => !tr.have!.has(n.toLowerCase()))
+        : [...tr.removed].map((n) => required.get(n)!);
+      if (missing.length === 0) continue;
+      ctx.report(
+        tr.s,
+        tr.have
+          ? `Table ${name} lacks the required column(s) ${missing.join(', ')}; add them.`
+          : `Table ${name} loses the required column(s) ${missing.join(', ')}; keep them.`,
+        tr.pos,
+      );
     }
   },
 };
@@ -406,24 +465,47 @@ export const autoIncrementInitialValue: Rule = {
 
 const NOW = new Set(['NOW', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP']);
 
+/** Counted per table over the script, as Bytebase does (columns added by later ALTERs count), at the last statement adding one. */
 export const currentTimeCountLimit: Rule = {
   id: 'column.current-time-count-limit',
   type: 'COLUMN_CURRENT_TIME_COUNT_LIMIT',
   engines: MYSQL,
-  verbs: ['CREATE', 'ALTER'],
   summary: '≤2 NOW()/ON UPDATE columns',
-  check(s, ctx) {
-    const ct = s.createTable;
-    if (!ct) return;
-    const defaults = ct.columns.filter((c) => c.defaultTokens.some((t) => NOW.has(t.v))).length;
-    const onUpdate = ct.columns.filter((c) => c.onUpdate.some((t) => NOW.has(t.v))).length;
-    if (defaults > 2)
-      ctx.report(
-        s,
-        `${defaults} columns default to the current time; keep it to at most two (created and updated).`,
-        ct.pos,
-      );
-    if (onUpdate > 1)
-      ctx.report(s, `${onUpdate} columns use ON UPDATE CURRENT_TIMESTAMP; keep it to one (updated).`, ct.pos);
+  checkScript(ctx) {
+    interface Count {
+      defaults: number;
+      onUpdate: number;
+      lastDefault: Statement | null;
+      lastOnUpdate: Statement | null;
+    }
+    const tables = new Map<string, Count>();
+    for (const s of ctx.statements) {
+      if (s.verb !== 'CREATE' && s.verb !== 'ALTER') continue;
+      for (const d of definedColumns(s)) {
+        const key = baseName(d.table);
+        let n = tables.get(key);
+        if (!n) tables.set(key, (n = { defaults: 0, onUpdate: 0, lastDefault: null, lastOnUpdate: null }));
+        if (d.col.defaultTokens.some((t) => NOW.has(t.v))) {
+          n.defaults++;
+          n.lastDefault = s;
+        }
+        if (d.col.onUpdate.some((t) => NOW.has(t.v))) {
+          n.onUpdate++;
+          n.lastOnUpdate = s;
+        }
+      }
+    }
+    for (const [name, n] of tables) {
+      if (n.defaults > 2 && n.lastDefault)
+        ctx.report(
+          n.lastDefault,
+          `Table ${name} has ${n.defaults} columns that default to the current time; keep it to at most two (created and updated).`,
+        );
+      if (n.onUpdate > 1 && n.lastOnUpdate)
+        ctx.report(
+          n.lastOnUpdate,
+          `Table ${name} has ${n.onUpdate} columns with ON UPDATE CURRENT_TIMESTAMP; keep it to one (updated).`,
+        );
+    }
   },
 };

@@ -81,7 +81,9 @@ function computeIndexes(s: Statement): DefinedIndex[] {
   if (at) {
     for (const a of at.actions) {
       if (a.kind === 'add-index') out.push({ ...a.index, table: at.table, inline: false });
-      if (a.kind === 'add-column') out.push(...inlineKeys(a.column, at.table));
+      // MODIFY/CHANGE COLUMN … PRIMARY KEY defines the key as ADD COLUMN does (MySQL).
+      if (a.kind === 'add-column' || a.kind === 'modify-column' || a.kind === 'change-column')
+        out.push(...inlineKeys(a.column, at.table));
     }
     return out;
   }

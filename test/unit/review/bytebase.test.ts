@@ -209,6 +209,20 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       [2],
     ],
     ['ATTACH PARTITION', 'table.disallow-partition', 'postgres', 'ALTER TABLE t ATTACH PARTITION p1 DEFAULT', [1]],
+    [
+      'MODIFY COLUMN … PRIMARY KEY defines the key',
+      'index.pk-type-limit',
+      'mysql',
+      'CREATE TABLE t (id int);\nALTER TABLE t MODIFY COLUMN id VARCHAR(5) PRIMARY KEY;\nALTER TABLE t CHANGE COLUMN id id2 INT PRIMARY KEY',
+      [2],
+    ],
+    [
+      'each column of a key over BLOBs',
+      'index.type-no-blob',
+      'mysql',
+      'CREATE TABLE t (b BLOB, mb MEDIUMBLOB, id INT, INDEX (b(1), mb(2), id))',
+      [1, 1],
+    ],
   ];
   for (const [what, rule, engine, sql, want, payload] of cases)
     it(`${rule}: ${what} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql, payload), want));
@@ -231,4 +245,78 @@ describe('Bytebase statement.where.disallow-functions-and-calculations: on colum
       for (const engine of ['mysql', 'postgres'] as const)
         assert.equal(lines('statement.where.disallow-functions-and-calculations', engine, sql).length, n, engine);
     });
+});
+
+describe('Bytebase script state: counted per table over the script', () => {
+  const need = { list: ['id', 'creator_id', 'updater_id'] };
+  const cases: Array<[string, string, string, number[], Record<string, unknown>]> = [
+    [
+      'a created table lacking a required column, at the line its statement ends',
+      'column.required',
+      'CREATE TABLE book (\n  id int,\n  creator_id int\n);\nCREATE TABLE ok (id int, creator_id int, updater_id int)',
+      [4],
+      need,
+    ],
+    [
+      'a column added later completes the table',
+      'column.required',
+      'CREATE TABLE book (id int, creator_id int);\nALTER TABLE book ADD COLUMN updater_id int',
+      [],
+      need,
+    ],
+    [
+      'a column renamed into place completes the table',
+      'column.required',
+      'CREATE TABLE book (id int, creator_id int, updater int);\nALTER TABLE book RENAME COLUMN updater TO updater_id',
+      [],
+      need,
+    ],
+    [
+      'a required column renamed away is flagged at the rename',
+      'column.required',
+      'CREATE TABLE book (id int, creator_id int, updater_id int);\nSELECT 1;\nALTER TABLE book CHANGE COLUMN updater_id updater int',
+      [3],
+      need,
+    ],
+    [
+      'a required column dropped from a live table and added back',
+      'column.required',
+      'ALTER TABLE book DROP COLUMN creator_id;\nALTER TABLE book ADD COLUMN creator_id int',
+      [],
+      need,
+    ],
+    [
+      'a table dropped later is not checked',
+      'column.required',
+      'CREATE TABLE book (id int);\nDROP TABLE book',
+      [],
+      need,
+    ],
+    [
+      'ON UPDATE columns added by two statements',
+      'column.current-time-count-limit',
+      'ALTER TABLE b ADD COLUMN x timestamp DEFAULT now() ON UPDATE now();\nALTER TABLE b ADD COLUMN y timestamp DEFAULT now() ON UPDATE now()',
+      [2],
+      {},
+    ],
+    [
+      'three current-time defaults, at the line the CREATE TABLE ends',
+      'column.current-time-count-limit',
+      'CREATE TABLE t (\n  a timestamp DEFAULT now(),\n  b timestamp DEFAULT current_timestamp(),\n  c timestamp DEFAULT now()\n)',
+      [5],
+      {},
+    ],
+  ];
+  for (const [what, rule, sql, want, payload] of cases)
+    it(`${rule}: ${what}`, () => assert.deepEqual(lines(rule, 'mysql', sql, payload), want));
+  it('column.required follows the script on PostgreSQL too', () =>
+    assert.deepEqual(
+      lines(
+        'column.required',
+        'postgres',
+        'CREATE TABLE b (id int);\nALTER TABLE b ADD COLUMN creator_id int, ADD COLUMN updater_id int',
+        need,
+      ),
+      [],
+    ));
 });
