@@ -5,7 +5,7 @@
  * The poller (src/gitops/poller.ts) decides what to open; this opens it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config/model.js';
+import type { Config, DatabaseConfig } from '../config/model.js';
 import type { ChangeType, GitCommitRef, Issue, IssueSource, ReviewFinding, Stage } from '../domain/issue.js';
 import type { PlannedMigration } from '../gitops/poll-plan.js';
 import { DbchangeError, ErrorCode } from '../errors.js';
@@ -13,15 +13,8 @@ import { mayDecideHeldMigration } from '../domain/permissions.js';
 import { splitStatements } from '../sql/split.js';
 import type { GitVersion } from '../store/types.js';
 import type { AppContext } from './context.js';
+import { measureBlastRadius } from './blast-radius.js';
 import { type Actor, done, type Result, refused } from './results.js';
-import type { ChangeService } from './service.js';
-import type { StatePlanner } from './state-change.js';
-
-export interface GitopsAppDeps {
-  config: Config;
-  service: ChangeService;
-  planner?: StatePlanner;
-}
 
 /** Who git changes are by in the issue: not a Slack user, so nobody is kept from approving as its creator. */
 export const GIT_CREATOR = 'gitops';
@@ -58,12 +51,21 @@ function commitRefs(migrations: MigrationWithSql[], linkFor: (sha: string) => st
   return [...seen.values()];
 }
 
+/** The databases a git change's stages run on, for its blast radius. */
+function stageDatabases(config: Config, stages: Stage[]): DatabaseConfig[] {
+  return stages.flatMap((stage) =>
+    config.databases.filter(
+      (d) => d.environment === stage.environment && stage.tasks.some((t) => t.database === d.name),
+    ),
+  );
+}
+
 /**
  * Open one issue for migrations of one database and one kind: a stage per environment (config
  * order) with one task per file, in the order given (VERSION order), named by DESCRIPTION.
  */
 export async function openMigrationChange(
-  deps: GitopsAppDeps,
+  app: AppContext,
   input: {
     repo: string;
     dbName: string;
@@ -72,7 +74,7 @@ export async function openMigrationChange(
     linkFor: (sha: string) => string | undefined;
   },
 ): Promise<Issue> {
-  const { config, service } = deps;
+  const { config, service } = app;
   const { migrations, dbName } = input;
   const stages: Stage[] = [];
   for (const env of config.environments) {
@@ -129,7 +131,7 @@ export async function openMigrationChange(
     },
     GIT_CREATOR,
     source,
-    { stages, findings },
+    { stages, findings, blastRadius: await measureBlastRadius(app, stageDatabases(config, stages), sql) },
   );
 }
 
@@ -138,7 +140,7 @@ export async function openMigrationChange(
  * its environment, when the path names one) becomes a state-based issue; none when equal.
  */
 export async function openStateChange(
-  deps: GitopsAppDeps,
+  app: AppContext,
   input: {
     repo: string;
     dbName: string;
@@ -148,7 +150,7 @@ export async function openStateChange(
     commit: GitCommitRef;
   },
 ): Promise<{ issue: Issue } | { unchanged: true }> {
-  const { config, service, planner } = deps;
+  const { config, service, planner } = app;
   if (!planner)
     throw new DbchangeError(
       ErrorCode.InvalidInput,
@@ -191,7 +193,12 @@ export async function openStateChange(
     },
     GIT_CREATOR,
     source,
-    { desiredSdl: input.sdl, schemaChange: plan.schemaChange, stages },
+    {
+      desiredSdl: input.sdl,
+      schemaChange: plan.schemaChange,
+      stages,
+      blastRadius: await measureBlastRadius(app, stageDatabases(config, stages), plan.ddl),
+    },
   );
   return { issue };
 }

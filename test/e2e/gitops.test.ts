@@ -170,6 +170,8 @@ describe('GitOps: migration files from a git repository', () => {
     assert.match(shown, /Ann Dev: Accounts table/);
     assert.match(shown, /app##0002##ddl##add_email\.sql/);
     assert.match(shown, /add_email/);
+    // The card shows the blast radius before anyone approves, as for a change from Slack.
+    assert.match(shown, /Blast radius\*: 2 databases; no existing table is touched/);
     const thread = await slack.waitForThread(issue, (l) => l.filter((t) => /task done/.test(t)).length >= 2, 30_000);
     assert.ok(
       thread.findIndex((t) => /create_accounts\W+task done/.test(t)) <
@@ -442,6 +444,11 @@ describe('GitOps: state-based LATEST files, polled when a webhook says so', () =
     const issues = posts(fake, /desired schema from/);
     assert.equal(issues.length, 2);
     assert.match(blocksOf(issues[1]!), /email/);
+    // The difference alters a live table: the card names it, measured on the database it runs on.
+    assert.match(
+      blocksOf(issues[1]!),
+      /Blast radius\*: 1 database; largest table touched: `public\.people` on `app` \(dev\), 0 rows, [\d.]+ kB; no statement rewrites or locks it/,
+    );
   });
 
   test('Baseline from Slack writes the live schema to the LATEST file and records it with that commit, which opens no issue', async () => {
