@@ -22,7 +22,8 @@ function checkName(
   const re = regex(format);
   if (re && !re.test(name))
     ctx.report(s, `${what} "${name}" does not match the naming format ${format}; rename it.`, pos);
-  else if (max > 0 && name.length > max)
+  // Format and length are separate findings, as Bytebase reports them.
+  if (max > 0 && name.length > max)
     ctx.report(s, `${what} "${name}" is ${name.length} characters long, more than ${max}; shorten it.`, pos);
 }
 
@@ -95,7 +96,7 @@ function indexRule(
             `${label} "${i.name}" does not match ${format} (expected like ${expand(format, i)}); rename it.`,
             i.pos,
           );
-        else if (max > 0 && i.name.length > max)
+        if (max > 0 && i.name.length > max)
           ctx.report(s, `${label} "${i.name}" is longer than ${max} characters; shorten it.`, i.pos);
       }
     },

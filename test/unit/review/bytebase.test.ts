@@ -217,6 +217,21 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       [2],
     ],
     [
+      'a name too long and off the template: two findings',
+      'naming.index.idx',
+      'mysql',
+      `CREATE INDEX ${'x'.repeat(65)} ON t (id, name)`,
+      [1, 1],
+      { format: '^$|^idx_{{table}}_{{column_list}}$', maxLength: 64 },
+    ],
+    [
+      'a column name too long and off the format: two findings',
+      'naming.column',
+      'mysql',
+      `CREATE TABLE t (id int,\n  ${'A'.repeat(65)} int)`,
+      [2, 2],
+    ],
+    [
       'each column of a key over BLOBs',
       'index.type-no-blob',
       'mysql',
