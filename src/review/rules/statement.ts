@@ -471,11 +471,12 @@ export const disallowTruncate: Rule = {
   summary: 'No TRUNCATE (also ALTER TABLE … TRUNCATE PARTITION)',
   check(s, ctx) {
     if (s.kind.verb === 'TRUNCATE') {
-      // One finding per table truncated (PostgreSQL's TRUNCATE a, b), as Bytebase reports them.
-      for (const table of truncatedTables(s))
+      // One finding per table truncated, as Bytebase reports them; PostgreSQL's TRUNCATE a, b at each table.
+      for (const { table, pos } of truncatedTables(s))
         ctx.report(
           s,
           `TRUNCATE${table ? ` ${table}` : ''} removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.`,
+          s.engine === 'postgres' && pos > 0 ? pos : undefined,
         );
     } else if (s.kind.label === 'ALTER TABLE' && s.has('TRUNCATE') && s.has('PARTITION'))
       for (const p of truncatedPartitions(s))
@@ -487,23 +488,23 @@ export const disallowTruncate: Rule = {
 };
 
 /** The tables a TRUNCATE statement names (at least one entry, so a statement read badly is still flagged once). */
-function truncatedTables(s: Statement): string[] {
+function truncatedTables(s: Statement): Array<{ table: string; pos: number }> {
   const t = s.tokens;
   let k = s.kind.at + 1;
   if (t[k]?.v === 'TABLE') k++;
   if (t[k]?.v === 'ONLY') k++;
-  const out: string[] = [];
+  const out: Array<{ table: string; pos: number }> = [];
   for (;;) {
     const n = readName(t, k);
     if (!n) break;
-    out.push(n.parts.join('.'));
+    out.push({ table: n.parts.join('.'), pos: t[k]!.pos });
     k = n.next;
     if (t[k]?.v === '*') k++;
     if (t[k]?.v !== ',') break;
     k++;
     if (t[k]?.v === 'ONLY') k++;
   }
-  return out.length > 0 ? out : [''];
+  return out.length > 0 ? out : [{ table: '', pos: 0 }];
 }
 
 /** The partitions of ALTER TABLE … TRUNCATE PARTITION p1, p2 (ALL counts as one). */

@@ -165,6 +165,13 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       [1],
     ],
     ['each table of TRUNCATE a, b', 'statement.disallow-truncate', 'postgres', 'SELECT 1;\nTRUNCATE a, ONLY b', [2, 2]],
+    [
+      'each table of a multi-line TRUNCATE at its own line',
+      'statement.disallow-truncate',
+      'postgres',
+      'TRUNCATE TABLE a,\n  b,\n  c',
+      [1, 2, 3],
+    ],
     ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
     [
       'each column of ADD COLUMN (…, …)',
