@@ -106,19 +106,26 @@ export class Statement {
   }
   get createTable(): CreateTable | null {
     if (this.#createTable === undefined) {
-      this.#createTable = this.kind.label === 'CREATE TABLE' ? readCreateTable(this.tokens, this.kind.at) : null;
+      this.#createTable =
+        this.verb === 'CREATE' && this.kind.label === 'CREATE TABLE'
+          ? readCreateTable(this.tokens, this.kind.at)
+          : null;
     }
     return this.#createTable;
   }
   get alterTable(): AlterTable | null {
     if (this.#alterTable === undefined) {
-      this.#alterTable = this.kind.label === 'ALTER TABLE' ? readAlterTable(this.tokens, this.kind.at) : null;
+      this.#alterTable =
+        this.verb === 'ALTER' && this.kind.label === 'ALTER TABLE' ? readAlterTable(this.tokens, this.kind.at) : null;
     }
     return this.#alterTable;
   }
   get createIndex(): CreateIndex | null {
     if (this.#createIndex === undefined) {
-      this.#createIndex = this.kind.label === 'CREATE INDEX' ? readCreateIndex(this.tokens, this.kind.at) : null;
+      this.#createIndex =
+        this.verb === 'CREATE' && this.kind.label === 'CREATE INDEX'
+          ? readCreateIndex(this.tokens, this.kind.at)
+          : null;
     }
     return this.#createIndex;
   }

@@ -37,13 +37,17 @@ function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
+  // for…in over the node's own keys (plain JSON objects): no array of entries per node.
+  const o = node as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (!v || typeof v !== 'object') continue;
     if (k === 'fromClause') fromItems(v, tables);
     else if (k === 'CommonTableExpr') {
       const name = (v as { ctename?: string }).ctename;
       if (name) ctes.add(name);
     }
-    if (v && typeof v === 'object') walk(v, tables, ctes);
+    walk(v, tables, ctes);
   }
 }
 

@@ -21,7 +21,7 @@ export function definedIndexes(s: Statement): DefinedIndex[] {
 }
 
 function computeColumns(s: Statement): DefinedColumn[] {
-  if (s.kind.verb !== 'CREATE' && s.kind.verb !== 'ALTER') return [];
+  if (s.verb !== 'CREATE' && s.verb !== 'ALTER') return [];
   const ct = s.createTable;
   if (ct) return ct.columns.map((col) => ({ col, table: ct.table, how: 'create' as const }));
   const at = s.alterTable;
@@ -69,7 +69,7 @@ function inlineKeys(c: ColumnDef, table: string[]): DefinedIndex[] {
 }
 
 function computeIndexes(s: Statement): DefinedIndex[] {
-  if (s.kind.verb !== 'CREATE' && s.kind.verb !== 'ALTER') return [];
+  if (s.verb !== 'CREATE' && s.verb !== 'ALTER') return [];
   const out: DefinedIndex[] = [];
   const ct = s.createTable;
   if (ct) {

@@ -180,7 +180,8 @@ export function pgComments(statements: readonly Statement[], object: 'TABLE' | '
   out = new Map<string, string>();
   byObject.set(object, out);
   for (const s of statements) {
-    if (s.kind.verb !== 'COMMENT' || s.tokens[2]?.v !== object) continue;
+    // The first word first: it needs no tokens, and most statements are not comments.
+    if (s.verb !== 'COMMENT' || s.kind.verb !== 'COMMENT' || s.tokens[2]?.v !== object) continue;
     const n = readName(s.tokens, 3);
     const text = s.tokens.find((t) => t.type === 'string');
     if (n) {

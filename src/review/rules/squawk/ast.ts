@@ -30,10 +30,12 @@ export function startOf(node: unknown): number | undefined {
       return;
     }
     if (typeof v !== 'object' || v === null) return;
-    for (const [k, x] of Object.entries(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
       if (k === 'location' && typeof x === 'number' && x >= 0) {
         if (min === undefined || x < min) min = x;
-      } else walk(x);
+      } else if (typeof x === 'object' && x !== null) walk(x);
     }
   };
   walk(node);
@@ -48,8 +50,11 @@ export function contains(
 ): boolean {
   if (Array.isArray(node)) return node.some((x) => contains(x, kind, test));
   if (typeof node !== 'object' || node === null) return false;
-  for (const [k, x] of Object.entries(node)) {
-    if (k === kind && typeof x === 'object' && x !== null && test(x as Record<string, unknown>)) return true;
+  const o = node as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x !== 'object' || x === null) continue;
+    if (k === kind && test(x as Record<string, unknown>)) return true;
     if (contains(x, kind, test)) return true;
   }
   return false;

@@ -24,7 +24,8 @@ function volatileDefault(expr: unknown): boolean {
       const last = as<{ sval?: string }>(names[names.length - 1] as never, 'String')?.sval ?? '';
       if (!NON_VOLATILE.has(last.toLowerCase())) volatile = true;
     }
-    for (const x of Object.values(v)) walk(x);
+    const o = v as Record<string, unknown>;
+    for (const k in o) walk(o[k]);
   };
   walk(expr);
   return volatile;
