@@ -99,7 +99,8 @@ export class Statement {
   /** A value computed once per statement. */
   cached<T>(key: string, fn: () => T): T {
     const memo = (this.#memo ??= new Map());
-    if (memo.has(key)) return memo.get(key) as T;
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as T;
     const v = fn();
     memo.set(key, v);
     return v;

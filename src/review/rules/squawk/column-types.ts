@@ -5,15 +5,31 @@ import { typeName } from './ast.js';
 import { definedPgColumns } from './columns.js';
 import { squawkRule } from './define.js';
 
+interface ColumnType {
+  /** The type's name as PostgreSQL resolved it, lower-case (`int4` for integer). */
+  name: string;
+  t: TypeName;
+  c: ColumnDef;
+}
+
+/** The typed columns a statement defines with their type names, read once for every type rule. */
+function columnTypes(s: Statement): ColumnType[] {
+  const defs = definedPgColumns(s);
+  if (defs.length === 0) return NO_TYPES;
+  return s.cached('pg.columnTypes', () => {
+    const out: ColumnType[] = [];
+    for (const c of defs) if (c.typeName) out.push({ name: typeName(c.typeName), t: c.typeName, c });
+    return out;
+  });
+}
+const NO_TYPES: ColumnType[] = [];
+
 function eachType(
   s: Statement,
   test: (name: string, t: TypeName, c: ColumnDef) => boolean,
   report: (pos?: number) => void,
 ): void {
-  for (const c of definedPgColumns(s)) {
-    const t = c.typeName;
-    if (t && test(typeName(t), t, c)) report(s.at(t.location));
-  }
+  for (const { name, t, c } of columnTypes(s)) if (test(name, t, c)) report(s.at(t.location));
 }
 
 const VERBS = ['CREATE', 'ALTER'];
