@@ -28,12 +28,15 @@ export const selectNoSelectAll: Rule = {
           'SELECT * reads every column, so the query breaks or slows down when columns are added; list the columns you need.',
           x.pos,
         );
-        return;
       }
     }
   },
 };
 
+/**
+ * Every query block of a SELECT that reads FROM a table needs its own WHERE, as Bytebase checks
+ * each one: a subquery, derived table or UNION branch without WHERE is flagged at its SELECT.
+ */
 export const whereRequireSelect: Rule = {
   id: 'statement.where.require.select',
   type: 'STATEMENT_WHERE_REQUIRE_SELECT',
@@ -41,11 +44,34 @@ export const whereRequireSelect: Rule = {
   verbs: ['SELECT'],
   summary: 'SELECT must have WHERE',
   check(s, ctx) {
-    if (s.kind.verb !== 'SELECT') return;
-    const d = topDepth(s);
-    if (findWord(s.tokens, 'FROM', d, s.kind.at) < 0) return;
-    if (!hasTopWhere(s))
-      ctx.report(s, 'SELECT without WHERE scans the whole table; add a WHERE clause that limits the rows.');
+    if (s.kind.verb !== 'SELECT' || !s.has('FROM')) return;
+    const t = s.tokens;
+    for (let i = 0; i < t.length; i++) {
+      const sel = t[i]!;
+      if (sel.type !== 'word' || sel.v !== 'SELECT') continue;
+      const d = sel.depth;
+      let from = false;
+      let where = false;
+      for (let k = i + 1; k < t.length; k++) {
+        const x = t[k]!;
+        if (x.depth < d) break;
+        if (x.depth > d || x.type !== 'word') {
+          if (x.depth === d && x.v === ';') break;
+          continue;
+        }
+        if (x.v === 'UNION' || x.v === 'EXCEPT' || x.v === 'INTERSECT') break;
+        if (x.v === 'FROM') from = true;
+        else if (x.v === 'WHERE') where = true;
+      }
+      if (from && !where)
+        ctx.report(
+          s,
+          i === s.kind.at
+            ? 'SELECT without WHERE scans the whole table; add a WHERE clause that limits the rows.'
+            : 'This subquery reads without WHERE and scans the whole table; add a WHERE clause that limits the rows.',
+          i === s.kind.at ? undefined : sel.pos,
+        );
+    }
   },
 };
 
@@ -87,7 +113,6 @@ export const noLeadingWildcardLike: Rule = {
           `LIKE '${t[k + 1]!.v}' starts with a wildcard, so no index can be used; anchor the pattern at the start or use full-text search.`,
           x.pos,
         );
-        return;
       }
     }
   },

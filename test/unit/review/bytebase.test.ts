@@ -172,6 +172,28 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       'TRUNCATE TABLE a,\n  b,\n  c',
       [1, 2, 3],
     ],
+    [
+      'each leading-wildcard LIKE at its line',
+      'statement.where.no-leading-wildcard-like',
+      'mysql',
+      "SELECT *\nFROM t\nWHERE a LIKE '%acc'\n  OR a LIKE '%abc'",
+      [3, 4],
+    ],
+    [
+      'a subquery without WHERE, at its SELECT',
+      'statement.where.require.select',
+      'postgres',
+      'SELECT id\nFROM book\nWHERE id > (\n  SELECT max(id)\n  FROM book\n)',
+      [4],
+    ],
+    [
+      'a UNION branch without WHERE',
+      'statement.where.require.select',
+      'mysql',
+      'SELECT a FROM t WHERE a > 1\nUNION ALL SELECT b FROM u',
+      [2],
+    ],
+    ['a SELECT without FROM needs no WHERE', 'statement.where.require.select', 'mysql', 'SELECT CURDATE()', []],
     ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
     [
       'each column of ADD COLUMN (…, …)',
