@@ -255,7 +255,8 @@ export const columnComment: Rule = {
     const pg = s.engine === 'postgres' ? pgComments(ctx.statements, 'COLUMN') : null;
     for (const d of definedColumns(s)) {
       const c = d.col;
-      const comment = pg ? (pg.get(`${baseName(d.table)}.${c.name}`) ?? null) : c.comment;
+      const pc = pg?.get(`${baseName(d.table)}.${c.name}`);
+      const comment = pg ? (pc?.text ?? null) : c.comment;
       if (comment === null || comment === '') {
         if (requiredComment)
           ctx.report(
@@ -265,9 +266,9 @@ export const columnComment: Rule = {
           );
       } else if (max > 0 && comment.length > max)
         ctx.report(
-          s,
+          pc?.s ?? s,
           `The comment of column ${c.name} is ${comment.length} characters long, more than ${max}; shorten it.`,
-          c.pos,
+          pc ? undefined : c.pos,
         );
     }
   },
@@ -344,10 +345,13 @@ export const requireDefault: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'Columns need DEFAULT',
   check(s, ctx) {
+    // MySQL exempts primary key columns; PostgreSQL does not (only serial, identity and generated columns).
     const pkCols = new Set(
-      definedIndexes(s)
-        .filter((i) => i.kind === 'primary')
-        .flatMap((i) => i.columns),
+      s.engine === 'mysql'
+        ? definedIndexes(s)
+            .filter((i) => i.kind === 'primary')
+            .flatMap((i) => i.columns)
+        : [],
     );
     for (const d of definedColumns(s)) {
       const c = d.col;

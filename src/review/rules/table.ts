@@ -120,13 +120,15 @@ export const noForeignKey: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'No foreign keys',
   check(s, ctx) {
-    const fk = definedIndexes(s).find((i) => i.kind === 'foreign');
-    if (fk)
-      ctx.report(
-        s,
-        `Foreign key on ${baseName(fk.table)} (${fk.columns.join(', ')}) is not allowed by policy; enforce the relation in the application.`,
-        fk.pos,
-      );
+    // One finding per foreign key; MySQL parses and ignores an inline column REFERENCES, so only PostgreSQL's count.
+    for (const fk of definedIndexes(s))
+      if (fk.kind === 'foreign' && (s.engine === 'postgres' || !fk.inline))
+        ctx.report(
+          s,
+          `Foreign key on ${baseName(fk.table)} (${fk.columns.join(', ')}) is not allowed by policy; enforce the relation in the application.`,
+          // MySQL: a key added by ALTER TABLE is statement-level advice, one declared in CREATE TABLE at its line.
+          s.engine === 'mysql' && s.alterTable ? undefined : fk.pos,
+        );
   },
 };
 
@@ -169,15 +171,20 @@ export const dropNamingConvention: Rule = {
   },
 };
 
-const commentsMemo = new WeakMap<readonly Statement[], Map<string, Map<string, string>>>();
+/** The comment a COMMENT ON statement leaves on an object ('' for IS NULL), and that statement. */
+export interface PgComment {
+  text: string;
+  s: Statement;
+}
+const commentsMemo = new WeakMap<readonly Statement[], Map<string, Map<string, PgComment>>>();
 
-/** Text of COMMENT ON <object> <name> IS '…' statements in the script, by name (computed once per script). */
-export function pgComments(statements: readonly Statement[], object: 'TABLE' | 'COLUMN'): Map<string, string> {
+/** The last COMMENT ON <object> <name> IS '…' of the script for each name (computed once per script). */
+export function pgComments(statements: readonly Statement[], object: 'TABLE' | 'COLUMN'): Map<string, PgComment> {
   let byObject = commentsMemo.get(statements);
   if (!byObject) commentsMemo.set(statements, (byObject = new Map()));
   let out = byObject.get(object);
   if (out) return out;
-  out = new Map<string, string>();
+  out = new Map<string, PgComment>();
   byObject.set(object, out);
   for (const s of statements) {
     // The first word first: it needs no tokens, and most statements are not comments.
@@ -187,7 +194,7 @@ export function pgComments(statements: readonly Statement[], object: 'TABLE' | '
     if (n) {
       const parts = n.parts;
       const key = object === 'TABLE' ? baseName(parts) : parts.slice(-2).join('.');
-      out.set(key, text?.v ?? '');
+      out.set(key, { text: text?.v ?? '', s });
     }
   }
   return out;
@@ -205,15 +212,16 @@ export const tableComment: Rule = {
     const required = bool(ctx.payload, 'required', true);
     const max = num(ctx.payload, 'maxLength', 64);
     const name = baseName(ct.table);
-    const comment = s.engine === 'mysql' ? ct.options.comment : (pgComments(ctx.statements, 'TABLE').get(name) ?? null);
+    const pg = s.engine === 'mysql' ? null : pgComments(ctx.statements, 'TABLE').get(name);
+    const comment = s.engine === 'mysql' ? ct.options.comment : (pg?.text ?? null);
     const how = s.engine === 'mysql' ? "COMMENT = '…' after the column list" : `COMMENT ON TABLE ${name} IS '…'`;
+    // Statement-level advice (where the statement ends); a PostgreSQL comment too long at its COMMENT ON.
     if (comment === null || comment === '') {
-      if (required) ctx.report(s, `Table ${name} has no comment; add one with ${how}.`, ct.pos);
+      if (required) ctx.report(s, `Table ${name} has no comment; add one with ${how}.`);
     } else if (max > 0 && comment.length > max)
       ctx.report(
-        s,
+        pg?.s ?? s,
         `The comment of table ${name} is ${comment.length} characters long, more than ${max}; shorten it.`,
-        ct.pos,
       );
   },
 };

@@ -367,10 +367,23 @@ const cases: Case[] = [
     rule: 'table.no-foreign-key',
     engines: MP,
     flag: [
-      'CREATE TABLE t (id int PRIMARY KEY, u int REFERENCES u (id))',
+      'CREATE TABLE t (id int PRIMARY KEY, u int, FOREIGN KEY (u) REFERENCES u (id))',
       'ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)',
     ],
     pass: ['CREATE TABLE t (id int PRIMARY KEY, u int)'],
+  },
+  // MySQL parses and ignores an inline column REFERENCES (no key is created); PostgreSQL creates one.
+  {
+    rule: 'table.no-foreign-key',
+    engines: P,
+    flag: ['CREATE TABLE t (id int PRIMARY KEY, u int REFERENCES u (id))'],
+    pass: [],
+  },
+  {
+    rule: 'table.no-foreign-key',
+    engines: M,
+    flag: [],
+    pass: ['CREATE TABLE t (id int PRIMARY KEY, u int REFERENCES u (id))'],
   },
   { rule: 'table.drop-naming-convention', engines: MP, flag: ['DROP TABLE users'], pass: ['DROP TABLE users_del'] },
   {
@@ -598,7 +611,19 @@ const cases: Case[] = [
     rule: 'column.require-default',
     engines: MP,
     flag: ['CREATE TABLE t (id int PRIMARY KEY, a int)'],
+    pass: ['CREATE TABLE t (id serial PRIMARY KEY, a int DEFAULT 0)'],
+  },
+  {
+    rule: 'column.require-default',
+    engines: M,
+    flag: [],
     pass: ['CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT 0)'],
+  },
+  {
+    rule: 'column.require-default',
+    engines: P,
+    flag: ['CREATE TABLE t (id int PRIMARY KEY, a int DEFAULT 0)'],
+    pass: ['CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int DEFAULT 0)'],
   },
   {
     rule: 'column.require-default',
