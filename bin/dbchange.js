@@ -13,7 +13,9 @@ import v8 from 'node:v8';
 if (process.argv[2] !== 'serve') v8.setFlagsFromString('--liftoff-only');
 
 const root = new URL('..', import.meta.url);
-let entry = new URL('dist/cli/main.js', root);
+// The build bundles the command line into one module (dist/bundle/), faster to load than dist/cli/.
+let entry = new URL('dist/bundle/main.js', root);
+if (!existsSync(entry)) entry = new URL('dist/cli/main.js', root);
 if (process.env.DBCHANGE_SOURCE === '1' || !existsSync(entry)) {
   try {
     const { register } = await import('tsx/esm/api');
