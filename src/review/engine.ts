@@ -102,6 +102,7 @@ for (const r of STATIC_RULES) {
   for (const name of [r.id, ...(r.aliases ?? [])]) squawkNames.set(name, [...(squawkNames.get(name) ?? []), r.id]);
 }
 const NO_IDS: readonly string[] = [];
+const NO_STATEMENTS: readonly Statement[] = [];
 
 /** Review a script with the policy's static rules. Pure; never throws. */
 export function reviewScript(input: {
@@ -179,8 +180,10 @@ export function reviewScript(input: {
     };
     try {
       if (rule.check) {
-        const targets = rule.verbs ? rule.verbs.flatMap((v) => byVerb.get(v) ?? []) : reviewable;
-        for (const s of targets) rule.check(s, ctx);
+        // The statements of each of the rule's verbs in turn, without building a list per rule.
+        if (rule.verbs) {
+          for (const v of rule.verbs) for (const s of byVerb.get(v) ?? NO_STATEMENTS) rule.check(s, ctx);
+        } else for (const s of reviewable) rule.check(s, ctx);
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
     } catch (e) {

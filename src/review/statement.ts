@@ -17,6 +17,7 @@ export class Statement {
   readonly engine: Engine;
   #lex: Tokenized | undefined;
   #kind: StatementKind | undefined;
+  #firstWord: string | undefined;
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
   parsed = true;
   /** Per-statement memo for facts several rules derive (defined columns, WHERE ranges …). */
@@ -67,8 +68,8 @@ export class Statement {
    */
   get verb(): string {
     if (this.ast && this.#kind === undefined) {
-      const m = /^[A-Za-z_]+/.exec(this.split.sql);
-      const w = m?.[0].toUpperCase();
+      // Rules ask for it many times: the first word is read once ('' when there is none).
+      const w = (this.#firstWord ??= /^[A-Za-z_]+/.exec(this.split.sql)?.[0].toUpperCase() ?? '');
       if (w && w !== 'WITH') return w;
     }
     return this.kind.verb;

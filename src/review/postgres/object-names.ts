@@ -51,6 +51,8 @@ function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
   }
 }
 
+const MAY_READ = /from|table/i;
+
 /** Offset just after `re`'s match at the statement's start, or -1 (a comment in between, another form). */
 function after(s: Statement, re: RegExp): number {
   const m = re.exec(s.sql);
@@ -95,7 +97,9 @@ function read(s: Statement): ObjectName[] | null {
   const out: ObjectName[] = dml?.relation ? [{ parts: partsOf(dml.relation), pos: 0 }] : [];
   const tables: RangeVar[] = [];
   const ctes = new Set<string>();
-  walk(ast, tables, ctes);
+  // A FROM list needs FROM in the text (or TABLE t, which reads t): most INSERT, UPDATE and DELETE
+  // statements have neither, and their tree need not be walked.
+  if (MAY_READ.test(s.sql)) walk(ast, tables, ctes);
   tables.sort((a, b) => (a.location ?? 0) - (b.location ?? 0));
   for (const r of tables)
     if (r.schemaname || !ctes.has(r.relname ?? '')) out.push({ parts: partsOf(r), pos: s.at(r.location) });

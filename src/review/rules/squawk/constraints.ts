@@ -12,8 +12,16 @@ function table(s: Statement): string {
   return relKey(as<AlterTableStmt>(s.ast, 'AlterTableStmt')?.relation);
 }
 
-/** Constraints ALTER TABLE adds, table-level (ADD CONSTRAINT) and inline on ADD COLUMN. */
-function added(s: Statement): Array<{ c: Constraint; pos: number; inline: boolean }> {
+type Added = Array<{ c: Constraint; pos: number; inline: boolean }>;
+const NONE_ADDED: Added = [];
+
+/** Constraints ALTER TABLE adds, table-level (ADD CONSTRAINT) and inline on ADD COLUMN (read once per statement). */
+function added(s: Statement): Added {
+  if (alterCommands(s).length === 0) return NONE_ADDED;
+  return s.cached('pg.addedConstraints', () => readAdded(s));
+}
+
+function readAdded(s: Statement): Added {
   const out: Array<{ c: Constraint; pos: number; inline: boolean }> = [];
   for (const { cmd, pos } of alterCommands(s)) {
     if (cmd.subtype === 'AT_AddConstraint') {
