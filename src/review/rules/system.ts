@@ -5,14 +5,19 @@ import { BOTH } from './engines.js';
 import { definedColumns } from './defs.js';
 import { createdEarlier, list } from './util.js';
 
-/** Charsets (or collations) a statement sets, with where. */
-function named(s: Statement, which: 'charset' | 'collation'): string[] {
-  const out: string[] = [];
+/**
+ * Charsets (or collations) a statement sets, with where: the table's own first, then its columns.
+ * As Bytebase reports them, a column of CREATE TABLE is element-level advice (its line), the rest
+ * statement-level (pos absent).
+ */
+function named(s: Statement, which: 'charset' | 'collation'): Array<{ name: string; pos?: number }> {
+  const out: Array<{ name: string; pos?: number }> = [];
   const ct = s.createTable;
-  if (ct?.options[which]) out.push(ct.options[which]!);
+  if (ct?.options[which]) out.push({ name: ct.options[which]! });
   for (const a of s.alterTable?.actions ?? [])
-    if (a.kind === 'options' && a.options[which]) out.push(a.options[which]!);
-  for (const d of definedColumns(s)) if (d.col[which]) out.push(d.col[which]!);
+    if (a.kind === 'options' && a.options[which]) out.push({ name: a.options[which]! });
+  for (const d of definedColumns(s))
+    if (d.col[which]) out.push(d.how === 'create' ? { name: d.col[which]!, pos: d.col.pos } : { name: d.col[which]! });
   if (s.kind.object === 'DATABASE' || s.kind.object === 'SCHEMA') {
     const t = s.tokens;
     const keys = which === 'charset' ? ['CHARSET', 'CHARACTER', 'ENCODING'] : ['COLLATE', 'LC_COLLATE'];
@@ -21,7 +26,7 @@ function named(s: Statement, which: 'charset' | 'collation'): string[] {
       let j = k + 1;
       if (t[k]!.v === 'CHARACTER') j++;
       if (t[j]?.v === '=') j++;
-      if (t[j]) out.push(t[j]!.v.toLowerCase());
+      if (t[j]) out.push({ name: t[j]!.v.toLowerCase() });
     }
   }
   return out;
@@ -37,11 +42,13 @@ function allowlist(id: string, type: string, which: 'charset' | 'collation'): Ru
     check(s, ctx) {
       const allowed = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
       if (allowed.size === 0) return;
-      const bad = named(s, which).find((c) => !allowed.has(c.toLowerCase()));
+      // One finding per statement: its first disallowed charset (collation).
+      const bad = named(s, which).find((c) => !allowed.has(c.name.toLowerCase()));
       if (bad)
         ctx.report(
           s,
-          `${which === 'charset' ? 'Charset' : 'Collation'} ${bad} is not allowed; use one of ${[...allowed].join(', ')}.`,
+          `${which === 'charset' ? 'Charset' : 'Collation'} ${bad.name} is not allowed; use one of ${[...allowed].join(', ')}.`,
+          bad.pos,
         );
     },
   };
@@ -56,11 +63,11 @@ export const backwardCompatibility: Rule = {
   verbs: ['DROP', 'RENAME', 'CREATE', 'ALTER'],
   summary: 'Flag breaking changes (drop/rename/…)',
   check(s, ctx) {
-    const say = (what: string, pos?: number): void =>
+    // One statement-level finding per statement (where it ends), as Bytebase reports it.
+    const say = (what: string): void =>
       ctx.report(
         s,
         `${what} breaks code that still uses the old schema; deploy the application change first, or add the new form alongside the old one.`,
-        pos,
       );
     const v = s.kind.verb;
     if (v === 'DROP' && ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW'].includes(s.kind.object)) return say(s.kind.label);
@@ -72,34 +79,34 @@ export const backwardCompatibility: Rule = {
     for (const a of s.alterTable?.actions ?? []) {
       switch (a.kind) {
         case 'drop-column':
-          say(`Dropping column ${a.column}`, a.pos);
+          say(`Dropping column ${a.column}`);
           return;
         case 'rename-column':
-          say(`Renaming column ${a.from}`, a.pos);
+          say(`Renaming column ${a.from}`);
           return;
         case 'rename-table':
-          say('Renaming the table', a.pos);
+          say('Renaming the table');
           return;
         case 'alter-column-type':
-          say(`Changing the type of ${a.column}`, a.pos);
+          say(`Changing the type of ${a.column}`);
           return;
         case 'modify-column':
         case 'change-column':
-          say(`Redefining column ${a.column.name}`, a.pos);
+          say(`Redefining column ${a.column.name}`);
           return;
         case 'set-not-null':
-          say(`Making ${a.column} NOT NULL`, a.pos);
+          say(`Making ${a.column} NOT NULL`);
           return;
         case 'add-index':
           if (
             a.index.kind === 'primary' ||
             a.index.kind === 'unique' ||
             a.index.kind === 'foreign' ||
-            (a.index.kind === 'check' && !a.index.notValid)
+            // A MySQL CHECK … NOT ENFORCED is not checked against rows, so old data and code keep working.
+            (a.index.kind === 'check' && !a.index.notValid && !(s.has('ENFORCED') && /\bNOT\s+ENFORCED\b/i.test(s.sql)))
           ) {
             say(
               `Adding a ${a.index.kind === 'check' ? 'check' : a.index.kind === 'foreign' ? 'foreign key' : a.index.kind === 'primary' ? 'primary key' : 'unique'} constraint`,
-              a.pos,
             );
             return;
           }
