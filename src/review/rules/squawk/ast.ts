@@ -70,6 +70,15 @@ const NONE: Array<{ cmd: AlterTableCmd; pos: number; end: number }> = [];
 
 const ADD_PREFIX = new Set(['COLUMN', 'IF', 'NOT', 'EXISTS']);
 
+/** What `/\s/` matches, without a regular expression for the ASCII characters. */
+function isWhitespace(sql: string, i: number): boolean {
+  const c = sql.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(sql[i]!));
+}
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /**
  * Where an ADD COLUMN / ADD constraint command starts (its ADD), read back from the location of
  * what it adds; -1 when the text between is not just those keywords (a comment, another form).
@@ -77,9 +86,9 @@ const ADD_PREFIX = new Set(['COLUMN', 'IF', 'NOT', 'EXISTS']);
 function addKeywordBefore(sql: string, from: number): number {
   let i = from;
   for (let words = 0; words < 5; words++) {
-    while (i > 0 && /\s/.test(sql[i - 1]!)) i--;
+    while (i > 0 && isWhitespace(sql, i - 1)) i--;
     let j = i;
-    while (j > 0 && /[A-Za-z]/.test(sql[j - 1]!)) j--;
+    while (j > 0 && isLetter(sql.charCodeAt(j - 1))) j--;
     const word = sql.slice(j, i).toUpperCase();
     if (word === 'ADD') return j;
     if (!ADD_PREFIX.has(word)) return -1;
