@@ -14,7 +14,7 @@ export type AlterAction =
   | { kind: 'drop-constraint'; name: string; pos: number }
   | { kind: 'modify-column'; column: ColumnDef; pos: number }
   | { kind: 'change-column'; from: string; column: ColumnDef; pos: number }
-  | { kind: 'alter-column-type'; column: string; type: string; pos: number }
+  | { kind: 'alter-column-type'; column: string; type: string; typeArgs: number[]; pos: number }
   | { kind: 'set-not-null'; column: string; pos: number }
   | { kind: 'drop-not-null'; column: string; pos: number }
   | { kind: 'set-default'; column: string; pos: number }
@@ -83,7 +83,11 @@ function readAction(tokens: readonly Token[], s: number, e: number): AlterAction
     const b = tokens[k + 2]?.v;
     if (a === 'TYPE' || (a === 'SET' && b === 'DATA')) {
       const typeAt = a === 'TYPE' ? k + 2 : k + 4;
-      return { kind: 'alter-column-type', column, type: tokens[typeAt]?.v ?? '', pos };
+      const typeArgs: number[] = [];
+      if (tokens[typeAt + 1]?.v === '(')
+        for (let j = typeAt + 2; j < e && tokens[j]!.v !== ')'; j++)
+          if (tokens[j]!.type === 'number') typeArgs.push(Number(tokens[j]!.v));
+      return { kind: 'alter-column-type', column, type: tokens[typeAt]?.v ?? '', typeArgs, pos };
     }
     if (a === 'SET' && b === 'NOT') return { kind: 'set-not-null', column, pos };
     if (a === 'DROP' && b === 'NOT') return { kind: 'drop-not-null', column, pos };

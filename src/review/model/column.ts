@@ -27,6 +27,8 @@ export interface ColumnDef {
   references: { table: string[]; columns: string[]; onDeleteCascade: boolean } | null;
   /** FIRST / AFTER position clause (MySQL). */
   position: 'FIRST' | 'AFTER' | null;
+  /** Names given to inline keys with CONSTRAINT name (PostgreSQL), by key kind. */
+  keyNames: { primary?: string; unique?: string; foreign?: string };
 }
 
 const STOP = new Set([
@@ -91,7 +93,9 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
     generated: false,
     references: null,
     position: null,
+    keyNames: {},
   };
+  let constraintName: string | null = null;
   let k = from + 1;
   const typeWords: string[] = [];
   const d = nameTok.depth;
@@ -119,6 +123,7 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
     const next = tokens[k + 1];
     switch (t.v) {
       case 'NOT':
+        constraintName = null;
         if (next?.v === 'NULL') {
           col.notNull = true;
           k += 2;
@@ -153,13 +158,21 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
         col.autoIncrement = true;
         k++;
         break;
+      case 'CONSTRAINT':
+        constraintName = next && next.type !== 'punct' ? next.name : null;
+        k += 2;
+        break;
       case 'PRIMARY':
         col.primaryKey = true;
         col.notNull = true;
+        if (constraintName) col.keyNames.primary = constraintName;
+        constraintName = null;
         k += 2;
         break;
       case 'UNIQUE':
         col.unique = true;
+        if (constraintName) col.keyNames.unique = constraintName;
+        constraintName = null;
         k++;
         break;
       case 'COMMENT':
@@ -213,6 +226,8 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
           j = e + 1;
         }
         col.references = { table: tableTok ? parts : [], columns: cols, onDeleteCascade: false };
+        if (constraintName) col.keyNames.foreign = constraintName;
+        constraintName = null;
         k = j;
         break;
       }

@@ -315,6 +315,18 @@ export const maximumCharacterLength: Rule = {
         ctx.report(s, `Column ${d.col.name} is CHAR(${n}), longer than ${max}; use VARCHAR(${n}).`, d.col.pos);
       }
     }
+    // PostgreSQL's ALTER COLUMN … [SET DATA] TYPE char(n) too.
+    for (const a of s.alterTable?.actions ?? []) {
+      const n = a.kind === 'alter-column-type' ? a.typeArgs[0] : undefined;
+      if (
+        a.kind === 'alter-column-type' &&
+        (a.type === 'CHAR' || a.type === 'CHARACTER') &&
+        n !== undefined &&
+        max > 0 &&
+        n > max
+      )
+        ctx.report(s, `Column ${a.column} becomes CHAR(${n}), longer than ${max}; use VARCHAR(${n}).`, a.pos);
+    }
   },
 };
 

@@ -50,9 +50,12 @@ export interface DefinedIndex {
 
 /** The keys a column declares inline (`id int PRIMARY KEY`, `UNIQUE`, `REFERENCES …`). */
 function inlineKeys(c: ColumnDef, table: string[]): DefinedIndex[] {
-  const key = (kind: IndexKind, references: DefinedIndex['references'] = null): DefinedIndex => ({
+  const key = (
+    kind: 'primary' | 'unique' | 'foreign',
+    references: DefinedIndex['references'] = null,
+  ): DefinedIndex => ({
     kind,
-    name: null,
+    name: c.keyNames[kind] ?? null,
     columns: [c.name],
     using: null,
     table,

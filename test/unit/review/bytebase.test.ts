@@ -254,6 +254,27 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT ENFORCED',
       [],
     ],
+    [
+      'a named inline foreign key at its column',
+      'naming.index.fk',
+      'postgres',
+      'CREATE TABLE book (\n  id int,\n  author_id int CONSTRAINT fk_book_author_id REFERENCES author (id)\n)',
+      [3],
+    ],
+    [
+      'a named inline unique key',
+      'naming.index.uk',
+      'postgres',
+      'ALTER TABLE t ADD COLUMN name text CONSTRAINT bad_name UNIQUE',
+      [1],
+    ],
+    [
+      'ALTER COLUMN … TYPE char(n)',
+      'column.maximum-character-length',
+      'postgres',
+      'ALTER TABLE t ALTER COLUMN a SET DATA TYPE char(225);\nALTER TABLE t ALTER COLUMN b TYPE character varying(225)',
+      [1],
+    ],
     ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
     [
       'each column of ADD COLUMN (…, …)',
