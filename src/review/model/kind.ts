@@ -105,6 +105,8 @@ export function kindOf(tokens: readonly Token[]): StatementKind {
       // EVENT TRIGGER (PostgreSQL) is a kind of its own; plain EVENT is MySQL's.
       if (t.v === 'EVENT' && tokens[k + 1]?.v !== 'TRIGGER')
         return { verb, object: 'EVENT', at: k, label: `${verb} EVENT` };
+      // CREATE SPATIAL INDEX: SPATIAL is a modifier there (SPATIAL REFERENCE SYSTEM is the object).
+      if (t.v === 'SPATIAL' && (tokens[k + 1]?.v === 'INDEX' || tokens[k + 1]?.v === 'KEY')) continue;
       if (OBJECT_KINDS.has(t.v) && !(t.v === 'DEFAULT' && verb !== 'ALTER')) {
         const label =
           t.v === 'VIEW' && tokens[k - 1]?.v === 'MATERIALIZED' ? `${verb} MATERIALIZED VIEW` : `${verb} ${t.v}`;

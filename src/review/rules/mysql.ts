@@ -104,8 +104,8 @@ export const functionDisallowedList: Rule = {
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {
       if (t[k]!.type === 'word' && banned.has(t[k]!.v) && t[k + 1]!.v === '(') {
+        // One finding per call, as Bytebase reports them.
         ctx.report(s, `Function ${t[k]!.v}() is disallowed by policy; remove the call.`, t[k]!.pos);
-        return;
       }
     }
   },

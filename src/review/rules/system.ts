@@ -18,6 +18,12 @@ function named(s: Statement, which: 'charset' | 'collation'): Array<{ name: stri
     if (a.kind === 'options' && a.options[which]) out.push({ name: a.options[which]! });
   for (const d of definedColumns(s))
     if (d.col[which]) out.push(d.how === 'create' ? { name: d.col[which]!, pos: d.col.pos } : { name: d.col[which]! });
+  // PostgreSQL's ALTER COLUMN … TYPE text COLLATE "x".
+  if (which === 'collation' && s.alterTable?.actions.some((a) => a.kind === 'alter-column-type')) {
+    const t = s.tokens;
+    for (let k = 0; k < t.length - 1; k++)
+      if (t[k]!.type === 'word' && t[k]!.v === 'COLLATE') out.push({ name: t[k + 1]!.name.toLowerCase() });
+  }
   if (s.kind.object === 'DATABASE' || s.kind.object === 'SCHEMA') {
     const t = s.tokens;
     const keys = which === 'charset' ? ['CHARSET', 'CHARACTER', 'ENCODING'] : ['COLLATE', 'LC_COLLATE'];
