@@ -77,6 +77,8 @@ rollout:
 environments:
   - id: dev
     rollout: automatic
+    # psql runs the same script on the same database between the bot's runs: that is not drift to hold for.
+    holdOnDrift: false
 databases:
   - { name: single, environment: dev, engine: postgres, url: "${single.url}" }
   - { name: one, environment: dev, engine: postgres, url: "${solo.url}", group: solo }
