@@ -29,12 +29,20 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
+interface QueuedSave {
+  change: (i: Issue) => Issue;
+  resolve: (saved: Issue) => void;
+  reject: (err: unknown) => void;
+}
+
 const MAX_ATTEMPTS = 8;
 const SAVE_ATTEMPTS = 50;
 
 export class ChangeService {
   private readonly waitingUpdate = new Map<string, Promise<void>>();
   private readonly runningUpdate = new Map<string, Promise<void>>();
+  /** Per issue: task-progress changes waiting for the save under way (see save). */
+  private readonly queuedSaves = new Map<string, QueuedSave[]>();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -159,25 +167,69 @@ export class ChangeService {
     return refused('busy', `issue #${issueId} is changing very fast right now; try again in a moment`);
   }
 
-  /** Save a change that is not a decision of the state machine (task progress); retried on conflict. */
-  async save(issue: Issue, change: (i: Issue) => Issue): Promise<Issue> {
-    let current: Issue | null = issue;
-    // Up to `rollout.concurrency` tasks of one stage save the same issue at once: a task that lost
-    // the race waits a random moment before it tries again, so they spread out instead of colliding.
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 10 * attempt)));
-      if (!current)
-        throw new DbchangeError(ErrorCode.NotFound, `issue #${issue.id} was deleted while it was being saved`);
+  /**
+   * Save a change that is not a decision of the state machine (task progress); retried on conflict.
+   * Up to `rollout.concurrency` tasks of one stage save the same issue at once: changes asked for
+   * while a save of that issue is under way wait for it and then go out together in one write,
+   * each applied to the issue as stored, instead of racing each other for the same revision.
+   */
+  save(issue: Issue, change: (i: Issue) => Issue): Promise<Issue> {
+    return new Promise((resolve, reject) => {
+      const queued = this.queuedSaves.get(issue.id);
+      if (queued) return void queued.push({ change, resolve, reject });
+      this.queuedSaves.set(issue.id, [{ change, resolve, reject }]);
+      void this.saveQueued(issue);
+    });
+  }
+
+  /** Write the changes queued for `issue`, a batch at a time, until none is left. */
+  private async saveQueued(issue: Issue): Promise<void> {
+    let known: Issue | null = issue;
+    for (;;) {
+      const batch = this.queuedSaves.get(issue.id) ?? [];
+      if (batch.length === 0) {
+        this.queuedSaves.delete(issue.id);
+        return;
+      }
+      // Changes asked for from now on wait for this write and go out in the next one.
+      this.queuedSaves.set(issue.id, []);
       try {
-        const saved = await this.deps.store.saveIssue(change(current), this.deps.now());
+        const saved = await this.saveBatch(issue.id, known, batch);
+        known = saved;
         // Task progress does not wait for the message: Slack's rate may hold the update a moment.
-        return await this.notify(saved, { wait: false });
+        const shown = await this.notify(saved, { wait: false });
+        for (const { resolve } of batch) resolve(shown);
       } catch (e) {
-        if (!(e instanceof StoreConflictError)) throw e;
-        current = await this.deps.store.getIssue(issue.id);
+        known = null;
+        for (const { reject } of batch) reject(e);
       }
     }
-    throw new StoreConflictError(issue.id);
+  }
+
+  /** One compare-and-set write of every change in `batch`; a change that throws fails alone. */
+  private async saveBatch(id: string, known: Issue | null, batch: QueuedSave[]): Promise<Issue> {
+    let current = known ?? (await this.deps.store.getIssue(id));
+    // Another save won the race: wait a random moment before trying again, so writers spread out.
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 10 * attempt)));
+      if (!current) throw new DbchangeError(ErrorCode.NotFound, `issue #${id} was deleted while it was being saved`);
+      let next = current;
+      for (const queued of [...batch]) {
+        try {
+          next = queued.change(next);
+        } catch (e) {
+          batch.splice(batch.indexOf(queued), 1);
+          queued.reject(e);
+        }
+      }
+      try {
+        return await this.deps.store.saveIssue(next, this.deps.now());
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+        current = await this.deps.store.getIssue(id);
+      }
+    }
+    throw new StoreConflictError(id);
   }
 
   private async carryOut(issue: Issue, effects: Effect[]): Promise<void> {

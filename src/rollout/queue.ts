@@ -111,25 +111,29 @@ export async function startQueue(opts: {
   const { handlers, logger } = opts;
   agenda.on('error', (err: unknown) => opts.onError?.(err));
 
-  // A stage job Agenda hands out again while it still runs here (its lock could not be renewed
-  // during an outage) waits for the run in progress instead of starting a second one. Another
-  // release of the stage (a Retry) is another job and is not held back.
-  const runningStages = new Map<string, Promise<void>>();
+  // One run of a stage at a time in this process. A stage job Agenda hands out again while it
+  // still runs here (its lock could not be renewed during an outage) waits for the run in
+  // progress instead of starting a second one. Another job for the same stage (a Retry, or the
+  // stage queued again after a restart or an outage) waits for it too and then runs: it finds
+  // what the first run left and goes on from there, instead of running the same tasks beside it.
+  const runningStages = new Map<string, { release: string; run: Promise<void> }>();
   agenda.define<StageJob>(
     JOB_RUN_STAGE,
     async (job: Job<StageJob>) => {
-      const { issueId, stageIndex, run: release } = job.attrs.data;
-      const key = `${issueId}:${stageIndex}:${release ?? ''}`;
-      const inProgress = runningStages.get(key);
-      if (inProgress) return void (await inProgress.catch(() => undefined));
+      const { issueId, stageIndex, run: release = '' } = job.attrs.data;
+      const key = `${issueId}:${stageIndex}`;
+      for (let inProgress = runningStages.get(key); inProgress; inProgress = runningStages.get(key)) {
+        await inProgress.run.catch(() => undefined);
+        if (inProgress.release === release) return;
+      }
       // The lock is renewed in memory first; a save that fails while the store is away is tried at the next beat.
       const heartbeat = () => job.touch().catch(() => undefined);
       const run = handlers.runStage(issueId, stageIndex, heartbeat);
-      runningStages.set(key, run);
+      runningStages.set(key, { release, run });
       try {
         await run;
       } finally {
-        runningStages.delete(key);
+        if (runningStages.get(key)?.run === run) runningStages.delete(key);
       }
     },
     { concurrency: 10, lockLifetime: LOCK_LIFETIME_MS },
