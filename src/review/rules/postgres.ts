@@ -1,7 +1,7 @@
 // PostgreSQL-only rules: online-safe DDL and schema qualification.
 import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
-import { readName } from '../tokens.js';
+import { readName, type Token } from '../tokens.js';
 import { POSTGRES } from './engines.js';
 import { createdEarlier, dmlTargets, num, readTables } from './util.js';
 import { objectNames, type ObjectName } from '../postgres/object-names.js';
@@ -264,19 +264,32 @@ export const indexCreateConcurrently: Rule = {
   },
 };
 
-const VOLATILE = new Set([
-  'CLOCK_TIMESTAMP',
-  'RANDOM',
-  'GEN_RANDOM_UUID',
-  'UUID_GENERATE_V1',
-  'UUID_GENERATE_V4',
-  'TIMEOFDAY',
-  'TXID_CURRENT',
-  'NEXTVAL',
-  'SETSEED',
-  'STATEMENT_TIMESTAMP',
+/** SQL value functions PostgreSQL's grammar reads as function calls without parentheses. */
+const VALUE_FUNCTIONS = new Set([
+  'CURRENT_DATE',
+  'CURRENT_TIME',
+  'CURRENT_TIMESTAMP',
+  'LOCALTIME',
+  'LOCALTIMESTAMP',
+  'CURRENT_USER',
+  'CURRENT_ROLE',
+  'SESSION_USER',
+  'USER',
+  'CURRENT_SCHEMA',
+  'CURRENT_CATALOG',
 ]);
 
+/** The first function call of a DEFAULT expression (a type's arguments after :: are not calls). */
+function defaultCall(tokens: readonly Token[]): Token | undefined {
+  return tokens.find(
+    (t, k) => t.type === 'word' && tokens[k - 1]?.v !== '::' && (VALUE_FUNCTIONS.has(t.v) || tokens[k + 1]?.v === '('),
+  );
+}
+
+/**
+ * As Bytebase checks it: a column added by ALTER TABLE whose DEFAULT calls a function (any call:
+ * PostgreSQL cannot know it is stable without the catalog), one finding per column at its line.
+ */
 export const defaultDisallowVolatile: Rule = {
   id: 'column.default-disallow-volatile',
   type: 'COLUMN_DEFAULT_DISALLOW_VOLATILE',
@@ -284,17 +297,14 @@ export const defaultDisallowVolatile: Rule = {
   verbs: ['ALTER'],
   summary: 'No volatile DEFAULT (clock_timestamp())',
   check(s, ctx) {
-    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind !== 'add-column') continue;
-      const fn = a.column.defaultTokens.find(
-        (t, k) => t.type === 'word' && VOLATILE.has(t.v) && a.column.defaultTokens[k + 1]?.v === '(',
-      );
+      const fn = defaultCall(a.column.defaultTokens);
       if (fn)
         ctx.report(
           s,
-          `ADD COLUMN ${a.column.name} DEFAULT ${fn.v.toLowerCase()}() is volatile, so PostgreSQL rewrites the whole table; add the column without default, backfill in batches, then SET DEFAULT.`,
-          a.pos,
+          `ADD COLUMN ${a.column.name} DEFAULT ${fn.v.toLowerCase()}${VALUE_FUNCTIONS.has(fn.v) ? '' : '()'} may be volatile, so PostgreSQL may rewrite the whole table; add the column without default, backfill in batches, then SET DEFAULT.`,
+          a.column.pos,
         );
     }
   },

@@ -299,6 +299,13 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       [1],
       { list: ['C'] },
     ],
+    [
+      'each added column whose DEFAULT calls a function, at its column',
+      'column.default-disallow-volatile',
+      'postgres',
+      'CREATE TABLE t (id int);\nALTER TABLE t\n  ADD COLUMN a timestamptz DEFAULT now(),\n  ADD COLUMN b uuid DEFAULT gen_random_uuid()',
+      [3, 4],
+    ],
     ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
     [
       'each column of ADD COLUMN (…, …)',

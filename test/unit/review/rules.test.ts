@@ -634,8 +634,17 @@ const cases: Case[] = [
   {
     rule: 'column.default-disallow-volatile',
     engines: P,
-    flag: ['ALTER TABLE t ADD COLUMN a timestamptz DEFAULT clock_timestamp()'],
-    pass: ['ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now()'],
+    // As Bytebase: any function call in the DEFAULT of an added column (it cannot tell stable from volatile).
+    flag: [
+      'ALTER TABLE t ADD COLUMN a timestamptz DEFAULT clock_timestamp()',
+      'ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now()',
+      'ALTER TABLE t ADD COLUMN a text DEFAULT current_user',
+    ],
+    pass: [
+      "ALTER TABLE t ADD COLUMN a varchar(10) DEFAULT 'x'::varchar(10)",
+      'ALTER TABLE t ADD COLUMN a int DEFAULT 1',
+      'CREATE TABLE t (a timestamptz DEFAULT now())',
+    ],
   },
   {
     rule: 'column.require-charset',
