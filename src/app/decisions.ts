@@ -104,7 +104,7 @@ export async function prepareSchedule(
 
 /**
  * Cancel the schedule for `at` from its pre-flight check: only that schedule (back to open); a
- * check whose schedule was moved, cancelled or has run cancels nothing, least of all the change.
+ * check whose schedule was moved, cancelled, held or has run cancels nothing, least of all the change.
  */
 export function cancelSchedule(app: AppContext, input: IssueInput & { at: Date }): IssueResult {
   return app.service.mutate(
@@ -112,10 +112,7 @@ export function cancelSchedule(app: AppContext, input: IssueInput & { at: Date }
     (i) =>
       i.status === 'scheduled' && i.schedule?.at.getTime() === input.at.getTime()
         ? sm.cancel(i, input.actor.user, decisionCtx(app))
-        : refuse(
-            'stale',
-            'this pre-flight check is for a schedule that was moved, cancelled or has run; see the issue message',
-          ),
+        : refuse('stale', sm.STALE_PREFLIGHT),
     input.revision,
   );
 }

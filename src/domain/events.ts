@@ -79,8 +79,17 @@ export type IssueEvent =
   | { kind: 'rollout-started'; by: string; environment: string }
   | { kind: 'scheduled'; by: string; environment: string; at: Date }
   | { kind: 'rescheduled'; by: string; environment: string; at: Date; from: Date }
-  /** `confirmedBy`: who confirmed its pre-flight check; `unconfirmed`: it had one and nobody confirmed it. */
-  | { kind: 'scheduled-run-started'; environment: string; confirmedBy?: string; unconfirmed?: boolean }
+  /**
+   * `confirmedBy`: who confirmed its pre-flight check; `unconfirmed`: it had one and nobody
+   * confirmed it; `freeze`: the reason of the freeze window it was held by, which has ended.
+   */
+  | {
+      kind: 'scheduled-run-started';
+      environment: string;
+      confirmedBy?: string;
+      unconfirmed?: boolean;
+      freeze?: string;
+    }
   /** Due inside a freeze window: held until `until` (released by `by`, or 'automatic'). */
   | { kind: 'held-by-freeze'; environment: string; reason: string; until: Date; by: string }
   /** The pre-flight check of a scheduled stage, `at` its start, with the live review's findings now. */
@@ -94,7 +103,18 @@ export type IssueEvent =
       require: boolean;
       findings: ReviewFinding[];
     }
-  | { kind: 'preflight-confirmed'; by: string; environment: string; at: Date }
+  /**
+   * `acknowledged`: the problems the check showed, which the confirmation acknowledged ("Roll out
+   * anyway" for the stage); `unacknowledged`: those it could not (the creator confirmed).
+   */
+  | {
+      kind: 'preflight-confirmed';
+      by: string;
+      environment: string;
+      at: Date;
+      acknowledged?: number;
+      unacknowledged?: number;
+    }
   | { kind: 'schedule-cancelled'; by: string }
   | { kind: 'cancelled'; by: string }
   /** `retry`: the edit was after a failure; Retry runs the new revision on that stage (after `approvals` more). */

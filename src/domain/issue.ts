@@ -150,8 +150,8 @@ export interface Issue {
     movedBy?: string;
     /** The stage fell due inside a freeze window (domain/freeze.ts) and runs at `at`, when it ends. */
     freeze?: { reason: string };
-    /** The pre-flight check before `at` was posted, and who confirmed it. */
-    preflight?: { posted: boolean; confirmedBy?: string };
+    /** The pre-flight check before `at` was posted (with how many problems it found), and who confirmed it. */
+    preflight?: { posted: boolean; confirmedBy?: string; findings?: number };
   };
   stages: Stage[];
   slack?: SlackRef;

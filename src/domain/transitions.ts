@@ -461,6 +461,7 @@ export function scheduledRunDue(issue: Issue, stageIndex: number, at: Date, ctx:
     event: {
       kind: 'scheduled-run-started',
       environment: env.id,
+      ...(issue.schedule.freeze ? { freeze: issue.schedule.freeze.reason } : {}),
       ...(confirmedBy ? { confirmedBy } : env.preflight ? { unconfirmed: true } : {}),
     },
   };
@@ -482,7 +483,7 @@ export function preflightDue(
   if (s.preflight?.posted) return refuse('nothing-to-do', 'the pre-flight check was posted already');
   return {
     ok: true,
-    issue: { ...issue, schedule: { ...s, preflight: { posted: true } } },
+    issue: { ...issue, schedule: { ...s, preflight: { posted: true, findings: findings.length } } },
     effects: [],
     event: {
       kind: 'preflight',
@@ -497,14 +498,19 @@ export function preflightDue(
   };
 }
 
-/** Confirm a pre-flight check: the stage scheduled for `at` runs then (as mayChangeSchedule decides who). */
+/** Why a pre-flight check's buttons do nothing once its schedule no longer stands. */
+export const STALE_PREFLIGHT =
+  'this pre-flight check is for a schedule that no longer stands (it was moved, cancelled, held or has run); the issue message shows what can be done now';
+
+/**
+ * Confirm a pre-flight check: the stage scheduled for `at` runs then (as mayChangeSchedule decides
+ * who). The confirmation was given with the check's findings in view, so it acknowledges them
+ * ("Roll out anyway" for the stage and revision) where the person may: the live review just
+ * before the start does not hold the stage again for them. The creator's confirmation does not.
+ */
 export function confirmPreflight(issue: Issue, user: string, at: Date, ctx: Ctx): Decision {
   const s = issue.schedule;
-  if (issue.status !== 'scheduled' || !s || s.at.getTime() !== at.getTime())
-    return refuse(
-      'stale',
-      'this pre-flight check is for a schedule that was moved, cancelled or has run; see the issue message',
-    );
+  if (issue.status !== 'scheduled' || !s || s.at.getTime() !== at.getTime()) return refuse('stale', STALE_PREFLIGHT);
   const env = environmentOf(ctx.config, issue.stages[s.stageIndex]!);
   if (!mayChangeSchedule(user, issue, env, ctx.config, ctx.directory))
     return refuse(
@@ -513,11 +519,25 @@ export function confirmPreflight(issue: Issue, user: string, at: Date, ctx: Ctx)
       env.releasers.length > 0 ? { role: 'releasers', ids: env.releasers } : undefined,
     );
   if (s.preflight?.confirmedBy) return refuse('nothing-to-do', 'this rollout was confirmed already');
+  const found = s.preflight?.findings ?? 0;
+  const acknowledges = found > 0 && mayAcknowledge(user, issue, env, ctx.config, ctx.directory);
   return {
     ok: true,
-    issue: { ...issue, schedule: { ...s, preflight: { posted: true, confirmedBy: user } } },
+    issue: {
+      ...issue,
+      schedule: { ...s, preflight: { ...s.preflight, posted: true, confirmedBy: user } },
+      ...(acknowledges
+        ? { rolloutAnyway: { user, at: ctx.now, stageIndex: s.stageIndex, revision: issue.revision } }
+        : {}),
+    },
     effects: [],
-    event: { kind: 'preflight-confirmed', by: user, environment: env.id, at },
+    event: {
+      kind: 'preflight-confirmed',
+      by: user,
+      environment: env.id,
+      at,
+      ...(found > 0 ? (acknowledges ? { acknowledged: found } : { unacknowledged: found }) : {}),
+    },
   };
 }
 

@@ -54,10 +54,13 @@ export function slackNotifier(
     },
     async thread(issue: Issue, event: IssueEvent): Promise<void> {
       if (!issue.slack) return;
+      // A reply with buttons (a pre-flight check's Confirm, Postpone, Cancel) carries its blocks.
+      const blocks = eventBlocks(event);
       await client.chat.postMessage({
         channel: issue.slack.channel,
         thread_ts: issue.slack.ts,
         text: clip(eventText(event), 39_000),
+        ...(blocks ? { blocks } : {}),
         unfurl_links: false,
       });
     },

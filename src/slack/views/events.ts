@@ -54,12 +54,16 @@ export function eventText(event: IssueEvent): string {
       return `${mention(event.by)} scheduled the rollout to ${escapeText(event.environment)} for ${slackDate(event.at)}`;
     case 'rescheduled':
       return `${mention(event.by)} moved the rollout to ${escapeText(event.environment)} from ${slackDate(event.from)} to ${slackDate(event.at)}`;
-    case 'scheduled-run-started':
-      if (event.confirmedBy)
-        return `the scheduled rollout to ${escapeText(event.environment)} started (confirmed by ${mention(event.confirmedBy)})`;
+    case 'scheduled-run-started': {
+      const env = escapeText(event.environment);
+      const what = event.freeze
+        ? `the freeze of ${env} ended (${escapeText(event.freeze)}): the rollout to ${env} it held started`
+        : `the scheduled rollout to ${env} started`;
+      if (event.confirmedBy) return `${what} (confirmed by ${mention(event.confirmedBy)})`;
       return event.unconfirmed
-        ? `the scheduled rollout to ${escapeText(event.environment)} started: nobody confirmed its pre-flight check, and ${escapeText(event.environment)} does not require it, so it went ahead`
-        : 'the scheduled rollout started';
+        ? `${what}: nobody confirmed its pre-flight check, and ${env} does not require it, so it went ahead`
+        : what;
+    }
     case 'held-by-freeze': {
       const env = escapeText(event.environment);
       const what =
@@ -76,13 +80,26 @@ export function eventText(event: IssueEvent): string {
             .map((f) => findingText(f))
             .join('\n')}${event.findings.length > 8 ? `\n…and ${event.findings.length - 8} more` : ''}`
         : 'the live review found nothing now.';
+      // Confirming acknowledges the problems shown; unconfirmed, the live review at the start decides again.
+      const confirm = event.findings.length
+        ? 'Confirm it (it then runs despite these problems), Postpone it or Cancel it.'
+        : 'Confirm it, Postpone it or Cancel it.';
       const unconfirmed = event.require
         ? `Unconfirmed, it is held: ${env} requires a confirmation.`
-        : 'Unconfirmed, it goes ahead as scheduled.';
-      return `:mag: ${mention(event.releaser)} pre-flight check: the rollout to ${env} starts ${slackDate(event.at)}; ${found}\nConfirm it, Postpone it or Cancel it. ${unconfirmed}`;
+        : event.findings.length
+          ? 'Unconfirmed, it starts as scheduled unless the live review still finds problems then: it is held for "Roll out anyway" instead.'
+          : 'Unconfirmed, it goes ahead as scheduled.';
+      return `:mag: ${mention(event.releaser)} pre-flight check: the rollout to ${env} starts ${slackDate(event.at)}; ${found}\n${confirm} ${unconfirmed}`;
     }
-    case 'preflight-confirmed':
-      return `:white_check_mark: ${mention(event.by)} confirmed the rollout to ${escapeText(event.environment)} at ${slackDate(event.at)}`;
+    case 'preflight-confirmed': {
+      const env = escapeText(event.environment);
+      const head = `:white_check_mark: ${mention(event.by)} confirmed the rollout to ${env} at ${slackDate(event.at)}`;
+      if (event.acknowledged)
+        return `${head}, with the ${event.acknowledged} problem(s) its pre-flight check found: it runs despite them (roll out anyway)`;
+      if (event.unacknowledged)
+        return `${head}. ${mention(event.by)} created this change, so the confirmation does not cover the ${event.unacknowledged} problem(s) its pre-flight check found: if the live review still finds them when it starts, ${env} is held until someone else who may release it ticks "Roll out anyway"`;
+      return head;
+    }
     case 'schedule-cancelled':
       return `${mention(event.by)} cancelled the scheduled rollout; the SQL can be edited again`;
     case 'cancelled':

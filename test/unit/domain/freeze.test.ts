@@ -129,6 +129,33 @@ describe('pre-flight checks', () => {
     assert.deepEqual(due.event, { kind: 'scheduled-run-started', environment: 'prod', confirmedBy: 'U_ADMIN' });
   });
 
+  test('confirming a check that found problems acknowledges them for the stage and revision, unless the creator confirms', () => {
+    const finding = {
+      rule: 'statement.affected-row-limit',
+      level: 'WARNING' as const,
+      line: 1,
+      column: 1,
+      statement: 'UPDATE t SET a = 1',
+      message: 'UPDATE is estimated to touch 5000 rows, more than 1000',
+    };
+    const posted = ok(preflightDue(scheduled().issue, 1, at, [finding], ctx)).issue;
+    const confirmed = ok(confirmPreflight(posted, 'U_REL', at, ctx));
+    assert.deepEqual(confirmed.issue.rolloutAnyway, {
+      user: 'U_REL',
+      at: now,
+      stageIndex: 1,
+      revision: posted.revision,
+    });
+    assert.equal(confirmed.event?.kind === 'preflight-confirmed' && confirmed.event.acknowledged, 1);
+    // The creator who is also a releaser confirms the time, never the findings of their own change.
+    const own = ok(confirmPreflight({ ...posted, creator: 'U_REL' }, 'U_REL', at, ctx));
+    assert.equal(own.issue.rolloutAnyway, undefined);
+    assert.equal(own.event?.kind === 'preflight-confirmed' && own.event.unacknowledged, 1);
+    // A check that found nothing acknowledges nothing.
+    const clean = ok(confirmPreflight(ok(preflightDue(scheduled().issue, 1, at, [], ctx)).issue, 'U_REL', at, ctx));
+    assert.equal(clean.issue.rolloutAnyway, undefined);
+  });
+
   test('unconfirmed, a stage that requires it is held and waits for a releaser; a postponed one gets a new check', () => {
     const posted = ok(preflightDue(scheduled().issue, 1, at, [], ctx)).issue;
     const held = ok(scheduledRunDue(posted, 1, at, { config, now: at }));
