@@ -43,6 +43,8 @@ export class ChangeService {
   private readonly runningUpdate = new Map<string, Promise<void>>();
   /** Per issue: task-progress changes waiting for the save under way (see save). */
   private readonly queuedSaves = new Map<string, QueuedSave[]>();
+  /** Issues whose first message is being posted: the issue with its message's place, once saved. */
+  private readonly posting = new Map<string, Promise<Issue>>();
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -258,11 +260,27 @@ export class ChangeService {
 
   /** Update the issue message; a Slack failure is logged, never allowed to undo a saved decision. */
   private async notify(issue: Issue, opts: { wait?: boolean } = {}): Promise<Issue> {
-    if (issue.slack) {
+    // A decision made while the issue's first message is being posted (a click as soon as it
+    // shows) updates that message once its place is saved, instead of posting a second one.
+    const posting = issue.slack ? undefined : this.posting.get(issue.id);
+    const posted = posting ? await posting : undefined;
+    const withSlack = issue.slack ? issue : posted?.slack ? { ...issue, slack: posted.slack } : undefined;
+    if (withSlack) {
       const updated = this.refreshMessage(issue.id);
       if (opts.wait !== false) await updated;
-      return issue;
+      return withSlack;
     }
+    const post = this.postMessage(issue);
+    this.posting.set(issue.id, post);
+    try {
+      return await post;
+    } finally {
+      if (this.posting.get(issue.id) === post) this.posting.delete(issue.id);
+    }
+  }
+
+  /** Post the first message of an issue and save where it lives. */
+  private async postMessage(issue: Issue): Promise<Issue> {
     try {
       const withRef = await this.deps.notifier.issueChanged(issue);
       if (!withRef.slack) return withRef;

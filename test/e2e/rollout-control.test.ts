@@ -364,7 +364,16 @@ ${fleet.map((t, i) => `  - { name: tenant${i + 1}, environment: fleet, engine: p
         'CREATE TABLE tenant_settings (id int PRIMARY KEY);',
         'issue_rollout',
       );
+      const since = fake.calls.length;
       await slack.click('U_FLEET', msg, 'issue_rollout');
+      try {
+        await threadPost(msg, /started the rollout to fleet/, 30_000);
+      } catch (e) {
+        const told = fake.calls.slice(since).filter((c) => c.method === 'chat.postEphemeral');
+        throw new Error(
+          `${(e as Error).message}\nephemerals: ${JSON.stringify(told.map((c) => c.args.text))}\nmessage: ${blocks(slack.issueMessage(title)!)}\n${bot.output().slice(-3000)}`,
+        );
+      }
       const wave1 = await threadPost(msg, /wave 1 of 2 on fleet ended/);
       assert.match(wave1.text!, /Wave 2 starts by itself <!date\^/);
       await slack.waitForThread(
