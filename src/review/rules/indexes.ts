@@ -1,7 +1,8 @@
 // index.* rules.
 import type { Rule } from '../types.js';
 import { BOTH, MYSQL } from './engines.js';
-import { definedIndexes, knownColumnType } from './defs.js';
+import { definedColumns, definedIndexes, knownColumnType } from './defs.js';
+import type { Statement } from '../statement.js';
 import { isBlobType } from '../model/column.js';
 import { baseName, list, num } from './util.js';
 
@@ -63,6 +64,12 @@ export const pkTypeLimit: Rule = {
   },
 };
 
+/** Where the statement itself defines the column (Bytebase reports a key column at its definition). */
+function columnPos(s: Statement, table: readonly string[], column: string): number | undefined {
+  const key = baseName(table);
+  return definedColumns(s).find((d) => d.col.name === column && baseName(d.table) === key)?.col.pos;
+}
+
 export const primaryKeyTypeAllowlist: Rule = {
   id: 'index.primary-key-type-allowlist',
   type: 'INDEX_PRIMARY_KEY_TYPE_ALLOWLIST',
@@ -77,7 +84,11 @@ export const primaryKeyTypeAllowlist: Rule = {
       for (const c of i.columns) {
         const type = knownColumnType(ctx.statements, s.index, i.table, c);
         if (type && !allowed.has(type))
-          ctx.report(s, `Primary key column ${c} is ${type}; policy allows ${[...allowed].join(', ')}.`, i.pos);
+          ctx.report(
+            s,
+            `Primary key column ${c} is ${type}; policy allows ${[...allowed].join(', ')}.`,
+            columnPos(s, i.table, c) ?? i.pos,
+          );
       }
     }
   },

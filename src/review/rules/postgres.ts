@@ -13,7 +13,6 @@ export const disallowAddColumnWithDefault: Rule = {
   verbs: ['ALTER'],
   summary: 'No ADD COLUMN … DEFAULT (pre-PG11 rewrite)',
   check(s, ctx) {
-    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'add-column' && a.column.hasDefault)
         ctx.report(
@@ -32,7 +31,6 @@ export const addCheckNotValid: Rule = {
   verbs: ['ALTER'],
   summary: 'ADD CHECK must be NOT VALID',
   check(s, ctx) {
-    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'add-index' && a.index.kind === 'check' && !a.index.notValid)
         ctx.report(
@@ -51,7 +49,6 @@ export const addForeignKeyNotValid: Rule = {
   verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY must be NOT VALID',
   check(s, ctx) {
-    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       const fk =
         (a.kind === 'add-index' && a.index.kind === 'foreign' && !a.index.notValid) ||
@@ -73,7 +70,6 @@ export const disallowAddNotNull: Rule = {
   verbs: ['ALTER'],
   summary: 'No SET NOT NULL on existing column',
   check(s, ctx) {
-    if (onNewTable(s, ctx.statements)) return;
     for (const a of s.alterTable?.actions ?? []) {
       if (a.kind === 'set-not-null')
         ctx.report(
@@ -84,11 +80,6 @@ export const disallowAddNotNull: Rule = {
     }
   },
 };
-
-/** ALTER on a table the script created: it has no rows yet, so locks and rewrites cost nothing. */
-function onNewTable(s: Statement, statements: readonly Statement[]): boolean {
-  return !!s.alterTable && createdEarlier(statements, s.index, s.alterTable.table);
-}
 
 const SCHEMA_OBJECTS = new Set(['TABLE', 'VIEW', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'TYPE', 'DOMAIN', 'AGGREGATE']);
 

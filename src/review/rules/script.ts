@@ -85,8 +85,12 @@ export const checkSetRoleVariable: Rule = {
   summary: 'Script must start with SET ROLE',
   checkScript(ctx) {
     for (const s of ctx.statements) {
-      if (s.kind.verb === 'SET' && s.tokens[1]?.v === 'ROLE') return;
-      if (s.kind.verb === 'SET' || s.kind.verb === 'RESET') continue;
+      if (s.kind.verb === 'SET') {
+        // SET [SESSION | LOCAL] ROLE …, as Bytebase reads it; any other SET may come before it.
+        const k = s.tokens[1]?.v === 'SESSION' || s.tokens[1]?.v === 'LOCAL' ? 2 : 1;
+        if (s.tokens[k]?.v === 'ROLE') return;
+        continue;
+      }
       ctx.report(
         s,
         'The script does not SET ROLE before its first statement, so objects are owned by the connecting user; start the script with SET ROLE <owner role>.',

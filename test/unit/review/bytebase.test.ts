@@ -306,6 +306,21 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       'CREATE TABLE t (id int);\nALTER TABLE t\n  ADD COLUMN a timestamptz DEFAULT now(),\n  ADD COLUMN b uuid DEFAULT gen_random_uuid()',
       [3, 4],
     ],
+    [
+      'a primary key column of the wrong type at its definition',
+      'index.primary-key-type-allowlist',
+      'postgres',
+      'CREATE TABLE t (\n  a varchar(20),\n  PRIMARY KEY (a)\n)',
+      [2],
+      { list: ['serial', 'bigserial', 'int', 'bigint'] },
+    ],
+    [
+      'a foreign key added to a table the script created',
+      'statement.add-foreign-key-not-valid',
+      'postgres',
+      'CREATE TABLE r (id int);\nALTER TABLE r ADD CONSTRAINT f FOREIGN KEY (id) REFERENCES t (id)',
+      [2],
+    ],
     ['DROP PARTITION is not a truncate', 'statement.disallow-truncate', 'mysql', 'ALTER TABLE s DROP PARTITION p1', []],
     [
       'each column of ADD COLUMN (…, …)',
@@ -475,4 +490,15 @@ describe('Bytebase script state: counted per table over the script', () => {
       ),
       [],
     ));
+});
+
+describe('Bytebase statement.check-set-role-variable', () => {
+  const cases: Array<[string, number[]]> = [
+    ['SET SESSION ROLE joe;\nSELECT * FROM t', []],
+    ['SET LOCAL ROLE joe;\nSELECT 1', []],
+    ['SET search_path = app;\nSET ROLE owner;\nCREATE TABLE t (id int)', []],
+    ['INSERT INTO t (id) VALUES (1)', [1]],
+  ];
+  for (const [sql, want] of cases)
+    it(`"${sql}"`, () => assert.deepEqual(lines('statement.check-set-role-variable', 'postgres', sql), want));
 });
