@@ -13,7 +13,7 @@ import pg from 'pg';
 import { InMemoryNotificationChannel, type AgendaBackend, type NotificationChannel } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { MongoBackend, MongoChangeStreamNotificationChannel } from '@agendajs/mongo-backend';
-import { MongoClient, type Db } from 'mongodb';
+import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
 import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { MongoStore } from './mongo/mongo-store.js';
@@ -191,16 +191,37 @@ async function isReplicaSet(db: Db): Promise<boolean> {
   return typeof hello.setName === 'string';
 }
 
+/**
+ * The MongoDB driver's limits, each unless the URL sets its own: a server that cannot be found
+ * fails a call in 5 s (not the driver's 30 s); the server is checked every 2 s (not 10 s), so a
+ * lost store is known soon after it is gone; and no reply is awaited longer than 15 s (the
+ * driver's default waits forever, and a request sent on a connection that died unnoticed would
+ * never end).
+ */
+export function mongoOptions(url: string): MongoClientOptions {
+  const limits: MongoClientOptions = {
+    serverSelectionTimeoutMS: 5000,
+    heartbeatFrequencyMS: 2000,
+    socketTimeoutMS: 15_000,
+  };
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).toLowerCase() : '';
+  return Object.fromEntries(
+    Object.entries(limits).filter(([name]) => !new RegExp(`(^|&)${name.toLowerCase()}=`).test(query)),
+  );
+}
+
 async function openMongo(url: string, onError: (err: unknown) => void): Promise<OpenedStore> {
   const hint =
     'Check that MongoDB is running and reachable, and that the user, password and database in DBCHANGE_STORE_URL are right.';
   let client: MongoClient;
   try {
-    // Fail fast (5 s, not the driver's 30 s) at start-up, unless the URL sets its own limit.
-    client = new MongoClient(url, /serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: 5000 });
+    client = new MongoClient(url, mongoOptions(url));
   } catch (e) {
     throw unavailable(url, `The URL is not a valid MongoDB connection string. ${hint}`, e);
   }
+  // The driver's monitor finding the server gone is the store lost, also when no call of ours
+  // has failed yet (one may be waiting on a connection that died under it).
+  client.on('serverHeartbeatFailed', (event) => onError(event.failure));
   try {
     await client.connect();
     const db = client.db(mongoDatabaseName(url) ?? 'dbchange');

@@ -7,7 +7,11 @@
  *
  * While down, a probe (`ping`) runs every `probeEveryMs`. `guardStore` wraps a Store so that a
  * lost connection surfaces as DbchangeError(StoreUnavailable), which the application answers
- * with "the store is unavailable, nothing was changed" and the rollout waits out.
+ * with "the store is unavailable, nothing was changed" and the rollout waits out. Slack wants an
+ * answer within 3 s, so while the store is known to be down a call fails at once instead of
+ * waiting for the driver, and a read still waiting when the loss becomes known (a request sent
+ * on a connection that died under it may never be answered) is given up at that moment: nothing
+ * was changed by a read. A write is left to the driver: it may have reached the store.
  */
 import type { Logger } from 'pino';
 import { DbchangeError, ErrorCode, isDbchangeError, messageOf } from '../errors.js';
@@ -67,7 +71,10 @@ export function storeUnavailable(cause: unknown): DbchangeError {
 /** Watches the store's availability: learns of a loss from failed calls, probes until it answers. */
 export class StoreWatch {
   private lostAt: Date | undefined;
+  private lostCause: unknown;
   private lastOutage: Outage | undefined;
+  /** Told once when the store is lost (see whenLost). */
+  private readonly lossListeners = new Set<(e: DbchangeError) => void>();
   private waiters: ((outage: Outage) => void)[] = [];
   private readonly listeners: ((outage: Outage) => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -97,11 +104,26 @@ export class StoreWatch {
   lost(cause: unknown): void {
     if (this.lostAt || this.stopped) return;
     this.lostAt = this.deps.now();
+    this.lostCause = cause;
+    const error = storeUnavailable(cause);
+    for (const listener of [...this.lossListeners]) listener(error);
+    this.lossListeners.clear();
     this.deps.logger.warn(
       { err: messageOf(cause) },
       "the bot's store is unavailable; Slack requests are refused with a retry hint and rollouts wait until it is back",
     );
     this.schedule();
+  }
+
+  /** What made the store count as lost, while it does. */
+  get cause(): unknown {
+    return this.lostAt ? this.lostCause : undefined;
+  }
+
+  /** Calls `listener` with StoreUnavailable if the store is lost before the returned function is called. */
+  whenLost(listener: (e: DbchangeError) => void): () => void {
+    this.lossListeners.add(listener);
+    return () => void this.lossListeners.delete(listener);
   }
 
   /** Resolves when the store answers again (at once, with the last outage, when it already does). */
@@ -134,6 +156,7 @@ export class StoreWatch {
     }
     const outage: Outage = { lostAt: this.lostAt!, resumedAt: this.deps.now() };
     this.lostAt = undefined;
+    this.lostCause = undefined;
     this.lastOutage = outage;
     const seconds = Math.round((outage.resumedAt.getTime() - outage.lostAt.getTime()) / 1000);
     this.deps.logger.info({ seconds }, "the bot's store is back; resuming");
@@ -148,16 +171,53 @@ export class StoreWatch {
   }
 }
 
-/** The store, with every call that fails for want of a connection turned into DbchangeError(StoreUnavailable). */
+/** Store calls that only read: given up when the store is lost while they wait (see the top of this file). */
+const READS: ReadonlySet<PropertyKey> = new Set<keyof Store>([
+  'ping',
+  'getIssue',
+  'listIssues',
+  'listTaskLogs',
+  'listMigrations',
+  'latestSnapshot',
+  'getCursor',
+  'listGitVersions',
+]);
+
+/**
+ * The store, with every call that fails for want of a connection turned into
+ * DbchangeError(StoreUnavailable); while the store is known to be down, calls fail at once.
+ */
 export function guardStore(store: Store, watch: StoreWatch): Store {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (typeof value !== 'function' || key === 'close') return value;
       return async (...args: unknown[]) => {
+        if (!watch.available) throw storeUnavailable(watch.cause);
+        let givenUp = false;
         try {
-          return await value.apply(target, args);
+          if (!READS.has(key)) return await value.apply(target, args);
+          return await new Promise((resolve, reject) => {
+            const forget = watch.whenLost((e) => {
+              // The read given up ends by itself later; its outcome is nobody's concern.
+              givenUp = true;
+              reject(e);
+            });
+            Promise.resolve()
+              .then(() => value.apply(target, args))
+              .then(
+                (answer) => {
+                  forget();
+                  resolve(answer);
+                },
+                (e: unknown) => {
+                  forget();
+                  reject(e);
+                },
+              );
+          });
         } catch (e) {
+          if (givenUp) throw e;
           if (!isConnectionLoss(e)) throw e;
           watch.lost(e);
           throw storeUnavailable(e);

@@ -1,5 +1,6 @@
 // The bot's store goes away for about 20 s in the middle of a rollout, on each kind of store:
-// PostgreSQL and the embedded store's PGlite socket server. The bot reaches
+// PostgreSQL, the embedded store's PGlite socket server and MongoDB (the jongodb server, which
+// has no change streams: the bot wakes its own job workers in process). The bot reaches
 // its store through a TCP proxy in the test process, which the test cuts (every connection
 // destroyed, new ones refused) and restores; the shared servers are never touched. The real bot
 // process must stay up, tell people in Slack that nothing was changed, carry on by itself when
@@ -19,7 +20,7 @@ import { startMongo, type MongoServer } from '../support/mongo.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/embedded.js';
 
-const STORES: readonly ('postgres' | 'embedded' | 'mongodb')[] = ['postgres', 'embedded'];
+const STORES = ['postgres', 'embedded', 'mongodb'] as const;
 const OUTAGE_MS = 20_000;
 const UNAVAILABLE = /The bot's store is unavailable right now; nothing was changed\. Try again in a minute\./;
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pino from 'pino';
 import { DbchangeError, ErrorCode, isDbchangeError } from '../../../src/errors.js';
+import { mongoOptions } from '../../../src/store/open.js';
 import { guardStore, isConnectionLoss, StoreWatch } from '../../../src/store/outage.js';
 import type { Store } from '../../../src/store/types.js';
 
@@ -101,5 +102,53 @@ describe('the guarded store', () => {
     assert.equal(await store.getCursor('k'), 'cursor of k');
     assert.equal(w.available, true);
     w.stop();
+  });
+
+  test('while the store is known to be down, a call fails at once without reaching it', async () => {
+    const w = watch();
+    let calls = 0;
+    const store = guardStore({ getIssue: async () => void calls++ } as unknown as Store, w);
+    w.lost(coded('ECONNRESET'));
+    await assert.rejects(store.getIssue('1'), (e: unknown) => isDbchangeError(e, ErrorCode.StoreUnavailable));
+    assert.equal(calls, 0);
+    w.stop();
+  });
+
+  test('a read still waiting when the store is lost is given up; a write is left to finish', async () => {
+    const w = watch();
+    let answerWrite: (v: unknown) => void = () => undefined;
+    const store = guardStore(
+      {
+        // A request sent on a connection that died under it: never answered.
+        getIssue: () => new Promise(() => undefined),
+        saveIssue: () => new Promise((resolve) => (answerWrite = resolve)),
+      } as unknown as Store,
+      w,
+    );
+    const read = store.getIssue('1');
+    const write = store.saveIssue({} as never, new Date());
+    await new Promise((r) => setImmediate(r));
+    w.lost(coded('ECONNRESET'));
+    await assert.rejects(read, (e: unknown) => isDbchangeError(e, ErrorCode.StoreUnavailable));
+    answerWrite('saved');
+    assert.equal(await write, 'saved');
+    w.stop();
+  });
+});
+
+describe('the MongoDB client limits', () => {
+  test('a server is looked for 5 s, checked every 2 s, and a reply awaited at most 15 s', () => {
+    assert.deepEqual(mongoOptions('mongodb://db:27017/dbchange'), {
+      serverSelectionTimeoutMS: 5000,
+      heartbeatFrequencyMS: 2000,
+      socketTimeoutMS: 15_000,
+    });
+  });
+
+  test('a limit the URL sets is left to the URL', () => {
+    assert.deepEqual(mongoOptions('mongodb://db:27017/dbchange?retryWrites=true&socketTimeoutMS=60000'), {
+      serverSelectionTimeoutMS: 5000,
+      heartbeatFrequencyMS: 2000,
+    });
   });
 });
