@@ -31,7 +31,7 @@ import { heldByDrift, reconsiderDriftHolds } from './drift-hold.js';
 import type { LiveReviewer, Outage, StoreOutages } from './ports.js';
 import { liveFindings } from './live-review.js';
 import type { ChangeService } from './service.js';
-import { type Snapshot, snapshotKey, snapshotOf } from './snapshot.js';
+import { type Snapshot, snapshotFrom, snapshotKey, snapshotOf } from './snapshot.js';
 import type { RunningTasks } from './running-tasks.js';
 import { DEFAULT_TASK_WATCH, type TaskWatchSettings, watchTask } from './task-watch.js';
 
@@ -439,6 +439,8 @@ async function runTask(
   };
 
   let before: Snapshot | null = null;
+  // The schema the task left, read on its own connection once it is done (the engine may not).
+  let left: Snapshot | null | undefined;
   let outcome: ApplyOutcome;
   // A statement may run up to the statement timeout (an hour by default): the queue's lock is
   // kept while it runs, not only between statements, so no other run picks the job up meanwhile.
@@ -460,6 +462,9 @@ async function runTask(
       statements,
       onLog,
       ...watch.input,
+      afterDone: async (query) => {
+        left = await snapshotFrom(target.engine, query, deps.logger);
+      },
     });
   } catch (e) {
     // apply() reports SQL errors as outcomes; a throw means the database could not be reached.
@@ -469,7 +474,7 @@ async function runTask(
   const stopped = await watch.finish(outcome);
   flush();
   await flushed;
-  const after = outcome.status === 'done' ? await snapshotOf(target, deps.logger) : before;
+  const after = outcome.status !== 'done' ? before : left !== undefined ? left : await snapshotOf(target, deps.logger);
   const finishedAt = deps.now();
 
   const status: Task['status'] =

@@ -100,6 +100,12 @@ export interface ApplyTaskInput {
   watch?: LockWatchOptions;
   /** Aborting cancels the statement in flight (pg_cancel_backend / KILL QUERY) and starts no other. */
   signal?: AbortSignal;
+  /**
+   * Reads of the database as the task left it (the schema after it), once the task is done: on
+   * the task's own connection, its session settings reset, so no second connection is opened for
+   * them. It must not throw. An engine that does not call it leaves the caller to read afresh.
+   */
+  afterDone?: (query: QueryFn) => Promise<void>;
 }
 
 export type ApplyOutcome =

@@ -57,7 +57,9 @@ export async function applyPostgres(
         // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
         const stepwise =
           Boolean(decision.skip?.length) || input.statements.some((s) => cannotRunInTransaction(s.sql, version));
-        return await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
+        const outcome = await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
+        if (outcome.status === 'done' && input.afterDone) await readAfterDone(client, input.afterDone);
+        return outcome;
       }
       default:
         return unreachable(decision, 'ledger decision');
@@ -88,6 +90,21 @@ async function guarded(pool: pg.Pool, url: string, client: pg.ClientBase, input:
     blocked: () => onSecond((c) => pgBlocked(c, pid)),
     cancel: () => onSecond(async (c) => void (await c.query(CANCEL_BACKEND, [pid]))),
   });
+}
+
+/**
+ * The caller's reads after a done task, on the task's connection (warm: a fresh one would cost
+ * a connection and a cold catalog cache): what the task set for its session (role, search_path,
+ * timeouts) is reset first, so it cannot shape what is read. A failure here leaves the caller
+ * to read on a connection of its own; the task is done either way.
+ */
+async function readAfterDone(client: pg.ClientBase, read: NonNullable<ApplyTaskInput['afterDone']>): Promise<void> {
+  try {
+    await client.query(`SET SESSION AUTHORIZATION DEFAULT; RESET ALL; ${sql.SET_READ_LOCK_TIMEOUT}`);
+  } catch {
+    return;
+  }
+  await read(async (text, params) => (await client.query(text, params)).rows);
 }
 
 async function serverVersion(client: pg.ClientBase): Promise<number> {

@@ -77,3 +77,7 @@ export const SERVER_VERSION = `SELECT current_setting('server_version_num')::int
  * instead of when the statement would have finished.
  */
 export const SET_CLIENT_CHECK = `SELECT set_config('client_connection_check_interval', '2000', false)`;
+
+/** A read (catalog sizes, EXPLAIN, introspection) waits at most 5 s for a lock, then fails. */
+export const READ_LOCK_TIMEOUT_MS = 5000;
+export const SET_READ_LOCK_TIMEOUT = `SET lock_timeout = '${READ_LOCK_TIMEOUT_MS}ms'`;

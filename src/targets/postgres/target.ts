@@ -12,9 +12,6 @@ import { resolvePg } from './resolve.js';
 import { pgSessions } from './sessions.js';
 import { CANCEL_TASK } from './guards.js';
 
-/** How long a read-only callback waits for a lock before it gives up. */
-const READ_LOCK_TIMEOUT_MS = 5000;
-
 /** Open (lazily) a PostgreSQL target at `url`. */
 export function createPostgresTarget(url: string, opts: { applicationName?: string } = {}): Target {
   const pool = createPgPool(url, opts.applicationName ?? 'dbchange');
@@ -61,7 +58,7 @@ export function createPostgresTarget(url: string, opts: { applicationName?: stri
       try {
         // A read (catalog sizes, EXPLAIN, introspection) never queues for long behind someone's lock:
         // it fails, and its caller counts the database as unread instead of hanging with it.
-        await client.query(`SET lock_timeout = '${READ_LOCK_TIMEOUT_MS}ms'`);
+        await client.query(sql.SET_READ_LOCK_TIMEOUT);
         const query: QueryFn = async (text, params) => (await client.query(text, params)).rows;
         return await fn(query);
       } finally {

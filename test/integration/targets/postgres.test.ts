@@ -85,4 +85,36 @@ describe('postgres target transactions', () => {
       assert.equal(rows[0]!.p, '"$user", public');
     }
   });
+
+  test('reads after a done task run on its connection with the session it set reset, and not after a failed one', async () => {
+    await target.withConnection((q) => q('CREATE ROLE dbchange_reader_t NOLOGIN').catch(() => undefined));
+    await target.withConnection((q) => q('CREATE SCHEMA IF NOT EXISTS other'));
+    // The role the task ends in still writes the ledger row.
+    await target.withConnection((q) => q('GRANT ALL ON public.dbchange_ledger TO dbchange_reader_t'));
+    const seen: { path: string; role: string; timeout: string; table: string | null }[] = [];
+    const task = {
+      ...recordedTask(
+        'after-done',
+        lines(
+          'SET search_path TO other',
+          "SET statement_timeout = '7s'",
+          'CREATE TABLE after_done_t (id int)',
+          'SET ROLE dbchange_reader_t',
+        ),
+      ),
+      afterDone: async (q: Parameters<NonNullable<Parameters<Target['apply']>[0]['afterDone']>>[0]) => {
+        const [row] = await q<{ path: string; role: string; timeout: string; table: string | null }>(
+          `SELECT current_setting('search_path') AS path, current_user AS role,
+                  current_setting('statement_timeout') AS timeout, to_regclass('other.after_done_t')::text AS table`,
+        );
+        seen.push(row!);
+      },
+    };
+    assert.equal((await target.apply(task)).status, 'done');
+    assert.deepEqual(seen, [{ path: '"$user", public', role: 'postgres', timeout: '0', table: 'other.after_done_t' }]);
+
+    const failing = { ...recordedTask('after-failed', lines('SELECT 1 / 0')), afterDone: task.afterDone };
+    assert.equal((await target.apply(failing)).status, 'failed');
+    assert.equal(seen.length, 1);
+  });
 });
