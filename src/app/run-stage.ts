@@ -182,6 +182,11 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
               ),
             ),
           ).catch((e: unknown) => deps.logger.error({ err: e }, 'could not record the task failure'));
+          await deps.service.threadSafe(issue, {
+            kind: 'task-bot-failure',
+            task: taskRef(task, stage.environment),
+            error,
+          });
         }
         // Short tasks beat too: a stage over many databases outlasts the job's lock.
         await deps

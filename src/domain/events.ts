@@ -169,6 +169,8 @@ export type IssueEvent =
   | { kind: 'stop-requested'; by: string; environment: string; tasks: number }
   | { kind: 'task-needs-attention'; task: TaskRef; reason: string }
   | { kind: 'task-not-started'; task: TaskRef; error: string; cause: 'not-configured' | 'no-ddl' }
+  /** The bot itself failed during the task (its store, Slack): the ledger knows what was applied. */
+  | { kind: 'task-bot-failure'; task: TaskRef; error: string }
   | { kind: 'task-in-desired-schema'; task: TaskRef }
   /** A wave of a stage rolled out in waves ended (`wave` counts from 1); what starts the next one. */
   | {

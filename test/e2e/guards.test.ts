@@ -119,7 +119,10 @@ ${ENGINES.map((e) => `  - { name: ${APP[e]}, environment: prod, engine: ${e}, ur
         .messages(CHANNEL)
         .find((m) => m.thread_ts === issue.ts && hasButton(m, 'task_cancel_statement'));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no lock-wait notice; thread:\n${slack.thread(issue).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no lock-wait notice; thread:\n${slack.thread(issue).join('\n')}\nbot log:\n${bot.output().slice(-6000)}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -179,6 +179,8 @@ export function eventText(event: IssueEvent): string {
       return event.cause === 'not-configured'
         ? `:x: ${label(event.task)}: ${escapeText(event.error)}`
         : `:x: *${label(event.task)}*: ${escapeText(event.error)}`;
+    case 'task-bot-failure':
+      return `:x: *${label(event.task)}*: task failed: ${escapeText(event.error)}. The database's ledger keeps what was applied; Retry runs the rest.`;
     case 'task-in-desired-schema':
       return `:white_check_mark: *${label(event.task)}*: already in the desired schema; nothing to run`;
     case 'wave-done': {

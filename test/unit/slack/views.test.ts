@@ -242,6 +242,7 @@ describe('user text is escaped in every message kind', () => {
       { kind: 'task-failed', task, durationMs: 1, error: CANARY, aftermath: CANARY },
       { kind: 'task-needs-attention', task, reason: CANARY },
       { kind: 'task-not-started', task, error: CANARY, cause: 'not-configured' },
+      { kind: 'task-bot-failure', task, error: CANARY },
       { kind: 'edited', by: 'U_C', revision: 2, retry: { environment: CANARY, approvals: 1 } },
       { kind: 'attention-resolved', by: 'U_C', task, applied: true },
       {
