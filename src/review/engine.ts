@@ -113,6 +113,11 @@ export function reviewScript(input: {
   pgVersion?: number;
   /** The script is DDL dbchange generated for a desired-schema change (rules the generator settles are skipped). */
   generated?: boolean;
+  /**
+   * The script runs wrapped in one transaction (Squawk's --assume-in-transaction): tables it
+   * creates are new to everyone until it commits, and a BEGIN or COMMIT in it is nesting.
+   */
+  assumeInTransaction?: boolean;
 }): ReviewResult {
   const { engine, sql } = input;
   const policy = activeRules(input.policy ?? DEFAULT_PRODUCTION_POLICY, engine);
@@ -170,6 +175,7 @@ export function reviewScript(input: {
       engine,
       payload: pr.payload,
       ...(input.pgVersion !== undefined ? { pgVersion: input.pgVersion } : {}),
+      ...(input.assumeInTransaction ? { assumeInTransaction: true } : {}),
       statements,
       // Statement-level advice is reported where the statement ends, as Bytebase does; element-level at the element.
       report: (s, message, pos) => {

@@ -44,6 +44,8 @@ export interface RuleContext {
   /** PostgreSQL major version the script is for (--pg-version, or the target's); absent: a current one. */
   pgVersion?: number;
   statements: readonly Statement[];
+  /** The script runs wrapped in one transaction (Squawk's assume-in-transaction): from its first statement to a COMMIT. */
+  assumeInTransaction?: boolean;
   report(s: Statement, message: string, pos?: number): void;
 }
 

@@ -6,7 +6,7 @@ import { BOTH } from '../engines.js';
 import { createdEarlier } from '../util.js';
 import { addedColumn, alterCommands, as, constraintsOf, relKey, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
-import { createdInTransaction } from './state.js';
+import { closes, createdInTransaction, opens, transactionKind } from './state.js';
 
 function table(s: Statement): string {
   return relKey(as<AlterTableStmt>(s.ast, 'AlterTableStmt')?.relation);
@@ -35,7 +35,7 @@ function readAdded(s: Statement): Added {
 }
 
 function newTable(s: Statement, ctx: RuleContext): boolean {
-  return createdInTransaction(ctx.statements, s, table(s));
+  return createdInTransaction(ctx, s, table(s));
 }
 
 export const constraintMissingNotValid = squawkRule({
@@ -52,7 +52,30 @@ export const constraintMissingNotValid = squawkRule({
       report(pos);
     }
   },
+  checkScript(ctx, report) {
+    // As Squawk: a VALIDATE CONSTRAINT in a transaction (explicit or assumed) of a constraint added
+    // NOT VALID earlier in the script, unless a BEGIN outside any transaction came in between
+    // (ROLLBACK ends a transaction here too, as in the other rules).
+    let inside = ctx.assumeInTransaction === true;
+    const notValid = new Set<string>();
+    for (const s of ctx.statements) {
+      const kind = transactionKind(s.ast);
+      if (opens(kind)) {
+        if (!inside) notValid.clear();
+        inside = true;
+      } else if (closes(kind)) inside = false;
+      for (const { cmd, pos } of alterCommands(s)) {
+        if (cmd.subtype === 'AT_ValidateConstraint' && inside && cmd.name && notValid.has(cmd.name))
+          report(s, pos, VALIDATE_IN_TRANSACTION);
+        const c = cmd.subtype === 'AT_AddConstraint' ? as<Constraint>(cmd.def, 'Constraint') : null;
+        if (c?.skip_validation && c.conname) notValid.add(c.conname);
+      }
+    }
+  },
 });
+
+const VALIDATE_IN_TRANSACTION =
+  'Using `NOT VALID` and `VALIDATE CONSTRAINT` in the same transaction will block all reads while the constraint is validated. Add constraint as `NOT VALID` in one transaction and `VALIDATE CONSTRAINT` in a separate transaction.';
 
 export const addingForeignKeyConstraint = squawkRule({
   name: 'adding-foreign-key-constraint',

@@ -5,16 +5,27 @@ import { alterCommands, as, kindOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 import { closes, inTransaction, opens, transactionKind } from './state.js';
 
+const NESTING_HELP =
+  "Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.";
+const ASSUMED_BEGIN = `There is an existing transaction already in progress, managed by your migration tool. ${NESTING_HELP}`;
+const ASSUMED_END = `Attempting to end the transaction that is managed by your migration tool. ${NESTING_HELP}`;
+
 export const transactionNesting = squawkRule({
   name: 'transaction-nesting',
   summary: 'No BEGIN inside a transaction, no COMMIT outside one',
   message: 'There is an existing transaction already in progress.',
-  help: "Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.",
+  help: NESTING_HELP,
   checkScript(ctx, report) {
     for (const s of ctx.statements) {
       const kind = transactionKind(s.ast);
       if (!kind) continue;
-      const open = inTransaction(ctx.statements, s);
+      if (ctx.assumeInTransaction) {
+        // The runner owns the transaction: any BEGIN nests in it, any COMMIT/ROLLBACK ends it.
+        if (opens(kind)) report(s, 0, ASSUMED_BEGIN);
+        else if (closes(kind) && kind !== 'TRANS_STMT_PREPARE') report(s, 0, ASSUMED_END);
+        continue;
+      }
+      const open = inTransaction(ctx, s);
       if (opens(kind) && open) report(s, 0);
       else if (closes(kind) && !open && kind !== 'TRANS_STMT_PREPARE')
         report(
@@ -53,7 +64,7 @@ export const preferRobustStmts = squawkRule({
   summary: 'Statements outside a transaction should be re-runnable (IF [NOT] EXISTS)',
   message: IF_NOT_EXISTS,
   check(s, ctx, report) {
-    const tx = inTransaction(ctx.statements, s);
+    const tx = inTransaction(ctx, s);
     const ix = as<IndexStmt>(s.ast, 'IndexStmt');
     if (ix) {
       if (!ix.if_not_exists && (!tx || ix.concurrent)) report(0, IF_NOT_EXISTS);

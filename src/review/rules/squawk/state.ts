@@ -1,20 +1,28 @@
 /**
- * What the Squawk rules follow across a script: whether each statement runs inside an explicit
- * transaction (BEGIN … COMMIT/ROLLBACK), and which tables that transaction created (locks and
- * scans on those cost nothing: nobody else can see them yet). Computed once per script.
+ * What the Squawk rules follow across a script: whether each statement runs inside a transaction
+ * (BEGIN … COMMIT/ROLLBACK, or, with Squawk's assume-in-transaction, the one the runner wraps the
+ * script in: open from the first statement until a COMMIT), and which tables that transaction
+ * created (locks and scans on those cost nothing: nobody else can see them yet). Computed once
+ * per script and setting.
  */
 import type { CreateStmt, Node, TransactionStmt } from 'libpg-query';
 import type { Statement } from '../../statement.js';
+import type { RuleContext } from '../../types.js';
 import { as, relKey } from './ast.js';
 
 export interface ScriptState {
-  /** Per statement index: the index of the BEGIN of the explicit transaction it runs in, or -1. */
-  transactionStart: number[];
+  /** Per statement index: the index of the BEGIN of the transaction it runs in (-1: the assumed one), or null. */
+  transactionStart: (number | null)[];
   /** Table → the statement indexes that created it inside a transaction. */
   createdAt: Map<string, number[]>;
 }
 
-const cache = new WeakMap<readonly Statement[], ScriptState>();
+/** The assumed transaction's start: before the first statement. */
+const ASSUMED = -1;
+const caches = {
+  explicit: new WeakMap<readonly Statement[], ScriptState>(),
+  assumed: new WeakMap<readonly Statement[], ScriptState>(),
+};
 
 /** The transaction statement kind (TRANS_STMT_BEGIN …), or ''. */
 export function transactionKind(node: Node | null): string {
@@ -30,19 +38,23 @@ export function closes(kind: string): boolean {
   return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE';
 }
 
-/** The script state for the statements of one script (PostgreSQL ASTs). */
-export function scriptState(statements: readonly Statement[]): ScriptState {
+/**
+ * The script state for the statements of one script (PostgreSQL ASTs). `assumeInTransaction`:
+ * the script runs wrapped in BEGIN … COMMIT (Squawk's --assume-in-transaction).
+ */
+export function scriptState(statements: readonly Statement[], assumeInTransaction = false): ScriptState {
+  const cache = assumeInTransaction ? caches.assumed : caches.explicit;
   let st = cache.get(statements);
   if (st) return st;
   const size = statements.length === 0 ? 0 : statements[statements.length - 1]!.index + 1;
-  st = { transactionStart: new Array(size).fill(-1), createdAt: new Map() };
-  let start = -1;
+  st = { transactionStart: new Array(size).fill(null), createdAt: new Map() };
+  let start: number | null = assumeInTransaction ? ASSUMED : null;
   for (const s of statements) {
     const kind = transactionKind(s.ast);
     st.transactionStart[s.index] = start;
     if (opens(kind)) start = s.index;
-    else if (closes(kind)) start = -1;
-    else if (start >= 0) {
+    else if (closes(kind)) start = null;
+    else if (start !== null) {
       const ct = as<CreateStmt>(s.ast, 'CreateStmt');
       if (ct) {
         const key = relKey(ct.relation);
@@ -56,15 +68,18 @@ export function scriptState(statements: readonly Statement[]): ScriptState {
   return st;
 }
 
-/** True when statement `s` runs inside an explicit transaction. */
-export function inTransaction(statements: readonly Statement[], s: Statement): boolean {
-  return (scriptState(statements).transactionStart[s.index] ?? -1) >= 0;
+/** What the state is read from: the rule context's statements and setting. */
+type Script = Pick<RuleContext, 'statements' | 'assumeInTransaction'>;
+
+/** True when statement `s` runs inside a transaction (explicit, or the assumed one). */
+export function inTransaction(ctx: Script, s: Statement): boolean {
+  return (scriptState(ctx.statements, ctx.assumeInTransaction).transactionStart[s.index] ?? null) !== null;
 }
 
 /** True when `table` was created earlier in the transaction `s` runs in. */
-export function createdInTransaction(statements: readonly Statement[], s: Statement, table: string): boolean {
-  const st = scriptState(statements);
-  const start = st.transactionStart[s.index] ?? -1;
-  if (start < 0) return false;
+export function createdInTransaction(ctx: Script, s: Statement, table: string): boolean {
+  const st = scriptState(ctx.statements, ctx.assumeInTransaction);
+  const start = st.transactionStart[s.index] ?? null;
+  if (start === null) return false;
   return (st.createdAt.get(table) ?? []).some((i) => i > start && i < s.index);
 }
