@@ -20,6 +20,7 @@ interface Options {
   format: Format;
   listRules?: boolean;
   pgVersion?: string;
+  assumeInTransaction?: boolean;
 }
 
 interface FileFinding extends Finding {
@@ -121,7 +122,13 @@ async function run(io: CliIo, files: string[], opts: Options): Promise<number> {
       if (num > 0) pgVersion = Math.floor(num / 10000);
     }
     for (const { file, sql } of inputs) {
-      const found = reviewScript({ engine, sql, policy, ...(pgVersion ? { pgVersion } : {}) }).findings;
+      const found = reviewScript({
+        engine,
+        sql,
+        policy,
+        ...(pgVersion ? { pgVersion } : {}),
+        ...(opts.assumeInTransaction ? { assumeInTransaction: true } : {}),
+      }).findings;
       if (live && !found.some((f) => f.rule === 'syntax-error' || f.rule === 'builtin.statement.maximum-sql-size')) {
         found.push(...(await reviewLive({ engine, sql, policy, query: live.query })));
         found.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -147,6 +154,10 @@ export function registerReview(program: Command, cli: CliRun): void {
     .option('--url <url>', 'also run the live-database rules against this database')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--pg-version <version>', "PostgreSQL version the SQL is for (default: the --url server's, else current)")
+    .option(
+      '--assume-in-transaction',
+      "PostgreSQL: review each file as if wrapped in BEGIN … COMMIT by the migration tool (Squawk's setting)",
+    )
     .option(
       '--list-rules',
       'print the supported rule ids, one per line (--format json: with aliases, engines, description)',

@@ -142,6 +142,31 @@ describe('dbchange review', () => {
     );
   });
 
+  it('reviews each file as if wrapped in one transaction with --assume-in-transaction', async () => {
+    writeFileSync(
+      join(dir, 'new-table.sql'),
+      'CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL DEFAULT 0);\nCREATE INDEX orders_total ON orders (total);\nCOMMIT;\n',
+    );
+    writeFileSync(
+      join(dir, 'tx.yaml'),
+      'ruleList:\n  - {type: require-concurrent-index-creation, level: ERROR}\n  - {type: transaction-nesting, level: WARNING}\n',
+    );
+    const args = ['--engine', 'postgres', '--policy', 'tx.yaml', '--format', 'json', 'new-table.sql'];
+    const rules = (r: CliResult) =>
+      (JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> }).findings.map((f) => [f.rule, f.line]);
+    const plain = await run(args, dir);
+    assert.equal(plain.code, 1);
+    assert.deepEqual(rules(plain), [
+      ['require-concurrent-index-creation', 2],
+      ['transaction-nesting', 3],
+    ]);
+    const assumed = await run(['--assume-in-transaction', ...args], dir);
+    assert.equal(assumed.code, 0);
+    assert.deepEqual(rules(assumed), [['transaction-nesting', 3]]);
+    assert.match(assumed.stdout, /Attempting to end the transaction that is managed by your migration tool/);
+    assert.match((await runCli(['review', '--help'], { cwd: dir })).stdout, /--assume-in-transaction/);
+  });
+
   const usage: Array<[string, string[], RegExp]> = [
     ['no engine', ['migrations/bad.sql'], /--engine postgres\|mysql/],
     [
