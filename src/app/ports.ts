@@ -43,12 +43,16 @@ export interface IssueNotifier {
   edit?(issue: Issue, ref: string, event: IssueEvent): Promise<void>;
 }
 
-/** Static review of a script; `generated`: DDL dbchange generated for a desired-schema change. */
+/**
+ * Static review of a script; `generated`: DDL dbchange generated for a desired-schema change;
+ * `assumeInTransaction`: the script will run in one transaction (Squawk's assume-in-transaction).
+ */
 export type Reviewer = (input: {
   engine: Engine;
   sql: string;
   environment: string;
   generated?: boolean;
+  assumeInTransaction?: boolean;
 }) => ReviewFinding[];
 
 /** Review rules that need the target database itself (dry runs, row estimates, walk-through). */

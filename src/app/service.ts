@@ -14,7 +14,9 @@ import { findingKey, type Issue, type IssueSource, type ReviewFinding } from '..
 import { planStages } from '../domain/plan.js';
 import { type Decision, type Effect, startAutomatic } from '../domain/transitions.js';
 import { DbchangeError, ErrorCode, unreachable } from '../errors.js';
+import { splitStatements } from '../sql/split.js';
 import { type Store, StoreConflictError } from '../store/types.js';
+import { ANY_SERVER, runsInOneTransaction } from '../targets/postgres/non-transactional.js';
 import type { IssueNotifier, Reviewer, RolloutQueue } from './ports.js';
 import { done, fromRefusal, notFound, type Result, refused } from './results.js';
 import { asChangeType, type Submission } from './submission.js';
@@ -50,19 +52,26 @@ export class ChangeService {
 
   /**
    * Review SQL for every engine and environment the target covers; findings de-duplicated.
-   * `generated`: the DDL of a desired-schema change, as dbchange generated it.
+   * `generated`: the DDL of a desired-schema change, as dbchange generated it. A PostgreSQL
+   * script the executor will run in one transaction is reviewed as one (Squawk's
+   * assume-in-transaction): a table it creates is nobody else's until it commits.
    */
   review(target: string, sql: string, generated = false): ReviewFinding[] {
     const { config } = this.deps;
     const seen = new Set<string>();
     const out: ReviewFinding[] = [];
+    let inOneTransaction: boolean | undefined;
+    const assumeInTransaction = () =>
+      (inOneTransaction ??= runsInOneTransaction(splitStatements(sql, 'postgres'), ANY_SERVER));
     // Review once per engine and policy: environments without a policy of their own share one.
     const reviewed = new Set<string>();
     for (const db of databasesOf(config, target)) {
       const policyKey = `${db.engine}|${config.review.environments[db.environment] ?? ''}`;
       if (reviewed.has(policyKey)) continue;
       reviewed.add(policyKey);
-      for (const f of this.deps.reviewer({ engine: db.engine, sql, environment: db.environment, generated })) {
+      const input = { engine: db.engine, sql, environment: db.environment, generated };
+      const assumed = db.engine === 'postgres' && assumeInTransaction();
+      for (const f of this.deps.reviewer(assumed ? { ...input, assumeInTransaction: true } : input)) {
         const key = findingKey(f);
         if (seen.has(key)) continue;
         seen.add(key);

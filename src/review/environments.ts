@@ -74,8 +74,19 @@ export function policyFor(policies: ReviewPolicies, environment: string): Review
 /** A reviewer for the app service: static review with the environment's policy. */
 export function createReviewer(
   policies: ReviewPolicies,
-): (input: { engine: Engine; sql: string; environment: string; generated?: boolean }) => Finding[] {
-  return ({ engine, sql, environment, generated }) =>
-    reviewScript({ engine, sql, policy: policyFor(policies, environment), ...(generated ? { generated } : {}) })
-      .findings;
+): (input: {
+  engine: Engine;
+  sql: string;
+  environment: string;
+  generated?: boolean;
+  assumeInTransaction?: boolean;
+}) => Finding[] {
+  return ({ engine, sql, environment, generated, assumeInTransaction }) =>
+    reviewScript({
+      engine,
+      sql,
+      policy: policyFor(policies, environment),
+      ...(generated ? { generated } : {}),
+      ...(assumeInTransaction ? { assumeInTransaction } : {}),
+    }).findings;
 }

@@ -22,7 +22,7 @@ import { acquire } from './connect.js';
 import { pgStatementError } from './errors.js';
 import { ensureLedger, pgLedger } from './ledger.js';
 import * as sql from './ledger-sql.js';
-import { cannotRunInTransaction } from './non-transactional.js';
+import { runsInOneTransaction } from './non-transactional.js';
 import { BACKEND_PID, CANCEL_BACKEND, pgBlocked, setPgGuards } from './guards.js';
 import { watchedConnection } from '../statement-watch.js';
 import { unreachable } from '../../errors.js';
@@ -55,8 +55,7 @@ export async function applyPostgres(
         const conn = await guarded(pool, url, client, input);
         const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
         // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
-        const stepwise =
-          Boolean(decision.skip?.length) || input.statements.some((s) => cannotRunInTransaction(s.sql, version));
+        const stepwise = Boolean(decision.skip?.length) || !runsInOneTransaction(input.statements, version);
         const outcome = await (stepwise ? runStepwise : runAtomic)(conn, input, plan);
         if (outcome.status === 'done' && input.afterDone) await readAfterDone(client, input.afterDone);
         return outcome;

@@ -46,6 +46,17 @@ export function cannotRunInTransaction(sql: string, serverVersionNum: number): b
   }
 }
 
+/** The server version to ask about when the server is not known: a statement refused on any server counts. */
+export const ANY_SERVER = 0;
+
+/**
+ * Whether a task of these statements runs in one transaction on a server of `serverVersionNum`
+ * (ANY_SERVER: on every server): it does unless one of them cannot run in a transaction block.
+ */
+export function runsInOneTransaction(statements: readonly { sql: string }[], serverVersionNum: number): boolean {
+  return !statements.some((s) => cannotRunInTransaction(s.sql, serverVersionNum));
+}
+
 function includesRun(words: string[], run: string[]): boolean {
   return words.some((_, i) => run.every((r, k) => words[i + k] === r));
 }

@@ -17,6 +17,7 @@ import type { IssueEvent } from '../../../src/domain/events.js';
 import type { Issue } from '../../../src/domain/issue.js';
 import { planStages } from '../../../src/domain/plan.js';
 import type { RefusalCode } from '../../../src/domain/refusal.js';
+import { createReviewer, loadReviewPolicies } from '../../../src/review/index.js';
 import { type OpenedStore, openStore } from '../../../src/store/open.js';
 import { openTarget } from '../../../src/targets/index.js';
 import type { Target } from '../../../src/targets/types.js';
@@ -78,25 +79,29 @@ databases:
       if (!t) targets.set(key, (t = openTarget(db.engine, db.url)));
       return t;
     };
+    // Index builds get the bot's own review, with the built-in policies.
+    const review = createReviewer(await loadReviewPolicies(undefined, async () => '', ['dev', 'staging', 'prod']));
     app = createApplication({
       config,
       store: opened.store,
       queue,
       notifier,
       // Review flags every DROP, so the "roll out anyway" rule has something to hold.
-      reviewer: ({ sql }) =>
-        /\bDROP\b/i.test(sql)
-          ? [
-              {
-                rule: 'schema.backward-compatibility',
-                level: 'WARNING',
-                line: 1,
-                column: 1,
-                statement: sql,
-                message: 'drops',
-              },
-            ]
-          : [],
+      reviewer: (input) =>
+        /\bCREATE INDEX\b/i.test(input.sql)
+          ? review(input)
+          : /\bDROP\b/i.test(input.sql)
+            ? [
+                {
+                  rule: 'schema.backward-compatibility',
+                  level: 'WARNING',
+                  line: 1,
+                  column: 1,
+                  statement: input.sql,
+                  message: 'drops',
+                },
+              ]
+            : [],
       targetFor,
       // The user group S_DBAS has one member.
       directory: (entries) => new Set(entries.flatMap((e) => (e === 'S_DBAS' ? ['U_GROUPIE'] : [e]))),
@@ -294,6 +299,24 @@ databases:
       kind: 'started-automatically',
       environment: 'dev',
     });
+  });
+
+  test('a script the bot runs in one transaction is reviewed as one: indexing the table it creates holds nothing', async () => {
+    const sql =
+      'CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL DEFAULT 0);\nCREATE INDEX orders_total ON orders (total);';
+    const submit = (title: string, text: string) =>
+      app.submit({ actor: as('U_DEV'), submission: { title, target: 'app', changeType: 'ddl', sql: text } });
+    const one = await submit('Orders', sql);
+    assert.ok(one.kind === 'done' && 'issue' in one);
+    assert.deepEqual(one.issue.findings, []);
+    assert.equal(one.issue.stages[0]!.status, 'running');
+    // Built CONCURRENTLY, the script runs statement by statement and is reviewed as it runs: no transaction to ban it in.
+    const apart = await submit('Orders apart', sql.replace('CREATE INDEX', 'CREATE INDEX CONCURRENTLY'));
+    assert.ok(apart.kind === 'done' && 'issue' in apart);
+    assert.deepEqual(
+      apart.issue.findings.map((f) => f.rule),
+      ['statement.non-transactional'],
+    );
   });
 
   test('a change runs stage by stage: events say what ran, the history records it, a rollback undoes it', async () => {

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { cannotRunInTransaction } from '../../../src/targets/postgres/non-transactional.js';
+import {
+  ANY_SERVER,
+  cannotRunInTransaction,
+  runsInOneTransaction,
+} from '../../../src/targets/postgres/non-transactional.js';
 
 const PG15 = 150004;
 const CASES: Array<[string, boolean, number?]> = [
@@ -45,3 +49,11 @@ for (const [sql, expected, version = PG15] of CASES) {
     assert.equal(cannotRunInTransaction(sql, version), expected);
   });
 }
+
+test('a task runs in one transaction unless one of its statements cannot; with the server unknown, on any server', () => {
+  const of = (...sql: string[]) => sql.map((s) => ({ sql: s }));
+  assert.equal(runsInOneTransaction(of('CREATE TABLE t (a int)', 'CREATE INDEX i ON t (a)'), PG15), true);
+  assert.equal(runsInOneTransaction(of('CREATE TABLE t (a int)', 'CREATE INDEX CONCURRENTLY i ON t (a)'), PG15), false);
+  assert.equal(runsInOneTransaction(of("ALTER TYPE e ADD VALUE 'x'"), PG15), true);
+  assert.equal(runsInOneTransaction(of("ALTER TYPE e ADD VALUE 'x'"), ANY_SERVER), false);
+});
