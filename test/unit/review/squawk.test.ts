@@ -8,11 +8,22 @@ import { STATIC_RULES } from '../../../src/review/catalog.js';
 
 const dir = new URL('../../fixtures/squawk/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Record<string, string[]>;
+// The same files under `squawk --assume-in-transaction`.
+const expectedAssumed = JSON.parse(readFileSync(new URL('expected-assume-in-transaction.json', dir), 'utf8')) as Record<
+  string,
+  string[]
+>;
 const squawkRules = STATIC_RULES.filter((r) => 'squawk' in r && !(r as { optIn?: boolean }).optIn);
 const policy = { rules: squawkRules.map((r) => ({ rule: r.id, level: 'WARNING' as const, payload: {} })) };
 
-function review(sql: string, pgVersion?: number): string[] {
-  return reviewScript({ engine: 'postgres', sql, policy, ...(pgVersion ? { pgVersion } : {}) })
+function review(sql: string, pgVersion?: number, assumeInTransaction = false): string[] {
+  return reviewScript({
+    engine: 'postgres',
+    sql,
+    policy,
+    ...(pgVersion ? { pgVersion } : {}),
+    ...(assumeInTransaction ? { assumeInTransaction } : {}),
+  })
     .findings.map((f) => `${f.line}:${f.column}:${f.rule}`)
     .sort();
 }
@@ -21,6 +32,81 @@ describe("Squawk's rules report what Squawk reports", () => {
   for (const [file, want] of Object.entries(expected)) {
     it(`finds in ${file} exactly the violations squawk-cli finds, at the same line and column`, () => {
       assert.deepEqual(review(readFileSync(new URL(file, dir), 'utf8')), want);
+    });
+  }
+
+  for (const [file, want] of Object.entries(expectedAssumed)) {
+    it(`finds in ${file} what squawk-cli --assume-in-transaction finds with assumeInTransaction`, () => {
+      assert.deepEqual(review(readFileSync(new URL(file, dir), 'utf8'), undefined, true), want);
+    });
+  }
+
+  // Squawk's own examples for the rules assume-in-transaction changes: [rule, sql, without, with].
+  const assumed: Array<[string, string, string[], string[]]> = [
+    [
+      'require-concurrent-index-creation',
+      'CREATE TABLE t (id bigint);\nCREATE INDEX i ON t (id);',
+      ['2:1:require-concurrent-index-creation'],
+      [],
+    ],
+    [
+      'require-concurrent-index-creation',
+      'CREATE INDEX i ON t (id);',
+      ['1:1:require-concurrent-index-creation'],
+      ['1:1:require-concurrent-index-creation'],
+    ],
+    [
+      'constraint-missing-not-valid',
+      'CREATE TABLE core_foo (id bigint PRIMARY KEY, age bigint NOT NULL);\nALTER TABLE core_foo ADD CONSTRAINT age_restriction CHECK (age >= 25);',
+      ['2:22:constraint-missing-not-valid'],
+      [],
+    ],
+    [
+      'constraint-missing-not-valid',
+      'ALTER TABLE app_email ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES app_user (id) NOT VALID;\nALTER TABLE app_email VALIDATE CONSTRAINT fk_user;',
+      [],
+      ['2:23:constraint-missing-not-valid'],
+    ],
+    [
+      'adding-foreign-key-constraint',
+      'CREATE TABLE email (id bigint, user_id bigint);\nALTER TABLE email ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES app_user (id);',
+      ['2:23:adding-foreign-key-constraint'],
+      [],
+    ],
+    [
+      'ban-concurrent-index-creation-in-transaction',
+      'CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);\nALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX i;',
+      [],
+      ['1:21:ban-concurrent-index-creation-in-transaction'],
+    ],
+    ['ban-concurrent-index-creation-in-transaction', 'CREATE UNIQUE INDEX CONCURRENTLY i ON t (a);', [], []],
+    [
+      'ban-concurrent-index-creation-in-transaction',
+      'COMMIT;\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (a);\nBEGIN;\nALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX i;',
+      [],
+      [],
+    ],
+    ['transaction-nesting', 'SELECT 1;\nCOMMIT;', ['2:1:transaction-nesting'], ['2:1:transaction-nesting']],
+    ['transaction-nesting', 'BEGIN;\nSELECT 1;\nCOMMIT;', [], ['1:1:transaction-nesting', '3:1:transaction-nesting']],
+    ['transaction-nesting', 'SELECT 1;', [], []],
+    [
+      'prefer-robust-stmts',
+      'ALTER TABLE t ADD COLUMN a bigint;\nCREATE INDEX i ON t (a);',
+      ['1:15:prefer-robust-stmts', '2:1:prefer-robust-stmts'],
+      [],
+    ],
+    [
+      'prefer-robust-stmts',
+      'ALTER TABLE t ADD COLUMN a bigint;\nCREATE INDEX CONCURRENTLY i ON t (a);',
+      ['1:15:prefer-robust-stmts', '2:1:prefer-robust-stmts'],
+      ['2:1:prefer-robust-stmts'],
+    ],
+  ];
+  for (const [rule, sql, without, withOption] of assumed) {
+    it(`${rule}: ${JSON.stringify(sql)} without and with assumeInTransaction`, () => {
+      const only = (findings: string[]) => findings.filter((f) => f.endsWith(`:${rule}`));
+      assert.deepEqual(only(review(sql)), without);
+      assert.deepEqual(only(review(sql, undefined, true)), withOption);
     });
   }
 
