@@ -7,6 +7,7 @@
 import mysql from 'mysql2/promise';
 import { connectError } from '../target-error.js';
 import type { DbConnection, QueryFn } from '../types.js';
+import { whileServerBusy } from '../busy-server.js';
 
 export const POOL_LIMIT = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -38,10 +39,10 @@ export function createMysqlPool(url: string): mysql.Pool {
   return pool;
 }
 
-/** One connection from the pool, or a TargetFailed error naming the redacted URL. */
+/** One connection from the pool (asked again while the server is out of connections), or a TargetFailed error naming the redacted URL. */
 export async function acquire(pool: mysql.Pool, url: string): Promise<mysql.PoolConnection> {
   try {
-    return await pool.getConnection();
+    return await whileServerBusy(() => pool.getConnection());
   } catch (err) {
     throw connectError(url, err);
   }

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { connectError } from '../target-error.js';
 import type { DbConnection, QueryFn } from '../types.js';
+import { whileServerBusy } from '../busy-server.js';
 
 export const POOL_MAX = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -33,10 +34,10 @@ export function createPgPool(url: string, applicationName: string): pg.Pool {
   return pool;
 }
 
-/** One client from the pool, or a TargetFailed error naming the redacted URL. */
+/** One client from the pool (asked again while the server is out of connections), or a TargetFailed error naming the redacted URL. */
 export async function acquire(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
   try {
-    return await pool.connect();
+    return await whileServerBusy(() => pool.connect());
   } catch (err) {
     throw connectError(url, err);
   }

@@ -6,7 +6,8 @@ import pg from 'pg';
 import { ENGINES, type Engine } from '../../../src/domain/engine.js';
 import { isDbchangeError } from '../../../src/errors.js';
 import { openTarget } from '../../../src/targets/index.js';
-import { PG_ADMIN_URL } from '../../support/db.js';
+import { freshPostgres, PG_ADMIN_URL } from '../../support/db.js';
+import { query } from '../../support/sql.js';
 import { lines, recordedTask } from './support/task.js';
 
 const SECRET = 'Hunter2-s3cret';
@@ -59,5 +60,32 @@ test('a target connects only on first use, under the application name it was giv
   } finally {
     await target.close();
     await probe.end();
+  }
+});
+
+test('postgres: a database out of connections for a moment is asked again, and the task gets its connection', async () => {
+  const db = await freshPostgres('busy');
+  // The limit binds ordinary users only (a superuser is never refused), so the task logs in as one.
+  const role = `${db.name}_user`;
+  await query(db, `CREATE ROLE "${role}" LOGIN`);
+  const url = new URL(db.url);
+  url.username = role;
+  const holder = new pg.Client({ connectionString: url.toString() });
+  const target = openTarget('postgres', url.toString());
+  try {
+    await query(db, `ALTER DATABASE "${db.name}" CONNECTION LIMIT 1`);
+    await holder.connect();
+    // The only connection is taken: a connect now is refused with "too many connections" (53300).
+    const refused = new pg.Client({ connectionString: url.toString() });
+    await assert.rejects(refused.connect(), (e: { code?: string }) => e.code === '53300');
+    const released = new Promise((r) => setTimeout(r, 700)).then(() => holder.end());
+    const rows = await target.withConnection((q) => q('SELECT 1 AS one'));
+    assert.deepEqual(rows, [{ one: 1 }]);
+    await released;
+  } finally {
+    await holder.end().catch(() => undefined);
+    await target.close();
+    await db.drop();
+    await query({ ...db, url: PG_ADMIN_URL }, `DROP ROLE IF EXISTS "${role}"`);
   }
 });
