@@ -122,7 +122,18 @@ databases:
         (m) => hasButton(m, 'issue_rollout') && /approvals 1\/1/.test(JSON.stringify(m.blocks)),
       );
       await slack.click('U_REL', msg, 'issue_rollout');
-      await slack.waitForThread(msg, (l) => l.some((t) => /task started/.test(t)), 60_000);
+      // The task runs once its second statement sleeps on the target (the thread's progress message
+      // may already be past "task started" when Slack first shows it).
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const [row] = await query<{ n: number }>(
+          target,
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep(8)%'",
+        );
+        if (row!.n > 0) break;
+        if (Date.now() > deadline) throw new Error(`the task never started; thread:\n${slack.thread(msg).join('\n')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
 
       // The store goes away while the task's statements run on the target.
       proxy.cut();
