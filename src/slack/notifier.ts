@@ -10,7 +10,7 @@ import type { Config } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue } from '../domain/issue.js';
 import { DbchangeError, ErrorCode } from '../app/index.js';
-import { eventBlocks, eventText } from './views/events.js';
+import { eventBlocks, eventText, eventTexts, MESSAGE_TEXT_MAX } from './views/events.js';
 import { issueMessage } from './views/issue-message.js';
 import { clip } from './views/text.js';
 
@@ -56,13 +56,15 @@ export function slackNotifier(
       if (!issue.slack) return;
       // A reply with buttons (a pre-flight check's Confirm, Postpone, Cancel) carries its blocks.
       const blocks = eventBlocks(event);
-      await client.chat.postMessage({
-        channel: issue.slack.channel,
-        thread_ts: issue.slack.ts,
-        text: clip(eventText(event), 39_000),
-        ...(blocks ? { blocks } : {}),
-        unfurl_links: false,
-      });
+      for (const text of eventTexts(event)) {
+        await client.chat.postMessage({
+          channel: issue.slack.channel,
+          thread_ts: issue.slack.ts,
+          text: clip(text, MESSAGE_TEXT_MAX),
+          ...(blocks ? { blocks } : {}),
+          unfurl_links: false,
+        });
+      }
     },
     async post(issue: Issue, event: IssueEvent): Promise<string | undefined> {
       if (!issue.slack) return undefined;
@@ -70,7 +72,7 @@ export function slackNotifier(
       const res = await client.chat.postMessage({
         channel: issue.slack.channel,
         thread_ts: issue.slack.ts,
-        text: clip(eventText(event), 39_000),
+        text: clip(eventText(event), MESSAGE_TEXT_MAX),
         ...(blocks ? { blocks } : {}),
         unfurl_links: false,
       });
@@ -83,7 +85,7 @@ export function slackNotifier(
       await client.chat.update({
         channel: issue.slack.channel,
         ts,
-        text: clip(eventText(event), 39_000),
+        text: clip(eventText(event), MESSAGE_TEXT_MAX),
         ...(blocks ? { blocks } : {}),
       });
     },

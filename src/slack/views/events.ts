@@ -152,9 +152,7 @@ export function eventText(event: IssueEvent): string {
     case 'task-started':
       return `:arrow_forward: *${label(event.task)}*: task started, ${event.statements} statement(s)`;
     case 'task-log':
-      return `*${label(event.task)}*\n${event.entries
-        .map(({ event: e, sql }) => `${escapeText(formatEvent(e))}${sql ? ` — \`${snippet(sql)}\`` : ''}`)
-        .join('\n')}`;
+      return `*${label(event.task)}*\n${event.entries.map(taskLogLine).join('\n')}`;
     case 'ddl-generated': {
       const sql = event.sql.length > 2500 ? `${event.sql.slice(0, 2500)}…` : event.sql;
       return `*${label(event.task)}*: generated DDL\n\`\`\`${escapeText(sql).replace(/```/g, '`\u200b``')}\`\`\``;
@@ -214,6 +212,36 @@ export function eventText(event: IssueEvent): string {
     default:
       return unreachable(event, 'issue event');
   }
+}
+
+/** The most text Slack shows of one message (it cuts a longer `text` at 40,000 characters). */
+export const MESSAGE_TEXT_MAX = 39_000;
+
+/**
+ * The thread replies for one event: one, except for a batch of statement lines longer than one
+ * message, which is split between lines into as many as it takes, so no line is cut off.
+ */
+export function eventTexts(event: IssueEvent): string[] {
+  const whole = eventText(event);
+  if (event.kind !== 'task-log' || whole.length <= MESSAGE_TEXT_MAX) return [whole];
+  const head = `*${label(event.task)}*`;
+  const texts: string[] = [];
+  let text = head;
+  for (const entry of event.entries) {
+    const line = clip(taskLogLine(entry), MESSAGE_TEXT_MAX - head.length - 1);
+    if (text.length + 1 + line.length > MESSAGE_TEXT_MAX) {
+      texts.push(text);
+      text = head;
+    }
+    text += `\n${line}`;
+  }
+  texts.push(text);
+  return texts;
+}
+
+/** One statement's line in a task's log. */
+function taskLogLine({ event, sql }: Extract<IssueEvent, { kind: 'task-log' }>['entries'][number]): string {
+  return `${escapeText(formatEvent(event))}${sql ? ` — \`${snippet(sql)}\`` : ''}`;
 }
 
 /** Blocks for the events whose reply has buttons (a lock-wait notice); undefined for plain text. */

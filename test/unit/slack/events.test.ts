@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IssueEvent } from '../../../src/domain/events.js';
-import { eventText, refusalText } from '../../../src/slack/views/events.js';
+import { eventText, eventTexts, MESSAGE_TEXT_MAX, refusalText } from '../../../src/slack/views/events.js';
 
 const task = { database: 'app', environment: 'dev' };
 
@@ -196,5 +196,32 @@ describe('refusals', () => {
       refusalText({ kind: 'not-found', what: 'database', id: 'nope', known: ['app', 'billing'] }),
       ':no_entry_sign: unknown database `nope`; known: app, billing',
     );
+  });
+});
+
+describe('a batch of statement lines in the thread', () => {
+  const batch = (n: number, sql: string): IssueEvent => ({
+    kind: 'task-log',
+    task,
+    entries: Array.from({ length: n }, (_, i) => ({
+      event: { kind: 'statement-done', index: i, total: n, durationMs: 1, rowsAffected: 1 },
+      sql,
+    })),
+  });
+  test('a batch that fits one message is posted as one', () => {
+    const event = batch(100, 'CREATE TABLE t (id int PRIMARY KEY, note text)');
+    assert.deepEqual(eventTexts(event), [eventText(event)]);
+  });
+  test('a longer batch is split between lines: every line arrives whole, in order, each message under the limit', () => {
+    // Escaping makes each line long: 80 characters of `<` become 320 of `&lt;`.
+    const event = batch(300, '<'.repeat(200));
+    const texts = eventTexts(event);
+    assert.ok(texts.length > 1, `expected several messages, got ${texts.length}`);
+    for (const text of texts) {
+      assert.ok(text.length <= MESSAGE_TEXT_MAX, `a message of ${text.length} characters`);
+      assert.ok(text.startsWith('*app (dev)*\n'), 'each message names its task');
+    }
+    const lines = texts.flatMap((t) => t.split('\n').slice(1));
+    assert.deepEqual(lines, eventText(event).split('\n').slice(1));
   });
 });
