@@ -123,13 +123,12 @@ async function patiently<T>(
 /** How often a running task tells the queue it is alive (its job lock lasts a minute). */
 const HEARTBEAT_MS = 5000;
 /**
- * A task's statement lines reach the thread (and the store) in batches of up to this many, or
- * every LOG_POST_EVERY_MS, whichever comes first: one post per batch keeps a long script under
- * Slack's one-message-a-second pace, and the posts' work off the statements' path. A batch that
- * renders longer than one Slack message is posted as several (see the notifier).
+ * A task's statement lines reach the thread (and the store) in batches, at most one a second:
+ * Slack allows about one message a second per channel, and the posts' work stays off the
+ * statements' path. A batch that renders longer than one Slack message is posted as several
+ * (see the notifier); the rest of a batch is posted when the task ends.
  */
-const LOG_ENTRIES_PER_POST = 100;
-const LOG_POST_EVERY_MS = 2000;
+const LOG_POST_EVERY_MS = 1000;
 
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
 export async function runStage(given: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
@@ -443,8 +442,7 @@ async function runTask(
     line(formatEvent(event), event.kind === 'statement-failed' ? 'error' : 'info');
     if (event.kind === 'statement-start') return;
     entries.push({ event, sql: statements[event.index]?.sql });
-    // Batch the thread posts: Slack allows about one message per second per channel.
-    if (entries.length >= LOG_ENTRIES_PER_POST || Date.now() - flushedAt > LOG_POST_EVERY_MS) {
+    if (Date.now() - flushedAt >= LOG_POST_EVERY_MS) {
       flushedAt = Date.now();
       flush();
     }
