@@ -222,7 +222,7 @@ ${dbs.join('\n')}
     await slack.submit('U_DEV', { title: held, target: 'app_pg', sql: 'CREATE TABLE held_t (v text);' });
     await slack.waitForMessage(held, (m) =>
       // The creator may not acknowledge their own findings; dev names no releasers, approvers or admins here.
-      /held: review findings need an acknowledgement from nobody \(the config names no one\) before dev rolls out \(it is automatic, and review findings hold it\)/.test(
+      /held: review findings need an acknowledgement before dev rolls out \(it is automatic, and review findings hold it\), and the config names no one who may give it: add `releasers`, `approvers` or `admins` for dev to the config/.test(
         blocks(m),
       ),
     );

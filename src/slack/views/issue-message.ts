@@ -258,8 +258,14 @@ export function waitingText(w: Waiting): string {
       return w.scheduleOnly
         ? `:hourglass: waiting for ${people(w.releasers)} to schedule ${escapeText(w.environment)}`
         : `:hourglass: waiting for ${people(w.releasers)} to roll out or schedule ${escapeText(w.environment)}`;
-    case 'acknowledgement':
-      return `:raised_hand: held: review findings need an acknowledgement from ${people(w.releasers)} before ${escapeText(w.environment)}${w.automatic ? ' rolls out (it is automatic, and review findings hold it)' : ' can roll out'}`;
+    case 'acknowledgement': {
+      const env = escapeText(w.environment);
+      const when = w.automatic ? ' rolls out (it is automatic, and review findings hold it)' : ' can roll out';
+      // The creator may not acknowledge their own findings: with nobody else named, say how to get unstuck.
+      if (w.releasers.length === 0)
+        return `:raised_hand: held: review findings need an acknowledgement before ${env}${when}, and the config names no one who may give it: add \`releasers\`, \`approvers\` or \`admins\` for ${env} to the config (the creator may not acknowledge their own change), or Edit SQL to clear the findings`;
+      return `:raised_hand: held: review findings need an acknowledgement from ${people(w.releasers)} before ${env}${when}`;
+    }
     case 'scheduled':
       if (w.frozen !== undefined)
         return `:snowflake: held: ${escapeText(w.environment)} is frozen until ${slackDate(w.at)} (${escapeText(w.frozen)}); it starts when the window ends${w.by === 'automatic' ? '' : `, as ${mention(w.by)} released it`}`;
