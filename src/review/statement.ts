@@ -1,7 +1,7 @@
 // One statement of a script with everything rules read from it, computed on first use.
 import type { Engine } from '../domain/engine.js';
 import type { SplitStatement } from '../sql/split.js';
-import { tokenize, type Token, type Tokenized } from './tokens.js';
+import { TokenStream, type Token, type Tokenized } from './tokens.js';
 import { kindOf, type StatementKind } from './model/kind.js';
 import { readCreateTable, type CreateTable } from './model/create-table.js';
 import { readAlterTable, type AlterTable } from './model/alter-table.js';
@@ -16,6 +16,8 @@ export class Statement {
   readonly split: SplitStatement;
   readonly engine: Engine;
   #lex: Tokenized | undefined;
+  /** The tokens read so far for the statement's kind, until the whole statement is read. */
+  #stream: TokenStream | undefined;
   #kind: StatementKind | undefined;
   #firstWord: string | undefined;
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
@@ -30,6 +32,10 @@ export class Statement {
   /** Byte offset of the statement's first character in the text the AST's locations refer to. */
   readonly #base: number;
   readonly #ascii: boolean;
+  /** The statement's keywords, upper-cased (from its tokens, on first use). */
+  #words: Set<string> | undefined;
+  /** The text upper-cased when it is plain ASCII ('' otherwise): rules' keyword checks read it before any tokens. */
+  #upper: string | undefined;
 
   constructor(
     index: number,
@@ -59,7 +65,12 @@ export class Statement {
 
   /** Tokens, computed on first use: the parser runs first, with less live memory to collect. */
   get lex(): Tokenized {
-    return (this.#lex ??= tokenize(this.split.sql, this.engine));
+    if (!this.#lex) {
+      // Reads on from the statement's head when its kind was read first.
+      this.#lex = (this.#stream ?? new TokenStream(this.split.sql, this.engine)).read().result();
+      this.#stream = undefined;
+    }
+    return this.#lex;
   }
   /**
    * The statement's first keyword, for choosing which rules see it. PostgreSQL's parser already
@@ -82,7 +93,7 @@ export class Statement {
    * no rule reads the tokens of is never tokenized whole. Token indices are those of the full list.
    */
   #headKind(): StatementKind {
-    const head = tokenize(this.split.sql, this.engine, HEAD_TOKENS).tokens;
+    const head = (this.#stream ??= new TokenStream(this.split.sql, this.engine)).read(HEAD_TOKENS).tokens;
     const first = head[0]?.v;
     return head.length < HEAD_TOKENS || (first !== 'WITH' && first !== '(') ? kindOf(head) : kindOf(this.lex.tokens);
   }
@@ -95,7 +106,17 @@ export class Statement {
   }
   /** True when the statement contains the (upper-case) keyword anywhere outside strings and comments. */
   has(word: string): boolean {
-    return this.lex.words.has(word);
+    if (!this.#words) {
+      // Before any rule tokenized it: a keyword of a plain ASCII text is in its upper-cased
+      // text, and a statement without the word need not be tokenized to find that out.
+      if (!this.#lex) {
+        const upper = (this.#upper ??= isAscii(this.split.sql) ? this.split.sql.toUpperCase() : '');
+        if (upper && !upper.includes(word)) return false;
+      }
+      this.#words = new Set();
+      for (const t of this.lex.tokens) if (t.type === 'word') this.#words.add(t.v);
+    }
+    return this.#words.has(word);
   }
   /** A value computed once per statement. */
   cached<T>(key: string, fn: () => T): T {
@@ -144,6 +165,11 @@ export class Statement {
     }
     return { line, column: lastNl < 0 ? this.split.column + pos : pos - lastNl };
   }
+}
+
+function isAscii(s: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  return !/[^\u0000-\u007f]/.test(s);
 }
 
 /** The table name as one string for comparisons: the last part, and schema.table when qualified. */

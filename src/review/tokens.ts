@@ -23,64 +23,100 @@ export interface Tokenized {
   tokens: Token[];
   /** Optimizer hint comments (`/*+ … *\/`), their inner text. */
   hints: string[];
-  /** Every keyword/unquoted word of the statement, upper-cased: lets rules skip statements cheaply. */
-  words: Set<string>;
   unterminated: boolean;
   unbalanced: boolean;
 }
 
+/**
+ * The tokens of one statement's text, read as far as asked: a reader that needs only the
+ * statement's head stops there, and reading on later gives the tokens one pass would have.
+ */
+export class TokenStream {
+  readonly tokens: Token[] = [];
+  readonly hints: string[] = [];
+  readonly #sql: string;
+  readonly #lower: boolean;
+  readonly #lx: SqlLexer;
+  #depth = 0;
+  #minDepth = 0;
+  #ended = false;
+
+  constructor(sql: string, engine: Engine) {
+    this.#sql = sql;
+    this.#lower = engine !== 'mysql';
+    this.#lx = new SqlLexer(sql, engine);
+  }
+
+  /** Read on until there are `limit` tokens or the text ends. */
+  read(limit = Infinity): this {
+    const { tokens, hints } = this;
+    const sql = this.#sql;
+    const lower = this.#lower;
+    const lx = this.#lx;
+    let depth = this.#depth;
+    while (!this.#ended && tokens.length < limit) {
+      const kind = lx.next();
+      const pos = lx.start;
+      switch (kind) {
+        case 'end':
+          this.#ended = true;
+          break;
+        case 'word': {
+          const raw = sql.slice(pos, lx.end);
+          const upper = raw.toUpperCase();
+          tokens.push({ type: 'word', v: upper, name: lower ? raw.toLowerCase() : raw, pos, depth });
+          break;
+        }
+        case 'string':
+        case 'ident': {
+          const v = lx.value();
+          // An E'…' string sits at its quote, as any other string does.
+          const at = kind === 'string' && (sql.charCodeAt(pos) | 32) === 101 ? pos + 1 : pos;
+          tokens.push({ type: kind, v, name: v, pos: at, depth });
+          break;
+        }
+        case 'punct': {
+          const v = sql.charAt(pos);
+          if (v === ')') {
+            depth--;
+            if (depth < this.#minDepth) this.#minDepth = depth;
+          }
+          tokens.push({ type: 'punct', v, name: '', pos, depth });
+          if (v === '(') depth++;
+          break;
+        }
+        case 'number':
+        case 'param':
+        case 'op':
+          tokens.push({ type: kind, v: sql.slice(pos, lx.end), name: '', pos, depth });
+          break;
+        case 'hint':
+          hints.push(sql.slice(lx.bodyStart, lx.bodyEnd));
+          break;
+        case 'exec-open':
+        case 'exec-close':
+          // Executable comments hold SQL: their marks are not tokens, their content is.
+          break;
+      }
+    }
+    this.#depth = depth;
+    return this;
+  }
+
+  /** What has been read so far. */
+  result(): Tokenized {
+    return {
+      tokens: this.tokens,
+      hints: this.hints,
+      unterminated: this.#lx.unterminated,
+      unbalanced: this.#depth !== 0 || this.#minDepth < 0,
+    };
+  }
+}
+
 /** Tokenize one statement's text; with `limit`, stop after that many tokens (the statement's head). */
 export function tokenize(sql: string, engine: Engine, limit = Infinity): Tokenized {
-  const lower = engine !== 'mysql';
-  const lx = new SqlLexer(sql, engine);
-  const tokens: Token[] = [];
-  const hints: string[] = [];
-  const words = new Set<string>();
-  let depth = 0;
-  let minDepth = 0;
-  for (let kind = lx.next(); kind !== 'end' && tokens.length < limit; kind = lx.next()) {
-    const pos = lx.start;
-    switch (kind) {
-      case 'word': {
-        const raw = sql.slice(pos, lx.end);
-        const upper = raw.toUpperCase();
-        words.add(upper);
-        tokens.push({ type: 'word', v: upper, name: lower ? raw.toLowerCase() : raw, pos, depth });
-        break;
-      }
-      case 'string':
-      case 'ident': {
-        const v = lx.value();
-        // An E'…' string sits at its quote, as any other string does.
-        const at = kind === 'string' && (sql.charCodeAt(pos) | 32) === 101 ? pos + 1 : pos;
-        tokens.push({ type: kind, v, name: v, pos: at, depth });
-        break;
-      }
-      case 'punct': {
-        const v = sql.charAt(pos);
-        if (v === ')') {
-          depth--;
-          if (depth < minDepth) minDepth = depth;
-        }
-        tokens.push({ type: 'punct', v, name: '', pos, depth });
-        if (v === '(') depth++;
-        break;
-      }
-      case 'number':
-      case 'param':
-      case 'op':
-        tokens.push({ type: kind, v: sql.slice(pos, lx.end), name: '', pos, depth });
-        break;
-      case 'hint':
-        hints.push(sql.slice(lx.bodyStart, lx.bodyEnd));
-        break;
-      case 'exec-open':
-      case 'exec-close':
-        // Executable comments hold SQL: their marks are not tokens, their content is.
-        break;
-    }
-  }
-  return { tokens, hints, words, unterminated: lx.unterminated, unbalanced: depth !== 0 || minDepth < 0 };
+  return new TokenStream(sql, engine).read(limit).result();
 }
 
 /** A (possibly qualified) name starting at token `i`: its parts and the index after it. */

@@ -44,23 +44,19 @@ export function squawkRule(def: SquawkRuleDef): SquawkRule {
   if (def.effect) rule.effect = def.effect;
   const { check, checkScript } = def;
   if (check) {
-    // One report function per script run, not one per statement: rules run on every statement.
-    const reporters = new WeakMap<
-      RuleContext,
-      { s: Statement | null; report: (pos?: number, message?: string) => void }
-    >();
+    // One report function for the rule, not one per statement: rules run on every statement.
+    // It reports on the statement being checked, in the run under way (and lets go of both after).
+    const current: { s: Statement | null; ctx: RuleContext | null } = { s: null, ctx: null };
+    const report = (pos?: number, message?: string): void => current.ctx!.report(current.s!, message ?? text, pos);
     rule.check = (s, ctx) => {
-      let r = reporters.get(ctx);
-      if (!r) {
-        const holder: { s: Statement | null; report: (pos?: number, message?: string) => void } = {
-          s: null,
-          report: (pos, message) => ctx.report(holder.s!, message ?? text, pos),
-        };
-        r = holder;
-        reporters.set(ctx, r);
+      current.s = s;
+      current.ctx = ctx;
+      try {
+        check(s, ctx, report);
+      } finally {
+        current.s = null;
+        current.ctx = null;
       }
-      r.s = s;
-      check(s, ctx, r.report);
     };
   }
   if (checkScript)
