@@ -168,7 +168,6 @@ export class Statement {
 }
 
 function isAscii(s: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   return !/[^\u0000-\u007f]/.test(s);
 }
 
