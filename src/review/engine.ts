@@ -187,9 +187,15 @@ export function reviewScript(input: {
     try {
       if (rule.check) {
         // The statements of each of the rule's verbs in turn, without building a list per rule.
-        if (rule.verbs) {
-          for (const v of rule.verbs) for (const s of byVerb.get(v) ?? NO_STATEMENTS) rule.check(s, ctx);
-        } else for (const s of reviewable) rule.check(s, ctx);
+        // The rule's check is looked up once, not on each of its (many) calls (checks do not use `this`).
+        const check = rule.check;
+        const verbs = rule.verbs;
+        if (verbs) {
+          for (let v = 0; v < verbs.length; v++) {
+            const list = byVerb.get(verbs[v]!) ?? NO_STATEMENTS;
+            for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+          }
+        } else for (let i = 0; i < reviewable.length; i++) check(reviewable[i]!, ctx);
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
     } catch (e) {
