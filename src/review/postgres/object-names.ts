@@ -30,10 +30,13 @@ function fromItems(items: unknown, out: RangeVar[]): void {
   }
 }
 
+/** Nodes that hold no query: constants, names, column and parameter references. */
+const LEAVES = new Set(['A_Const', 'ColumnRef', 'ParamRef', 'String', 'Integer', 'Float', 'Boolean', 'BitString']);
+
 /** Every FROM-list table of the subtree, and the CTE names it defines. */
 function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
   if (Array.isArray(node)) {
-    for (const x of node) walk(x, tables, ctes);
+    for (let i = 0; i < node.length; i++) walk(node[i], tables, ctes);
     return;
   }
   if (!node || typeof node !== 'object') return;
@@ -41,7 +44,7 @@ function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
   const o = node as Record<string, unknown>;
   for (const k in o) {
     const v = o[k];
-    if (!v || typeof v !== 'object') continue;
+    if (!v || typeof v !== 'object' || LEAVES.has(k)) continue;
     if (k === 'fromClause') fromItems(v, tables);
     else if (k === 'CommonTableExpr') {
       const name = (v as { ctename?: string }).ctename;

@@ -43,6 +43,8 @@ const cases: Case[] = [
       'SELECT a FROM public.t WHERE a IN (SELECT b FROM u)',
       'INSERT INTO public.t SELECT * FROM u',
       'WITH x AS (SELECT 1 FROM u) SELECT * FROM x',
+      'SELECT coalesce((SELECT max(b) FROM u), 0) FROM public.t',
+      "SELECT CAST((SELECT b FROM u LIMIT 1) AS int), 'x' || a FROM public.t WHERE a = 1",
     ],
     pass: [
       'CREATE TABLE public.t (id int)',
