@@ -3,7 +3,7 @@ import type { Rule } from '../types.js';
 import { BOTH, MYSQL } from './engines.js';
 import { definedColumns, definedIndexes, knownColumnType, knownIndexColumns } from './defs.js';
 import { isIntegerType, isTextType, takesNoDefault } from '../model/column.js';
-import { baseName, bool, list, num } from './util.js';
+import { baseName, bool, list, num, listSet } from './util.js';
 import { droppedTables, pgComments } from './table.js';
 import type { Statement } from '../statement.js';
 
@@ -281,7 +281,7 @@ export const typeDisallowList: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'Blocklist column types (e.g. JSON, BLOB)',
   check(s, ctx) {
-    const banned = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
+    const banned = listSet(ctx, 'upper');
     for (const d of definedColumns(s)) {
       if (banned.has(d.col.type))
         ctx.report(

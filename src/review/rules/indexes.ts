@@ -4,7 +4,7 @@ import { BOTH, MYSQL } from './engines.js';
 import { definedColumns, definedIndexes, knownColumnType } from './defs.js';
 import type { Statement } from '../statement.js';
 import { isBlobType } from '../model/column.js';
-import { baseName, list, num } from './util.js';
+import { baseName, num, listSet } from './util.js';
 
 export const noDuplicateColumn: Rule = {
   id: 'index.no-duplicate-column',
@@ -77,7 +77,7 @@ export const primaryKeyTypeAllowlist: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist PK types',
   check(s, ctx) {
-    const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
+    const allowed = listSet(ctx, 'upper');
     if (allowed.size === 0) return;
     for (const i of definedIndexes(s)) {
       if (i.kind !== 'primary') continue;
@@ -149,7 +149,7 @@ export const typeAllowList: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'Allowlist index types (BTREE, HASH…)',
   check(s, ctx) {
-    const allowed = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
+    const allowed = listSet(ctx, 'upper');
     if (allowed.size === 0) return;
     for (const i of definedIndexes(s)) {
       const type = i.kind === 'fulltext' ? 'FULLTEXT' : i.kind === 'spatial' ? 'SPATIAL' : (i.using ?? 'BTREE');

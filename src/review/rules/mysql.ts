@@ -1,7 +1,7 @@
 // MySQL-only rules about storage engines, online ALTER options and stored objects.
 import type { Rule } from '../types.js';
 import { MYSQL } from './engines.js';
-import { list } from './util.js';
+import { listSet } from './util.js';
 
 export const useInnodb: Rule = {
   id: 'engine.mysql.use-innodb',
@@ -99,7 +99,7 @@ export const functionDisallowedList: Rule = {
   engines: MYSQL,
   summary: 'Blocklist function calls',
   check(s, ctx) {
-    const banned = new Set(list(ctx.payload).map((x) => x.toUpperCase()));
+    const banned = listSet(ctx, 'upper');
     if (banned.size === 0 || ![...banned].some((b) => s.has(b))) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {

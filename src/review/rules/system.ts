@@ -3,7 +3,7 @@ import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
 import { BOTH } from './engines.js';
 import { definedColumns } from './defs.js';
-import { createdEarlier, list } from './util.js';
+import { createdEarlier, listSet } from './util.js';
 
 /**
  * Charsets (or collations) a statement sets, with where: the table's own first, then its columns.
@@ -46,7 +46,7 @@ function allowlist(id: string, type: string, which: 'charset' | 'collation'): Ru
     verbs: ['CREATE', 'ALTER'],
     summary: `Allowlist ${which === 'charset' ? 'charsets' : 'collations'}`,
     check(s, ctx) {
-      const allowed = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
+      const allowed = listSet(ctx, 'lower');
       if (allowed.size === 0) return;
       // One finding per statement: its first disallowed charset (collation).
       const bad = named(s, which).find((c) => !allowed.has(c.name.toLowerCase()));

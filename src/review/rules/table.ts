@@ -5,7 +5,7 @@ import { readName } from '../tokens.js';
 import type { AlterAction } from '../model/alter-table.js';
 import { BOTH, MYSQL } from './engines.js';
 import { definedIndexes } from './defs.js';
-import { baseName, bool, dmlTargets, isDml, list, num, readTables, regex, str } from './util.js';
+import { baseName, bool, dmlTargets, isDml, num, readTables, regex, str, listSet } from './util.js';
 
 /**
  * TABLE_REQUIRE_PK follows the script, as Bytebase does: a table the script creates must end the
@@ -363,7 +363,7 @@ export const disallowDdl: Rule = {
   verbs: ['CREATE', 'ALTER', 'DROP'],
   summary: 'Blocklist tables for DDL',
   check(s, ctx) {
-    const blocked = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
+    const blocked = listSet(ctx, 'lower');
     if (blocked.size === 0) return;
     const hit = tablesOf(s).find((t) => blocked.has(t.toLowerCase()));
     if (hit) ctx.report(s, `DDL on table ${hit} is not allowed by policy; ask the table's owners for an exception.`);
@@ -378,7 +378,7 @@ export const disallowDml: Rule = {
   summary: 'Blocklist tables for DML',
   check(s, ctx) {
     if (!isDml(s) || s.kind.verb === 'SELECT') return;
-    const blocked = new Set(list(ctx.payload).map((x) => x.toLowerCase()));
+    const blocked = listSet(ctx, 'lower');
     if (blocked.size === 0) return;
     const names = [...dmlTargets(s), ...readTables(s).map((r) => r.parts)].map(baseName);
     const hit = names.find((t) => blocked.has(t.toLowerCase()));

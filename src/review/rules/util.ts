@@ -1,5 +1,5 @@
 // Helpers shared by the rules: payload access, clause ranges, table references.
-import type { Payload } from '../types.js';
+import type { Payload, RuleContext } from '../types.js';
 import type { Statement } from '../statement.js';
 import type { Token } from '../tokens.js';
 import { findWord, readName } from '../tokens.js';
@@ -13,6 +13,19 @@ export function num(p: Payload, key = 'number', fallback = 0): number {
 export function list(p: Payload, key = 'list'): string[] {
   const v = p[key];
   return Array.isArray(v) ? v.map((x) => String(x)) : [];
+}
+const listSets = new WeakMap<RuleContext, ReadonlySet<string>>();
+/**
+ * The payload's `list` as a set, upper- or lower-cased: built once per rule and script run (a
+ * rule's context lasts one run), not for each statement the rule checks.
+ */
+export function listSet(ctx: RuleContext, fold: 'upper' | 'lower'): ReadonlySet<string> {
+  let set = listSets.get(ctx);
+  if (!set) {
+    set = new Set(list(ctx.payload).map((x) => (fold === 'upper' ? x.toUpperCase() : x.toLowerCase())));
+    listSets.set(ctx, set);
+  }
+  return set;
 }
 /** A string payload value, or the fallback. */
 export function str(p: Payload, key: string, fallback = ''): string {
