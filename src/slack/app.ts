@@ -8,7 +8,7 @@ import bolt from '@slack/bolt';
 import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Application } from '../app/index.js';
-import { registerCommand } from './command.js';
+import { commandAcksEmpty, registerCommand } from './command.js';
 import type { SlackDirectory } from './directory.js';
 import type { HandlerContext } from './handlers/context.js';
 import { registerDecisions } from './handlers/decisions.js';
@@ -41,6 +41,15 @@ export interface SlackOptions {
   }[];
 }
 
+/**
+ * Requests every listener acks with nothing: button clicks (Slack ignores what their ack says) and
+ * `/dbchange` but for its subcommands answered in the ack. The receiver acks them on arrival.
+ */
+function acksEmpty(body: Record<string, unknown>): boolean {
+  if (body.type === 'block_actions') return true;
+  return body.command === '/dbchange' && typeof body.text === 'string' && commandAcksEmpty(body.text);
+}
+
 /** Build the Bolt app with every handler registered. */
 export function createSlackApp(opts: SlackOptions): BoltApp {
   const { logger } = opts;
@@ -55,6 +64,7 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
             port: opts.port,
             logger,
             customRoutes: opts.httpRoutes,
+            ackOnArrival: acksEmpty,
           }),
         }),
     clientOptions: webClientOptions(opts.apiUrl),

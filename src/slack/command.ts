@@ -17,16 +17,29 @@ import {
 } from './views/replies.js';
 import { escapeText } from './views/text.js';
 
+/** Subcommands answered in the ack itself; every other one is acked with nothing and answered after. */
+const ANSWERED_IN_ACK = new Set(['help']);
+
+function subcommandOf(text: string): { sub: string; args: string[] } {
+  const [sub = '', ...args] = text.trim().split(/\s+/).filter(Boolean);
+  return { sub: sub.toLowerCase(), args };
+}
+
+/** Whether `/dbchange <text>` is acked with nothing, so the receiver may ack it as it arrives. */
+export function commandAcksEmpty(text: string): boolean {
+  return !ANSWERED_IN_ACK.has(subcommandOf(text).sub);
+}
+
 export function registerCommand(bolt: BoltApp, app: Application, logger: Logger): void {
-  bolt.command('/dbchange', async ({ ack, command, client, respond }) => {
-    const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+  bolt.command('/dbchange', async ({ ack, command, client, respond, context }) => {
+    const { sub, args } = subcommandOf(command.text);
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
 
-    switch (sub.toLowerCase()) {
+    switch (sub) {
       case '':
       case 'new':
         await ack();
-        await afterAck();
+        await afterAck(context);
         await client.views.open({
           trigger_id: command.trigger_id,
           view: submitModal(targetNames(app.config), command.channel_id),
@@ -39,9 +52,9 @@ export function registerCommand(bolt: BoltApp, app: Application, logger: Logger)
         break;
     }
     await ack();
-    await afterAck();
+    await afterAck(context);
     try {
-      await reply(await answer(app, sub.toLowerCase(), args, command.user_id));
+      await reply(await answer(app, sub, args, command.user_id));
     } catch (err) {
       logger.error({ err, sub }, 'command failed');
       await reply(`:x: \`/dbchange ${escapeText(sub)}\` failed: ${escapeText((err as Error).message)}`);

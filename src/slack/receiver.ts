@@ -8,17 +8,22 @@
  *   - a body over BODY_LIMIT_BYTES: read to the end through the signature's HMAC, keeping only
  *     its head and tail; a signed modal submission gets a field error under the SQL input that
  *     names the limit (the person sees why), anything else 413.
- * Everything else goes on to Bolt with the body already buffered (Bolt checks it again).
+ * Slack's ssl_check and url_verification go on to Bolt's receiver (which checks them again). Every
+ * other request goes to the app from here, parsed and verified once: one whose ack carries nothing
+ * is answered before the app sees it (see dispatch), and all work after an ack waits for the
+ * acks of requests that have arrived meanwhile (after-ack.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery, unescape as unescapeQuery } from 'node:querystring';
 import bolt from '@slack/bolt';
+import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { MAX_SQL_BYTES } from '../app/index.js';
+import { ACKED_ON_ARRIVAL, afterAck, requestArrived } from './after-ack.js';
 import { CALLBACK, FIELD } from './views/ids.js';
 
-const { HTTPReceiver, HTTPModuleFunctions } = bolt;
+const { HTTPReceiver, HTTPModuleFunctions, HTTPResponseAck } = bolt;
 
 /** How far a request's timestamp may be from our clock (Slack's own rule: 5 minutes). */
 export const MAX_CLOCK_SKEW_SEC = 5 * 60;
@@ -40,11 +45,16 @@ export interface GuardOptions {
     method: 'POST';
     handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   }[];
+  /**
+   * Requests whose ack carries nothing (a button click, most commands): answered as soon as they are
+   * verified, before the app sees them; their listeners' ack() does nothing.
+   */
+  ackOnArrival?: (body: Record<string, unknown>) => boolean;
   /** Milliseconds since the epoch; passed in so tests can move the clock. */
   nowMs?: () => number;
 }
 
-type Verdict = { pass: true } | { pass: false; status: number; json?: unknown };
+type Verdict = { pass: true; body?: Record<string, unknown> } | { pass: false; status: number; json?: unknown };
 
 /** An HTTPReceiver whose /slack/events requests pass the guard first. */
 export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTTPReceiver> {
@@ -59,13 +69,23 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
   });
   const inner = receiver.requestListener;
   const nowMs = opts.nowMs ?? Date.now;
+  let app: BoltApp | undefined;
+  const init = receiver.init.bind(receiver);
+  receiver.init = (a) => {
+    app = a;
+    init(a);
+  };
   receiver.requestListener = (req, res) => {
     const path = (req.url ?? '').split('?', 1)[0]!;
     if (req.method !== 'POST' || !endpoints.includes(path)) return inner(req, res);
+    requestArrived();
     guard(req, opts.signingSecret, nowMs())
       .then((verdict) => {
-        if (verdict.pass) return inner(req, res);
-        respond(res, verdict.status, verdict.json);
+        if (!verdict.pass) return respond(res, verdict.status, verdict.json);
+        // Slack's ssl_check and url_verification get Bolt's own answers; nothing else waits for it.
+        const { body } = verdict;
+        if (!body || !app || body.type === 'url_verification') return inner(req, res);
+        dispatch(app, req, res, body, opts);
       })
       .catch((err: unknown) => {
         opts.logger.warn({ err }, 'a Slack request could not be read');
@@ -73,6 +93,61 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
       });
   };
   return receiver;
+}
+
+/**
+ * Hand a verified request to the app. One whose ack carries nothing (`ackOnArrival`) is answered
+ * at once and its listener runs in the post-ack lane; any other is answered by its listener's
+ * ack(), as Bolt's receiver does (404 and a log line when no listener acks within 3 s, 500 when
+ * processing fails before the ack).
+ */
+function dispatch(
+  app: BoltApp,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  opts: GuardOptions,
+): void {
+  const event = {
+    body,
+    retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+    retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+  };
+  if (opts.ackOnArrival?.(body)) {
+    respond(res, 200);
+    let acked = false;
+    const ack = async () => {
+      acked = true;
+    };
+    afterAck()
+      .then(() => app.processEvent({ ...event, ack, customProperties: { [ACKED_ON_ARRIVAL]: true } }))
+      .then(() => {
+        if (!acked) opts.logger.warn(describe(body), 'no handler for this Slack request; it was acknowledged and ignored');
+      })
+      .catch((err: unknown) => opts.logger.error({ err, ...describe(body) }, 'a Slack request failed after its ack'));
+    return;
+  }
+  const ack = new HTTPResponseAck({
+    logger: boltLogger(opts.logger),
+    processBeforeResponse: false,
+    httpRequest: req as Parameters<typeof HTTPModuleFunctions.parseHTTPRequestBody>[0],
+    httpRequestBody: body,
+    httpResponse: res,
+  });
+  app.processEvent({ ...event, ack: ack.bind() }).catch((err: unknown) => {
+    opts.logger.error({ err, ...describe(body) }, 'a Slack request failed');
+    if (!res.headersSent) respond(res, err instanceof bolt.AuthorizationError ? 401 : 500);
+  });
+}
+
+/** What a request was, for a log line: its type and command or action, never its content. */
+function describe(body: Record<string, unknown>): Record<string, unknown> {
+  const actions = body.actions as { action_id?: unknown }[] | undefined;
+  return {
+    type: body.type ?? (body.command ? 'slash_command' : undefined),
+    ...(body.command ? { command: body.command } : {}),
+    ...(actions?.[0]?.action_id ? { action: actions[0].action_id } : {}),
+  };
 }
 
 function respond(res: ServerResponse, status: number, json?: unknown): void {
@@ -110,10 +185,10 @@ async function guard(req: IncomingMessage, secret: string, nowMs: number): Promi
     const buffered = Object.assign(req, { rawBody: read.body });
     const body: unknown = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return { pass: false, status: 400 };
+    return { pass: true, body: body as Record<string, unknown> };
   } catch {
     return { pass: false, status: 400 };
   }
-  return { pass: true };
 }
 
 function pass(req: IncomingMessage, body: Buffer): Verdict {

@@ -14,9 +14,9 @@ export function registerDecisions(h: HandlerContext): void {
   const { bolt, app } = h;
 
   const button = (actionId: string, decide: (a: Application) => Decide) => {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const result = await decide(app)({ actor: { user: body.user.id }, ...seenIn(action.value) });
       if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
     });
@@ -34,9 +34,9 @@ export function registerDecisions(h: HandlerContext): void {
     [ACTION.preflightConfirm, app.confirmPreflight],
     [ACTION.preflightCancel, app.cancelSchedule],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const at = new Date(Number((action.value ?? '').split(':')[2]));
       const result = await decide({ actor: { user: body.user.id }, ...seenIn(action.value), at });
       if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
@@ -48,9 +48,9 @@ export function registerDecisions(h: HandlerContext): void {
     [ACTION.resolveApplied, true],
     [ACTION.resolveNotApplied, false],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const [issueId = '', taskId = ''] = (action.value ?? '').split(':');
       const result = await app.resolveAttention({ actor: { user: body.user.id }, issueId, taskId, applied });
       if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
@@ -59,9 +59,9 @@ export function registerDecisions(h: HandlerContext): void {
 
   // A running rollout: Cancel run on the issue message (every running task of the stage), and the
   // lock-wait notice's Cancel my statement and Keep waiting (one task: `issue:task`).
-  bolt.action<BlockAction<ButtonAction>>(ACTION.stopRun, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.stopRun, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     const { issueId } = seenIn(action.value);
     const result = await app.stopRun({ actor: { user: body.user.id }, issueId });
     if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
@@ -70,18 +70,18 @@ export function registerDecisions(h: HandlerContext): void {
     [ACTION.cancelStatement, (a: Application) => a.stopRun],
     [ACTION.keepWaiting, (a: Application) => a.keepWaiting],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const [issueId = '', taskId = ''] = (action.value ?? '').split(':');
       const result = await use(app)({ actor: { user: body.user.id }, issueId, taskId });
       if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
     });
   }
 
-  bolt.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<CheckboxesAction>>(ACTION.rolloutAnyway, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     // The block id carries the issue and the SQL revision the checkbox was shown for.
     const seen = seenIn((body.actions[0]?.block_id ?? '').replace(/^issue:/, ''));
     const checked = action.selected_options.some((o) => o.value === 'yes');

@@ -15,9 +15,9 @@ export function registerDialogs(h: HandlerContext): void {
   const { bolt, app } = h;
   /** A read-only view of an issue: no permission needed, only the issue. */
   const withIssue = (actionId: string, open: (issue: Issue, body: BlockAction) => Promise<void>) => {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const found = await app.issue({ issueId: seenIn(action.value).issueId });
       if (found.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, found));
       await open(found.issue, body);
@@ -64,16 +64,16 @@ export function registerDialogs(h: HandlerContext): void {
       });
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.rollback, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.rollback, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     const result = await app.rollback({ actor: { user: body.user.id }, issueId: seenIn(action.value).issueId });
     if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), body.user.id, result);
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.followUp, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.followUp, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     const result = await app.followUp({ actor: { user: body.user.id }, issueId: seenIn(action.value).issueId });
     if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
     await openView(
@@ -85,9 +85,9 @@ export function registerDialogs(h: HandlerContext): void {
     );
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     const user = body.user.id;
     const channel = channelOf(h, body);
     const result = await app.baseline({ actor: { user }, database: action.value ?? '' });
@@ -96,18 +96,18 @@ export function registerDialogs(h: HandlerContext): void {
     await bolt.client.chat.postMessage({ channel, thread_ts: body.message?.ts, text: `${text} (by ${mention(user)})` });
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.driftRevert, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.driftRevert, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     const user = body.user.id;
     // The revert change is posted as an issue of its own, and the held issues' threads link to it.
     const result = await app.openDriftRevert({ actor: { user }, database: action.value ?? '' });
     if (result.kind !== 'done') await tellRefusal(h, channelOf(h, body), user, result);
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.edit, async ({ ack, body, action }) => {
+  bolt.action<BlockAction<ButtonAction>>(ACTION.edit, async ({ ack, body, action, context }) => {
     await ack();
-    await afterAck();
+    await afterAck(context);
     // Check before opening the modal, so the person learns at once why they cannot edit.
     const result = await app.prepareEdit({ actor: { user: body.user.id }, ...seenIn(action.value) });
     if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
@@ -117,9 +117,9 @@ export function registerDialogs(h: HandlerContext): void {
   // Schedule, and Reschedule of a scheduled issue: one dialog, which says which it does.
   // Postpone (from a pre-flight check) moves the schedule like Reschedule.
   for (const actionId of [ACTION.schedule, ACTION.reschedule, ACTION.preflightPostpone]) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const result = await app.prepareSchedule({ actor: { user: body.user.id }, ...seenIn(action.value) });
       if (result.kind !== 'done') return void (await tellRefusal(h, channelOf(h, body), body.user.id, result));
       const { tz, note } = await userTimeZone(h, body.user.id);

@@ -13,9 +13,9 @@ export function registerGitops(h: HandlerContext): void {
     [ACTION.gitHeldApply, true],
     [ACTION.gitHeldSkip, false],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
       await ack();
-      await afterAck();
+      await afterAck(context);
       const user = body.user.id;
       const channel = channelOf(h, body);
       const ref = heldRefOf(action.value);
