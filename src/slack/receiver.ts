@@ -122,7 +122,8 @@ function dispatch(
     afterAck()
       .then(() => app.processEvent({ ...event, ack, customProperties: { [ACKED_ON_ARRIVAL]: true } }))
       .then(() => {
-        if (!acked) opts.logger.warn(describe(body), 'no handler for this Slack request; it was acknowledged and ignored');
+        if (!acked)
+          opts.logger.warn(describe(body), 'no handler for this Slack request; it was acknowledged and ignored');
       })
       .catch((err: unknown) => opts.logger.error({ err, ...describe(body) }, 'a Slack request failed after its ack'));
     return;
