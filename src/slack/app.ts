@@ -1,6 +1,7 @@
 /**
  * The Slack side: a Bolt app whose handlers parse payloads, call the application (src/app, the
- * one door) and render the result. Every handler acks first (Slack allows 3 s) and does slow work after. Refusals go
+ * one door) and render the result. Every handler acks first (Slack allows 3 s) and does slow work after, in the
+ * post-ack lane (after-ack.ts); clicks and most commands are acked by the receiver as they arrive. Refusals go
  * back only to the person who clicked (ephemeral), and change nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
