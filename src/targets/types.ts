@@ -157,7 +157,21 @@ export interface Target {
 }
 
 /** A parameterised query on one connection: `$1`-style for postgres, `?` for mysql. */
-export type QueryFn = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+export type QueryFn = {
+  <R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Where the connection can (PostgreSQL): run statements without parameters together in one
+   * round trip, each kept prepared on the connection under its name so that it is planned once
+   * per connection; the rows of each, in order.
+   */
+  prepared?: (statements: readonly PreparedStatement[]) => Promise<Record<string, unknown>[][]>;
+};
+
+/** A statement without parameters, and the name it is kept prepared under (an SQL identifier). */
+export interface PreparedStatement {
+  name: string;
+  sql: string;
+}
 
 /** One connection of its own (introspection, shadow databases, the CLI); the caller closes it. */
 export interface DbConnection {

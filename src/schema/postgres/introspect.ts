@@ -87,20 +87,31 @@ export function identityOptions(r: Row): IdentityOptions | null {
 
 /** Read the connected database's schema (all non-system schemas). */
 export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
-  const [{ search_path: previous }] = (await query<{ search_path: string }>(q.SEARCH_PATH)) as [
+  // Printed definitions qualify every name only when nothing is on the search_path.
+  const [{ search_path: previous }] = (await query<{ search_path: string }>(q.CLEAR_SEARCH_PATH)) as [
     { search_path: string },
   ];
-  // Printed definitions qualify every name only when nothing is on the search_path.
-  await query(q.SET_SEARCH_PATH, ['']);
   try {
-    const [
+    // All in one round trip, planned once per connection, where the connection can; else one by one.
+    const rows: Row[][] = query.prepared
+      ? await query.prepared(q.SNAPSHOT_STATEMENTS)
+      : await (async () => {
+          const out: Row[][] = [];
+          for (const s of q.SNAPSHOT_STATEMENTS) out.push(await query(s.sql));
+          return out;
+        })();
+    const parts = Object.fromEntries(q.SNAPSHOT_STATEMENTS.map((s, i) => [s.part, rows[i] ?? []])) as Record<
+      q.SnapshotPart,
+      Row[]
+    >;
+    const {
       schemas,
       extensions,
       enums,
       composites,
       domains,
       sequences,
-      tableRows,
+      tables: tableRows,
       columns,
       identities,
       policies,
@@ -111,25 +122,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
       matviewIndexes,
       routines,
       triggers,
-    ] = [
-      await query(q.SCHEMAS),
-      await query(q.EXTENSIONS),
-      await query(q.ENUMS),
-      await query(q.COMPOSITES),
-      await query(q.DOMAINS),
-      await query(q.SEQUENCES),
-      await query(q.TABLES),
-      await query(q.COLUMNS),
-      await query(q.IDENTITY_SEQUENCES),
-      await query(q.POLICIES),
-      await query(q.CONSTRAINTS),
-      await query(q.INDEXES),
-      await query(q.VIEWS),
-      await query(q.MATVIEWS),
-      await query(q.MATVIEW_INDEXES),
-      await query(q.ROUTINES),
-      await query(q.TRIGGERS),
-    ];
+    } = parts;
     const tables = new Map<string, Table>();
     const tableOf = (r: Row): Table | undefined => tables.get(`${str(r.schema)}.${str(r.table)}`);
     for (const r of tableRows) {

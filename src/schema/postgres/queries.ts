@@ -1,7 +1,8 @@
 /**
  * Every catalog query PostgreSQL introspection runs, in one place. Each reads one kind of object
- * for the whole database in one round trip (no per-table queries), and all run with an empty
- * search_path so that names in printed definitions come out schema-qualified.
+ * for the whole database (no per-table queries), and all run with an empty search_path so that
+ * names in printed definitions come out schema-qualified. Where the connection allows, they are
+ * sent together in one round trip and kept prepared (see SNAPSHOT_STATEMENTS).
  *
  * "User" objects: in a schema that is not pg_catalog, information_schema or pg_toast/pg_temp,
  * not a member of an extension, and (for tables and what hangs off them) not dbchange's own.
@@ -16,7 +17,10 @@ const USER_TABLE = `c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND ${US
 const USER_RELATION = `c.relkind IN ('r', 'p', 'v') AND c.relpersistence <> 't' AND ${USER_NAMESPACE}
   AND c.relname NOT LIKE 'dbchange\\_%' AND c.relname <> 'agenda_jobs' AND ${notExtensionMember('pg_class', 'c.oid')}`;
 
-export const SEARCH_PATH = `SELECT pg_catalog.current_setting('search_path') AS search_path`;
+/** The search_path as it was, and an empty one from now on, in one round trip. */
+export const CLEAR_SEARCH_PATH = `
+WITH previous AS MATERIALIZED (SELECT pg_catalog.current_setting('search_path') AS search_path)
+SELECT p.search_path, pg_catalog.set_config('search_path', '', false) AS cleared FROM previous p`;
 export const SET_SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', $1, false)`;
 
 export const SCHEMAS = `
@@ -227,3 +231,36 @@ JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${USER_RELATION}
 ORDER BY 1, 2, 3`;
+
+/** Part of the schema → its query, in the order introspection reads them. */
+const SNAPSHOT_QUERIES = {
+  schemas: SCHEMAS,
+  extensions: EXTENSIONS,
+  enums: ENUMS,
+  composites: COMPOSITES,
+  domains: DOMAINS,
+  sequences: SEQUENCES,
+  tables: TABLES,
+  columns: COLUMNS,
+  identities: IDENTITY_SEQUENCES,
+  policies: POLICIES,
+  constraints: CONSTRAINTS,
+  indexes: INDEXES,
+  views: VIEWS,
+  matviews: MATVIEWS,
+  matviewIndexes: MATVIEW_INDEXES,
+  routines: ROUTINES,
+  triggers: TRIGGERS,
+} as const;
+
+export type SnapshotPart = keyof typeof SNAPSHOT_QUERIES;
+
+/**
+ * The catalog queries of one schema snapshot, each with the name it is kept prepared under on a
+ * connection: planning them costs several times more than running them, and a task reads the
+ * schema twice on one connection (before and after). The version in the name changes with the
+ * queries, so a statement prepared by an older text is never run for a newer one.
+ */
+export const SNAPSHOT_STATEMENTS: readonly { part: SnapshotPart; name: string; sql: string }[] = Object.entries(
+  SNAPSHOT_QUERIES,
+).map(([part, sql]) => ({ part: part as SnapshotPart, name: `dbchange_schema_${part.toLowerCase()}_v1`, sql }));

@@ -18,12 +18,12 @@ import { runAtomic } from '../run-atomic.js';
 import { runStepwise } from '../run-stepwise.js';
 import { applyError } from '../target-error.js';
 import type { ApplyOutcome, ApplyTaskInput } from '../types.js';
-import { acquire } from './connect.js';
+import { acquire, pgQuery } from './connect.js';
 import { pgStatementError } from './errors.js';
 import { ensureLedger, pgLedger } from './ledger.js';
 import * as sql from './ledger-sql.js';
 import { runsInOneTransaction } from './non-transactional.js';
-import { BACKEND_PID, CANCEL_BACKEND, pgBlocked, setPgGuards } from './guards.js';
+import { CANCEL_BACKEND, pgBlocked, setPgGuards } from './guards.js';
 import { watchedConnection } from '../statement-watch.js';
 import { unreachable } from '../../errors.js';
 
@@ -37,9 +37,8 @@ export async function applyPostgres(
   const client = await acquire(pool, url);
   let locked = false;
   try {
-    const version = await serverVersion(client);
-    if (version >= 140000) await client.query(sql.SET_CLIENT_CHECK);
-    await ensureLedger(client);
+    const { version, ledgerReady } = await openTask(client);
+    if (!ledgerReady) await ensureLedger(client);
     await client.query(sql.LOCK_TASK, [sql.LOCK_CLASS, input.taskId]);
     locked = true;
     const ledger = pgLedger(client);
@@ -51,8 +50,9 @@ export async function applyPostgres(
         return { status: 'needs-attention', reason: decision.reason };
       case 'run': {
         // Set after the task lock: waiting for another process applying the same task is not a lock timeout.
-        if (input.guards) await setPgGuards(client, input.guards);
-        const conn = await guarded(pool, url, client, input);
+        const watched = Boolean(input.watch || input.signal);
+        const pid = input.guards || watched ? await setPgGuards(client, input.guards) : undefined;
+        const conn = guarded(pool, url, client, input, pid);
         const plan = { from: decision.from, attempt: decision.attempt, appliedBy, skip: decision.skip };
         // Applied statements after `from` are skipped one by one, which only the step-by-step ledger can record.
         const stepwise = Boolean(decision.skip?.length) || !runsInOneTransaction(input.statements, version);
@@ -71,12 +71,10 @@ export async function applyPostgres(
   }
 }
 
-/** The task's connection, watched and cancellable from a second connection of the pool when the input asks. */
-async function guarded(pool: pg.Pool, url: string, client: pg.ClientBase, input: ApplyTaskInput) {
+/** The task's connection, watched and cancellable from a second connection of the pool when the input asks (`pid`: its backend). */
+function guarded(pool: pg.Pool, url: string, client: pg.ClientBase, input: ApplyTaskInput, pid: number | undefined) {
   const conn = pgApplyConnection(client);
-  if (!input.watch && !input.signal) return conn;
-  const { rows } = await client.query<{ pid: number }>(BACKEND_PID);
-  const pid = Number(rows[0]?.pid);
+  if ((!input.watch && !input.signal) || pid === undefined) return conn;
   const onSecond = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     const second = await acquire(pool, url);
     try {
@@ -103,12 +101,13 @@ async function readAfterDone(client: pg.ClientBase, read: NonNullable<ApplyTaskI
   } catch {
     return;
   }
-  await read(async (text, params) => (await client.query(text, params)).rows);
+  await read(pgQuery(client));
 }
 
-async function serverVersion(client: pg.ClientBase): Promise<number> {
-  const { rows } = await client.query<{ version: number }>(sql.SERVER_VERSION);
-  return Number(rows[0]?.version ?? 0);
+/** The task's first round trip: server version, client check, and whether the ledger needs creating or upgrading. */
+async function openTask(client: pg.ClientBase): Promise<{ version: number; ledgerReady: boolean }> {
+  const { rows } = await client.query<{ version: number; ledger_ready: boolean }>(sql.OPEN_TASK);
+  return { version: Number(rows[0]?.version ?? 0), ledgerReady: rows[0]?.ledger_ready === true };
 }
 
 function pgApplyConnection(client: pg.ClientBase): ApplyConnection {

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { connectError } from '../target-error.js';
-import type { DbConnection, QueryFn } from '../types.js';
+import type { DbConnection, PreparedStatement, QueryFn } from '../types.js';
 import { whileServerBusy } from '../busy-server.js';
 
 export const POOL_MAX = 4;
@@ -59,7 +59,7 @@ export async function connectPostgres(url: string, applicationName = 'dbchange-s
   } catch (err) {
     throw connectError(url, err);
   }
-  const query: QueryFn = async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[];
+  const query = pgQuery(client);
   return {
     query,
     exec: async (sql) => {
@@ -67,4 +67,40 @@ export async function connectPostgres(url: string, applicationName = 'dbchange-s
     },
     close: () => client.end(),
   };
+}
+
+/** Per connection: the statements `prepared` has kept on it (a client is one connection). */
+const preparedOn = new WeakMap<pg.ClientBase, Set<string>>();
+/** Connections where a batch failed part way: which of its statements were kept is not known. */
+const unsure = new WeakSet<pg.ClientBase>();
+
+/** A QueryFn on one client, with `prepared` (see QueryFn). */
+export function pgQuery(client: pg.ClientBase): QueryFn {
+  const query = async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[];
+  return Object.assign(query, {
+    async prepared(statements: readonly PreparedStatement[]): Promise<Record<string, unknown>[][]> {
+      if (unsure.has(client)) {
+        const out: Record<string, unknown>[][] = [];
+        for (const s of statements) out.push(await query(s.sql));
+        return out;
+      }
+      const kept = preparedOn.get(client) ?? new Set<string>();
+      // One simple-protocol round trip: PREPARE what the connection does not have yet, then EXECUTE all.
+      const text = [
+        ...statements.filter((s) => !kept.has(s.name)).map((s) => `PREPARE ${s.name} AS ${s.sql}`),
+        ...statements.map((s) => `EXECUTE ${s.name}`),
+      ].join(';\n');
+      let results: pg.QueryResult | pg.QueryResult[];
+      try {
+        results = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+      } catch (err) {
+        unsure.add(client);
+        throw err;
+      }
+      for (const s of statements) kept.add(s.name);
+      preparedOn.set(client, kept);
+      const list = Array.isArray(results) ? results : [results];
+      return list.slice(list.length - statements.length).map((r) => r.rows);
+    },
+  });
 }

@@ -41,12 +41,18 @@ SELECT pg_cancel_backend(l.pid) AS cancelled
    AND l.classid = ($1::bigint & 4294967295)::oid AND l.objid = (hashtext($2)::bigint & 4294967295)::oid
    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
-/** Set the task's lock and statement timeouts on its connection. */
-export async function setPgGuards(client: pg.ClientBase, guards: StatementGuards): Promise<void> {
-  await client.query(SET_GUARDS, [
-    `${Math.round(guards.lockTimeoutMs)}ms`,
-    `${Math.round(guards.statementTimeoutMs)}ms`,
-  ]);
+/**
+ * Set the task's lock and statement timeouts on its connection (when given), and return the
+ * connection's backend pid, in one round trip.
+ */
+export async function setPgGuards(client: pg.ClientBase, guards: StatementGuards | undefined): Promise<number> {
+  const { rows } = guards
+    ? await client.query<{ pid: number }>(`${SET_GUARDS}, pg_backend_pid() AS pid`, [
+        `${Math.round(guards.lockTimeoutMs)}ms`,
+        `${Math.round(guards.statementTimeoutMs)}ms`,
+      ])
+    : await client.query<{ pid: number }>(BACKEND_PID);
+  return Number(rows[0]?.pid);
 }
 
 /** What backend `pid` waits for, and who holds it; null when it waits for no lock. */

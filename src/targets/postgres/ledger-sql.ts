@@ -34,9 +34,6 @@ ALTER TABLE public.dbchange_ledger ADD COLUMN IF NOT EXISTS statement_checksums 
 export const CREATE_LEDGER_DONE_ONCE = `
 CREATE UNIQUE INDEX IF NOT EXISTS dbchange_ledger_done_once ON public.dbchange_ledger (task_id) WHERE status = 'done'`;
 
-/** Serialises concurrent CREATE TABLE IF NOT EXISTS, which can otherwise fail on pg_type. */
-export const LOCK_LEDGER_DDL = `SELECT pg_advisory_xact_lock($1::int4, 0)`;
-
 export const LOCK_TASK = `SELECT pg_advisory_lock($1::int4, hashtext($2))`;
 export const TRY_LOCK_TASK = `SELECT pg_try_advisory_lock($1::int4, hashtext($2)) AS locked`;
 export const UNLOCK_TASK = `SELECT pg_advisory_unlock($1::int4, hashtext($2))`;
@@ -69,14 +66,21 @@ UPDATE public.dbchange_ledger
  WHERE task_id = $1 AND status = 'running'
 RETURNING attempt`;
 
-export const SERVER_VERSION = `SELECT current_setting('server_version_num')::int AS version`;
-
 /**
- * PostgreSQL 14+: check every 2 s whether the client is still there while a statement runs, so
- * a bot killed mid-task has its transaction rolled back and its task lock freed within seconds
- * instead of when the statement would have finished.
+ * A task's first query: the server version; on PostgreSQL 14+, a check every 2 s whether the
+ * client is still there while a statement runs, so a bot killed mid-task has its transaction
+ * rolled back and its task lock freed within seconds instead of when the statement would have
+ * finished; and whether the ledger is already complete (table, statement checksums, the
+ * done-once index), in which case ensureLedger has nothing to do.
  */
-export const SET_CLIENT_CHECK = `SELECT set_config('client_connection_check_interval', '2000', false)`;
+export const OPEN_TASK = `
+SELECT current_setting('server_version_num')::int AS version,
+       CASE WHEN current_setting('server_version_num')::int >= 140000
+            THEN set_config('client_connection_check_interval', '2000', false) END AS client_check,
+       to_regclass('public.dbchange_ledger_done_once') IS NOT NULL
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+                    WHERE attrelid = to_regclass('public.dbchange_ledger') AND attname = 'statement_checksums'
+                      AND NOT attisdropped) AS ledger_ready`;
 
 /** A read (catalog sizes, EXPLAIN, introspection) waits at most 5 s for a lock, then fails. */
 export const READ_LOCK_TIMEOUT_MS = 5000;

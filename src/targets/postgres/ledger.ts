@@ -4,15 +4,20 @@ import type { LedgerOps } from '../apply-connection.js';
 import { checksumsText, ledgerRowFrom } from '../ledger-row.js';
 import * as sql from './ledger-sql.js';
 
-/** Create the ledger table if missing; safe to race with other processes. */
+/** Create the ledger table if missing (or add what an older one lacks); safe to race with other processes. */
 export async function ensureLedger(client: pg.ClientBase): Promise<void> {
-  await client.query('BEGIN');
+  // One round trip; the lock serialises concurrent CREATE TABLE IF NOT EXISTS, which can otherwise fail on pg_type.
   try {
-    await client.query(sql.LOCK_LEDGER_DDL, [sql.LOCK_CLASS]);
-    await client.query(sql.CREATE_LEDGER);
-    await client.query(sql.CREATE_LEDGER_DONE_ONCE);
-    await client.query(sql.ADD_STATEMENT_CHECKSUMS);
-    await client.query('COMMIT');
+    await client.query(
+      [
+        'BEGIN',
+        `SELECT pg_advisory_xact_lock(${sql.LOCK_CLASS}, 0)`,
+        sql.CREATE_LEDGER,
+        sql.CREATE_LEDGER_DONE_ONCE,
+        sql.ADD_STATEMENT_CHECKSUMS,
+        'COMMIT',
+      ].join(';\n'),
+    );
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

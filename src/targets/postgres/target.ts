@@ -4,9 +4,9 @@ import type pg from 'pg';
 import { isDbchangeError } from '../../errors.js';
 import { ledgerRowFrom, toLedgerState } from '../ledger-row.js';
 import { defaultAppliedBy, targetError } from '../target-error.js';
-import type { QueryFn, Target } from '../types.js';
+import type { Target } from '../types.js';
 import { applyPostgres } from './apply.js';
-import { acquire, createPgPool } from './connect.js';
+import { acquire, createPgPool, pgQuery } from './connect.js';
 import * as sql from './ledger-sql.js';
 import { resolvePg } from './resolve.js';
 import { pgSessions } from './sessions.js';
@@ -59,8 +59,7 @@ export function createPostgresTarget(url: string, opts: { applicationName?: stri
         // A read (catalog sizes, EXPLAIN, introspection) never queues for long behind someone's lock:
         // it fails, and its caller counts the database as unread instead of hanging with it.
         await client.query(sql.SET_READ_LOCK_TIMEOUT);
-        const query: QueryFn = async (text, params) => (await client.query(text, params)).rows;
-        return await fn(query);
+        return await fn(pgQuery(client));
       } finally {
         await client.query('RESET lock_timeout').catch((e: Error) => {
           broken = e;

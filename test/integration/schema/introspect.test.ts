@@ -115,6 +115,60 @@ for (const engine of ['postgres', 'mysql'] as const) {
     });
 
     if (engine === 'postgres') {
+      it('read in one round trip with statements kept prepared, or one query at a time, the model is the same', async () => {
+        const sent: string[] = [];
+        const counted = Object.assign(
+          <R>(text: string, params?: unknown[]) => {
+            sent.push(text);
+            return conn.query<R>(text, params);
+          },
+          {
+            prepared: (statements: Parameters<NonNullable<typeof conn.query.prepared>>[0]) => {
+              sent.push(`batch of ${statements.length}`);
+              return conn.query.prepared!(statements);
+            },
+          },
+        );
+        // Without `prepared` (another engine's QueryFn, a wrapper): one query per part.
+        const oneByOne = await introspect(engine, (text, params) => conn.query(text, params));
+        const first = await introspect(engine, counted);
+        assert.equal(sent.length, 3, 'search_path cleared, the whole schema, search_path restored');
+        assert.ok(schemaEquals(first, oneByOne));
+        assert.equal(dumpSdl(first), dumpSdl(oneByOne));
+        const kept = await conn.query<{ name: string }>(
+          "SELECT name FROM pg_prepared_statements WHERE name LIKE 'dbchange\\_schema\\_%'",
+        );
+        assert.equal(kept.length, 17);
+        assert.deepEqual(await conn.query('SHOW search_path'), [{ search_path: '"$user", public' }]);
+
+        // The second read on the connection runs the prepared statements and still sees every change.
+        await conn.exec('CREATE TABLE app.prepared_seen (id int PRIMARY KEY, note text)');
+        try {
+          const second = await introspect(engine, counted);
+          assert.deepEqual(
+            second.tables.find((t) => t.name === 'prepared_seen')?.columns.map((c) => c.name),
+            ['id', 'note'],
+          );
+          assert.equal(dumpSdl(second), dumpSdl(await introspect(engine, (text, params) => conn.query(text, params))));
+        } finally {
+          await conn.exec('DROP TABLE app.prepared_seen');
+        }
+      });
+
+      it('a connection where a batch failed part way reads one query at a time from then on', async () => {
+        const other = await connect(engine, db.url);
+        try {
+          // A statement of that name already there: the batch fails at its PREPARE.
+          await other.exec('PREPARE dbchange_schema_tables_v1 AS SELECT 1');
+          await assert.rejects(introspect(engine, other.query), /already exists/);
+          const model = await introspect(engine, other.query);
+          assert.equal(dumpSdl(model), dumpSdl(await introspect(engine, conn.query)));
+          assert.deepEqual(await other.query('SHOW search_path'), [{ search_path: '"$user", public' }]);
+        } finally {
+          await other.close();
+        }
+      });
+
       it('domains, materialized views with their indexes, and comments are in the model', async () => {
         const m = await introspect(engine, conn.query);
         assert.deepEqual(m.domains, [

@@ -1,6 +1,7 @@
 // PostgreSQL-only behaviour: atomic tasks, and tasks that cannot run in a transaction block.
 import { after, before, describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
+import pg from 'pg';
 import { openTarget } from '../../../src/targets/index.js';
 import type { Target } from '../../../src/targets/types.js';
 import { freshPostgres, type FreshDatabase } from '../../support/db.js';
@@ -116,5 +117,27 @@ describe('postgres target transactions', () => {
     const failing = { ...recordedTask('after-failed', lines('SELECT 1 / 0')), afterDone: task.afterDone };
     assert.equal((await target.apply(failing)).status, 'failed');
     assert.equal(seen.length, 1);
+  });
+
+  test('a task does not wait for another session that has the ledger in use, once the ledger is complete', async () => {
+    assert.equal(
+      (await target.apply(recordedTask('ledger-first', lines('CREATE TABLE ledger_first_t (id int)')))).status,
+      'done',
+    );
+    // Another session's open transaction writes the ledger (as a task of another bot process does).
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE public.dbchange_ledger IN ROW EXCLUSIVE MODE');
+      const task = recordedTask('ledger-busy', lines('CREATE TABLE ledger_busy_t (id int)'), {
+        guards: { lockTimeoutMs: 2000, statementTimeoutMs: 60_000 },
+      });
+      assert.equal((await target.apply(task)).status, 'done');
+      assert.equal(await exists('ledger_busy_t'), true);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+    }
   });
 });
