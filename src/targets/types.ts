@@ -162,9 +162,14 @@ export type QueryFn = {
   /**
    * Where the connection can (PostgreSQL): run statements without parameters together in one
    * round trip, each kept prepared on the connection under its name so that it is planned once
-   * per connection; the rows of each, in order.
+   * per connection; the rows of each, in order. `planner`: settings (name → value) the
+   * statements are planned with, for this round trip only (left out inside a transaction of the
+   * caller's, where they would outlast it).
    */
-  prepared?: (statements: readonly PreparedStatement[]) => Promise<Record<string, unknown>[][]>;
+  prepared?: (
+    statements: readonly PreparedStatement[],
+    opts?: { planner?: Readonly<Record<string, string>> },
+  ) => Promise<Record<string, unknown>[][]>;
 };
 
 /** A statement without parameters, and the name it is kept prepared under (an SQL identifier). */

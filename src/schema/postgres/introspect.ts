@@ -94,7 +94,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
   try {
     // All in one round trip, planned once per connection, where the connection can; else one by one.
     const rows: Row[][] = query.prepared
-      ? await query.prepared(q.SNAPSHOT_STATEMENTS)
+      ? await query.prepared(q.SNAPSHOT_STATEMENTS, { planner: q.SNAPSHOT_PLANNER })
       : await (async () => {
           const out: Row[][] = [];
           for (const s of q.SNAPSHOT_STATEMENTS) out.push(await query(s.sql));

@@ -78,7 +78,10 @@ const unsure = new WeakSet<pg.ClientBase>();
 export function pgQuery(client: pg.ClientBase): QueryFn {
   const query = async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[];
   return Object.assign(query, {
-    async prepared(statements: readonly PreparedStatement[]): Promise<Record<string, unknown>[][]> {
+    async prepared(
+      statements: readonly PreparedStatement[],
+      opts: { planner?: Readonly<Record<string, string>> } = {},
+    ): Promise<Record<string, unknown>[][]> {
       if (unsure.has(client)) {
         const out: Record<string, unknown>[][] = [];
         for (const s of statements) out.push(await query(s.sql));
@@ -86,7 +89,10 @@ export function pgQuery(client: pg.ClientBase): QueryFn {
       }
       const kept = preparedOn.get(client) ?? new Set<string>();
       // One simple-protocol round trip: PREPARE what the connection does not have yet, then EXECUTE all.
+      // Sent alone, the statements are one implicit transaction: SET LOCAL ends with it.
+      const planner = client.getTransactionStatus() === 'I' ? Object.entries(opts.planner ?? {}) : [];
       const text = [
+        ...planner.map(([name, value]) => `SET LOCAL ${name} = ${literal(value)}`),
         ...statements.filter((s) => !kept.has(s.name)).map((s) => `PREPARE ${s.name} AS ${s.sql}`),
         ...statements.map((s) => `EXECUTE ${s.name}`),
       ].join(';\n');
@@ -103,4 +109,9 @@ export function pgQuery(client: pg.ClientBase): QueryFn {
       return list.slice(list.length - statements.length).map((r) => r.rows);
     },
   });
+}
+
+/** A string as an SQL literal. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }

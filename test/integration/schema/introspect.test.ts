@@ -140,6 +140,8 @@ for (const engine of ['postgres', 'mysql'] as const) {
         );
         assert.equal(kept.length, 17);
         assert.deepEqual(await conn.query('SHOW search_path'), [{ search_path: '"$user", public' }]);
+        // The planner settings it was planned with lasted only as long as its round trip.
+        assert.deepEqual(await conn.query('SHOW join_collapse_limit'), [{ join_collapse_limit: '8' }]);
 
         // The second read on the connection runs the prepared statements and still sees every change.
         await conn.exec('CREATE TABLE app.prepared_seen (id int PRIMARY KEY, note text)');
