@@ -332,7 +332,6 @@ async function runTask(
     threadSafe: (i: Issue, event: IssueEvent) => deps.service.threadSafe(i, event),
   };
   const store = {
-    getIssue: (id: string) => patiently(deps, notes, () => deps.store.getIssue(id), note),
     recordMigration: (r: Parameters<Store['recordMigration']>[0]) =>
       patiently(deps, notes, () => deps.store.recordMigration(r), note),
     saveSnapshot: (snap: Parameters<Store['saveSnapshot']>[0]) =>
@@ -500,11 +499,13 @@ async function runTask(
       : outcome.status === 'needs-attention'
         ? outcome.reason
         : undefined;
-  await service.save(issue, (i) => updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })));
+  // The issue as this save stored it: who approved the stage and released it, without reading it again.
+  const current = await service.save(issue, (i) =>
+    updateTask(i, stageIndex, task.id, (t) => ({ ...t, status, error, finishedAt })),
+  );
 
   if (outcome.status !== 'already-applied') {
-    const current = await store.getIssue(issue.id);
-    const approvers = current?.stages[stageIndex]?.approvals.map((a) => a.user) ?? [];
+    const approvers = current.stages[stageIndex]?.approvals.map((a) => a.user) ?? [];
     await store.recordMigration({
       id: `${task.id}#${attempt}`,
       database: db.name,
@@ -517,7 +518,7 @@ async function runTask(
       sql,
       checksum,
       approvers,
-      releaser: current?.stages[stageIndex]?.releasedBy ?? 'automatic',
+      releaser: current.stages[stageIndex]?.releasedBy ?? 'automatic',
       startedAt,
       finishedAt,
       status: status === 'done' ? 'done' : status === 'failed' ? 'failed' : 'needs-attention',
