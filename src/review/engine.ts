@@ -190,11 +190,18 @@ export function reviewScript(input: {
         // The rule's check is looked up once, not on each of its (many) calls (checks do not use `this`).
         const check = rule.check;
         const verbs = rule.verbs;
+        // PostgreSQL statements of a node kind the rule cannot flag are skipped (in the same order).
+        const nodes = engine === 'postgres' ? rule.nodes : undefined;
         if (verbs) {
           for (let v = 0; v < verbs.length; v++) {
             const list = byVerb.get(verbs[v]!) ?? NO_STATEMENTS;
-            for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+            if (nodes) {
+              for (let i = 0; i < list.length; i++) if (nodes.includes(list[i]!.node)) check(list[i]!, ctx);
+            } else for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
           }
+        } else if (nodes) {
+          for (let i = 0; i < reviewable.length; i++)
+            if (nodes.includes(reviewable[i]!.node)) check(reviewable[i]!, ctx);
         } else for (let i = 0; i < reviewable.length; i++) check(reviewable[i]!, ctx);
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });

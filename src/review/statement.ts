@@ -27,6 +27,7 @@ export class Statement {
   #createTable: CreateTable | null | undefined;
   #alterTable: AlterTable | null | undefined;
   #createIndex: CreateIndex | null | undefined;
+  #node: string | undefined;
   /** PostgreSQL: the statement's node from PostgreSQL's own parser (null when it did not parse or on MySQL). */
   readonly ast: Node | null;
   /** Byte offset of the statement's first character in the text the AST's locations refer to. */
@@ -98,6 +99,19 @@ export class Statement {
     return head.length < HEAD_TOKENS || (first !== 'WITH' && first !== '(') ? kindOf(head) : kindOf(this.lex.tokens);
   }
 
+  /** PostgreSQL: the kind of the statement's node (`CreateStmt` …), '' without one; read once. */
+  get node(): string {
+    if (this.#node === undefined) {
+      this.#node = '';
+      if (this.ast)
+        for (const k in this.ast) {
+          this.#node = k;
+          break;
+        }
+    }
+    return this.#node;
+  }
+
   get sql(): string {
     return this.split.sql;
   }
@@ -118,12 +132,15 @@ export class Statement {
     }
     return this.#words.has(word);
   }
-  /** A value computed once per statement. */
-  cached<T>(key: string, fn: () => T): T {
+  /**
+   * A value computed once per statement. `fn` is given the statement, so hot callers can pass a
+   * module-level function instead of allocating a closure on every call.
+   */
+  cached<T>(key: string, fn: (s: Statement) => T): T {
     const memo = (this.#memo ??= new Map());
     const known = memo.get(key);
     if (known !== undefined || memo.has(key)) return known as T;
-    const v = fn();
+    const v = fn(this);
     memo.set(key, v);
     return v;
   }

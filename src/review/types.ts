@@ -65,6 +65,11 @@ export interface Rule {
   /** The statement verbs `check` can flag (kind.verb); absent: every statement. Lets the engine skip the rest. */
   verbs?: readonly string[];
   /**
+   * PostgreSQL: the statement node kinds (`CreateStmt`, `AlterTableStmt` …) `check` can flag;
+   * absent: every node kind. The engine skips a PostgreSQL statement of any other kind without calling the rule.
+   */
+  nodes?: readonly string[];
+  /**
    * The concern is one dbchange's desired-schema generator settles by design (how actions are
    * laid out into statements, CONCURRENTLY on existing tables run outside a transaction by the
    * runner): not checked on generated plans, where the finding could only be acknowledged.

@@ -12,12 +12,12 @@ export interface DefinedColumn {
 
 /** Columns defined by CREATE TABLE or ALTER TABLE ADD/MODIFY/CHANGE (computed once per statement). */
 export function definedColumns(s: Statement): DefinedColumn[] {
-  return s.cached('columns', () => computeColumns(s));
+  return s.cached('columns', computeColumns);
 }
 
 /** Indexes and constraints defined by CREATE TABLE, ALTER TABLE ADD or CREATE INDEX (computed once per statement). */
 export function definedIndexes(s: Statement): DefinedIndex[] {
-  return s.cached('indexes', () => computeIndexes(s));
+  return s.cached('indexes', computeIndexes);
 }
 
 function computeColumns(s: Statement): DefinedColumn[] {

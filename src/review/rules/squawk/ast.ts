@@ -63,7 +63,7 @@ export function contains(
 /** The commands of an ALTER TABLE, each with the offset where it starts in the statement. */
 export function alterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
   if (!s.ast || !('AlterTableStmt' in s.ast)) return NONE;
-  return s.cached('pg.alterCommands', () => readAlterCommands(s));
+  return s.cached('pg.alterCommands', readAlterCommands);
 }
 
 const NONE: Array<{ cmd: AlterTableCmd; pos: number; end: number }> = [];
@@ -148,8 +148,16 @@ export function writtenName(s: Statement, pos: number): string | undefined {
 
 /** The constraints of a column definition. */
 export function constraintsOf(c: ColumnDef): Constraint[] {
-  return (c.constraints ?? []).map((n) => as<Constraint>(n, 'Constraint')!).filter(Boolean);
+  const nodes = c.constraints;
+  if (!nodes || nodes.length === 0) return NO_CONSTRAINTS;
+  const out: Constraint[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const k = as<Constraint>(nodes[i], 'Constraint');
+    if (k) out.push(k);
+  }
+  return out;
 }
+const NO_CONSTRAINTS: Constraint[] = [];
 
 /** The column a command adds, when it is ADD COLUMN. */
 export function addedColumn(cmd: AlterTableCmd): ColumnDef | undefined {

@@ -16,11 +16,12 @@ interface ColumnType {
 function columnTypes(s: Statement): ColumnType[] {
   const defs = definedPgColumns(s);
   if (defs.length === 0) return NO_TYPES;
-  return s.cached('pg.columnTypes', () => {
-    const out: ColumnType[] = [];
-    for (const c of defs) if (c.typeName) out.push({ name: typeName(c.typeName), t: c.typeName, c });
-    return out;
-  });
+  return s.cached('pg.columnTypes', readColumnTypes);
+}
+function readColumnTypes(s: Statement): ColumnType[] {
+  const out: ColumnType[] = [];
+  for (const c of definedPgColumns(s)) if (c.typeName) out.push({ name: typeName(c.typeName), t: c.typeName, c });
+  return out;
 }
 const NO_TYPES: ColumnType[] = [];
 
@@ -29,40 +30,57 @@ function eachType(
   test: (name: string, t: TypeName, c: ColumnDef) => boolean,
   report: (pos?: number) => void,
 ): void {
-  for (const { name, t, c } of columnTypes(s)) if (test(name, t, c)) report(s.at(t.location));
+  const types = columnTypes(s);
+  for (let i = 0; i < types.length; i++) {
+    const { name, t, c } = types[i]!;
+    if (test(name, t, c)) report(s.at(t.location));
+  }
 }
 
 const VERBS = ['CREATE', 'ALTER'];
+/** Only CREATE TABLE and ALTER TABLE define columns. */
+const NODES = ['CreateStmt', 'AlterTableStmt'];
+// The type tests, made once (not a closure per statement checked).
+const isChar = (n: string): boolean => n === 'bpchar' || n === 'char' || n === 'character';
+const isInt = (n: string): boolean =>
+  n === 'int4' || n === 'int' || n === 'integer' || n === 'serial' || n === 'serial4';
+const isSmallint = (n: string): boolean => n === 'int2' || n === 'smallint' || n === 'smallserial' || n === 'serial2';
+const isSerial = (n: string): boolean => SERIALS.has(n);
+const isSizedVarchar = (n: string, t: TypeName): boolean => n === 'varchar' && (t.typmods?.length ?? 0) > 0;
+const isTimestamp = (n: string): boolean => n === 'timestamp';
 
 export const banCharField = squawkRule({
   name: 'ban-char-field',
   verbs: VERBS,
+  nodes: NODES,
   summary: 'No char(n): use text or varchar',
   message: 'Using `character` is likely a mistake and should almost always be replaced by `text` or `varchar`.',
   check(s, _ctx, report) {
-    eachType(s, (n) => n === 'bpchar' || n === 'char' || n === 'character', report);
+    eachType(s, isChar, report);
   },
 });
 
 export const preferBigintOverInt = squawkRule({
   name: 'prefer-bigint-over-int',
   verbs: VERBS,
+  nodes: NODES,
   summary: 'Prefer bigint over int (32-bit keys run out)',
   message: 'Using 32-bit integer fields can result in hitting the max `int` limit.',
   help: 'Use 64-bit integer values instead to prevent hitting this limit.',
   check(s, _ctx, report) {
-    eachType(s, (n) => n === 'int4' || n === 'int' || n === 'integer' || n === 'serial' || n === 'serial4', report);
+    eachType(s, isInt, report);
   },
 });
 
 export const preferBigintOverSmallint = squawkRule({
   name: 'prefer-bigint-over-smallint',
   verbs: VERBS,
+  nodes: NODES,
   summary: 'Prefer bigint over smallint',
   message: 'Using 16-bit integer fields can result in hitting the max `int` limit.',
   help: 'Use 64-bit integer values instead to prevent hitting this limit.',
   check(s, _ctx, report) {
-    eachType(s, (n) => n === 'int2' || n === 'smallint' || n === 'smallserial' || n === 'serial2', report);
+    eachType(s, isSmallint, report);
   },
 });
 
@@ -71,23 +89,25 @@ const SERIALS = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial
 export const preferIdentity = squawkRule({
   name: 'prefer-identity',
   verbs: VERBS,
+  nodes: NODES,
   summary: 'Prefer IDENTITY columns over serial',
   message: 'Serial types make schema, dependency, and permission management difficult.',
   help: 'Use an `IDENTITY` column instead.',
   check(s, _ctx, report) {
-    eachType(s, (n) => SERIALS.has(n), report);
+    eachType(s, isSerial, report);
   },
 });
 
 export const preferTextField = squawkRule({
   name: 'prefer-text-field',
   verbs: VERBS,
+  nodes: NODES,
   summary: 'Prefer text with a CHECK over varchar(n)',
   message:
     'Changing the size of a `varchar` field requires an `ACCESS EXCLUSIVE` lock, that will prevent all reads and writes to the table.',
   help: 'Use a `TEXT` field with a `CHECK` constraint.',
   check(s, _ctx, report) {
-    eachType(s, (n, t) => n === 'varchar' && (t.typmods?.length ?? 0) > 0, report);
+    eachType(s, isSizedVarchar, report);
   },
 });
 
@@ -95,11 +115,12 @@ export const preferTimestampTz = squawkRule({
   name: 'prefer-timestamp-tz',
   aliases: ['prefer-timestamptz'],
   verbs: VERBS,
+  nodes: NODES,
   summary: 'Prefer timestamptz over timestamp',
   message:
     'When Postgres stores a datetime in a `timestamp` field, Postgres drops the UTC offset. This means 2019-10-11 21:11:24+02 and 2019-10-11 21:11:24-06 will both be stored as 2019-10-11 21:11:24 in the database, even though they are eight hours apart in time.',
   help: 'Use `timestamptz` instead of `timestamp` for your column type.',
   check(s, _ctx, report) {
-    eachType(s, (n) => n === 'timestamp', report);
+    eachType(s, isTimestamp, report);
   },
 });

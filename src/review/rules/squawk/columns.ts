@@ -33,6 +33,7 @@ function volatileDefault(expr: unknown): boolean {
 
 export const addingRequiredField = squawkRule({
   name: 'adding-required-field',
+  nodes: ['AlterTableStmt'],
   engines: BOTH,
   verbs: ['ALTER'],
   summary: 'ADD COLUMN … NOT NULL needs a default (fails on a table with rows)',
@@ -67,6 +68,7 @@ export const addingRequiredField = squawkRule({
 
 export const addingFieldWithDefault = squawkRule({
   name: 'adding-field-with-default',
+  nodes: ['AlterTableStmt'],
   effect: 'rewrites',
   verbs: ['ALTER'],
   summary: 'ADD COLUMN with a volatile default (any default before PostgreSQL 11) rewrites the table',
@@ -89,6 +91,7 @@ export const addingFieldWithDefault = squawkRule({
 
 export const addingNotNullableField = squawkRule({
   name: 'adding-not-nullable-field',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   verbs: ['ALTER'],
   summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
@@ -137,6 +140,7 @@ function provenNotNull(s: Statement, ctx: RuleContext, column: string): boolean 
 
 export const banDropNotNull = squawkRule({
   name: 'ban-drop-not-null',
+  nodes: ['AlterTableStmt'],
   verbs: ['ALTER'],
   summary: 'DROP NOT NULL may break clients that rely on it',
   message: 'Dropping a `NOT NULL` constraint may break existing clients.',
@@ -148,6 +152,7 @@ export const banDropNotNull = squawkRule({
 
 export const changingColumnType = squawkRule({
   name: 'changing-column-type',
+  nodes: ['AlterTableStmt'],
   effect: 'rewrites',
   engines: BOTH,
   verbs: ['ALTER'],
@@ -176,6 +181,7 @@ export const changingColumnType = squawkRule({
 
 export const banDropColumn = squawkRule({
   name: 'ban-drop-column',
+  nodes: ['AlterTableStmt'],
   engines: BOTH,
   verbs: ['ALTER'],
   summary: 'DROP COLUMN may break clients still reading it',
@@ -192,7 +198,7 @@ export const banDropColumn = squawkRule({
 /** Column definitions of CREATE TABLE and ADD COLUMN, and the type of ALTER COLUMN TYPE. */
 export function definedPgColumns(s: Statement): ColumnDef[] {
   if (!s.ast || !('CreateStmt' in s.ast || 'AlterTableStmt' in s.ast)) return [];
-  return s.cached('pg.columns', () => readPgColumns(s));
+  return s.cached('pg.columns', readPgColumns);
 }
 
 function readPgColumns(s: Statement): ColumnDef[] {

@@ -18,7 +18,7 @@ const NONE_ADDED: Added = [];
 /** Constraints ALTER TABLE adds, table-level (ADD CONSTRAINT) and inline on ADD COLUMN (read once per statement). */
 function added(s: Statement): Added {
   if (alterCommands(s).length === 0) return NONE_ADDED;
-  return s.cached('pg.addedConstraints', () => readAdded(s));
+  return s.cached('pg.addedConstraints', readAdded);
 }
 
 function readAdded(s: Statement): Added {
@@ -40,6 +40,7 @@ function newTable(s: Statement, ctx: RuleContext): boolean {
 
 export const constraintMissingNotValid = squawkRule({
   name: 'constraint-missing-not-valid',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD CONSTRAINT without NOT VALID scans the table while blocking writes',
@@ -79,6 +80,7 @@ const VALIDATE_IN_TRANSACTION =
 
 export const addingForeignKeyConstraint = squawkRule({
   name: 'adding-foreign-key-constraint',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD FOREIGN KEY without NOT VALID locks both tables while it scans',
@@ -95,6 +97,7 @@ export const addingForeignKeyConstraint = squawkRule({
 
 export const disallowedUniqueConstraint = squawkRule({
   name: 'disallowed-unique-constraint',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   engines: BOTH,
   verbs: ['ALTER'],
@@ -125,6 +128,7 @@ export const disallowedUniqueConstraint = squawkRule({
 
 export const addingSerialPrimaryKeyField = squawkRule({
   name: 'adding-serial-primary-key-field',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   verbs: ['ALTER'],
   summary: 'ADD PRIMARY KEY builds its index under an exclusive lock',
@@ -142,6 +146,7 @@ const DOMAIN_MESSAGE =
 
 export const banCreateDomainWithConstraint = squawkRule({
   name: 'ban-create-domain-with-constraint',
+  nodes: ['CreateDomainStmt'],
   verbs: ['CREATE'],
   summary: 'No CREATE DOMAIN with constraints',
   message: DOMAIN_MESSAGE,
@@ -156,6 +161,7 @@ export const banCreateDomainWithConstraint = squawkRule({
 
 export const banAlterDomainWithAddConstraint = squawkRule({
   name: 'ban-alter-domain-with-add-constraint',
+  nodes: ['AlterDomainStmt'],
   verbs: ['ALTER'],
   summary: 'No ALTER DOMAIN … ADD CONSTRAINT',
   message: DOMAIN_MESSAGE,

@@ -15,6 +15,8 @@ export interface SquawkRuleDef {
   /** More names a policy may use (Bytebase ids, Squawk's older names). */
   aliases?: readonly string[];
   verbs?: readonly string[];
+  /** PostgreSQL: the only statement node kinds `check` can flag (see Rule.nodes). */
+  nodes?: readonly string[];
   /** Off unless a policy names it (Squawk's opt-in rules). */
   optIn?: boolean;
   /** What a flagged statement does to its table while it runs (for the blast radius): rewrites it, or locks it. */
@@ -41,6 +43,7 @@ export function squawkRule(def: SquawkRuleDef): SquawkRule {
     optIn: def.optIn ?? false,
   };
   if (def.verbs) rule.verbs = def.verbs;
+  if (def.nodes) rule.nodes = def.nodes;
   if (def.effect) rule.effect = def.effect;
   const { check, checkScript } = def;
   if (check) {

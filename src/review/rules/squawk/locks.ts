@@ -6,6 +6,7 @@ import { createdInTransaction, inTransaction } from './state.js';
 
 export const requireConcurrentIndexCreation = squawkRule({
   name: 'require-concurrent-index-creation',
+  nodes: ['IndexStmt'],
   effect: 'locks',
   verbs: ['CREATE'],
   summary: 'CREATE INDEX must be CONCURRENTLY (unless the table is new in this transaction)',
@@ -19,6 +20,7 @@ export const requireConcurrentIndexCreation = squawkRule({
 
 export const requireConcurrentIndexDeletion = squawkRule({
   name: 'require-concurrent-index-deletion',
+  nodes: ['DropStmt'],
   effect: 'locks',
   verbs: ['DROP'],
   summary: 'DROP INDEX must be CONCURRENTLY',
@@ -33,6 +35,7 @@ export const requireConcurrentIndexDeletion = squawkRule({
 
 export const banConcurrentIndexCreationInTransaction = squawkRule({
   name: 'ban-concurrent-index-creation-in-transaction',
+  nodes: ['IndexStmt'],
   verbs: ['CREATE'],
   summary: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction',
   message:
@@ -64,6 +67,7 @@ export const requireConcurrentReindex = squawkRule({
 
 export const requireConcurrentPartitionDetach = squawkRule({
   name: 'require-concurrent-partition-detach',
+  nodes: ['AlterTableStmt'],
   effect: 'locks',
   verbs: ['ALTER'],
   summary: 'DETACH PARTITION must be CONCURRENTLY',

@@ -15,6 +15,7 @@ import { squawkRule } from './define.js';
 
 export const banDropTable = squawkRule({
   name: 'ban-drop-table',
+  nodes: ['DropStmt'],
   engines: BOTH,
   verbs: ['DROP'],
   summary: 'DROP TABLE may break clients still using it',
@@ -31,6 +32,7 @@ export const banDropTable = squawkRule({
 
 export const banDropDatabase = squawkRule({
   name: 'ban-drop-database',
+  nodes: ['DropdbStmt'],
   engines: BOTH,
   verbs: ['DROP'],
   summary: 'No DROP DATABASE',
@@ -47,6 +49,7 @@ export const banDropDatabase = squawkRule({
 
 export const banTruncateCascade = squawkRule({
   name: 'ban-truncate-cascade',
+  nodes: ['TruncateStmt'],
   verbs: ['TRUNCATE'],
   summary: 'No TRUNCATE … CASCADE',
   message:
@@ -59,6 +62,7 @@ export const banTruncateCascade = squawkRule({
 
 export const renamingColumn = squawkRule({
   name: 'renaming-column',
+  nodes: ['RenameStmt'],
   engines: BOTH,
   verbs: ['ALTER'],
   summary: 'RENAME COLUMN may break clients using the old name',
@@ -75,6 +79,7 @@ export const renamingColumn = squawkRule({
 
 export const renamingTable = squawkRule({
   name: 'renaming-table',
+  nodes: ['RenameStmt'],
   engines: BOTH,
   verbs: ['ALTER', 'RENAME'],
   summary: 'RENAME TABLE may break clients using the old name',
@@ -92,6 +97,7 @@ export const renamingTable = squawkRule({
 
 export const requireEnumValueOrdering = squawkRule({
   name: 'require-enum-value-ordering',
+  nodes: ['AlterEnumStmt'],
   verbs: ['ALTER'],
   summary: 'ALTER TYPE … ADD VALUE must say BEFORE or AFTER',
   message:
@@ -107,6 +113,7 @@ const MAX_IDENTIFIER = 63;
 
 export const identifierTooLong = squawkRule({
   name: 'identifier-too-long',
+  nodes: ['CreateStmt', 'AlterTableStmt'],
   verbs: ['CREATE', 'ALTER'],
   summary: 'Identifiers longer than 63 bytes are silently truncated',
   message: 'Identifier is longer than 63 bytes; PostgreSQL silently truncates it.',
@@ -140,6 +147,7 @@ export const identifierTooLong = squawkRule({
 
 export const banDuplicateColumnAssignments = squawkRule({
   name: 'ban-duplicate-column-assignments',
+  nodes: ['UpdateStmt'],
   verbs: ['UPDATE'],
   summary: 'No column assigned twice in one UPDATE',
   message: 'Multiple assignments to the same column.',

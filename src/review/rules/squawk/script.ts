@@ -61,6 +61,7 @@ const DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE']);
 
 export const preferRobustStmts = squawkRule({
   name: 'prefer-robust-stmts',
+  nodes: ['IndexStmt', 'CreateStmt', 'DropStmt', 'RenameStmt', 'AlterTableStmt'],
   summary: 'Statements outside a transaction should be re-runnable (IF [NOT] EXISTS)',
   message: IF_NOT_EXISTS,
   check(s, ctx, report) {
