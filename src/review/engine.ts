@@ -186,23 +186,17 @@ export function reviewScript(input: {
     };
     try {
       if (rule.check) {
-        // The statements of each of the rule's verbs in turn, without building a list per rule.
-        // The rule's check is looked up once, not on each of its (many) calls (checks do not use `this`).
-        const check = rule.check;
-        const verbs = rule.verbs;
+        // The statements of each of the rule's verbs in turn, without building a list per rule;
         // PostgreSQL statements of a node kind the rule cannot flag are skipped (in the same order).
+        // The check is looked up once, not on each of its many calls (checks do not use `this`).
+        const check = rule.check;
         const nodes = engine === 'postgres' ? rule.nodes : undefined;
-        if (verbs) {
-          for (let v = 0; v < verbs.length; v++) {
-            const list = byVerb.get(verbs[v]!) ?? NO_STATEMENTS;
-            if (nodes) {
-              for (let i = 0; i < list.length; i++) if (nodes.includes(list[i]!.node)) check(list[i]!, ctx);
-            } else for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+        const lists = rule.verbs ? rule.verbs.map((v) => byVerb.get(v) ?? NO_STATEMENTS) : [reviewable];
+        for (const list of lists)
+          for (let i = 0; i < list.length; i++) {
+            const st = list[i]!;
+            if (!nodes || nodes.includes(st.node)) check(st, ctx);
           }
-        } else if (nodes) {
-          for (let i = 0; i < reviewable.length; i++)
-            if (nodes.includes(reviewable[i]!.node)) check(reviewable[i]!, ctx);
-        } else for (let i = 0; i < reviewable.length; i++) check(reviewable[i]!, ctx);
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
     } catch (e) {

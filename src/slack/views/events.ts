@@ -152,7 +152,7 @@ export function eventText(event: IssueEvent): string {
     case 'task-started':
       return `:arrow_forward: *${label(event.task)}*: task started, ${event.statements} statement(s)`;
     case 'task-log':
-      return `*${label(event.task)}*\n${event.entries.map(taskLogLine).join('\n')}`;
+      return [taskLogHead(event.task), ...event.entries.map(taskLogLine)].join('\n');
     case 'ddl-generated': {
       const sql = event.sql.length > 2500 ? `${event.sql.slice(0, 2500)}…` : event.sql;
       return `*${label(event.task)}*: generated DDL\n\`\`\`${escapeText(sql).replace(/```/g, '`\u200b``')}\`\`\``;
@@ -224,7 +224,7 @@ export const MESSAGE_TEXT_MAX = 39_000;
 export function eventTexts(event: IssueEvent): string[] {
   const whole = eventText(event);
   if (event.kind !== 'task-log' || whole.length <= MESSAGE_TEXT_MAX) return [whole];
-  const head = `*${label(event.task)}*`;
+  const head = taskLogHead(event.task);
   const texts: string[] = [];
   let text = head;
   for (const entry of event.entries) {
@@ -237,6 +237,11 @@ export function eventTexts(event: IssueEvent): string[] {
   }
   texts.push(text);
   return texts;
+}
+
+/** The first line of each message of a task's log: the task it is about. */
+function taskLogHead(task: TaskRef): string {
+  return `*${label(task)}*`;
 }
 
 /** One statement's line in a task's log. */
