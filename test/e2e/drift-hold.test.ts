@@ -140,3 +140,103 @@ schema:
     );
   });
 });
+
+// Drift on two databases of one stage: the issue message shows a Baseline and a revert button
+// for each, every one with an action id of its own (Slack refuses a message that repeats one).
+describe('drift holds a stage on two databases', () => {
+  let fake: FakeSlack;
+  let bot: BotProcess;
+  let store: FreshDatabase;
+  let eu: FreshDatabase;
+  let us: FreshDatabase;
+  let slack: SlackDriver;
+
+  before(async () => {
+    fake = await startFakeSlack();
+    fake.setChannel(CHANNEL, { name: 'db-changes' });
+    for (const u of ['U_DEV', 'U_REL', 'U_DBA']) fake.setUser(u, { tz: 'UTC' });
+    store = await freshPostgres('drifttwo_store');
+    eu = await freshPostgres('drifttwo_eu');
+    us = await freshPostgres('drifttwo_us');
+    const config = `channel: ${CHANNEL}
+admins: [U_DBA]
+environments:
+  - id: prod
+    releasers: [U_REL]
+    rollout: manual
+databases:
+  - { name: shop_eu, environment: prod, engine: postgres, url: "${eu.url}", group: shops }
+  - { name: shop_us, environment: prod, engine: postgres, url: "${us.url}", group: shops }
+schema:
+  driftInterval: 2 seconds
+`;
+    bot = await startBotProcess({ config, slackApiUrl: fake.url, botToken: fake.token, storeUrl: store.url });
+    slack = new SlackDriver(fake, bot.url);
+    await waitForOutput(bot, /drift check done/, 1, 60_000);
+  });
+
+  after(async () => {
+    await bot?.kill('SIGTERM');
+    await fake?.close();
+    for (const db of [eu, us, store]) await db?.drop();
+  });
+
+  type Element = { action_id: string; value?: string };
+  type Block = { type: string; elements?: Element[]; accessory?: Element };
+  /** Every element with an action id: of actions blocks, and section accessories. */
+  const elementsOf = (m: FakeMessage): Element[] =>
+    ((m.blocks ?? []) as Block[]).flatMap((b) =>
+      b.type === 'actions' ? (b.elements ?? []) : b.accessory ? [b.accessory] : [],
+    );
+  const BASELINE = /^drift_baseline(:\d+)?$/;
+  const REVERT = /^drift_revert(:\d+)?$/;
+  const of = (m: FakeMessage, kind: RegExp) => elementsOf(m).filter((e) => kind.test(e.action_id));
+  const valuesOf = (m: FakeMessage, kind: RegExp) => of(m, kind).map((e) => e.value);
+
+  test('the held issue message has a Baseline per database, with unique action ids, and the second one works', async () => {
+    for (const [db, name] of [
+      [eu, 'shop_eu'],
+      [us, 'shop_us'],
+    ] as const) {
+      await query(db, 'CREATE TABLE sneaky (id int PRIMARY KEY)');
+      await fake.waitFor(
+        'chat.postMessage',
+        (c) => c.response.ok && String(c.args.text) === `Schema drift on ${name} (prod)`,
+        30_000,
+      );
+    }
+    const title = 'Create carts';
+    await slack.submit('U_DEV', { title, target: 'shops', sql: 'CREATE TABLE carts (id INT PRIMARY KEY);' });
+    let msg = await slack.waitForMessage(title, (m) => hasButton(m, 'issue_rollout'), 60_000);
+    await slack.click('U_REL', msg, 'issue_rollout');
+    // The first update that shows the hold is the one Slack would refuse if an action id repeated.
+    const held = /held: the schema of `shop_eu`, `shop_us` \(prod\) drifted/;
+    const update = await fake.waitFor('chat.update', (c) => held.test(JSON.stringify(c.args.blocks)), 60_000);
+    assert.equal(update.response.ok, true, JSON.stringify(update.response));
+    msg = await slack.waitForMessage(title, (m) => held.test(JSON.stringify(m.blocks)));
+    const ids = elementsOf(msg).map((e) => e.action_id);
+    assert.equal(new Set(ids).size, ids.length, ids.join(' '));
+    assert.deepEqual(valuesOf(msg, BASELINE), ['shop_eu@prod', 'shop_us@prod']);
+    assert.deepEqual(valuesOf(msg, REVERT), ['shop_eu@prod', 'shop_us@prod']);
+
+    // Baseline of the second database: recorded, and the stage stays held by the first.
+    await slack.click('U_DBA', msg, of(msg, BASELINE)[1]!.action_id);
+    await slack.waitForThread(msg, (l) =>
+      l.some((t) => /recorded the live schema of `shop_us` \(prod\) as the new baseline/.test(t)),
+    );
+    const checks = (bot.output().match(/drift check done/g) ?? []).length;
+    await waitForOutput(bot, /drift check done/, checks + 1, 30_000);
+    assert.equal(await tableExists(us, 'carts'), false);
+    assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), held);
+
+    // Baseline of the first too: the hold is lifted and the released stage runs on both.
+    await slack.click('U_DBA', msg, 'drift_baseline');
+    await slack.waitForMessage(title, (m) => /— done/.test(m.text ?? ''), 60_000);
+    assert.equal(await tableExists(eu, 'carts'), true);
+    assert.equal(await tableExists(us, 'carts'), true);
+    assert.deepEqual(
+      fake.calls.filter((c) => c.response?.error === 'invalid_blocks').map((c) => c.response),
+      [],
+    );
+  });
+});

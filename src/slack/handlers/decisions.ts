@@ -5,7 +5,7 @@ import type { BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
 import type { Actor, Application, Result, Seen } from '../../app/index.js';
 import type { Issue } from '../../domain/issue.js';
 import { afterAck } from '../after-ack.js';
-import { ACTION } from '../views/ids.js';
+import { ACTION, numberedAction } from '../views/ids.js';
 import { channelOf, type HandlerContext, seenIn, tellRefusal } from './context.js';
 
 type Decide = (input: Seen & { actor: Actor }) => Promise<Result<{ issue: Issue }>>;
@@ -48,7 +48,7 @@ export function registerDecisions(h: HandlerContext): void {
     [ACTION.resolveApplied, true],
     [ACTION.resolveNotApplied, false],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
+    bolt.action<BlockAction<ButtonAction>>(numberedAction(actionId), async ({ ack, body, action, context }) => {
       await ack();
       await afterAck(context);
       const [issueId = '', taskId = ''] = (action.value ?? '').split(':');

@@ -3,7 +3,7 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Issue } from '../../domain/issue.js';
 import { afterAck } from '../after-ack.js';
-import { ACTION } from '../views/ids.js';
+import { ACTION, numberedAction } from '../views/ids.js';
 import { findingLine } from '../views/issue-message.js';
 import { targetNames } from '../../app/index.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../views/modals.js';
@@ -85,18 +85,25 @@ export function registerDialogs(h: HandlerContext): void {
     );
   });
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.driftBaseline, async ({ ack, body, action, context }) => {
-    await ack();
-    await afterAck(context);
-    const user = body.user.id;
-    const channel = channelOf(h, body);
-    const result = await app.baseline({ actor: { user }, database: action.value ?? '' });
-    if (result.kind !== 'done') return void (await tellRefusal(h, channel, user, result));
-    const text = baselineReply(result).join('\n');
-    await bolt.client.chat.postMessage({ channel, thread_ts: body.message?.ts, text: `${text} (by ${mention(user)})` });
-  });
+  bolt.action<BlockAction<ButtonAction>>(
+    numberedAction(ACTION.driftBaseline),
+    async ({ ack, body, action, context }) => {
+      await ack();
+      await afterAck(context);
+      const user = body.user.id;
+      const channel = channelOf(h, body);
+      const result = await app.baseline({ actor: { user }, database: action.value ?? '' });
+      if (result.kind !== 'done') return void (await tellRefusal(h, channel, user, result));
+      const text = baselineReply(result).join('\n');
+      await bolt.client.chat.postMessage({
+        channel,
+        thread_ts: body.message?.ts,
+        text: `${text} (by ${mention(user)})`,
+      });
+    },
+  );
 
-  bolt.action<BlockAction<ButtonAction>>(ACTION.driftRevert, async ({ ack, body, action, context }) => {
+  bolt.action<BlockAction<ButtonAction>>(numberedAction(ACTION.driftRevert), async ({ ack, body, action, context }) => {
     await ack();
     await afterAck(context);
     const user = body.user.id;

@@ -4,7 +4,7 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { afterAck } from '../after-ack.js';
 import { heldDecidedBlocks, heldRefOf } from '../views/gitops.js';
-import { ACTION } from '../views/ids.js';
+import { ACTION, numberedAction } from '../views/ids.js';
 import { channelOf, type HandlerContext, tellRefusal, tellUser } from './context.js';
 
 export function registerGitops(h: HandlerContext): void {
@@ -13,7 +13,7 @@ export function registerGitops(h: HandlerContext): void {
     [ACTION.gitHeldApply, true],
     [ACTION.gitHeldSkip, false],
   ] as const) {
-    bolt.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context }) => {
+    bolt.action<BlockAction<ButtonAction>>(numberedAction(actionId), async ({ ack, body, action, context }) => {
       await ack();
       await afterAck(context);
       const user = body.user.id;

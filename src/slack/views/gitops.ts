@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import type { GitCommitRef, Issue } from '../../domain/issue.js';
 import type { GitopsReport } from '../../gitops/reports.js';
 import { unreachable } from '../../app/index.js';
-import { ACTION } from './ids.js';
+import { ACTION, nthAction } from './ids.js';
 import { clip, escapeText, mention, mrkdwn, plain } from './text.js';
 
 const SHOWN = 25;
@@ -119,13 +119,13 @@ export function gitopsReportMessage(report: GitopsReport): { text: string; block
           elements: [
             {
               type: 'button',
-              action_id: ACTION.gitHeldApply,
+              action_id: nthAction(ACTION.gitHeldApply, i),
               text: plain('Apply anyway', 75),
               value: heldValue(report.repoKey, f),
             },
             {
               type: 'button',
-              action_id: ACTION.gitHeldSkip,
+              action_id: nthAction(ACTION.gitHeldSkip, i),
               text: plain('Skip', 75),
               value: heldValue(report.repoKey, f),
             },

@@ -32,6 +32,22 @@ export const ACTION = {
   keepWaiting: 'task_keep_waiting',
 } as const;
 
+/**
+ * The action id of the n-th (from 0) of a message's buttons of one kind, where a message repeats
+ * a button per database, task or file: Slack wants every action id of a message to be its own.
+ * The first keeps the plain id (as on messages already posted), the others are `id:n`; the
+ * button's value says what it is for. Register its handler with `numberedAction`.
+ */
+export function nthAction(actionId: string, n: number): string {
+  return n === 0 ? actionId : `${actionId}:${n}`;
+}
+
+/** What bolt.action matches for a button that `nthAction` numbers: the plain id and every `id:n`. */
+export function numberedAction(actionId: string): RegExp {
+  const plain = actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${plain}(?::\\d+)?$`);
+}
+
 export const CALLBACK = {
   submit: 'dbchange_submit',
   edit: 'dbchange_edit',

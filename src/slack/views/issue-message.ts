@@ -18,7 +18,7 @@ import {
 import { groupFindings } from './group-findings.js';
 import { gitSourceBlocks } from './gitops.js';
 import { shortSum } from './events.js';
-import { ACTION } from './ids.js';
+import { ACTION, nthAction } from './ids.js';
 import {
   button,
   clip,
@@ -362,14 +362,17 @@ export function issueMessage(issue: Issue, config: Config, now?: Date): { text: 
     blocks.push({ type: 'context', elements: [mrkdwn(clip(blastRadiusText(issue.blastRadius), 2000))] });
   if (issue.description)
     blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeText(issue.description), 2000))] });
+  // Buttons repeated per task or database are numbered: no action id twice in the message.
+  let attention = 0;
   for (const stage of issue.stages) {
     for (const t of stage.tasks.filter((x) => x.status === 'needs-attention').slice(0, 5)) {
+      const n = attention++;
       blocks.push({
         type: 'actions',
         block_id: `attention:${t.id}`,
         elements: [
           button(
-            ACTION.resolveApplied,
+            nthAction(ACTION.resolveApplied, n),
             `${t.database} (${stage.environment}) was applied`.slice(0, 75),
             `${issue.id}:${t.id}`,
             undefined,
@@ -379,7 +382,7 @@ export function issueMessage(issue: Issue, config: Config, now?: Date): { text: 
               confirm: 'Mark applied',
             },
           ),
-          button(ACTION.resolveNotApplied, 'It was not applied', `${issue.id}:${t.id}`, undefined, {
+          button(nthAction(ACTION.resolveNotApplied, n), 'It was not applied', `${issue.id}:${t.id}`, undefined, {
             title: 'Mark as not applied?',
             text: 'Retry will then run the task again from the statement that was interrupted.',
             confirm: 'Mark not applied',
@@ -388,19 +391,27 @@ export function issueMessage(issue: Issue, config: Config, now?: Date): { text: 
       });
     }
   }
+  let drifted = 0;
   for (const stage of issue.stages.filter((s) => s.driftHold && issue.status === 'open')) {
     for (const database of stage.driftHold!.databases.slice(0, 5)) {
+      const n = drifted++;
       const value = `${database}@${stage.environment}`;
       blocks.push({
         type: 'actions',
         block_id: `drift-hold:${value}`,
         elements: [
-          button(ACTION.driftBaseline, `Baseline ${database} (${stage.environment})`.slice(0, 75), value, 'primary', {
-            title: 'Record a baseline?',
-            text: 'The live schema, drift included, becomes the recorded one, and the held stage goes on.',
-            confirm: 'Baseline',
-          }),
-          button(ACTION.driftRevert, 'Open revert change', value, undefined, {
+          button(
+            nthAction(ACTION.driftBaseline, n),
+            `Baseline ${database} (${stage.environment})`.slice(0, 75),
+            value,
+            'primary',
+            {
+              title: 'Record a baseline?',
+              text: 'The live schema, drift included, becomes the recorded one, and the held stage goes on.',
+              confirm: 'Baseline',
+            },
+          ),
+          button(nthAction(ACTION.driftRevert, n), 'Open revert change', value, undefined, {
             title: 'Open a revert change?',
             text: 'Opens a change with the DDL back to the recorded schema; once it has run, the held stage goes on.',
             confirm: 'Open',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { inferType } from '../../../src/app/gitops.js';
 import { commitUrl } from '../../../src/gitops/repo.js';
 import { commitLine, gitopsReportMessage, heldDecidedBlocks, heldRefOf } from '../../../src/slack/views/gitops.js';
+import { checkMessageArgs } from '../../support/slack/message-args.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -35,13 +36,20 @@ describe('GitOps in Slack', () => {
         highest: '0009',
       })),
     });
-    const actions = blocks.filter((b) => b.type === 'actions');
-    assert.equal(actions.length, 2);
-    const second = actions[1]! as { block_id: string; elements: { action_id: string; value: string }[] };
+    const rejection = checkMessageArgs({ channel: 'C_X', text: 'held', blocks }, { needsChannel: true });
+    assert.equal(rejection, undefined, JSON.stringify(rejection));
+    const actions = blocks.filter((b) => b.type === 'actions') as {
+      block_id: string;
+      elements: { action_id: string; value: string }[];
+    }[];
     assert.deepEqual(
-      second.elements.map((e) => e.action_id),
-      ['gitops_held_apply', 'gitops_held_skip'],
+      actions.map((a) => a.elements.map((e) => e.action_id)),
+      [
+        ['gitops_held_apply', 'gitops_held_skip'],
+        ['gitops_held_apply:1', 'gitops_held_skip:1'],
+      ],
     );
+    const second = actions[1]!;
     assert.deepEqual(heldRefOf(second.elements[0]!.value), {
       repo: '/srv/git/app.git#main',
       database: 'app',

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue, ReviewFinding } from '../../../src/domain/issue.js';
 import { planStages } from '../../../src/domain/plan.js';
+import { ACTION, nthAction, numberedAction } from '../../../src/slack/views/ids.js';
 import { issueMessage, sqlPreview } from '../../../src/slack/views/issue-message.js';
 import { editModal, infoModal, scheduleModal, sqlSections, submitModal } from '../../../src/slack/views/modals.js';
 import type { IssueEvent } from '../../../src/domain/events.js';
@@ -127,6 +128,66 @@ describe('Block Kit views', () => {
     assert.match(text, /task_resolve_not_applied/);
     assert.match(text, /"value":"42:t1"/);
     assert.match(text, /interrupted at statement 2/);
+  });
+
+  test('buttons repeated per database or task get action ids of their own, which their handlers still match', () => {
+    const shops = parseConfig(
+      `channel: C_X
+environments:
+  - { id: dev, rollout: automatic }
+  - { id: prod, releasers: [U_R], rollout: manual }
+databases:
+  - { name: eu, environment: dev, engine: postgres, url: "postgres://h/a", group: shops }
+  - { name: us, environment: dev, engine: postgres, url: "postgres://h/b", group: shops }
+  - { name: eu, environment: prod, engine: postgres, url: "postgres://h/c", group: shops }
+  - { name: us, environment: prod, engine: postgres, url: "postgres://h/d", group: shops }
+`,
+      't.yaml',
+      {},
+    );
+    let n = 0;
+    const [dev, prod] = planStages(shops, 'shops', () => `t${++n}`);
+    const stages = [
+      {
+        ...dev!,
+        status: 'done' as const,
+        tasks: dev!.tasks.map((t) => ({ ...t, status: 'needs-attention' as const, error: 'interrupted' })),
+      },
+      { ...prod!, driftHold: { databases: ['eu', 'us'], releasedBy: 'U_R', revision: 1 } },
+    ];
+    const m = issueMessage(issue({ target: 'shops', stages }), shops);
+    accepted(m);
+    const elements = m.blocks.flatMap((b) => {
+      const block = b as { elements?: { action_id?: string; value?: string }[] };
+      return b.type === 'actions' ? (block.elements ?? []) : [];
+    });
+    const ids = elements.map((e) => e.action_id);
+    assert.equal(new Set(ids).size, ids.length, ids.join(' '));
+    const of = (actionId: string) =>
+      elements.filter((e) => numberedAction(actionId).test(e.action_id ?? '')).map((e) => [e.action_id, e.value]);
+    assert.deepEqual(of(ACTION.driftBaseline), [
+      ['drift_baseline', 'eu@prod'],
+      ['drift_baseline:1', 'us@prod'],
+    ]);
+    assert.deepEqual(of(ACTION.driftRevert), [
+      ['drift_revert', 'eu@prod'],
+      ['drift_revert:1', 'us@prod'],
+    ]);
+    assert.deepEqual(of(ACTION.resolveApplied), [
+      ['task_resolve_applied', '42:t1'],
+      ['task_resolve_applied:1', '42:t2'],
+    ]);
+    assert.deepEqual(of(ACTION.resolveNotApplied), [
+      ['task_resolve_not_applied', '42:t1'],
+      ['task_resolve_not_applied:1', '42:t2'],
+    ]);
+    // The handler's pattern takes the plain id and the numbered ones, and nothing else.
+    const baseline = numberedAction(ACTION.driftBaseline);
+    assert.ok(
+      [nthAction(ACTION.driftBaseline, 0), nthAction(ACTION.driftBaseline, 7)].every((id) => baseline.test(id)),
+    );
+    for (const other of ['drift_baseline:', 'drift_baseline:x', 'drift_baselines', 'x_drift_baseline', 'drift_revert'])
+      assert.equal(baseline.test(other), false, other);
   });
 
   test('the SQL preview keeps the first lines and says when there is more', () => {
