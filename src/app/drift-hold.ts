@@ -3,7 +3,7 @@
 // at each periodic drift check), and opening a revert change of a drift.
 import { randomUUID } from 'node:crypto';
 import { findDatabase } from '../config/model.js';
-import { holdForDrift, liftDriftHold } from '../domain/drift-hold.js';
+import { holdForDrift, liftDriftHold, reviseDriftHold } from '../domain/drift-hold.js';
 import type { Issue } from '../domain/issue.js';
 import { mayBaseline } from '../domain/permissions.js';
 import { environmentOf } from '../domain/transitions.js';
@@ -72,10 +72,15 @@ export async function reconsiderDriftHolds(deps: DriftDeps, databases?: Set<stri
       if (!hold) continue;
       if (databases && !hold.databases.some((d) => databases.has(`${d}@${stage.environment}`))) continue;
       try {
-        // Lifted only when every database is known to match its record again.
+        // Lifted only when every database is known to match its record again; until then the hold
+        // names the databases still drifted (and those that cannot be told now, if it named them).
         const now = await driftOfStage(deps, issue, i);
-        if (now.drifted.length > 0 || now.unknown.length > 0) continue;
-        await deps.service.mutate(issue.id, (current) => liftDriftHold(current, i, deps.config, deps.now()));
+        if (now.drifted.length === 0 && now.unknown.length === 0) {
+          await deps.service.mutate(issue.id, (current) => liftDriftHold(current, i, deps.config, deps.now()));
+          continue;
+        }
+        const left = [...now.drifted.map((d) => d.database), ...now.unknown.filter((d) => hold.databases.includes(d))];
+        if (left.length > 0) await deps.service.mutate(issue.id, (current) => reviseDriftHold(current, i, left));
       } catch (err) {
         deps.logger.error({ err, issue: issue.id }, 'could not reconsider a drift hold');
       }

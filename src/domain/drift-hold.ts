@@ -67,6 +67,24 @@ export function holdForDrift(
   };
 }
 
+/**
+ * Some of the databases that held stage `stageIndex` match their record again (a baseline, a
+ * revert): the hold goes on for `databases` (those still drifted), so the message shows what is left to resolve.
+ */
+export function reviseDriftHold(issue: Issue, stageIndex: number, databases: string[]): Decision {
+  const stage = issue.stages[stageIndex];
+  const hold = stage?.driftHold;
+  if (!stage || !hold || issue.status !== 'open') return refuse('nothing-to-do', 'the stage is not held by drift');
+  if (databases.length === 0) return refuse('invalid', 'a hold on no database is lifted, not revised');
+  if (databases.length === hold.databases.length && databases.every((d) => hold.databases.includes(d)))
+    return refuse('nothing-to-do', 'the hold names these databases already');
+  return {
+    ok: true,
+    issue: withStage(issue, stageIndex, { ...stage, driftHold: { ...hold, databases } }),
+    effects: [],
+  };
+}
+
 /** The drift that held stage `stageIndex` is resolved: lift the hold, and run the stage again if it had been released. */
 export function liftDriftHold(issue: Issue, stageIndex: number, config: Config, now: Date): Decision {
   const stage = issue.stages[stageIndex];

@@ -219,15 +219,19 @@ schema:
     assert.deepEqual(valuesOf(msg, BASELINE), ['shop_eu@prod', 'shop_us@prod']);
     assert.deepEqual(valuesOf(msg, REVERT), ['shop_eu@prod', 'shop_us@prod']);
 
-    // Baseline of the second database: recorded, and the stage stays held by the first.
+    // Baseline of the second database: recorded, and the stage stays held by the first alone.
     await slack.click('U_DBA', msg, of(msg, BASELINE)[1]!.action_id);
     await slack.waitForThread(msg, (l) =>
       l.some((t) => /recorded the live schema of `shop_us` \(prod\) as the new baseline/.test(t)),
     );
+    const heldByEu = /held: the schema of `shop_eu` \(prod\) drifted/;
+    msg = await slack.waitForMessage(title, (m) => heldByEu.test(JSON.stringify(m.blocks)), 30_000);
+    assert.deepEqual(valuesOf(msg, BASELINE), ['shop_eu@prod']);
+    assert.deepEqual(valuesOf(msg, REVERT), ['shop_eu@prod']);
     const checks = (bot.output().match(/drift check done/g) ?? []).length;
     await waitForOutput(bot, /drift check done/, checks + 1, 30_000);
     assert.equal(await tableExists(us, 'carts'), false);
-    assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), held);
+    assert.match(JSON.stringify(slack.issueMessage(title)!.blocks), heldByEu);
 
     // Baseline of the first too: the hold is lifted and the released stage runs on both.
     await slack.click('U_DBA', msg, 'drift_baseline');

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../../src/config/load.js';
-import { holdForDrift, liftDriftHold } from '../../../src/domain/drift-hold.js';
+import { holdForDrift, liftDriftHold, reviseDriftHold } from '../../../src/domain/drift-hold.js';
 import type { Issue } from '../../../src/domain/issue.js';
 import { approve, availableActions, type Decision, rolloutNow } from '../../../src/domain/transitions.js';
 import { waitingFor } from '../../../src/domain/waiting.js';
@@ -86,5 +86,21 @@ describe('drift holds a stage', () => {
     assert.deepEqual(approved.effects, []);
     const lifted = ok(liftDriftHold(approved.issue, 0, config, now));
     assert.deepEqual(lifted.effects, [{ kind: 'run-stage', stageIndex: 0 }]);
+  });
+
+  test('a hold names only the databases still drifted, keeps who released it, and stays a hold', () => {
+    const two = [...drift, { database: 'app2', diff: ['- CREATE TABLE gone (id integer);'] }];
+    const held = ok(holdForDrift(releasedToProd(), 1, two)).issue;
+    const revised = ok(reviseDriftHold(held, 1, ['app2']));
+    assert.deepEqual(revised.issue.stages[1]!.driftHold, { databases: ['app2'], releasedBy: 'U_REL', revision: 1 });
+    assert.equal(revised.issue.stages[1]!.status, 'waiting');
+    assert.deepEqual(revised.effects, []);
+    assert.equal(revised.event, undefined);
+    const same = reviseDriftHold(revised.issue, 1, ['app2']);
+    assert.equal(!same.ok && same.code, 'nothing-to-do');
+    const none = reviseDriftHold(revised.issue, 1, []);
+    assert.equal(!none.ok && none.code, 'invalid');
+    const unheld = reviseDriftHold(releasedToProd(), 1, ['app']);
+    assert.equal(!unheld.ok && unheld.code, 'nothing-to-do');
   });
 });
