@@ -251,8 +251,10 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
   return {
     port: settings.port,
     async stop() {
-      outages.stop();
+      // New Slack requests are refused first; those already acknowledged finish (at most
+      // STOP_WAIT_MS) on a store that is still open, and only then do the jobs and the store stop.
       await app.stop().catch(() => {});
+      outages.stop();
       await webhookServer?.close().catch(() => {});
       await started.stop().catch(() => {});
       for (const t of targets.values()) await t.close().catch(() => {});

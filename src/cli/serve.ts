@@ -20,7 +20,12 @@ export function registerServe(program: Command, cli: CliRun): void {
       await guardProcess(logger);
       try {
         const bot = await startBot(await prepareStart(env, { isTerminal, logger }), logger);
+        // The Slack requests already acknowledged finish first (see RunningBot.stop); a second signal
+        // of the same kind ends the process at once.
+        let stopping = false;
         const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
           logger.info({ signal }, 'stopping');
           await bot.stop();
           process.exit(0);

@@ -16,7 +16,8 @@ import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerGitops } from './handlers/gitops.js';
 import { registerSubmissions } from './handlers/submissions.js';
-import { boltLogger, guardedHttpReceiver } from './receiver.js';
+import { InFlight, stopGracefully } from './in-flight.js';
+import { boltLogger, describeRequest, guardedHttpReceiver } from './receiver.js';
 import { webClientOptions } from './web-client.js';
 
 export { initSlack, startSlack } from './start.js';
@@ -102,5 +103,27 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     logger.error({ err }, 'slack handler failed');
   });
 
+  // In HTTP mode the receiver lets the requests it took in finish when it stops; over the socket, the app does.
+  if (opts.appToken) finishOnStop(bolt, logger);
   return bolt;
+}
+
+/** Socket Mode: stopping disconnects, then waits for the requests already handed to the app (see in-flight.ts). */
+function finishOnStop(bolt: BoltApp, logger: Logger): void {
+  const inFlight = new InFlight();
+  const processEvent = bolt.processEvent.bind(bolt);
+  bolt.processEvent = (event) => {
+    const work = processEvent(event);
+    inFlight.track(describeRequest(event.body), work);
+    return work;
+  };
+  const stop = bolt.stop.bind(bolt);
+  bolt.stop = (...args: unknown[]) =>
+    stopGracefully(
+      async () => {
+        await stop(...args);
+      },
+      inFlight,
+      logger,
+    );
 }

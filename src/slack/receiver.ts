@@ -12,6 +12,8 @@
  * other request goes to the app from here, parsed and verified once: one whose ack carries nothing
  * is answered before the app sees it (see dispatch), and all work after an ack waits for the
  * acks of requests that have arrived meanwhile (after-ack.ts).
+ * Every Slack request is counted from its arrival until its handler is done (in-flight.ts): stopping
+ * the receiver answers new requests 503 and closes the listener, then waits for those.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,6 +23,7 @@ import type { App as BoltApp } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { MAX_SQL_BYTES } from '../app/index.js';
 import { ACKED_ON_ARRIVAL, afterAck, requestArrived } from './after-ack.js';
+import { InFlight, type RequestKind, stopGracefully } from './in-flight.js';
 import { CALLBACK, FIELD } from './views/ids.js';
 
 const { HTTPReceiver, HTTPModuleFunctions, HTTPResponseAck } = bolt;
@@ -56,7 +59,7 @@ export interface GuardOptions {
 
 type Verdict = { pass: true; body?: Record<string, unknown> } | { pass: false; status: number; json?: unknown };
 
-/** An HTTPReceiver whose /slack/events requests pass the guard first. */
+/** An HTTPReceiver whose /slack/events requests pass the guard first, and whose stop lets them finish. */
 export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTTPReceiver> {
   const endpoints = opts.endpoints ?? ['/slack/events'];
   const receiver = new HTTPReceiver({
@@ -75,23 +78,40 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
     app = a;
     init(a);
   };
+  const inFlight = new InFlight();
+  let stopping = false;
   receiver.requestListener = (req, res) => {
+    // Stopping: Slack retries a request that was not answered 2xx, by then at another instance or this one restarted.
+    if (stopping) return respond(res, 503, undefined, { connection: 'close', 'retry-after': '5' });
     const path = (req.url ?? '').split('?', 1)[0]!;
     if (req.method !== 'POST' || !endpoints.includes(path)) return inner(req, res);
     requestArrived();
-    guard(req, opts.signingSecret, nowMs())
+    const kind: RequestKind = {};
+    const work = guard(req, opts.signingSecret, nowMs())
       .then((verdict) => {
         if (!verdict.pass) return respond(res, verdict.status, verdict.json);
         // Slack's ssl_check and url_verification get Bolt's own answers; nothing else waits for it.
         const { body } = verdict;
         if (!body || !app || body.type === 'url_verification') return inner(req, res);
-        dispatch(app, req, res, body, opts);
+        Object.assign(kind, describeRequest(body));
+        return dispatch(app, req, res, body, opts);
       })
       .catch((err: unknown) => {
         opts.logger.warn({ err }, 'a Slack request could not be read');
         if (!res.headersSent) respond(res, 400);
       });
+    inFlight.track(kind, work);
   };
+  const stop = receiver.stop.bind(receiver);
+  receiver.stop = () =>
+    stopGracefully(
+      async () => {
+        stopping = true;
+        await stop();
+      },
+      inFlight,
+      opts.logger,
+    );
   return receiver;
 }
 
@@ -99,7 +119,7 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
  * Hand a verified request to the app. One whose ack carries nothing (`ackOnArrival`) is answered
  * at once and its listener runs in the post-ack lane; any other is answered by its listener's
  * ack(), as Bolt's receiver does (404 and a log line when no listener acks within 3 s, 500 when
- * processing fails before the ack).
+ * processing fails before the ack). Resolves when the listeners are done, never rejects.
  */
 function dispatch(
   app: BoltApp,
@@ -107,7 +127,7 @@ function dispatch(
   res: ServerResponse,
   body: Record<string, unknown>,
   opts: GuardOptions,
-): void {
+): Promise<void> {
   const event = {
     body,
     retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
@@ -119,14 +139,15 @@ function dispatch(
     const ack = async () => {
       acked = true;
     };
-    afterAck()
+    return afterAck()
       .then(() => app.processEvent({ ...event, ack, customProperties: { [ACKED_ON_ARRIVAL]: true } }))
       .then(() => {
         if (!acked)
-          opts.logger.warn(describe(body), 'no handler for this Slack request; it was acknowledged and ignored');
+          opts.logger.warn(describeRequest(body), 'no handler for this Slack request; it was acknowledged and ignored');
       })
-      .catch((err: unknown) => opts.logger.error({ err, ...describe(body) }, 'a Slack request failed after its ack'));
-    return;
+      .catch((err: unknown) =>
+        opts.logger.error({ err, ...describeRequest(body) }, 'a Slack request failed after its ack'),
+      );
   }
   const ack = new HTTPResponseAck({
     logger: boltLogger(opts.logger),
@@ -135,14 +156,14 @@ function dispatch(
     httpRequestBody: body,
     httpResponse: res,
   });
-  app.processEvent({ ...event, ack: ack.bind() }).catch((err: unknown) => {
-    opts.logger.error({ err, ...describe(body) }, 'a Slack request failed');
+  return app.processEvent({ ...event, ack: ack.bind() }).catch((err: unknown) => {
+    opts.logger.error({ err, ...describeRequest(body) }, 'a Slack request failed');
     if (!res.headersSent) respond(res, err instanceof bolt.AuthorizationError ? 401 : 500);
   });
 }
 
 /** What a request was, for a log line: its type and command or action, never its content. */
-function describe(body: Record<string, unknown>): Record<string, unknown> {
+export function describeRequest(body: Record<string, unknown>): Record<string, unknown> {
   const actions = body.actions as { action_id?: unknown }[] | undefined;
   return {
     type: body.type ?? (body.command ? 'slash_command' : undefined),
@@ -151,9 +172,9 @@ function describe(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-function respond(res: ServerResponse, status: number, json?: unknown): void {
+function respond(res: ServerResponse, status: number, json?: unknown, headers?: Record<string, string>): void {
   if (json === undefined) {
-    res.writeHead(status);
+    res.writeHead(status, headers);
     res.end();
     return;
   }

@@ -18,8 +18,14 @@ export interface BotProcess {
   port: number;
   dir: string;
   output(): string;
-  /** Resolves when the process has exited. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` (at once) and resolves when the process has exited, with how it ended. */
+  kill(signal?: NodeJS.Signals): Promise<ExitStatus>;
+}
+
+/** How the bot's process ended: its exit code, or the signal that ended it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export async function freePort(): Promise<number> {
@@ -75,7 +81,7 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ExitStatus>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   await new Promise<void>((resolve, reject) => {
     // A bot that never says it is running is killed, so a failed start never leaves the test process hanging.
@@ -101,9 +107,9 @@ export async function startBotProcess(opts: StartOptions): Promise<BotProcess> {
     port,
     dir,
     output: () => out,
-    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+    kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      return exited;
     },
   };
 }
