@@ -35,6 +35,7 @@ import { gitopsReportMessage } from './slack/views/gitops.js';
 
 export interface RunningBot {
   port: number;
+  /** Refuse new Slack requests, let those taken in finish (at most STOP_WAIT_MS), then stop the jobs and the store. */
   stop(): Promise<void>;
 }
 

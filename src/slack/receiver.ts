@@ -81,7 +81,7 @@ export function guardedHttpReceiver(opts: GuardOptions): InstanceType<typeof HTT
   const inFlight = new InFlight();
   let stopping = false;
   receiver.requestListener = (req, res) => {
-    // Stopping: Slack retries a request that was not answered 2xx, by then at another instance or this one restarted.
+    // Stopping: a request is turned away rather than acknowledged and then dropped (Slack tells the person, or retries).
     if (stopping) return respond(res, 503, undefined, { connection: 'close', 'retry-after': '5' });
     const path = (req.url ?? '').split('?', 1)[0]!;
     if (req.method !== 'POST' || !endpoints.includes(path)) return inner(req, res);
@@ -162,13 +162,15 @@ function dispatch(
   });
 }
 
-/** What a request was, for a log line: its type and command or action, never its content. */
+/** What a request was, for a log line: its type and command, action or modal, never its content. */
 export function describeRequest(body: Record<string, unknown>): Record<string, unknown> {
   const actions = body.actions as { action_id?: unknown }[] | undefined;
+  const view = body.view as { callback_id?: unknown } | undefined;
   return {
     type: body.type ?? (body.command ? 'slash_command' : undefined),
     ...(body.command ? { command: body.command } : {}),
     ...(actions?.[0]?.action_id ? { action: actions[0].action_id } : {}),
+    ...(body.type === 'view_submission' && view?.callback_id ? { view: view.callback_id } : {}),
   };
 }
 

@@ -3,11 +3,44 @@
 // then does the process exit, with 0.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startBotProcess, type BotProcess, waitForOutput } from '../support/bot-process.js';
 import { CHANNEL, hasButton, SlackDriver } from '../support/driver.js';
-import { sendToBot, slashCommandBody } from '../support/slack-requests.js';
+import { sendToBot, signRequest, slashCommandBody } from '../support/slack-requests.js';
+
+/** A signed request to /slack/events as HTTP/1.1 text, to write onto a socket by hand. */
+function rawRequest(body: string, headers: Record<string, string> = {}): string {
+  const all: Record<string, string> = {
+    host: '127.0.0.1',
+    'content-type': 'application/x-www-form-urlencoded',
+    'content-length': String(Buffer.byteLength(body)),
+    ...signRequest(SIGNING_SECRET, body),
+    ...headers,
+  };
+  const head = Object.entries(all).map(([k, v]) => `${k}: ${v}`);
+  return `POST /slack/events HTTP/1.1\r\n${head.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Everything the bot writes on `socket` until it has written `pattern`, or closed it. */
+function readUntil(socket: Socket, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; got:\n${got}`)), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      resolve(got);
+    };
+    const onData = (d: Buffer) => {
+      got += d.toString();
+      if (pattern.test(got)) done();
+    };
+    socket.on('data', onData);
+    socket.once('close', done);
+  });
+}
 
 describe('stopping the bot', () => {
   let fake: FakeSlack;
@@ -68,6 +101,7 @@ databases:
     const listing = fake.hold('usergroups.users.list');
     await slack.click('U_DBA', msg, 'issue_approve');
     await listing.arrived;
+
     const exited = bot.kill('SIGTERM');
     await waitForOutput(bot, /stopping/);
 
@@ -93,6 +127,7 @@ databases:
       'the approval was shown before Slack answered',
     );
 
+    // Slack answers: the click is carried out before the process ends, with 0.
     listing.release();
     assert.deepEqual(await exited, { code: 0, signal: null }, bot.output().slice(-3000));
     await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_DBA>/.test(JSON.stringify(m.blocks)), 5_000);
@@ -105,5 +140,51 @@ databases:
     assert.ok(id, msg.text);
     assert.match(await slack.commandReply('U_DEV', `status ${id}`), /\*prod\*: [a-z_-]+, approved by <@U_DBA>/);
     assert.deepEqual(await again.kill('SIGTERM'), { code: 0, signal: null });
+  });
+
+  test('a request whose body is still arriving when SIGTERM comes is answered; the next one on its connection gets 503', async () => {
+    const bot = await start();
+    // A /dbchange list whose body is still on its way when the signal comes: the bot has seen its
+    // headers (it said 100 Continue), so it was taken in before the stop and is answered.
+    const responseUrl = fake.responseUrl({ channel: CHANNEL, user: 'U_DEV' });
+    const list = rawRequest(
+      slashCommandBody({
+        text: 'list',
+        userId: 'U_DEV',
+        channelId: CHANNEL,
+        triggerId: fake.issueTriggerId(),
+        responseUrl,
+      }),
+      { expect: '100-continue' },
+    );
+    const socket = connect(bot.port, '127.0.0.1');
+    const continued = readUntil(socket, /100 Continue\r\n\r\n/);
+    socket.write(list.slice(0, -10));
+    assert.match(await continued, /^HTTP\/1\.1 100 Continue/);
+
+    const exited = bot.kill('SIGTERM');
+    await waitForOutput(bot, /stopping/);
+    // The rest of that body, and right behind it on the same connection a new request: the first
+    // is answered 200, the new one 503, so that Slack sends it again later.
+    const answers = readUntil(socket, /HTTP\/1\.1 503/);
+    socket.write(
+      list.slice(-10) +
+        rawRequest(
+          slashCommandBody({
+            text: 'list',
+            userId: 'U_DEV',
+            channelId: CHANNEL,
+            triggerId: fake.issueTriggerId(),
+            responseUrl: fake.responseUrl(),
+          }),
+        ),
+    );
+
+    const written = await answers;
+    assert.match(written, /^HTTP\/1\.1 200 OK\r\n[\s\S]*HTTP\/1\.1 503 Service Unavailable\r\n/, written);
+    socket.destroy();
+    const listed = await fake.waitFor('response_url', (c) => c.args.url === new URL(responseUrl).pathname, 5_000);
+    assert.match(String(listed.args.text), /Add an index before a deploy/);
+    assert.deepEqual(await exited, { code: 0, signal: null }, bot.output().slice(-3000));
   });
 });
