@@ -19,19 +19,37 @@ export interface ChangeFields {
   sqlFile?: Record<string, unknown>;
 }
 
+/** How requests reach the bot: signed HTTP into /slack/events, or envelopes over Socket Mode's WebSocket. */
+export type Transport = 'http' | 'socket';
+
 export class SlackDriver {
   constructor(
     readonly fake: FakeSlack,
     public botUrl: string,
+    readonly via: Transport = 'http',
   ) {}
+
+  /**
+   * Deliver one request as Slack would: over HTTP the form body is signed and posted; over the
+   * socket the same fields go in an envelope (a slash command's fields, or the interaction's
+   * payload) and the ack's payload stands for the HTTP answer. A retry is a second delivery.
+   */
+  async deliver(body: string, retry: { retryNum?: number; retryReason?: string } = {}): ReturnType<typeof sendToBot> {
+    if (this.via === 'http') return sendToBot(this.botUrl, body, { secret: SIGNING_SECRET, ...retry });
+    const form = new URLSearchParams(body);
+    const interaction = form.get('payload');
+    const ack =
+      interaction !== null
+        ? await this.fake.socket.send('interactive', JSON.parse(interaction) as Record<string, unknown>)
+        : await this.fake.socket.send('slash_commands', Object.fromEntries(form));
+    return { status: 200, body: ack.payload ? JSON.stringify(ack.payload) : '', json: ack.payload, ms: ack.ms };
+  }
 
   async command(user: string, text: string, channel = CHANNEL) {
     const triggerId = this.fake.issueTriggerId();
     const responseUrl = this.fake.responseUrl({ channel, user });
-    const res = await sendToBot(
-      this.botUrl,
+    const res = await this.deliver(
       slashCommandBody({ text, userId: user, channelId: channel, triggerId, responseUrl }),
-      { secret: SIGNING_SECRET },
     );
     return { res, triggerId, responseUrl };
   }
@@ -80,16 +98,9 @@ export class SlackDriver {
         timing: { timing: f.timing ?? '' },
       },
     });
-    const sent = await sendToBot(this.botUrl, body, { secret: SIGNING_SECRET });
+    const sent = await this.deliver(body);
     const retries = [];
-    if (opts.retryNum)
-      retries.push(
-        await sendToBot(this.botUrl, body, {
-          secret: SIGNING_SECRET,
-          retryNum: opts.retryNum,
-          retryReason: 'http_timeout',
-        }),
-      );
+    if (opts.retryNum) retries.push(await this.deliver(body, { retryNum: opts.retryNum, retryReason: 'http_timeout' }));
     return { res: sent, retries, view };
   }
 
@@ -170,7 +181,7 @@ export class SlackDriver {
       }));
       sendBody = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     }
-    const res = await sendToBot(this.botUrl, sendBody, { secret: SIGNING_SECRET });
+    const res = await this.deliver(sendBody);
     assert.equal(res.status, 200, res.body);
     return { res, triggerId };
   }
@@ -186,9 +197,7 @@ export class SlackDriver {
     const open = await this.fake.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
     assert.equal(open.response.ok, true, JSON.stringify(open.response));
     const view = open.response.view;
-    const res = await sendToBot(this.botUrl, viewSubmissionBody({ userId: user, view, values }), {
-      secret: SIGNING_SECRET,
-    });
+    const res = await this.deliver(viewSubmissionBody({ userId: user, view, values }));
     return { view, res };
   }
 

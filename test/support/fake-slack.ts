@@ -14,9 +14,11 @@ import { infoMethods } from './slack/info-methods.js';
 import { parseApiBody } from './slack/request-body.js';
 import type { ApiResult } from './slack/results.js';
 import { viewMethods } from './slack/view-methods.js';
+import { SocketMode } from './slack/socket-mode.js';
 import { Workspace, type FakeEphemeral, type FakeMessage, type ResponseUrlSource } from './slack/workspace.js';
 
 export type { FakeEphemeral, FakeMessage, ResponseUrlSource } from './slack/workspace.js';
+export type { SocketAck, SocketMode } from './slack/socket-mode.js';
 
 export interface RecordedCall {
   method: string;
@@ -105,6 +107,11 @@ export interface FakeSlack {
    * the bot answered Slack before it downloaded a file.
    */
   holdDownloads(): () => void;
+  /**
+   * Socket Mode: give the bot `socket.appToken` as SLACK_APP_TOKEN; apps.connections.open then
+   * answers a WebSocket URL on the fake, and `socket.send` delivers envelopes over it.
+   */
+  socket: SocketMode;
   close(): Promise<void>;
 }
 
@@ -238,7 +245,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         await h!.released;
         if (left) return;
       }
-      const result = apiCall(method, args, bearer(req));
+      const result =
+        method === 'apps.connections.open'
+          ? socket.open(bearer(req) ?? (typeof args.token === 'string' ? args.token : undefined))
+          : apiCall(method, args, bearer(req));
       record(method, withoutToken(args), 200, result);
       return send(res, 200, result);
     }
@@ -294,6 +304,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       send(res, 500, { ok: false, error: 'fake_slack_crashed', detail: String(e) }),
     );
   });
+  const socket = new SocketMode(ws.appId, () => origin);
+  server.on('upgrade', (req, sock, head) => socket.upgrade(req, sock, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -427,8 +439,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       });
       return release;
     },
+    socket,
     close() {
       for (const w of [...waiters]) waiters.delete(w);
+      socket.close();
       server.closeAllConnections();
       return new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
     },

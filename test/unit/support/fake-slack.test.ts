@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { webApi } from '@slack/bolt';
+import WebSocket from 'ws';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -51,6 +52,33 @@ describe('fake Slack Web API', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { ok: false, error: 'not_authed' });
     assert.ok(fake.callsOf('auth.test').some((c) => c.response.error === 'not_authed'));
+  });
+
+  test('Socket Mode: apps.connections.open takes the app-level token only, and its URL once', async () => {
+    assert.deepEqual(await refused(slack.apps.connections.open({})), {
+      error: 'not_allowed_token_type',
+      messages: undefined,
+    });
+    const opened = await clientFor(fake, fake.socket.appToken).apps.connections.open({});
+    assert.equal(opened.ok, true);
+    const url = String(opened.url);
+    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
+    const hello = await new Promise<string>((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('message', (data) => {
+        resolve(String(data));
+        socket.close();
+      });
+      socket.once('error', reject);
+    });
+    assert.equal(JSON.parse(hello).type, 'hello');
+    // The ticket was used: a second connection with it is refused.
+    const again = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve('open'));
+      socket.once('error', () => resolve('refused'));
+    });
+    assert.equal(again, 'refused');
   });
 
   test('an unknown method is unknown_method', async () => {
