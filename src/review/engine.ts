@@ -177,9 +177,10 @@ export function reviewScript(input: {
       ...(input.pgVersion !== undefined ? { pgVersion: input.pgVersion } : {}),
       ...(input.assumeInTransaction ? { assumeInTransaction: true } : {}),
       statements,
-      // Statement-level advice is reported where the statement ends, as Bytebase does; element-level at the element.
+      // Statement-level advice is reported where the statement ends (or starts, for the rules that say so),
+      // as Bytebase does; element-level at the element.
       report: (s, message, pos) => {
-        const f = finding(s, rule.id, pr.level, message, pos ?? s.endPos);
+        const f = finding(s, rule.id, pr.level, message, pos ?? (rule.reportAtStart ? 0 : s.endPos));
         if (pos === undefined) f.column = 1;
         findings.push(f);
       },

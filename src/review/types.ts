@@ -75,6 +75,11 @@ export interface Rule {
    * runner): not checked on generated plans, where the finding could only be acknowledged.
    */
   generatorDecides?: boolean;
+  /**
+   * Statement-level advice (reported without a position) goes where the statement starts, not
+   * where it ends: Bytebase checks these rules on its statement tree only, at the statement's first line.
+   */
+  reportAtStart?: boolean;
   /** A rule whose findings mean the statement rewrites or locks its table (Squawk's lock rules); feeds the blast radius. */
   effect?: TableEffect;
   /** Called for each statement. */

@@ -232,6 +232,7 @@ export const disallowPartition: Rule = {
   engines: BOTH,
   verbs: ['CREATE', 'ALTER'],
   summary: 'No partitioned tables',
+  reportAtStart: true,
   check(s, ctx) {
     if (s.createTable?.options.partitioned || s.alterTable?.actions.some((a) => a.kind === 'partition')) {
       ctx.report(s, 'Partitioned tables are not allowed by policy; create a plain table, or ask for an exception.');
@@ -245,6 +246,7 @@ export const disallowTrigger: Rule = {
   engines: MYSQL,
   verbs: ['CREATE'],
   summary: 'No triggers',
+  reportAtStart: true,
   check(s, ctx) {
     if (s.kind.label === 'CREATE TRIGGER')
       ctx.report(
@@ -310,6 +312,7 @@ export const disallowSetCharset: Rule = {
   engines: MYSQL,
   verbs: ['CREATE', 'ALTER'],
   summary: 'No table-level charset',
+  reportAtStart: true,
   check(s, ctx) {
     const setsCharset =
       !!s.createTable?.options.charset ||

@@ -38,6 +38,45 @@ describe('Bytebase positions', () => {
     it(`${rule}: ${what}`, () => assert.deepEqual(lines(rule, engine, sql), want));
 });
 
+describe('Bytebase positions: rules reported at the line a statement starts', () => {
+  const cases: Array<[string, Engine, string, number[]]> = [
+    [
+      'system.procedure.disallow-create',
+      'mysql',
+      "SELECT 1;\nCREATE PROCEDURE tally()\nBEGIN\n  SELECT 'n' AS total;\nEND;",
+      [2],
+    ],
+    [
+      'system.function.disallow-create',
+      'mysql',
+      'CREATE FUNCTION twice(n INT)\nRETURNS INT\nDETERMINISTIC\nRETURN n * 2;',
+      [1],
+    ],
+    [
+      'system.event.disallow-create',
+      'mysql',
+      'SELECT 1;\n\nCREATE EVENT nightly\nON SCHEDULE EVERY 1 DAY\nDO\n  DELETE FROM audit WHERE id < 0;',
+      [3],
+    ],
+    [
+      'table.disallow-trigger',
+      'mysql',
+      'CREATE TABLE ledger (id INT, amount INT);\nCREATE TRIGGER ledger_sum BEFORE INSERT ON ledger\n  FOR EACH ROW SET @total = @total + NEW.amount;',
+      [2],
+    ],
+    ['table.disallow-set-charset', 'mysql', 'CREATE TABLE note (\n  id INT,\n  body TEXT\n) CHARSET=latin1;', [1]],
+    [
+      'table.disallow-partition',
+      'mysql',
+      'CREATE TABLE sale (d INT)\nPARTITION BY RANGE (d) (\n  PARTITION p1 VALUES LESS THAN (10)\n);',
+      [1],
+    ],
+    ['table.disallow-partition', 'postgres', 'SELECT 1;\nCREATE TABLE sale (d int)\n  PARTITION BY RANGE (d);', [2]],
+  ];
+  for (const [rule, engine, sql, want] of cases)
+    it(`${rule} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql), want));
+});
+
 describe('Bytebase script state: table.require-pk', () => {
   const cases: Array<[string, Engine, string, number[]]> = [
     ['a table created without a primary key', 'mysql', 'CREATE TABLE t (a INT)', [1]],
