@@ -108,7 +108,8 @@ export function readColumnDef(tokens: readonly Token[], from: number, to: number
       continue;
     }
     if (t.type === 'word') {
-      if (t.v === 'UNSIGNED') col.unsigned = true;
+      // MySQL makes a ZEROFILL column UNSIGNED.
+      if (t.v === 'UNSIGNED' || t.v === 'ZEROFILL') col.unsigned = true;
       else if (t.v !== 'ZEROFILL' && t.v !== 'SIGNED' && t.depth === d) typeWords.push(t.v);
     } else if (t.type === 'ident' && typeWords.length === 0) typeWords.push(t.v.toUpperCase());
     k++;

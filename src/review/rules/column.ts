@@ -466,16 +466,19 @@ export const autoIncrementInitialValue: Rule = {
   id: 'column.auto-increment-initial-value',
   type: 'COLUMN_AUTO_INCREMENT_INITIAL_VALUE',
   engines: MYSQL,
-  verbs: ['CREATE'],
+  verbs: ['CREATE', 'ALTER'],
   summary: 'Fixed AUTO_INCREMENT start',
   check(s, ctx) {
     const want = num(ctx.payload, 'number', 1);
-    const have = s.createTable?.options.autoIncrement;
-    if (have !== undefined && have !== null && have !== want)
-      ctx.report(
-        s,
-        `AUTO_INCREMENT starts at ${have}, but policy requires ${want}; set AUTO_INCREMENT=${want} or leave it out.`,
-      );
+    // CREATE TABLE … AUTO_INCREMENT = n, and ALTER TABLE … AUTO_INCREMENT = n as Bytebase checks it too.
+    const values = [s.createTable?.options.autoIncrement];
+    for (const a of s.alterTable?.actions ?? []) if (a.kind === 'options') values.push(a.options.autoIncrement);
+    for (const have of values)
+      if (have !== undefined && have !== null && have !== want)
+        ctx.report(
+          s,
+          `AUTO_INCREMENT starts at ${have}, but policy requires ${want}; set AUTO_INCREMENT=${want} or leave it out.`,
+        );
   },
 };
 

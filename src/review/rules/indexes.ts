@@ -34,7 +34,8 @@ export const keyNumberLimit: Rule = {
   check(s, ctx) {
     const max = num(ctx.payload, 'number', 5);
     for (const i of definedIndexes(s)) {
-      if (i.kind !== 'check' && max > 0 && i.columns.length > max)
+      // A FULLTEXT index is not counted, as Bytebase does.
+      if (i.kind !== 'check' && i.kind !== 'fulltext' && max > 0 && i.columns.length > max)
         ctx.report(
           s,
           `Index ${i.name ?? `on ${baseName(i.table)}`} has ${i.columns.length} columns, more than ${max}; index fewer columns.`,

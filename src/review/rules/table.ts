@@ -267,14 +267,19 @@ export const noDuplicateIndex: Rule = {
       for (const i of definedIndexes(s)) {
         if (i.kind === 'foreign' || i.kind === 'check' || i.columns.length === 0) continue;
         const key = `${baseName(i.table)}(${i.columns.join(',')})`;
-        const prev = seen.get(key);
+        // Indexes of another kind (unique or not) or method (USING BTREE / HASH) are not duplicates.
+        const prev = seen.get(`${key} ${i.kind} ${i.using ?? ''}`);
         if (prev !== undefined)
           ctx.report(
             s,
             `Index ${i.name ?? ''} on ${key} duplicates ${prev}; remove one of them.`.replace('Index  on', 'Index on'),
             i.pos,
           );
-        else seen.set(key, i.name ?? (i.kind === 'primary' ? 'the primary key' : 'an unnamed index'));
+        else
+          seen.set(
+            `${key} ${i.kind} ${i.using ?? ''}`,
+            i.name ?? (i.kind === 'primary' ? 'the primary key' : 'an unnamed index'),
+          );
       }
     }
   },

@@ -438,6 +438,45 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
     it(`${rule}: ${what} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql, payload), want));
 });
 
+describe('Bytebase: what counts, for index and auto-increment rules (MySQL)', () => {
+  const cases: Array<[string, string, string, number[], Record<string, unknown>?]> = [
+    [
+      'a ZEROFILL column is unsigned',
+      'column.auto-increment-must-unsigned',
+      'CREATE TABLE seq (n INT ZEROFILL AUTO_INCREMENT, PRIMARY KEY (n));\nALTER TABLE seq ADD COLUMN m INT AUTO_INCREMENT',
+      [2],
+    ],
+    [
+      'ALTER TABLE … AUTO_INCREMENT = n is checked too',
+      'column.auto-increment-initial-value',
+      "CREATE TABLE c (id INT AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT = 20;\nALTER TABLE c COMMENT = 'counter';\nALTER TABLE c AUTO_INCREMENT = 500",
+      [3],
+      { number: 20 },
+    ],
+    [
+      'a FULLTEXT index is not counted',
+      'index.key-number-limit',
+      'CREATE TABLE d (a TEXT, b TEXT, c TEXT, FULLTEXT (a, b, c));\nCREATE FULLTEXT INDEX ft ON d (c, b, a);\nCREATE INDEX ix ON d (a(5), b(5), c(5))',
+      [3],
+      { number: 2 },
+    ],
+    [
+      'a unique and a plain index on the same column are not duplicates',
+      'table.no-duplicate-index',
+      'CREATE TABLE u (\n  id INT PRIMARY KEY,\n  email VARCHAR(80),\n  INDEX (email),\n  UNIQUE (email),\n  INDEX (email)\n)',
+      [6],
+    ],
+    [
+      'indexes of another method are not duplicates',
+      'table.no-duplicate-index',
+      'CREATE TABLE u (id INT PRIMARY KEY, code INT);\nCREATE INDEX c1 USING BTREE ON u (code);\nCREATE INDEX c2 USING HASH ON u (code);\nCREATE INDEX c3 USING HASH ON u (code)',
+      [4],
+    ],
+  ];
+  for (const [what, rule, sql, want, payload] of cases)
+    it(`${rule}: ${what}`, () => assert.deepEqual(lines(rule, 'mysql', sql, payload), want));
+});
+
 describe('Bytebase statement.where.disallow-functions-and-calculations: on columns, one finding each', () => {
   const cases: Array<[string, number]> = [
     ["SELECT a FROM t WHERE lower(name) = 'x'", 1],
