@@ -82,6 +82,9 @@ function read(s: Statement): ObjectName[] | null {
     const end = after(s, /^CREATE\s+(?:UNIQUE\s+)?INDEX\b/i);
     return end < 0 ? null : [{ parts: partsOf(index.relation), pos: end - 'INDEX'.length }];
   }
+  // The table of CREATE TRIGGER … ON t, reported where the statement ends as Bytebase does.
+  const trigger = get<{ relation?: RangeVar }>(ast, 'CreateTrigStmt');
+  if (trigger?.relation) return [{ parts: partsOf(trigger.relation), pos: s.endPos }];
   const alter = get<{ relation?: RangeVar; objtype?: string }>(ast, 'AlterTableStmt');
   if (alter?.relation) {
     if (alter.objtype !== 'OBJECT_TABLE' || !/^ALTER\s+TABLE\b/i.test(s.sql)) return null;

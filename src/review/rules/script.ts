@@ -37,10 +37,12 @@ export const maxExecutionTime: Rule = {
   checkScript(ctx) {
     const first = ctx.statements[0];
     if (!first) return;
-    const sets = ctx.statements.some(
-      (s) =>
-        s.kind.verb === 'SET' && s.tokens.some((t) => t.v === 'MAX_EXECUTION_TIME' || t.v === 'MAX_STATEMENT_TIME'),
-    );
+    // The cap must be set before the statements it is to cover, as Bytebase requires: among the SETs the script starts with.
+    let sets = false;
+    for (const s of ctx.statements) {
+      if (s.kind.verb !== 'SET') break;
+      if (s.tokens.some((t) => t.v === 'MAX_EXECUTION_TIME' || t.v === 'MAX_STATEMENT_TIME')) sets = true;
+    }
     if (!sets)
       ctx.report(
         first,

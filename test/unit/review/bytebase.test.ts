@@ -477,6 +477,34 @@ describe('Bytebase: what counts, for index and auto-increment rules (MySQL)', ()
     it(`${rule}: ${what}`, () => assert.deepEqual(lines(rule, 'mysql', sql, payload), want));
 });
 
+describe('Bytebase: statement forms of script and naming rules', () => {
+  const cases: Array<[string, string, Engine, string, number[]]> = [
+    [
+      'the table of CREATE TRIGGER … ON, where the statement ends',
+      'naming.fully-qualified',
+      'postgres',
+      'CREATE TRIGGER audit_row\nBEFORE UPDATE ON ledger\nFOR EACH ROW\nEXECUTE FUNCTION public.audit();\nCREATE TRIGGER audit_ok BEFORE UPDATE ON public.ledger FOR EACH ROW EXECUTE FUNCTION public.audit()',
+      [4],
+    ],
+    [
+      'a cap set only after the first query does not count',
+      'statement.max-execution-time',
+      'mysql',
+      'SELECT id FROM orders WHERE id = 7;\nSET SESSION max_execution_time = 500',
+      [1],
+    ],
+    [
+      'a cap among the SETs the script starts with counts',
+      'statement.max-execution-time',
+      'mysql',
+      'SET NAMES utf8mb4;\nSET SESSION max_execution_time = 500;\nSELECT id FROM orders WHERE id = 7',
+      [],
+    ],
+  ];
+  for (const [what, rule, engine, sql, want] of cases)
+    it(`${rule}: ${what} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql), want));
+});
+
 describe('Bytebase statement.where.disallow-functions-and-calculations: on columns, one finding each', () => {
   const cases: Array<[string, number]> = [
     ["SELECT a FROM t WHERE lower(name) = 'x'", 1],
