@@ -2,7 +2,7 @@
 import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
 import { BOTH, MYSQL, POSTGRES } from './engines.js';
-import { baseName, isDdl, isDml, num } from './util.js';
+import { baseName, dmlTargets, isDdl, isDml, num } from './util.js';
 
 export const mergeAlterTable: Rule = {
   id: 'statement.merge-alter-table',
@@ -80,6 +80,13 @@ export const maximumStatementsInTransaction: Rule = {
   },
 };
 
+/** SET [SESSION | LOCAL] ROLE …, as Bytebase reads it. */
+function setsRole(s: Statement): boolean {
+  if (s.kind.verb !== 'SET') return false;
+  const k = s.tokens[1]?.v === 'SESSION' || s.tokens[1]?.v === 'LOCAL' ? 2 : 1;
+  return s.tokens[k]?.v === 'ROLE';
+}
+
 export const checkSetRoleVariable: Rule = {
   id: 'statement.check-set-role-variable',
   type: 'STATEMENT_CHECK_SET_ROLE_VARIABLE',
@@ -88,9 +95,8 @@ export const checkSetRoleVariable: Rule = {
   checkScript(ctx) {
     for (const s of ctx.statements) {
       if (s.kind.verb === 'SET') {
-        // SET [SESSION | LOCAL] ROLE …, as Bytebase reads it; any other SET may come before it.
-        const k = s.tokens[1]?.v === 'SESSION' || s.tokens[1]?.v === 'LOCAL' ? 2 : 1;
-        if (s.tokens[k]?.v === 'ROLE') return;
+        // Any other SET may come before it.
+        if (setsRole(s)) return;
         continue;
       }
       ctx.report(
@@ -109,6 +115,13 @@ export const priorBackupCheck: Rule = {
   summary: 'Built-in: prior-backup feasibility',
   checkScript(ctx) {
     const dml = ctx.statements.filter((s) => s.verb === 'UPDATE' || s.verb === 'DELETE');
+    // The backup runs as the connecting user, so a PostgreSQL script that switches role cannot be backed up.
+    const role = ctx.engine === 'postgres' && dml.length > 0 ? ctx.statements.find(setsRole) : undefined;
+    if (role)
+      ctx.report(
+        role,
+        'Rows cannot be backed up before a change that runs under SET ROLE; drop the SET ROLE from the data change.',
+      );
     const ddl = ctx.statements.find((s) => isDdl(s));
     if (dml.length > 0 && ddl) {
       ctx.report(
@@ -116,11 +129,15 @@ export const priorBackupCheck: Rule = {
         'The script mixes DDL with UPDATE/DELETE, so the rows cannot be backed up before the change; put the data change in its own DML issue.',
       );
     }
-    const max = num(ctx.payload, 'number', 0);
-    if (max > 0 && dml.length > max)
+    // More than 5 (Bytebase's limit; the payload may set another) are backed up only when they are all
+    // UPDATEs of one table (Bytebase also needs its key in each WHERE, which only the database knows).
+    const max = num(ctx.payload, 'number', 5);
+    const oneTableUpdates =
+      dml.every((s) => s.verb === 'UPDATE') && new Set(dml.map((s) => dmlTargets(s).join(';'))).size === 1;
+    if (max > 0 && dml.length > max && !oneTableUpdates)
       ctx.report(
         dml[max]!,
-        `Backing up before more than ${max} UPDATE/DELETE statements is not supported; split the change.`,
+        `Backing up before more than ${max} UPDATE/DELETE statements on several tables is not supported; split the change.`,
       );
   },
 };

@@ -505,6 +505,30 @@ describe('Bytebase: statement forms of script and naming rules', () => {
     it(`${rule}: ${what} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql), want));
 });
 
+describe('Bytebase builtin.prior-backup-check', () => {
+  const upd = (table: string, n: number): string => `UPDATE ${table} SET qty = ${n} WHERE id = ${n};`;
+  const script = (tables: string[]): string => tables.map((t, k) => upd(t, k + 1)).join('\n');
+  const cases: Array<[string, Engine, string, number[]]> = [
+    [
+      'more than five data changes over two tables',
+      'postgres',
+      script(['stock', 'stock', 'stock', 'stock', 'stock', 'price']),
+      [6],
+    ],
+    ['as many UPDATEs of one table pass', 'mysql', script(Array(7).fill('stock')), []],
+    ['five over two tables pass', 'mysql', script(['stock', 'stock', 'stock', 'stock', 'price']), []],
+    [
+      'a PostgreSQL data change under SET ROLE, at the SET',
+      'postgres',
+      'SET ROLE app_owner;\nDELETE FROM stock WHERE qty < 0',
+      [1],
+    ],
+    ['SET ROLE alone is no data change', 'postgres', 'SET ROLE app_owner;\nSELECT 1', []],
+  ];
+  for (const [what, engine, sql, want] of cases)
+    it(`${what} (${engine})`, () => assert.deepEqual(lines('builtin.prior-backup-check', engine, sql), want));
+});
+
 describe('Bytebase statement.where.disallow-functions-and-calculations: on columns, one finding each', () => {
   const cases: Array<[string, number]> = [
     ["SELECT a FROM t WHERE lower(name) = 'x'", 1],
