@@ -180,7 +180,7 @@ export function reviewScript(input: {
       // Statement-level advice is reported where the statement ends (or starts, for the rules that say so),
       // as Bytebase does; element-level at the element.
       report: (s, message, pos) => {
-        const f = finding(s, rule.id, pr.level, message, pos ?? (rule.reportAtStart ? 0 : s.endPos));
+        const f = finding(s, rule.id, pr.level, message, pos ?? (rule.reportAtStart?.includes(engine) ? 0 : s.endPos));
         if (pos === undefined) f.column = 1;
         findings.push(f);
       },

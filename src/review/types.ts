@@ -76,10 +76,10 @@ export interface Rule {
    */
   generatorDecides?: boolean;
   /**
-   * Statement-level advice (reported without a position) goes where the statement starts, not
-   * where it ends: Bytebase checks these rules on its statement tree only, at the statement's first line.
+   * The engines on which statement-level advice (reported without a position) goes where the
+   * statement starts, not where it ends: Bytebase reports these rules at the statement's first line.
    */
-  reportAtStart?: boolean;
+  reportAtStart?: readonly Engine[];
   /** A rule whose findings mean the statement rewrites or locks its table (Squawk's lock rules); feeds the blast radius. */
   effect?: TableEffect;
   /** Called for each statement. */

@@ -62,7 +62,7 @@ function disallowCreate(id: string, type: string, object: string, why: string): 
     engines: MYSQL,
     verbs: ['CREATE'],
     summary: `No CREATE ${object}`,
-    reportAtStart: true,
+    reportAtStart: MYSQL,
     check(s, ctx) {
       if (s.kind.verb === 'CREATE' && s.kind.object === object)
         ctx.report(s, `CREATE ${object} is not allowed: ${why}`);

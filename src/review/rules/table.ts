@@ -156,6 +156,7 @@ export const dropNamingConvention: Rule = {
   engines: BOTH,
   verbs: ['DROP'],
   summary: 'Only drop tables matching regex (e.g. _del$)',
+  reportAtStart: BOTH,
   check(s, ctx) {
     const format = str(ctx.payload, 'format', '_del$');
     const re = regex(format);
@@ -165,7 +166,6 @@ export const dropNamingConvention: Rule = {
         ctx.report(
           s,
           `Table ${name} is dropped but does not match ${format}; rename it first (e.g. ${name}_del) and drop it in a later change, so a mistake can be undone.`,
-          d.pos,
         );
     }
   },
@@ -206,6 +206,7 @@ export const tableComment: Rule = {
   engines: BOTH,
   verbs: ['CREATE'],
   summary: 'Table comment required / max length',
+  reportAtStart: MYSQL,
   check(s, ctx) {
     const ct = s.createTable;
     if (!ct) return;
@@ -232,7 +233,7 @@ export const disallowPartition: Rule = {
   engines: BOTH,
   verbs: ['CREATE', 'ALTER'],
   summary: 'No partitioned tables',
-  reportAtStart: true,
+  reportAtStart: BOTH,
   check(s, ctx) {
     if (s.createTable?.options.partitioned || s.alterTable?.actions.some((a) => a.kind === 'partition')) {
       ctx.report(s, 'Partitioned tables are not allowed by policy; create a plain table, or ask for an exception.');
@@ -246,7 +247,7 @@ export const disallowTrigger: Rule = {
   engines: MYSQL,
   verbs: ['CREATE'],
   summary: 'No triggers',
-  reportAtStart: true,
+  reportAtStart: MYSQL,
   check(s, ctx) {
     if (s.kind.label === 'CREATE TRIGGER')
       ctx.report(
@@ -317,7 +318,7 @@ export const disallowSetCharset: Rule = {
   engines: MYSQL,
   verbs: ['CREATE', 'ALTER'],
   summary: 'No table-level charset',
-  reportAtStart: true,
+  reportAtStart: MYSQL,
   check(s, ctx) {
     const setsCharset =
       !!s.createTable?.options.charset ||

@@ -72,6 +72,9 @@ describe('Bytebase positions: rules reported at the line a statement starts', ()
       [1],
     ],
     ['table.disallow-partition', 'postgres', 'SELECT 1;\nCREATE TABLE sale (d int)\n  PARTITION BY RANGE (d);', [2]],
+    ['table.comment', 'mysql', 'SELECT 1;\nCREATE TABLE memo (\n  id INT\n)', [2]],
+    ['table.drop-naming-convention', 'mysql', 'DROP TABLE a_del,\n  b', [1]],
+    ['table.drop-naming-convention', 'postgres', 'SELECT 1;\nDROP TABLE\n  old_a,\n  old_b', [2, 2]],
   ];
   for (const [rule, engine, sql, want] of cases)
     it(`${rule} (${engine})`, () => assert.deepEqual(lines(rule, engine, sql), want));
