@@ -57,7 +57,7 @@ export async function loadDesired(
   engine: Engine,
   devUrl: string | undefined,
 ): Promise<{ model: SchemaModel; renames: RenameHints }> {
-  if (isUrl(spec)) return { model: await introspectUrl(spec), renames: { tables: [], columns: [] } };
+  if (isUrl(spec)) return { model: await introspectUrl(spec), renames: { tables: [], columns: [], keys: [] } };
   let sdl: string;
   try {
     sdl = await readFile(spec, 'utf8');

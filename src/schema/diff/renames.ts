@@ -27,30 +27,49 @@ function indexShape(d: Dialect, i: Index): string {
     : replaceWord(i.definition, `\`${i.name}\``, '?');
 }
 
+const constraintShape = (c: Constraint): unknown => ({ ...c, name: '' });
+
+/** Whether `name` is free on `t`: no constraint and no index has it. */
+const free = (t: Table, name: string): boolean =>
+  !t.constraints.some((c) => c.name === name) && !t.indexes.some((i) => i.name === name);
+
+/**
+ * Rename the constraint or index `from` of `t` to `to`, when the desired table's `to` is the same
+ * key but for its name; otherwise leave it to be dropped and created. True when it was renamed.
+ */
+function renameKey(d: Dialect, t: Table, want: Table, from: string, to: string, plan: Plan): boolean {
+  if (from === to || !free(t, to) || !free(want, from)) return false;
+  const c = t.constraints.find((o) => o.name === from);
+  const wc = want.constraints.find((o) => o.name === to);
+  if (c && wc && same(constraintShape(wc), constraintShape(c))) {
+    const sql = d.renameConstraint(t, c, to);
+    if (!sql) return false;
+    plan.add('renames', 'rename-constraint', sql);
+    c.name = to;
+    return true;
+  }
+  const i = t.indexes.find((o) => o.name === from);
+  const wi = want.indexes.find((o) => o.name === to);
+  if (!i || !wi || wi.unique !== i.unique || indexShape(d, wi) !== indexShape(d, i)) return false;
+  plan.add('renames', 'rename-index', d.renameIndex(t, i, to));
+  i.definition = wi.definition;
+  i.name = to;
+  return true;
+}
+
 /** Constraints and indexes that only the name tells apart: rename them to the desired names. */
 function renameLeftovers(d: Dialect, t: Table, want: Table, plan: Plan): void {
-  const shape = (c: Constraint): unknown => ({ ...c, name: '' });
-  for (const c of t.constraints) {
+  for (const c of [...t.constraints]) {
     if (want.constraints.some((w) => w.name === c.name)) continue;
-    const match = want.constraints.find(
-      (w) => !t.constraints.some((o) => o.name === w.name) && same(shape(w), shape(c)),
-    );
-    if (!match) continue;
-    const sql = d.renameConstraint(t, c, match.name);
-    if (!sql) continue;
-    plan.add('renames', 'rename-constraint', sql);
-    c.name = match.name;
+    const match = want.constraints.find((w) => free(t, w.name) && same(constraintShape(w), constraintShape(c)));
+    if (match) renameKey(d, t, want, c.name, match.name, plan);
   }
-  for (const i of t.indexes) {
+  for (const i of [...t.indexes]) {
     if (want.indexes.some((w) => w.name === i.name)) continue;
     const match = want.indexes.find(
-      (w) =>
-        !t.indexes.some((o) => o.name === w.name) && w.unique === i.unique && indexShape(d, w) === indexShape(d, i),
+      (w) => free(t, w.name) && w.unique === i.unique && indexShape(d, w) === indexShape(d, i),
     );
-    if (!match) continue;
-    plan.add('renames', 'rename-index', d.renameIndex(t, i, match.name));
-    i.definition = match.definition;
-    i.name = match.name;
+    if (match) renameKey(d, t, want, i.name, match.name, plan);
   }
 }
 
@@ -130,6 +149,11 @@ export function applyRenames(
   for (const t of touched) {
     const want = findTable(to, t.schema, t.name);
     if (want) renameLeftovers(d, t, want, plan);
+  }
+  for (const h of hints.keys) {
+    const t = findTable(from, h.schema, h.table);
+    const want = findTable(to, h.schema, h.table);
+    if (t && want) renameKey(d, t, want, h.from, h.to, plan);
   }
   return from;
 }
