@@ -28,6 +28,11 @@ export interface DdlChange {
   destructive: boolean;
   /** What the statement does, e.g. `drop-table`, `add-column`. */
   kind: string;
+  /**
+   * Must run in one ALTER TABLE with the change before it on the same table (MySQL: a key a
+   * foreign key stands on is dropped in the statement that adds the key replacing it).
+   */
+  withPrevious?: boolean;
 }
 
 export type TableRef = Pick<Table, 'schema' | 'name'>;
@@ -78,7 +83,11 @@ export interface Dialect {
   /** `after`: the previous column's name, null for first, undefined to append. */
   addColumn(t: TableRef, c: Column, after?: string | null): DdlChange[];
   dropColumn(t: TableRef, c: Column): string;
-  alterColumn(t: TableRef, from: Column, to: Column): DdlChange[];
+  /**
+   * `after` as for addColumn (MySQL): restates the column's place, which a column added earlier in
+   * the same ALTER TABLE loses when it is modified again there.
+   */
+  alterColumn(t: TableRef, from: Column, to: Column, after?: string | null): DdlChange[];
   /** Change a column's type to `type` by way of text (enum recreation). */
   recastColumn(t: TableRef, c: Column, type: string): string;
   /** `notValid`: add it without checking existing rows (PostgreSQL), to validate separately. */

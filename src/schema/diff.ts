@@ -8,7 +8,8 @@
  *   routines → renames (declared in the desired schema) → detach partitions / NO INHERIT → drop
  *   foreign keys → (MySQL) columns losing AUTO_INCREMENT → drop keys/indexes → sequences → drop
  *   tables (children first) → create tables (parents first) → alter tables (options,
- *   drop/recast/add/alter columns) → add keys/indexes → (MySQL) columns gaining AUTO_INCREMENT →
+ *   drop/recast/add/alter columns) → add keys/indexes (MySQL: with the drop of keys a kept foreign
+ *   key may stand on) → (MySQL) columns gaining AUTO_INCREMENT →
  *   attach partitions / INHERIT → sequence ownership → add foreign keys → validate constraints
  *   added NOT VALID → create routines → create views and materialized views, each with its
  *   indexes (dependency order) → create triggers and policies → drop routines → drop domains,

@@ -33,7 +33,8 @@ function mergeAlters(changes: DdlChange[]): { sql: string; notes: string }[] {
   for (const c of changes) {
     const m = ALTER_TABLE.exec(c.sql);
     const mysql = m?.[1]?.startsWith('`') ?? false;
-    const table = m && !ALONE.test(m[2]!) && !(mysql && MYSQL_KEY_DROP.test(m[2]!)) ? m[1]! : null;
+    const apart = ALONE.test(m?.[2] ?? '') || (mysql && MYSQL_KEY_DROP.test(m?.[2] ?? '') && !c.withPrevious);
+    const table = m && !apart ? m[1]! : null;
     const last = out[out.length - 1];
     if (table !== null && last && last.table === table) {
       last.sql += `,\n    ${m![2]}`;

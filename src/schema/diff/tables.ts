@@ -3,7 +3,7 @@
 //
 // On PostgreSQL a table that already exists has rows: indexes on it are built CONCURRENTLY and
 // checks and foreign keys are added NOT VALID, then validated, so no step holds a long lock.
-import type { Dialect } from '../dialect.js';
+import type { DdlChange, Dialect } from '../dialect.js';
 import type { Column, Constraint, EnumType, Index, Policy, SchemaModel, Table } from '../model.js';
 import { mapBy, type Plan, same, sameColumn, sameIndex, tableKey } from './plan.js';
 
@@ -136,7 +136,7 @@ function diffColumns(d: Dialect, delta: TableDelta, cx: ColumnContext, plan: Pla
       const i = to.columns.indexOf(t);
       const after = mysql ? (i === 0 ? null : to.columns[i - 1]!.name) : undefined;
       plan.addAll('alter-tables', d.addColumn(to, gainsAutoIncrement ? { ...t, autoIncrement: false } : t, after));
-      if (gainsAutoIncrement) plan.addAll('late-columns', d.alterColumn(to, { ...t, autoIncrement: false }, t));
+      if (gainsAutoIncrement) plan.addAll('late-columns', d.alterColumn(to, { ...t, autoIncrement: false }, t, after));
       return;
     }
     if (handled.has(t.name) || (sameColumn(f, t) && !restated.has(t.name))) return;
@@ -288,6 +288,8 @@ export function diffTables(
     if (parent !== null && droppedKeys.has(parent)) continue;
     plan.add('drop-tables', 'drop-table', d.dropTable(t), true);
   }
+  // Keys dropped together with the adding of the table's new keys (see below), per table.
+  const replacedKeys = new Map<string, DdlChange[]>();
   for (const delta of deltas.values()) {
     const { from: f, to: t } = delta;
     const toCons = mapBy(t.constraints, (c) => c.name);
@@ -299,9 +301,17 @@ export function diffTables(
       plan.add(phase, c.kind === 'foreign-key' ? 'drop-foreign-key' : 'drop-constraint', d.dropConstraint(t, c), !n);
     }
     const toIdx = mapBy(t.indexes, (i) => i.name);
+    // MySQL will not drop the key a kept foreign key stands on, and drops the key it made for a
+    // foreign key by itself once another key can serve: a key that goes away is dropped in the
+    // statement that adds the table's new keys.
+    const keepsForeignKey =
+      !isPostgres(d) && t.constraints.some((c) => c.kind === 'foreign-key' && f.constraints.some((o) => same(o, c)));
     for (const i of f.indexes) {
       const n = toIdx.get(i.name);
-      if (!n || !sameIndex(n, i)) plan.add('drop-keys', 'drop-index', d.dropIndex(t, i, online(d, f)), !n);
+      if (n && sameIndex(n, i)) continue;
+      const drop = { sql: d.dropIndex(t, i, online(d, f)), kind: 'drop-index', destructive: !n };
+      if (!n && keepsForeignKey) replacedKeys.set(tableKey(t), [...(replacedKeys.get(tableKey(t)) ?? []), drop]);
+      else plan.addAll('drop-keys', [drop]);
     }
     diffPolicies(d, f, t, delta.altered, plan);
   }
@@ -344,6 +354,10 @@ export function diffTables(
       if (!f || !sameIndex(f, i)) addIndex(t, i, null, true);
       else if ((f.comment ?? null) !== (i.comment ?? null)) addIndex(t, i, f, true);
     }
+    plan.addAll(
+      'add-keys',
+      (replacedKeys.get(tableKey(t)) ?? []).map((c) => ({ ...c, withPrevious: true })),
+    );
     // Joining a parent: ATTACH / INHERIT once the columns match.
     if (!sameParents(delta.from, t)) {
       if (t.partitionOf) plan.add('attach', 'attach-partition', d.attachPartition(t));

@@ -27,6 +27,11 @@ export function columnDefinition(c: Column): string {
   return parts.join(' ');
 }
 
+/** Where ADD or MODIFY COLUMN puts the column: after `after`, first (null), or where it is (undefined). */
+function position(after: string | null | undefined): string {
+  return after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${quoteIdent(after)}`;
+}
+
 function constraintClause(c: Constraint): string {
   return c.kind === 'primary-key' ? c.definition : `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`;
 }
@@ -115,17 +120,15 @@ export const mysqlDialect: Dialect = {
   },
   addColumn: (t, c, after) => [
     {
-      sql: `ALTER TABLE ${tableName(t)} ADD COLUMN ${columnDefinition(c)}${
-        after === undefined ? '' : after === null ? ' FIRST' : ` AFTER ${quoteIdent(after)}`
-      }`,
+      sql: `ALTER TABLE ${tableName(t)} ADD COLUMN ${columnDefinition(c)}${position(after)}`,
       destructive: false,
       kind: 'add-column',
     },
   ],
   dropColumn: (t, c) => `ALTER TABLE ${tableName(t)} DROP COLUMN ${quoteIdent(c.name)}`,
-  alterColumn: (t, f, c) => [
+  alterColumn: (t, f, c, after) => [
     {
-      sql: `ALTER TABLE ${tableName(t)} MODIFY COLUMN ${columnDefinition(c)}`,
+      sql: `ALTER TABLE ${tableName(t)} MODIFY COLUMN ${columnDefinition(c)}${position(after)}`,
       destructive: !isWideningTypeChange('mysql', f.type, c.type),
       kind: f.type === c.type ? 'alter-column' : 'alter-column-type',
     },

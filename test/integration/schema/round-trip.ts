@@ -89,6 +89,8 @@ export function roundTripSuite(engine: Engine, pairs: SchemaPair[]): void {
         assert.equal(again, '', `diff after applying:\n${renderDdl(changes)}\nstill needs:\n${again}`);
         assert.ok(schemaEquals(result, to), 'the models are equal');
         const dump = dumpSdl(result);
+        // MySQL puts a new column where the desired schema has it, so the columns' order matches too.
+        if (engine === 'mysql') assert.equal(dump, dumpSdl(to), `the columns' order differs after:\n${script}`);
         await emptyDatabase(engine, reloadConn, reload.name);
         await runSdl(engine, reloadConn, dump);
         assert.equal(dumpSdl(await introspect(engine, reloadConn.query)), dump);

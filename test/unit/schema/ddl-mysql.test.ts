@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SchemaModel, Table } from '../../../src/schema/index.js';
-import { diffSchemas } from '../../../src/schema/index.js';
+import { diffSchemas, renderDdl } from '../../../src/schema/index.js';
 import { col, model, mysqlTable } from './builders.js';
 
 const my = (...tables: Table[]): SchemaModel => model('mysql', { tables });
@@ -107,13 +107,23 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     sql: ['ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL', 'ALTER TABLE `t` DROP PRIMARY KEY'],
   },
   {
-    name: 'a new auto-increment column gets it after its key exists',
+    name: 'a new auto-increment column gets it after its key exists, and the MODIFY keeps it in its place',
     from: my(mysqlTable('t', [col('a', 'int(11)')])),
     to: my(mysqlTable('t', [aiId, col('a', 'int(11)')], { constraints: [PK] })),
     sql: [
       'ALTER TABLE `t` ADD COLUMN `id` int(11) NOT NULL FIRST',
       'ALTER TABLE `t` ADD PRIMARY KEY (`id`)',
-      'ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL AUTO_INCREMENT',
+      'ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL AUTO_INCREMENT FIRST',
+    ],
+  },
+  {
+    name: 'a new auto-increment column after another is modified AFTER that column',
+    from: my(mysqlTable('t', [col('a', 'int(11)')])),
+    to: my(mysqlTable('t', [col('a', 'int(11)'), aiId], { constraints: [PK] })),
+    sql: [
+      'ALTER TABLE `t` ADD COLUMN `id` int(11) NOT NULL AFTER `a`',
+      'ALTER TABLE `t` ADD PRIMARY KEY (`id`)',
+      'ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL AUTO_INCREMENT AFTER `a`',
     ],
   },
   {
@@ -230,5 +240,44 @@ describe('MySQL DDL', () => {
   }
   it('equal models give no statements', () => {
     for (const c of cases) assert.deepEqual(diffSchemas(c.to, c.to), []);
+  });
+
+  it('the key a kept foreign key stands on is dropped in the statement that adds its replacement', () => {
+    const fkOnP = {
+      name: 'c_p',
+      kind: 'foreign-key' as const,
+      definition: 'FOREIGN KEY (`p`) REFERENCES `p` (`id`) ON DELETE RESTRICT ON UPDATE RESTRICT',
+      columns: ['p'],
+      references: { schema: '', table: 'p', columns: ['id'] },
+    };
+    const parent = mysqlTable('p', [id], { constraints: [PK] });
+    const child = (key: string, columns: string) =>
+      mysqlTable('c', [col('p', 'int(11)'), col('q', 'int(11)')], {
+        indexes: [{ name: key, unique: false, definition: `KEY \`${key}\` (${columns})` }],
+        constraints: [fkOnP],
+      });
+    const script = renderDdl(diffSchemas(my(parent, child('c_p', '`p`')), my(parent, child('c_by_p', '`p`,`q`'))));
+    assert.equal(
+      script,
+      '-- destructive (drop-index): check that nothing needed is lost\n' +
+        'ALTER TABLE `c` ADD KEY `c_by_p` (`p`,`q`),\n    DROP INDEX `c_p`;\n',
+    );
+  });
+
+  it('a key dropped with no foreign key to keep stays a statement of its own, before the adds', () => {
+    const before = my(
+      mysqlTable('t', [col('a', 'int(11)')], {
+        indexes: [{ name: 'ka', unique: false, definition: 'KEY `ka` (`a`)' }],
+      }),
+    );
+    const after = my(
+      mysqlTable('t', [col('a', 'int(11)')], {
+        indexes: [{ name: 'kb', unique: false, definition: 'KEY `kb` (`a`)' }],
+      }),
+    );
+    assert.equal(
+      renderDdl(diffSchemas(before, after)),
+      '-- destructive (drop-index): check that nothing needed is lost\nALTER TABLE `t` DROP INDEX `ka`;\nALTER TABLE `t` ADD KEY `kb` (`a`);\n',
+    );
   });
 });

@@ -34,6 +34,21 @@ export const mysqlPairs: SchemaPair[] = [
     to: `CREATE TABLE t (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
   },
   {
+    name: 'add an auto-increment key column after the others',
+    from: `CREATE TABLE t (a int, b int);`,
+    to: `CREATE TABLE t (a int, b int, id int NOT NULL AUTO_INCREMENT PRIMARY KEY);`,
+  },
+  {
+    name: 'an index of its own takes over from the key a foreign key made',
+    from: `CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int, CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));`,
+    to: `CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int, KEY b_by_a (a_id, id), CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));`,
+  },
+  {
+    name: 'a foreign key whose index goes gets a key of its own again',
+    from: `CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int, KEY b_by_a (a_id), CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));`,
+    to: `CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int, CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));`,
+  },
+  {
     name: 'drop auto-increment and the primary key',
     from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
     to: `CREATE TABLE t (id int NOT NULL, a int);`,
