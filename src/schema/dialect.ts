@@ -93,7 +93,8 @@ export interface Dialect {
   /** `notValid`: add it without checking existing rows (PostgreSQL), to validate separately. */
   addConstraint(t: TableRef, c: Constraint, notValid?: boolean): string;
   validateConstraint(t: TableRef, c: Constraint): string;
-  dropConstraint(t: TableRef, c: Constraint): string;
+  /** `t`: the table as it is (MySQL restates a column to drop a check written on it). */
+  dropConstraint(t: Table, c: Constraint): string;
   /** `online`: the table exists and has rows; build without blocking writes (PostgreSQL CONCURRENTLY). */
   createIndex(t: TableRef, i: Index, online?: boolean): string;
   dropIndex(t: TableRef, i: Index, online?: boolean): string;

@@ -122,6 +122,11 @@ export interface Table {
    * cloned from its parent, which a DETACH leaves on the table under these names.
    */
   inheritedParts?: InheritedParts;
+  /**
+   * Not part of the schema either: MariaDB CHECK constraints written on a column (named after the
+   * column), which DROP CONSTRAINT cannot drop, only restating the column without them.
+   */
+  columnChecks?: string[];
 }
 
 export interface View {
@@ -354,6 +359,7 @@ export function schemaEquals(a: SchemaModel, b: SchemaModel): boolean {
         ...t,
         columns: [...t.columns].sort(byKey((c) => c.name)),
         inheritedParts: undefined,
+        columnChecks: undefined,
       })),
     });
   };

@@ -159,6 +159,27 @@ function generationNeedsRebuild(f: Column, t: Column): boolean {
   return a !== b && (a === 'virtual' || b === 'virtual');
 }
 
+/**
+ * MariaDB checks written on a column go with the column when it is dropped (`gone`: no drop of
+ * their own) and when it is stated again by MODIFY or a drop and add (`restated`: added again).
+ */
+function columnChecksLost(d: Dialect, delta: TableDelta): { gone: Set<string>; restated: Set<string> } {
+  const { from: f, to: t } = delta;
+  const gone = new Set<string>();
+  const restated = new Set<string>();
+  if (!f.columnChecks?.length) return { gone, restated };
+  const toCols = mapBy(t.columns, (c) => c.name);
+  const byTable = new Set(d.columnsRestatedByTableChange(f, t));
+  for (const name of f.columnChecks) {
+    const fc = f.columns.find((c) => c.name === name);
+    const tc = toCols.get(name);
+    if (!fc) continue;
+    if (!tc) gone.add(name);
+    else if (!sameColumn(fc, tc) || byTable.has(name)) restated.add(name);
+  }
+  return { gone, restated };
+}
+
 /** Policies: dropped before the columns they read change, created after tables and routines. */
 function diffPolicies(d: Dialect, f: Table | null, t: Table | null, rebuildAll: boolean, plan: Plan): void {
   const before = mapBy(f?.policies ?? [], (p) => p.name);
@@ -293,12 +314,13 @@ export function diffTables(
   for (const delta of deltas.values()) {
     const { from: f, to: t } = delta;
     const toCons = mapBy(t.constraints, (c) => c.name);
+    const lost = columnChecksLost(d, delta);
     for (const c of f.constraints) {
       const n = toCons.get(c.name);
       const rebuild = n !== undefined && same(n, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
-      if (n && same(n, c) && !rebuild) continue;
+      if ((n && same(n, c) && !rebuild) || lost.gone.has(c.name) || lost.restated.has(c.name)) continue;
       const phase = c.kind === 'foreign-key' ? 'drop-fks' : 'drop-keys';
-      plan.add(phase, c.kind === 'foreign-key' ? 'drop-foreign-key' : 'drop-constraint', d.dropConstraint(t, c), !n);
+      plan.add(phase, c.kind === 'foreign-key' ? 'drop-foreign-key' : 'drop-constraint', d.dropConstraint(f, c), !n);
     }
     const toIdx = mapBy(t.indexes, (i) => i.name);
     // MySQL will not drop the key a kept foreign key stands on, and drops the key it made for a
@@ -342,10 +364,11 @@ export function diffTables(
     }
     diffColumns(d, delta, cx, plan);
     const fromCons = mapBy(delta.from.constraints, (c) => c.name);
+    const lost = columnChecksLost(d, delta).restated;
     for (const c of t.constraints) {
       const f = fromCons.get(c.name);
       const rebuild = f !== undefined && same(f, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
-      if (f && same(f, c) && !rebuild) continue;
+      if (f && same(f, c) && !rebuild && !lost.has(c.name)) continue;
       addConstraint(t, c, true);
     }
     const fromIdx = mapBy(delta.from.indexes, (i) => i.name);

@@ -140,6 +140,9 @@ export const mysqlDialect: Dialect = {
   },
   dropConstraint(t, c) {
     if (c.kind === 'primary-key') return `ALTER TABLE ${tableName(t)} DROP PRIMARY KEY`;
+    // A check written on a column goes when the column is stated again without it.
+    const column = c.kind === 'check' && t.columnChecks?.includes(c.name) && t.columns.find((o) => o.name === c.name);
+    if (column) return `ALTER TABLE ${tableName(t)} MODIFY COLUMN ${columnDefinition(column)}`;
     if (c.kind === 'foreign-key') return `ALTER TABLE ${tableName(t)} DROP FOREIGN KEY ${quoteIdent(c.name)}`;
     return `ALTER TABLE ${tableName(t)} DROP CONSTRAINT ${quoteIdent(c.name)}`;
   },

@@ -155,6 +155,7 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
       if (json.collation === 'utf8mb4_bin') json.collation = null;
       continue;
     }
+    if (t && str(r.level) === 'Column') t.columnChecks = [...(t.columnChecks ?? []), str(r.name)];
     t?.constraints.push({
       name: str(r.name),
       kind: 'check',

@@ -264,6 +264,38 @@ describe('MySQL DDL', () => {
     );
   });
 
+  it('a check written on a column (MariaDB) is dropped by stating the column again without it', () => {
+    const state = col('state', 'varchar(20)');
+    const check = {
+      name: 'state',
+      kind: 'check' as const,
+      definition: "CHECK (`state` in ('a','b'))",
+      columns: [],
+      references: null,
+    };
+    const before = my(mysqlTable('o', [id, state], { constraints: [check], columnChecks: ['state'] }));
+    assert.deepEqual(
+      diffSchemas(before, my(mysqlTable('o', [id, state]))).map((c) => c.sql),
+      ['ALTER TABLE `o` MODIFY COLUMN `state` varchar(20) DEFAULT NULL'],
+    );
+    // Changing the column states it again, which drops the check: it is added back.
+    const wider = { ...state, type: 'varchar(40)' };
+    assert.deepEqual(
+      diffSchemas(before, my(mysqlTable('o', [id, wider], { constraints: [check], columnChecks: ['state'] }))).map(
+        (c) => c.sql,
+      ),
+      [
+        'ALTER TABLE `o` MODIFY COLUMN `state` varchar(40) DEFAULT NULL',
+        "ALTER TABLE `o` ADD CONSTRAINT `state` CHECK (`state` in ('a','b'))",
+      ],
+    );
+    // Dropping the column drops its check with it.
+    assert.deepEqual(
+      diffSchemas(before, my(mysqlTable('o', [id]))).map((c) => c.sql),
+      ['ALTER TABLE `o` DROP COLUMN `state`'],
+    );
+  });
+
   it('a key dropped with no foreign key to keep stays a statement of its own, before the adds', () => {
     const before = my(
       mysqlTable('t', [col('a', 'int(11)')], {

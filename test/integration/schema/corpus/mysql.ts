@@ -49,6 +49,21 @@ export const mysqlPairs: SchemaPair[] = [
     to: `CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int, a_id int, CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id));`,
   },
   {
+    name: 'a check written on a column stays when the column is widened',
+    from: `CREATE TABLE o (id int PRIMARY KEY, state varchar(20) CHECK (state IN ('new', 'done')));`,
+    to: `CREATE TABLE o (id int PRIMARY KEY, state varchar(40) CHECK (state IN ('new', 'done')));`,
+  },
+  {
+    name: 'a check written on a column is dropped, and another one changed',
+    from: `CREATE TABLE o (id int PRIMARY KEY, state varchar(20) CHECK (state IN ('new', 'done')), n int CHECK (n > 0));`,
+    to: `CREATE TABLE o (id int PRIMARY KEY, state varchar(20), n int CHECK (n > 1));`,
+  },
+  {
+    name: 'a column goes with the check written on it',
+    from: `CREATE TABLE o (id int PRIMARY KEY, state varchar(20) CHECK (state IN ('new', 'done')), n int);`,
+    to: `CREATE TABLE o (id int PRIMARY KEY, n int);`,
+  },
+  {
     name: 'drop auto-increment and the primary key',
     from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
     to: `CREATE TABLE t (id int NOT NULL, a int);`,
