@@ -60,6 +60,7 @@ export interface Dialect {
   createEnum(e: EnumType): string;
   addEnumValue(e: EnumType, value: string, position: { before: string } | { after: string }): string;
   renameEnum(e: EnumType, newName: string): string;
+  renameEnumValue(e: EnumType, from: string, to: string): string;
   dropEnum(e: Pick<EnumType, 'schema' | 'name'>): string;
   /** The domain's name as format_type() prints it (how columns refer to it). */
   domainName(dm: Pick<Domain, 'schema' | 'name'>): string;

@@ -24,12 +24,19 @@ export interface RenameHints {
   columns: { schema: string; table: string; from: string; to: string }[];
   /** Indexes and constraints; `table` is the table's new name. */
   keys: { schema: string; table: string; from: string; to: string }[];
+  /** PostgreSQL types (enums). */
+  types: { schema: string; from: string; to: string }[];
+  /** Values of PostgreSQL enum types; `type` is the type's new name. */
+  enumValues: { schema: string; type: string; from: string; to: string }[];
 }
 
 const ANNOTATION = /(?:--|\/\*)\s*@renamed?\s+from=("(?:[^"]|"")+"|`(?:[^`]|``)+`|[^\s,*]+)/g;
 /** A key declared inside CREATE TABLE: `CONSTRAINT name …`, and on MySQL `[UNIQUE] KEY|INDEX name (…)`. */
 const CONSTRAINT_LINE = /^\s*,?\s*CONSTRAINT\s+/i;
 const MYSQL_KEY_LINE = /^\s*,?\s*(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:INDEX|KEY)\s+/i;
+const CREATE_TYPE = /^CREATE\s+TYPE\s+/i;
+/** The enum value a line ends with, before the annotation: `'waiting',` → waiting. */
+const ENUM_VALUE = /'((?:[^']|'')*)'\s*,?\s*$/;
 const CREATE_INDEX =
   /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(\S+)\s+ON\s+(?:ONLY\s+)?/i;
 const IDENT = /^(?:"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|([A-Za-z_][A-Za-z0-9_$]*))/;
@@ -58,9 +65,14 @@ function readName(text: string, engine: Engine): string[] {
   return parts;
 }
 
+/** No renames: what a source without annotations (a database) declares. */
+export function noRenameHints(): RenameHints {
+  return { tables: [], columns: [], keys: [], types: [], enumValues: [] };
+}
+
 /** The rename annotations of an SDL script. */
 export function renameHints(sdl: string, engine: Engine): RenameHints {
-  const hints: RenameHints = { tables: [], columns: [], keys: [] };
+  const hints = noRenameHints();
   if (!sdl.includes('@rename')) return hints;
   const defaultSchema = engine === 'postgres' ? 'public' : '';
   const tableOf = (name: string[]): { schema: string; table: string } => ({
@@ -80,6 +92,28 @@ export function renameHints(sdl: string, engine: Engine): RenameHints {
       const m = [...text.matchAll(ANNOTATION)][0];
       if (m && name.length > 0 && on.length > 0)
         hints.keys.push({ ...tableOf(on), from: unquote(m[1]!, engine), to: name[name.length - 1]! });
+      continue;
+    }
+    // CREATE TYPE name … AS ENUM ('a', 'b' -- @renamed from=c): after a value it renames the value.
+    const type = CREATE_TYPE.exec(bare);
+    if (type) {
+      const name = readName(bare.slice(type[0].length), engine);
+      if (name.length === 0) continue;
+      const { schema, table: typeName } = tableOf(name);
+      for (const line of text.split('\n')) {
+        for (const m of line.matchAll(ANNOTATION)) {
+          const from = unquote(m[1]!, engine);
+          const value = ENUM_VALUE.exec(line.slice(0, m.index));
+          if (value)
+            hints.enumValues.push({
+              schema,
+              type: typeName,
+              from: from.replace(/^'|'$/g, ''),
+              to: value[1]!.replace(/''/g, "'"),
+            });
+          else hints.types.push({ schema, from, to: typeName });
+        }
+      }
       continue;
     }
     const head =

@@ -9,7 +9,7 @@ import { engineOfUrl, isEngine } from '../domain/engine.js';
 import { DbchangeError, ErrorCode, messageOf } from '../errors.js';
 import { introspectUrl } from './index.js';
 import type { SchemaModel } from './model.js';
-import { type RenameHints, renameHints } from './renames.js';
+import { noRenameHints, type RenameHints, renameHints } from './renames.js';
 import { loadSdlIntoShadow } from './shadow.js';
 
 /** True when `spec` looks like a database URL rather than a file path. */
@@ -57,7 +57,7 @@ export async function loadDesired(
   engine: Engine,
   devUrl: string | undefined,
 ): Promise<{ model: SchemaModel; renames: RenameHints }> {
-  if (isUrl(spec)) return { model: await introspectUrl(spec), renames: { tables: [], columns: [], keys: [] } };
+  if (isUrl(spec)) return { model: await introspectUrl(spec), renames: noRenameHints() };
   let sdl: string;
   try {
     sdl = await readFile(spec, 'utf8');

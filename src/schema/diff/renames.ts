@@ -1,9 +1,9 @@
-// Declared renames: the old table or column is renamed where it stands, and the rest of the diff
-// sees the live schema as it will be after the rename. Constraints and indexes of a renamed
-// table or column that differ from the desired ones only by name (names the engine made up from
-// the old name) are renamed too.
+// Declared renames: the old table, column, index, constraint, enum type or enum value is renamed
+// where it stands, and the rest of the diff sees the live schema as it will be after the rename.
+// Constraints and indexes of a renamed table or column that differ from the desired ones only by
+// name (names the engine made up from the old name) are renamed too.
 import type { Dialect } from '../dialect.js';
-import type { Constraint, Index, SchemaModel, Table } from '../model.js';
+import type { Constraint, EnumType, Index, SchemaModel, Table } from '../model.js';
 import type { RenameHints } from '../renames.js';
 import { type Plan, same } from './plan.js';
 
@@ -73,6 +73,55 @@ function renameLeftovers(d: Dialect, t: Table, want: Table, plan: Plan): void {
   }
 }
 
+/** Rewrite every text of a model's tables, domains and composite types that may name a type or hold its values. */
+function rewriteTypeUses(m: SchemaModel, rw: (text: string) => string): void {
+  for (const t of m.tables) {
+    for (const c of t.columns) {
+      c.type = rw(c.type);
+      if (c.default !== null) c.default = rw(c.default);
+      if (c.generated) c.generated = { ...c.generated, expression: rw(c.generated.expression) };
+    }
+    for (const c of t.constraints) c.definition = rw(c.definition);
+    for (const i of t.indexes) i.definition = rw(i.definition);
+    for (const p of t.policies ?? []) {
+      if (p.using) p.using = rw(p.using);
+      if (p.check) p.check = rw(p.check);
+    }
+  }
+  for (const dm of m.domains) {
+    dm.type = rw(dm.type);
+    if (dm.default !== null) dm.default = rw(dm.default);
+    for (const c of dm.constraints) c.definition = rw(c.definition);
+  }
+  for (const c of m.composites ?? []) for (const a of c.attributes) a.type = rw(a.type);
+}
+
+/** Declared renames of enum types and of their values, in place (columns keep their data). */
+function renameEnums(d: Dialect, from: SchemaModel, to: SchemaModel, hints: RenameHints, plan: Plan): void {
+  const findEnum = (m: SchemaModel, schema: string, name: string): EnumType | undefined =>
+    m.enums.find((e) => e.schema === schema && e.name === name);
+  for (const h of hints.types) {
+    const old = findEnum(from, h.schema, h.from);
+    if (!old || findEnum(from, h.schema, h.to) || !findEnum(to, h.schema, h.to) || findEnum(to, h.schema, h.from))
+      continue;
+    plan.add('types', 'rename-type', d.renameEnum(old, h.to));
+    const before = d.enumName(old);
+    old.name = h.to;
+    const after = d.enumName(old);
+    rewriteTypeUses(from, (text) => replaceWord(text, before, after));
+  }
+  for (const h of hints.enumValues) {
+    const e = findEnum(from, h.schema, h.type);
+    const want = findEnum(to, h.schema, h.type);
+    if (!e || !want || !e.values.includes(h.from) || e.values.includes(h.to)) continue;
+    if (!want.values.includes(h.to) || want.values.includes(h.from)) continue;
+    plan.add('types', 'alter-type', d.renameEnumValue(e, h.from, h.to));
+    e.values = e.values.map((v) => (v === h.from ? h.to : v));
+    const literal = (v: string): string => `'${v.replace(/'/g, "''")}'::${d.enumName(e)}`;
+    rewriteTypeUses(from, (text) => text.split(literal(h.from)).join(literal(h.to)));
+  }
+}
+
 /** Plan the declared renames that apply and return `from` as it will be after them. */
 export function applyRenames(
   d: Dialect,
@@ -82,6 +131,7 @@ export function applyRenames(
   plan: Plan,
 ): SchemaModel {
   const from = clone(fromModel);
+  renameEnums(d, from, to, hints, plan);
   const touched = new Set<Table>();
   for (const h of hints.tables) {
     const old = findTable(from, h.schema, h.from);

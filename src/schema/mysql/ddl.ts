@@ -75,6 +75,7 @@ export const mysqlDialect: Dialect = {
   createEnum: () => notOnMysql('enum types'),
   addEnumValue: () => notOnMysql('enum types'),
   renameEnum: () => notOnMysql('enum types'),
+  renameEnumValue: () => notOnMysql('enum types'),
   dropEnum: () => notOnMysql('enum types'),
   domainName: () => notOnMysql('domains'),
   createDomain: () => notOnMysql('domains'),

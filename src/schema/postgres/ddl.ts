@@ -256,6 +256,8 @@ export const postgresDialect: Dialect = {
       'before' in position ? `BEFORE ${quoteLiteral(position.before)}` : `AFTER ${quoteLiteral(position.after)}`
     }`,
   renameEnum: (e, newName) => `ALTER TYPE ${qualified(e.schema, e.name)} RENAME TO ${quoteIdent(newName)}`,
+  renameEnumValue: (e, from, to) =>
+    `ALTER TYPE ${qualified(e.schema, e.name)} RENAME VALUE ${quoteLiteral(from)} TO ${quoteLiteral(to)}`,
   dropEnum: (e) => `DROP TYPE ${qualified(e.schema, e.name)}`,
   domainName: (dm) => qualified(dm.schema, dm.name),
   createDomain,

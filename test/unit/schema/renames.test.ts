@@ -12,38 +12,56 @@ describe('rename annotations in a desired schema', () => {
       name: 'an annotation on the CREATE TABLE line renames the table',
       engine: 'postgres',
       sdl: 'CREATE TABLE people ( -- @renamed from=person\n  id int\n);',
-      want: { tables: [{ schema: 'public', from: 'person', to: 'people' }], columns: [], keys: [] },
+      want: {
+        tables: [{ schema: 'public', from: 'person', to: 'people' }],
+        columns: [],
+        keys: [],
+        types: [],
+        enumValues: [],
+      },
     },
     {
       name: 'an annotation on a column line renames the column, in a qualified table',
       engine: 'postgres',
       sdl: 'CREATE TABLE app.Users (\n  id int,\n  "E-mail" text NOT NULL, -- @renamed from=Mail\n  x int\n);',
-      want: { tables: [], columns: [{ schema: 'app', table: 'users', from: 'mail', to: 'E-mail' }], keys: [] },
+      want: {
+        tables: [],
+        columns: [{ schema: 'app', table: 'users', from: 'mail', to: 'E-mail' }],
+        keys: [],
+        types: [],
+        enumValues: [],
+      },
     },
     {
       name: 'MySQL names keep their case and lose their backquotes',
       engine: 'mysql',
       sdl: 'CREATE TABLE `Users` (\n  id int,\n  `eMail` varchar(9) -- @renamed from=`Mail`\n);',
-      want: { tables: [], columns: [{ schema: '', table: 'Users', from: 'Mail', to: 'eMail' }], keys: [] },
+      want: {
+        tables: [],
+        columns: [{ schema: '', table: 'Users', from: 'Mail', to: 'eMail' }],
+        keys: [],
+        types: [],
+        enumValues: [],
+      },
     },
     {
       name: 'an annotation after the closing parenthesis renames the table',
       engine: 'mysql',
       sdl: 'CREATE TABLE b (\n  id int\n); -- @renamed from=a\nCREATE TABLE c (id int);',
-      want: { tables: [{ schema: '', from: 'a', to: 'b' }], columns: [], keys: [] },
+      want: { tables: [{ schema: '', from: 'a', to: 'b' }], columns: [], keys: [], types: [], enumValues: [] },
     },
     {
       name: 'a schema without annotations has no hints',
       engine: 'postgres',
       sdl: 'CREATE TABLE t (a int); -- renamed from=x, but not an annotation',
-      want: { tables: [], columns: [], keys: [] },
+      want: { tables: [], columns: [], keys: [], types: [], enumValues: [] },
     },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(renameHints(c.sdl, c.engine), c.want));
 });
 
 describe('rename annotations in block comments and on keys', () => {
-  const none = { tables: [], columns: [], keys: [] };
+  const none = { tables: [], columns: [], keys: [], types: [], enumValues: [] };
   const cases: { name: string; engine: 'postgres' | 'mysql'; sdl: string; want: ReturnType<typeof renameHints> }[] = [
     {
       name: 'a block comment between the table name and its parenthesis renames the table',
@@ -85,11 +103,79 @@ describe('rename annotations in block comments and on keys', () => {
   for (const c of cases) it(c.name, () => assert.deepEqual(renameHints(c.sdl, c.engine), c.want));
 });
 
+describe('rename annotations on enum types and their values', () => {
+  const none = { tables: [], columns: [], keys: [], types: [], enumValues: [] };
+  it('an annotation after the type name, or after the opening parenthesis, renames the type', () => {
+    assert.deepEqual(renameHints("CREATE TYPE app.tone /* @renamed from=mood */ AS ENUM ('a');", 'postgres'), {
+      ...none,
+      types: [{ schema: 'app', from: 'mood', to: 'tone' }],
+    });
+    assert.deepEqual(renameHints("CREATE TYPE tone AS ENUM ( -- @renamed from=mood\n  'a'\n);", 'postgres'), {
+      ...none,
+      types: [{ schema: 'public', from: 'mood', to: 'tone' }],
+    });
+  });
+  it('an annotation after a value renames the value, with or without a comma between', () => {
+    assert.deepEqual(
+      renameHints(
+        "CREATE TYPE tone AS ENUM (\n  'it''s' /* @renamed from=its */,\n  'b', -- @renamed from=a\n  'c'\n);",
+        'postgres',
+      ),
+      {
+        ...none,
+        enumValues: [
+          { schema: 'public', type: 'tone', from: 'its', to: "it's" },
+          { schema: 'public', type: 'tone', from: 'a', to: 'b' },
+        ],
+      },
+    );
+  });
+});
+
+describe('the differ and declared enum renames', () => {
+  const mood = (name: string, values: string[]) => ({ schema: 'public', name, values, comment: null });
+  const hints = (parts: Partial<ReturnType<typeof renameHints>>) => ({
+    tables: [],
+    columns: [],
+    keys: [],
+    types: [],
+    enumValues: [],
+    ...parts,
+  });
+
+  it('a renamed enum type is renamed in place, and the columns that use it are left alone', () => {
+    const uses = (type: string) => [table('t', [col('m', `public.${type}`, { default: `'ok'::public.${type}` })])];
+    const before = pg({ enums: [mood('mood', ['ok'])], tables: uses('mood') });
+    const after = pg({ enums: [mood('tone', ['ok'])], tables: uses('tone') });
+    assert.deepEqual(
+      diffSchemas(before, after, { renames: hints({ types: [{ schema: 'public', from: 'mood', to: 'tone' }] }) }).map(
+        (c) => c.sql,
+      ),
+      ['ALTER TYPE public.mood RENAME TO tone'],
+    );
+  });
+
+  it('a renamed enum value is renamed in place, with the defaults that name it', () => {
+    const uses = (v: string) => [table('t', [col('m', 'public.mood', { default: `'${v}'::public.mood` })])];
+    const before = pg({ enums: [mood('mood', ['sad', 'ok'])], tables: uses('ok') });
+    const after = pg({ enums: [mood('mood', ['sad', 'fine'])], tables: uses('fine') });
+    const renames = hints({ enumValues: [{ schema: 'public', type: 'mood', from: 'ok', to: 'fine' }] });
+    assert.deepEqual(
+      diffSchemas(before, after, { renames }).map((c) => c.sql),
+      ["ALTER TYPE public.mood RENAME VALUE 'ok' TO 'fine'"],
+    );
+    // Without the hint the type is rebuilt around the columns, and the old value is lost.
+    assert.ok(diffSchemas(before, after).some((c) => c.kind === 'drop-type' && c.destructive));
+  });
+});
+
 describe('the differ and declared key renames', () => {
   const keyHint = (t: string, from: string, to: string, schema = 'public') => ({
     tables: [],
     columns: [],
     keys: [{ schema, table: t, from, to }],
+    types: [],
+    enumValues: [],
   });
 
   it('a PostgreSQL index renamed by a hint is renamed in place, not rebuilt', () => {
@@ -147,7 +233,13 @@ describe('the differ and declared key renames', () => {
 describe('the differ and declared renames', () => {
   const before = pg({ tables: [table('users', [col('id', 'integer'), col('mail', 'text')])] });
   const after = pg({ tables: [table('users', [col('id', 'integer'), col('email', 'text')])] });
-  const hints = { tables: [], columns: [{ schema: 'public', table: 'users', from: 'mail', to: 'email' }], keys: [] };
+  const hints = {
+    tables: [],
+    columns: [{ schema: 'public', table: 'users', from: 'mail', to: 'email' }],
+    keys: [],
+    types: [],
+    enumValues: [],
+  };
 
   it('without a hint a vanished column is dropped, and the drop is destructive', () => {
     const changes = diffSchemas(before, after);
