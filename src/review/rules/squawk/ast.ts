@@ -60,9 +60,13 @@ export function contains(
   return false;
 }
 
-/** The commands of an ALTER TABLE, each with the offset where it starts in the statement. */
+/**
+ * The commands of an ALTER TABLE, each with the offset where it starts in the statement. Only
+ * ALTER TABLE itself: PostgreSQL parses ALTER FOREIGN TABLE, VIEW, MATERIALIZED VIEW, INDEX,
+ * SEQUENCE and TYPE (attributes) into the same node, and Squawk 2.66's rules pass those by.
+ */
 export function alterCommands(s: Statement): Array<{ cmd: AlterTableCmd; pos: number; end: number }> {
-  if (!s.ast || !('AlterTableStmt' in s.ast)) return NONE;
+  if (as<{ objtype?: string }>(s.ast, 'AlterTableStmt')?.objtype !== 'OBJECT_TABLE') return NONE;
   return s.cached('pg.alterCommands', readAlterCommands);
 }
 

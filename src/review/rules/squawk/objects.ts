@@ -73,7 +73,8 @@ export const renamingColumn = squawkRule({
       return;
     }
     const r = as<RenameStmt>(s.ast, 'RenameStmt');
-    if (r?.renameType === 'OBJECT_COLUMN') report(wordAt(s, 'RENAME', 1));
+    // A table's column: Squawk 2.66 passes by columns of views and foreign tables.
+    if (r?.renameType === 'OBJECT_COLUMN' && r.relationType === 'OBJECT_TABLE') report(wordAt(s, 'RENAME', 1));
   },
 });
 
