@@ -110,6 +110,35 @@ describe("Squawk's rules report what Squawk reports", () => {
     });
   }
 
+  // Short scripts with every finding squawk-cli reports on them (flags as in `squawk --pg-version`,
+  // `--assume-in-transaction`): [sql, findings, options].
+  const scripts: Array<[string, string[], { pgVersion?: number; assumeInTransaction?: boolean }?]> = [
+    // Which statements call for lock and statement timeouts.
+    ['LOCK TABLE accounts IN SHARE MODE;', ['1:1:require-lock-timeout', '1:1:require-statement-timeout']],
+    ['LOCK accounts;', ['1:1:require-lock-timeout', '1:1:require-statement-timeout']],
+    ['ANALYZE accounts;', []],
+    ['VACUUM (ANALYZE) accounts;', ['1:1:require-lock-timeout', '1:1:require-statement-timeout']],
+    ['SELECT id, total INTO order_copy FROM orders;', ['1:1:require-lock-timeout', '1:1:require-statement-timeout']],
+    ['REASSIGN OWNED BY old_owner TO new_owner;', []],
+    ["SECURITY LABEL FOR selinux ON TABLE accounts IS 'system_u:object_r:sepgsql_table_t:s0';", []],
+    ['SET CONSTRAINTS ALL IMMEDIATE;', []],
+    ['DECLARE order_cursor CURSOR FOR SELECT * FROM orders;', []],
+    [
+      'CREATE TABLE invoices (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));',
+      ['1:1:prefer-robust-stmts', '1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    [
+      'CREATE TABLE IF NOT EXISTS invoices (id bigint, order_id bigint, FOREIGN KEY (order_id) REFERENCES orders (id));',
+      ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    ['CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY, total numeric CHECK (total >= 0));', []],
+  ];
+  for (const [sql, want, opts] of scripts) {
+    it(`finds in ${JSON.stringify(sql)}${opts ? ` (${JSON.stringify(opts)})` : ''} what squawk-cli finds`, () => {
+      assert.deepEqual(review(sql, opts?.pgVersion, opts?.assumeInTransaction), want);
+    });
+  }
+
   it('flags every constant default before PostgreSQL 11 and only volatile ones from 11 on', () => {
     const sql = 'ALTER TABLE IF EXISTS x ADD COLUMN IF NOT EXISTS q bigint DEFAULT 1;';
     assert.deepEqual(

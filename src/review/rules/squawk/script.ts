@@ -1,7 +1,7 @@
 // Squawk's rules that follow the script: transactions, re-runnable statements and timeouts (PostgreSQL).
-import type { CreateStmt, DropStmt, IndexStmt, RenameStmt, VariableSetStmt } from 'libpg-query';
+import type { CreateStmt, DropStmt, IndexStmt, RenameStmt, SelectStmt, VacuumStmt, VariableSetStmt } from 'libpg-query';
 import type { Statement } from '../../statement.js';
-import { alterCommands, as, kindOf, wordAt } from './ast.js';
+import { alterCommands, as, contains, kindOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 import { closes, inTransaction, opens, transactionKind } from './state.js';
 
@@ -97,6 +97,7 @@ export const preferRobustStmts = squawkRule({
 });
 
 // Statements that take no lock worth a timeout: queries, session and transaction control, a new table.
+// (Squawk's list: everything else, LOCK and LOAD included, may wait on or hold a lock.)
 const NO_LOCK = new Set([
   'SelectStmt',
   'InsertStmt',
@@ -120,13 +121,25 @@ const NO_LOCK = new Set([
   'UnlistenStmt',
   'DiscardStmt',
   'CheckPointStmt',
-  'LockStmt',
+  'ReassignOwnedStmt',
+  'SecLabelStmt',
+  'ConstraintsSetStmt',
+  'DeclareCursorStmt',
+  'FetchStmt',
+  'ClosePortalStmt',
 ]);
 
 function takesLock(s: Statement): boolean {
   const kind = kindOf(s.ast);
-  if (!kind || NO_LOCK.has(kind)) return false;
-  return kind !== 'CreateStmt';
+  if (!kind || NO_LOCK.has(kind)) {
+    // SELECT … INTO creates a table, as CREATE TABLE … AS does.
+    return kind === 'SelectStmt' && !!as<SelectStmt>(s.ast, 'SelectStmt')?.intoClause;
+  }
+  // ANALYZE (a VacuumStmt that is not VACUUM) waits on nothing but schema changes.
+  if (kind === 'VacuumStmt') return !!as<VacuumStmt>(s.ast, 'VacuumStmt')?.is_vacuumcmd;
+  // A new table locks nothing, unless it references another: its foreign keys lock that table.
+  if (kind === 'CreateStmt') return contains(s.ast, 'Constraint', (c) => c.contype === 'CONSTR_FOREIGN');
+  return true;
 }
 
 function timeoutRule(name: string, setting: string, message: string, help: string) {
