@@ -3,7 +3,7 @@ import type { CreateStmt, DropStmt, IndexStmt, RenameStmt, SelectStmt, VacuumStm
 import type { Statement } from '../../statement.js';
 import { alterCommands, as, contains, kindOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
-import { closes, inTransaction, opens, transactionKind } from './state.js';
+import { closes, inTransaction, opens, rerunnableCommands, transactionKind } from './state.js';
 
 const NESTING_HELP =
   "Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.";
@@ -68,13 +68,16 @@ export const preferRobustStmts = squawkRule({
     const tx = inTransaction(ctx, s);
     const ix = as<IndexStmt>(s.ast, 'IndexStmt');
     if (ix) {
-      if (!ix.if_not_exists && (!tx || ix.concurrent)) report(0, IF_NOT_EXISTS);
+      // An unnamed index gets a fresh name each run: nothing to collide with.
+      if (!ix.if_not_exists && ix.idxname && (!tx || ix.concurrent)) report(0, IF_NOT_EXISTS);
       return;
     }
     if (tx) return;
     const ct = as<CreateStmt>(s.ast, 'CreateStmt');
     if (ct) {
-      if (!ct.if_not_exists && ct.relation?.relpersistence !== 't') report(0, IF_NOT_EXISTS);
+      // A temporary table dropped at COMMIT is gone before a re-run.
+      const gone = ct.relation?.relpersistence === 't' && ct.oncommit === 'ONCOMMIT_DROP';
+      if (!ct.if_not_exists && !gone) report(0, IF_NOT_EXISTS);
       return;
     }
     const d = as<DropStmt>(s.ast, 'DropStmt');
@@ -87,8 +90,9 @@ export const preferRobustStmts = squawkRule({
       report(wordAt(s, 'RENAME', 1), NO_TRANSACTION);
       return;
     }
+    const rerunnable = rerunnableCommands(ctx.statements);
     for (const { cmd, pos } of alterCommands(s)) {
-      if (cmd.missing_ok) continue;
+      if (cmd.missing_ok || rerunnable.has(cmd)) continue;
       if (cmd.subtype === 'AT_AddColumn') report(pos, IF_NOT_EXISTS);
       else if (cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') report(pos, IF_EXISTS);
       else report(pos, NO_TRANSACTION);

@@ -5,10 +5,10 @@
  * created (locks and scans on those cost nothing: nobody else can see them yet). Computed once
  * per script and setting.
  */
-import type { CreateStmt, Node, TransactionStmt } from 'libpg-query';
+import type { AlterTableCmd, Constraint, CreateStmt, Node, TransactionStmt } from 'libpg-query';
 import type { Statement } from '../../statement.js';
 import type { RuleContext } from '../../types.js';
-import { as, relKey } from './ast.js';
+import { alterCommands, as, relKey } from './ast.js';
 
 export interface ScriptState {
   /** Per statement index: the index of the BEGIN of the transaction it runs in (-1: the assumed one), or null. */
@@ -82,4 +82,33 @@ export function createdInTransaction(ctx: Script, s: Statement, table: string): 
   const start = st.transactionStart[s.index] ?? null;
   if (start === null) return false;
   return (st.createdAt.get(table) ?? []).some((i) => i > start && i < s.index);
+}
+
+const rerunnable = new WeakMap<readonly Statement[], Set<AlterTableCmd>>();
+
+/**
+ * The ALTER TABLE commands a re-run of the script gets past, as Squawk reads them: ADD CONSTRAINT
+ * of a name the script dropped before (the first add after the drop), and VALIDATE CONSTRAINT of a
+ * name the script dropped before. Names count across the whole script, whatever the table.
+ */
+export function rerunnableCommands(statements: readonly Statement[]): Set<AlterTableCmd> {
+  let out = rerunnable.get(statements);
+  if (out) return out;
+  out = new Set();
+  const dropped = new Map<string, boolean>();
+  for (const s of statements) {
+    for (const { cmd } of alterCommands(s)) {
+      if (cmd.subtype === 'AT_DropConstraint' && cmd.name) dropped.set(cmd.name, true);
+      else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name && dropped.has(cmd.name)) out.add(cmd);
+      else if (cmd.subtype === 'AT_AddConstraint') {
+        const name = as<Constraint>(cmd.def, 'Constraint')?.conname;
+        if (name && dropped.get(name)) {
+          dropped.set(name, false);
+          out.add(cmd);
+        }
+      }
+    }
+  }
+  rerunnable.set(statements, out);
+  return out;
 }
