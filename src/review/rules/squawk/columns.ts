@@ -6,29 +6,109 @@ import { BOTH } from '../engines.js';
 import { addedColumn, alterCommands, as, constraintsOf, findWordAt, relKey, startOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 
-// Functions PostgreSQL evaluates once for ALTER TABLE … ADD COLUMN … DEFAULT (not volatile): the
-// default is stored in the catalogue and no row is rewritten (PostgreSQL 11 and later).
-const NON_VOLATILE = new Set(['now', 'current_timestamp', 'transaction_timestamp', 'localtimestamp']);
+// Functions callable without arguments that are not volatile (pg_proc.provolatile <> 'v'): a
+// default calling one of them is evaluated once, stored in the catalogue, and no row is rewritten
+// (PostgreSQL 11 and later).
+const NON_VOLATILE = new Set([
+  'current_database',
+  'current_schema',
+  'current_user',
+  'datemultirange',
+  'get_current_ts_config',
+  'getdatabaseencoding',
+  'getpgusername',
+  'inet_client_addr',
+  'inet_client_port',
+  'inet_server_addr',
+  'inet_server_port',
+  'int4multirange',
+  'int8multirange',
+  'json_build_array',
+  'json_build_object',
+  'jsonb_build_array',
+  'jsonb_build_object',
+  'make_interval',
+  'now',
+  'nummultirange',
+  'pg_backend_pid',
+  'pg_client_encoding',
+  'pg_conf_load_time',
+  'pg_current_snapshot',
+  'pg_current_xact_id',
+  'pg_current_xact_id_if_assigned',
+  'pg_my_temp_schema',
+  'pg_postmaster_start_time',
+  'pg_trigger_depth',
+  'pi',
+  'session_user',
+  'statement_timestamp',
+  'transaction_timestamp',
+  'tsmultirange',
+  'tstzmultirange',
+  'txid_current',
+  'txid_current_if_assigned',
+  'txid_current_snapshot',
+  'version',
+]);
 
-function volatileDefault(expr: unknown): boolean {
-  let volatile = false;
-  const walk = (v: unknown): void => {
-    if (volatile || typeof v !== 'object' || v === null) return;
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    const fn = (v as Record<string, unknown>).FuncCall as { funcname?: unknown[] } | undefined;
-    if (fn) {
-      const names = (fn.funcname ?? []) as unknown[];
-      const last = as<{ sval?: string }>(names[names.length - 1] as never, 'String')?.sval ?? '';
-      if (!NON_VOLATILE.has(last.toLowerCase())) volatile = true;
-    }
-    const o = v as Record<string, unknown>;
-    for (const k in o) walk(o[k]);
-  };
-  walk(expr);
-  return volatile;
+type Expr = Record<string, unknown>;
+
+/**
+ * Whether a default may be volatile, as Squawk 2.66 judges it from the expression's shape: a
+ * literal, a cast of one, an ARRAY[…], `current_timestamp`, or a call without arguments of a
+ * non-volatile function are safe, and so are operators and AND/OR over safe operands. Anything
+ * else counts as volatile: a call with arguments, a qualified name, a parenthesized or signed
+ * operand, CASE, COALESCE, a sub-select, a column.
+ */
+function volatileDefault(s: Statement, expr: unknown, bracketsMatter = true): boolean {
+  if (typeof expr !== 'object' || expr === null) return true;
+  if (bracketsMatter && bracketed(s, expr)) return true;
+  const e = expr as Expr;
+  const constant = as<{ location?: number }>(e as never, 'A_Const');
+  if (constant) return /^[-+]/.test(s.sql.slice(s.at(constant.location ?? 0)));
+  const cast = as<{ arg?: unknown; location?: number }>(e as never, 'TypeCast');
+  if (cast) return volatileDefault(s, cast.arg, !/^cast\b/i.test(s.sql.slice(s.at(cast.location ?? 0))));
+  if ('A_ArrayExpr' in e) return false;
+  const op = as<{ kind?: string; lexpr?: unknown; rexpr?: unknown }>(e as never, 'A_Expr');
+  if (op) {
+    if (!op.lexpr || !op.rexpr || Array.isArray(op.rexpr) || 'List' in (op.rexpr as Expr)) return true;
+    if (op.kind !== 'AEXPR_OP' && op.kind !== 'AEXPR_LIKE' && op.kind !== 'AEXPR_ILIKE') return true;
+    return volatileDefault(s, op.lexpr) || volatileDefault(s, op.rexpr);
+  }
+  const bool = as<{ boolop?: string; args?: unknown[] }>(e as never, 'BoolExpr');
+  if (bool) return bool.boolop === 'NOT_EXPR' || (bool.args ?? []).some((a) => volatileDefault(s, a));
+  const fn = as<{ funcname?: unknown[]; args?: unknown[]; agg_star?: boolean }>(e as never, 'FuncCall');
+  if (fn) {
+    const names = fn.funcname ?? [];
+    const name = names.length === 1 ? (as<{ sval?: string }>(names[0] as never, 'String')?.sval ?? '') : '';
+    return (fn.args ?? []).length > 0 || !!fn.agg_star || !NON_VOLATILE.has(name.toLowerCase());
+  }
+  const svf = as<{ op?: string }>(e as never, 'SQLValueFunction');
+  if (svf) return svf.op !== 'SVFOP_CURRENT_TIMESTAMP';
+  return true;
+}
+
+/** True when the expression is written inside brackets of its own (PostgreSQL's AST drops them). */
+function bracketed(s: Statement, expr: unknown): boolean {
+  const start = startOf(expr);
+  if (start === undefined) return false;
+  let i = s.at(start);
+  while (i > 0 && /\s/.test(s.sql[i - 1]!)) i--;
+  return s.sql[i - 1] === '(';
+}
+
+/** Where a default expression starts as written: at its opening bracket when it has one. */
+function defaultStart(s: Statement, expr: unknown, fallback: number): number {
+  const start = startOf(expr);
+  if (start === undefined) return s.at(fallback);
+  let i = s.at(start);
+  for (let j = i; j > 0; ) {
+    while (j > 0 && /\s/.test(s.sql[j - 1]!)) j--;
+    if (s.sql[j - 1] !== '(') break;
+    j--;
+    i = j;
+  }
+  return i;
 }
 
 export const addingRequiredField = squawkRule({
@@ -81,8 +161,8 @@ export const addingFieldWithDefault = squawkRule({
       const col = addedColumn(cmd);
       if (!col) continue;
       for (const c of constraintsOf(col)) {
-        if (c.contype === 'CONSTR_DEFAULT' && (before11 || volatileDefault(c.raw_expr)))
-          report(s.at(startOf(c.raw_expr) ?? c.location));
+        if (c.contype === 'CONSTR_DEFAULT' && (before11 || volatileDefault(s, c.raw_expr)))
+          report(defaultStart(s, c.raw_expr, c.location ?? 0));
         else if (c.contype === 'CONSTR_GENERATED' || c.contype === 'CONSTR_IDENTITY') report(s.at(c.location));
       }
     }
