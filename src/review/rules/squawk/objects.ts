@@ -1,16 +1,17 @@
 // Squawk's rules about dropping, renaming and naming objects (PostgreSQL), with MySQL equivalents.
 import type {
   AlterEnumStmt,
+  TypeName,
   CreateStmt,
   DropStmt,
   RangeVar,
   RenameStmt,
   ResTarget,
   TruncateStmt,
-  UpdateStmt,
 } from 'libpg-query';
 import { BOTH } from '../engines.js';
-import { alterCommands, as, addedColumn, wordAt, writtenName } from './ast.js';
+import type { Statement } from '../../statement.js';
+import { alterCommands, as, addedColumn, startOf, wordAt, writtenName } from './ast.js';
 import { squawkRule } from './define.js';
 
 export const banDropTable = squawkRule({
@@ -146,21 +147,224 @@ export const identifierTooLong = squawkRule({
   },
 });
 
+const ASSIGNED_TWICE = (name: string) => `Multiple assignments to the same column \`${name}\`.`;
+const DEFINED_TWICE = (name: string) => `Column \`${name}\` is specified more than once.`;
+
+type Node = Record<string, unknown>;
+type Found = (pos: number, message: string) => void;
+
+/** The ResTargets of a list (SET items, INSERT columns, a select list). */
+function targets(list: unknown): ResTarget[] {
+  return ((list as unknown[] | undefined) ?? []).map((t) => as<ResTarget>(t as never, 'ResTarget')).filter((t) => !!t);
+}
+
+/** Report every name given more than once, each where it is written. */
+function reportRepeated(named: Array<{ name: string; pos: number }>, message: (name: string) => string, found: Found) {
+  const count = new Map<string, number>();
+  for (const n of named) count.set(n.name, (count.get(n.name) ?? 0) + 1);
+  for (const n of named) if ((count.get(n.name) ?? 0) > 1) found(n.pos, message(n.name));
+}
+
+/**
+ * SET items and INSERT columns: a column assigned twice, unless every assignment sets a different
+ * part of it (`a.x`, `a[1]`).
+ */
+function checkAssignments(s: Statement, list: unknown, found: Found): void {
+  const all = targets(list);
+  const whole = new Set(all.filter((t) => !t.indirection?.length).map((t) => t.name ?? ''));
+  reportRepeated(
+    all.filter((t) => whole.has(t.name ?? '')).map((t) => ({ name: t.name ?? '', pos: s.at(t.location) })),
+    ASSIGNED_TWICE,
+    found,
+  );
+}
+
+/** The column names of a definition list (`CREATE VIEW v (a, b)`), where each is written. */
+function listedNames(s: Statement, names: unknown, after: number | undefined): Array<{ name: string; pos: number }> {
+  const want = ((names as unknown[] | undefined) ?? []).map(
+    (n) => as<{ sval?: string }>(n as never, 'String')?.sval ?? '',
+  );
+  if (want.length === 0) return [];
+  const from = s.at(after);
+  const tokens = s.tokens;
+  let i = tokens.findIndex((t) => t.pos >= from && t.type === 'punct' && t.v === '(');
+  const out: Array<{ name: string; pos: number }> = [];
+  if (i < 0) return out;
+  const depth = tokens[i]!.depth + 1;
+  for (i++; i < tokens.length && out.length < want.length; i++) {
+    const t = tokens[i]!;
+    if (t.type === 'punct' && t.v === ')' && t.depth < depth) break;
+    if ((t.type === 'word' || t.type === 'ident') && t.depth === depth)
+      out.push({ name: want[out.length]!, pos: t.pos });
+  }
+  return out;
+}
+
+/** The name PostgreSQL gives an unnamed select-list item, and the token it comes from. */
+function inferredName(s: Statement, val: Node | undefined): { name: string; pos: number } | null {
+  if (!val) return null;
+  const ref = as<{ fields?: unknown[]; location?: number }>(val as never, 'ColumnRef');
+  if (ref) {
+    const fields = ref.fields ?? [];
+    const last = as<{ sval?: string }>(fields[fields.length - 1] as never, 'String')?.sval;
+    if (last === undefined) return null; // `*`
+    return { name: last, pos: lastNameToken(s, s.at(ref.location)) };
+  }
+  const fn = as<{ funcname?: unknown[]; location?: number }>(val as never, 'FuncCall');
+  if (fn) {
+    const names = fn.funcname ?? [];
+    const last = as<{ sval?: string }>(names[names.length - 1] as never, 'String')?.sval ?? '';
+    return { name: last, pos: lastNameToken(s, s.at(fn.location)) };
+  }
+  const cast = as<{ arg?: Node; typeName?: TypeName }>(val as never, 'TypeCast');
+  if (cast) {
+    const inner = inferredName(s, cast.arg);
+    if (inner && inner.name !== '?column?') return inner;
+    const names = cast.typeName?.names ?? [];
+    const last = as<{ sval?: string }>(names[names.length - 1], 'String')?.sval ?? '';
+    return { name: last, pos: lastNameToken(s, s.at(cast.typeName?.location)) };
+  }
+  for (const [kind, name] of KEYWORD_NAMES) {
+    const node = as<{ location?: number }>(val as never, kind);
+    if (node) return { name, pos: s.at(node.location) };
+  }
+  return { name: '?column?', pos: s.at(startOf(val) ?? 0) };
+}
+const KEYWORD_NAMES: Array<[string, string]> = [
+  ['CaseExpr', 'case'],
+  ['A_ArrayExpr', 'array'],
+  ['RowExpr', 'row'],
+  ['CoalesceExpr', 'coalesce'],
+];
+
+/** The offset of the last name of a dotted name starting at `from` (`x.y` → `y`). */
+function lastNameToken(s: Statement, from: number): number {
+  const tokens = s.tokens;
+  let i = tokens.findIndex((t) => t.pos >= from);
+  if (i < 0) return from;
+  let pos = tokens[i]!.pos;
+  while (tokens[i + 1]?.v === '.' && (tokens[i + 2]?.type === 'word' || tokens[i + 2]?.type === 'ident')) {
+    i += 2;
+    pos = tokens[i]!.pos;
+  }
+  return pos;
+}
+
+/** Where a select-list item's alias is written: the last name at the item's depth before the next item. */
+function aliasPos(s: Statement, t: ResTarget, next: ResTarget | undefined): number {
+  const start = s.at(startOf(t.val) ?? t.location);
+  const end = next ? s.at(startOf(next.val) ?? next.location) : s.sql.length;
+  const tokens = s.tokens;
+  let first = tokens.findIndex((x) => x.pos >= start);
+  if (first < 0) return start;
+  // The AST starts `(1) a` at the 1: the item starts at its opening brackets.
+  while (first > 0 && tokens[first - 1]!.type === 'punct' && tokens[first - 1]!.v === '(') first--;
+  const depth = tokens[first]!.depth;
+  let at = start;
+  for (let i = first; i < tokens.length && tokens[i]!.pos < end; i++) {
+    const x = tokens[i]!;
+    if (x.depth < depth || (x.depth === depth && x.type === 'punct' && (x.v === ',' || x.v === ';'))) break;
+    if (x.depth === depth && x.type === 'word' && SELECT_LIST_ENDS.has(x.v)) break;
+    if (x.depth === depth && (x.type === 'word' || x.type === 'ident') && x.name === t.name) at = x.pos;
+  }
+  return at;
+}
+const SELECT_LIST_ENDS = new Set(['FROM', 'INTO', 'WHERE', 'GROUP', 'HAVING', 'WINDOW', 'ORDER', 'LIMIT', 'UNION']);
+
+/** Select-list items named alike (aliases, or the names PostgreSQL infers for the rest). */
+function checkSelectList(s: Statement, list: unknown, found: Found): void {
+  const all = targets(list);
+  const named: Array<{ name: string; pos: number }> = [];
+  all.forEach((t, i) => {
+    if (t.name) named.push({ name: t.name, pos: aliasPos(s, t, all[i + 1]) });
+    else {
+      const inferred = inferredName(s, t.val as Node | undefined);
+      if (inferred) named.push(inferred);
+    }
+  });
+  reportRepeated(named, DEFINED_TWICE, found);
+}
+
+function checkColumnDefs(s: Statement, elts: unknown, found: Found): void {
+  const cols = ((elts as unknown[] | undefined) ?? [])
+    .map((e) => as<{ colname?: string; location?: number }>(e as never, 'ColumnDef'))
+    .filter((c) => !!c);
+  reportRepeated(
+    cols.map((c) => ({ name: c.colname ?? '', pos: s.at(c.location) })),
+    DEFINED_TWICE,
+    found,
+  );
+}
+
+/** Every place in a statement where Squawk looks for a column named twice. */
+function findRepeatedColumns(s: Statement, node: unknown, found: Found): void {
+  if (Array.isArray(node)) {
+    for (const x of node) findRepeatedColumns(s, x, found);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Node;
+  for (const kind in o) {
+    const v = o[kind] as Node;
+    if (typeof v !== 'object' || v === null) continue;
+    switch (kind) {
+      case 'UpdateStmt':
+        checkAssignments(s, v.targetList, found);
+        break;
+      case 'InsertStmt':
+        checkAssignments(s, v.cols, found);
+        checkAssignments(s, (v.onConflictClause as Node | undefined)?.targetList, found);
+        break;
+      case 'MergeWhenClause':
+        checkAssignments(s, v.targetList, found);
+        break;
+      case 'CreateStmt':
+        checkColumnDefs(s, v.tableElts, found);
+        break;
+      case 'CreateForeignTableStmt':
+        checkColumnDefs(s, (v.base as Node | undefined)?.tableElts, found);
+        break;
+      case 'ViewStmt': {
+        const view = v.view as RangeVar | undefined;
+        const listed = listedNames(s, v.aliases, view?.location);
+        if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
+        else checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
+        findRepeatedColumns(s, v.query, found);
+        continue;
+      }
+      case 'CreateTableAsStmt': {
+        const into = v.into as { rel?: RangeVar; colNames?: unknown } | undefined;
+        const listed = listedNames(s, into?.colNames, into?.rel?.location);
+        if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
+        else if (v.objtype === 'OBJECT_MATVIEW')
+          checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
+        findRepeatedColumns(s, v.query, found);
+        continue;
+      }
+      case 'SelectStmt':
+        if (v.intoClause) checkSelectList(s, v.targetList, found);
+        break;
+    }
+    findRepeatedColumns(s, v, found);
+  }
+}
+
 export const banDuplicateColumnAssignments = squawkRule({
   name: 'ban-duplicate-column-assignments',
-  nodes: ['UpdateStmt'],
-  verbs: ['UPDATE'],
-  summary: 'No column assigned twice in one UPDATE',
+  nodes: [
+    'UpdateStmt',
+    'InsertStmt',
+    'MergeStmt',
+    'CreateStmt',
+    'CreateForeignTableStmt',
+    'ViewStmt',
+    'CreateTableAsStmt',
+    'SelectStmt',
+  ],
+  summary: 'No column assigned or defined twice in one statement',
   message: 'Multiple assignments to the same column.',
   check(s, _ctx, report) {
-    const u = as<UpdateStmt>(s.ast, 'UpdateStmt');
-    if (!u) return;
-    const targets = (u.targetList ?? []).map((t) => as<ResTarget>(t, 'ResTarget')).filter((t) => !!t);
-    const count = new Map<string, number>();
-    for (const t of targets) count.set(t.name ?? '', (count.get(t.name ?? '') ?? 0) + 1);
-    for (const t of targets)
-      if ((count.get(t.name ?? '') ?? 0) > 1)
-        report(s.at(t.location), `Multiple assignments to the same column \`${t.name}\`.`);
+    findRepeatedColumns(s, s.ast, report);
   },
 });
 
