@@ -11,7 +11,7 @@ import type {
 } from 'libpg-query';
 import { BOTH } from '../engines.js';
 import type { Statement } from '../../statement.js';
-import { alterCommands, as, addedColumn, startOf, wordAt, writtenName } from './ast.js';
+import { as, startOf, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 
 export const banDropTable = squawkRule({
@@ -115,37 +115,56 @@ const MAX_IDENTIFIER = 63;
 
 export const identifierTooLong = squawkRule({
   name: 'identifier-too-long',
-  nodes: ['CreateStmt', 'AlterTableStmt'],
-  verbs: ['CREATE', 'ALTER'],
   summary: 'Identifiers longer than 63 bytes are silently truncated',
   message: 'Identifier is longer than 63 bytes; PostgreSQL silently truncates it.',
   help: 'Use a shorter name.',
   check(s, _ctx, report) {
-    // The AST holds names cut to 63 bytes: only a name of that length can have been longer as written.
-    const check = (location: number | undefined, parsed: string | undefined): void => {
-      if (location === undefined || (parsed !== undefined && Buffer.byteLength(parsed) < MAX_IDENTIFIER)) return;
-      const pos = s.at(location);
-      const name = writtenName(s, pos);
-      if (name && Buffer.byteLength(name) > MAX_IDENTIFIER)
+    // Any name, wherever it is written (as Squawk reads every name and name reference).
+    if (!mayHoldLongName(s.sql)) return;
+    for (const t of s.tokens) {
+      if (t.type !== 'word' && t.type !== 'ident') continue;
+      const name = t.type === 'word' ? s.sql.slice(t.pos, t.pos + t.v.length) : t.v;
+      if (Buffer.byteLength(name) > MAX_IDENTIFIER)
         report(
-          pos,
+          t.pos,
           `\`${name}\` is longer than ${MAX_IDENTIFIER} bytes; PostgreSQL silently truncates it. Use a shorter name.`,
         );
-    };
-    const ct = as<CreateStmt>(s.ast, 'CreateStmt');
-    if (ct) {
-      check(ct.relation?.location, ct.relation?.relname);
-      for (const e of ct.tableElts ?? []) {
-        const c = as<{ location?: number; colname?: string }>(e, 'ColumnDef');
-        check(c?.location, c?.colname);
-      }
-    }
-    for (const { cmd } of alterCommands(s)) {
-      const c = addedColumn(cmd);
-      check(c?.location, c?.colname);
     }
   },
 });
+
+/**
+ * Whether the text has a run of name characters (or a quoted stretch) of more than 63 bytes in
+ * UTF-8: most statements do not, and need not be tokenized for this rule.
+ */
+function mayHoldLongName(sql: string): boolean {
+  if (sql.length <= MAX_IDENTIFIER / 4) return false;
+  let run = 0;
+  let quoted = false;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (c === 34) {
+      quoted = !quoted;
+      run = 0;
+      continue;
+    }
+    const nameChar =
+      quoted ||
+      c >= 128 ||
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 95 ||
+      c === 36;
+    if (!nameChar) {
+      run = 0;
+      continue;
+    }
+    run += c < 128 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3;
+    if (run > MAX_IDENTIFIER) return true;
+  }
+  return false;
+}
 
 const ASSIGNED_TWICE = (name: string) => `Multiple assignments to the same column \`${name}\`.`;
 const DEFINED_TWICE = (name: string) => `Column \`${name}\` is specified more than once.`;
