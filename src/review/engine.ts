@@ -13,7 +13,7 @@ import { parseStatement, syntaxProblem, type ParseOutcome } from './parse.js';
 import { parsePostgres } from './postgres/parse.js';
 import { MAX_SQL_SIZE, NOT_REVIEWED, STATIC_RULES, SYNTAX_ERROR } from './catalog.js';
 import { DEFAULT_PRODUCTION_POLICY } from './default-policy.js';
-import { applySquawkIgnores, unusedIgnore } from './rules/squawk/ignore.js';
+import { applySquawkIgnores, disablesAssumedTransaction, unusedIgnore } from './rules/squawk/ignore.js';
 
 const DEFAULT_MAX_MB = 10;
 const MAX_STATEMENT_TEXT = 500;
@@ -160,6 +160,9 @@ export function reviewScript(input: {
     }
   }
 
+  // A Squawk comment in the script may turn assume-in-transaction off for it.
+  const assumeInTransaction =
+    !!input.assumeInTransaction && !(engine === 'postgres' && disablesAssumedTransaction(sql));
   const byVerb = new Map<string, Statement[]>();
   for (const s of reviewable) {
     const verb = s.verb;
@@ -175,7 +178,7 @@ export function reviewScript(input: {
       engine,
       payload: pr.payload,
       ...(input.pgVersion !== undefined ? { pgVersion: input.pgVersion } : {}),
-      ...(input.assumeInTransaction ? { assumeInTransaction: true } : {}),
+      ...(assumeInTransaction ? { assumeInTransaction: true } : {}),
       statements,
       // Statement-level advice is reported where the statement ends (or starts, for the rules that say so),
       // as Bytebase does; element-level at the element.

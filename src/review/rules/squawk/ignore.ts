@@ -4,7 +4,8 @@
  * after it; `-- squawk-ignore-file rule-a` silences them in the whole script, and with no names
  * every Squawk rule. A name Squawk does not know is itself a finding of `unused-ignore`
  * ("unknown name …", at the name). Names are case-sensitive; text after a further `--` is a remark.
- * Comments inside strings and dollar-quoted bodies are not comments.
+ * Comments inside strings and dollar-quoted bodies are not comments. A comment reading
+ * `squawk-disable-assume-in-transaction` turns the assume-in-transaction setting off for its script.
  */
 import type { Finding } from '../../types.js';
 import { squawkRule } from './define.js';
@@ -104,9 +105,10 @@ export function applySquawkIgnores(
     const rules = new Set<string>();
     let offset = c.at + lead + prefix.length;
     for (const part of names.split(',')) {
-      const name = part.trim();
-      if (name) {
-        const ids = expand(name);
+      // Only an empty part is skipped: a blank one is an unknown (empty) name, as in Squawk.
+      if (part) {
+        const name = part.trim();
+        const ids = name ? expand(name) : [];
         if (ids.length > 0) for (const id of ids) rules.add(id);
         else if (unusedLevel) {
           const at = lineCol(sql, offset + (part.length - part.trimStart().length));
@@ -121,8 +123,9 @@ export function applySquawkIgnores(
       }
       offset += part.length + 1;
     }
-    // A file-wide ignore without names silences every Squawk rule; a line ignore needs names.
-    if (rules.size > 0 || file) ignores.push({ line: lineCol(sql, c.at).line, file, rules });
+    // A file-wide ignore without names silences every Squawk rule (one with only unknown names
+    // silences none); a line ignore needs names.
+    if (rules.size > 0 || (file && names.trim() === '')) ignores.push({ line: lineCol(sql, c.at).line, file, rules });
   }
   const silenced = (f: Finding): boolean =>
     isSquawk(f.rule) &&
@@ -131,4 +134,20 @@ export function applySquawkIgnores(
     );
   const kept = findings.filter((f) => !silenced(f));
   return unknown.length > 0 ? [...kept, ...unknown] : kept;
+}
+
+const DISABLE_ASSUMED = 'squawk-disable-assume-in-transaction';
+
+/**
+ * True when a comment of the script reads `squawk-disable-assume-in-transaction`: the script runs
+ * outside the transaction assume-in-transaction supposes. (Squawk 2.66 reads no enabling comment.)
+ */
+export function disablesAssumedTransaction(sql: string): boolean {
+  if (!sql.includes(DISABLE_ASSUMED)) return false;
+  for (const c of comments(sql)) {
+    const text = c.body.trim();
+    const cut = text.indexOf('--');
+    if ((cut < 0 ? text : text.slice(0, cut).trimEnd()) === DISABLE_ASSUMED) return true;
+  }
+  return false;
 }
