@@ -143,13 +143,10 @@ function mayHoldLongName(sql: string): boolean {
   let quoted = false;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
-    if (c === 34) {
-      quoted = !quoted;
-      run = 0;
-      continue;
-    }
+    if (c === 34) quoted = !quoted;
     const nameChar =
       quoted ||
+      c === 34 ||
       c >= 128 ||
       (c >= 48 && c <= 57) ||
       (c >= 65 && c <= 90) ||
