@@ -139,6 +139,51 @@ describe("Squawk's rules report what Squawk reports", () => {
     });
   }
 
+  // Squawk's opt-in require-table-schema, as `squawk --include require-table-schema` reports it.
+  const withSchemaRule = {
+    rules: [...policy.rules, { rule: 'require-table-schema', level: 'WARNING' as const, payload: {} }],
+  };
+  const schemaScripts: Array<[string, string[]]> = [
+    [
+      'DROP TABLE IF EXISTS staging_rows, archive.old_rows, "Imports" CASCADE;',
+      [
+        '1:1:ban-drop-table',
+        '1:1:require-lock-timeout',
+        '1:1:require-statement-timeout',
+        '1:22:require-table-schema',
+        '1:54:require-table-schema',
+      ],
+    ],
+    [
+      'CREATE TABLE monthly_totals AS SELECT 1 AS total;',
+      ['1:14:require-table-schema', '1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    [
+      'CREATE TEMPORARY TABLE scratch_totals AS SELECT 1 AS total;',
+      ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    [
+      'CREATE TABLE reports.monthly_totals AS SELECT 1 AS total;',
+      ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    [
+      'ALTER FOREIGN TABLE remote_rows ADD COLUMN IF NOT EXISTS note text;',
+      ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+    [
+      'ALTER INDEX IF EXISTS rows_idx RENAME TO rows_id_idx;',
+      ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
+    ],
+  ];
+  for (const [sql, want] of schemaScripts) {
+    it(`finds in ${JSON.stringify(sql)} what squawk-cli --include require-table-schema finds`, () => {
+      const got = reviewScript({ engine: 'postgres', sql, policy: withSchemaRule })
+        .findings.map((f) => `${f.line}:${f.column}:${f.rule}`)
+        .sort();
+      assert.deepEqual(got, want);
+    });
+  }
+
   it('flags every constant default before PostgreSQL 11 and only volatile ones from 11 on', () => {
     const sql = 'ALTER TABLE IF EXISTS x ADD COLUMN IF NOT EXISTS q bigint DEFAULT 1;';
     assert.deepEqual(

@@ -387,13 +387,40 @@ export const banDuplicateColumnAssignments = squawkRule({
 export const requireTableSchema = squawkRule({
   name: 'require-table-schema',
   optIn: true,
-  verbs: ['CREATE', 'ALTER', 'DROP'],
+  nodes: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt', 'DropStmt'],
   summary: 'Table names must be schema-qualified (opt-in in Squawk)',
   message:
     'Table name is not schema-qualified. Use schema.table (e.g., public.t) so the migration does not depend on search_path.',
   check(s, _ctx, report) {
+    const drop = as<DropStmt>(s.ast, 'DropStmt');
+    if (drop) {
+      if (drop.removeType === 'OBJECT_TABLE') for (const pos of unqualifiedDropped(s, drop)) report(pos);
+      return;
+    }
+    const ctas = as<{ into?: { rel?: RangeVar }; objtype?: string }>(s.ast, 'CreateTableAsStmt');
+    const alter = as<{ relation?: RangeVar; objtype?: string }>(s.ast, 'AlterTableStmt');
     const rel =
-      as<CreateStmt>(s.ast, 'CreateStmt')?.relation ?? as<{ relation?: RangeVar }>(s.ast, 'AlterTableStmt')?.relation;
+      as<CreateStmt>(s.ast, 'CreateStmt')?.relation ??
+      (ctas?.objtype === 'OBJECT_TABLE' ? ctas.into?.rel : undefined) ??
+      (alter?.objtype === 'OBJECT_TABLE' ? alter.relation : undefined);
     if (rel && !rel.schemaname && rel.relpersistence !== 't') report(s.at(rel.location));
   },
 });
+
+/** Where DROP TABLE writes each of its tables that has no schema (the AST keeps no positions for them). */
+function unqualifiedDropped(s: Statement, drop: DropStmt): number[] {
+  const tokens = s.tokens;
+  let i = 0;
+  while (i < tokens.length && tokens[i]!.type === 'word' && DROP_PREFIX.has(tokens[i]!.v)) i++;
+  const out: number[] = [];
+  for (const object of drop.objects ?? []) {
+    const parts = as<{ items?: unknown[] }>(object, 'List')?.items ?? [];
+    const first = tokens[i];
+    if (!first) break;
+    if (parts.length === 1) out.push(first.pos);
+    // Past the name's parts and the comma after it.
+    i += parts.length * 2;
+  }
+  return out;
+}
+const DROP_PREFIX = new Set(['DROP', 'TABLE', 'IF', 'EXISTS']);
