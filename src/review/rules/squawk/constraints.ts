@@ -151,11 +151,14 @@ export const banCreateDomainWithConstraint = squawkRule({
   summary: 'No CREATE DOMAIN with constraints',
   message: DOMAIN_MESSAGE,
   check(s, _ctx, report) {
+    // One finding for all of them, at the first (Squawk reports their span); NULL and DEFAULT count too.
     const d = as<CreateDomainStmt>(s.ast, 'CreateDomainStmt');
+    let first: number | undefined;
     for (const n of d?.constraints ?? []) {
-      const c = as<Constraint>(n, 'Constraint');
-      if (c && c.contype !== 'CONSTR_NULL' && c.contype !== 'CONSTR_DEFAULT') report(s.at(c.location));
+      const at = as<Constraint>(n, 'Constraint')?.location;
+      if (at !== undefined && at >= 0 && (first === undefined || at < first)) first = at;
     }
+    if (first !== undefined) report(s.at(first));
   },
 });
 
