@@ -156,7 +156,9 @@ export const addingFieldWithDefault = squawkRule({
     'Adding a generated column requires a table rewrite with an `ACCESS EXCLUSIVE` lock. In Postgres versions 11+, non-VOLATILE DEFAULTs can be added without a rewrite.',
   help: 'Add the column as nullable, backfill existing rows, and add a trigger to update the column on write instead.',
   check(s, ctx, report) {
-    const before11 = ctx.pgVersion !== undefined && ctx.pgVersion < 11;
+    // Squawk counts stored defaults from after version "11" (as it reads `--pg-version 11`): 11 itself
+    // is flagged like 10; 11.1 or 12 is not.
+    const before11 = ctx.pgVersion !== undefined && ctx.pgVersion <= 11;
     for (const { cmd } of alterCommands(s)) {
       const col = addedColumn(cmd);
       if (!col) continue;
