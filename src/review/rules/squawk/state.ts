@@ -1,9 +1,9 @@
 /**
  * What the Squawk rules follow across a script: whether each statement runs inside a transaction
  * (BEGIN … COMMIT/ROLLBACK, or, with Squawk's assume-in-transaction, the one the runner wraps the
- * script in: open from the first statement until a COMMIT), and which tables that transaction
- * created (locks and scans on those cost nothing: nobody else can see them yet). Computed once
- * per script and setting.
+ * script in: open from the first statement until a COMMIT), and which tables a transaction of the
+ * script creates (Squawk exempts locks and scans on those: nobody else can see them yet). Computed
+ * once per script and setting.
  */
 import type { AlterTableCmd, Constraint, CreateStmt, Node, TransactionStmt } from 'libpg-query';
 import type { Statement } from '../../statement.js';
@@ -13,8 +13,8 @@ import { alterCommands, as, relKey } from './ast.js';
 export interface ScriptState {
   /** Per statement index: the index of the BEGIN of the transaction it runs in (-1: the assumed one), or null. */
   transactionStart: (number | null)[];
-  /** Table → the statement indexes that created it inside a transaction. */
-  createdAt: Map<string, number[]>;
+  /** The tables the script creates inside a transaction. */
+  created: Set<string>;
 }
 
 /** The assumed transaction's start: before the first statement. */
@@ -47,7 +47,7 @@ export function scriptState(statements: readonly Statement[], assumeInTransactio
   let st = cache.get(statements);
   if (st) return st;
   const size = statements.length === 0 ? 0 : statements[statements.length - 1]!.index + 1;
-  st = { transactionStart: new Array(size).fill(null), createdAt: new Map() };
+  st = { transactionStart: new Array(size).fill(null), created: new Set() };
   let start: number | null = assumeInTransaction ? ASSUMED : null;
   for (const s of statements) {
     const kind = transactionKind(s.ast);
@@ -56,12 +56,7 @@ export function scriptState(statements: readonly Statement[], assumeInTransactio
     else if (closes(kind)) start = null;
     else if (start !== null) {
       const ct = as<CreateStmt>(s.ast, 'CreateStmt');
-      if (ct) {
-        const key = relKey(ct.relation);
-        const list = st.createdAt.get(key);
-        if (list) list.push(s.index);
-        else st.createdAt.set(key, [s.index]);
-      }
+      if (ct) st.created.add(relKey(ct.relation));
     }
   }
   cache.set(statements, st);
@@ -76,12 +71,13 @@ export function inTransaction(ctx: Script, s: Statement): boolean {
   return (scriptState(ctx.statements, ctx.assumeInTransaction).transactionStart[s.index] ?? null) !== null;
 }
 
-/** True when `table` was created earlier in the transaction `s` runs in. */
-export function createdInTransaction(ctx: Script, s: Statement, table: string): boolean {
-  const st = scriptState(ctx.statements, ctx.assumeInTransaction);
-  const start = st.transactionStart[s.index] ?? null;
-  if (start === null) return false;
-  return (st.createdAt.get(table) ?? []).some((i) => i > start && i < s.index);
+/**
+ * True when the script creates `table` inside a transaction, as Squawk reads it: anywhere in the
+ * file, whichever transaction `s` runs in (or none), before or after it. (`s` is kept for callers
+ * that read it per statement.)
+ */
+export function createdInTransaction(ctx: Script, _s: Statement, table: string): boolean {
+  return scriptState(ctx.statements, ctx.assumeInTransaction).created.has(table);
 }
 
 const rerunnable = new WeakMap<readonly Statement[], Set<AlterTableCmd>>();
