@@ -132,6 +132,15 @@ describe("Squawk's rules report what Squawk reports", () => {
       ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
     ],
     ['CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY, total numeric CHECK (total >= 0));', []],
+    // RESET does not set a timeout; SET LOCAL and SET … TO DEFAULT do.
+    [
+      "RESET lock_timeout;\nSET statement_timeout = '5s';\nALTER TABLE accounts ADD COLUMN IF NOT EXISTS note text;",
+      ['3:1:require-lock-timeout'],
+    ],
+    [
+      "SET LOCAL lock_timeout = '1s';\nSET statement_timeout TO DEFAULT;\nALTER TABLE accounts ADD COLUMN IF NOT EXISTS note text;",
+      [],
+    ],
   ];
   for (const [sql, want, opts] of scripts) {
     it(`finds in ${JSON.stringify(sql)}${opts ? ` (${JSON.stringify(opts)})` : ''} what squawk-cli finds`, () => {

@@ -156,7 +156,8 @@ function timeoutRule(name: string, setting: string, message: string, help: strin
     checkScript(ctx, report) {
       for (const s of ctx.statements) {
         const set = as<VariableSetStmt>(s.ast, 'VariableSetStmt');
-        if (set?.name?.toLowerCase() === setting) return;
+        // SET (SESSION, LOCAL, TO DEFAULT) sets it; RESET does not count.
+        if (set?.name?.toLowerCase() === setting && set.kind !== 'VAR_RESET') return;
         if (takesLock(s)) {
           report(s, 0);
           return;
