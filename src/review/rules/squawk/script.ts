@@ -58,10 +58,12 @@ const IF_NOT_EXISTS = `Missing \`IF NOT EXISTS\`, ${RERUN}`;
 const IF_EXISTS = `Missing \`IF EXISTS\`, ${RERUN}`;
 const NO_TRANSACTION = `Missing transaction, ${RERUN}`;
 const DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE']);
+const RENAMED = new Set(['OBJECT_TABLE', 'OBJECT_TABCONSTRAINT']);
+const GUARDED = new Set(['AT_AddColumn', 'AT_DropColumn', 'AT_DropConstraint']);
 
 export const preferRobustStmts = squawkRule({
   name: 'prefer-robust-stmts',
-  nodes: ['IndexStmt', 'CreateStmt', 'DropStmt', 'RenameStmt', 'AlterTableStmt'],
+  nodes: ['IndexStmt', 'CreateStmt', 'DropStmt', 'RenameStmt', 'AlterObjectSchemaStmt', 'AlterTableStmt'],
   summary: 'Statements outside a transaction should be re-runnable (IF [NOT] EXISTS)',
   message: IF_NOT_EXISTS,
   check(s, ctx, report) {
@@ -85,14 +87,20 @@ export const preferRobustStmts = squawkRule({
       if (!d.missing_ok && DROPS.has(d.removeType ?? '')) report(0, IF_EXISTS);
       return;
     }
+    // ALTER TABLE … RENAME (the table, a column, a constraint) and … SET SCHEMA: no guard makes them re-runnable.
     const r = as<RenameStmt>(s.ast, 'RenameStmt');
-    if (r && (r.relationType === 'OBJECT_TABLE' || r.renameType === 'OBJECT_TABLE')) {
+    if (r && (r.relationType === 'OBJECT_TABLE' || RENAMED.has(r.renameType ?? ''))) {
       report(wordAt(s, 'RENAME', 1), NO_TRANSACTION);
+      return;
+    }
+    if (as<{ objectType?: string }>(s.ast, 'AlterObjectSchemaStmt')?.objectType === 'OBJECT_TABLE') {
+      report(wordAt(s, 'SET', 1), NO_TRANSACTION);
       return;
     }
     const rerunnable = rerunnableCommands(ctx.statements);
     for (const { cmd, pos } of alterCommands(s)) {
-      if (cmd.missing_ok || rerunnable.has(cmd)) continue;
+      // IF [NOT] EXISTS guards only these; an ALTER COLUMN … IF EXISTS is still not re-runnable.
+      if ((cmd.missing_ok && GUARDED.has(cmd.subtype ?? '')) || rerunnable.has(cmd)) continue;
       if (cmd.subtype === 'AT_AddColumn') report(pos, IF_NOT_EXISTS);
       else if (cmd.subtype === 'AT_DropColumn' || cmd.subtype === 'AT_DropConstraint') report(pos, IF_EXISTS);
       else report(pos, NO_TRANSACTION);
