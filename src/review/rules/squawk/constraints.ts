@@ -6,7 +6,7 @@ import { BOTH } from '../engines.js';
 import { createdEarlier } from '../util.js';
 import { addedColumn, alterCommands, as, constraintsOf, relKey, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
-import { closes, createdInTransaction, opens, transactionKind } from './state.js';
+import { commits, createdInTransaction, opens, transactionKind } from './state.js';
 
 function table(s: Statement): string {
   return relKey(as<AlterTableStmt>(s.ast, 'AlterTableStmt')?.relation);
@@ -56,7 +56,7 @@ export const constraintMissingNotValid = squawkRule({
   checkScript(ctx, report) {
     // As Squawk: a VALIDATE CONSTRAINT in a transaction (explicit or assumed) of a constraint added
     // NOT VALID earlier in the script, unless a BEGIN outside any transaction came in between
-    // (ROLLBACK ends a transaction here too, as in the other rules).
+    // (only a COMMIT ends a transaction here, as in the other rules).
     let inside = ctx.assumeInTransaction === true;
     const notValid = new Set<string>();
     for (const s of ctx.statements) {
@@ -64,7 +64,7 @@ export const constraintMissingNotValid = squawkRule({
       if (opens(kind)) {
         if (!inside) notValid.clear();
         inside = true;
-      } else if (closes(kind)) inside = false;
+      } else if (commits(kind)) inside = false;
       for (const { cmd, pos } of alterCommands(s)) {
         if (cmd.subtype === 'AT_ValidateConstraint' && inside && cmd.name && notValid.has(cmd.name))
           report(s, pos, VALIDATE_IN_TRANSACTION);

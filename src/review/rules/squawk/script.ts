@@ -16,23 +16,28 @@ export const transactionNesting = squawkRule({
   message: 'There is an existing transaction already in progress.',
   help: NESTING_HELP,
   checkScript(ctx, report) {
+    let open = false;
     for (const s of ctx.statements) {
       const kind = transactionKind(s.ast);
       if (!kind) continue;
       if (ctx.assumeInTransaction) {
         // The runner owns the transaction: any BEGIN nests in it, any COMMIT/ROLLBACK ends it.
         if (opens(kind)) report(s, 0, ASSUMED_BEGIN);
-        else if (closes(kind) && kind !== 'TRANS_STMT_PREPARE') report(s, 0, ASSUMED_END);
+        else if (closes(kind)) report(s, 0, ASSUMED_END);
         continue;
       }
-      const open = inTransaction(ctx, s);
-      if (opens(kind) && open) report(s, 0);
-      else if (closes(kind) && !open && kind !== 'TRANS_STMT_PREPARE')
-        report(
-          s,
-          0,
-          'There is no transaction in progress to end. Remove the COMMIT/ROLLBACK or add the BEGIN it closes.',
-        );
+      if (opens(kind)) {
+        if (open) report(s, 0);
+        open = true;
+      } else if (closes(kind)) {
+        if (!open)
+          report(
+            s,
+            0,
+            'There is no transaction in progress to end. Remove the COMMIT/ROLLBACK or add the BEGIN it closes.',
+          );
+        open = false;
+      }
     }
   },
 });

@@ -1,7 +1,7 @@
 /**
  * What the Squawk rules follow across a script: whether each statement runs inside a transaction
- * (BEGIN … COMMIT/ROLLBACK, or, with Squawk's assume-in-transaction, the one the runner wraps the
- * script in: open from the first statement until a COMMIT), and which tables a transaction of the
+ * (BEGIN … COMMIT, or, with Squawk's assume-in-transaction, the one the runner wraps the script
+ * in: open from the first statement until a COMMIT), and which tables a transaction of the
  * script creates (Squawk exempts locks and scans on those: nobody else can see them yet). Computed
  * once per script and setting.
  */
@@ -33,9 +33,25 @@ export function transactionKind(node: Node | null): string {
 export function opens(kind: string): boolean {
   return kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START';
 }
-/** True for COMMIT / ROLLBACK / PREPARE TRANSACTION. */
+/**
+ * True for COMMIT (END, COMMIT PREPARED): what ends a transaction for Squawk's rules that follow
+ * one (re-runnable statements, new tables, NOT VALID then VALIDATE). A ROLLBACK does not, for them.
+ */
+export function commits(kind: string): boolean {
+  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_COMMIT_PREPARED';
+}
+/**
+ * True for a commit or any rollback (ABORT, ROLLBACK TO SAVEPOINT, ROLLBACK PREPARED included):
+ * what ends a transaction for transaction-nesting and ban-uncommitted-transaction, as Squawk reads
+ * them. PREPARE TRANSACTION ends none.
+ */
 export function closes(kind: string): boolean {
-  return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE';
+  return (
+    commits(kind) ||
+    kind === 'TRANS_STMT_ROLLBACK' ||
+    kind === 'TRANS_STMT_ROLLBACK_TO' ||
+    kind === 'TRANS_STMT_ROLLBACK_PREPARED'
+  );
 }
 
 /**
@@ -53,7 +69,7 @@ export function scriptState(statements: readonly Statement[], assumeInTransactio
     const kind = transactionKind(s.ast);
     st.transactionStart[s.index] = start;
     if (opens(kind)) start = s.index;
-    else if (closes(kind)) start = null;
+    else if (commits(kind)) start = null;
     else if (start !== null) {
       const ct = as<CreateStmt>(s.ast, 'CreateStmt');
       if (ct) st.created.add(relKey(ct.relation));
