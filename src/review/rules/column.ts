@@ -1,7 +1,7 @@
 // column.* rules.
 import type { Rule } from '../types.js';
 import { BOTH, MYSQL } from './engines.js';
-import { definedColumns, definedIndexes, knownColumnType, knownIndexColumns } from './defs.js';
+import { definedColumns, knownColumnType, knownIndexColumns, primaryKeyColumns } from './defs.js';
 import { isIntegerType, isTextType, takesNoDefault } from '../model/column.js';
 import { baseName, bool, list, num, listSet } from './util.js';
 import { droppedTables, pgComments } from './table.js';
@@ -107,11 +107,7 @@ export const noNull: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'Columns must be NOT NULL',
   check(s, ctx) {
-    const pkCols = new Set(
-      definedIndexes(s)
-        .filter((i) => i.kind === 'primary')
-        .flatMap((i) => i.columns),
-    );
+    const pkCols = primaryKeyColumns(s);
     for (const d of definedColumns(s)) {
       if (!d.col.notNull && !pkCols.has(d.col.name) && !d.col.autoIncrement)
         ctx.report(
@@ -167,11 +163,7 @@ export const setDefaultForNotNull: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'NOT NULL columns need DEFAULT',
   check(s, ctx) {
-    const pkCols = new Set(
-      definedIndexes(s)
-        .filter((i) => i.kind === 'primary')
-        .flatMap((i) => i.columns),
-    );
+    const pkCols = primaryKeyColumns(s);
     for (const d of definedColumns(s)) {
       const c = d.col;
       if (
@@ -358,13 +350,7 @@ export const requireDefault: Rule = {
   summary: 'Columns need DEFAULT',
   check(s, ctx) {
     // MySQL exempts primary key columns; PostgreSQL does not (only serial, identity and generated columns).
-    const pkCols = new Set(
-      s.engine === 'mysql'
-        ? definedIndexes(s)
-            .filter((i) => i.kind === 'primary')
-            .flatMap((i) => i.columns)
-        : [],
-    );
+    const pkCols: ReadonlySet<string> = s.engine === 'mysql' ? primaryKeyColumns(s) : new Set();
     for (const d of definedColumns(s)) {
       const c = d.col;
       const noDefaultPossible = s.engine === 'mysql' && takesNoDefault(c.type);

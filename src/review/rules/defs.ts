@@ -20,6 +20,19 @@ export function definedIndexes(s: Statement): DefinedIndex[] {
   return s.cached('indexes', computeIndexes);
 }
 
+/** The columns of the primary keys the statement defines (one per statement, read once). */
+export function primaryKeyColumns(s: Statement): ReadonlySet<string> {
+  return s.cached('primary-key-columns', computePrimaryKeyColumns);
+}
+
+function computePrimaryKeyColumns(s: Statement): ReadonlySet<string> {
+  return new Set(
+    definedIndexes(s)
+      .filter((i) => i.kind === 'primary')
+      .flatMap((i) => i.columns),
+  );
+}
+
 function computeColumns(s: Statement): DefinedColumn[] {
   if (s.verb !== 'CREATE' && s.verb !== 'ALTER') return [];
   const ct = s.createTable;
