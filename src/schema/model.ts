@@ -90,6 +90,11 @@ export interface TableOptions {
   engine: string;
   charset: string;
   collation: string;
+  /**
+   * Options the table was given explicitly, as the server lists them (CREATE_OPTIONS), e.g.
+   * `row_format=DYNAMIC`, `key_block_size=8`; absent when none.
+   */
+  createOptions?: string[];
 }
 
 export interface Table {

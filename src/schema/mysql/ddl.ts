@@ -45,6 +45,35 @@ function tableOptionClauses(t: Table): { engine: string; charset: string; commen
   };
 }
 
+/** `row_format=DYNAMIC` → `ROW_FORMAT=DYNAMIC`; an option the server lists in another form stays as it is. */
+function createOption(option: string): string {
+  const m = /^([a-z_]+)=(.*)$/.exec(option);
+  return m ? `${m[1]!.toUpperCase()}=${m[2]}` : option;
+}
+
+/** Options that go back to their default by 0; the others take DEFAULT. */
+const RESET_BY_ZERO = new Set([
+  'key_block_size',
+  'checksum',
+  'max_rows',
+  'min_rows',
+  'avg_row_length',
+  'delay_key_write',
+]);
+
+/** The clauses that move a table's explicit options from `from` to `to`. */
+function createOptionChanges(from: Table, to: Table): string[] {
+  const key = (o: string): string => o.split('=')[0]!;
+  const before = from.options?.createOptions ?? [];
+  const after = to.options?.createOptions ?? [];
+  const set = after.filter((o) => !before.includes(o)).map(createOption);
+  const reset = before
+    .map(key)
+    .filter((k) => !after.some((o) => key(o) === k))
+    .map((k) => createOption(`${k}=${RESET_BY_ZERO.has(k) ? '0' : 'DEFAULT'}`));
+  return [...set, ...reset];
+}
+
 function viewClauses(v: View): { head: string; tail: string } {
   const get = (key: string): string | undefined =>
     v.options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
@@ -95,7 +124,14 @@ export const mysqlDialect: Dialect = {
       ...checks.map(constraintClause),
     ].map((l) => `  ${l}`);
     const o = tableOptionClauses(t);
-    const options = [o.engine, o.charset, t.comment !== null ? o.comment : ''].filter((s) => s !== '').join(' ');
+    const options = [
+      o.engine,
+      o.charset,
+      ...(t.options?.createOptions ?? []).map(createOption),
+      t.comment !== null ? o.comment : '',
+    ]
+      .filter((s) => s !== '')
+      .join(' ');
     return [
       {
         sql: `CREATE TABLE ${tableName(t)} (\n${lines.join(',\n')}\n)${options ? ` ${options}` : ''}`,
@@ -108,9 +144,10 @@ export const mysqlDialect: Dialect = {
   tableOptions(from, to) {
     const a = tableOptionClauses(from);
     const b = tableOptionClauses(to);
-    const changed = (['engine', 'charset', 'comment'] as const)
-      .filter((k) => a[k] !== b[k] && b[k] !== '')
-      .map((k) => b[k]);
+    const changed = [
+      ...(['engine', 'charset', 'comment'] as const).filter((k) => a[k] !== b[k] && b[k] !== '').map((k) => b[k]),
+      ...createOptionChanges(from, to),
+    ];
     if (changed.length === 0) return [];
     return [{ sql: `ALTER TABLE ${tableName(to)} ${changed.join(' ')}`, destructive: false, kind: 'alter-table' }];
   },

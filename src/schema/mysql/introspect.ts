@@ -37,6 +37,14 @@ function column(r: Row, tableCollation: string | null): Column {
   };
 }
 
+/** The explicit table options of CREATE_OPTIONS (`partitioned` is a fact, not an option). */
+function createOptions(v: unknown): { createOptions?: string[] } {
+  const list = str(v ?? '')
+    .split(/\s+/)
+    .filter((o) => o !== '' && o !== 'partitioned');
+  return list.length > 0 ? { createOptions: list } : {};
+}
+
 function indexDefinition(name: string, parts: Row[]): { unique: boolean; definition: string } {
   const first = parts[0]!;
   const unique = Number(first.non_unique) === 0;
@@ -114,7 +122,12 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
       constraints: [],
       indexes: [],
       comment: emptyToNull(r.comment),
-      options: { engine: str(r.engine), charset: str(r.charset), collation: str(r.collation) },
+      options: {
+        engine: str(r.engine),
+        charset: str(r.charset),
+        collation: str(r.collation),
+        ...createOptions(r.create_options),
+      },
     });
   }
   for (const r of columnRows) {
@@ -132,10 +145,11 @@ export async function introspectMysql(query: QueryFn): Promise<SchemaModel> {
     if (!t) continue;
     if (name === 'PRIMARY') {
       const columns = parts.map((x) => str(x.col));
+      const comment = emptyToNull(parts[0]!.comment);
       t.constraints.push({
         name,
         kind: 'primary-key',
-        definition: `PRIMARY KEY (${columns.map(quoteIdent).join(',')})`,
+        definition: `PRIMARY KEY (${columns.map(quoteIdent).join(',')})${comment ? ` COMMENT ${quoteLiteral(comment)}` : ''}`,
         columns,
         references: null,
       });

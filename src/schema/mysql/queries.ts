@@ -8,7 +8,7 @@ export const CURRENT_DATABASE = `SELECT DATABASE() AS name`;
 
 export const TABLES = `
 SELECT t.TABLE_NAME AS name, t.ENGINE AS engine, t.TABLE_COLLATION AS collation,
-       c.CHARACTER_SET_NAME AS charset, t.TABLE_COMMENT AS comment
+       c.CHARACTER_SET_NAME AS charset, t.TABLE_COMMENT AS comment, t.CREATE_OPTIONS AS create_options
 FROM information_schema.TABLES t
 LEFT JOIN information_schema.COLLATIONS c ON c.COLLATION_NAME = t.TABLE_COLLATION
 WHERE t.TABLE_SCHEMA = ? AND t.TABLE_TYPE = 'BASE TABLE'

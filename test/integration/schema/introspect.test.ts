@@ -114,6 +114,20 @@ for (const engine of ['postgres', 'mysql'] as const) {
       assert.ok(schemaEquals(await introspect(engine, conn.query), beforeRows));
     });
 
+    if (engine === 'mysql') {
+      it('explicit table options, a primary key comment and checks written on a column are in the model', async () => {
+        const sdl = `CREATE TABLE o (id int, state varchar(9) CHECK (state <> ''), PRIMARY KEY (id) COMMENT 'the id',
+          CONSTRAINT o_id CHECK (id > 0)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8;`;
+        const [o] = (await loadSdlIntoShadow(engine, sdl, DEV_URL[engine])).tables;
+        assert.deepEqual(o!.options?.createOptions, ['row_format=COMPRESSED', 'key_block_size=8']);
+        assert.equal(
+          o!.constraints.find((c) => c.kind === 'primary-key')!.definition,
+          "PRIMARY KEY (`id`) COMMENT 'the id'",
+        );
+        assert.deepEqual(o!.columnChecks, ['state']);
+      });
+    }
+
     if (engine === 'postgres') {
       it('read in one round trip with statements kept prepared, or one query at a time, the model is the same', async () => {
         const sent: string[] = [];

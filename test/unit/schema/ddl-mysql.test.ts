@@ -101,6 +101,30 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     ],
   },
   {
+    name: 'explicit table options: a new one is set, a changed one set again, a dropped one reset',
+    from: my(
+      mysqlTable('t', [id], {
+        options: {
+          engine: 'InnoDB',
+          charset: 'utf8mb4',
+          collation: 'utf8mb4_general_ci',
+          createOptions: ['stats_persistent=1', 'row_format=DYNAMIC', 'key_block_size=8'],
+        },
+      }),
+    ),
+    to: my(
+      mysqlTable('t', [id], {
+        options: {
+          engine: 'InnoDB',
+          charset: 'utf8mb4',
+          collation: 'utf8mb4_general_ci',
+          createOptions: ['checksum=1', 'row_format=COMPRESSED'],
+        },
+      }),
+    ),
+    sql: ['ALTER TABLE `t` CHECKSUM=1 ROW_FORMAT=COMPRESSED STATS_PERSISTENT=DEFAULT KEY_BLOCK_SIZE=0'],
+  },
+  {
     name: 'auto-increment is removed before its primary key is dropped',
     from: my(mysqlTable('t', [aiId], { constraints: [PK] })),
     to: my(mysqlTable('t', [id])),

@@ -64,6 +64,16 @@ export const mysqlPairs: SchemaPair[] = [
     to: `CREATE TABLE o (id int PRIMARY KEY, n int);`,
   },
   {
+    name: 'explicit table options are set, changed and taken back',
+    from: `CREATE TABLE a (id int) ROW_FORMAT=DYNAMIC; CREATE TABLE b (id int) KEY_BLOCK_SIZE=8 STATS_PERSISTENT=1;`,
+    to: `CREATE TABLE a (id int) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=4; CREATE TABLE b (id int); CREATE TABLE c (id int) ROW_FORMAT=REDUNDANT;`,
+  },
+  {
+    name: 'a primary key gets a comment',
+    from: `CREATE TABLE t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a));`,
+    to: `CREATE TABLE t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b) COMMENT 'both halves');`,
+  },
+  {
     name: 'drop auto-increment and the primary key',
     from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
     to: `CREATE TABLE t (id int NOT NULL, a int);`,
