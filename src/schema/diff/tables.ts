@@ -102,12 +102,23 @@ function diffColumns(d: Dialect, delta: TableDelta, cx: ColumnContext, plan: Pla
   const handled = new Set<string>();
 
   if (mysql && keysDropped) {
-    // A key cannot be dropped while an AUTO_INCREMENT column still needs it.
+    // A key cannot be dropped while an AUTO_INCREMENT column still needs it. A column that keeps
+    // AUTO_INCREMENT over a rebuilt primary key loses it until the new key exists.
+    const fromPk = from.constraints.find((c) => c.kind === 'primary-key');
+    const pkRebuilt = fromPk !== undefined && !to.constraints.some((c) => same(c, fromPk));
+    const plain = (c: Column): Column => ({ ...c, autoIncrement: false });
     for (const f of from.columns) {
       const t = toCols.get(f.name);
-      if (!f.autoIncrement || t?.autoIncrement) continue;
-      plan.addAll('early-columns', d.alterColumn(to, f, t ?? { ...f, autoIncrement: false }));
-      if (t) handled.add(f.name);
+      if (!f.autoIncrement) continue;
+      if (!t?.autoIncrement) {
+        plan.addAll('early-columns', d.alterColumn(to, f, t ?? plain(f)));
+        if (t) handled.add(f.name);
+      } else if (pkRebuilt && fromPk.columns.includes(f.name)) {
+        // MySQL modifies a column once per statement: the rest of its change comes with the first step.
+        plan.addAll('early-columns', d.alterColumn(to, f, plain(t)));
+        plan.addAll('late-columns', d.alterColumn(to, plain(t), t));
+        handled.add(f.name);
+      }
     }
   }
   plan.addAll('alter-tables', d.tableOptions(from, to));

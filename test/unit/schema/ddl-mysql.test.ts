@@ -125,6 +125,21 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     sql: ['ALTER TABLE `t` CHECKSUM=1 ROW_FORMAT=COMPRESSED STATS_PERSISTENT=DEFAULT KEY_BLOCK_SIZE=0'],
   },
   {
+    name: 'a kept auto-increment column loses it while its primary key is rebuilt, and gets it back after',
+    from: my(mysqlTable('t', [aiId, col('b', 'int(11)', { nullable: false })], { constraints: [PK] })),
+    to: my(
+      mysqlTable('t', [aiId, col('b', 'int(11)', { nullable: false })], {
+        constraints: [{ ...PK, definition: 'PRIMARY KEY (`id`,`b`)', columns: ['id', 'b'] }],
+      }),
+    ),
+    sql: [
+      'ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL',
+      'ALTER TABLE `t` DROP PRIMARY KEY',
+      'ALTER TABLE `t` ADD PRIMARY KEY (`id`,`b`)',
+      'ALTER TABLE `t` MODIFY COLUMN `id` int(11) NOT NULL AUTO_INCREMENT',
+    ],
+  },
+  {
     name: 'auto-increment is removed before its primary key is dropped',
     from: my(mysqlTable('t', [aiId], { constraints: [PK] })),
     to: my(mysqlTable('t', [id])),

@@ -74,6 +74,16 @@ export const mysqlPairs: SchemaPair[] = [
     to: `CREATE TABLE t (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b) COMMENT 'both halves');`,
   },
   {
+    name: 'the primary key of an auto-increment column takes in a second column',
+    from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, other int NOT NULL, PRIMARY KEY (id));`,
+    to: `CREATE TABLE t (id bigint NOT NULL AUTO_INCREMENT, other int NOT NULL, PRIMARY KEY (id, other));`,
+  },
+  {
+    name: 'the primary key of an auto-increment column drops its second column',
+    from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, other int NOT NULL, PRIMARY KEY (id, other));`,
+    to: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, other int NOT NULL, PRIMARY KEY (id));`,
+  },
+  {
     name: 'drop auto-increment and the primary key',
     from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
     to: `CREATE TABLE t (id int NOT NULL, a int);`,
