@@ -168,6 +168,8 @@ export interface Domain {
   name: string;
   /** The base type, as format_type() prints it. */
   type: string;
+  /** COLLATE, when it differs from the base type's; absent when it does not. */
+  collation?: string;
   default: string | null;
   notNull: boolean;
   constraints: DomainConstraint[];

@@ -40,7 +40,9 @@ export function diffDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan
       create(dm);
       continue;
     }
-    if (f.type !== dm.type) {
+    // The base type and its collation are fixed when a domain is created.
+    const base = (x: Domain): string => (x.collation ? `${x.type} COLLATE ${x.collation}` : x.type);
+    if (base(f) !== base(dm)) {
       const name = d.domainName(dm);
       const uses = (type: string): boolean => type.replace(/\[\]$/, '') === name;
       const users = [
@@ -52,7 +54,7 @@ export function diffDomains(d: Dialect, from: SchemaModel, to: SchemaModel, plan
       if (users.length > 0) {
         throw new DbchangeError(
           ErrorCode.SchemaError,
-          `the base type of domain ${name} cannot be changed in place (${f.type} to ${dm.type}): ${users.join(', ')} ${users.length > 1 ? 'use' : 'uses'} it; ` +
+          `the base type of domain ${name} cannot be changed in place (${base(f)} to ${base(dm)}): ${users.join(', ')} ${users.length > 1 ? 'use' : 'uses'} it; ` +
             'create a new domain under another name and move its users to it, or move them to another type first, then change the domain',
         );
       }

@@ -160,6 +160,7 @@ const notValid = (c: { definition: string }): boolean => / NOT VALID$/.test(c.de
 function createDomain(dm: Domain): DdlChange[] {
   const name = qualified(dm.schema, dm.name);
   const parts = [`CREATE DOMAIN ${name} AS ${dm.type}`];
+  if (dm.collation) parts.push(`COLLATE ${quoteIdent(dm.collation)}`);
   if (dm.default !== null) parts.push(`DEFAULT ${dm.default}`);
   if (dm.notNull) parts.push('NOT NULL');
   for (const c of dm.constraints) if (!notValid(c)) parts.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);

@@ -233,6 +233,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
         type: str(r.type),
         default: strOrNull(r.default),
         notNull: r.not_null === true,
+        ...(r.collation ? { collation: str(r.collation) } : {}),
         constraints: (r.constraints as { name: string; definition: string }[]).map((c) => ({
           name: str(c.name),
           definition: str(c.definition),

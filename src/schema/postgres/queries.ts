@@ -46,10 +46,13 @@ GROUP BY 1, 2, td.description ORDER BY 1, 2`;
 export const DOMAINS = `
 SELECT n.nspname AS schema, t.typname AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
        pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default, t.typnotnull AS not_null, td.description AS comment,
+       CASE WHEN t.typcollation <> bt.typcollation THEN co.collname END AS collation,
        coalesce((SELECT json_agg(json_build_object('name', k.conname::text, 'definition', pg_catalog.pg_get_constraintdef(k.oid)) ORDER BY k.conname)
                  FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), '[]'::json) AS constraints
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
 LEFT JOIN pg_catalog.pg_description td ON td.classoid = 'pg_type'::regclass AND td.objoid = t.oid AND td.objsubid = 0
 WHERE t.typtype = 'd' AND ${USER_NAMESPACE} AND ${notExtensionMember('pg_type', 't.oid')}
 ORDER BY 1, 2`;
@@ -263,7 +266,7 @@ export type SnapshotPart = keyof typeof SNAPSHOT_QUERIES;
  */
 export const SNAPSHOT_STATEMENTS: readonly { part: SnapshotPart; name: string; sql: string }[] = Object.entries(
   SNAPSHOT_QUERIES,
-).map(([part, sql]) => ({ part: part as SnapshotPart, name: `dbchange_schema_${part.toLowerCase()}_v1`, sql }));
+).map(([part, sql]) => ({ part: part as SnapshotPart, name: `dbchange_schema_${part.toLowerCase()}_v2`, sql }));
 
 /**
  * How SNAPSHOT_STATEMENTS are planned: in the order their joins are written (from the object

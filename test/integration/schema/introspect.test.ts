@@ -175,7 +175,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
         const other = await connect(engine, db.url);
         try {
           // A statement of that name already there: the batch fails at its PREPARE.
-          await other.exec('PREPARE dbchange_schema_tables_v1 AS SELECT 1');
+          await other.exec('PREPARE dbchange_schema_tables_v2 AS SELECT 1');
           await assert.rejects(introspect(engine, other.query), /already exists/);
           const model = await introspect(engine, other.query);
           assert.equal(dumpSdl(model), dumpSdl(await introspect(engine, conn.query)));

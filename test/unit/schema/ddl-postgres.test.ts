@@ -517,6 +517,13 @@ const cases: { name: string; from: SchemaModel; to: SchemaModel; sql: string[]; 
     destructive: [true, false],
   },
   {
+    name: "a domain's collation is written on CREATE DOMAIN, and a changed one (nobody uses it) means drop and create",
+    from: pg({ domains: [domain('d', 'text')] }),
+    to: pg({ domains: [domain('d', 'text', { collation: 'C' })] }),
+    sql: ['DROP DOMAIN public.d', 'CREATE DOMAIN public.d AS text COLLATE "C"'],
+    destructive: [true, false],
+  },
+  {
     name: 'domain dropped after the column that used it',
     from: pg({ domains: [domain('d', 'integer')], tables: [table('t', [col('a', 'integer'), col('b', 'public.d')])] }),
     to: pg({ tables: [table('t', [col('a', 'integer')])] }),
@@ -696,5 +703,19 @@ describe('PostgreSQL DDL', () => {
   });
   it('equal models give no statements', () => {
     for (const c of cases) assert.deepEqual(diffSchemas(c.to, c.to), []);
+  });
+});
+
+describe('PostgreSQL domain collations', () => {
+  it('a collation change on a domain a column uses is refused with the collations named', () => {
+    const users = [table('t', [col('a', 'public.d')])];
+    assert.throws(
+      () =>
+        diffSchemas(
+          pg({ domains: [domain('d', 'text')], tables: users }),
+          pg({ domains: [domain('d', 'text', { collation: 'C' })], tables: users }),
+        ),
+      (e: unknown) => e instanceof DbchangeError && /\(text to text COLLATE C\)/.test(e.message),
+    );
   });
 });

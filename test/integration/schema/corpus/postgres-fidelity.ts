@@ -297,6 +297,12 @@ CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION v_ins(
     to: `CREATE TABLE a (x text, y text); ALTER TABLE a ALTER COLUMN x SET STORAGE EXTERNAL; ALTER TABLE a ALTER COLUMN y SET STATISTICS 500;`,
   },
 
+  {
+    name: 'a domain gets a collation of its own, another one is created with one',
+    from: `CREATE DOMAIN label AS text; CREATE DOMAIN code AS varchar(9) COLLATE "C";`,
+    to: `CREATE DOMAIN label AS text COLLATE "C"; CREATE DOMAIN code AS varchar(9); CREATE DOMAIN tag AS text COLLATE "POSIX";`,
+  },
+
   // Rename annotations.
   {
     name: 'rename a column by annotation',
