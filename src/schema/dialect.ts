@@ -44,7 +44,8 @@ export type CommentTarget =
       schema: string;
       name: string;
     }
-  | { kind: 'function' | 'procedure'; schema: string; name: string; signature: string };
+  | { kind: 'function' | 'procedure'; schema: string; name: string; signature: string }
+  | { kind: 'constraint'; schema: string; table: string; name: string };
 
 export interface Dialect {
   readonly engine: Engine;

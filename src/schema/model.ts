@@ -74,6 +74,8 @@ export interface Constraint {
   definition: string;
   columns: string[];
   references: { schema: string; table: string; columns: string[] } | null;
+  /** PostgreSQL COMMENT ON CONSTRAINT; absent when none. */
+  comment?: string;
 }
 
 export interface Index {

@@ -1,7 +1,7 @@
 // The differ's building blocks: the phases statements are collected into (their order is the
 // dependency order, see ../diff.ts), object keys, and cheap equality.
 import type { DdlChange } from '../dialect.js';
-import type { Column, Index, Routine, Trigger } from '../model.js';
+import type { Column, Constraint, Index, Routine, Trigger } from '../model.js';
 import { stableJson } from '../model.js';
 
 /** The phases, in the order their statements run. */
@@ -72,6 +72,10 @@ function canon(v: unknown): string {
 }
 /** Deep equality of two model parts. */
 export const same = (a: unknown, b: unknown): boolean => a === b || canon(a) === canon(b);
+
+/** Constraint equality but for the comment, which changes without rebuilding the constraint. */
+export const sameConstraint = (a: Constraint, b: Constraint): boolean =>
+  a === b || same({ ...a, comment: undefined }, { ...b, comment: undefined });
 
 /** Column equality without serialising: columns are the most numerous objects by far. */
 export function sameColumn(a: Column, b: Column): boolean {

@@ -27,7 +27,7 @@ function indexShape(d: Dialect, i: Index): string {
     : replaceWord(i.definition, `\`${i.name}\``, '?');
 }
 
-const constraintShape = (c: Constraint): unknown => ({ ...c, name: '' });
+const constraintShape = (c: Constraint): unknown => ({ ...c, name: '', comment: undefined });
 
 /** Whether `name` is free on `t`: no constraint and no index has it. */
 const free = (t: Table, name: string): boolean =>

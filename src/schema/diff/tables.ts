@@ -5,7 +5,7 @@
 // checks and foreign keys are added NOT VALID, then validated, so no step holds a long lock.
 import type { DdlChange, Dialect } from '../dialect.js';
 import type { Column, Constraint, EnumType, Index, Policy, SchemaModel, Table } from '../model.js';
-import { mapBy, type Plan, same, sameColumn, sameIndex, tableKey } from './plan.js';
+import { mapBy, type Plan, same, sameColumn, sameConstraint, sameIndex, tableKey } from './plan.js';
 
 /** What changed in a table that exists on both sides. */
 export interface TableDelta {
@@ -97,7 +97,7 @@ function diffColumns(d: Dialect, delta: TableDelta, cx: ColumnContext, plan: Pla
   const toCols = mapBy(toAll, (c) => c.name);
   const restated = new Set(d.columnsRestatedByTableChange(from, to));
   const keysDropped =
-    from.constraints.some((c) => c.kind === 'primary-key' && !to.constraints.some((t) => same(t, c))) ||
+    from.constraints.some((c) => c.kind === 'primary-key' && !to.constraints.some((t) => sameConstraint(t, c))) ||
     from.indexes.some((i) => !to.indexes.some((t) => sameIndex(t, i)));
   const handled = new Set<string>();
 
@@ -105,7 +105,7 @@ function diffColumns(d: Dialect, delta: TableDelta, cx: ColumnContext, plan: Pla
     // A key cannot be dropped while an AUTO_INCREMENT column still needs it. A column that keeps
     // AUTO_INCREMENT over a rebuilt primary key loses it until the new key exists.
     const fromPk = from.constraints.find((c) => c.kind === 'primary-key');
-    const pkRebuilt = fromPk !== undefined && !to.constraints.some((c) => same(c, fromPk));
+    const pkRebuilt = fromPk !== undefined && !to.constraints.some((c) => sameConstraint(c, fromPk));
     const plain = (c: Column): Column => ({ ...c, autoIncrement: false });
     for (const f of from.columns) {
       const t = toCols.get(f.name);
@@ -286,7 +286,7 @@ export function diffTables(
   const keysRecreated = new Set<string>();
   for (const [key, { from: f, to: t }] of deltas) {
     const uniq = (c: Constraint): boolean => c.kind === 'primary-key' || c.kind === 'unique';
-    const consChanged = f.constraints.filter(uniq).some((c) => !t.constraints.some((n) => same(n, c)));
+    const consChanged = f.constraints.filter(uniq).some((c) => !t.constraints.some((n) => sameConstraint(n, c)));
     const idxChanged = f.indexes.filter((i) => i.unique).some((i) => !t.indexes.some((n) => sameIndex(n, i)));
     if (consChanged || idxChanged) keysRecreated.add(key);
   }
@@ -328,8 +328,8 @@ export function diffTables(
     const lost = columnChecksLost(d, delta);
     for (const c of f.constraints) {
       const n = toCons.get(c.name);
-      const rebuild = n !== undefined && same(n, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
-      if ((n && same(n, c) && !rebuild) || lost.gone.has(c.name) || lost.restated.has(c.name)) continue;
+      const rebuild = n !== undefined && sameConstraint(n, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
+      if ((n && sameConstraint(n, c) && !rebuild) || lost.gone.has(c.name) || lost.restated.has(c.name)) continue;
       const phase = c.kind === 'foreign-key' ? 'drop-fks' : 'drop-keys';
       plan.add(phase, c.kind === 'foreign-key' ? 'drop-foreign-key' : 'drop-constraint', d.dropConstraint(f, c), !n);
     }
@@ -338,7 +338,8 @@ export function diffTables(
     // foreign key by itself once another key can serve: a key that goes away is dropped in the
     // statement that adds the table's new keys.
     const keepsForeignKey =
-      !isPostgres(d) && t.constraints.some((c) => c.kind === 'foreign-key' && f.constraints.some((o) => same(o, c)));
+      !isPostgres(d) &&
+      t.constraints.some((c) => c.kind === 'foreign-key' && f.constraints.some((o) => sameConstraint(o, c)));
     for (const i of f.indexes) {
       const n = toIdx.get(i.name);
       if (n && sameIndex(n, i)) continue;
@@ -356,10 +357,15 @@ export function diffTables(
       plan.add('add-keys', 'comment', d.comment({ kind: 'index', schema: t.schema, name: i.name }, i.comment ?? null));
     }
   };
+  const commentOnConstraint = (t: Table, c: Constraint): void => {
+    const target = { kind: 'constraint' as const, schema: t.schema, table: t.name, name: c.name };
+    plan.add(c.kind === 'foreign-key' ? 'add-fks' : 'add-keys', 'comment', d.comment(target, c.comment ?? null));
+  };
   const addConstraint = (t: Table, c: Constraint, existing: boolean): void => {
     const fk = c.kind === 'foreign-key';
     const later = existing && notValidLater(d, t, c);
     plan.add(fk ? 'add-fks' : 'add-keys', fk ? 'add-foreign-key' : 'add-constraint', d.addConstraint(t, c, later));
+    if (c.comment !== undefined) commentOnConstraint(t, c);
     if (later) plan.add('validate', 'validate-constraint', d.validateConstraint(t, c));
   };
   for (const t of parentsFirst(to.tables)) {
@@ -369,7 +375,10 @@ export function diffTables(
       if (!d.indexesInline) for (const i of t.indexes) addIndex(t, i, null, false);
       if (t.replicaIdentity?.startsWith('index '))
         plan.addAll('add-keys', d.tableOptions({ ...t, replicaIdentity: null }, t));
-      for (const c of t.constraints) if (c.kind === 'foreign-key') addConstraint(t, c, false);
+      for (const c of t.constraints) {
+        if (c.kind === 'foreign-key') addConstraint(t, c, false);
+        else if (c.comment !== undefined) commentOnConstraint(t, c);
+      }
       diffPolicies(d, null, t, false, plan);
       continue;
     }
@@ -378,8 +387,11 @@ export function diffTables(
     const lost = columnChecksLost(d, delta).restated;
     for (const c of t.constraints) {
       const f = fromCons.get(c.name);
-      const rebuild = f !== undefined && same(f, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
-      if (f && same(f, c) && !rebuild && !lost.has(c.name)) continue;
+      const rebuild = f !== undefined && sameConstraint(f, c) && c.kind === 'foreign-key' && fkNeedsRebuild(delta, c);
+      if (f && sameConstraint(f, c) && !rebuild && !lost.has(c.name)) {
+        if ((f.comment ?? null) !== (c.comment ?? null)) commentOnConstraint(t, c);
+        continue;
+      }
       addConstraint(t, c, true);
     }
     const fromIdx = mapBy(delta.from.indexes, (i) => i.name);

@@ -138,7 +138,7 @@ function alterColumn(t: TableRef, f: Column, c: Column): DdlChange[] {
   return out;
 }
 
-const COMMENT_KEYWORD: Record<CommentTarget['kind'], string> = {
+const COMMENT_KEYWORD: Record<Exclude<CommentTarget['kind'], 'constraint'>, string> = {
   view: 'VIEW',
   'materialized-view': 'MATERIALIZED VIEW',
   sequence: 'SEQUENCE',
@@ -150,6 +150,9 @@ const COMMENT_KEYWORD: Record<CommentTarget['kind'], string> = {
 };
 
 function commentOn(target: CommentTarget, text: string | null): string {
+  if (target.kind === 'constraint') {
+    return `COMMENT ON CONSTRAINT ${quoteIdent(target.name)} ON ${qualified(target.schema, target.table)} IS ${comment(text)}`;
+  }
   const name = qualified(target.schema, target.name);
   const signature = 'signature' in target ? `(${target.signature})` : '';
   return `COMMENT ON ${COMMENT_KEYWORD[target.kind]} ${name}${signature} IS ${comment(text)}`;

@@ -178,6 +178,7 @@ export async function introspectPostgres(query: QueryFn): Promise<SchemaModel> {
           kind === 'foreign-key'
             ? { schema: str(r.ref_schema), table: str(r.ref_table), columns: strArray(r.ref_columns) }
             : null,
+        ...(r.comment !== null && r.comment !== undefined ? { comment: str(r.comment) } : {}),
       };
       const t = tableOf(r);
       if (r.inherited !== true) t?.constraints.push(c);

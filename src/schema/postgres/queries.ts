@@ -163,12 +163,13 @@ SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype
        fn.nspname AS ref_schema, fc.relname AS ref_table,
        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
              JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) AS ref_columns,
-       (con.conparentid <> 0 OR con.coninhcount > 0) AS inherited
+       (con.conparentid <> 0 OR con.coninhcount > 0) AS inherited, cd.description AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+LEFT JOIN pg_catalog.pg_description cd ON cd.classoid = 'pg_constraint'::regclass AND cd.objoid = con.oid
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND ${USER_TABLE}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pc WHERE pc.oid = con.conparentid AND pc.conrelid = con.conrelid)
 ORDER BY 1, 2, 3`;

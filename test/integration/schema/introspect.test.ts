@@ -129,6 +129,40 @@ for (const engine of ['postgres', 'mysql'] as const) {
     }
 
     if (engine === 'postgres') {
+      it("a constraint's comment is in the model, and a diff sets it and takes it away", async () => {
+        const bare = 'CREATE TABLE c (a int CONSTRAINT c_a_positive CHECK (a > 0), CONSTRAINT c_pk PRIMARY KEY (a));';
+        const noted = `${bare} COMMENT ON CONSTRAINT c_a_positive ON c IS 'positive'; COMMENT ON CONSTRAINT c_pk ON c IS 'the key';`;
+        const [c] = (await loadSdlIntoShadow(engine, noted, DEV_URL[engine])).tables;
+        assert.deepEqual(
+          c!.constraints.map((k) => [k.name, k.comment]),
+          [
+            ['c_a_positive', 'positive'],
+            ['c_pk', 'the key'],
+          ],
+        );
+        const there = await freshDatabase(engine, 'constraint_comment');
+        const other = await connect(engine, there.url);
+        try {
+          await runSdl(engine, other, bare);
+          for (const [from, to] of [
+            [bare, noted],
+            [noted, bare],
+          ] as const) {
+            const want = await loadSdlIntoShadow(engine, to, DEV_URL[engine]);
+            const changes = diffSchemas(await introspect(engine, other.query), want);
+            assert.ok(
+              changes.every((k) => k.kind === 'comment'),
+              `only comments change from ${from}`,
+            );
+            for (const k of changes) await other.exec(k.sql);
+            assert.equal(dumpSdl(await introspect(engine, other.query)), dumpSdl(want));
+          }
+        } finally {
+          await other.close();
+          await there.drop();
+        }
+      });
+
       it('read in one round trip with statements kept prepared, or one query at a time, the model is the same', async () => {
         const sent: string[] = [];
         const counted = Object.assign(

@@ -719,3 +719,37 @@ describe('PostgreSQL domain collations', () => {
     );
   });
 });
+
+describe('PostgreSQL constraint comments', () => {
+  const check = (comment?: string) => ({
+    name: 't_a_positive',
+    kind: 'check' as const,
+    definition: 'CHECK ((a > 0))',
+    columns: ['a'],
+    references: null,
+    ...(comment === undefined ? {} : { comment }),
+  });
+  const withCheck = (comment?: string) =>
+    pg({ tables: [table('t', [col('a', 'integer')], { constraints: [check(comment)] })] });
+
+  it('a comment alone changes by COMMENT ON CONSTRAINT, without rebuilding the constraint', () => {
+    assert.deepEqual(
+      diffSchemas(withCheck(), withCheck('must be positive')).map((c) => c.sql),
+      ["COMMENT ON CONSTRAINT t_a_positive ON public.t IS 'must be positive'"],
+    );
+    assert.deepEqual(
+      diffSchemas(withCheck('must be positive'), withCheck()).map((c) => c.sql),
+      ['COMMENT ON CONSTRAINT t_a_positive ON public.t IS NULL'],
+    );
+  });
+
+  it('a new table states the comments of its constraints after creating them', () => {
+    assert.deepEqual(
+      diffSchemas(pg({}), withCheck('must be positive')).map((c) => c.sql),
+      [
+        'CREATE TABLE public.t (\n    a integer,\n    CONSTRAINT t_a_positive CHECK ((a > 0))\n)',
+        "COMMENT ON CONSTRAINT t_a_positive ON public.t IS 'must be positive'",
+      ],
+    );
+  });
+});
