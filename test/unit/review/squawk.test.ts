@@ -132,6 +132,8 @@ describe("Squawk's rules report what Squawk reports", () => {
       ['1:1:require-lock-timeout', '1:1:require-statement-timeout'],
     ],
     ['CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY, total numeric CHECK (total >= 0));', []],
+    // VACUUM (FULL 0) is no VACUUM FULL.
+    ['VACUUM (FULL 0) invoices;', ['1:1:require-lock-timeout', '1:1:require-statement-timeout'], { pgVersion: 19 }],
     // RESET does not set a timeout; SET LOCAL and SET … TO DEFAULT do.
     [
       "RESET lock_timeout;\nSET statement_timeout = '5s';\nALTER TABLE accounts ADD COLUMN IF NOT EXISTS note text;",
@@ -145,6 +147,42 @@ describe("Squawk's rules report what Squawk reports", () => {
   for (const [sql, want, opts] of scripts) {
     it(`finds in ${JSON.stringify(sql)}${opts ? ` (${JSON.stringify(opts)})` : ''} what squawk-cli finds`, () => {
       assert.deepEqual(review(sql, opts?.pgVersion, opts?.assumeInTransaction), want);
+    });
+  }
+
+  // require-lock-timeout names the lock the statement takes, with squawk-cli's message and help.
+  const lockMessages: Array<[string, string]> = [
+    [
+      'ALTER TABLE invoices VALIDATE CONSTRAINT invoices_total_check;',
+      'Missing `set lock_timeout` before potentially slow SHARE UPDATE EXCLUSIVE lock operations Configure a `lock_timeout` before this statement. Statement requires: SHARE UPDATE EXCLUSIVE lock; blocking: schema changes.',
+    ],
+    [
+      'LOCK TABLE invoices IN ROW EXCLUSIVE MODE;',
+      'Missing `set lock_timeout` before potentially slow ROW EXCLUSIVE lock operations Configure a `lock_timeout` before this statement. Statement requires: ROW EXCLUSIVE lock; blocking: schema changes.',
+    ],
+    [
+      'CREATE INDEX invoices_due_idx ON invoices (due_at);',
+      'Missing `set lock_timeout` before potentially slow SHARE lock operations Configure a `lock_timeout` before this statement. Statement requires: SHARE lock; blocking: writes, schema changes.',
+    ],
+    [
+      'REFRESH MATERIALIZED VIEW CONCURRENTLY invoice_months;',
+      'Missing `set lock_timeout` before potentially slow EXCLUSIVE lock operations Configure a `lock_timeout` before this statement. Statement requires: EXCLUSIVE lock; blocking: writes, schema changes.',
+    ],
+    [
+      'ALTER TABLE invoices ENABLE TRIGGER audit, ADD COLUMN memo text;',
+      'Missing `set lock_timeout` before potentially slow ACCESS EXCLUSIVE lock operations Configure a `lock_timeout` before this statement. Statement requires: ACCESS EXCLUSIVE lock; blocking: reads, writes, schema changes.',
+    ],
+    [
+      'CREATE SEQUENCE invoice_numbers;',
+      'Missing `set lock_timeout` before potentially slow operations Configure a `lock_timeout` before this statement.',
+    ],
+  ];
+  for (const [sql, message] of lockMessages) {
+    it(`require-lock-timeout on ${JSON.stringify(sql)} says what squawk-cli says`, () => {
+      const found = reviewScript({ engine: 'postgres', sql, policy }).findings.find(
+        (f) => f.rule === 'require-lock-timeout',
+      );
+      assert.equal(found?.message, message);
     });
   }
 

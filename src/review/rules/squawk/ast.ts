@@ -172,3 +172,20 @@ export function addedColumn(cmd: AlterTableCmd): ColumnDef | undefined {
 export function relKey(r: { schemaname?: string; relname?: string } | undefined): string {
   return r?.relname ?? '';
 }
+
+const FALSE_WORDS = new Set(['false', 'off', 'no', '0']);
+
+/**
+ * True when an option list (VACUUM's, REINDEX's …) turns the named option on: `FULL`, `(FULL)`,
+ * `(FULL true)`, `(FULL 1)`; not `(FULL false)`, `(FULL off)` or `(FULL 0)`.
+ */
+export function optionOn(options: readonly Node[] | undefined, name: string): boolean {
+  return (options ?? []).some((o) => {
+    const d = as<{ defname?: string; arg?: Node }>(o, 'DefElem');
+    if (d?.defname?.toLowerCase() !== name) return false;
+    if (!d.arg) return true;
+    // PostgreSQL's AST leaves a zero out of an Integer node.
+    const value = as<{ sval?: string }>(d.arg, 'String')?.sval ?? as<{ ival?: number }>(d.arg, 'Integer')?.ival ?? 0;
+    return !FALSE_WORDS.has(String(value).toLowerCase());
+  });
+}

@@ -1,6 +1,6 @@
 // Squawk's rules about index builds, reindexing and partitions (PostgreSQL): use the concurrent forms.
-import type { DefElem, DropStmt, IndexStmt, Node, PartitionCmd, ReindexStmt, VacuumStmt } from 'libpg-query';
-import { alterCommands, as, relKey, wordAt } from './ast.js';
+import type { DropStmt, IndexStmt, PartitionCmd, ReindexStmt, VacuumStmt } from 'libpg-query';
+import { alterCommands, as, optionOn, relKey, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 import { createdInTransaction, inTransaction } from './state.js';
 
@@ -82,18 +82,6 @@ export const requireConcurrentPartitionDetach = squawkRule({
   },
 });
 
-const FALSE_WORDS = new Set(['false', 'off', 'no', '0']);
-
-/** True when a VACUUM option list turns FULL on (`FULL`, `(FULL)`, `(FULL true)`; not `(FULL false)`). */
-function vacuumFull(options: readonly Node[] | undefined): boolean {
-  return (options ?? []).some((o) => {
-    const d = as<DefElem>(o, 'DefElem');
-    if (d?.defname?.toLowerCase() !== 'full') return false;
-    const arg = as<{ sval?: string }>(d.arg, 'String')?.sval ?? as<{ ival?: number }>(d.arg, 'Integer')?.ival;
-    return arg === undefined || !FALSE_WORDS.has(String(arg).toLowerCase());
-  });
-}
-
 export const preferRepack = squawkRule({
   name: 'prefer-repack',
   verbs: ['VACUUM', 'CLUSTER'],
@@ -109,6 +97,6 @@ export const preferRepack = squawkRule({
         0,
         `\`cluster\` requires an \`ACCESS EXCLUSIVE\` lock which blocks reads and writes to the table. ${help}`,
       );
-    else if (vacuumFull(as<VacuumStmt>(s.ast, 'VacuumStmt')?.options)) report(0);
+    else if (optionOn(as<VacuumStmt>(s.ast, 'VacuumStmt')?.options, 'full')) report(0);
   },
 });

@@ -1,7 +1,18 @@
 // Squawk's rules that follow the script: transactions, re-runnable statements and timeouts (PostgreSQL).
-import type { CreateStmt, DropStmt, IndexStmt, RenameStmt, SelectStmt, VacuumStmt, VariableSetStmt } from 'libpg-query';
+import type {
+  AlterTableCmd,
+  Constraint,
+  CreateStmt,
+  DropStmt,
+  IndexStmt,
+  ReindexStmt,
+  RenameStmt,
+  SelectStmt,
+  VacuumStmt,
+  VariableSetStmt,
+} from 'libpg-query';
 import type { Statement } from '../../statement.js';
-import { alterCommands, as, contains, kindOf, wordAt } from './ast.js';
+import { alterCommands, as, contains, kindOf, optionOn, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 import { closes, inTransaction, opens, rerunnableCommands, transactionKind } from './state.js';
 
@@ -159,7 +170,13 @@ function takesLock(s: Statement): boolean {
   return true;
 }
 
-function timeoutRule(name: string, setting: string, message: string, help: string) {
+function timeoutRule(
+  name: string,
+  setting: string,
+  message: string,
+  help: string,
+  describe?: (s: Statement) => string | undefined,
+) {
   return squawkRule({
     name,
     aliases: ['require-timeout-settings'],
@@ -172,7 +189,7 @@ function timeoutRule(name: string, setting: string, message: string, help: strin
         // SET (SESSION, LOCAL, TO DEFAULT) sets it; RESET does not count.
         if (set?.name?.toLowerCase() === setting && set.kind !== 'VAR_RESET') return;
         if (takesLock(s)) {
-          report(s, 0);
+          report(s, 0, describe?.(s));
           return;
         }
       }
@@ -180,11 +197,114 @@ function timeoutRule(name: string, setting: string, message: string, help: strin
   });
 }
 
+type Lock =
+  | 'ACCESS EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'ROW EXCLUSIVE'
+  | 'ROW SHARE'
+  | 'ACCESS SHARE';
+
+/** PostgreSQL's table locks, weakest first (LockStmt's mode is the index + 1). */
+const LOCKS: readonly Lock[] = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+];
+
+/** What each lock blocks. */
+const BLOCKS: Record<Lock, string> = {
+  'ACCESS EXCLUSIVE': 'reads, writes, schema changes',
+  EXCLUSIVE: 'writes, schema changes',
+  'SHARE ROW EXCLUSIVE': 'writes, schema changes',
+  SHARE: 'writes, schema changes',
+  'SHARE UPDATE EXCLUSIVE': 'schema changes',
+  'ROW EXCLUSIVE': 'schema changes',
+  'ROW SHARE': 'schema changes',
+  'ACCESS SHARE': 'schema changes',
+};
+
+const UPDATE_EXCLUSIVE_COMMANDS = new Set([
+  'AT_ClusterOn',
+  'AT_DropCluster',
+  'AT_SetRelOptions',
+  'AT_ResetRelOptions',
+  'AT_ValidateConstraint',
+  'AT_SetStatistics',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+]);
+const TRIGGER_COMMANDS = new Set([
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_EnableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
+]);
+
+/** The lock an ALTER TABLE command takes, as Squawk names it. */
+function commandLock(cmd: AlterTableCmd): Lock {
+  const subtype = cmd.subtype ?? '';
+  if (UPDATE_EXCLUSIVE_COMMANDS.has(subtype)) return 'SHARE UPDATE EXCLUSIVE';
+  if (TRIGGER_COMMANDS.has(subtype)) return 'SHARE ROW EXCLUSIVE';
+  if (subtype === 'AT_AddConstraint' && as<Constraint>(cmd.def, 'Constraint')?.contype === 'CONSTR_FOREIGN')
+    return 'SHARE ROW EXCLUSIVE';
+  return 'ACCESS EXCLUSIVE';
+}
+
+/** The lock a statement takes, as Squawk 2.66 names it in require-lock-timeout; undefined when it names none. */
+function statementLock(s: Statement): Lock | undefined {
+  const node = s.ast;
+  const alter = as<{ objtype?: string }>(node, 'AlterTableStmt');
+  if (alter) {
+    if (alter.objtype !== 'OBJECT_TABLE') return undefined;
+    let strongest = -1;
+    for (const { cmd } of alterCommands(s)) strongest = Math.max(strongest, LOCKS.indexOf(commandLock(cmd)));
+    return strongest < 0 ? 'ACCESS EXCLUSIVE' : LOCKS[strongest];
+  }
+  const ix = as<IndexStmt>(node, 'IndexStmt');
+  if (ix) return ix.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+  const drop = as<DropStmt>(node, 'DropStmt');
+  if (drop) {
+    if (drop.removeType === 'OBJECT_INDEX') return drop.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+    return drop.removeType === 'OBJECT_TABLE' || drop.removeType === 'OBJECT_VIEW' ? 'ACCESS EXCLUSIVE' : undefined;
+  }
+  const lock = as<{ mode?: number }>(node, 'LockStmt');
+  if (lock) return LOCKS[(lock.mode ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
+  const refresh = as<{ concurrent?: boolean }>(node, 'RefreshMatViewStmt');
+  if (refresh) return refresh.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+  const reindex = as<ReindexStmt>(node, 'ReindexStmt');
+  if (reindex) return optionOn(reindex.params, 'concurrently') ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+  const vacuum = as<VacuumStmt>(node, 'VacuumStmt');
+  if (vacuum) return optionOn(vacuum.options, 'full') ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
+  if (as(node, 'ClusterStmt') || as(node, 'TruncateStmt')) return 'ACCESS EXCLUSIVE';
+  if (as(node, 'CommentStmt')) return 'SHARE UPDATE EXCLUSIVE';
+  return undefined;
+}
+
+const LOCK_TIMEOUT_HELP = 'Configure a `lock_timeout` before this statement.';
+
 export const requireLockTimeout = timeoutRule(
   'require-lock-timeout',
   'lock_timeout',
-  'Missing `set lock_timeout` before potentially slow ACCESS EXCLUSIVE lock operations',
-  'Configure a `lock_timeout` before this statement.',
+  'Missing `set lock_timeout` before potentially slow operations',
+  LOCK_TIMEOUT_HELP,
+  (s) => {
+    const lock = statementLock(s);
+    return lock
+      ? `Missing \`set lock_timeout\` before potentially slow ${lock} lock operations ${LOCK_TIMEOUT_HELP} Statement requires: ${lock} lock; blocking: ${BLOCKS[lock]}.`
+      : undefined;
+  },
 );
 
 export const requireStatementTimeout = timeoutRule(
