@@ -186,6 +186,47 @@ describe("Squawk's rules report what Squawk reports", () => {
     });
   }
 
+  // Messages as squawk-cli writes them (message and help): [sql, rule, message, assumeInTransaction].
+  const messages: Array<[string, string, string, boolean?]> = [
+    [
+      'ALTER TABLE IF EXISTS invoices ADD COLUMN IF NOT EXISTS invoices_grouped_by_customer_region_and_fiscal_quarter_and_currency_x text;',
+      'identifier-too-long',
+      '`invoices_grouped_by_customer_region_and_fiscal_quarter_and_currency_x` is too long and will be truncated to 63 bytes.',
+    ],
+    [
+      'SELECT 1;\nCOMMIT;',
+      'transaction-nesting',
+      'There is no transaction to `COMMIT` or `ROLLBACK`. `BEGIN` a transaction at an earlier point in the migration or remove this statement.',
+    ],
+    [
+      'SELECT 1;\nCOMMIT;',
+      'transaction-nesting',
+      "Attempting to end the transaction that is managed by your migration tool Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.",
+      true,
+    ],
+    [
+      'CREATE INDEX CONCURRENTLY invoices_due_idx ON invoices (due_at);',
+      'prefer-robust-stmts',
+      "Missing `IF NOT EXISTS`, the migration can't be rerun if it fails part way through. Use an explicit name for a concurrently created index",
+    ],
+    [
+      'ALTER TABLE invoices RENAME TO bills;',
+      'require-lock-timeout',
+      'Missing `set lock_timeout` before potentially slow ACCESS EXCLUSIVE lock operations Configure a `lock_timeout` before this statement. Statement requires: ACCESS EXCLUSIVE lock; blocking: reads, writes, schema changes.',
+    ],
+  ];
+  for (const [sql, rule, message, assumeInTransaction] of messages) {
+    it(`${rule} on ${JSON.stringify(sql)}${assumeInTransaction ? ' (assumed transaction)' : ''} says what squawk-cli says`, () => {
+      const found = reviewScript({
+        engine: 'postgres',
+        sql,
+        policy,
+        ...(assumeInTransaction ? { assumeInTransaction } : {}),
+      }).findings.find((f) => f.rule === rule);
+      assert.equal(found?.message, message);
+    });
+  }
+
   // Squawk's opt-in require-table-schema, as `squawk --include require-table-schema` reports it.
   const withSchemaRule = {
     rules: [...policy.rules, { rule: 'require-table-schema', level: 'WARNING' as const, payload: {} }],
@@ -230,6 +271,14 @@ describe("Squawk's rules report what Squawk reports", () => {
       assert.deepEqual(got, want);
     });
   }
+  it('require-table-schema says what squawk-cli says', () => {
+    const found = reviewScript({
+      engine: 'postgres',
+      sql: 'DROP TABLE IF EXISTS invoices;',
+      policy: withSchemaRule,
+    }).findings.find((f) => f.rule === 'require-table-schema');
+    assert.equal(found?.message, 'Table name is not schema-qualified. Use schema.table (e.g., public.my_table).');
+  });
 
   it('flags every constant default up to PostgreSQL 11 (squawk-cli --pg-version 11) and only volatile ones after', () => {
     const sql = 'ALTER TABLE IF EXISTS x ADD COLUMN IF NOT EXISTS q bigint DEFAULT 1;';

@@ -116,8 +116,7 @@ const MAX_IDENTIFIER = 63;
 export const identifierTooLong = squawkRule({
   name: 'identifier-too-long',
   summary: 'Identifiers longer than 63 bytes are silently truncated',
-  message: 'Identifier is longer than 63 bytes; PostgreSQL silently truncates it.',
-  help: 'Use a shorter name.',
+  message: 'The identifier is too long and will be truncated to 63 bytes.',
   check(s, _ctx, report) {
     // Any name, wherever it is written (as Squawk reads every name and name reference).
     if (!mayHoldLongName(s.sql)) return;
@@ -125,10 +124,7 @@ export const identifierTooLong = squawkRule({
       if (t.type !== 'word' && t.type !== 'ident') continue;
       const name = t.type === 'word' ? s.sql.slice(t.pos, t.pos + t.v.length) : t.v;
       if (Buffer.byteLength(name) > MAX_IDENTIFIER)
-        report(
-          t.pos,
-          `\`${name}\` is longer than ${MAX_IDENTIFIER} bytes; PostgreSQL silently truncates it. Use a shorter name.`,
-        );
+        report(t.pos, `\`${name}\` is too long and will be truncated to ${MAX_IDENTIFIER} bytes.`);
     }
   },
 });
@@ -389,8 +385,7 @@ export const requireTableSchema = squawkRule({
   optIn: true,
   nodes: ['CreateStmt', 'CreateTableAsStmt', 'AlterTableStmt', 'DropStmt'],
   summary: 'Table names must be schema-qualified (opt-in in Squawk)',
-  message:
-    'Table name is not schema-qualified. Use schema.table (e.g., public.t) so the migration does not depend on search_path.',
+  message: 'Table name is not schema-qualified. Use schema.table (e.g., public.my_table).',
   check(s, _ctx, report) {
     const drop = as<DropStmt>(s.ast, 'DropStmt');
     if (drop) {

@@ -19,7 +19,7 @@ import { closes, inTransaction, opens, rerunnableCommands, transactionKind } fro
 const NESTING_HELP =
   "Put migration statements in separate files to have them be in separate transactions or don't use the assume-in-transaction setting.";
 const ASSUMED_BEGIN = `There is an existing transaction already in progress, managed by your migration tool. ${NESTING_HELP}`;
-const ASSUMED_END = `Attempting to end the transaction that is managed by your migration tool. ${NESTING_HELP}`;
+const ASSUMED_END = `Attempting to end the transaction that is managed by your migration tool ${NESTING_HELP}`;
 
 export const transactionNesting = squawkRule({
   name: 'transaction-nesting',
@@ -45,7 +45,7 @@ export const transactionNesting = squawkRule({
           report(
             s,
             0,
-            'There is no transaction in progress to end. Remove the COMMIT/ROLLBACK or add the BEGIN it closes.',
+            'There is no transaction to `COMMIT` or `ROLLBACK`. `BEGIN` a transaction at an earlier point in the migration or remove this statement.',
           );
         open = false;
       }
@@ -73,8 +73,19 @@ const RERUN = "the migration can't be rerun if it fails part way through.";
 const IF_NOT_EXISTS = `Missing \`IF NOT EXISTS\`, ${RERUN}`;
 const IF_EXISTS = `Missing \`IF EXISTS\`, ${RERUN}`;
 const NO_TRANSACTION = `Missing transaction, ${RERUN}`;
+const INDEX_IF_NOT_EXISTS = `${IF_NOT_EXISTS} Use an explicit name for a concurrently created index`;
 const DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE']);
 const RENAMED = new Set(['OBJECT_TABLE', 'OBJECT_TABCONSTRAINT']);
+
+/** ALTER TABLE … RENAME (the table, a column, a constraint): its own node in PostgreSQL's AST. */
+function alterTableRename(s: Statement): boolean {
+  const r = as<RenameStmt>(s.ast, 'RenameStmt');
+  return !!r && (r.relationType === 'OBJECT_TABLE' || RENAMED.has(r.renameType ?? ''));
+}
+/** ALTER TABLE … SET SCHEMA. */
+function alterTableSetSchema(s: Statement): boolean {
+  return as<{ objectType?: string }>(s.ast, 'AlterObjectSchemaStmt')?.objectType === 'OBJECT_TABLE';
+}
 const GUARDED = new Set(['AT_AddColumn', 'AT_DropColumn', 'AT_DropConstraint']);
 
 export const preferRobustStmts = squawkRule({
@@ -87,7 +98,7 @@ export const preferRobustStmts = squawkRule({
     const ix = as<IndexStmt>(s.ast, 'IndexStmt');
     if (ix) {
       // An unnamed index gets a fresh name each run: nothing to collide with.
-      if (!ix.if_not_exists && ix.idxname && (!tx || ix.concurrent)) report(0, IF_NOT_EXISTS);
+      if (!ix.if_not_exists && ix.idxname && (!tx || ix.concurrent)) report(0, INDEX_IF_NOT_EXISTS);
       return;
     }
     if (tx) return;
@@ -104,12 +115,11 @@ export const preferRobustStmts = squawkRule({
       return;
     }
     // ALTER TABLE … RENAME (the table, a column, a constraint) and … SET SCHEMA: no guard makes them re-runnable.
-    const r = as<RenameStmt>(s.ast, 'RenameStmt');
-    if (r && (r.relationType === 'OBJECT_TABLE' || RENAMED.has(r.renameType ?? ''))) {
+    if (alterTableRename(s)) {
       report(wordAt(s, 'RENAME', 1), NO_TRANSACTION);
       return;
     }
-    if (as<{ objectType?: string }>(s.ast, 'AlterObjectSchemaStmt')?.objectType === 'OBJECT_TABLE') {
+    if (alterTableSetSchema(s)) {
       report(wordAt(s, 'SET', 1), NO_TRANSACTION);
       return;
     }
@@ -272,6 +282,7 @@ function statementLock(s: Statement): Lock | undefined {
     for (const { cmd } of alterCommands(s)) strongest = Math.max(strongest, LOCKS.indexOf(commandLock(cmd)));
     return strongest < 0 ? 'ACCESS EXCLUSIVE' : LOCKS[strongest];
   }
+  if (alterTableRename(s) || alterTableSetSchema(s)) return 'ACCESS EXCLUSIVE';
   const ix = as<IndexStmt>(node, 'IndexStmt');
   if (ix) return ix.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
   const drop = as<DropStmt>(node, 'DropStmt');
