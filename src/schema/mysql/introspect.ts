@@ -49,19 +49,16 @@ function indexDefinition(name: string, parts: Row[]): { unique: boolean; definit
   const first = parts[0]!;
   const unique = Number(first.non_unique) === 0;
   const type = str(first.type);
-  const cols = parts
-    .map(
-      (p) =>
-        `${quoteIdent(str(p.col))}${p.sub_part === null ? '' : `(${str(p.sub_part)})`}${p.dir === 'D' ? ' DESC' : ''}`,
-    )
-    .join(',');
-  const prefix =
+  // MariaDB lists a length for the column of a SPATIAL key, which the key cannot be given.
+  const prefix = (p: Row): string => (p.sub_part === null || type === 'SPATIAL' ? '' : `(${str(p.sub_part)})`);
+  const cols = parts.map((p) => `${quoteIdent(str(p.col))}${prefix(p)}${p.dir === 'D' ? ' DESC' : ''}`).join(',');
+  const keyword =
     type === 'FULLTEXT' ? 'FULLTEXT KEY' : type === 'SPATIAL' ? 'SPATIAL KEY' : unique ? 'UNIQUE KEY' : 'KEY';
   const using = type === 'HASH' ? ' USING HASH' : '';
   const comment = emptyToNull(first.comment);
   return {
     unique,
-    definition: `${prefix} ${quoteIdent(name)} (${cols})${using}${comment ? ` COMMENT ${quoteLiteral(comment)}` : ''}`,
+    definition: `${keyword} ${quoteIdent(name)} (${cols})${using}${comment ? ` COMMENT ${quoteLiteral(comment)}` : ''}`,
   };
 }
 

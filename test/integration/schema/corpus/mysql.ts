@@ -84,6 +84,11 @@ export const mysqlPairs: SchemaPair[] = [
     to: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, other int NOT NULL, PRIMARY KEY (id));`,
   },
   {
+    name: 'a point column with a spatial key',
+    from: `CREATE TABLE places (id int NOT NULL);`,
+    to: `CREATE TABLE places (id int NOT NULL, at point NOT NULL, SPATIAL KEY places_at (at));`,
+  },
+  {
     name: 'drop auto-increment and the primary key',
     from: `CREATE TABLE t (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a int);`,
     to: `CREATE TABLE t (id int NOT NULL, a int);`,
