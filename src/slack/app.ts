@@ -16,6 +16,7 @@ import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerGitops } from './handlers/gitops.js';
 import { registerSubmissions } from './handlers/submissions.js';
+import { ACKED_ON_ARRIVAL, afterAck, requestArrived } from './after-ack.js';
 import { InFlight, stopGracefully } from './in-flight.js';
 import { boltLogger, describeRequest, guardedHttpReceiver } from './receiver.js';
 import { webClientOptions } from './web-client.js';
@@ -103,18 +104,37 @@ export function createSlackApp(opts: SlackOptions): BoltApp {
     logger.error({ err }, 'slack handler failed');
   });
 
-  // In HTTP mode the receiver lets the requests it took in finish when it stops; over the socket, the app does.
-  if (opts.appToken) finishOnStop(bolt, logger);
+  // In HTTP mode the receiver acks on arrival and lets the requests it took in finish when it
+  // stops; over the socket, the app does both.
+  if (opts.appToken) overTheSocket(bolt, logger);
   return bolt;
 }
 
-/** Socket Mode: stopping disconnects, then waits for the requests already handed to the app (see in-flight.ts). */
-function finishOnStop(bolt: BoltApp, logger: Logger): void {
+/**
+ * Socket Mode: a request whose ack carries nothing (acksEmpty) is acknowledged as it arrives, as
+ * the HTTP receiver does, so the middleware (user-group members read from Slack) and the listener
+ * never hold Slack's 3 s; its listener then runs in the post-ack lane. Stopping disconnects, then
+ * waits for the requests already handed to the app (see in-flight.ts).
+ */
+function overTheSocket(bolt: BoltApp, logger: Logger): void {
   const inFlight = new InFlight();
   const processEvent = bolt.processEvent.bind(bolt);
   bolt.processEvent = (event) => {
-    const work = processEvent(event);
-    inFlight.track(describeRequest(event.body), work);
+    requestArrived();
+    const body = event.body as Record<string, unknown>;
+    const work = acksEmpty(body)
+      ? event
+          .ack()
+          .then(() => afterAck())
+          .then(() =>
+            processEvent({
+              ...event,
+              ack: async () => {},
+              customProperties: { ...event.customProperties, [ACKED_ON_ARRIVAL]: true },
+            }),
+          )
+      : processEvent(event);
+    inFlight.track(describeRequest(body), work);
     return work;
   };
   const stop = bolt.stop.bind(bolt);

@@ -18,6 +18,7 @@ describe('Socket Mode', () => {
   const bots: BotProcess[] = [];
 
   const start = async () => {
+    const connections = fake.socket.connections;
     const bot = await startBotProcess({
       config,
       slackApiUrl: fake.url,
@@ -26,14 +27,16 @@ describe('Socket Mode', () => {
       env: { SLACK_APP_TOKEN: fake.socket.appToken },
     });
     bots.push(bot);
-    await fake.socket.connected();
+    await fake.socket.connected({ after: connections });
     return bot;
   };
 
   before(async () => {
     fake = await startFakeSlack();
     fake.setChannel(CHANNEL, { name: 'db-changes' });
-    for (const u of ['U_DEV', 'U_DBA', 'U_REL', 'U_OUT']) fake.setUser(u, { tz: 'Europe/Berlin' });
+    for (const u of ['U_DEV', 'U_DBA', 'U_DBA2', 'U_REL', 'U_OUT']) fake.setUser(u, { tz: 'Europe/Berlin' });
+    // Approvers may be a user group: a bot process reads its members from Slack before deciding.
+    fake.setUserGroup('S_DBAS', ['U_DBA2']);
     dev = await freshPostgres('e2e_sock_dev');
     prod = await freshPostgres('e2e_sock_prod');
     store = await freshPostgres('e2e_sock_store');
@@ -42,7 +45,7 @@ environments:
   - id: dev
     rollout: automatic
   - id: prod
-    approvers: [U_DBA]
+    approvers: [U_DBA, S_DBAS]
     releasers: [U_REL]
     rollout: manual
 databases:
@@ -140,5 +143,35 @@ databases:
     const id = /#(\d+)/.exec(msg.text ?? '')?.[1];
     const status = await new SlackDriver(fake, again.url, 'socket').commandReply('U_DEV', `status ${id}`);
     assert.match(status, /U_DBA/, status);
+    assert.deepEqual(await again.kill('SIGTERM'), { code: 0, signal: null });
+  });
+
+  test('a click is acknowledged as it arrives, while the bot still reads a user group from Slack', async () => {
+    const first = await start();
+    const title = 'Index the refunds';
+    await new SlackDriver(fake, first.url, 'socket').submit('U_DEV', {
+      title,
+      target: 'app',
+      sql: 'CREATE TABLE refund_notes (id INT PRIMARY KEY);',
+    });
+    const slack = new SlackDriver(fake, first.url, 'socket');
+    await slack.waitForIssue(title);
+    const msg = await slack.waitForMessage(
+      title,
+      (m) => /:white_check_mark: \*dev\*/.test(JSON.stringify(m.blocks)) && hasButton(m, 'issue_approve'),
+      30_000,
+    );
+    assert.deepEqual(await first.kill('SIGTERM'), { code: 0, signal: null });
+
+    // A fresh process knows no group members yet; Slack is slow to list them. The click's ack comes anyway.
+    const second = await start();
+    const listing = fake.hold('usergroups.users.list');
+    const { res } = await slack.click('U_DBA2', msg, 'issue_approve');
+    assert.equal(res.status, 200);
+    assert.ok(res.ms < 1000, `the ack took ${res.ms} ms`);
+    await listing.arrived;
+    listing.release();
+    await slack.waitForMessage(title, (m) => /approvals 1\/1 \(<@U_DBA2>/.test(JSON.stringify(m.blocks)), 15_000);
+    assert.deepEqual(await second.kill('SIGTERM'), { code: 0, signal: null });
   });
 });

@@ -93,15 +93,25 @@ export class SocketMode {
     for (const w of this.connectedWaiters.splice(0)) w();
   }
 
-  /** Resolves once a client is connected (it has been sent `hello`). */
-  connected(timeoutMs = 10_000): Promise<void> {
-    if (this.clients.size > 0) return Promise.resolve();
+  /**
+   * Resolves once a client is connected (it has been sent `hello`); with `after` (a value of
+   * `connections` read before starting a client), once a connection newer than that one is.
+   */
+  connected(opts: { after?: number; timeoutMs?: number } = {}): Promise<void> {
+    const after = opts.after ?? -1;
+    const ready = () => (after < 0 ? this.clients.size > 0 : this.connections > after);
+    if (ready()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('fake Slack: no Socket Mode client connected')), timeoutMs);
-      this.connectedWaiters.push(() => {
+      const timer = setTimeout(
+        () => reject(new Error('fake Slack: no Socket Mode client connected')),
+        opts.timeoutMs ?? 10_000,
+      );
+      const check = () => {
+        if (!ready()) return void this.connectedWaiters.push(check);
         clearTimeout(timer);
         resolve();
-      });
+      };
+      this.connectedWaiters.push(check);
     });
   }
 
