@@ -16,9 +16,9 @@ import { registerDecisions } from './handlers/decisions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerGitops } from './handlers/gitops.js';
 import { registerSubmissions } from './handlers/submissions.js';
-import { ACKED_ON_ARRIVAL, afterAck, requestArrived } from './after-ack.js';
+import { requestArrived } from './after-ack.js';
 import { InFlight, stopGracefully } from './in-flight.js';
-import { boltLogger, describeRequest, guardedHttpReceiver } from './receiver.js';
+import { boltLogger, describeRequest, guardedHttpReceiver, processAcknowledged } from './receiver.js';
 import { webClientOptions } from './web-client.js';
 
 export { initSlack, startSlack } from './start.js';
@@ -123,16 +123,7 @@ function overTheSocket(bolt: BoltApp, logger: Logger): void {
     requestArrived();
     const body = event.body as Record<string, unknown>;
     const work = acksEmpty(body)
-      ? event
-          .ack()
-          .then(() => afterAck())
-          .then(() =>
-            processEvent({
-              ...event,
-              ack: async () => {},
-              customProperties: { ...event.customProperties, [ACKED_ON_ARRIVAL]: true },
-            }),
-          )
+      ? event.ack().then(() => processAcknowledged(processEvent, event, logger))
       : processEvent(event);
     inFlight.track(describeRequest(body), work);
     return work;

@@ -135,19 +135,7 @@ function dispatch(
   };
   if (opts.ackOnArrival?.(body)) {
     respond(res, 200);
-    let acked = false;
-    const ack = async () => {
-      acked = true;
-    };
-    return afterAck()
-      .then(() => app.processEvent({ ...event, ack, customProperties: { [ACKED_ON_ARRIVAL]: true } }))
-      .then(() => {
-        if (!acked)
-          opts.logger.warn(describeRequest(body), 'no handler for this Slack request; it was acknowledged and ignored');
-      })
-      .catch((err: unknown) =>
-        opts.logger.error({ err, ...describeRequest(body) }, 'a Slack request failed after its ack'),
-      );
+    return processAcknowledged((e) => app.processEvent(e), event, opts.logger);
   }
   const ack = new HTTPResponseAck({
     logger: boltLogger(opts.logger),
@@ -160,6 +148,34 @@ function dispatch(
     opts.logger.error({ err, ...describeRequest(body) }, 'a Slack request failed');
     if (!res.headersSent) respond(res, err instanceof bolt.AuthorizationError ? 401 : 500);
   });
+}
+
+type AckedEvent = Omit<Parameters<BoltApp['processEvent']>[0], 'ack'>;
+
+/**
+ * The listeners of a request Slack was already answered for (its ack carries nothing; over HTTP or
+ * the socket): they run in the post-ack lane with a no-op ack, and a request no listener took or
+ * one that failed is logged. Never rejects.
+ */
+export function processAcknowledged(
+  processEvent: BoltApp['processEvent'],
+  event: AckedEvent,
+  logger: Logger,
+): Promise<void> {
+  const { body } = event as { body: Record<string, unknown> };
+  let acked = false;
+  const ack = async () => {
+    acked = true;
+  };
+  return afterAck()
+    .then(() =>
+      processEvent({ ...event, ack, customProperties: { ...event.customProperties, [ACKED_ON_ARRIVAL]: true } }),
+    )
+    .then(() => {
+      if (!acked)
+        logger.warn(describeRequest(body), 'no handler for this Slack request; it was acknowledged and ignored');
+    })
+    .catch((err: unknown) => logger.error({ err, ...describeRequest(body) }, 'a Slack request failed after its ack'));
 }
 
 /** What a request was, for a log line: its type and command, action or modal, never its content. */
