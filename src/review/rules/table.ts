@@ -269,18 +269,15 @@ export const noDuplicateIndex: Rule = {
         if (i.kind === 'foreign' || i.kind === 'check' || i.columns.length === 0) continue;
         const key = `${baseName(i.table)}(${i.columns.join(',')})`;
         // Indexes of another kind (unique or not) or method (USING BTREE / HASH) are not duplicates.
-        const prev = seen.get(`${key} ${i.kind} ${i.using ?? ''}`);
+        const sameIndex = `${key} ${i.kind} ${i.using ?? ''}`;
+        const prev = seen.get(sameIndex);
         if (prev !== undefined)
           ctx.report(
             s,
             `Index ${i.name ?? ''} on ${key} duplicates ${prev}; remove one of them.`.replace('Index  on', 'Index on'),
             i.pos,
           );
-        else
-          seen.set(
-            `${key} ${i.kind} ${i.using ?? ''}`,
-            i.name ?? (i.kind === 'primary' ? 'the primary key' : 'an unnamed index'),
-          );
+        else seen.set(sameIndex, i.name ?? (i.kind === 'primary' ? 'the primary key' : 'an unnamed index'));
       }
     }
   },
