@@ -20,6 +20,19 @@ function findTable(m: SchemaModel, schema: string, name: string): Table | undefi
   return m.tables.find((t) => t.schema === schema && t.name === name);
 }
 
+/**
+ * What a declared rename `from` → `to` renames: the old object, when the live side has it and not
+ * the new name, and the desired side has the new name and not the old one; otherwise nothing.
+ */
+function renamed<T>(
+  find: (side: 'live' | 'desired', name: string) => T | undefined,
+  h: { from: string; to: string },
+): T | undefined {
+  const old = find('live', h.from);
+  if (!old || find('live', h.to) || !find('desired', h.to) || find('desired', h.from)) return undefined;
+  return old;
+}
+
 /** An index definition with its own name taken out, to compare two indexes by what they index. */
 function indexShape(d: Dialect, i: Index): string {
   return d.engine === 'postgres'
@@ -101,9 +114,8 @@ function renameEnums(d: Dialect, from: SchemaModel, to: SchemaModel, hints: Rena
   const findEnum = (m: SchemaModel, schema: string, name: string): EnumType | undefined =>
     m.enums.find((e) => e.schema === schema && e.name === name);
   for (const h of hints.types) {
-    const old = findEnum(from, h.schema, h.from);
-    if (!old || findEnum(from, h.schema, h.to) || !findEnum(to, h.schema, h.to) || findEnum(to, h.schema, h.from))
-      continue;
+    const old = renamed((side, name) => findEnum(side === 'live' ? from : to, h.schema, name), h);
+    if (!old) continue;
     plan.add('types', 'rename-type', d.renameEnum(old, h.to));
     const before = d.enumName(old);
     old.name = h.to;
@@ -113,8 +125,8 @@ function renameEnums(d: Dialect, from: SchemaModel, to: SchemaModel, hints: Rena
   for (const h of hints.enumValues) {
     const e = findEnum(from, h.schema, h.type);
     const want = findEnum(to, h.schema, h.type);
-    if (!e || !want || !e.values.includes(h.from) || e.values.includes(h.to)) continue;
-    if (!want.values.includes(h.to) || want.values.includes(h.from)) continue;
+    if (!e || !want || !renamed((side, v) => ((side === 'live' ? e : want).values.includes(v) ? v : undefined), h))
+      continue;
     plan.add('types', 'alter-type', d.renameEnumValue(e, h.from, h.to));
     e.values = e.values.map((v) => (v === h.from ? h.to : v));
     const literal = (v: string): string => `'${v.replace(/'/g, "''")}'::${d.enumName(e)}`;
@@ -134,9 +146,8 @@ export function applyRenames(
   renameEnums(d, from, to, hints, plan);
   const touched = new Set<Table>();
   for (const h of hints.tables) {
-    const old = findTable(from, h.schema, h.from);
-    if (!old || findTable(from, h.schema, h.to) || !findTable(to, h.schema, h.to) || findTable(to, h.schema, h.from))
-      continue;
+    const old = renamed((side, name) => findTable(side === 'live' ? from : to, h.schema, name), h);
+    if (!old) continue;
     plan.add('renames', 'rename-table', d.renameTable(old, h.to));
     const before = d.tableName(old);
     const after = d.tableName({ schema: h.schema, name: h.to });
@@ -167,9 +178,8 @@ export function applyRenames(
     const t = findTable(from, h.schema, h.table);
     const want = findTable(to, h.schema, h.table);
     if (!t || !want) continue;
-    const col = t.columns.find((c) => c.name === h.from);
-    if (!col || t.columns.some((c) => c.name === h.to) || !want.columns.some((c) => c.name === h.to)) continue;
-    if (want.columns.some((c) => c.name === h.from)) continue;
+    const col = renamed((side, name) => (side === 'live' ? t : want).columns.find((c) => c.name === name), h);
+    if (!col) continue;
     plan.add('renames', 'rename-column', d.renameColumn(t, h.from, h.to));
     col.name = h.to;
     touched.add(t);
