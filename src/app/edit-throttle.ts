@@ -36,7 +36,11 @@ export class EditThrottle {
     private readonly everyMs: number,
     private readonly clock: ThrottleClock = realClock,
     private readonly idleMs?: number,
-  ) {}
+    /** When the message was last sent as it is (just posted: now), so the first edit waits its interval; absent: never. */
+    sentAt?: number,
+  ) {
+    if (sentAt !== undefined) this.lastSent = sentAt;
+  }
 
   /** The state changed: edit now if the interval allows, else once it does. */
   changed(): void {

@@ -294,9 +294,9 @@ async function heldByLiveReview(
   return held.kind === 'done';
 }
 
-/** `beat` at most once per `ms`: the first call goes out, later ones only after `ms` since the last. */
+/** `beat` at most every `ms`; the first one `ms` after this is made (the job's lock was just taken, to run it). */
 function throttled(beat: () => Promise<void>, ms: number): () => Promise<void> {
-  let last = Number.NEGATIVE_INFINITY;
+  let last = Date.now();
   return async () => {
     if (Date.now() - last < ms) return;
     last = Date.now();

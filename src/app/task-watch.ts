@@ -113,6 +113,10 @@ export async function watchTask(
           settings.progressEveryMs,
           clock,
           settings.progressIdleMs,
+          // The message was just posted with the task's start: its first edit is due an interval
+          // later, not at the first statement (which would cost a round trip to Slack right as the
+          // statements start, for a message that says the same).
+          clock.now(),
         )
       : undefined;
 

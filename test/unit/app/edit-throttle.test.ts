@@ -63,6 +63,36 @@ describe('progress edit throttle', () => {
     ]);
   });
 
+  test('a message just posted is first edited an interval after it was posted, not at the first change', async () => {
+    const { clock, advance } = manualClock();
+    await advance(1000);
+    let state = 0;
+    const sent: { at: number; state: number }[] = [];
+    const throttle = new EditThrottle(
+      async () => void sent.push({ at: clock.now(), state }),
+      5000,
+      clock,
+      undefined,
+      clock.now(),
+    );
+    for (let i = 1; i <= 100; i++) {
+      state = i;
+      throttle.changed();
+      await advance(10);
+    }
+    assert.deepEqual(sent, []);
+    await advance(4000);
+    // Posted at 1000: the one edit goes out at 6000, with the newest state.
+    assert.deepEqual(sent, [{ at: 6000, state: 100 }]);
+    // A task that ends sooner sends only its final state.
+    const quick: number[] = [];
+    const short = new EditThrottle(async () => void quick.push(clock.now()), 5000, clock, undefined, clock.now());
+    short.changed();
+    await advance(100);
+    await short.finish();
+    assert.deepEqual(quick, [clock.now()]);
+  });
+
   test('a steady stream of changes is edited once per interval, never more', async () => {
     const { clock, advance } = manualClock();
     const sent: number[] = [];
