@@ -82,7 +82,7 @@ export const maximumStatementsInTransaction: Rule = {
 
 /** SET [SESSION | LOCAL] ROLE …, as Bytebase reads it. */
 function setsRole(s: Statement): boolean {
-  if (s.kind.verb !== 'SET') return false;
+  if (s.verb !== 'SET') return false;
   const k = s.tokens[1]?.v === 'SESSION' || s.tokens[1]?.v === 'LOCAL' ? 2 : 1;
   return s.tokens[k]?.v === 'ROLE';
 }
