@@ -12,6 +12,7 @@ import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { slackNotifier } from './slack/notifier.js';
+import { ChannelPace } from './slack/channel-pace.js';
 import { botWebClient } from './slack/web-client.js';
 import { driftMessage } from './slack/views/drift.js';
 import type { StartInput } from './startup.js';
@@ -95,13 +96,18 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       ),
   };
   const planner = statePlanner({ config, targetFor, logger });
-  const client = botWebClient(settings.botToken, settings.apiUrl, logger);
+  const pace = new ChannelPace();
+  const client = botWebClient(settings.botToken, settings.apiUrl, logger, pace);
+  const notifier = slackNotifier(client, config, {
+    pace,
+    onError: (err, issue) => logger.error({ issue, err }, 'could not post to the issue thread'),
+  });
   const directory = slackDirectory(client, logger);
   const application = createApplication({
     config,
     store,
     queue: lateQueue,
-    notifier: slackNotifier(client, config),
+    notifier,
     reviewer: createReviewer(policies),
     liveReviewer: ({ engine, sql, environment, query }) =>
       reviewLive({ engine, sql, query, policy: policyFor(policies, environment) }),
@@ -258,10 +264,25 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       outages.stop();
       await webhookServer?.close().catch(() => {});
       await started.stop().catch(() => {});
+      // What the stopped tasks told their threads goes out before the bot does (a stuck Slack: at most THREAD_DRAIN_MS).
+      await drainWithin(notifier, THREAD_DRAIN_MS, logger);
       for (const t of targets.values()) await t.close().catch(() => {});
       await opened.close();
     },
   };
+}
+
+/** How long a stopping bot waits for thread replies still queued for Slack's pace. */
+const THREAD_DRAIN_MS = 15_000;
+
+async function drainWithin(notifier: { drain(): Promise<void> }, ms: number, logger: Logger): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), ms);
+  });
+  const outcome = await Promise.race([notifier.drain().then(() => 'drained' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn(`stopping with thread replies still queued for Slack after ${ms / 1000} s`);
 }
 
 /** The queue looks for due jobs at least as often as the shortest poll interval, so polls keep their interval. */

@@ -41,6 +41,8 @@ export interface IssueNotifier {
   post?(issue: Issue, event: IssueEvent): Promise<string | undefined>;
   /** Replace a reply `post` made with what `event` says now. */
   edit?(issue: Issue, ref: string, event: IssueEvent): Promise<void>;
+  /** Resolves once what was told to the issue's thread so far has been posted (a notifier that queues). */
+  sent?(issue: Issue): Promise<void>;
 }
 
 /**

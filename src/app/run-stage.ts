@@ -130,6 +130,11 @@ const HEARTBEAT_MS = 5000;
  */
 const LOG_POST_EVERY_MS = 1000;
 
+/** When this process started: a task finished before it was finished by an earlier process. */
+const PROCESS_STARTED = Date.now();
+/** Stages (issue/index) this process has run: it tells an earlier process's finished tasks once. */
+const resumedHere = new Set<string>();
+
 /** Run the tasks of `stageIndex` that have not ended, then settle the stage. */
 export async function runStage(given: RunStageDeps, issueId: string, stageIndex: number): Promise<void> {
   // The queue's lock on the stage's job lasts a minute: every task and statement may beat, at most one in HEARTBEAT_MS goes out.
@@ -152,6 +157,22 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
   for (const task of stage.tasks) {
     if (last && task.status === 'running' && task.startedAt && task.startedAt <= last.lostAt)
       notes.add(last, { id: task.id, task: taskRef(task, stage.environment), resumed: 're-run' });
+  }
+
+  // Resumed by a later process: the tasks an earlier one finished may never have reached the
+  // thread (it died with them queued for Slack's pace), so this one tells them, once.
+  if (!resumedHere.has(`${issue.id}/${stageIndex}`)) {
+    resumedHere.add(`${issue.id}/${stageIndex}`);
+    for (const task of stage.tasks) {
+      if (task.status !== 'done' || !task.finishedAt || task.finishedAt.getTime() >= PROCESS_STARTED) continue;
+      const durationMs = task.startedAt ? task.finishedAt.getTime() - task.startedAt.getTime() : 0;
+      await deps.service.threadSafe(issue, {
+        kind: 'task-done',
+        task: taskRef(task, stage.environment),
+        durationMs,
+        beforeRestart: true,
+      });
+    }
   }
 
   const started = startedDatabases(await patiently(deps, notes, () => withWavePlan(deps, issue, stageIndex)));
@@ -204,6 +225,9 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
   for (const event of notes.events()) await deps.service.threadSafe(issue, event);
+  // The thread has told every task's end before the stage is settled (the message then says so):
+  // a bot that dies before that leaves the stage running, and the bot after it tells again.
+  await deps.service.threadSent(issue);
 
   await patiently(deps, notes, () => tellLastWave(deps, issueId, stageIndex));
   const settled = await patiently(deps, notes, () =>

@@ -341,6 +341,11 @@ export class ChangeService {
     return next;
   }
 
+  /** Wait until what was told to the issue's thread so far is posted (failures are the notifier's to log). */
+  async threadSent(issue: Issue): Promise<void> {
+    await this.deps.notifier.sent?.(issue).catch(() => undefined);
+  }
+
   /** Tell the thread; a Slack failure is logged, never thrown. */
   async threadSafe(issue: Issue, event: IssueEvent): Promise<void> {
     try {

@@ -1,7 +1,7 @@
 /**
- * What a person sees of one running task besides its log: one progress message in the thread,
- * edited in place (statement n of N, elapsed, rows so far) at most every few seconds and once
- * more with the final state; and, when a statement has waited for a lock longer than the
+ * What a person sees of one running task besides its log: once it has run a couple of seconds,
+ * one progress message in the thread, edited in place (statement n of N, elapsed, rows so far)
+ * at most every few seconds and once more with the final state; and, when a statement has waited for a lock longer than the
  * environment's `lockWatch`, one notice naming who holds it, with Cancel my statement and Keep
  * waiting for a releaser. The notice is settled (its buttons removed) when the statement gets
  * its lock, is cancelled, times out, or someone chooses to keep waiting; the lock timeout always
@@ -17,6 +17,8 @@ import type { RunningTasks } from './running-tasks.js';
 import type { ChangeService } from './service.js';
 
 export interface TaskWatchSettings {
+  /** The progress message is posted once the task has run this long; null: at the task's start. */
+  progressAfterMs: number | null;
   /** The progress message is edited at most this often; null: it is posted, never edited (the log follows as always). */
   progressEveryMs: number | null;
   /** An unchanged progress message is still edited this often, so its elapsed time moves. */
@@ -29,6 +31,7 @@ export interface TaskWatchSettings {
 }
 
 export const DEFAULT_TASK_WATCH: TaskWatchSettings = {
+  progressAfterMs: 2_000,
   progressEveryMs: 5_000,
   progressIdleMs: 15_000,
   lockPollMs: 1_000,
@@ -58,7 +61,7 @@ interface Notice {
   outcome?: LockWaitOutcome;
 }
 
-/** Start watching a task of `total` statements: posts its progress message. */
+/** Start watching a task of `total` statements (its progress message is posted if it runs long enough). */
 export async function watchTask(
   deps: TaskWatchDeps,
   issue: Issue,
@@ -100,25 +103,35 @@ export async function watchTask(
     return true;
   });
 
-  const messageRef = await service.postEditable(issue, { kind: 'task-started', task: ref, statements: total });
   const snapshot = (): IssueEvent => ({
     kind: 'task-progress',
     task: ref,
     progress: { ...progress, elapsedMs: clock.now() - started, ...(running !== undefined ? { running } : {}) },
   });
-  const throttle =
-    messageRef && settings.progressEveryMs !== null
-      ? new EditThrottle(
-          () => service.editSafe(issue, messageRef, snapshot()),
-          settings.progressEveryMs,
-          clock,
-          settings.progressIdleMs,
-          // The message was just posted with the task's start: its first edit is due an interval
-          // later, not at the first statement (which would cost a round trip to Slack right as the
-          // statements start, for a message that says the same).
-          clock.now(),
-        )
-      : undefined;
+  // The progress message is posted once the task has run `progressAfterMs` (a task that ends
+  // sooner shows only its log and its done line, so a stage over many databases does not post a
+  // reply per task), and the statements never wait for it.
+  let throttle: EditThrottle | undefined;
+  let posted: Promise<void> | undefined;
+  const postProgress = (first: IssueEvent) => {
+    posted ??= service.postEditable(issue, first).then((messageRef) => {
+      if (!messageRef || settings.progressEveryMs === null) return;
+      throttle = new EditThrottle(
+        () => service.editSafe(issue, messageRef, snapshot()),
+        settings.progressEveryMs,
+        clock,
+        settings.progressIdleMs,
+        // Just posted: its first edit is due an interval later.
+        clock.now(),
+      );
+      if (progress.state !== 'running') return;
+      throttle.changed();
+    });
+  };
+  const cancelPost =
+    settings.progressAfterMs === null
+      ? (postProgress({ kind: 'task-started', task: ref, statements: total }), undefined)
+      : clock.after(settings.progressAfterMs, () => postProgress(snapshot()));
 
   const watchAfter = env.lockWatchMs ?? Math.max(500, env.timeouts.lockMs / 2);
   const input: TaskWatch['input'] = {
@@ -166,8 +179,11 @@ export async function watchTask(
     },
     async finish(outcome) {
       control.release();
+      cancelPost?.();
       progress.state = outcome.status;
       running = undefined;
+      // A progress message posted (or being posted) shows the final state.
+      await posted;
       await throttle?.finish();
       if (outcome.status !== 'failed') {
         await settle({ kind: 'ended' });

@@ -142,7 +142,8 @@ export type IssueEvent =
   | { kind: 'task-started'; task: TaskRef; statements: number }
   | { kind: 'task-log'; task: TaskRef; entries: { event: TaskLogEvent; sql?: string }[] }
   | { kind: 'ddl-generated'; task: TaskRef; sql: string }
-  | { kind: 'task-done'; task: TaskRef; durationMs: number }
+  /** `beforeRestart`: told by the bot that resumed the stage, as the one that ran it may not have. */
+  | { kind: 'task-done'; task: TaskRef; durationMs: number; beforeRestart?: boolean }
   | { kind: 'task-already-applied'; task: TaskRef; appliedAt: Date }
   /** `aftermath`: what the failed attempt left in the database, in plain words (empty when unknown). */
   | {

@@ -2,7 +2,11 @@
  * Posts and updates issue messages and thread replies through Slack's Web API. chat.update is
  * rate-limited by Slack (about 50 a minute), so one issue's message is updated at most once per
  * UPDATE_GAP_MS (the service folds what is asked for meanwhile into the next update), and never
- * with what it already shows.
+ * with what it already shows. Thread replies keep the channel's pace (./channel-pace.ts): each
+ * thread's replies go out in order, one at a time, and the lines of tasks' runs that arrive
+ * while a reply waits for its turn go out together in one message, so a rollout over many
+ * databases posts about one reply a second however many tasks it runs. A task never waits for its lines to be
+ * posted; `drain` waits for what is still queued (the bot's stop).
  */
 import type { WebClient } from '@slack/web-api';
 import type { IssueNotifier } from '../app/index.js';
@@ -10,6 +14,7 @@ import type { Config } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue } from '../domain/issue.js';
 import { DbchangeError, ErrorCode } from '../app/index.js';
+import type { ChannelPace } from './channel-pace.js';
 import { eventBlocks, eventText, eventTexts, MESSAGE_TEXT_MAX } from './views/events.js';
 import { issueMessage } from './views/issue-message.js';
 import { clip } from './views/text.js';
@@ -17,18 +22,123 @@ import { clip } from './views/text.js';
 /** Below Slack's chat.update tier (about 50 a minute) for one message, with room for a second one. */
 export const UPDATE_GAP_MS = 1500;
 
+/**
+ * One thread's replies waiting to go out, in order: a plain text (the lines of tasks' runs are
+ * joined when several wait; any other event is a reply of its own), or a reply made by `own`.
+ */
+type Pending = { line: string; joins: boolean } | { own: () => Promise<void> };
+
+/** What tasks say as they run: many at once in a stage over many databases, read together. */
+const TASK_LINES = new Set<IssueEvent['kind']>([
+  'task-log',
+  'task-done',
+  'task-failed',
+  'task-already-applied',
+  'task-needs-attention',
+  'task-not-started',
+  'task-bot-failure',
+  'task-in-desired-schema',
+  'ddl-generated',
+]);
+
+interface ThreadQueue {
+  channel: string;
+  ts: string;
+  pending: Pending[];
+  /** Set while the thread's sender runs; resolves when the queue is empty. */
+  sending?: Promise<void>;
+}
+
+export interface SlackNotifierOptions {
+  clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
+  /** The channel's pace the client keeps: a thread waits for its turn before gathering its lines. */
+  pace?: ChannelPace;
+  /** A queued line Slack did not take (after the client's own retries): the bot's log. */
+  onError?: (err: unknown, issueId: string) => void;
+}
+
 /** An IssueNotifier on a Web API client, posting into the configured channel. */
 export function slackNotifier(
   client: WebClient,
   config: Config,
-  clock: { now: () => number; sleep: (ms: number) => Promise<void> } = {
-    now: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  },
-): IssueNotifier {
+  opts: SlackNotifierOptions = {},
+): IssueNotifier & { drain(): Promise<void> } {
+  const clock = opts.clock ?? { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   // Per issue: when its message was last updated, and what it showed then.
   const shown = new Map<string, { at: number; rendered: string }>();
+  const threads = new Map<string, ThreadQueue>();
+  const issueOf = new Map<string, string>();
+
+  const send = async (q: ThreadQueue): Promise<void> => {
+    while (q.pending.length > 0) {
+      const first = q.pending[0]!;
+      if ('own' in first) {
+        q.pending.shift();
+        await first.own();
+        continue;
+      }
+      // Wait for the channel's turn first: lines that arrive meanwhile go out in the same reply.
+      await opts.pace?.ready(q.channel);
+      let text = first.line;
+      q.pending.shift();
+      while (first.joins && q.pending.length > 0) {
+        const next = q.pending[0]!;
+        if (!('line' in next) || !next.joins || text.length + 1 + next.line.length > MESSAGE_TEXT_MAX) break;
+        text = `${text}\n${next.line}`;
+        q.pending.shift();
+      }
+      try {
+        await client.chat.postMessage({
+          channel: q.channel,
+          thread_ts: q.ts,
+          text: clip(text, MESSAGE_TEXT_MAX),
+          unfurl_links: false,
+        });
+      } catch (e) {
+        opts.onError?.(e, issueOf.get(q.ts) ?? '');
+      }
+    }
+  };
+  const queueOf = (issue: Issue & { slack: NonNullable<Issue['slack']> }): ThreadQueue => {
+    let q = threads.get(issue.slack.ts);
+    if (!q) {
+      q = { channel: issue.slack.channel, ts: issue.slack.ts, pending: [] };
+      threads.set(issue.slack.ts, q);
+      issueOf.set(issue.slack.ts, issue.id);
+    }
+    return q;
+  };
+  const pump = (q: ThreadQueue): Promise<void> => {
+    q.sending ??= send(q).finally(() => {
+      q.sending = undefined;
+      if (q.pending.length === 0) threads.delete(q.ts);
+      else void pump(q);
+    });
+    return q.sending;
+  };
+  /** Queue plain texts of a thread; they are posted in order, without the caller waiting. */
+  const queueLines = (issue: Issue & { slack: NonNullable<Issue['slack']> }, lines: string[], joins: boolean): void => {
+    const q = queueOf(issue);
+    for (const line of lines) q.pending.push({ line, joins });
+    void pump(q);
+  };
+  /** Queue a reply of its own (blocks, or one to edit later) after what is queued; resolves with its result. */
+  const queueOwn = <T>(issue: Issue & { slack: NonNullable<Issue['slack']> }, fn: () => Promise<T>): Promise<T> => {
+    const q = queueOf(issue);
+    return new Promise<T>((resolve, reject) => {
+      q.pending.push({ own: () => fn().then(resolve, reject) });
+      void pump(q);
+    });
+  };
+
   return {
+    async sent(issue: Issue): Promise<void> {
+      const ts = issue.slack?.ts;
+      for (let q = ts ? threads.get(ts) : undefined; q; q = ts ? threads.get(ts) : undefined) await pump(q);
+    },
+    async drain(): Promise<void> {
+      while (threads.size > 0) await Promise.all([...threads.values()].map((q) => q.sending ?? pump(q)));
+    },
     async readyToUpdate(issueId: string): Promise<void> {
       const last = shown.get(issueId);
       const wait = last ? last.at + UPDATE_GAP_MS - clock.now() : 0;
@@ -53,30 +163,38 @@ export function slackNotifier(
       return { ...issue, slack: { channel: res.channel, ts: res.ts } };
     },
     async thread(issue: Issue, event: IssueEvent): Promise<void> {
-      if (!issue.slack) return;
-      // A reply with buttons (a pre-flight check's Confirm, Postpone, Cancel) carries its blocks.
+      const { slack } = issue;
+      if (!slack) return;
+      const threaded = { ...issue, slack };
+      // A reply with buttons (a pre-flight check's Confirm, Postpone, Cancel) is a message of its own.
       const blocks = eventBlocks(event);
-      for (const text of eventTexts(event)) {
-        await client.chat.postMessage({
-          channel: issue.slack.channel,
-          thread_ts: issue.slack.ts,
-          text: clip(text, MESSAGE_TEXT_MAX),
+      if (!blocks) return queueLines(threaded, eventTexts(event), TASK_LINES.has(event.kind));
+      await queueOwn(threaded, async () => {
+        for (const text of eventTexts(event)) {
+          await client.chat.postMessage({
+            channel: slack.channel,
+            thread_ts: slack.ts,
+            text: clip(text, MESSAGE_TEXT_MAX),
+            blocks,
+            unfurl_links: false,
+          });
+        }
+      });
+    },
+    async post(issue: Issue, event: IssueEvent): Promise<string | undefined> {
+      const { slack } = issue;
+      if (!slack) return undefined;
+      const blocks = eventBlocks(event);
+      return queueOwn({ ...issue, slack }, async () => {
+        const res = await client.chat.postMessage({
+          channel: slack.channel,
+          thread_ts: slack.ts,
+          text: clip(eventText(event), MESSAGE_TEXT_MAX),
           ...(blocks ? { blocks } : {}),
           unfurl_links: false,
         });
-      }
-    },
-    async post(issue: Issue, event: IssueEvent): Promise<string | undefined> {
-      if (!issue.slack) return undefined;
-      const blocks = eventBlocks(event);
-      const res = await client.chat.postMessage({
-        channel: issue.slack.channel,
-        thread_ts: issue.slack.ts,
-        text: clip(eventText(event), MESSAGE_TEXT_MAX),
-        ...(blocks ? { blocks } : {}),
-        unfurl_links: false,
+        return res.ts;
       });
-      return res.ts;
     },
     async edit(issue: Issue, ts: string, event: IssueEvent): Promise<void> {
       if (!issue.slack) return;

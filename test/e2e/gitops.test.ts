@@ -9,7 +9,7 @@ import { columnsOf, query, tableExists } from '../support/sql.js';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeMessage, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, waitForOutput, type BotProcess } from '../support/bot-process.js';
-import { CHANNEL, hasButton, SlackDriver } from '../support/driver.js';
+import { CHANNEL, hasButton, linesOf, SlackDriver } from '../support/driver.js';
 import { git, makeRemote, remoteFile, type TestRemote } from '../support/git.js';
 
 const BOT_AUTHOR = 'dbchange bot <bot@dbchange.test>';
@@ -172,7 +172,9 @@ describe('GitOps: migration files from a git repository', () => {
     assert.match(shown, /add_email/);
     // The card shows the blast radius before anyone approves, as for a change from Slack.
     assert.match(shown, /Blast radius\*: 2 databases; no existing table is touched/);
-    const thread = await slack.waitForThread(issue, (l) => l.filter((t) => /task done/.test(t)).length >= 2, 30_000);
+    const thread = linesOf(
+      await slack.waitForThread(issue, (l) => linesOf(l).filter((t) => /task done/.test(t)).length >= 2, 30_000),
+    );
     assert.ok(
       thread.findIndex((t) => /create_accounts\W+task done/.test(t)) <
         thread.findIndex((t) => /add_email\W+task done/.test(t)),

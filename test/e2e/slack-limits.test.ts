@@ -1,14 +1,16 @@
 // Slack's limits, through the real bot and the fake Web API: a 429 waits the Retry-After and
 // sends again, a 5xx is sent again, a busy rollout updates its message no faster than
-// chat.update's rate allows (and never with what it already shows), and a Slack that cannot
-// be reached at start is said once and waited for.
+// chat.update's rate allows (and never with what it already shows) and posts to its thread no
+// faster than a channel takes messages, and a Slack that cannot be reached at start is said once
+// and waited for.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, type BotProcess, outputCount } from '../support/bot-process.js';
-import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
+import { CHANNEL, SlackDriver, hasButton, linesOf } from '../support/driver.js';
 import { UPDATE_GAP_MS } from '../../src/slack/notifier.js';
+import { CHANNEL_BURST } from '../../src/slack/channel-pace.js';
 
 const SHARDS = 12;
 
@@ -20,7 +22,8 @@ describe('Slack rate limits and errors', () => {
   const dbs: FreshDatabase[] = [];
 
   before(async () => {
-    fake = await startFakeSlack();
+    // Slack's own pace for posts in one channel: a burst, then about one a second.
+    fake = await startFakeSlack({ channelPace: { burst: CHANNEL_BURST + 2 } });
     fake.setChannel(CHANNEL, { name: 'db-changes' });
     for (const u of ['U_DEV', 'U_DBA']) fake.setUser(u, { tz: 'UTC' });
     store = await freshPostgres('limits_store');
@@ -87,18 +90,38 @@ ${shards.join('\n')}
     assert.equal(updates[2]!.args.ts, msg.ts);
   });
 
-  test('a rollout on many databases updates its message at most once per gap, each time with something new', async () => {
+  test("a rollout on many databases updates its message at most once per gap, each time with something new, and keeps the channel's pace", async () => {
     const title = 'Busy rollout on the shards';
     const sql = Array.from({ length: 30 }, (_, i) => `CREATE TABLE busy_${i} (id int PRIMARY KEY);`).join('\n');
+    const from = fake.calls.length;
     await slack.submit('U_DEV', { title, target: 'shards', sql });
     const posted = await slack.waitForIssue(title, 60_000);
     const msg = await slack.waitForMessage(title, (m) => /done/.test(m.text ?? ''), 180_000);
-    const thread = await slack.waitForThread(
-      msg,
-      (l) => l.filter((t) => /task done/.test(t)).length === SHARDS,
-      60_000,
+    // Lines that waited for the channel's turn arrive together: count lines, not replies.
+    const doneLines = (replies: string[]) => linesOf(replies).filter((l) => /task done/.test(l));
+    const thread = await slack.waitForThread(msg, (l) => doneLines(l).length === SHARDS, 60_000);
+    assert.deepEqual(
+      doneLines(thread)
+        .map((l) => /shard\d+/.exec(l)?.[0])
+        .sort(),
+      Array.from({ length: SHARDS }, (_, i) => `shard${i}`).sort(),
+      'every shard said done, once',
     );
-    assert.equal(thread.filter((t) => /task done/.test(t)).length, SHARDS);
+    // Each shard's statements are all in the thread, in order.
+    const lines = linesOf(thread);
+    for (let i = 0; i < SHARDS; i++) {
+      const head = lines.findIndex((l) => new RegExp(`\\*shard${i} \\(dev\\)`).test(l) && !/task done/.test(l));
+      assert.ok(head >= 0, `shard${i}'s log is in the thread`);
+    }
+    // No post was answered 429: the bot kept the channel's pace (a burst, then about one a second).
+    const posts = fake.calls.slice(from).filter((c) => c.method === 'chat.postMessage');
+    assert.deepEqual(
+      posts.filter((c) => c.status !== 200).map((c) => c.status),
+      [],
+      'no post refused for going too fast',
+    );
+    const span = posts.at(-1)!.at - posts[0]!.at;
+    assert.ok(posts.length <= CHANNEL_BURST + 1 + span / 1000, `${posts.length} posts in ${span} ms`);
     const updates = fake.callsOf('chat.update').filter((c) => c.args.ts === posted.ts && c.status === 200);
     // Every task started and ended (2 × 12 state changes) plus the stage: far fewer updates,
     // because what changed meanwhile was folded into the next one.

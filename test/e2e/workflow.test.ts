@@ -7,7 +7,7 @@ import { query, tableExists } from '../support/sql.js';
 import { freshDatabase, freshPostgres, type FreshDatabase } from '../support/db.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { startBotProcess, type BotProcess, waitForOutput } from '../support/bot-process.js';
-import { CHANNEL, SlackDriver, hasButton } from '../support/driver.js';
+import { CHANNEL, SlackDriver, hasButton, linesOf } from '../support/driver.js';
 import { sendToBot, slashCommandBody } from '../support/slack-requests.js';
 import type { Engine } from '../../src/domain/engine.js';
 import { startMongo, type MongoServer } from '../support/mongo.js';
@@ -224,7 +224,9 @@ ${dbs.join('\n')}
         sql: 'CREATE TABLE IF NOT EXISTS t (id int PRIMARY KEY);\nINSERT INTO t (id) VALUES (1);',
       });
       const msg = await slack.waitForMessage(title, (m) => /failed|done/.test(m.text ?? ''), 30_000);
-      const thread = await slack.waitForThread(msg, (l) => l.filter((t) => /task (done|failed)/.test(t)).length >= 2);
+      const thread = linesOf(
+        await slack.waitForThread(msg, (l) => linesOf(l).filter((t) => /task (done|failed)/.test(t)).length >= 2),
+      );
       assert.ok(
         thread.some((t) => /shard2 .*task done/.test(t)),
         thread.join('\n'),

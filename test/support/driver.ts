@@ -5,6 +5,12 @@ import type { FakeMessage, FakeSlack } from './fake-slack.js';
 import { blockActionsBody, findElement, sendToBot, slashCommandBody, viewSubmissionBody } from './slack-requests.js';
 import { SIGNING_SECRET } from './bot-process.js';
 
+/**
+ * The lines of a thread's replies: the lines of tasks' runs that waited for the channel's pace
+ * arrive together in one reply, so what tasks said is counted by line, not by reply.
+ */
+export const linesOf = (replies: string[]): string[] => replies.flatMap((t) => t.split('\n'));
+
 export const CHANNEL = 'C_CHANGES';
 
 export interface ChangeFields {

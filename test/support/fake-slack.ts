@@ -123,6 +123,12 @@ export interface FakeSlackOptions {
   now?: () => number;
   /** Start unreachable (see setReachable), e.g. to start a bot while Slack is down. */
   unreachable?: boolean;
+  /**
+   * Slack's pace for chat.postMessage in one channel ("about one message a second, short bursts
+   * allowed"): a post beyond `burst` messages, refilled at one a second, is answered 429 with
+   * Retry-After: 1. Off unless given.
+   */
+  channelPace?: { burst: number };
 }
 
 const METHODS: Record<string, (ws: Workspace, args: Record<string, unknown>) => ApiResult> = {
@@ -180,6 +186,19 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let downloadsHeld: Promise<void> = Promise.resolve();
   const injected = new Map<string, { failure: InjectedFailure; match: (args: Record<string, unknown>) => boolean }[]>();
   let reachable = !opts.unreachable;
+  // Per channel: posts Slack would still take now (a bucket of `burst`, one more each second).
+  const pace = new Map<string, { tokens: number; at: number }>();
+  const overPace = (method: string, args: Record<string, unknown>): boolean => {
+    if (!opts.channelPace || method !== 'chat.postMessage' || typeof args.channel !== 'string') return false;
+    const burst = opts.channelPace.burst;
+    const b = pace.get(args.channel) ?? { tokens: burst, at: now() };
+    b.tokens = Math.min(burst, b.tokens + (now() - b.at) / 1000);
+    b.at = now();
+    pace.set(args.channel, b);
+    if (b.tokens < 1) return true;
+    b.tokens -= 1;
+    return false;
+  };
   const holds: {
     method: string;
     pred: (args: Record<string, unknown>) => boolean;
@@ -222,7 +241,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       const queued = injected.get(method) ?? [];
       const at = queued.findIndex((q) => q.match(args));
-      const failure = at >= 0 ? queued.splice(at, 1)[0]!.failure : undefined;
+      const failure =
+        at >= 0
+          ? queued.splice(at, 1)[0]!.failure
+          : overPace(method, args)
+            ? ({ status: 429, retryAfter: 1 } as const)
+            : undefined;
       if (failure) {
         const body = failure.status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'fatal_error' };
         record(method, withoutToken(args), failure.status, body);

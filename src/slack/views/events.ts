@@ -158,7 +158,7 @@ export function eventText(event: IssueEvent): string {
       return `*${label(event.task)}*: generated DDL\n\`\`\`${escapeText(sql).replace(/```/g, '`\u200b``')}\`\`\``;
     }
     case 'task-done':
-      return `:white_check_mark: *${label(event.task)}*: task done in ${formatDuration(event.durationMs)}`;
+      return `:white_check_mark: *${label(event.task)}*: task done in ${formatDuration(event.durationMs)}${event.beforeRestart ? ', before the bot restarted' : ''}`;
     case 'task-already-applied':
       return `:white_check_mark: *${label(event.task)}*: already applied on ${event.appliedAt.toISOString()}; nothing was run again`;
     case 'task-failed': {
