@@ -20,7 +20,7 @@ import { type Config, type DatabaseConfig, findDatabase } from '../config/model.
 import type { IssueEvent, TaskRef } from '../domain/events.js';
 import { type Issue, issueVersion, type Stage, type Task } from '../domain/issue.js';
 import { waveEnded, waveResults } from '../domain/wave-transitions.js';
-import { betweenWaves, onLastWave, planWaves, startedDatabases } from '../domain/waves.js';
+import { betweenWaves, onLastWave, planWaves, startedDatabases, waveTasks } from '../domain/waves.js';
 import { failureAftermath, formatDuration, formatEvent } from '../domain/task-log.js';
 import { environmentOf, holdForLiveReview, isAcknowledged, stageFinished } from '../domain/transitions.js';
 import { ErrorCode, isDbchangeError, messageOf, unreachable } from '../errors.js';
@@ -130,8 +130,8 @@ const HEARTBEAT_MS = 5000;
  */
 const LOG_POST_EVERY_MS = 1000;
 
-/** When this process started: a task finished before it was finished by an earlier process. */
-const PROCESS_STARTED = Date.now();
+/** When this process first ran a stage (on the app's clock): a task finished before then was finished by an earlier process. */
+let firstRunAt: number | undefined;
 /** Stages (issue/index) this process has run: it tells an earlier process's finished tasks once. */
 const resumedHere = new Set<string>();
 
@@ -161,10 +161,12 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
 
   // Resumed by a later process: the tasks an earlier one finished may never have reached the
   // thread (it died with them queued for Slack's pace), so this one tells them, once.
+  // Only the running wave's: the thread told the end of an earlier wave.
+  firstRunAt ??= deps.now().getTime();
   if (!resumedHere.has(`${issue.id}/${stageIndex}`)) {
     resumedHere.add(`${issue.id}/${stageIndex}`);
-    for (const task of stage.tasks) {
-      if (task.status !== 'done' || !task.finishedAt || task.finishedAt.getTime() >= PROCESS_STARTED) continue;
+    for (const task of stage.waves ? waveTasks(stage, stage.waves.current) : stage.tasks) {
+      if (task.status !== 'done' || !task.finishedAt || task.finishedAt.getTime() >= firstRunAt) continue;
       const durationMs = task.startedAt ? task.finishedAt.getTime() - task.startedAt.getTime() : 0;
       await deps.service.threadSafe(issue, {
         kind: 'task-done',
@@ -225,11 +227,11 @@ export async function runStage(given: RunStageDeps, issueId: string, stageIndex:
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
   for (const event of notes.events()) await deps.service.threadSafe(issue, event);
-  // The thread has told every task's end before the stage is settled (the message then says so):
-  // a bot that dies before that leaves the stage running, and the bot after it tells again.
-  await deps.service.threadSent(issue);
 
   await patiently(deps, notes, () => tellLastWave(deps, issueId, stageIndex));
+  // The thread has told every task's end (and the wave's) before the stage is settled and the
+  // message says so: a bot that dies before that leaves the stage running, and the next one tells again.
+  await deps.service.threadSent(issue);
   const settled = await patiently(deps, notes, () =>
     deps.service.mutate(issueId, (current) => {
       const s = current.stages[stageIndex];

@@ -128,10 +128,9 @@ export async function watchTask(
       throttle.changed();
     });
   };
-  const cancelPost =
-    settings.progressAfterMs === null
-      ? (postProgress({ kind: 'task-started', task: ref, statements: total }), undefined)
-      : clock.after(settings.progressAfterMs, () => postProgress(snapshot()));
+  let cancelPost: (() => void) | undefined;
+  if (settings.progressAfterMs === null) postProgress({ kind: 'task-started', task: ref, statements: total });
+  else cancelPost = clock.after(settings.progressAfterMs, () => postProgress(snapshot()));
 
   const watchAfter = env.lockWatchMs ?? Math.max(500, env.timeouts.lockMs / 2);
   const input: TaskWatch['input'] = {

@@ -120,22 +120,24 @@ databases:
       30_000,
     );
 
-    // The approval's thread line waits for Slack; meanwhile the bot is told to stop.
-    const line = fake.hold(
-      'chat.postMessage',
-      (args) => typeof args.text === 'string' && /approved revision/.test(args.text),
-    );
+    // The click's update of the issue message waits for Slack; meanwhile the bot is told to stop.
+    const update = fake.hold('chat.update', (args) => /approvals 1\/1/.test(JSON.stringify(args.blocks)));
     await slack.click('U_DBA', msg, 'issue_approve');
-    await line.arrived;
+    await update.arrived;
     const exited = first.kill('SIGTERM');
     await waitForOutput(first, /stopping/);
     const shown = () => /approvals 1\/1 \(<@U_DBA>/.test(JSON.stringify(slack.issueMessage(title)?.blocks));
     assert.equal(shown(), false, 'the approval was shown before Slack answered');
 
     // Slack answers: the rest of the click's work (the message update) is done before the process ends.
-    line.release();
+    update.release();
     assert.deepEqual(await exited, { code: 0, signal: null }, first.output().slice(-3000));
     assert.equal(shown(), true, JSON.stringify(slack.issueMessage(title)?.blocks).slice(0, 1500));
+    // And what it told the thread went out before the bot did.
+    assert.ok(
+      slack.thread(msg).some((t) => /approved revision/.test(t)),
+      slack.thread(msg).join('\n'),
+    );
     assert.doesNotMatch(first.output(), /still being handled/);
 
     // The approval was recorded: a bot started again on the store shows it.
