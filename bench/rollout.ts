@@ -6,7 +6,7 @@
 // - a stage over 100 databases with rollout.concurrency 10 against 10 × the same stage on one
 //   database (target ≤ 1.2×): stage wall time, first task started to last task done.
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,14 @@ const GROUP = 100;
 const CONCURRENCY = 10;
 const RUNS = 3;
 const LOOP_RUNS = 6;
+
+/** CPU time all cores spent busy so far (milliseconds, every process). */
+const busyMs = () => cpus().reduce((sum, c) => sum + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+/** Busy CPU sampled every 10 ms, so the CPU within a stage's span (first task started to last done) can be read. */
+const samples: { at: number; busy: number }[] = [];
+const sampler = setInterval(() => samples.push({ at: Date.now(), busy: busyMs() }), 10);
+sampler.unref();
+const busyAt = (t: number) => (samples.find((x) => x.at >= t) ?? samples.at(-1)!).busy;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -157,13 +165,29 @@ ${group.map((d, i) => `  - { name: g${i}, environment: dev, engine: postgres, ur
   // 2. 100 databases, 10 at a time, against 10 × one database, with the same small script.
   const small = (tag: string) =>
     `CREATE TABLE s_${tag} (id int PRIMARY KEY, note text);\nINSERT INTO s_${tag} (id, note) VALUES (1, 'x'), (2, 'y');\nCREATE TABLE s_${tag}_2 (id int PRIMARY KEY);`;
+  /** CPU all processes spent within the stage's span (to the sampler's 10 ms). */
+  const spanCpu = (issue: Issue) => {
+    const tasks = issue.stages[0]!.tasks;
+    const start = Math.min(...tasks.map((t) => t.startedAt!.getTime()));
+    const end = Math.max(...tasks.map((t) => t.finishedAt!.getTime()));
+    return busyAt(end) - busyAt(start);
+  };
   const oneDb: number[] = [];
   for (let run = 0; run < RUNS; run++)
     oneDb.push(span(await rollOut(`bench one db ${run}`, 'solo', small(`one${run}`))));
-  const many = span(await rollOut('bench 100 databases', 'many', small('many')));
+  const manyIssue = await rollOut('bench 100 databases', 'many', small('many'));
+  const many = span(manyIssue);
+  const manyCpu = spanCpu(manyIssue);
   const ratio = many / (CONCURRENCY * median(oneDb));
   console.log(
     `stage over ${GROUP} databases, concurrency ${CONCURRENCY}: ${(many / 1000).toFixed(1)} s; one database ${median(oneDb).toFixed(0)} ms (×${CONCURRENCY} = ${((CONCURRENCY * median(oneDb)) / 1000).toFixed(1)} s) → ${ratio.toFixed(2)}x (target ≤ 1.2x)`,
+  );
+  // What the machine allows: the CPU the stage's tasks cost (all processes: the bot, the databases,
+  // the fake Slack), spread over every core, is the least the stage can take on this machine.
+  const perDb = manyCpu / GROUP;
+  const floor = manyCpu / cpus().length;
+  console.log(
+    `  CPU within the stage: ${(manyCpu / 1000).toFixed(1)} core-s, ${perDb.toFixed(0)} ms per database (all processes); spread over ${cpus().length} cores that is at least ${(floor / 1000).toFixed(1)} s → ${(floor / (CONCURRENCY * median(oneDb))).toFixed(2)}x at best on this machine, against one database's ${median(oneDb).toFixed(0)} ms wall`,
   );
   console.log(
     `load average at the end: ${loadavg()
