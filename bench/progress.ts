@@ -64,7 +64,11 @@ const appFor = (on: boolean) =>
     directory: (entries) => new Set(entries),
     now: () => new Date(),
     logger,
-    taskWatch: on ? DEFAULT_TASK_WATCH : { ...DEFAULT_TASK_WATCH, progressEveryMs: null, lockWatch: false },
+    // On: the progress message posted at the task's start (a task this short would otherwise post
+    // none), edited as shipped, and the lock watch; off: neither.
+    taskWatch: on
+      ? { ...DEFAULT_TASK_WATCH, progressAfterMs: null }
+      : { ...DEFAULT_TASK_WATCH, progressAfterMs: null, progressEveryMs: null, lockWatch: false },
   });
 const apps = { on: appFor(true), off: appFor(false) };
 
