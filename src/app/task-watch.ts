@@ -1,9 +1,9 @@
 /**
  * What a person sees of one running task besides its log: once it has run a couple of seconds,
  * one progress message in the thread, edited in place (statement n of N, elapsed, rows so far)
- * at most every few seconds and once more with the final state; and, when a statement has waited for a lock longer than the
- * environment's `lockWatch`, one notice naming who holds it, with Cancel my statement and Keep
- * waiting for a releaser. The notice is settled (its buttons removed) when the statement gets
+ * at most every few seconds and once more with the final state; and, when a statement has
+ * waited for a lock longer than the environment's `lockWatch`, one notice naming who holds it,
+ * with Cancel my statement and Keep waiting for a releaser. The notice is settled (its buttons removed) when the statement gets
  * its lock, is cancelled, times out, or someone chooses to keep waiting; the lock timeout always
  * bounds the wait. The task also carries its guards (lock and statement timeouts) and a stop
  * signal (./running-tasks.ts).

@@ -5,8 +5,9 @@
  * with what it already shows. Thread replies keep the channel's pace (./channel-pace.ts): each
  * thread's replies go out in order, one at a time, and the lines of tasks' runs that arrive
  * while a reply waits for its turn go out together in one message, so a rollout over many
- * databases posts about one reply a second however many tasks it runs. A task never waits for its lines to be
- * posted; `drain` waits for what is still queued (the bot's stop).
+ * databases posts about one reply a second however many tasks it runs. A task never waits for
+ * its lines to be posted; `sent` waits for one thread's (a stage before it settles), `drain`
+ * for every thread's (the bot's stop).
  */
 import type { WebClient } from '@slack/web-api';
 import type { IssueNotifier } from '../app/index.js';
@@ -111,8 +112,11 @@ export function slackNotifier(
   const pump = (q: ThreadQueue): Promise<void> => {
     q.sending ??= send(q).finally(() => {
       q.sending = undefined;
-      if (q.pending.length === 0) threads.delete(q.ts);
-      else void pump(q);
+      if (q.pending.length > 0) void pump(q);
+      else {
+        threads.delete(q.ts);
+        issueOf.delete(q.ts);
+      }
     });
     return q.sending;
   };
