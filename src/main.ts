@@ -12,7 +12,7 @@ import { startQueue } from './rollout/queue.js';
 import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { slackNotifier } from './slack/notifier.js';
-import { ChannelPace } from './slack/channel-pace.js';
+import { slackPaces } from './slack/channel-pace.js';
 import { botWebClient } from './slack/web-client.js';
 import { driftMessage } from './slack/views/drift.js';
 import type { StartInput } from './startup.js';
@@ -96,10 +96,10 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       ),
   };
   const planner = statePlanner({ config, targetFor, logger });
-  const pace = new ChannelPace();
-  const client = botWebClient(settings.botToken, settings.apiUrl, logger, pace);
+  const paces = slackPaces();
+  const client = botWebClient(settings.botToken, settings.apiUrl, logger, paces);
   const notifier = slackNotifier(client, config, {
-    pace,
+    pace: paces.posts,
     onError: (err, issue) => logger.error({ issue, err }, 'could not post to the issue thread'),
   });
   const directory = slackDirectory(client, logger);

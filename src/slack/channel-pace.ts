@@ -1,14 +1,19 @@
 /**
- * Slack takes about one chat.postMessage a second in one channel, with short bursts allowed;
- * past that it answers 429 and everything the client sends waits. The bot keeps under that pace
- * itself: per channel a bucket of CHANNEL_BURST posts, refilled at one a second, and a post that
- * finds it empty waits its turn (in the order posts asked). `ready` lets a sender that gathers
- * what it posts (a thread's lines) wait first and gather what arrived meanwhile.
+ * Slack's pace for what the bot sends most, kept by the bot itself so Slack need not answer 429
+ * (after which everything the client sends waits):
+ * - chat.postMessage: about one a second in one channel, with short bursts allowed: per channel
+ *   a bucket of CHANNEL_BURST posts, refilled at one a second;
+ * - chat.update: Slack's tier 3, about 50 a minute for the app: one bucket of UPDATE_BURST
+ *   edits, refilled at one every 1.2 s (issue messages and tasks' progress together).
+ * A call that finds its bucket empty waits its turn, in the order calls asked. `ready` lets a
+ * sender that gathers what it sends (a thread's lines) wait first and gather what arrived
+ * meanwhile.
  */
 
 /** Posts one channel may take at once before the one-a-second pace applies. */
 export const CHANNEL_BURST = 3;
-const PER_POST_MS = 1000;
+/** Edits the app may make at once before the 50-a-minute pace applies. */
+export const UPDATE_BURST = 10;
 
 export interface PaceClock {
   now(): number;
@@ -24,27 +29,32 @@ interface Bucket {
   turn: Promise<void>;
 }
 
-export class ChannelPace {
+/** Buckets by key (a channel, or one for the whole app): `burst` calls at once, then one every `everyMs`. */
+export class Pace {
   readonly #buckets = new Map<string, Bucket>();
 
-  constructor(private readonly clock: PaceClock = realClock) {}
+  constructor(
+    private readonly burst: number,
+    private readonly everyMs: number,
+    private readonly clock: PaceClock = realClock,
+  ) {}
 
-  /** Resolves when a post to `channel` may go out, and counts it. */
-  take(channel: string): Promise<void> {
-    return this.#queue(channel, true);
+  /** Resolves when a call under `key` may go out, and counts it. */
+  take(key: string): Promise<void> {
+    return this.#queue(key, true);
   }
 
-  /** Resolves when a post to `channel` could go out now, without counting one. */
-  ready(channel: string): Promise<void> {
-    return this.#queue(channel, false);
+  /** Resolves when a call under `key` could go out now, without counting one. */
+  ready(key: string): Promise<void> {
+    return this.#queue(key, false);
   }
 
-  #queue(channel: string, take: boolean): Promise<void> {
-    const b = this.#bucket(channel);
+  #queue(key: string, take: boolean): Promise<void> {
+    const b = this.#bucket(key);
     const turn = b.turn.then(async () => {
       this.#refill(b);
       if (b.tokens < 1) {
-        await this.clock.sleep(Math.ceil((1 - b.tokens) * PER_POST_MS));
+        await this.clock.sleep(Math.ceil((1 - b.tokens) * this.everyMs));
         this.#refill(b);
       }
       if (take) b.tokens = Math.max(0, b.tokens - 1);
@@ -53,18 +63,28 @@ export class ChannelPace {
     return turn;
   }
 
-  #bucket(channel: string): Bucket {
-    let b = this.#buckets.get(channel);
+  #bucket(key: string): Bucket {
+    let b = this.#buckets.get(key);
     if (!b) {
-      b = { tokens: CHANNEL_BURST, at: this.clock.now(), turn: Promise.resolve() };
-      this.#buckets.set(channel, b);
+      b = { tokens: this.burst, at: this.clock.now(), turn: Promise.resolve() };
+      this.#buckets.set(key, b);
     }
     return b;
   }
 
   #refill(b: Bucket): void {
     const now = this.clock.now();
-    b.tokens = Math.min(CHANNEL_BURST, b.tokens + (now - b.at) / PER_POST_MS);
+    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) / this.everyMs);
     b.at = now;
   }
+}
+
+/** The bot's paces: posts per channel, edits for the whole app. */
+export interface SlackPaces {
+  posts: Pace;
+  updates: Pace;
+}
+
+export function slackPaces(clock: PaceClock = realClock): SlackPaces {
+  return { posts: new Pace(CHANNEL_BURST, 1000, clock), updates: new Pace(UPDATE_BURST, 1200, clock) };
 }

@@ -15,7 +15,7 @@ import type { Config } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
 import type { Issue } from '../domain/issue.js';
 import { DbchangeError, ErrorCode } from '../app/index.js';
-import type { ChannelPace } from './channel-pace.js';
+import type { Pace } from './channel-pace.js';
 import { eventBlocks, eventText, eventTexts, MESSAGE_TEXT_MAX } from './views/events.js';
 import { issueMessage } from './views/issue-message.js';
 import { clip } from './views/text.js';
@@ -52,8 +52,8 @@ interface ThreadQueue {
 
 export interface SlackNotifierOptions {
   clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
-  /** The channel's pace the client keeps: a thread waits for its turn before gathering its lines. */
-  pace?: ChannelPace;
+  /** The posts' pace the client keeps (by channel): a thread waits for its turn before gathering its lines. */
+  pace?: Pace;
   /** A queued line Slack did not take (after the client's own retries): the bot's log. */
   onError?: (err: unknown, issueId: string) => void;
 }

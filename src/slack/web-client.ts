@@ -5,8 +5,8 @@
  *   off), pausing its other calls meanwhile;
  * - HTTP 5xx and network errors: sent again with exponential backoff (RETRY_POLICY), then the
  *   call fails and the caller logs it (a saved decision is never undone by Slack).
- * - chat.postMessage: about one a second per channel (./channel-pace.ts): the bot's own posts
- *   keep that pace, so a busy rollout is not answered 429.
+ * - chat.postMessage (about one a second per channel) and chat.update (about 50 a minute): the
+ *   bot's own calls keep Slack's pace (./channel-pace.ts), so a busy rollout is not answered 429.
  * The SDK's own warnings go to the bot's log, a repeated line once a minute with a count, so an
  * outage does not fill the log with the same line.
  */
@@ -19,7 +19,7 @@ import {
   WebClientEvent,
 } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { ChannelPace } from './channel-pace.js';
+import type { SlackPaces } from './channel-pace.js';
 
 /** Where the Web API is when SLACK_API_URL is not set. */
 export const SLACK_API_URL = 'https://slack.com/api/';
@@ -44,14 +44,19 @@ export function webClientOptions(apiUrl: string | undefined): WebClientOptions {
   };
 }
 
-/** The bot's own Web API client (issue messages, threads, reports), logging through pino; its posts keep `pace`. */
-export function botWebClient(token: string, apiUrl: string | undefined, logger: Logger, pace: ChannelPace): WebClient {
+/** The bot's own Web API client (issue messages, threads, reports), logging through pino; its posts and edits keep `paces`. */
+export function botWebClient(token: string, apiUrl: string | undefined, logger: Logger, paces: SlackPaces): WebClient {
   const client = new WebClient(token, { ...webClientOptions(apiUrl), logger: quietWebLogger(logger) });
   const post = client.chat.postMessage.bind(client.chat);
   client.chat.postMessage = (async (args: Parameters<typeof post>[0]) => {
-    if (typeof args.channel === 'string') await pace.take(args.channel);
+    if (typeof args.channel === 'string') await paces.posts.take(args.channel);
     return post(args);
   }) as typeof post;
+  const update = client.chat.update.bind(client.chat);
+  client.chat.update = (async (args: Parameters<typeof update>[0]) => {
+    await paces.updates.take('app');
+    return update(args);
+  }) as typeof update;
   const warn = onceAMinute(logger);
   client.on(WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) =>
     warn(`Slack rate-limited ${methodOf(url)}; sending again in ${retryAfter} s as Slack asked`),

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import type { WebClient } from '@slack/web-api';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue } from '../../../src/domain/issue.js';
-import { CHANNEL_BURST, ChannelPace, type PaceClock } from '../../../src/slack/channel-pace.js';
+import { CHANNEL_BURST, type Pace, type PaceClock, slackPaces, UPDATE_BURST } from '../../../src/slack/channel-pace.js';
 import { slackNotifier } from '../../../src/slack/notifier.js';
 
 /** A clock whose sleeps end only when the test moves time. */
@@ -41,7 +41,7 @@ function manualClock() {
 }
 
 /** A Web API client that records posts (keeping `pace`, as the bot's client does) and answers with a ts. */
-function recordingClient(pace: ChannelPace, clock: PaceClock) {
+function recordingClient(pace: Pace, clock: PaceClock) {
   const posts: { at: number; thread?: string; text: string; blocks?: unknown }[] = [];
   let n = 0;
   const client = {
@@ -76,7 +76,7 @@ const threaded = (id: string, ts: string) => ({ id, slack: { channel: 'C_X', ts 
 describe('channel pace', () => {
   test(`a burst of ${CHANNEL_BURST} posts goes out at once, then one a second, in the order asked`, async () => {
     const { clock, advance } = manualClock();
-    const pace = new ChannelPace(clock);
+    const pace = slackPaces(clock).posts;
     const out: [number, number][] = [];
     for (let i = 0; i < CHANNEL_BURST + 3; i++) void pace.take('C_X').then(() => out.push([i, clock.now()]));
     await advance(0);
@@ -98,12 +98,22 @@ describe('channel pace', () => {
     await advance(0);
     assert.equal(other, 3000);
   });
+  test(`edits: a burst of ${UPDATE_BURST} for the whole app, then one every 1.2 s (Slack's 50 a minute)`, async () => {
+    const { clock, advance } = manualClock();
+    const { updates } = slackPaces(clock);
+    const out: number[] = [];
+    for (let i = 0; i < UPDATE_BURST + 5; i++) void updates.take('app').then(() => out.push(clock.now()));
+    await advance(0);
+    assert.equal(out.length, UPDATE_BURST);
+    await advance(60_000);
+    assert.deepEqual(out.slice(UPDATE_BURST), [1200, 2400, 3600, 4800, 6000]);
+  });
 });
 
 describe('thread queue', () => {
   test('lines that wait for the channel go out together, in order, and telling the thread never waits for Slack', async () => {
     const { clock, advance, settle } = manualClock();
-    const pace = new ChannelPace(clock);
+    const pace = slackPaces(clock).posts;
     const { client, posts } = recordingClient(pace, clock);
     const notifier = slackNotifier(client, config, { pace, clock: { ...clock } });
     // Another thread (or the channel) used up the burst just now.
@@ -132,7 +142,7 @@ describe('thread queue', () => {
 
   test('a reply of its own keeps its place among the lines, and drain waits until all went out', async () => {
     const { clock, advance } = manualClock();
-    const pace = new ChannelPace(clock);
+    const pace = slackPaces(clock).posts;
     const { client, posts } = recordingClient(pace, clock);
     const notifier = slackNotifier(client, config, { pace, clock: { ...clock } });
     for (let i = 0; i < CHANNEL_BURST; i++) await pace.take('C_X');
