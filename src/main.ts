@@ -13,6 +13,7 @@ import { createSlackApp, initSlack, startSlack } from './slack/app.js';
 import { slackDirectory } from './slack/directory.js';
 import { slackNotifier } from './slack/notifier.js';
 import { slackPaces } from './slack/channel-pace.js';
+import { within } from './within.js';
 import { botWebClient } from './slack/web-client.js';
 import { driftMessage } from './slack/views/drift.js';
 import type { StartInput } from './startup.js';
@@ -265,7 +266,8 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
       await webhookServer?.close().catch(() => {});
       await started.stop().catch(() => {});
       // What the stopped tasks told their threads goes out before the bot does (a stuck Slack: at most THREAD_DRAIN_MS).
-      await drainWithin(notifier, THREAD_DRAIN_MS, logger);
+      if ((await within(notifier.drain(), THREAD_DRAIN_MS)) === 'late')
+        logger.warn(`stopping with thread replies still queued for Slack after ${THREAD_DRAIN_MS / 1000} s`);
       for (const t of targets.values()) await t.close().catch(() => {});
       await opened.close();
     },
@@ -274,16 +276,6 @@ export async function startBot(input: StartInput, logger: Logger): Promise<Runni
 
 /** How long a stopping bot waits for thread replies still queued for Slack's pace. */
 const THREAD_DRAIN_MS = 15_000;
-
-async function drainWithin(notifier: { drain(): Promise<void> }, ms: number, logger: Logger): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((r) => {
-    timer = setTimeout(() => r('late'), ms);
-  });
-  const outcome = await Promise.race([notifier.drain().then(() => 'drained' as const), late]);
-  clearTimeout(timer);
-  if (outcome === 'late') logger.warn(`stopping with thread replies still queued for Slack after ${ms / 1000} s`);
-}
 
 /** The queue looks for due jobs at least as often as the shortest poll interval, so polls keep their interval. */
 function processEveryFor(config: Config): number {

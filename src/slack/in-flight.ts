@@ -3,6 +3,7 @@
  * the post-ack lane and the handler's work. A stop first closes the door to new requests, then waits
  * for these (at most STOP_WAIT_MS), so a click Slack was told "ok" for is still carried out.
  */
+import { within } from '../within.js';
 import type { Logger } from 'pino';
 
 /** The longest a stop waits for the requests already taken in to finish. */
@@ -41,14 +42,7 @@ export class InFlight {
 
   /** Resolves once nothing is running, or after `ms` with what still is (oldest first, with its age). */
   async settled(ms: number): Promise<(RequestKind & { runningMs: number })[]> {
-    if (this.running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => this.idle.push(resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-      ]);
-      clearTimeout(timer);
-    }
+    if (this.running.size > 0) await within(new Promise<void>((resolve) => this.idle.push(resolve)), ms);
     const now = this.now();
     return [...this.running].map((r) => ({ ...r.kind, runningMs: Math.round(now - r.since) }));
   }
@@ -76,10 +70,5 @@ export async function stopGracefully(
     return;
   }
   // The listener closes once its connections have ended: not longer than the cap in all.
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    closed,
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, capMs - (performance.now() - started))))),
-  ]);
-  clearTimeout(timer);
+  await within(closed, Math.max(0, capMs - (performance.now() - started)));
 }

@@ -10,6 +10,7 @@
  * file — into field errors; the download and decoding (`downloadSqlFile`, bounded too) run after
  * the ack, and a problem there is told to the person in an ephemeral message, changing nothing.
  */
+import { within } from '../within.js';
 import type { WebClient } from '@slack/web-api';
 import { MAX_SQL_BYTES } from '../app/index.js';
 import { messageOf } from '../app/index.js';
@@ -41,14 +42,6 @@ const tooLarge = (name: string, bytes: number) => ({
   error: `${name} is ${megabytes(bytes)}; the limit is ${SQL_FILE_LIMIT_TEXT}. Split the script into several changes.`,
 });
 
-function timeout<T>(ms: number, value: T): { promise: Promise<T>; clear: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(value), ms);
-  });
-  return { promise, clear: () => clearTimeout(timer) };
-}
-
 /** Ask files.info about a picked file (before the ack): where to download it, or why it cannot be used. */
 export async function describeSqlFile(
   client: WebClient,
@@ -57,9 +50,8 @@ export async function describeSqlFile(
 ): Promise<Described> {
   type Info = { name?: string; size?: number; url_private_download?: string; url_private?: string };
   let file: Info | undefined;
-  const late = timeout(timeoutMs, 'late' as const);
   try {
-    const answer = await Promise.race([client.files.info({ file: fileId }), late.promise]);
+    const answer = await within(client.files.info({ file: fileId }), timeoutMs);
     if (answer === 'late') return { ok: false, error: 'Slack took too long to describe the file; press Submit again.' };
     file = answer.file;
   } catch (err) {
@@ -71,8 +63,6 @@ export async function describeSqlFile(
           ? 'The bot may not read files: add the files:read scope to the Slack app (manifest.json has it) and reinstall it.'
           : `Slack could not give the bot this file (${code ?? messageOf(err)}); attach it again.`,
     };
-  } finally {
-    late.clear();
   }
   const name = file?.name ?? 'The file';
   const url = file?.url_private_download ?? file?.url_private;
