@@ -9,6 +9,7 @@
  * its lines to be posted; `sent` waits for one thread's (a stage before it settles), `drain`
  * for every thread's (the bot's stop).
  */
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { IssueNotifier } from '../app/index.js';
 import type { Config } from '../config/model.js';
@@ -42,9 +43,11 @@ const TASK_LINES = new Set<IssueEvent['kind']>([
   'ddl-generated',
 ]);
 
+type Slack = NonNullable<Issue['slack']>;
+
 interface ThreadQueue {
-  channel: string;
-  ts: string;
+  issueId: string;
+  slack: Slack;
   pending: Pending[];
   /** Set while the thread's sender runs; resolves when the queue is empty. */
   sending?: Promise<void>;
@@ -68,7 +71,17 @@ export function slackNotifier(
   // Per issue: when its message was last updated, and what it showed then.
   const shown = new Map<string, { at: number; rendered: string }>();
   const threads = new Map<string, ThreadQueue>();
-  const issueOf = new Map<string, string>();
+  /** One reply in the thread: its ts. */
+  const reply = async (slack: Slack, text: string, blocks?: KnownBlock[]): Promise<string | undefined> => {
+    const res = await client.chat.postMessage({
+      channel: slack.channel,
+      thread_ts: slack.ts,
+      text: clip(text, MESSAGE_TEXT_MAX),
+      ...(blocks ? { blocks } : {}),
+      unfurl_links: false,
+    });
+    return res.ts;
+  };
 
   const send = async (q: ThreadQueue): Promise<void> => {
     while (q.pending.length > 0) {
@@ -79,7 +92,7 @@ export function slackNotifier(
         continue;
       }
       // Wait for the channel's turn first: lines that arrive meanwhile go out in the same reply.
-      await opts.pace?.ready(q.channel);
+      await opts.pace?.ready(q.slack.channel);
       let text = first.line;
       q.pending.shift();
       while (first.joins && q.pending.length > 0) {
@@ -88,24 +101,14 @@ export function slackNotifier(
         text = `${text}\n${next.line}`;
         q.pending.shift();
       }
-      try {
-        await client.chat.postMessage({
-          channel: q.channel,
-          thread_ts: q.ts,
-          text: clip(text, MESSAGE_TEXT_MAX),
-          unfurl_links: false,
-        });
-      } catch (e) {
-        opts.onError?.(e, issueOf.get(q.ts) ?? '');
-      }
+      await reply(q.slack, text).catch((e: unknown) => opts.onError?.(e, q.issueId));
     }
   };
-  const queueOf = (issue: Issue & { slack: NonNullable<Issue['slack']> }): ThreadQueue => {
-    let q = threads.get(issue.slack.ts);
+  const queueOf = (issueId: string, slack: Slack): ThreadQueue => {
+    let q = threads.get(slack.ts);
     if (!q) {
-      q = { channel: issue.slack.channel, ts: issue.slack.ts, pending: [] };
-      threads.set(issue.slack.ts, q);
-      issueOf.set(issue.slack.ts, issue.id);
+      q = { issueId, slack, pending: [] };
+      threads.set(slack.ts, q);
     }
     return q;
   };
@@ -113,27 +116,21 @@ export function slackNotifier(
     q.sending ??= send(q).finally(() => {
       q.sending = undefined;
       if (q.pending.length > 0) void pump(q);
-      else {
-        threads.delete(q.ts);
-        issueOf.delete(q.ts);
-      }
+      else threads.delete(q.slack.ts);
     });
     return q.sending;
   };
   /** Queue plain texts of a thread; they are posted in order, without the caller waiting. */
-  const queueLines = (issue: Issue & { slack: NonNullable<Issue['slack']> }, lines: string[], joins: boolean): void => {
-    const q = queueOf(issue);
+  const queueLines = (q: ThreadQueue, lines: string[], joins: boolean): void => {
     for (const line of lines) q.pending.push({ line, joins });
     void pump(q);
   };
   /** Queue a reply of its own (blocks, or one to edit later) after what is queued; resolves with its result. */
-  const queueOwn = <T>(issue: Issue & { slack: NonNullable<Issue['slack']> }, fn: () => Promise<T>): Promise<T> => {
-    const q = queueOf(issue);
-    return new Promise<T>((resolve, reject) => {
+  const queueOwn = <T>(q: ThreadQueue, fn: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
       q.pending.push({ own: () => fn().then(resolve, reject) });
       void pump(q);
     });
-  };
 
   return {
     async sent(issue: Issue): Promise<void> {
@@ -169,36 +166,18 @@ export function slackNotifier(
     async thread(issue: Issue, event: IssueEvent): Promise<void> {
       const { slack } = issue;
       if (!slack) return;
-      const threaded = { ...issue, slack };
+      const q = queueOf(issue.id, slack);
       // A reply with buttons (a pre-flight check's Confirm, Postpone, Cancel) is a message of its own.
       const blocks = eventBlocks(event);
-      if (!blocks) return queueLines(threaded, eventTexts(event), TASK_LINES.has(event.kind));
-      await queueOwn(threaded, async () => {
-        for (const text of eventTexts(event)) {
-          await client.chat.postMessage({
-            channel: slack.channel,
-            thread_ts: slack.ts,
-            text: clip(text, MESSAGE_TEXT_MAX),
-            blocks,
-            unfurl_links: false,
-          });
-        }
+      if (!blocks) return queueLines(q, eventTexts(event), TASK_LINES.has(event.kind));
+      await queueOwn(q, async () => {
+        for (const text of eventTexts(event)) await reply(slack, text, blocks);
       });
     },
     async post(issue: Issue, event: IssueEvent): Promise<string | undefined> {
       const { slack } = issue;
       if (!slack) return undefined;
-      const blocks = eventBlocks(event);
-      return queueOwn({ ...issue, slack }, async () => {
-        const res = await client.chat.postMessage({
-          channel: slack.channel,
-          thread_ts: slack.ts,
-          text: clip(eventText(event), MESSAGE_TEXT_MAX),
-          ...(blocks ? { blocks } : {}),
-          unfurl_links: false,
-        });
-        return res.ts;
-      });
+      return queueOwn(queueOf(issue.id, slack), () => reply(slack, eventText(event), eventBlocks(event)));
     },
     async edit(issue: Issue, ts: string, event: IssueEvent): Promise<void> {
       if (!issue.slack) return;
