@@ -2,47 +2,12 @@
 // the newest state sent when the interval is over, edits never overlapping, the final state at once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EditThrottle, type ThrottleClock } from '../../../src/app/edit-throttle.js';
-
-/** A clock whose timers fire only when the test moves time. */
-function manualClock() {
-  let now = 0;
-  let timers: { at: number; fn: () => void }[] = [];
-  const clock: ThrottleClock = {
-    now: () => now,
-    after(ms, fn) {
-      const t = { at: now + ms, fn };
-      timers.push(t);
-      return () => void (timers = timers.filter((x) => x !== t));
-    },
-  };
-  return {
-    clock,
-    /** Move time forward, firing due timers in order (and letting the sends they start settle). */
-    async advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        await settle();
-        const due = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        timers = timers.filter((t) => t !== due);
-        now = due.at;
-        due.fn();
-        await settle();
-      }
-      now = end;
-      await settle();
-    },
-  };
-}
-
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-};
+import { EditThrottle } from '../../../src/app/edit-throttle.js';
+import { manualClock } from '../../support/manual-clock.js';
 
 describe('progress edit throttle', () => {
   test('the first change is sent at once; changes inside the interval become one edit when it is over', async () => {
-    const { clock, advance } = manualClock();
+    const { clock, advance, settle } = manualClock();
     let state = 0;
     const sent: { at: number; state: number }[] = [];
     const throttle = new EditThrottle(async () => void sent.push({ at: clock.now(), state }), 5000, clock);
@@ -137,7 +102,7 @@ describe('progress edit throttle', () => {
   });
 
   test('the final state is sent at once, whatever the interval, and nothing after it', async () => {
-    const { clock, advance } = manualClock();
+    const { clock, advance, settle } = manualClock();
     let state = 'running';
     const sent: string[] = [];
     const throttle = new EditThrottle(async () => void sent.push(state), 5000, clock, 15000);

@@ -8,37 +8,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { Issue } from '../../../src/domain/issue.js';
 import { CHANNEL_BURST, type Pace, type PaceClock, slackPaces, UPDATE_BURST } from '../../../src/slack/channel-pace.js';
 import { slackNotifier } from '../../../src/slack/notifier.js';
-
-/** A clock whose sleeps end only when the test moves time. */
-function manualClock() {
-  let now = 0;
-  let sleepers: { at: number; wake: () => void }[] = [];
-  const clock: PaceClock = {
-    now: () => now,
-    sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + ms, wake })),
-  };
-  const settle = async () => {
-    for (let i = 0; i < 50; i++) await Promise.resolve();
-  };
-  return {
-    clock,
-    settle,
-    /** Move time forward, waking due sleepers in order. */
-    async advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        await settle();
-        const due = sleepers.filter((s) => s.at <= end).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        sleepers = sleepers.filter((s) => s !== due);
-        now = due.at;
-        due.wake();
-      }
-      now = end;
-      await settle();
-    },
-  };
-}
+import { manualClock } from '../../support/manual-clock.js';
 
 /** A Web API client that records posts (keeping `pace`, as the bot's client does) and answers with a ts. */
 function recordingClient(pace: Pace, clock: PaceClock) {
