@@ -56,6 +56,24 @@ function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
 
 const MAY_READ = /from|table/i;
 
+/** Words without which a statement holds no query but its own (one SELECT, and its FROM list). */
+const NESTS = /with|table|union|intersect|except|values/i;
+
+/**
+ * The one FROM list a statement can have when its text shows no nested query: no second SELECT,
+ * no WITH, set operation, VALUES or TABLE. Undefined when the whole tree must be walked.
+ */
+function rootFrom(s: Statement): unknown {
+  const sql = s.sql;
+  if (NESTS.test(sql)) return undefined;
+  const select = /select/gi;
+  let n = 0;
+  while (select.exec(sql)) if (++n > 1) return undefined;
+  const root = (s.ast as Record<string, { fromClause?: unknown }>)[s.node];
+  if (n === 0) return s.node === 'UpdateStmt' ? root?.fromClause : null;
+  return s.node === 'SelectStmt' ? root?.fromClause : undefined;
+}
+
 /** Offset just after `re`'s match at the statement's start, or -1 (a comment in between, another form). */
 function after(s: Statement, re: RegExp): number {
   const m = re.exec(s.sql);
@@ -108,7 +126,11 @@ function read(s: Statement): ObjectName[] | null {
   const ctes = new Set<string>();
   // A FROM list needs FROM in the text (or TABLE t, which reads t): most INSERT, UPDATE and DELETE
   // statements have neither, and their tree need not be walked.
-  if (MAY_READ.test(s.sql)) walk(ast, tables, ctes);
+  if (MAY_READ.test(s.sql)) {
+    const root = rootFrom(s);
+    if (root === undefined) walk(ast, tables, ctes);
+    else fromItems(root, tables);
+  }
   tables.sort((a, b) => (a.location ?? 0) - (b.location ?? 0));
   for (const r of tables)
     if (r.schemaname || !ctes.has(r.relname ?? '')) out.push({ parts: partsOf(r), pos: s.at(r.location) });

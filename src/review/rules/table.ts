@@ -60,7 +60,11 @@ export const requirePk: Rule = {
         continue;
       }
       for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
-      if (s.kind.label === 'DROP INDEX' && s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY') {
+      if (
+        s.verb === 'DROP' &&
+        s.kind.label === 'DROP INDEX' &&
+        s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY'
+      ) {
         const on = s.tokens.findIndex((t) => t.type === 'word' && t.v === 'ON');
         const name = on >= 0 ? readName(s.tokens, on + 1) : null;
         if (name) dropKey(baseName(name.parts), tables.get(baseName(name.parts)), s, 0);
@@ -134,7 +138,7 @@ export const noForeignKey: Rule = {
 
 /** Tables named by DROP TABLE. */
 export function droppedTables(s: Statement): Array<{ parts: string[]; pos: number }> {
-  if (s.kind.label !== 'DROP TABLE') return [];
+  if (s.verb !== 'DROP' || s.kind.label !== 'DROP TABLE') return [];
   const t = s.tokens;
   let k = s.kind.at + 1;
   if (t[k]?.v === 'IF') k += 2;

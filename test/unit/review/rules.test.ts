@@ -45,6 +45,10 @@ const cases: Case[] = [
       'WITH x AS (SELECT 1 FROM u) SELECT * FROM x',
       'SELECT coalesce((SELECT max(b) FROM u), 0) FROM public.t',
       "SELECT CAST((SELECT b FROM u LIMIT 1) AS int), 'x' || a FROM public.t WHERE a = 1",
+      'UPDATE public.t SET a = 1 FROM u WHERE u.id = t.id',
+      'INSERT INTO public.t VALUES ((SELECT 1 FROM u))',
+      'SELECT a FROM public.t UNION SELECT b FROM u',
+      'INSERT INTO public.t TABLE u',
     ],
     pass: [
       'CREATE TABLE public.t (id int)',
@@ -148,8 +152,14 @@ const cases: Case[] = [
   {
     rule: 'statement.select.no-select-all',
     engines: MP,
-    flag: ['SELECT * FROM t', 'SELECT t.* FROM t', 'INSERT INTO a (x) SELECT * FROM b'],
-    pass: ['SELECT a, b FROM t', 'SELECT count(*) FROM t', 'SELECT a * b FROM t'],
+    flag: [
+      'SELECT * FROM t',
+      'SELECT t.* FROM t',
+      'INSERT INTO a (x) SELECT * FROM b',
+      'SELECT\n*\nFROM t',
+      'SELECT count(*), * FROM t',
+    ],
+    pass: ['SELECT a, b FROM t', 'SELECT count(*) FROM t', 'SELECT count( * ) FROM t', 'SELECT a * b FROM t'],
   },
   {
     rule: 'statement.where.require.select',
@@ -987,8 +997,19 @@ const cases: Case[] = [
   {
     rule: 'ban-duplicate-column-assignments',
     engines: P,
-    flag: ['UPDATE t SET a = 1, a = 2 WHERE id = 1'],
-    pass: ['UPDATE t SET a = 1, b = 2 WHERE id = 1'],
+    flag: [
+      'UPDATE t SET a = 1, a = 2 WHERE id = 1',
+      'INSERT INTO t (a, a) VALUES (1, 2)',
+      'INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1, b = 2',
+      'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = 1, a = 2',
+      'WITH x AS (UPDATE t SET a = 1, a = 2 RETURNING a) SELECT a FROM x',
+      'CREATE TABLE t (a int, a int)',
+    ],
+    pass: [
+      'UPDATE t SET a = 1, b = 2 WHERE id = 1',
+      'WITH x AS (UPDATE t SET a = 1, b = 2 RETURNING a) SELECT a FROM x',
+      'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = 1, b = 2',
+    ],
   },
   {
     rule: 'require-table-schema',

@@ -319,46 +319,66 @@ function findRepeatedColumns(s: Statement, node: unknown, found: Found): void {
   for (const kind in o) {
     const v = o[kind] as Node;
     if (typeof v !== 'object' || v === null) continue;
-    switch (kind) {
-      case 'UpdateStmt':
-        checkAssignments(s, v.targetList, found);
-        break;
-      case 'InsertStmt':
-        checkAssignments(s, v.cols, found);
-        checkAssignments(s, (v.onConflictClause as Node | undefined)?.targetList, found);
-        break;
-      case 'MergeWhenClause':
-        checkAssignments(s, v.targetList, found);
-        break;
-      case 'CreateStmt':
-        checkColumnDefs(s, v.tableElts, found);
-        break;
-      case 'CreateForeignTableStmt':
-        checkColumnDefs(s, (v.base as Node | undefined)?.tableElts, found);
-        break;
-      case 'ViewStmt': {
-        const view = v.view as RangeVar | undefined;
-        const listed = listedNames(s, v.aliases, view?.location);
-        if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
-        else checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
-        findRepeatedColumns(s, v.query, found);
-        continue;
-      }
-      case 'CreateTableAsStmt': {
-        const into = v.into as { rel?: RangeVar; colNames?: unknown } | undefined;
-        const listed = listedNames(s, into?.colNames, into?.rel?.location);
-        if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
-        else if (v.objtype === 'OBJECT_MATVIEW')
-          checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
-        findRepeatedColumns(s, v.query, found);
-        continue;
-      }
-      case 'SelectStmt':
-        if (v.intoClause) checkSelectList(s, v.targetList, found);
-        break;
-    }
-    findRepeatedColumns(s, v, found);
+    if (!checkNode(s, kind, v, found)) findRepeatedColumns(s, v, found);
   }
+}
+
+/** Check one node of kind `kind` for a column named twice; true when it has walked its subtree itself. */
+function checkNode(s: Statement, kind: string, v: Node, found: Found): boolean {
+  switch (kind) {
+    case 'UpdateStmt':
+      checkAssignments(s, v.targetList, found);
+      return false;
+    case 'InsertStmt':
+      checkAssignments(s, v.cols, found);
+      checkAssignments(s, (v.onConflictClause as Node | undefined)?.targetList, found);
+      return false;
+    case 'MergeWhenClause':
+      checkAssignments(s, v.targetList, found);
+      return false;
+    case 'CreateStmt':
+      checkColumnDefs(s, v.tableElts, found);
+      return false;
+    case 'CreateForeignTableStmt':
+      checkColumnDefs(s, (v.base as Node | undefined)?.tableElts, found);
+      return false;
+    case 'ViewStmt': {
+      const view = v.view as RangeVar | undefined;
+      const listed = listedNames(s, v.aliases, view?.location);
+      if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
+      else checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
+      findRepeatedColumns(s, v.query, found);
+      return true;
+    }
+    case 'CreateTableAsStmt': {
+      const into = v.into as { rel?: RangeVar; colNames?: unknown } | undefined;
+      const listed = listedNames(s, into?.colNames, into?.rel?.location);
+      if (listed.length > 0) reportRepeated(listed, DEFINED_TWICE, found);
+      else if (v.objtype === 'OBJECT_MATVIEW')
+        checkSelectList(s, as<{ targetList?: unknown }>(v.query as never, 'SelectStmt')?.targetList, found);
+      findRepeatedColumns(s, v.query, found);
+      return true;
+    }
+    case 'SelectStmt':
+      if (v.intoClause) checkSelectList(s, v.targetList, found);
+      return false;
+  }
+  return false;
+}
+
+/**
+ * True when the statement may hold another one the walk must find: a data-modifying WITH query,
+ * or a SELECT … INTO inside a set operation. Neither is written without its keyword (INSERT and
+ * MERGE have one INTO of their own), so a statement without them is checked at its root only.
+ */
+function mayNest(s: Statement): boolean {
+  const sql = s.sql;
+  if (/with/i.test(sql)) return true;
+  const own = s.node === 'InsertStmt' || s.node === 'MergeStmt' ? 1 : 0;
+  const into = /into/gi;
+  let n = 0;
+  while (into.exec(sql)) if (++n > own) return true;
+  return false;
 }
 
 export const banDuplicateColumnAssignments = squawkRule({
@@ -376,7 +396,17 @@ export const banDuplicateColumnAssignments = squawkRule({
   summary: 'No column assigned or defined twice in one statement',
   message: 'Multiple assignments to the same column.',
   check(s, _ctx, report) {
-    findRepeatedColumns(s, s.ast, report);
+    if (!s.ast) return;
+    if (mayNest(s)) {
+      findRepeatedColumns(s, s.ast, report);
+      return;
+    }
+    // The same places as the walk, without walking the expressions that cannot hold them.
+    const root = (s.ast as Node)[s.node] as Node;
+    checkNode(s, s.node, root, report);
+    if (s.node === 'MergeStmt')
+      for (const c of (root.mergeWhenClauses as Node[] | undefined) ?? [])
+        checkNode(s, 'MergeWhenClause', c.MergeWhenClause as Node, report);
   },
 });
 
