@@ -95,14 +95,25 @@ export const whereRequireUpdateDelete: Rule = {
   verbs: ['UPDATE', 'DELETE'],
   summary: 'UPDATE/DELETE must have WHERE',
   check(s, ctx) {
-    if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
-    if (!hasTopWhere(s))
+    // PostgreSQL's tree says it without tokens: the statement's own node and its WHERE.
+    const verb = s.ast ? (s.node === 'UpdateStmt' ? 'UPDATE' : s.node === 'DeleteStmt' ? 'DELETE' : '') : s.kind.verb;
+    if (verb !== 'UPDATE' && verb !== 'DELETE') return;
+    const where = s.ast ? !!(s.ast as Record<string, { whereClause?: unknown }>)[s.node]?.whereClause : hasTopWhere(s);
+    if (!where)
       ctx.report(
         s,
-        `${s.kind.verb} without WHERE changes every row of the table; add a WHERE clause (use WHERE true if you really mean all rows).`,
+        `${verb} without WHERE changes every row of the table; add a WHERE clause (use WHERE true if you really mean all rows).`,
       );
   },
 };
+
+/**
+ * False when no string in the text can start with `%`: no quote is followed by one (with a
+ * backslash escape in the text, a string may spell it otherwise, so the tokens decide).
+ */
+function mayStartWithWildcard(sql: string): boolean {
+  return sql.includes('\\') || /['"$]%/.test(sql);
+}
 
 export const noLeadingWildcardLike: Rule = {
   id: 'statement.where.no-leading-wildcard-like',
@@ -111,7 +122,7 @@ export const noLeadingWildcardLike: Rule = {
   verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: "No LIKE '%x'",
   check(s, ctx) {
-    if (!s.has('LIKE') && !s.has('ILIKE')) return;
+    if (!mayStartWithWildcard(s.sql) || (!s.has('LIKE') && !s.has('ILIKE'))) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 1; k++) {
       const x = t[k]!;
@@ -237,6 +248,12 @@ export const insertMustSpecifyColumn: Rule = {
   verbs: ['INSERT', 'REPLACE'],
   summary: 'INSERT must list columns',
   check(s, ctx) {
+    if (s.ast) {
+      // PostgreSQL's tree holds the column list (empty for VALUES, SELECT, DEFAULT VALUES without one).
+      const insert = s.node === 'InsertStmt' ? (s.ast as { InsertStmt: { cols?: unknown[] } }).InsertStmt : null;
+      if (insert && !insert.cols?.length) ctx.report(s, MUST_SPECIFY_COLUMN);
+      return;
+    }
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
     const t = s.tokens;
     let k = s.kind.at + 1;
@@ -247,12 +264,12 @@ export const insertMustSpecifyColumn: Rule = {
     }
     if (t[k]?.v === 'SET') return;
     if (t[k]?.v === '(' && t[k + 1]?.v !== 'SELECT' && t[k + 1]?.v !== 'WITH') return;
-    ctx.report(
-      s,
-      "INSERT without a column list depends on the table's column order and breaks when columns change; list the target columns: INSERT INTO t (a, b) VALUES …",
-    );
+    ctx.report(s, MUST_SPECIFY_COLUMN);
   },
 };
+
+const MUST_SPECIFY_COLUMN =
+  "INSERT without a column list depends on the table's column order and breaks when columns change; list the target columns: INSERT INTO t (a, b) VALUES …";
 
 export const insertDisallowOrderByRand: Rule = {
   id: 'statement.insert.disallow-order-by-rand',

@@ -240,6 +240,31 @@ const cases: Case[] = [
   },
   { rule: 'statement.insert.must-specify-column', engines: M, flag: [], pass: ['INSERT INTO t SET a = 1'] },
   {
+    rule: 'statement.insert.must-specify-column',
+    engines: P,
+    flag: [
+      'INSERT INTO t DEFAULT VALUES',
+      'INSERT INTO t (SELECT a FROM u)',
+      'WITH x AS (SELECT 1 AS a) INSERT INTO t SELECT a FROM x',
+    ],
+    pass: ['INSERT INTO t AS x (a) VALUES (1)', 'WITH x AS (SELECT 1 AS a) INSERT INTO t (a) SELECT a FROM x'],
+  },
+  {
+    rule: 'statement.where.require.update-delete',
+    engines: P,
+    flag: ['WITH x AS (SELECT 1 AS a) DELETE FROM t', 'DELETE FROM t RETURNING (SELECT 1 WHERE true)'],
+    pass: [
+      'UPDATE t SET a = 1 WHERE CURRENT OF c',
+      'WITH x AS (SELECT 1 AS a) UPDATE t SET a = 1 WHERE a IN (SELECT a FROM x)',
+    ],
+  },
+  {
+    rule: 'statement.where.no-leading-wildcard-like',
+    engines: P,
+    flag: ['SELECT a FROM t WHERE a LIKE $$%x$$', "SELECT a FROM t WHERE a ILIKE E'%x'"],
+    pass: ["SELECT a FROM t WHERE a LIKE 'x%' AND b = '50%'"],
+  },
+  {
     rule: 'statement.insert.disallow-order-by-rand',
     engines: M,
     flag: ['INSERT INTO t (a) SELECT a FROM u WHERE a > 1 ORDER BY RAND()'],
