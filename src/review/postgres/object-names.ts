@@ -80,14 +80,17 @@ function after(s: Statement, re: RegExp): number {
   return m ? m[0].length : -1;
 }
 
-/** True for a name of 63 bytes or more (a character is at most 3 UTF-8 bytes per UTF-16 unit). */
-const cut = (p: string): boolean => p.length >= 21 && Buffer.byteLength(p) >= 63;
+/**
+ * True for a name PostgreSQL's tree may hold cut to 63 bytes: one of 60 bytes or more (a cut
+ * ends before a character of up to 4 bytes; a character is at most 3 UTF-8 bytes per UTF-16 unit).
+ */
+export const mayBeCut = (name: string): boolean => name.length >= 20 && Buffer.byteLength(name) >= 60;
 
 /** The names naming.fully-qualified checks, read from the AST; null when the statement form is not read here. */
 export function objectNames(s: Statement): ObjectName[] | null {
   const names = read(s);
   // The AST holds names cut to 63 bytes; the message names the object as written.
-  return names?.some((n) => n.parts.some(cut)) ? null : names;
+  return names?.some((n) => n.parts.some(mayBeCut)) ? null : names;
 }
 
 function read(s: Statement): ObjectName[] | null {

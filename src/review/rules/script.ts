@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import type { Statement } from '../statement.js';
 import { BOTH, MYSQL, POSTGRES } from './engines.js';
 import { baseName, dmlTargets, isDdl, isDml, num } from './util.js';
+import { pgTableChange } from '../postgres/table-changes.js';
 
 export const mergeAlterTable: Rule = {
   id: 'statement.merge-alter-table',
@@ -14,12 +15,24 @@ export const mergeAlterTable: Rule = {
   generatorDecides: true,
   checkScript(ctx) {
     const seen = new Map<string, Statement>();
+    const pg = ctx.engine === 'postgres';
     for (const s of ctx.statements) {
-      const table = s.createTable?.table ?? s.alterTable?.table;
-      if (!table) continue;
-      const key = baseName(table);
+      // PostgreSQL's tree, where it says which table the statement creates or alters; otherwise the tokens.
+      const change = pg ? pgTableChange(s) : null;
+      let key: string;
+      let alters: boolean;
+      if (change) {
+        if (change.kind !== 'create' && change.kind !== 'alter') continue;
+        key = change.table;
+        alters = change.kind === 'alter';
+      } else {
+        const table = s.createTable?.table ?? s.alterTable?.table;
+        if (!table) continue;
+        key = baseName(table);
+        alters = !!s.alterTable;
+      }
       const first = seen.get(key);
-      if (first && s.alterTable) {
+      if (first && alters) {
         ctx.report(
           s,
           `Table ${key} is already changed at line ${first.split.line}; merge the ALTER TABLE statements into one so the table is rebuilt and locked once.`,

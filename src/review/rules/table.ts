@@ -5,6 +5,7 @@ import { readName } from '../tokens.js';
 import type { AlterAction } from '../model/alter-table.js';
 import { BOTH, MYSQL } from './engines.js';
 import { definedIndexes } from './defs.js';
+import { pgTableChange } from '../postgres/table-changes.js';
 import { baseName, bool, dmlTargets, isDml, num, readTables, regex, str, listSet } from './util.js';
 
 /**
@@ -44,39 +45,17 @@ export const requirePk: Rule = {
       else if (tr) Object.assign(tr, { pk: null, s, pos, dropped: true });
       else tables.set(key, { pk: null, s, pos, dropped: true, existing: true, added: false });
     };
-    for (const s of ctx.statements) {
-      const ct = s.createTable;
-      if (ct) {
-        if (ct.derived) continue;
-        const pk = definedIndexes(s).find((i) => i.kind === 'primary');
-        tables.set(baseName(ct.table), {
-          pk: pk ? pk.columns : null,
-          s,
-          pos: ct.pos,
-          dropped: false,
-          existing: false,
-          added: false,
-        });
-        continue;
-      }
-      for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
-      if (
-        s.verb === 'DROP' &&
-        s.kind.label === 'DROP INDEX' &&
-        s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY'
-      ) {
-        const on = s.tokens.findIndex((t) => t.type === 'word' && t.v === 'ON');
-        const name = on >= 0 ? readName(s.tokens, on + 1) : null;
-        if (name) dropKey(baseName(name.parts), tables.get(baseName(name.parts)), s, 0);
-        continue;
-      }
-      const at = s.alterTable;
-      if (!at) continue;
-      let key = baseName(at.table);
+    /** The statements that created a table (the finding goes to the table's name there). */
+    const creators = new Set<Statement>();
+    const create = (s: Statement, key: string, pk: string[] | null, pos: number): void => {
+      tables.set(key, { pk, s, pos, dropped: false, existing: false, added: false });
+      creators.add(s);
+    };
+    /** An ALTER TABLE of table `key`: its actions in order, and the primary key it adds (null: none). */
+    const alter = (s: Statement, key: string, actions: readonly AlterAction[], adds: string[] | null): void => {
       let tr = tables.get(key);
       if (tr && pg) Object.assign(tr, { s, pos: 0 });
-      let adds = definedIndexes(s).find((i) => i.kind === 'primary')?.columns ?? null;
-      for (const a of at.actions) {
+      for (const a of actions) {
         if (a.kind === 'rename-table') {
           if (tr) {
             tables.delete(key);
@@ -103,6 +82,43 @@ export const requirePk: Rule = {
         if (tr) tr.pk = adds;
         else if (pg) tables.set(key, { pk: adds, s, pos: 0, dropped: false, existing: true, added: true });
       }
+    };
+    for (const s of ctx.statements) {
+      // PostgreSQL's tree, where it says what the statement does to a table; otherwise the tokens.
+      const change = pg ? pgTableChange(s) : null;
+      if (change) {
+        if (change.kind === 'create' && !change.derived) create(s, change.table, change.primaryKey, change.pos);
+        else if (change.kind === 'drop') for (const t of change.tables) tables.delete(t);
+        else if (change.kind === 'alter')
+          alter(
+            s,
+            change.table,
+            change.drops.map((d): AlterAction => ({ ...d, pos: 0 })),
+            change.primaryKey,
+          );
+        continue;
+      }
+      const ct = s.createTable;
+      if (ct) {
+        if (ct.derived) continue;
+        const pk = definedIndexes(s).find((i) => i.kind === 'primary');
+        create(s, baseName(ct.table), pk ? pk.columns : null, ct.pos);
+        continue;
+      }
+      for (const d of droppedTables(s)) tables.delete(baseName(d.parts));
+      if (
+        s.verb === 'DROP' &&
+        s.kind.label === 'DROP INDEX' &&
+        s.tokens[s.kind.at + 1]?.name.toUpperCase() === 'PRIMARY'
+      ) {
+        const on = s.tokens.findIndex((t) => t.type === 'word' && t.v === 'ON');
+        const name = on >= 0 ? readName(s.tokens, on + 1) : null;
+        if (name) dropKey(baseName(name.parts), tables.get(baseName(name.parts)), s, 0);
+        continue;
+      }
+      const at = s.alterTable;
+      if (!at) continue;
+      alter(s, baseName(at.table), at.actions, definedIndexes(s).find((i) => i.kind === 'primary')?.columns ?? null);
     }
     for (const [name, tr] of tables) {
       if (tr.pk) continue;
@@ -111,7 +127,7 @@ export const requirePk: Rule = {
         tr.dropped
           ? `Table ${name} is left without a primary key; add the new primary key in the same change.`
           : `Table ${name} has no primary key; add one (e.g. id BIGINT PRIMARY KEY) so rows can be identified, replicated and changed safely.`,
-        pg && tr.s.createTable === null ? undefined : tr.pos,
+        pg && !creators.has(tr.s) ? undefined : tr.pos,
       );
     }
   },

@@ -185,6 +185,42 @@ describe('Bytebase script state: table.require-pk, more forms', () => {
       'DROP TABLE t;\nCREATE TABLE t (id int, name text)',
       [2],
     ],
+    [
+      'dropping the key column drops the primary key',
+      'postgres',
+      'CREATE TABLE t (a int, b int, PRIMARY KEY (a));\nALTER TABLE t DROP COLUMN a',
+      [2],
+    ],
+    [
+      'dropping an inline key column',
+      'postgres',
+      'CREATE TABLE t (a int CONSTRAINT p PRIMARY KEY, b int);\nALTER TABLE t DROP COLUMN IF EXISTS a',
+      [2],
+    ],
+    [
+      'tables dropped together later are not flagged',
+      'postgres',
+      'CREATE TABLE t (a int);\nCREATE TABLE s.u (a int);\nDROP TABLE IF EXISTS t, s.u CASCADE',
+      [],
+    ],
+    [
+      'ADD COLUMN … PRIMARY KEY adds the key',
+      'postgres',
+      'CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN id bigint PRIMARY KEY',
+      [],
+    ],
+    [
+      'tables whose columns come from elsewhere are not checked',
+      'postgres',
+      'CREATE TABLE t AS SELECT 1 AS a;\nCREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);\nCREATE TABLE l (LIKE t)',
+      [],
+    ],
+    [
+      'an index or view of the table is not a statement about its key',
+      'postgres',
+      'CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\nALTER INDEX i RENAME TO j',
+      [1],
+    ],
   ];
   for (const [what, engine, sql, want] of cases)
     it(`${what} (${engine})`, () => assert.deepEqual(lines('table.require-pk', engine, sql), want));

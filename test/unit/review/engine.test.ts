@@ -244,6 +244,27 @@ describe('reviewScript positions and order', () => {
   }
 });
 
+describe('reviewScript names', () => {
+  it('names a table PostgreSQL cuts to 63 bytes as it is written', () => {
+    // 62 ASCII bytes and a 2-byte character: PostgreSQL's tree keeps 62 bytes, one short of 63.
+    for (const name of [`${'a'.repeat(62)}ää`, `${'b'.repeat(70)}`]) {
+      const { findings } = reviewScript({
+        engine: 'postgres',
+        sql: `CREATE TABLE ${name} (id int)`,
+        policy: {
+          rules: ['naming.fully-qualified', 'table.require-pk'].map((rule) => ({
+            rule,
+            level: 'WARNING' as const,
+            payload: {},
+          })),
+        },
+      });
+      assert.equal(findings.length, 2);
+      for (const f of findings) assert.ok(f.message.includes(name), f.message);
+    }
+  });
+});
+
 describe('reviewScript robustness', () => {
   // A deterministic pseudo-random generator, so a failure can be replayed.
   function rng(seed: number): () => number {

@@ -226,6 +226,20 @@ const cases: Case[] = [
     ],
   },
   {
+    rule: 'statement.merge-alter-table',
+    engines: P,
+    flag: [
+      'CREATE TABLE t AS SELECT 1 AS a; ALTER TABLE t ADD COLUMN b int',
+      'ALTER TABLE s.t ADD COLUMN a int; ALTER TABLE t RENAME COLUMN a TO b',
+      'ALTER TABLE t RENAME COLUMN a TO b; ALTER TABLE t ADD COLUMN c int',
+    ],
+    pass: [
+      'CREATE TABLE t (id int); CREATE INDEX i ON t (id); ALTER INDEX i RENAME TO j',
+      'CREATE MATERIALIZED VIEW t AS SELECT 1 AS a; ALTER TABLE u ADD COLUMN b int',
+      'ALTER TABLE t ADD COLUMN a int; DROP TABLE t; CREATE TABLE t (id int)',
+    ],
+  },
+  {
     rule: 'statement.insert.row-limit',
     engines: MP,
     payload: { number: 2 },
