@@ -125,7 +125,7 @@ function read(s: Statement): PgTableChange | null {
   }
 }
 
-/** What the statement does to a table, from PostgreSQL's tree (read once); null: read its tokens. */
+/** What the statement does to a table, from PostgreSQL's tree; null: read its tokens. */
 export function pgTableChange(s: Statement): PgTableChange | null {
-  return s.cached('pg.tableChange', read);
+  return read(s);
 }

@@ -13,6 +13,7 @@ export const noDuplicateColumn: Rule = {
   verbs: ['CREATE', 'ALTER'],
   summary: 'No duplicate columns in an index',
   check(s, ctx) {
+    if (s.ast && !mayRepeatColumn(s)) return;
     for (const i of definedIndexes(s)) {
       const dup = i.columns.find((c, k) => c !== '(expression)' && i.columns.indexOf(c) !== k);
       if (dup)
@@ -24,6 +25,62 @@ export const noDuplicateColumn: Rule = {
     }
   },
 };
+
+type PgNode = Record<string, Record<string, unknown>>;
+
+const sval = (n: unknown): string => (n as { String?: { sval?: string } }).String?.sval ?? '';
+const repeats = (names: readonly string[]): boolean => names.some((n, k) => names.indexOf(n) !== k);
+
+/** A table constraint of PostgreSQL's tree may list a column twice (unknown kinds: maybe). */
+function constraintRepeats(node: unknown): boolean {
+  const c = (node as PgNode).Constraint;
+  if (!c) return false;
+  switch (c.contype) {
+    case 'CONSTR_PRIMARY':
+    case 'CONSTR_UNIQUE':
+      return repeats(((c.keys as unknown[] | undefined) ?? []).map(sval));
+    case 'CONSTR_FOREIGN':
+      return repeats(((c.fk_attrs as unknown[] | undefined) ?? []).map(sval));
+    case 'CONSTR_CHECK':
+    case 'CONSTR_NOTNULL':
+    case 'CONSTR_NULL':
+    case 'CONSTR_DEFAULT':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * PostgreSQL: false when no index, key or constraint the statement defines can list a column
+ * twice, read from PostgreSQL's tree, so the statement need not be tokenized. An index of two or
+ * more elements with an expression among them, and statement forms not read here, are left to
+ * the tokens (which name an expression element by its first word).
+ */
+function mayRepeatColumn(s: Statement): boolean {
+  const stmt = (s.ast as unknown as PgNode)[s.node]!;
+  switch (s.node) {
+    case 'IndexStmt': {
+      const elems = ((stmt.indexParams as unknown[] | undefined) ?? []).map((e) => (e as PgNode).IndexElem);
+      if (elems.length > 1 && elems.some((e) => !e?.name)) return true;
+      return repeats(elems.map((e) => String(e?.name)));
+    }
+    case 'CreateStmt':
+      return ((stmt.tableElts as unknown[] | undefined) ?? []).some(constraintRepeats);
+    case 'AlterTableStmt':
+      return ((stmt.cmds as unknown[] | undefined) ?? []).some((c) => {
+        const cmd = (c as PgNode).AlterTableCmd;
+        return cmd?.subtype === 'AT_AddConstraint' && constraintRepeats(cmd.def);
+      });
+    case 'CreateTableAsStmt':
+    case 'RenameStmt':
+    case 'AlterObjectSchemaStmt':
+    case 'AlterTableMoveAllStmt':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export const keyNumberLimit: Rule = {
   id: 'index.key-number-limit',

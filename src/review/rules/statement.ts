@@ -195,6 +195,13 @@ export const disallowOrderBy: Rule = {
 };
 
 /** Number of row tuples after VALUES at the statement's top level. */
+/** True when `ch` occurs more than `n` times in `text`. */
+function moreThan(text: string, ch: string, n: number): boolean {
+  let seen = 0;
+  for (let k = text.indexOf(ch); k >= 0; k = text.indexOf(ch, k + 1)) if (++seen > n) return true;
+  return false;
+}
+
 function valuesRows(s: Statement): number {
   const t = s.tokens;
   const d = topDepth(s);
@@ -229,6 +236,8 @@ export const insertRowLimit: Rule = {
   check(s, ctx) {
     if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
     const max = num(ctx.payload, 'number', 1000);
+    // Each row is written in parentheses: a text with no more of them than the limit is within it.
+    if (max > 0 && !moreThan(s.sql, '(', max)) return;
     const rows = valuesRows(s);
     if (max > 0 && rows > max)
       ctx.report(

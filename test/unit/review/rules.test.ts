@@ -197,7 +197,7 @@ const cases: Case[] = [
   {
     rule: 'statement.disallow-rm-tbl-cascade',
     engines: P,
-    flag: ['DROP TABLE t CASCADE'],
+    flag: ['DROP TABLE t CASCADE', 'drop table t cascade', 'TRUNCATE a, b Cascade'],
     pass: ['DROP TABLE t', 'DROP TABLE t RESTRICT'],
   },
   { rule: 'statement.disallow-commit', engines: MP, flag: ['COMMIT'], pass: ['BEGIN', 'ROLLBACK'] },
@@ -243,8 +243,8 @@ const cases: Case[] = [
     rule: 'statement.insert.row-limit',
     engines: MP,
     payload: { number: 2 },
-    flag: ['INSERT INTO t (a) VALUES (1), (2), (3)'],
-    pass: ['INSERT INTO t (a) VALUES (1), (2)'],
+    flag: ['INSERT INTO t (a) VALUES (1), (2), (3)', 'INSERT INTO t VALUES (1), (2), (3)'],
+    pass: ['INSERT INTO t (a) VALUES (1), (2)', 'INSERT INTO t VALUES (1), (2)'],
   },
   {
     rule: 'statement.insert.must-specify-column',
@@ -362,8 +362,24 @@ const cases: Case[] = [
   {
     rule: 'statement.non-transactional',
     engines: P,
-    flag: ['CREATE INDEX CONCURRENTLY i ON t (a)', 'VACUUM t', 'CREATE DATABASE d', "ALTER TYPE e ADD VALUE 'x'"],
-    pass: ['CREATE INDEX i ON t (a)', 'ALTER TABLE t ADD COLUMN a int'],
+    flag: [
+      'CREATE INDEX CONCURRENTLY i ON t (a)',
+      'VACUUM t',
+      'vacuum full t',
+      'CREATE DATABASE d',
+      'DROP DATABASE d',
+      "Create Tablespace ts Location '/x'",
+      'ALTER SYSTEM SET work_mem = 1',
+      'REINDEX INDEX CONCURRENTLY i',
+      'DROP INDEX CONCURRENTLY i',
+      "ALTER TYPE e ADD VALUE 'x'",
+    ],
+    pass: [
+      'CREATE INDEX i ON t (a)',
+      'ALTER TABLE t ADD COLUMN a int',
+      'ALTER DATABASE d SET work_mem = 1',
+      'CREATE TABLE values_x (a int)',
+    ],
   },
   {
     rule: 'statement.max-execution-time',
@@ -736,6 +752,22 @@ const cases: Case[] = [
     engines: MP,
     flag: ['CREATE INDEX i ON t (a, b, a)'],
     pass: ['CREATE INDEX i ON t (a, b)'],
+  },
+  {
+    rule: 'index.no-duplicate-column',
+    engines: P,
+    flag: [
+      'CREATE UNIQUE INDEX CONCURRENTLY i ON t USING btree (a DESC, b, a)',
+      'CREATE TABLE t (a int, b int, PRIMARY KEY (a, a))',
+      'CREATE TABLE t (a int, FOREIGN KEY (a, a) REFERENCES u (x, y))',
+      'ALTER TABLE t ADD COLUMN c int, ADD CONSTRAINT k UNIQUE (a, b, a)',
+    ],
+    pass: [
+      'CREATE INDEX i ON t (a, (a + 1)) INCLUDE (a)',
+      'CREATE INDEX i ON t (lower(a))',
+      'CREATE TABLE t (a int PRIMARY KEY, b int UNIQUE REFERENCES u, CHECK (a > b AND a < 10))',
+      'ALTER TABLE t ADD CONSTRAINT k UNIQUE (a, b), ADD CONSTRAINT c CHECK (a > a)',
+    ],
   },
   {
     rule: 'index.key-number-limit',
