@@ -339,8 +339,22 @@ const cases: Case[] = [
   {
     rule: 'statement.where.disallow-functions-and-calculations',
     engines: MP,
-    flag: ["SELECT a FROM t WHERE lower(name) = 'x'", 'SELECT a FROM t WHERE a + 1 = 2'],
-    pass: ['SELECT a FROM t WHERE a = 2 AND b IN (1, 2)', 'SELECT a FROM t WHERE a > -1'],
+    flag: [
+      "SELECT a FROM t WHERE lower(name) = 'x'",
+      'SELECT a FROM t WHERE a + 1 = 2',
+      "SELECT a FROM t WHERE lower (name) = 'x'",
+      'SELECT a FROM t WHERE s.f(a) = 1',
+      "DELETE FROM t WHERE b = 'it''s' AND abs(a) = 1",
+      'UPDATE t SET a = 1 WHERE id IN (SELECT max(b) FROM u)',
+      "SELECT a FROM t WHERE a || 'x' = 'y'",
+      'SELECT a FROM t WHERE a * 2 = 4',
+    ],
+    pass: [
+      'SELECT a FROM t WHERE a = 2 AND b IN (1, 2)',
+      'SELECT a FROM t WHERE a > -1',
+      "SELECT a FROM t WHERE b = '1+1' AND c NOT IN (2) AND d > '2024-01-01'",
+      'SELECT lower(a), a + 1 FROM t WHERE id = 1',
+    ],
   },
   {
     rule: 'statement.where.maximum-logical-operator-count',

@@ -170,6 +170,24 @@ function targets(list: unknown): ResTarget[] {
   return ((list as unknown[] | undefined) ?? []).map((t) => as<ResTarget>(t as never, 'ResTarget')).filter((t) => !!t);
 }
 
+/** True when two items of a list have the same name (`nameOf`: the item's name, undefined for an item without one). */
+function anyRepeat(list: unknown, nameOf: (item: unknown) => string | undefined): boolean {
+  if (!Array.isArray(list) || list.length < 2) return false;
+  const seen = new Set<string>();
+  for (const item of list) {
+    const name = nameOf(item);
+    if (name === undefined) continue;
+    if (seen.has(name)) return true;
+    seen.add(name);
+  }
+  return false;
+}
+
+/** The name of a node as the checks below read it ('' when it has none); undefined for no node. */
+function nameOr<K extends string>(node: { [k in K]?: string } | undefined, key: K): string | undefined {
+  return node ? (node[key] ?? '') : undefined;
+}
+
 /** Report every name given more than once, each where it is written. */
 function reportRepeated(named: Array<{ name: string; pos: number }>, message: (name: string) => string, found: Found) {
   const count = new Map<string, number>();
@@ -182,6 +200,7 @@ function reportRepeated(named: Array<{ name: string; pos: number }>, message: (n
  * part of it (`a.x`, `a[1]`).
  */
 function checkAssignments(s: Statement, list: unknown, found: Found): void {
+  if (!anyRepeat(list, (t) => nameOr(as<ResTarget>(t as never, 'ResTarget'), 'name'))) return;
   const all = targets(list);
   const whole = new Set(all.filter((t) => !t.indirection?.length).map((t) => t.name ?? ''));
   reportRepeated(
@@ -298,6 +317,7 @@ function checkSelectList(s: Statement, list: unknown, found: Found): void {
 }
 
 function checkColumnDefs(s: Statement, elts: unknown, found: Found): void {
+  if (!anyRepeat(elts, (e) => nameOr(as<{ colname?: string }>(e as never, 'ColumnDef'), 'colname'))) return;
   const cols = ((elts as unknown[] | undefined) ?? [])
     .map((e) => as<{ colname?: string; location?: number }>(e as never, 'ColumnDef'))
     .filter((c) => !!c);
