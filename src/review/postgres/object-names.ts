@@ -8,6 +8,7 @@
  */
 import type { Node, RangeVar } from 'libpg-query';
 import type { Statement } from '../statement.js';
+import { queryBlocks } from './query-shape.js';
 
 export interface ObjectName {
   parts: string[];
@@ -56,19 +57,13 @@ function walk(node: unknown, tables: RangeVar[], ctes: Set<string>): void {
 
 const MAY_READ = /from|table/i;
 
-/** Words without which a statement holds no query but its own (one SELECT, and its FROM list). */
-const NESTS = /with|table|union|intersect|except|values/i;
-
 /**
- * The one FROM list a statement can have when its text shows no nested query: no second SELECT,
- * no WITH, set operation, VALUES or TABLE. Undefined when the whole tree must be walked.
+ * The one FROM list a statement can have when its text shows no nested query (at most one
+ * SELECT, and nothing else that holds a query). Undefined when the whole tree must be walked.
  */
 function rootFrom(s: Statement): unknown {
-  const sql = s.sql;
-  if (NESTS.test(sql)) return undefined;
-  const select = /select/gi;
-  let n = 0;
-  while (select.exec(sql)) if (++n > 1) return undefined;
+  const n = queryBlocks(s.sql);
+  if (n > 1) return undefined;
   const root = (s.ast as Record<string, { fromClause?: unknown }>)[s.node];
   if (n === 0) return s.node === 'UpdateStmt' ? root?.fromClause : null;
   return s.node === 'SelectStmt' ? root?.fromClause : undefined;

@@ -4,6 +4,7 @@ import type { Statement } from '../statement.js';
 import { closeParen, findWord, readName, type Token } from '../tokens.js';
 import { BOTH, MYSQL } from './engines.js';
 import { isIdentPart, isSpace } from '../../sql/lexer.js';
+import { queryBlocks } from '../postgres/query-shape.js';
 import { hasTopWhere, num, whereRanges } from './util.js';
 
 const topDepth = (s: Statement): number => s.tokens[s.kind.at]?.depth ?? 0;
@@ -51,6 +52,35 @@ function mayListAll(sql: string): boolean {
  * Every query block of a SELECT that reads FROM a table needs its own WHERE, as Bytebase checks
  * each one: a subquery, derived table or UNION branch without WHERE is flagged at its SELECT.
  */
+type PgSelect = { fromClause?: unknown; whereClause?: unknown };
+
+/** A query block of PostgreSQL's tree that reads FROM something and has no WHERE, anywhere in the subtree. */
+function blockWithoutWhere(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(blockWithoutWhere);
+  if (typeof node !== 'object' || node === null) return false;
+  const o = node as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v !== 'object' || v === null) continue;
+    // A set operation's branches (larg, rarg) are query blocks without a node of their own.
+    const block = k === 'SelectStmt' || k === 'larg' || k === 'rarg';
+    if (block && (v as PgSelect).fromClause && !(v as PgSelect).whereClause) return true;
+    if (blockWithoutWhere(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * PostgreSQL: whether some query block reads FROM a table without its own WHERE, from the tree
+ * (the tokens then say where). A FROM that is not a FROM list (`a IS DISTINCT FROM b`) is not one.
+ */
+function readsWithoutWhere(s: Statement): boolean {
+  if (s.node !== 'SelectStmt') return true;
+  if (queryBlocks(s.sql) > 1) return blockWithoutWhere(s.ast);
+  const root = (s.ast as { SelectStmt: PgSelect }).SelectStmt;
+  return !!root.fromClause && !root.whereClause;
+}
+
 export const whereRequireSelect: Rule = {
   id: 'statement.where.require.select',
   type: 'STATEMENT_WHERE_REQUIRE_SELECT',
@@ -58,6 +88,7 @@ export const whereRequireSelect: Rule = {
   verbs: ['SELECT'],
   summary: 'SELECT must have WHERE',
   check(s, ctx) {
+    if (s.ast && !readsWithoutWhere(s)) return;
     if (s.kind.verb !== 'SELECT' || !s.has('FROM')) return;
     const t = s.tokens;
     for (let i = 0; i < t.length; i++) {

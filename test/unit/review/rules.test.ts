@@ -168,6 +168,22 @@ const cases: Case[] = [
     pass: ['SELECT a FROM t WHERE id = 1', 'SELECT 1'],
   },
   {
+    rule: 'statement.where.require.select',
+    engines: P,
+    flag: [
+      'SELECT a FROM t UNION SELECT b FROM u WHERE b = 1',
+      'WITH x AS (SELECT a FROM t) SELECT a FROM x WHERE a = 1',
+      'SELECT a FROM t WHERE a IN (SELECT b FROM u)',
+      'SELECT * FROM generate_series(1, 3)',
+    ],
+    pass: [
+      'SELECT a IS DISTINCT FROM b',
+      "SELECT substring('abc' FROM 2)",
+      'SELECT a FROM t WHERE a IN (SELECT b FROM u WHERE b > 1)',
+      'WITH x AS (SELECT a FROM t WHERE a > 0) SELECT a FROM x WHERE a = 1',
+    ],
+  },
+  {
     rule: 'statement.where.require.update-delete',
     engines: MP,
     flag: ['UPDATE t SET a = 1', 'DELETE FROM t', 'UPDATE t SET a = (SELECT b FROM u WHERE u.id = 1)'],
