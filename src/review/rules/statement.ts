@@ -384,7 +384,7 @@ const NOT_FUNCTIONS = new Set([
   'ELSE',
   'WHEN',
 ]);
-const ARITH = new Set(['+', '-', '*', '/', '%', '||']);
+const ARITH = new Set(['+', '-', '*', '/', '%', '^', '||']);
 
 // Words that are not column references inside a WHERE expression.
 const NOT_COLUMNS = new Set([
@@ -497,7 +497,7 @@ function mayCompute(sql: string): boolean {
   return false;
 }
 /** `\`, `$`, `#` and the characters of ARITH (and so of comments). */
-const COMPUTES = [92, 36, 35, 43, 45, 42, 47, 37, 124];
+const COMPUTES = [92, 36, 35, 43, 45, 42, 47, 37, 94, 124];
 
 /**
  * Bytebase's semantics: a function call or an arithmetic operation in WHERE is flagged when it is
@@ -517,6 +517,11 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
     for (const [a, b] of whereRanges(s)) {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
+        // A subquery's WHERE is a range of its own; its select list and FROM are not this WHERE's.
+        if (x.type === 'punct' && x.v === '(' && (t[k + 1]?.v === 'SELECT' || t[k + 1]?.v === 'WITH')) {
+          k = closeParen(t, k);
+          continue;
+        }
         if (x.type === 'word' && t[k + 1]?.v === '(' && t[k + 1]!.type === 'punct' && !NOT_FUNCTIONS.has(x.v)) {
           const close = Math.min(closeParen(t, k + 1), b);
           if (refsColumn(t, k + 2, close))
@@ -525,18 +530,27 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
               `Calling function ${x.v.toLowerCase()}() on a column in WHERE stops the optimizer from using an index on it; compare the bare column with a precomputed value.`,
               x.pos,
             );
+          // One finding for the outermost call: what it wraps is part of it.
+          k = close;
           continue;
         }
         const prev = t[k - 1];
-        if (
-          x.type === 'op' &&
-          ARITH.has(x.v) &&
-          k > a &&
-          prev &&
-          prev.type !== 'op' &&
-          !(prev.type === 'punct' && prev.v !== ')') &&
-          !(prev.type === 'word' && NOT_FUNCTIONS.has(prev.v))
-        ) {
+        // Unary minus on a column (`-id > -5`) is a calculation too.
+        const operandStart =
+          k === a ||
+          !prev ||
+          prev.type === 'op' ||
+          (prev.type === 'punct' && prev.v !== ')') ||
+          (prev.type === 'word' && NOT_FUNCTIONS.has(prev.v));
+        if (x.type === 'op' && x.v === '-' && operandStart && isColumnRef(t, k + 1)) {
+          ctx.report(
+            s,
+            'Calculating with "-" on a column in WHERE stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.',
+            x.pos,
+          );
+          continue;
+        }
+        if (x.type === 'op' && ARITH.has(x.v) && !operandStart) {
           const [l0, l1] = operandBefore(t, k);
           const [r0, r1] = operandAfter(t, k + 1, b);
           if (refsColumn(t, Math.max(l0, a), l1) || refsColumn(t, r0, r1))

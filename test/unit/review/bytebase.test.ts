@@ -579,6 +579,16 @@ describe('Bytebase statement.where.disallow-functions-and-calculations: on colum
     ['SELECT a FROM t WHERE a > -1', 0],
     ['UPDATE t SET a = a + 1 WHERE id = 5', 0],
     ['DELETE FROM t WHERE abs(balance) > 100 OR (qty - 1) = 0', 2],
+    // A subquery's own WHERE is checked once, and its select list is not the outer WHERE.
+    ["SELECT * FROM t WHERE id IN (SELECT a FROM u WHERE upper(b) = 'X')", 1],
+    ['SELECT * FROM t WHERE id IN (SELECT a FROM u WHERE a IN (SELECT c FROM v WHERE abs(d) > 0))', 1],
+    ["SELECT * FROM t WHERE a > (SELECT avg(a) FROM u WHERE lower(b) = 'x')", 1],
+    ['SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a + 10 > 100)', 1],
+    // The outermost call or calculation applied to a column is the finding.
+    ['SELECT * FROM t WHERE abs(id + 1) > 5', 1],
+    ["SELECT * FROM t WHERE upper(cast(name AS text)) = 'A'", 1],
+    ['SELECT * FROM t WHERE -id > -5', 1],
+    ['SELECT * FROM t WHERE id ^ 2 > 4', 1],
   ];
   for (const [sql, n] of cases)
     it(`reports ${n} finding(s) for "${sql}"`, () => {

@@ -361,7 +361,7 @@ const cases: Case[] = [
       "SELECT a FROM t WHERE lower (name) = 'x'",
       'SELECT a FROM t WHERE s.f(a) = 1',
       "DELETE FROM t WHERE b = 'it''s' AND abs(a) = 1",
-      'UPDATE t SET a = 1 WHERE id IN (SELECT max(b) FROM u)',
+      'UPDATE t SET a = 1 WHERE id IN (SELECT b FROM u WHERE abs(c) > 1)',
       "SELECT a FROM t WHERE a || 'x' = 'y'",
       'SELECT a FROM t WHERE a * 2 = 4',
     ],
@@ -370,6 +370,7 @@ const cases: Case[] = [
       'SELECT a FROM t WHERE a > -1',
       "SELECT a FROM t WHERE b = '1+1' AND c NOT IN (2) AND d > '2024-01-01'",
       'SELECT lower(a), a + 1 FROM t WHERE id = 1',
+      'UPDATE t SET a = 1 WHERE id IN (SELECT max(b) FROM u)',
     ],
   },
   {
