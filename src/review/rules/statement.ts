@@ -475,8 +475,8 @@ function operandAfter(t: readonly Token[], k: number, end: number): [number, num
  * there, and the statement need not be tokenized. A comment, backslash, `$` or `#` leaves it to
  * the tokens.
  */
-function mayCompute(sql: string): boolean {
-  const from = sql.search(/where/i);
+function mayCompute(sql: string, conditions: boolean): boolean {
+  const from = sql.search(conditions ? /where|on|when/i : /where/i);
   if (from < 0) return false;
   for (let i = from; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
@@ -499,6 +499,72 @@ function mayCompute(sql: string): boolean {
 /** `\`, `$`, `#` and the characters of ARITH (and so of comments). */
 const COMPUTES = [92, 36, 35, 43, 45, 42, 47, 37, 94, 124];
 
+/** Words that end a join condition at its depth. */
+const CONDITION_END = new Set([
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'WINDOW',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'RETURNING',
+  'ON',
+  'WHEN',
+  'FOR',
+]);
+
+/** The end of a condition starting at `from`, at the depth of `at`: a word of `ends`, `,` or `;` there, or a `)` above. */
+function conditionEnd(t: readonly Token[], from: number, depth: number, ends: ReadonlySet<string>): number {
+  let e = from;
+  for (; e < t.length; e++) {
+    const x = t[e]!;
+    if (x.depth < depth) break;
+    if (
+      x.depth === depth &&
+      ((x.type === 'word' && ends.has(x.v)) || (x.type === 'punct' && (x.v === ',' || x.v === ';')))
+    )
+      break;
+  }
+  return e;
+}
+const THEN = new Set(['THEN']);
+
+/**
+ * The token ranges of join conditions (`JOIN … ON cond`, MERGE's `USING … ON cond`) and of
+ * MERGE's `WHEN [NOT] MATCHED … AND cond THEN`; not ON CONFLICT, DISTINCT ON.
+ */
+function conditionRanges(t: readonly Token[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < t.length; k++) {
+    const x = t[k]!;
+    if (x.type !== 'word') continue;
+    if (x.v === 'ON' && t[k + 1]?.v !== 'CONFLICT' && t[k - 1]?.v !== 'DISTINCT')
+      out.push([k + 1, conditionEnd(t, k + 1, x.depth, CONDITION_END)]);
+    else if (x.v === 'WHEN') {
+      let j = k + 1;
+      while (
+        t[j]?.type === 'word' &&
+        (t[j]!.v === 'NOT' || t[j]!.v === 'MATCHED' || t[j]!.v === 'BY' || t[j]!.v === 'SOURCE' || t[j]!.v === 'TARGET')
+      )
+        j++;
+      if (j > k + 1 && t[j]?.v === 'AND') out.push([j + 1, conditionEnd(t, j + 1, x.depth, THEN)]);
+    }
+  }
+  return out;
+}
+
 /**
  * Bytebase's semantics: a function call or an arithmetic operation in WHERE is flagged when it is
  * applied to a column (the column can no longer use its index); computing a constant on the value
@@ -509,12 +575,17 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
   id: 'statement.where.disallow-functions-and-calculations',
   type: 'STATEMENT_WHERE_DISALLOW_FUNCTIONS_AND_CALCULATIONS',
   engines: BOTH,
-  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
+  verbs: ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'MERGE', 'CREATE'],
   summary: 'No functions/arithmetic on WHERE columns',
   check(s, ctx) {
-    if (!mayCompute(s.sql)) return;
+    // PostgreSQL, as Bytebase checks it there: also the queries of CREATE VIEW / TABLE AS and
+    // MERGE, and join and MERGE conditions, which filter rows as a WHERE does.
+    const pg = s.engine === 'postgres';
+    if (s.verb === 'CREATE' && !(pg && (s.node === 'ViewStmt' || s.node === 'CreateTableAsStmt'))) return;
+    if (s.verb === 'MERGE' && !pg) return;
+    if (!mayCompute(s.sql, pg)) return;
     const t = s.tokens;
-    for (const [a, b] of whereRanges(s)) {
+    for (const [a, b] of pg ? [...whereRanges(s), ...conditionRanges(t)] : whereRanges(s)) {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
         // A subquery's WHERE is a range of its own; its select list and FROM are not this WHERE's.

@@ -597,6 +597,28 @@ describe('Bytebase statement.where.disallow-functions-and-calculations: on colum
     });
 });
 
+describe('Bytebase statement.where.disallow-functions-and-calculations on PostgreSQL: views, joins and MERGE', () => {
+  const cases: Array<[string, number, number]> = [
+    // [sql, PostgreSQL findings, MySQL findings]
+    ["CREATE VIEW v AS SELECT * FROM t WHERE upper(name) = 'x'", 1, 0],
+    ['CREATE TABLE n AS SELECT * FROM t WHERE id + 1 > 5', 1, 0],
+    ['CREATE MATERIALIZED VIEW m AS SELECT * FROM t WHERE abs(id) > 5', 1, 0],
+    ["SELECT * FROM t JOIN u ON upper(t.name) = 'X' WHERE t.id = u.id", 1, 0],
+    ['SELECT * FROM t JOIN u ON t.id + 1 = u.id', 1, 0],
+    ["MERGE INTO t USING p ON (upper(t.c) = p.title) WHEN MATCHED THEN UPDATE SET note = 'x'", 1, 0],
+    ["MERGE INTO t USING p ON (t.id = p.id) WHEN MATCHED AND t.amount * 2 > 100 THEN UPDATE SET note = 'x'", 1, 0],
+    ['MERGE INTO t USING (SELECT * FROM p WHERE abs(price) > 100) q ON (t.id = q.id) WHEN MATCHED THEN DELETE', 1, 0],
+    ['SELECT DISTINCT ON (lower(a)) a FROM t WHERE id = 1', 0, 0],
+    ['SELECT * FROM t JOIN u ON t.id = u.id WHERE t.a = 1', 0, 0],
+    ['CREATE INDEX i ON t (lower(a)) WHERE abs(b) > 0', 0, 0],
+  ];
+  for (const [sql, pg, my] of cases)
+    it(`reports ${pg} finding(s) on PostgreSQL for "${sql}"`, () => {
+      assert.equal(lines('statement.where.disallow-functions-and-calculations', 'postgres', sql).length, pg);
+      assert.equal(lines('statement.where.disallow-functions-and-calculations', 'mysql', sql).length, my);
+    });
+});
+
 describe('Bytebase script state: counted per table over the script', () => {
   const need = { list: ['id', 'creator_id', 'updater_id'] };
   const cases: Array<[string, string, string, number[], Record<string, unknown>]> = [
