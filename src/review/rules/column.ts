@@ -477,11 +477,16 @@ export const currentTimeCountLimit: Rule = {
   engines: MYSQL,
   summary: '≤2 NOW()/ON UPDATE columns',
   checkScript(ctx) {
+    /** A column counted, where it is defined: the finding goes to the last one, as Bytebase reports it. */
+    interface At {
+      s: Statement;
+      pos: number;
+    }
     interface Count {
       defaults: number;
       onUpdate: number;
-      lastDefault: Statement | null;
-      lastOnUpdate: Statement | null;
+      lastDefault: At | null;
+      lastOnUpdate: At | null;
     }
     const tables = new Map<string, Count>();
     for (const s of ctx.statements) {
@@ -492,24 +497,26 @@ export const currentTimeCountLimit: Rule = {
         if (!n) tables.set(key, (n = { defaults: 0, onUpdate: 0, lastDefault: null, lastOnUpdate: null }));
         if (d.col.defaultTokens.some((t) => NOW.has(t.v))) {
           n.defaults++;
-          n.lastDefault = s;
+          n.lastDefault = { s, pos: d.col.pos };
         }
         if (d.col.onUpdate.some((t) => NOW.has(t.v))) {
           n.onUpdate++;
-          n.lastOnUpdate = s;
+          n.lastOnUpdate = { s, pos: d.col.pos };
         }
       }
     }
     for (const [name, n] of tables) {
       if (n.defaults > 2 && n.lastDefault)
         ctx.report(
-          n.lastDefault,
+          n.lastDefault.s,
           `Table ${name} has ${n.defaults} columns that default to the current time; keep it to at most two (created and updated).`,
+          n.lastDefault.pos,
         );
       if (n.onUpdate > 1 && n.lastOnUpdate)
         ctx.report(
-          n.lastOnUpdate,
+          n.lastOnUpdate.s,
           `Table ${name} has ${n.onUpdate} columns with ON UPDATE CURRENT_TIMESTAMP; keep it to one (updated).`,
+          n.lastOnUpdate.pos,
         );
     }
   },

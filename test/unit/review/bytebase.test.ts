@@ -672,10 +672,17 @@ describe('Bytebase script state: counted per table over the script', () => {
       {},
     ],
     [
-      'three current-time defaults, at the line the CREATE TABLE ends',
+      'three current-time defaults, at the line of the last one',
       'column.current-time-count-limit',
       'CREATE TABLE t (\n  a timestamp DEFAULT now(),\n  b timestamp DEFAULT current_timestamp(),\n  c timestamp DEFAULT now()\n)',
-      [5],
+      [4],
+      {},
+    ],
+    [
+      'two ON UPDATE columns in a longer CREATE TABLE, at the second',
+      'column.current-time-count-limit',
+      'CREATE TABLE t (\n  id int,\n  a timestamp DEFAULT now() ON UPDATE now(),\n  b timestamp DEFAULT now() ON UPDATE now(),\n  note text\n)',
+      [4],
       {},
     ],
   ];
