@@ -87,13 +87,16 @@ function indexRule(
     check(s, ctx) {
       for (const i of definedIndexes(s)) {
         if (!kinds.includes(i.kind) || !i.name) continue;
-        const format = str(ctx.payload, 'format', defaultFormat);
+        const written = str(ctx.payload, 'format', defaultFormat);
+        // A key made from an existing index (ADD … PRIMARY KEY USING INDEX i) writes no columns:
+        // the name must fit the template whatever they are.
+        const format = i.columns.length > 0 ? written : written.replace(COLUMN_PLACEHOLDERS, '.+');
         const re = template(format, templateValues(i));
         const max = num(ctx.payload, 'maxLength', 64);
         if (re && !re.test(i.name))
           ctx.report(
             s,
-            `${label} "${i.name}" does not match ${format} (expected like ${expand(format, i)}); rename it.`,
+            `${label} "${i.name}" does not match ${written} (expected like ${expand(written, i)}); rename it.`,
             i.pos,
           );
         if (max > 0 && i.name.length > max)
@@ -103,19 +106,25 @@ function indexRule(
   };
 }
 
+/** The placeholders of a name template that stand for the key's own columns. */
+const COLUMN_PLACEHOLDERS = /\{\{(?:column_list|referencing_column)\}\}/g;
+
 function templateValues(i: DefinedIndex): Record<string, string> {
+  const columns = i.columns.length > 0 ? i.columns.join('_') : '…';
   return {
     table: baseName(i.table),
-    column_list: i.columns.join('_'),
+    column_list: columns,
     referencing_table: baseName(i.table),
-    referencing_column: i.columns.join('_'),
+    referencing_column: columns,
     referenced_table: baseName(i.references?.table ?? []),
     referenced_column: (i.references?.columns ?? []).join('_'),
   };
 }
+/** The name a template asks for: its first alternative that is not the empty name, without anchors. */
 function expand(format: string, i: DefinedIndex): string {
   const v = templateValues(i);
-  return format.replace(/^\^|\$$/g, '').replace(/\{\{(\w+)\}\}/g, (m, k: string) => v[k] ?? m);
+  const wanted = format.split('|').find((alt) => alt !== '^$') ?? format;
+  return wanted.replace(/^\^|\$$/g, '').replace(/\{\{(\w+)\}\}/g, (m, k: string) => v[k] ?? m);
 }
 
 export const namingIndexPk = indexRule(

@@ -265,6 +265,23 @@ describe('reviewScript names', () => {
   });
 });
 
+describe('reviewScript messages', () => {
+  it('says which name a key naming template asks for, also for a key made from an existing index', () => {
+    const message = (sql: string) =>
+      reviewScript({
+        engine: 'postgres',
+        sql,
+        policy: { rules: [{ rule: 'naming.index.pk', level: 'WARNING', payload: {} }] },
+      }).findings.map((f) => f.message);
+    assert.deepEqual(message('CREATE TABLE t (id int, CONSTRAINT t_primary PRIMARY KEY (id))'), [
+      'Primary key "t_primary" does not match ^pk_{{table}}_{{column_list}}$ (expected like pk_t_id); rename it.',
+    ]);
+    assert.deepEqual(message('ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY USING INDEX i'), [
+      'Primary key "pk_t" does not match ^pk_{{table}}_{{column_list}}$ (expected like pk_t_…); rename it.',
+    ]);
+  });
+});
+
 describe('reviewScript robustness', () => {
   // A deterministic pseudo-random generator, so a failure can be replayed.
   function rng(seed: number): () => number {

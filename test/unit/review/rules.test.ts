@@ -103,8 +103,15 @@ const cases: Case[] = [
   {
     rule: 'naming.index.pk',
     engines: P,
-    flag: ['CREATE TABLE t (id int, CONSTRAINT t_primary PRIMARY KEY (id))'],
-    pass: ['CREATE TABLE t (id int, CONSTRAINT pk_t_id PRIMARY KEY (id))', 'CREATE TABLE t (id int PRIMARY KEY)'],
+    flag: [
+      'CREATE TABLE t (id int, CONSTRAINT t_primary PRIMARY KEY (id))',
+      'ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY USING INDEX i',
+    ],
+    pass: [
+      'CREATE TABLE t (id int, CONSTRAINT pk_t_id PRIMARY KEY (id))',
+      'CREATE TABLE t (id int PRIMARY KEY)',
+      'ALTER TABLE t ADD CONSTRAINT pk_t_id_name PRIMARY KEY USING INDEX i',
+    ],
   },
   {
     rule: 'naming.index.uk',
