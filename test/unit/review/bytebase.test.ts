@@ -258,6 +258,13 @@ describe('Bytebase: one finding per offending element, and statement forms', () 
       [3, 4],
     ],
     [
+      'the statement once, at its first leading-wildcard LIKE',
+      'statement.where.no-leading-wildcard-like',
+      'postgres',
+      "SELECT *\nFROM t\nWHERE a LIKE '%acc'\n  OR a LIKE '%abc'",
+      [3],
+    ],
+    [
       'a subquery without WHERE, at its SELECT',
       'statement.where.require.select',
       'postgres',
