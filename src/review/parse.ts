@@ -3,13 +3,15 @@
  * every valid statement, so a failure is a syntax error only when the text itself shows it
  * (unknown first keyword, a misspelt keyword where the parser stopped, unbalanced parentheses,
  * an unterminated string, a dangling operator); otherwise the statement is valid SQL we cannot
- * fully review, reported as such.
+ * fully review, reported as such. A MySQL statement is first given a second chance: rewritten
+ * into forms the parser knows, or checked for the shape of a kind it cannot read (mysql-forms.ts).
  */
 import { createRequire } from 'node:module';
 import type { Parser } from 'node-sql-parser';
 import type { Engine } from '../domain/engine.js';
 import type { Statement } from './statement.js';
 import { OBJECT_KINDS, STATEMENT_VERBS } from './model/kind.js';
+import { hasMysqlShape, parserForm, reservedName } from './mysql-forms.js';
 
 // node-sql-parser's one-dialect builds, each loaded on first use: the all-dialect build is ten
 // times larger, and loading it was most of a `dbchange review` start-up.
@@ -254,6 +256,37 @@ const SESSION_VERBS = new Set([
 /** Statements longer than this skip the parser: its cost grows faster than linearly with input size. */
 export const MAX_PARSED_STATEMENT = 512 * 1024;
 
+/** True when node-sql-parser reads the statement once the MySQL forms it does not know are rewritten into ones it does. */
+function readsRewritten(s: Statement): boolean {
+  const text = parserForm(s);
+  if (text === null) return false;
+  try {
+    astify(text, s.engine);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a MySQL statement the parser rejected (and that shows no syntax error of its own) is:
+ * valid once rewritten, or of a kind the parser cannot read in the shape MySQL requires; a
+ * syntax error when a reserved word stands unquoted as a name where the parser stopped; null
+ * when that cannot be told.
+ */
+function mysqlOutcome(s: Statement, errorOffset: number): ParseOutcome | null {
+  if (readsRewritten(s) || hasMysqlShape(s)) return { ok: true };
+  const reserved = reservedName(s, errorOffset);
+  if (!reserved) return null;
+  const word = s.sql.slice(reserved.pos, reserved.pos + reserved.name.length);
+  return {
+    ok: false,
+    syntax: true,
+    message: `"${word}" is a reserved word in MySQL and cannot be a name unless quoted (\`${word}\`)`,
+    offset: reserved.pos,
+  };
+}
+
 /** Parse a statement and classify a failure. Never throws. */
 export function parseStatement(s: Statement): ParseOutcome {
   if (s.sql.length > MAX_PARSED_STATEMENT) {
@@ -274,6 +307,8 @@ export function parseStatement(s: Statement): ParseOutcome {
     const problem = syntaxProblem(s, offset);
     if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
     if (SESSION_VERBS.has(s.kind.verb)) return { ok: true };
+    const mysql = s.engine === 'mysql' ? mysqlOutcome(s, offset) : null;
+    if (mysql) return mysql;
     const found = /but (.+) found\.?$/.exec(String(err.message ?? ''));
     return { ok: false, syntax: false, message: found ? `stopped at ${found[1]}` : '' };
   }
