@@ -63,9 +63,7 @@ export function generateScript(engine: Engine, count = COUNT): string {
   return `${out.join(';\n')};\n`;
 }
 
-/** Milliseconds `fn` takes, from a collected heap (npm run bench exposes gc), so no side pays for the other's garbage. */
 function time(fn: () => void): number {
-  (globalThis as { gc?: () => void }).gc?.();
   const t0 = performance.now();
   fn();
   return performance.now() - t0;
