@@ -587,7 +587,9 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
     if (s.verb === 'MERGE' && !pg) return;
     if (!mayCompute(s.sql, pg)) return;
     const t = s.tokens;
-    for (const [a, b] of pg ? [...whereRanges(s), ...conditionRanges(t)] : whereRanges(s)) {
+    const ranges: Array<[number, number, string]> = whereRanges(s).map(([a, b]) => [a, b, 'in WHERE']);
+    if (pg) for (const [a, b] of conditionRanges(t)) ranges.push([a, b, 'in a join or MERGE condition']);
+    for (const [a, b, where] of ranges) {
       for (let k = a; k < b; k++) {
         const x = t[k]!;
         // A subquery's WHERE is a range of its own; its select list and FROM are not this WHERE's.
@@ -600,7 +602,7 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
           if (refsColumn(t, k + 2, close))
             ctx.report(
               s,
-              `Calling function ${x.v.toLowerCase()}() on a column in WHERE stops the optimizer from using an index on it; compare the bare column with a precomputed value.`,
+              `Calling function ${x.v.toLowerCase()}() on a column ${where} stops the optimizer from using an index on it; compare the bare column with a precomputed value.`,
               x.pos,
             );
           // One finding for the outermost call: what it wraps is part of it.
@@ -618,7 +620,7 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
         if (x.type === 'op' && x.v === '-' && operandStart && isColumnRef(t, k + 1)) {
           ctx.report(
             s,
-            'Calculating with "-" on a column in WHERE stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.',
+            `Calculating with "-" on a column ${where} stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.`,
             x.pos,
           );
           continue;
@@ -629,7 +631,7 @@ export const whereDisallowFunctionsAndCalculations: Rule = {
           if (refsColumn(t, Math.max(l0, a), l1) || refsColumn(t, r0, r1))
             ctx.report(
               s,
-              `Calculating with "${x.v}" on a column in WHERE stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.`,
+              `Calculating with "${x.v}" on a column ${where} stops the optimizer from using an index on it; move the calculation to the value side of the comparison or into the application.`,
               x.pos,
             );
         }

@@ -282,6 +282,25 @@ describe('reviewScript messages', () => {
   });
 });
 
+describe('reviewScript messages: where a calculation is', () => {
+  it('names the WHERE or the join condition it is in', () => {
+    const { findings } = reviewScript({
+      engine: 'postgres',
+      sql: 'SELECT c.id FROM c JOIN o ON o.cid + 0 = c.id WHERE lower(c.name) = $$x$$',
+      policy: {
+        rules: [{ rule: 'statement.where.disallow-functions-and-calculations', level: 'WARNING', payload: {} }],
+      },
+    });
+    assert.deepEqual(
+      findings.map((f) => [f.column, / on a column (in WHERE|in a join or MERGE condition) /.exec(f.message)?.[1]]),
+      [
+        [36, 'in a join or MERGE condition'],
+        [53, 'in WHERE'],
+      ],
+    );
+  });
+});
+
 describe('reviewScript robustness', () => {
   // A deterministic pseudo-random generator, so a failure can be replayed.
   function rng(seed: number): () => number {
