@@ -48,10 +48,6 @@ function mayListAll(sql: string): boolean {
   return false;
 }
 
-/**
- * Every query block of a SELECT that reads FROM a table needs its own WHERE, as Bytebase checks
- * each one: a subquery, derived table or UNION branch without WHERE is flagged at its SELECT.
- */
 type PgSelect = { fromClause?: unknown; whereClause?: unknown };
 
 /** A query block of PostgreSQL's tree that reads FROM something and has no WHERE, anywhere in the subtree. */
@@ -81,6 +77,10 @@ function readsWithoutWhere(s: Statement): boolean {
   return !!root.fromClause && !root.whereClause;
 }
 
+/**
+ * Every query block of a SELECT that reads FROM a table needs its own WHERE, as Bytebase checks
+ * each one: a subquery, derived table or UNION branch without WHERE is flagged at its SELECT.
+ */
 export const whereRequireSelect: Rule = {
   id: 'statement.where.require.select',
   type: 'STATEMENT_WHERE_REQUIRE_SELECT',
@@ -228,7 +228,6 @@ export const disallowOrderBy: Rule = {
   },
 };
 
-/** Number of row tuples after VALUES at the statement's top level. */
 /** True when `ch` occurs more than `n` times in `text`. */
 function moreThan(text: string, ch: string, n: number): boolean {
   let seen = 0;
@@ -236,6 +235,7 @@ function moreThan(text: string, ch: string, n: number): boolean {
   return false;
 }
 
+/** Number of row tuples after VALUES at the statement's top level. */
 function valuesRows(s: Statement): number {
   const t = s.tokens;
   const d = topDepth(s);
@@ -472,10 +472,10 @@ function operandAfter(t: readonly Token[], k: number, end: number): [number, num
 }
 
 /**
- * False when the text from its first WHERE on holds, outside quotes, neither an arithmetic
- * operator nor a word other than NOT_FUNCTIONS followed by `(`: the rule below finds nothing
- * there, and the statement need not be tokenized. A comment, backslash, `$` or `#` leaves it to
- * the tokens.
+ * False when the text from its first WHERE (with `conditions`: WHERE, ON or WHEN) on holds,
+ * outside quotes, neither an arithmetic operator nor a word other than NOT_FUNCTIONS followed by
+ * `(`: the rule below finds nothing there, and the statement need not be tokenized. A comment,
+ * backslash, `$` or `#` leaves it to the tokens.
  */
 function mayCompute(sql: string, conditions: boolean): boolean {
   const from = sql.search(conditions ? /where|on|when/i : /where/i);
@@ -527,7 +527,7 @@ const CONDITION_END = new Set([
   'FOR',
 ]);
 
-/** The end of a condition starting at `from`, at the depth of `at`: a word of `ends`, `,` or `;` there, or a `)` above. */
+/** The end of a condition starting at `from` at `depth`: a word of `ends`, `,` or `;` at that depth, or a `)` closing it. */
 function conditionEnd(t: readonly Token[], from: number, depth: number, ends: ReadonlySet<string>): number {
   let e = from;
   for (; e < t.length; e++) {
