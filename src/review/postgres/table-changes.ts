@@ -9,6 +9,7 @@
 import type { Node, RangeVar } from 'libpg-query';
 import type { Statement } from '../statement.js';
 import { mayBeCut } from './object-names.js';
+import { stringValue } from '../rules/squawk/ast.js';
 
 export type PgTableChange =
   | {
@@ -41,8 +42,6 @@ const NONE: PgTableChange = { kind: 'none' };
 /** Statements of these kinds are about a table, but their tree is not read here. */
 const READ_FROM_TOKENS = new Set(['RenameStmt', 'AlterObjectSchemaStmt', 'AlterTableMoveAllStmt']);
 
-const sval = (n: Node | undefined): string => (n as { String?: { sval?: string } } | undefined)?.String?.sval ?? '';
-
 function hasPrimary(constraints: Node[] | undefined): boolean {
   return !!constraints?.some((c) => (c as { Constraint?: ConstraintNode }).Constraint?.contype === 'CONSTR_PRIMARY');
 }
@@ -50,7 +49,7 @@ function hasPrimary(constraints: Node[] | undefined): boolean {
 /** The columns of a table constraint that is a primary key, or null. */
 function primaryOf(node: Node): string[] | null {
   const c = (node as { Constraint?: ConstraintNode }).Constraint;
-  return c?.contype === 'CONSTR_PRIMARY' ? (c.keys ?? []).map(sval) : null;
+  return c?.contype === 'CONSTR_PRIMARY' ? (c.keys ?? []).map(stringValue) : null;
 }
 
 /** The primary key a column definition declares inline (`id int PRIMARY KEY`), or null. */
@@ -116,7 +115,7 @@ function read(s: Statement): PgTableChange | null {
       if (stmt.removeType !== 'OBJECT_TABLE') return NONE;
       const tables = ((stmt.objects as Node[] | undefined) ?? []).map((o) => {
         const items = (o as { List?: { items?: Node[] } }).List?.items ?? [];
-        return sval(items[items.length - 1]);
+        return stringValue(items[items.length - 1]);
       });
       return tables.some(mayBeCut) ? null : { kind: 'drop', tables };
     }

@@ -5,6 +5,7 @@ import { definedColumns, definedIndexes, knownColumnType } from './defs.js';
 import type { Statement } from '../statement.js';
 import { isBlobType } from '../model/column.js';
 import { baseName, num, listSet } from './util.js';
+import { stringValue } from './squawk/ast.js';
 
 export const noDuplicateColumn: Rule = {
   id: 'index.no-duplicate-column',
@@ -28,7 +29,6 @@ export const noDuplicateColumn: Rule = {
 
 type PgNode = Record<string, Record<string, unknown>>;
 
-const sval = (n: unknown): string => (n as { String?: { sval?: string } }).String?.sval ?? '';
 const repeats = (names: readonly string[]): boolean => names.some((n, k) => names.indexOf(n) !== k);
 
 /** A table constraint of PostgreSQL's tree may list a column twice (unknown kinds: maybe). */
@@ -38,9 +38,9 @@ function constraintRepeats(node: unknown): boolean {
   switch (c.contype) {
     case 'CONSTR_PRIMARY':
     case 'CONSTR_UNIQUE':
-      return repeats(((c.keys as unknown[] | undefined) ?? []).map(sval));
+      return repeats(((c.keys as unknown[] | undefined) ?? []).map(stringValue));
     case 'CONSTR_FOREIGN':
-      return repeats(((c.fk_attrs as unknown[] | undefined) ?? []).map(sval));
+      return repeats(((c.fk_attrs as unknown[] | undefined) ?? []).map(stringValue));
     case 'CONSTR_CHECK':
     case 'CONSTR_NOTNULL':
     case 'CONSTR_NULL':

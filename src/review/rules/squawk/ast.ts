@@ -14,11 +14,15 @@ export function kindOf(node: Node | undefined | null): string {
   return '';
 }
 
+/** The text of a String node (`{String: {sval}}`), '' for anything else. */
+export function stringValue(node: unknown): string {
+  return (node as { String?: { sval?: string } } | undefined)?.String?.sval ?? '';
+}
+
 /** The last part of a type name, lower-case (`pg_catalog.int4` → `int4`). */
 export function typeName(t: TypeName | undefined): string {
   const names = t?.names ?? [];
-  const last = names[names.length - 1];
-  return (as<{ sval?: string }>(last, 'String')?.sval ?? '').toLowerCase();
+  return stringValue(names[names.length - 1]).toLowerCase();
 }
 
 /** The smallest location in a subtree: where an expression starts in the text. */

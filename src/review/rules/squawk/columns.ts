@@ -3,7 +3,17 @@ import type { AlterTableStmt, ColumnDef, ColumnRef, Constraint, NullTest } from 
 import type { Statement } from '../../statement.js';
 import type { RuleContext } from '../../types.js';
 import { BOTH } from '../engines.js';
-import { addedColumn, alterCommands, as, constraintsOf, findWordAt, relKey, startOf, wordAt } from './ast.js';
+import {
+  addedColumn,
+  alterCommands,
+  as,
+  constraintsOf,
+  findWordAt,
+  relKey,
+  startOf,
+  stringValue,
+  wordAt,
+} from './ast.js';
 import { squawkRule } from './define.js';
 
 // Functions callable without arguments that are not volatile (pg_proc.provolatile <> 'v'): a
@@ -80,7 +90,7 @@ function volatileDefault(s: Statement, expr: unknown, bracketsMatter = true): bo
   const fn = as<{ funcname?: unknown[]; args?: unknown[]; agg_star?: boolean }>(e as never, 'FuncCall');
   if (fn) {
     const names = fn.funcname ?? [];
-    const name = names.length === 1 ? (as<{ sval?: string }>(names[0] as never, 'String')?.sval ?? '') : '';
+    const name = names.length === 1 ? stringValue(names[0]) : '';
     return (fn.args ?? []).length > 0 || !!fn.agg_star || !NON_VOLATILE.has(name.toLowerCase());
   }
   const svf = as<{ op?: string }>(e as never, 'SQLValueFunction');

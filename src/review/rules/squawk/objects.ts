@@ -11,7 +11,7 @@ import type {
 } from 'libpg-query';
 import { BOTH } from '../engines.js';
 import type { Statement } from '../../statement.js';
-import { as, startOf, wordAt } from './ast.js';
+import { as, startOf, stringValue, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
 
 export const banDropTable = squawkRule({
@@ -212,9 +212,7 @@ function checkAssignments(s: Statement, list: unknown, found: Found): void {
 
 /** The column names of a definition list (`CREATE VIEW v (a, b)`), where each is written. */
 function listedNames(s: Statement, names: unknown, after: number | undefined): Array<{ name: string; pos: number }> {
-  const want = ((names as unknown[] | undefined) ?? []).map(
-    (n) => as<{ sval?: string }>(n as never, 'String')?.sval ?? '',
-  );
+  const want = ((names as unknown[] | undefined) ?? []).map((n) => stringValue(n));
   if (want.length === 0) return [];
   const from = s.at(after);
   const tokens = s.tokens;
@@ -244,7 +242,7 @@ function inferredName(s: Statement, val: Node | undefined): { name: string; pos:
   const fn = as<{ funcname?: unknown[]; location?: number }>(val as never, 'FuncCall');
   if (fn) {
     const names = fn.funcname ?? [];
-    const last = as<{ sval?: string }>(names[names.length - 1] as never, 'String')?.sval ?? '';
+    const last = stringValue(names[names.length - 1]);
     return { name: last, pos: lastNameToken(s, s.at(fn.location)) };
   }
   const cast = as<{ arg?: Node; typeName?: TypeName }>(val as never, 'TypeCast');
@@ -252,7 +250,7 @@ function inferredName(s: Statement, val: Node | undefined): { name: string; pos:
     const inner = inferredName(s, cast.arg);
     if (inner && inner.name !== '?column?') return inner;
     const names = cast.typeName?.names ?? [];
-    const last = as<{ sval?: string }>(names[names.length - 1], 'String')?.sval ?? '';
+    const last = stringValue(names[names.length - 1]);
     return { name: last, pos: lastNameToken(s, s.at(cast.typeName?.location)) };
   }
   for (const [kind, name] of KEYWORD_NAMES) {
