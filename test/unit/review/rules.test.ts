@@ -1113,6 +1113,7 @@ const cases: Case[] = [
       'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = 1, a = 2',
       'WITH x AS (UPDATE t SET a = 1, a = 2 RETURNING a) SELECT a FROM x',
       'CREATE TABLE t (a int, a int)',
+      `CREATE TABLE t (${Array.from({ length: 40 }, (_, i) => `c${i} int`).join(', ')}, c3 int)`,
     ],
     pass: [
       'UPDATE t SET a = 1, b = 2 WHERE id = 1',

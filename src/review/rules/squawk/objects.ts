@@ -173,12 +173,15 @@ function targets(list: unknown): ResTarget[] {
 /** True when two items of a list have the same name (`nameOf`: the item's name, undefined for an item without one). */
 function anyRepeat(list: unknown, nameOf: (item: unknown) => string | undefined): boolean {
   if (!Array.isArray(list) || list.length < 2) return false;
-  const seen = new Set<string>();
-  for (const item of list) {
-    const name = nameOf(item);
+  if (list.length > 32) {
+    const names = list.map(nameOf).filter((n) => n !== undefined);
+    return new Set(names).size < names.length;
+  }
+  // Most lists are short: comparing each name with the ones before it allocates nothing.
+  for (let i = 1; i < list.length; i++) {
+    const name = nameOf(list[i]);
     if (name === undefined) continue;
-    if (seen.has(name)) return true;
-    seen.add(name);
+    for (let j = 0; j < i; j++) if (nameOf(list[j]) === name) return true;
   }
   return false;
 }
