@@ -102,7 +102,6 @@ for (const r of STATIC_RULES) {
   for (const name of [r.id, ...(r.aliases ?? [])]) squawkNames.set(name, [...(squawkNames.get(name) ?? []), r.id]);
 }
 const NO_IDS: readonly string[] = [];
-const NO_STATEMENTS: readonly Statement[] = [];
 
 /** Review a script with the policy's static rules. Pure; never throws. */
 export function reviewScript(input: {
@@ -163,12 +162,16 @@ export function reviewScript(input: {
   // A Squawk comment in the script may turn assume-in-transaction off for it.
   const assumeInTransaction =
     !!input.assumeInTransaction && !(engine === 'postgres' && disablesAssumedTransaction(sql));
-  const byVerb = new Map<string, Statement[]>();
+  // The statements by verb and (PostgreSQL) node kind, each group in script order: a rule runs on
+  // the groups it can flag, so no statement is tested against each rule's verbs and node kinds.
+  const groups = new Map<string, { verb: string; node: string; list: Statement[] }>();
   for (const s of reviewable) {
     const verb = s.verb;
-    const list = byVerb.get(verb);
-    if (list) list.push(s);
-    else byVerb.set(verb, [s]);
+    const node = engine === 'postgres' ? s.node : '';
+    const key = `${verb} ${node}`;
+    const group = groups.get(key);
+    if (group) group.list.push(s);
+    else groups.set(key, { verb, node, list: [s] });
   }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
@@ -190,17 +193,14 @@ export function reviewScript(input: {
     };
     try {
       if (rule.check) {
-        // The statements of each of the rule's verbs in turn, without building a list per rule;
-        // PostgreSQL statements of a node kind the rule cannot flag are skipped (in the same order).
         // The check is looked up once, not on each of its many calls (checks do not use `this`).
         const check = rule.check;
+        const { verbs } = rule;
         const nodes = engine === 'postgres' ? rule.nodes : undefined;
-        const lists = rule.verbs ? rule.verbs.map((v) => byVerb.get(v) ?? NO_STATEMENTS) : [reviewable];
-        for (const list of lists)
-          for (let i = 0; i < list.length; i++) {
-            const st = list[i]!;
-            if (!nodes || nodes.includes(st.node)) check(st, ctx);
-          }
+        for (const { verb, node, list } of groups.values()) {
+          if ((verbs && !verbs.includes(verb)) || (nodes && !nodes.includes(node))) continue;
+          for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+        }
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });
     } catch (e) {
