@@ -19,7 +19,7 @@ export class Statement {
   /** The tokens read so far for the statement's kind, until the whole statement is read. */
   #stream: TokenStream | undefined;
   #kind: StatementKind | undefined;
-  #firstWord: string | undefined;
+  #verb: string | undefined;
   /** False when node-sql-parser could not parse the statement (AST-only facts are unknown). */
   parsed = true;
   /** Per-statement memo for facts several rules derive (defined columns, WHERE ranges …). */
@@ -79,12 +79,12 @@ export class Statement {
    * unless a rule reads its tokens; MySQL (and WITH …) take it from the tokens.
    */
   get verb(): string {
-    if (this.ast && this.#kind === undefined) {
-      // Rules ask for it many times: the first word is read once ('' when there is none).
-      const w = (this.#firstWord ??= /^[A-Za-z_]+/.exec(this.split.sql)?.[0].toUpperCase() ?? '');
-      if (w && w !== 'WITH') return w;
+    // Rules ask for it many times: it is read once.
+    if (this.#verb === undefined) {
+      const w = this.ast ? (/^[A-Za-z_]+/.exec(this.split.sql)?.[0].toUpperCase() ?? '') : '';
+      this.#verb = w && w !== 'WITH' ? w : this.kind.verb;
     }
-    return this.kind.verb;
+    return this.#verb;
   }
   get kind(): StatementKind {
     return (this.#kind ??= this.#lex ? kindOf(this.#lex.tokens) : this.#headKind());
