@@ -153,7 +153,7 @@ export function reviewScript(input: {
           s,
           NOT_REVIEWED,
           'WARNING',
-          `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so only token-based rules checked it; review it by hand.${outcome.message ? ` (parser: ${outcome.message})` : ''}`,
+          `This ${s.kind.label || 'statement'} statement is not supported by the SQL parser, so dbchange could not confirm it is valid SQL; the rules still checked it, but review it by hand.${outcome.message ? ` (parser: ${outcome.message})` : ''}`,
         ),
       );
     }

@@ -545,15 +545,18 @@ const THEN = new Set(['THEN']);
 
 /**
  * The token ranges of join conditions (`JOIN … ON cond`, MERGE's `USING … ON cond`) and of
- * MERGE's `WHEN [NOT] MATCHED … AND cond THEN`; not ON CONFLICT, DISTINCT ON.
+ * MERGE's `WHEN [NOT] MATCHED … AND cond THEN`. An ON is a join's when a JOIN (or MERGE's USING)
+ * came before it at its depth with no ON between: not ON CONFLICT, ON COMMIT, DISTINCT ON.
  */
 function conditionRanges(t: readonly Token[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  /** Depths at which a JOIN or USING waits for its ON. */
+  const joining = new Set<number>();
   for (let k = 0; k < t.length; k++) {
     const x = t[k]!;
     if (x.type !== 'word') continue;
-    if (x.v === 'ON' && t[k + 1]?.v !== 'CONFLICT' && t[k - 1]?.v !== 'DISTINCT')
-      out.push([k + 1, conditionEnd(t, k + 1, x.depth, CONDITION_END)]);
+    if (x.v === 'JOIN' || x.v === 'USING') joining.add(x.depth);
+    else if (x.v === 'ON' && joining.delete(x.depth)) out.push([k + 1, conditionEnd(t, k + 1, x.depth, CONDITION_END)]);
     else if (x.v === 'WHEN') {
       let j = k + 1;
       while (

@@ -618,6 +618,10 @@ describe('Bytebase statement.where.disallow-functions-and-calculations on Postgr
     ['SELECT DISTINCT ON (lower(a)) a FROM t WHERE id = 1', 0, 0],
     ['SELECT * FROM t JOIN u ON t.id = u.id WHERE t.a = 1', 0, 0],
     ['CREATE INDEX i ON t (lower(a)) WHERE abs(b) > 0', 0, 0],
+    // Only a join's ON is a condition: not ON CONFLICT (ON CONSTRAINT), not ON COMMIT.
+    ['INSERT INTO t (a) VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET a = t.a + 1', 0, 0],
+    ['CREATE TEMP TABLE x ON COMMIT DROP AS SELECT * FROM t WHERE abs(a) > 1', 1, 0],
+    ['SELECT * FROM t JOIN u ON t.id + 1 = u.id JOIN v USING (id) JOIN w ON lower(w.a) = u.b', 2, 0],
   ];
   for (const [sql, pg, my] of cases)
     it(`reports ${pg} finding(s) on PostgreSQL for "${sql}"`, () => {
