@@ -542,6 +542,8 @@ function conditionEnd(t: readonly Token[], from: number, depth: number, ends: Re
   return e;
 }
 const THEN = new Set(['THEN']);
+/** What follows an ON that is no join's, also after a CROSS or NATURAL JOIN (which have none). */
+const NOT_JOIN_ON = new Set(['CONFLICT', 'COMMIT']);
 
 /**
  * The token ranges of join conditions (`JOIN … ON cond`, MERGE's `USING … ON cond`) and of
@@ -556,7 +558,8 @@ function conditionRanges(t: readonly Token[]): Array<[number, number]> {
     const x = t[k]!;
     if (x.type !== 'word') continue;
     if (x.v === 'JOIN' || x.v === 'USING') joining.add(x.depth);
-    else if (x.v === 'ON' && joining.delete(x.depth)) out.push([k + 1, conditionEnd(t, k + 1, x.depth, CONDITION_END)]);
+    else if (x.v === 'ON' && joining.delete(x.depth) && !NOT_JOIN_ON.has(t[k + 1]?.v ?? ''))
+      out.push([k + 1, conditionEnd(t, k + 1, x.depth, CONDITION_END)]);
     else if (x.v === 'WHEN') {
       let j = k + 1;
       while (

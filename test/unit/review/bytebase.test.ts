@@ -621,6 +621,7 @@ describe('Bytebase statement.where.disallow-functions-and-calculations on Postgr
     // Only a join's ON is a condition: not ON CONFLICT (ON CONSTRAINT), not ON COMMIT.
     ['INSERT INTO t (a) VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO UPDATE SET a = t.a + 1', 0, 0],
     ['CREATE TEMP TABLE x ON COMMIT DROP AS SELECT * FROM t WHERE abs(a) > 1', 1, 0],
+    ['INSERT INTO t SELECT a.id FROM a CROSS JOIN b ON CONFLICT (id) DO UPDATE SET n = t.n + 1', 0, 0],
     ['SELECT * FROM t JOIN u ON t.id + 1 = u.id JOIN v USING (id) JOIN w ON lower(w.a) = u.b', 2, 0],
   ];
   for (const [sql, pg, my] of cases)
