@@ -9,14 +9,12 @@
 import type { Node, RangeVar } from 'libpg-query';
 import type { Statement } from '../statement.js';
 import { queryBlocks } from './query-shape.js';
+import { as, stringValue } from './nodes.js';
 
 export interface ObjectName {
   parts: string[];
   pos: number;
 }
-
-const get = <T>(node: unknown, kind: string): T | undefined =>
-  node && typeof node === 'object' ? ((node as Record<string, unknown>)[kind] as T | undefined) : undefined;
 
 const partsOf = (r: RangeVar): string[] => (r.schemaname ? [r.schemaname, r.relname ?? ''] : [r.relname ?? '']);
 
@@ -24,9 +22,9 @@ const partsOf = (r: RangeVar): string[] => (r.schemaname ? [r.schemaname, r.reln
 function fromItems(items: unknown, out: RangeVar[]): void {
   if (!Array.isArray(items)) return;
   for (const item of items) {
-    const r = get<RangeVar>(item, 'RangeVar');
+    const r = as<RangeVar>(item, 'RangeVar');
     if (r) out.push(r);
-    const j = get<{ larg?: Node; rarg?: Node }>(item, 'JoinExpr');
+    const j = as<{ larg?: Node; rarg?: Node }>(item, 'JoinExpr');
     if (j) fromItems([j.larg, j.rarg], out);
   }
 }
@@ -64,7 +62,7 @@ const MAY_READ = /from|table/i;
 function rootFrom(s: Statement): unknown {
   const n = queryBlocks(s.sql);
   if (n > 1) return undefined;
-  const root = (s.ast as Record<string, { fromClause?: unknown }>)[s.node];
+  const root = as<{ fromClause?: unknown }>(s.ast, s.node);
   if (n === 0) return s.node === 'UpdateStmt' ? root?.fromClause : null;
   return s.node === 'SelectStmt' ? root?.fromClause : undefined;
 }
@@ -91,34 +89,34 @@ export function objectNames(s: Statement): ObjectName[] | null {
 function read(s: Statement): ObjectName[] | null {
   const ast = s.ast;
   if (!ast) return null;
-  const create = get<{ relation?: RangeVar }>(ast, 'CreateStmt');
+  const create = as<{ relation?: RangeVar }>(ast, 'CreateStmt');
   if (create?.relation) return [{ parts: partsOf(create.relation), pos: s.at(create.relation.location) }];
-  const index = get<{ relation?: RangeVar }>(ast, 'IndexStmt');
+  const index = as<{ relation?: RangeVar }>(ast, 'IndexStmt');
   if (index?.relation) {
     const end = after(s, /^CREATE\s+(?:UNIQUE\s+)?INDEX\b/i);
     return end < 0 ? null : [{ parts: partsOf(index.relation), pos: end - 'INDEX'.length }];
   }
   // The table of CREATE TRIGGER … ON t, reported where the statement ends as Bytebase does.
-  const trigger = get<{ relation?: RangeVar }>(ast, 'CreateTrigStmt');
+  const trigger = as<{ relation?: RangeVar }>(ast, 'CreateTrigStmt');
   if (trigger?.relation) return [{ parts: partsOf(trigger.relation), pos: s.endPos }];
-  const alter = get<{ relation?: RangeVar; objtype?: string }>(ast, 'AlterTableStmt');
+  const alter = as<{ relation?: RangeVar; objtype?: string }>(ast, 'AlterTableStmt');
   if (alter?.relation) {
     if (alter.objtype !== 'OBJECT_TABLE' || !/^ALTER\s+TABLE\b/i.test(s.sql)) return null;
     return [{ parts: partsOf(alter.relation), pos: s.at(alter.relation.location) }];
   }
-  const drop = get<{ removeType?: string; objects?: Node[] }>(ast, 'DropStmt');
+  const drop = as<{ removeType?: string; objects?: Node[] }>(ast, 'DropStmt');
   if (drop) {
     if (drop.removeType !== 'OBJECT_TABLE') return [];
     const end = after(s, /^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?/i);
-    const first = get<{ items?: Node[] }>(drop.objects?.[0], 'List')?.items ?? [];
-    const parts = first.map((n) => get<{ sval?: string }>(n, 'String')?.sval ?? '');
+    const first = as<{ items?: Node[] }>(drop.objects?.[0], 'List')?.items ?? [];
+    const parts = first.map(stringValue);
     return end < 0 || parts.length === 0 ? null : [{ parts, pos: end }];
   }
   const dml =
-    get<{ relation?: RangeVar }>(ast, 'InsertStmt') ??
-    get<{ relation?: RangeVar }>(ast, 'UpdateStmt') ??
-    get<{ relation?: RangeVar }>(ast, 'DeleteStmt');
-  if (!dml && !get(ast, 'SelectStmt')) return null;
+    as<{ relation?: RangeVar }>(ast, 'InsertStmt') ??
+    as<{ relation?: RangeVar }>(ast, 'UpdateStmt') ??
+    as<{ relation?: RangeVar }>(ast, 'DeleteStmt');
+  if (!dml && !as(ast, 'SelectStmt')) return null;
   const out: ObjectName[] = dml?.relation ? [{ parts: partsOf(dml.relation), pos: 0 }] : [];
   const tables: RangeVar[] = [];
   const ctes = new Set<string>();

@@ -9,7 +9,7 @@
 import type { Node, RangeVar } from 'libpg-query';
 import type { Statement } from '../statement.js';
 import { mayBeCut } from './object-names.js';
-import { stringValue } from '../rules/squawk/ast.js';
+import { as, stringValue } from './nodes.js';
 
 export type PgTableChange =
   | {
@@ -97,7 +97,7 @@ function read(s: Statement): PgTableChange | null {
   if (!ast) return null;
   const kind = s.node;
   if (READ_FROM_TOKENS.has(kind)) return null;
-  const stmt = (ast as unknown as Record<string, Record<string, unknown>>)[kind]!;
+  const stmt = as<Record<string, unknown>>(ast, kind)!;
   switch (kind) {
     case 'CreateStmt':
       return readCreate(s, stmt);

@@ -4,8 +4,8 @@ import { BOTH, MYSQL } from './engines.js';
 import { definedColumns, definedIndexes, knownColumnType } from './defs.js';
 import type { Statement } from '../statement.js';
 import { isBlobType } from '../model/column.js';
-import { baseName, num, listSet } from './util.js';
-import { stringValue } from './squawk/ast.js';
+import { anyRepeat, baseName, num, listSet } from './util.js';
+import { as, stringValue } from '../postgres/nodes.js';
 
 export const noDuplicateColumn: Rule = {
   id: 'index.no-duplicate-column',
@@ -27,20 +27,22 @@ export const noDuplicateColumn: Rule = {
   },
 };
 
-type PgNode = Record<string, Record<string, unknown>>;
-
-const repeats = (names: readonly string[]): boolean => names.some((n, k) => names.indexOf(n) !== k);
+interface PgConstraint {
+  contype?: string;
+  keys?: unknown[];
+  fk_attrs?: unknown[];
+}
 
 /** A table constraint of PostgreSQL's tree may list a column twice (unknown kinds: maybe). */
 function constraintRepeats(node: unknown): boolean {
-  const c = (node as PgNode).Constraint;
+  const c = as<PgConstraint>(node as never, 'Constraint');
   if (!c) return false;
   switch (c.contype) {
     case 'CONSTR_PRIMARY':
     case 'CONSTR_UNIQUE':
-      return repeats(((c.keys as unknown[] | undefined) ?? []).map(stringValue));
+      return anyRepeat(c.keys, stringValue);
     case 'CONSTR_FOREIGN':
-      return repeats(((c.fk_attrs as unknown[] | undefined) ?? []).map(stringValue));
+      return anyRepeat(c.fk_attrs, stringValue);
     case 'CONSTR_CHECK':
     case 'CONSTR_NOTNULL':
     case 'CONSTR_NULL':
@@ -58,18 +60,18 @@ function constraintRepeats(node: unknown): boolean {
  * the tokens (which name an expression element by its first word).
  */
 function mayRepeatColumn(s: Statement): boolean {
-  const stmt = (s.ast as unknown as PgNode)[s.node]!;
+  const stmt = as<Record<string, unknown[] | undefined>>(s.ast, s.node)!;
   switch (s.node) {
     case 'IndexStmt': {
-      const elems = ((stmt.indexParams as unknown[] | undefined) ?? []).map((e) => (e as PgNode).IndexElem);
-      if (elems.length > 1 && elems.some((e) => !e?.name)) return true;
-      return repeats(elems.map((e) => String(e?.name)));
+      const names = (stmt.indexParams ?? []).map((e) => as<{ name?: string }>(e as never, 'IndexElem')?.name);
+      if (names.length > 1 && names.some((n) => !n)) return true;
+      return anyRepeat(names, (n) => n as string);
     }
     case 'CreateStmt':
-      return ((stmt.tableElts as unknown[] | undefined) ?? []).some(constraintRepeats);
+      return (stmt.tableElts ?? []).some(constraintRepeats);
     case 'AlterTableStmt':
-      return ((stmt.cmds as unknown[] | undefined) ?? []).some((c) => {
-        const cmd = (c as PgNode).AlterTableCmd;
+      return (stmt.cmds ?? []).some((c) => {
+        const cmd = as<{ subtype?: string; def?: unknown }>(c as never, 'AlterTableCmd');
         return cmd?.subtype === 'AT_AddConstraint' && constraintRepeats(cmd.def);
       });
     case 'CreateTableAsStmt':

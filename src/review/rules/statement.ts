@@ -5,6 +5,7 @@ import { closeParen, findWord, readName, type Token } from '../tokens.js';
 import { BOTH, MYSQL } from './engines.js';
 import { isIdentPart, isSpace } from '../../sql/lexer.js';
 import { queryBlocks } from '../postgres/query-shape.js';
+import { as, contains } from '../postgres/nodes.js';
 import { hasTopWhere, num, whereRanges } from './util.js';
 
 const topDepth = (s: Statement): number => s.tokens[s.kind.at]?.depth ?? 0;
@@ -50,21 +51,8 @@ function mayListAll(sql: string): boolean {
 
 type PgSelect = { fromClause?: unknown; whereClause?: unknown };
 
-/** A query block of PostgreSQL's tree that reads FROM something and has no WHERE, anywhere in the subtree. */
-function blockWithoutWhere(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(blockWithoutWhere);
-  if (typeof node !== 'object' || node === null) return false;
-  const o = node as Record<string, unknown>;
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v !== 'object' || v === null) continue;
-    // A set operation's branches (larg, rarg) are query blocks without a node of their own.
-    const block = k === 'SelectStmt' || k === 'larg' || k === 'rarg';
-    if (block && (v as PgSelect).fromClause && !(v as PgSelect).whereClause) return true;
-    if (blockWithoutWhere(v)) return true;
-  }
-  return false;
-}
+/** A query block that reads FROM something without a WHERE of its own. */
+const withoutWhere = (q: PgSelect): boolean => !!q.fromClause && !q.whereClause;
 
 /**
  * PostgreSQL: whether some query block reads FROM a table without its own WHERE, from the tree
@@ -72,10 +60,11 @@ function blockWithoutWhere(node: unknown): boolean {
  */
 function readsWithoutWhere(s: Statement): boolean {
   if (s.node !== 'SelectStmt') return true;
-  if (queryBlocks(s.sql) > 1) return blockWithoutWhere(s.ast);
-  const root = (s.ast as { SelectStmt: PgSelect }).SelectStmt;
-  return !!root.fromClause && !root.whereClause;
+  if (queryBlocks(s.sql) > 1) return contains(s.ast, QUERY_BLOCKS, withoutWhere);
+  return withoutWhere(as<PgSelect>(s.ast, 'SelectStmt')!);
 }
+/** Where query blocks sit in the tree: SelectStmt nodes, and the branches of a set operation. */
+const QUERY_BLOCKS = ['SelectStmt', 'larg', 'rarg'];
 
 /**
  * Every query block of a SELECT that reads FROM a table needs its own WHERE, as Bytebase checks
@@ -130,7 +119,7 @@ export const whereRequireUpdateDelete: Rule = {
     // PostgreSQL's tree says it without tokens: the statement's own node and its WHERE.
     const verb = s.ast ? (s.node === 'UpdateStmt' ? 'UPDATE' : s.node === 'DeleteStmt' ? 'DELETE' : '') : s.kind.verb;
     if (verb !== 'UPDATE' && verb !== 'DELETE') return;
-    const where = s.ast ? !!(s.ast as Record<string, { whereClause?: unknown }>)[s.node]?.whereClause : hasTopWhere(s);
+    const where = s.ast ? !!as<PgSelect>(s.ast, s.node)?.whereClause : hasTopWhere(s);
     if (!where)
       ctx.report(
         s,
@@ -293,7 +282,7 @@ export const insertMustSpecifyColumn: Rule = {
   check(s, ctx) {
     if (s.ast) {
       // PostgreSQL's tree holds the column list (empty for VALUES, SELECT, DEFAULT VALUES without one).
-      const insert = s.node === 'InsertStmt' ? (s.ast as { InsertStmt: { cols?: unknown[] } }).InsertStmt : null;
+      const insert = as<{ cols?: unknown[] }>(s.ast, 'InsertStmt');
       if (insert && !insert.cols?.length) ctx.report(s, MUST_SPECIFY_COLUMN);
       return;
     }

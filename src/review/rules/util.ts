@@ -262,3 +262,19 @@ export function createdEarlier(statements: readonly Statement[], upTo: number, t
   const at = m.get(baseName(table));
   return at !== undefined && at < upTo;
 }
+
+/** True when two items of a list have the same name (`nameOf`: the item's name, undefined for an item without one). */
+export function anyRepeat<T>(list: unknown, nameOf: (item: T) => string | undefined): boolean {
+  if (!Array.isArray(list) || list.length < 2) return false;
+  if (list.length > 32) {
+    const names = (list as T[]).map(nameOf).filter((n) => n !== undefined);
+    return new Set(names).size < names.length;
+  }
+  // Most lists are short: comparing each name with the ones before it allocates nothing.
+  for (let i = 1; i < list.length; i++) {
+    const name = nameOf(list[i] as T);
+    if (name === undefined) continue;
+    for (let j = 0; j < i; j++) if (nameOf(list[j] as T) === name) return true;
+  }
+  return false;
+}

@@ -1,22 +1,15 @@
 // Reading PostgreSQL's AST (libpg-query) for the Squawk rules: node access, types, positions.
 import type { AlterTableCmd, ColumnDef, Constraint, Node, TypeName } from 'libpg-query';
 import type { Statement } from '../../statement.js';
+import { as, stringValue } from '../../postgres/nodes.js';
 
-/** The payload of a node of the given kind (`{CreateStmt: {...}}` → the CreateStmt), or undefined. */
-export function as<T>(node: Node | undefined | null, kind: string): T | undefined {
-  return node ? ((node as Record<string, unknown>)[kind] as T | undefined) : undefined;
-}
+export { as, contains, stringValue } from '../../postgres/nodes.js';
 
 /** The kind of a node (`CreateStmt`, `AlterTableStmt` …). */
 export function kindOf(node: Node | undefined | null): string {
   if (!node) return '';
   for (const k in node) return k;
   return '';
-}
-
-/** The text of a String node (`{String: {sval}}`), '' for anything else. */
-export function stringValue(node: unknown): string {
-  return (node as { String?: { sval?: string } } | undefined)?.String?.sval ?? '';
 }
 
 /** The last part of a type name, lower-case (`pg_catalog.int4` → `int4`). */
@@ -44,24 +37,6 @@ export function startOf(node: unknown): number | undefined {
   };
   walk(node);
   return min;
-}
-
-/** True when a subtree holds a node of the given kind. */
-export function contains(
-  node: unknown,
-  kind: string,
-  test: (n: Record<string, unknown>) => boolean = () => true,
-): boolean {
-  if (Array.isArray(node)) return node.some((x) => contains(x, kind, test));
-  if (typeof node !== 'object' || node === null) return false;
-  const o = node as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (typeof x !== 'object' || x === null) continue;
-    if (k === kind && test(x as Record<string, unknown>)) return true;
-    if (contains(x, kind, test)) return true;
-  }
-  return false;
 }
 
 /**

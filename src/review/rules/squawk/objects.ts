@@ -13,6 +13,8 @@ import { BOTH } from '../engines.js';
 import type { Statement } from '../../statement.js';
 import { as, startOf, stringValue, wordAt } from './ast.js';
 import { squawkRule } from './define.js';
+import { anyRepeat } from '../util.js';
+import { mayHoldStatements } from '../../postgres/query-shape.js';
 
 export const banDropTable = squawkRule({
   name: 'ban-drop-table',
@@ -168,22 +170,6 @@ type Found = (pos: number, message: string) => void;
 /** The ResTargets of a list (SET items, INSERT columns, a select list). */
 function targets(list: unknown): ResTarget[] {
   return ((list as unknown[] | undefined) ?? []).map((t) => as<ResTarget>(t as never, 'ResTarget')).filter((t) => !!t);
-}
-
-/** True when two items of a list have the same name (`nameOf`: the item's name, undefined for an item without one). */
-function anyRepeat(list: unknown, nameOf: (item: unknown) => string | undefined): boolean {
-  if (!Array.isArray(list) || list.length < 2) return false;
-  if (list.length > 32) {
-    const names = list.map(nameOf).filter((n) => n !== undefined);
-    return new Set(names).size < names.length;
-  }
-  // Most lists are short: comparing each name with the ones before it allocates nothing.
-  for (let i = 1; i < list.length; i++) {
-    const name = nameOf(list[i]);
-    if (name === undefined) continue;
-    for (let j = 0; j < i; j++) if (nameOf(list[j]) === name) return true;
-  }
-  return false;
 }
 
 /** The name of a node as the checks below read it ('' when it has none); undefined for no node. */
@@ -387,21 +373,6 @@ function checkNode(s: Statement, kind: string, v: Node, found: Found): boolean {
   return false;
 }
 
-/**
- * True when the statement may hold another one the walk must find: a data-modifying WITH query,
- * or a SELECT … INTO inside a set operation. Neither is written without its keyword (INSERT and
- * MERGE have one INTO of their own), so a statement without them is checked at its root only.
- */
-function mayNest(s: Statement): boolean {
-  const sql = s.sql;
-  if (/with/i.test(sql)) return true;
-  const own = s.node === 'InsertStmt' || s.node === 'MergeStmt' ? 1 : 0;
-  const into = /into/gi;
-  let n = 0;
-  while (into.exec(sql)) if (++n > own) return true;
-  return false;
-}
-
 export const banDuplicateColumnAssignments = squawkRule({
   name: 'ban-duplicate-column-assignments',
   nodes: [
@@ -418,12 +389,12 @@ export const banDuplicateColumnAssignments = squawkRule({
   message: 'Multiple assignments to the same column.',
   check(s, _ctx, report) {
     if (!s.ast) return;
-    if (mayNest(s)) {
+    if (mayHoldStatements(s)) {
       findRepeatedColumns(s, s.ast, report);
       return;
     }
     // The same places as the walk, without walking the expressions that cannot hold them.
-    const root = (s.ast as Node)[s.node] as Node;
+    const root = as<Node>(s.ast, s.node)!;
     checkNode(s, s.node, root, report);
     if (s.node === 'MergeStmt')
       for (const c of (root.mergeWhenClauses as Node[] | undefined) ?? [])
