@@ -14,7 +14,7 @@ import { astify } from '../src/review/parse.js';
 import { parsePostgresBare } from '../src/review/postgres/parse.js';
 import { parseSync } from 'libpg-query';
 import { allRulesPolicy, DEFAULT_PRODUCTION_POLICY, reviewScript, type ReviewPolicy } from '../src/review/index.js';
-import { STATIC_RULES } from '../src/review/catalog.js';
+import { SQUAWK_DEFAULT_RULES } from '../src/review/catalog.js';
 
 const COUNT = 10_000;
 
@@ -146,8 +146,7 @@ export function run(): void {
 
 /** Squawk's rules as squawk-cli runs them by default (its opt-in rules off). */
 function squawkPolicy(): ReviewPolicy {
-  const rules = STATIC_RULES.filter((r) => 'squawk' in r && !(r as { optIn?: boolean }).optIn);
-  return { rules: rules.map((r) => ({ rule: r.id, level: 'WARNING', payload: {} })) };
+  return { rules: SQUAWK_DEFAULT_RULES.map((r) => ({ rule: r.id, level: 'WARNING', payload: {} })) };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();

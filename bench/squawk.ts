@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STATIC_RULES } from '../src/review/catalog.js';
+import { SQUAWK_DEFAULT_RULES } from '../src/review/catalog.js';
 
 const COUNT = 10_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -63,11 +63,10 @@ export function run(): void {
   try {
     const file = join(dir, 'migration.sql');
     writeFileSync(file, squawkScript());
-    const squawkRules = STATIC_RULES.filter((r) => 'squawk' in r && !(r as { optIn?: boolean }).optIn);
     const policy = join(dir, 'squawk.yaml');
     writeFileSync(
       policy,
-      `ruleList:\n${squawkRules.map((r) => `  - {type: ${r.id}, level: WARNING, engine: POSTGRES}`).join('\n')}\n`,
+      `ruleList:\n${SQUAWK_DEFAULT_RULES.map((r) => `  - {type: ${r.id}, level: WARNING, engine: POSTGRES}`).join('\n')}\n`,
     );
     // Built JavaScript, as users run it (npm ci builds dist/).
     execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
@@ -94,7 +93,7 @@ export function run(): void {
       const b = wall(process.execPath, dbchangeArgs);
       if (b.ms < db.ms) db = b;
     }
-    const names = new Set(squawkRules.map((r) => r.id));
+    const names = new Set(SQUAWK_DEFAULT_RULES.map((r) => r.id));
     const theirs = (JSON.parse(sq.stdout) as Array<{ rule_name: string; line: number; column: number }>)
       .filter((v) => names.has(v.rule_name))
       .map((v) => `${v.rule_name}@${v.line + 1}:${v.column + 1}`);

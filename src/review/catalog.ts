@@ -48,6 +48,11 @@ export const STATIC_RULES: readonly Rule[] = [
 ].flatMap((m) => rulesOf(m as Record<string, unknown>));
 export { LIVE_RULES };
 
+/** Squawk's rules as squawk-cli runs them by default: all of them but its opt-in ones. */
+export const SQUAWK_DEFAULT_RULES: readonly Rule[] = STATIC_RULES.filter(
+  (r) => 'squawk' in r && !(r as { optIn?: boolean }).optIn,
+);
+
 /** Built-in finding ids that are not policy rules. */
 export const SYNTAX_ERROR = 'syntax-error';
 export const NOT_REVIEWED = 'statement.not-reviewed';

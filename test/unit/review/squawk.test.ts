@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { reviewScript } from '../../../src/review/index.js';
-import { STATIC_RULES } from '../../../src/review/catalog.js';
+import { SQUAWK_DEFAULT_RULES } from '../../../src/review/catalog.js';
 
 const dir = new URL('../../fixtures/squawk/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Record<string, string[]>;
@@ -13,8 +13,7 @@ const expectedAssumed = JSON.parse(readFileSync(new URL('expected-assume-in-tran
   string,
   string[]
 >;
-const squawkRules = STATIC_RULES.filter((r) => 'squawk' in r && !(r as { optIn?: boolean }).optIn);
-const policy = { rules: squawkRules.map((r) => ({ rule: r.id, level: 'WARNING' as const, payload: {} })) };
+const policy = { rules: SQUAWK_DEFAULT_RULES.map((r) => ({ rule: r.id, level: 'WARNING' as const, payload: {} })) };
 
 function review(sql: string, pgVersion?: number, assumeInTransaction = false): string[] {
   return reviewScript({
