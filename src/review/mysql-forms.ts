@@ -7,7 +7,7 @@
  * Rewrites only ever replace whole tokens, so words inside strings and comments are never touched.
  */
 import type { Statement } from './statement.js';
-import { MARIADB_UNRESERVED, MYSQL_RESERVED } from './rules/mysql-reserved.js';
+import { MYSQL_RESERVED, RESERVED_EVERYWHERE } from './rules/mysql-reserved.js';
 import { closeParen, readName, splitTopLevel, tokenize, type Token } from './tokens.js';
 
 /** A replacement of the text sql[from, to). */
@@ -392,7 +392,7 @@ export function reservedName(s: Statement, errorOffset: number): Token | null {
   if (at < 0) at = tokens.length;
   for (const k of [at - 1, at]) {
     const t = tokens[k];
-    if (t?.type === 'word' && MYSQL_RESERVED.has(t.v) && !MARIADB_UNRESERVED.has(t.v) && atName(s, k)) return t;
+    if (t?.type === 'word' && RESERVED_EVERYWHERE.has(t.v) && atName(s, k)) return t;
   }
   return null;
 }

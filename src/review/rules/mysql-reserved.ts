@@ -29,3 +29,8 @@ export const MARIADB_UNRESERVED: ReadonlySet<string> = new Set(
     /\s+/,
   ),
 );
+
+/** Words both MySQL 8 and MariaDB reserve: unquoted as a name, they are a syntax error wherever the script runs. */
+export const RESERVED_EVERYWHERE: ReadonlySet<string> = new Set(
+  [...MYSQL_RESERVED].filter((w) => !MARIADB_UNRESERVED.has(w)),
+);
