@@ -2,9 +2,10 @@
  * Slack's pace for what the bot sends most, kept by the bot itself so Slack need not answer 429
  * (after which everything the client sends waits):
  * - chat.postMessage: about one a second in one channel, with short bursts allowed: per channel
- *   a bucket of CHANNEL_BURST posts, refilled at one a second;
+ *   a bucket of CHANNEL_BURST posts, refilled at one a second (POST_EVERY_MS: with a margin);
  * - chat.update: Slack's tier 3, about 50 a minute for the app: one bucket of UPDATE_BURST
- *   edits, refilled at one every 1.2 s (issue messages and tasks' progress together).
+ *   edits, refilled at one every 1.2 s (UPDATE_EVERY_MS: with a margin; issue messages and tasks'
+ *   progress together).
  * A call that finds its bucket empty waits its turn, in the order calls asked. `ready` lets a
  * sender that gathers what it sends (a thread's lines) wait first and gather what arrived
  * meanwhile.
@@ -14,6 +15,16 @@
 export const CHANNEL_BURST = 3;
 /** Edits the app may make at once before the 50-a-minute pace applies. */
 export const UPDATE_BURST = 10;
+/**
+ * The bot counts a call when it sends it and Slack when it arrives, and arrivals bunch up on the
+ * way: each pace keeps a tenth more time between calls than Slack's own, so that a post sent a
+ * second after the one before does not arrive just under it (and get a 429).
+ */
+const MARGIN = 1.1;
+/** Time between posts in one channel once the burst is used: Slack's second, with the margin. */
+export const POST_EVERY_MS = Math.round(1000 * MARGIN);
+/** Time between edits once the burst is used: Slack's 1.2 s (50 a minute), with the margin. */
+export const UPDATE_EVERY_MS = Math.round(1200 * MARGIN);
 
 export interface PaceClock {
   now(): number;
@@ -86,5 +97,8 @@ export interface SlackPaces {
 }
 
 export function slackPaces(clock: PaceClock = realClock): SlackPaces {
-  return { posts: new Pace(CHANNEL_BURST, 1000, clock), updates: new Pace(UPDATE_BURST, 1200, clock) };
+  return {
+    posts: new Pace(CHANNEL_BURST, POST_EVERY_MS, clock),
+    updates: new Pace(UPDATE_BURST, UPDATE_EVERY_MS, clock),
+  };
 }

@@ -6,7 +6,15 @@ import { describe, test } from 'node:test';
 import type { WebClient } from '@slack/web-api';
 import { parseConfig } from '../../../src/config/load.js';
 import type { Issue } from '../../../src/domain/issue.js';
-import { CHANNEL_BURST, type Pace, type PaceClock, slackPaces, UPDATE_BURST } from '../../../src/slack/channel-pace.js';
+import {
+  CHANNEL_BURST,
+  type Pace,
+  type PaceClock,
+  POST_EVERY_MS,
+  slackPaces,
+  UPDATE_BURST,
+  UPDATE_EVERY_MS,
+} from '../../../src/slack/channel-pace.js';
 import { slackNotifier } from '../../../src/slack/notifier.js';
 import { manualClock } from '../../support/manual-clock.js';
 
@@ -54,19 +62,42 @@ describe('channel pace', () => {
       out,
       Array.from({ length: CHANNEL_BURST }, (_, i) => [i, 0]),
     );
-    await advance(3000);
+    await advance(3 * POST_EVERY_MS);
     assert.deepEqual(out.slice(CHANNEL_BURST), [
-      [CHANNEL_BURST, 1000],
-      [CHANNEL_BURST + 1, 2000],
-      [CHANNEL_BURST + 2, 3000],
+      [CHANNEL_BURST, POST_EVERY_MS],
+      [CHANNEL_BURST + 1, 2 * POST_EVERY_MS],
+      [CHANNEL_BURST + 2, 3 * POST_EVERY_MS],
     ]);
+    // A tenth over Slack's second, so that posts do not arrive closer than Slack counts them.
+    assert.ok(POST_EVERY_MS > 1000 && POST_EVERY_MS <= 1100);
     // Another channel has a pace of its own.
     let other = -1;
     void pace.take('C_Y').then(() => {
       other = clock.now();
     });
     await advance(0);
-    assert.equal(other, 3000);
+    assert.equal(other, 3 * POST_EVERY_MS);
+  });
+  test("posts sent at the pace still arrive within Slack's, when one is slower on the way than the next", async () => {
+    const { clock, advance } = manualClock();
+    const pace = slackPaces(clock).posts;
+    // Slack counts posts as they arrive: a bucket of the burst, one more each second.
+    let tokens = CHANNEL_BURST;
+    let at = 0;
+    let refused = 0;
+    const arrive = (t: number): void => {
+      tokens = Math.min(CHANNEL_BURST, tokens + (t - at) / 1000);
+      at = t;
+      if (tokens < 1) refused++;
+      else tokens -= 1;
+    };
+    const sent: number[] = [];
+    for (let i = 0; i < 12; i++) void pace.take('C_X').then(() => sent.push(clock.now()));
+    await advance(20 * POST_EVERY_MS);
+    assert.equal(sent.length, 12);
+    // Every other post takes 30 ms longer on the way.
+    for (const t of sent.map((t, i) => t + (i % 2 === 0 ? 30 : 0)).sort((a, b) => a - b)) arrive(t);
+    assert.equal(refused, 0);
   });
   test(`edits: a burst of ${UPDATE_BURST} for the whole app, then one every 1.2 s (Slack's 50 a minute)`, async () => {
     const { clock, advance } = manualClock();
@@ -76,7 +107,11 @@ describe('channel pace', () => {
     await advance(0);
     assert.equal(out.length, UPDATE_BURST);
     await advance(60_000);
-    assert.deepEqual(out.slice(UPDATE_BURST), [1200, 2400, 3600, 4800, 6000]);
+    assert.deepEqual(
+      out.slice(UPDATE_BURST),
+      [1, 2, 3, 4, 5].map((k) => k * UPDATE_EVERY_MS),
+    );
+    assert.ok(UPDATE_EVERY_MS > 1200);
   });
 });
 
@@ -98,7 +133,7 @@ describe('thread queue', () => {
     assert.deepEqual(new Set(told), new Set([0]));
     await settle();
     assert.equal(posts.length, 0);
-    await advance(1000);
+    await advance(POST_EVERY_MS);
     assert.equal(posts.length, 1, 'one reply for all the lines that waited');
     const lines = posts[0]!.text.split('\n');
     assert.equal(lines.length, 40);
@@ -129,9 +164,9 @@ describe('thread queue', () => {
     await advance(500);
     assert.equal(posts.length, 0);
     assert.equal(drained, false);
-    await advance(3000);
+    await advance(4 * POST_EVERY_MS - 600);
     assert.equal(drained, false);
-    await advance(1000);
+    await advance(100);
     assert.equal(drained, true);
     assert.deepEqual(
       posts.map((p) => p.text.split('\n').length),
@@ -145,7 +180,7 @@ describe('thread queue', () => {
     // One a second once the burst was used.
     assert.deepEqual(
       posts.map((p) => p.at),
-      [1000, 2000, 3000, 4000],
+      [1, 2, 3, 4].map((k) => k * POST_EVERY_MS),
     );
   });
 });
