@@ -63,12 +63,12 @@ export class ChangeService {
     let inOneTransaction: boolean | undefined;
     const assumeInTransaction = () =>
       (inOneTransaction ??= runsInOneTransaction(splitStatements(sql, 'postgres'), ANY_SERVER));
-    // Review once per engine and policy: environments without a policy of their own share one.
+    // Each environment with its own policy (the reviewer reviews once for environments that share one).
     const reviewed = new Set<string>();
     for (const db of databasesOf(config, target)) {
-      const policyKey = `${db.engine}|${config.review.environments[db.environment] ?? ''}`;
-      if (reviewed.has(policyKey)) continue;
-      reviewed.add(policyKey);
+      const key = `${db.engine}|${db.environment}`;
+      if (reviewed.has(key)) continue;
+      reviewed.add(key);
       const input = { engine: db.engine, sql, environment: db.environment, generated };
       const assumed = db.engine === 'postgres' && assumeInTransaction();
       for (const f of this.deps.reviewer(assumed ? { ...input, assumeInTransaction: true } : input)) {

@@ -81,12 +81,21 @@ export function createReviewer(
   generated?: boolean;
   assumeInTransaction?: boolean;
 }) => Finding[] {
-  return ({ engine, sql, environment, generated, assumeInTransaction }) =>
-    reviewScript({
+  // Environments that share a policy share its review of a script: the last one is kept per policy.
+  const last = new WeakMap<ReviewPolicy, { key: string; findings: Finding[] }>();
+  return ({ engine, sql, environment, generated, assumeInTransaction }) => {
+    const policy = policyFor(policies, environment);
+    const key = `${engine}|${!!generated}|${!!assumeInTransaction}|${sql}`;
+    const known = last.get(policy);
+    if (known?.key === key) return known.findings;
+    const { findings } = reviewScript({
       engine,
       sql,
-      policy: policyFor(policies, environment),
+      policy,
       ...(generated ? { generated } : {}),
       ...(assumeInTransaction ? { assumeInTransaction } : {}),
-    }).findings;
+    });
+    last.set(policy, { key, findings });
+    return findings;
+  };
 }

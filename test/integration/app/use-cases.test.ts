@@ -319,6 +319,23 @@ databases:
     );
   });
 
+  test('the findings name what the production defaults make an error in the last environment', async () => {
+    const sql = 'CREATE INDEX CONCURRENTLY orders_t ON orders (total);\nDELETE FROM orders;';
+    const r = await app.submit({
+      actor: as('U_DEV'),
+      submission: { title: 'Clear orders', target: 'app', changeType: 'ddl', sql },
+    });
+    assert.ok(r.kind === 'done' && 'issue' in r);
+    // dev and staging share the built-in policy (a warning), prod has the production one (an error).
+    assert.deepEqual(
+      r.issue.findings
+        .filter((f) => f.rule === 'statement.where.require.update-delete')
+        .map((f) => f.level)
+        .sort(),
+      ['ERROR', 'WARNING'],
+    );
+  });
+
   test('a change runs stage by stage: events say what ran, the history records it, a rollback undoes it', async () => {
     const submission = { title: 'orders', target: 'app', changeType: 'ddl', sql: 'CREATE TABLE orders (id int);' };
     const submitted = await app.submit({ actor: as('U_DEV'), submission });

@@ -51,6 +51,22 @@ describe('per-environment review policies', () => {
     assert.equal(policyFor(configured, 'prod'), configured.fallback);
   });
 
+  it('reviews a script once for the environments that share a policy, and the last one with its own', async () => {
+    const review = createReviewer(await loadReviewPolicies({}, readText, ['dev', 'staging', 'prod']));
+    const sql = 'DELETE FROM t';
+    const dev = review({ engine: 'postgres', sql, environment: 'dev' });
+    assert.equal(review({ engine: 'postgres', sql, environment: 'staging' }), dev);
+    assert.deepEqual(
+      dev.map((f) => f.level),
+      ['WARNING'],
+    );
+    assert.deepEqual(
+      review({ engine: 'postgres', sql, environment: 'prod' }).map((f) => f.level),
+      ['ERROR'],
+    );
+    assert.notEqual(review({ engine: 'mysql', sql, environment: 'staging' }), dev);
+  });
+
   it('names the config key and the file when a policy file cannot be read', async () => {
     await assert.rejects(loadReviewPolicies({ environments: { prod: 'missing.yaml' } }, readText), (e: unknown) => {
       assert.ok(isDbchangeError(e, 'dbchange_config_invalid'));
