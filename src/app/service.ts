@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/model.js';
 import { databasesOf } from '../config/model.js';
 import type { IssueEvent } from '../domain/events.js';
-import { findingKey, type Issue, type IssueSource, type ReviewFinding } from '../domain/issue.js';
+import { findingPlace, type Issue, type IssueSource, type ReviewFinding } from '../domain/issue.js';
 import { planStages } from '../domain/plan.js';
 import { type Decision, type Effect, startAutomatic } from '../domain/transitions.js';
 import { DbchangeError, ErrorCode, unreachable } from '../errors.js';
@@ -58,8 +58,8 @@ export class ChangeService {
    */
   review(target: string, sql: string, generated = false): ReviewFinding[] {
     const { config } = this.deps;
-    const seen = new Set<string>();
-    const out: ReviewFinding[] = [];
+    // A finding the environments' policies rate differently is listed once, at its most severe.
+    const found = new Map<string, ReviewFinding>();
     let inOneTransaction: boolean | undefined;
     const assumeInTransaction = () =>
       (inOneTransaction ??= runsInOneTransaction(splitStatements(sql, 'postgres'), ANY_SERVER));
@@ -72,13 +72,11 @@ export class ChangeService {
       const input = { engine: db.engine, sql, environment: db.environment, generated };
       const assumed = db.engine === 'postgres' && assumeInTransaction();
       for (const f of this.deps.reviewer(assumed ? { ...input, assumeInTransaction: true } : input)) {
-        const key = findingKey(f);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(f);
+        const place = findingPlace(f);
+        if (found.get(place)?.level !== 'ERROR') found.set(place, f);
       }
     }
-    return out.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+    return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   }
 
   /** Create an issue from a validated submission, post it, and start what may start at once. */

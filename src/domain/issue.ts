@@ -31,9 +31,14 @@ export interface ReviewFinding {
   message: string;
 }
 
+/** One rule's finding at one position with one message, whatever its level. */
+export function findingPlace(f: ReviewFinding): string {
+  return `${f.rule}|${f.line}|${f.column}|${f.message}`;
+}
+
 /** Two findings are the same when this key is: one rule, level and position, one message. */
 export function findingKey(f: ReviewFinding): string {
-  return `${f.rule}|${f.level}|${f.line}|${f.column}|${f.message}`;
+  return `${f.level}|${findingPlace(f)}`;
 }
 
 /** An approval of one stage: who, when, and which SQL (revision and its sha256; see approvals.ts). */
