@@ -192,10 +192,10 @@ export function syntaxProblem(s: Statement, errorOffset: number): { message: str
     UPDATE: ['SET'],
     INSERT: ['VALUES', 'VALUE', 'SELECT', 'SET', 'DEFAULT', 'TABLE', 'WITH'],
   };
-  const required = needs[s.kind.verb];
+  const required = needs[s.verb];
   if (required && !required.some((w) => s.has(w)))
     return {
-      message: `${s.kind.verb} needs ${required.slice(0, 3).join(' or ')}`,
+      message: `${s.verb} needs ${required.slice(0, 3).join(' or ')}`,
       offset: tokens[s.kind.at]?.pos ?? 0,
     };
   // An operator or clause keyword with nothing after it.
@@ -306,7 +306,7 @@ export function parseStatement(s: Statement): ParseOutcome {
     const offset = err.location?.start?.offset ?? 0;
     const problem = syntaxProblem(s, offset);
     if (problem) return { ok: false, syntax: true, message: problem.message, offset: problem.offset };
-    if (SESSION_VERBS.has(s.kind.verb)) return { ok: true };
+    if (SESSION_VERBS.has(s.verb)) return { ok: true };
     const mysql = s.engine === 'mysql' ? mysqlOutcome(s, offset) : null;
     if (mysql) return mysql;
     const found = /but (.+) found\.?$/.exec(String(err.message ?? ''));

@@ -13,7 +13,7 @@ const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE']);
 /** DML whose tables exist before the script runs (a table created by the script cannot be explained yet). */
 function liveDml(statements: readonly Statement[], verbs: ReadonlySet<string>): Statement[] {
   return statements.filter(
-    (s) => verbs.has(s.kind.verb) && !dmlTargets(s).some((t) => createdEarlier(statements, s.index, t)),
+    (s) => verbs.has(s.verb) && !dmlTargets(s).some((t) => createdEarlier(statements, s.index, t)),
   );
 }
 
@@ -34,7 +34,7 @@ export const affectedRowLimit: LiveRule = {
       if (max > 0 && rows > max)
         ctx.report(
           s,
-          `${s.kind.verb} is estimated to touch ${rows} rows, more than ${max}; narrow the WHERE clause or run it in batches.`,
+          `${s.verb} is estimated to touch ${rows} rows, more than ${max}; narrow the WHERE clause or run it in batches.`,
         );
     }
   },
@@ -78,7 +78,7 @@ export const dmlDryRun: LiveRule = {
 export function ddlTables(s: Statement): string[][] {
   if (s.alterTable) return [s.alterTable.table];
   if (s.createIndex) return [s.createIndex.table];
-  if (s.kind.verb === 'TRUNCATE') {
+  if (s.verb === 'TRUNCATE') {
     const t = s.tokens;
     const k = t[1]?.v === 'TABLE' ? 2 : 1;
     return t[k] ? [[t[k]!.name]] : [];

@@ -183,7 +183,7 @@ export const walkThroughCheck: LiveRule = {
         }
         continue;
       }
-      if (s.kind.verb === 'RENAME') {
+      if (s.verb === 'RENAME') {
         const t = s.tokens;
         for (let k = 2; k < t.length; k++) {
           const from = readName(t, k);

@@ -39,9 +39,6 @@ interface ColumnDefNode {
 
 const NONE: PgTableChange = { kind: 'none' };
 
-/** Statements of these kinds are about a table, but their tree is not read here. */
-const READ_FROM_TOKENS = new Set(['RenameStmt', 'AlterObjectSchemaStmt', 'AlterTableMoveAllStmt']);
-
 function hasPrimary(constraints: Node[] | undefined): boolean {
   return !!constraints?.some((c) => (c as { Constraint?: ConstraintNode }).Constraint?.contype === 'CONSTR_PRIMARY');
 }
@@ -96,12 +93,12 @@ function read(s: Statement): PgTableChange | null {
   const ast = s.ast;
   if (!ast) return null;
   const kind = s.node;
-  if (READ_FROM_TOKENS.has(kind)) return null;
-  const stmt = as<Record<string, unknown>>(ast, kind)!;
+  // Only these kinds change a table (most statements are none of them, and are told so first).
   switch (kind) {
     case 'CreateStmt':
-      return readCreate(s, stmt);
+      return readCreate(s, as<Record<string, unknown>>(ast, kind)!);
     case 'CreateTableAsStmt': {
+      const stmt = as<Record<string, unknown>>(ast, kind)!;
       if (stmt.objtype !== 'OBJECT_TABLE') return NONE;
       const rel = (stmt.into as { rel?: RangeVar } | undefined)?.rel;
       const table = rel?.relname ?? '';
@@ -110,8 +107,9 @@ function read(s: Statement): PgTableChange | null {
         : { kind: 'create', table, derived: true, primaryKey: null, pos: s.at(rel?.location) };
     }
     case 'AlterTableStmt':
-      return readAlter(stmt);
+      return readAlter(as<Record<string, unknown>>(ast, kind)!);
     case 'DropStmt': {
+      const stmt = as<Record<string, unknown>>(ast, kind)!;
       if (stmt.removeType !== 'OBJECT_TABLE') return NONE;
       const tables = ((stmt.objects as Node[] | undefined) ?? []).map((o) => {
         const items = (o as { List?: { items?: Node[] } }).List?.items ?? [];
@@ -119,6 +117,11 @@ function read(s: Statement): PgTableChange | null {
       });
       return tables.some(mayBeCut) ? null : { kind: 'drop', tables };
     }
+    // About a table, but their tree is not read here: the caller reads their tokens.
+    case 'RenameStmt':
+    case 'AlterObjectSchemaStmt':
+    case 'AlterTableMoveAllStmt':
+      return null;
     default:
       return NONE;
   }

@@ -17,7 +17,7 @@ export const useInnodb: Rule = {
     const bad = engines.find((e) => e && e !== 'INNODB');
     if (bad) ctx.report(s, `Storage engine ${bad} is not transactional or crash-safe; use ENGINE=InnoDB.`);
     if (
-      s.kind.verb === 'SET' &&
+      s.verb === 'SET' &&
       s.tokens.some((t) => t.v === 'DEFAULT_STORAGE_ENGINE') &&
       !s.tokens.some((t) => t.v === 'INNODB')
     ) {
@@ -64,8 +64,7 @@ function disallowCreate(id: string, type: string, object: string, why: string): 
     summary: `No CREATE ${object}`,
     reportAtStart: MYSQL,
     check(s, ctx) {
-      if (s.kind.verb === 'CREATE' && s.kind.object === object)
-        ctx.report(s, `CREATE ${object} is not allowed: ${why}`);
+      if (s.verb === 'CREATE' && s.kind.object === object) ctx.report(s, `CREATE ${object} is not allowed: ${why}`);
     },
   };
 }

@@ -33,7 +33,7 @@ function newTableNames(s: Statement): Array<{ name: string; pos: number }> {
   const out: Array<{ name: string; pos: number }> = [];
   for (const a of s.alterTable?.actions ?? [])
     if (a.kind === 'rename-table') out.push({ name: baseName(a.to), pos: a.pos });
-  if (s.kind.verb === 'RENAME') {
+  if (s.verb === 'RENAME') {
     const t = s.tokens;
     for (let k = 0; k < t.length; k++) {
       if (t[k]!.v === 'TO' && t[k]!.type === 'word') {

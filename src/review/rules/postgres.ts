@@ -85,7 +85,7 @@ const SCHEMA_OBJECTS = new Set(['TABLE', 'VIEW', 'SEQUENCE', 'FUNCTION', 'PROCED
 
 /** The name a CREATE statement creates (index: the table it is on). */
 function createdName(s: Statement): { parts: string[]; pos: number } | null {
-  if (s.kind.verb !== 'CREATE') return null;
+  if (s.verb !== 'CREATE') return null;
   if (s.kind.object === 'INDEX') {
     const ci = s.createIndex;
     return ci ? { parts: ci.table, pos: ci.pos } : null;
@@ -140,14 +140,14 @@ export function tokenNames(s: Statement): ObjectName[] {
   if (created) names.push(created);
   const table = s.alterTable?.table;
   if (table) names.push({ parts: table, pos: s.alterTable!.pos });
-  if (s.kind.verb === 'DROP' && s.kind.object === 'TABLE') {
+  if (s.verb === 'DROP' && s.kind.object === 'TABLE') {
     let k = s.kind.at + 1;
     if (s.tokens[k]?.v === 'IF') k += 2;
     const n = readName(s.tokens, k);
     if (n) names.push({ parts: n.parts, pos: s.tokens[k]!.pos });
   }
   for (const parts of dmlTargets(s)) names.push({ parts, pos: 0 });
-  if (s.kind.verb === 'SELECT' || s.kind.verb === 'INSERT' || s.kind.verb === 'UPDATE' || s.kind.verb === 'DELETE') {
+  if (s.verb === 'SELECT' || s.verb === 'INSERT' || s.verb === 'UPDATE' || s.verb === 'DELETE') {
     // CTE names are not schema objects.
     const ctes = new Set(
       s.tokens.filter((_t, k) => s.tokens[k + 1]?.v === 'AS' && s.tokens[k + 2]?.v === '(').map((t) => t.name),
@@ -188,14 +188,10 @@ export const disallowRmTblCascade: Rule = {
   check(s, ctx) {
     if (!/cascade/i.test(s.sql)) return;
     const last = s.tokens[s.tokens.length - 1];
-    if (
-      (s.kind.label === 'DROP TABLE' || s.kind.verb === 'TRUNCATE') &&
-      last?.v === 'CASCADE' &&
-      last.type === 'word'
-    ) {
+    if ((s.kind.label === 'DROP TABLE' || s.verb === 'TRUNCATE') && last?.v === 'CASCADE' && last.type === 'word') {
       ctx.report(
         s,
-        `${s.kind.verb} … CASCADE also removes dependent objects (views, foreign keys, rows) you did not name; drop them explicitly and remove CASCADE.`,
+        `${s.verb} … CASCADE also removes dependent objects (views, foreign keys, rows) you did not name; drop them explicitly and remove CASCADE.`,
         last.pos,
       );
     }
@@ -219,11 +215,11 @@ export const nonTransactional: Rule = {
     const what =
       s.kind.object === 'INDEX' && concurrently
         ? `${s.kind.label} CONCURRENTLY`
-        : s.kind.verb === 'REINDEX' && concurrently
+        : s.verb === 'REINDEX' && concurrently
           ? 'REINDEX CONCURRENTLY'
-          : s.kind.verb === 'VACUUM'
+          : s.verb === 'VACUUM'
             ? 'VACUUM'
-            : (s.kind.object === 'DATABASE' && s.kind.verb !== 'ALTER') || s.kind.object === 'TABLESPACE'
+            : (s.kind.object === 'DATABASE' && s.verb !== 'ALTER') || s.kind.object === 'TABLESPACE'
               ? s.kind.label
               : s.kind.label === 'ALTER SYSTEM'
                 ? 'ALTER SYSTEM'
@@ -311,7 +307,7 @@ export const commentLength: Rule = {
   verbs: ['COMMENT'],
   summary: 'Cap COMMENT ON length',
   check(s, ctx) {
-    if (s.kind.verb !== 'COMMENT') return;
+    if (s.verb !== 'COMMENT') return;
     const max = num(ctx.payload, 'number', 64);
     const text = s.tokens.find((t) => t.type === 'string');
     if (text && max > 0 && text.v.length > max)

@@ -53,7 +53,7 @@ export const maxExecutionTime: Rule = {
     // The cap must be set before the statements it is to cover, as Bytebase requires: among the SETs the script starts with.
     let sets = false;
     for (const s of ctx.statements) {
-      if (s.kind.verb !== 'SET') break;
+      if (s.verb !== 'SET') break;
       if (s.tokens.some((t) => t.v === 'MAX_EXECUTION_TIME' || t.v === 'MAX_STATEMENT_TIME')) sets = true;
     }
     if (!sets)
@@ -74,7 +74,7 @@ export const maximumStatementsInTransaction: Rule = {
     let count = 0;
     let reported = false;
     for (const s of ctx.statements) {
-      const v = s.kind.verb;
+      const v = s.verb;
       if (v === 'BEGIN' || v === 'START' || v === 'COMMIT' || v === 'ROLLBACK') {
         count = 0;
         reported = false;
@@ -107,7 +107,7 @@ export const checkSetRoleVariable: Rule = {
   summary: 'Script must start with SET ROLE',
   checkScript(ctx) {
     for (const s of ctx.statements) {
-      if (s.kind.verb === 'SET') {
+      if (s.verb === 'SET') {
         // Any other SET may come before it.
         if (setsRole(s)) return;
         continue;

@@ -78,7 +78,7 @@ export const whereRequireSelect: Rule = {
   summary: 'SELECT must have WHERE',
   check(s, ctx) {
     if (s.ast && !readsWithoutWhere(s)) return;
-    if (s.kind.verb !== 'SELECT' || !s.has('FROM')) return;
+    if (s.verb !== 'SELECT' || !s.has('FROM')) return;
     const t = s.tokens;
     for (let i = 0; i < t.length; i++) {
       const sel = t[i]!;
@@ -117,7 +117,7 @@ export const whereRequireUpdateDelete: Rule = {
   summary: 'UPDATE/DELETE must have WHERE',
   check(s, ctx) {
     // PostgreSQL's tree says it without tokens: the statement's own node and its WHERE.
-    const verb = s.ast ? (s.node === 'UpdateStmt' ? 'UPDATE' : s.node === 'DeleteStmt' ? 'DELETE' : '') : s.kind.verb;
+    const verb = s.ast ? (s.node === 'UpdateStmt' ? 'UPDATE' : s.node === 'DeleteStmt' ? 'DELETE' : '') : s.verb;
     if (verb !== 'UPDATE' && verb !== 'DELETE') return;
     const where = s.ast ? !!as<PgSelect>(s.ast, s.node)?.whereClause : hasTopWhere(s);
     if (!where)
@@ -172,7 +172,7 @@ export const disallowCommit: Rule = {
   verbs: ['COMMIT', 'END'],
   summary: 'No explicit COMMIT',
   check(s, ctx) {
-    if (s.kind.verb === 'COMMIT' || (s.engine === 'postgres' && s.kind.verb === 'END' && s.tokens.length <= 2)) {
+    if (s.verb === 'COMMIT' || (s.engine === 'postgres' && s.verb === 'END' && s.tokens.length <= 2)) {
       ctx.report(
         s,
         'An explicit COMMIT breaks the transaction dbchange runs the change in; remove it and let the rollout commit.',
@@ -182,7 +182,7 @@ export const disallowCommit: Rule = {
 };
 
 function dmlClause(s: Statement, word: string): number {
-  if (!['UPDATE', 'DELETE', 'INSERT', 'REPLACE'].includes(s.kind.verb)) return -1;
+  if (!['UPDATE', 'DELETE', 'INSERT', 'REPLACE'].includes(s.verb)) return -1;
   return findWord(s.tokens, word, topDepth(s), s.kind.at);
 }
 
@@ -197,7 +197,7 @@ export const disallowLimit: Rule = {
     if (k >= 0)
       ctx.report(
         s,
-        `LIMIT in ${s.kind.verb} makes the affected rows depend on physical order (and is unsafe for replication); select rows with a WHERE clause instead.`,
+        `LIMIT in ${s.verb} makes the affected rows depend on physical order (and is unsafe for replication); select rows with a WHERE clause instead.`,
         s.tokens[k]!.pos,
       );
   },
@@ -210,10 +210,10 @@ export const disallowOrderBy: Rule = {
   verbs: ['UPDATE', 'DELETE'],
   summary: 'No ORDER BY in UPDATE/DELETE',
   check(s, ctx) {
-    if (s.kind.verb !== 'UPDATE' && s.kind.verb !== 'DELETE') return;
+    if (s.verb !== 'UPDATE' && s.verb !== 'DELETE') return;
     const k = dmlClause(s, 'ORDER');
     if (k >= 0)
-      ctx.report(s, `ORDER BY in ${s.kind.verb} sorts rows for nothing but extra cost; remove it.`, s.tokens[k]!.pos);
+      ctx.report(s, `ORDER BY in ${s.verb} sorts rows for nothing but extra cost; remove it.`, s.tokens[k]!.pos);
   },
 };
 
@@ -257,7 +257,7 @@ export const insertRowLimit: Rule = {
   verbs: ['INSERT', 'REPLACE'],
   summary: 'Max rows inserted (number payload)',
   check(s, ctx) {
-    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    if (s.verb !== 'INSERT' && s.verb !== 'REPLACE') return;
     const max = num(ctx.payload, 'number', 1000);
     // Each row is written in parentheses: a text with no more of them than the limit is within it.
     if (max > 0 && !moreThan(s.sql, '(', max)) return;
@@ -286,7 +286,7 @@ export const insertMustSpecifyColumn: Rule = {
       if (insert && !insert.cols?.length) ctx.report(s, MUST_SPECIFY_COLUMN);
       return;
     }
-    if (s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') return;
+    if (s.verb !== 'INSERT' && s.verb !== 'REPLACE') return;
     const t = s.tokens;
     let k = s.kind.at + 1;
     while (t[k]?.type === 'word' && INSERT_MODIFIERS.has(t[k]!.v)) k++;
@@ -310,7 +310,7 @@ export const insertDisallowOrderByRand: Rule = {
   verbs: ['INSERT', 'REPLACE'],
   summary: 'No ORDER BY RAND() in INSERT…SELECT',
   check(s, ctx) {
-    if ((s.kind.verb !== 'INSERT' && s.kind.verb !== 'REPLACE') || !s.has('ORDER')) return;
+    if ((s.verb !== 'INSERT' && s.verb !== 'REPLACE') || !s.has('ORDER')) return;
     const t = s.tokens;
     for (let k = 0; k < t.length - 3; k++) {
       if (
@@ -681,7 +681,7 @@ export const disallowTruncate: Rule = {
   verbs: ['TRUNCATE', 'ALTER'],
   summary: 'No TRUNCATE (also ALTER TABLE … TRUNCATE PARTITION)',
   check(s, ctx) {
-    if (s.kind.verb === 'TRUNCATE') {
+    if (s.verb === 'TRUNCATE') {
       // One finding per table truncated, as Bytebase reports them; PostgreSQL's TRUNCATE a, b at each table.
       for (const { table, pos } of truncatedTables(s))
         ctx.report(
@@ -689,7 +689,7 @@ export const disallowTruncate: Rule = {
           `TRUNCATE${table ? ` ${table}` : ''} removes every row at once and cannot be undone from a backup of the change; use DELETE … WHERE, or drop the rule for this change deliberately.`,
           s.engine === 'postgres' && pos > 0 ? pos : undefined,
         );
-    } else if (s.kind.label === 'ALTER TABLE' && s.has('TRUNCATE') && s.has('PARTITION'))
+    } else if (s.has('PARTITION') && s.has('TRUNCATE') && s.kind.label === 'ALTER TABLE')
       for (const p of truncatedPartitions(s))
         ctx.report(
           s,

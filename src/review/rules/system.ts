@@ -75,7 +75,7 @@ export const backwardCompatibility: Rule = {
         s,
         `${what} breaks code that still uses the old schema; deploy the application change first, or add the new form alongside the old one.`,
       );
-    const v = s.kind.verb;
+    const v = s.verb;
     if (v === 'DROP' && ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW'].includes(s.kind.object)) return say(s.kind.label);
     if (v === 'RENAME') return say('RENAME TABLE');
     // A table created earlier in the same script has no readers yet.

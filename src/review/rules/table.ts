@@ -208,7 +208,7 @@ export function pgComments(statements: readonly Statement[], object: 'TABLE' | '
   byObject.set(object, out);
   for (const s of statements) {
     // The first word first: it needs no tokens, and most statements are not comments.
-    if (s.verb !== 'COMMENT' || s.kind.verb !== 'COMMENT' || s.tokens[2]?.v !== object) continue;
+    if (s.verb !== 'COMMENT' || s.tokens[2]?.v !== object) continue;
     const n = readName(s.tokens, 3);
     const text = s.tokens.find((t) => t.type === 'string');
     if (n) {
@@ -403,7 +403,7 @@ export const disallowDml: Rule = {
   verbs: ['INSERT', 'REPLACE', 'UPDATE', 'DELETE'],
   summary: 'Blocklist tables for DML',
   check(s, ctx) {
-    if (!isDml(s) || s.kind.verb === 'SELECT') return;
+    if (!isDml(s) || s.verb === 'SELECT') return;
     const blocked = listSet(ctx, 'lower');
     if (blocked.size === 0) return;
     const names = [...dmlTargets(s), ...readTables(s).map((r) => r.parts)].map(baseName);

@@ -187,15 +187,15 @@ const AFTER_SOURCE = new Set([
 export function dmlTargets(s: Statement): string[][] {
   const t = s.tokens;
   let k = s.kind.at;
-  if (s.kind.verb === 'UPDATE') {
+  if (s.verb === 'UPDATE') {
     k++;
     while (t[k]?.type === 'word' && (t[k]!.v === 'LOW_PRIORITY' || t[k]!.v === 'IGNORE' || t[k]!.v === 'ONLY')) k++;
-  } else if (s.kind.verb === 'DELETE') {
+  } else if (s.verb === 'DELETE') {
     const from = findWord(t, 'FROM', t[k]?.depth ?? 0, k);
     if (from < 0) return [];
     k = from + 1;
     if (t[k]?.v === 'ONLY') k++;
-  } else if (s.kind.verb === 'INSERT' || s.kind.verb === 'REPLACE') {
+  } else if (s.verb === 'INSERT' || s.verb === 'REPLACE') {
     k++;
     while (t[k]?.type === 'word' && INSERT_MODIFIERS.has(t[k]!.v)) k++;
   } else return [];
@@ -208,7 +208,7 @@ export function dmlTargets(s: Statement): string[][] {
     // Skip an alias, then continue on a comma (multi-table UPDATE/DELETE).
     if (t[k]?.v === 'AS') k++;
     if (t[k]?.type === 'word' && !AFTER_TARGET.has(t[k]!.v)) k++;
-    if (t[k]?.v !== ',' || s.kind.verb === 'INSERT') break;
+    if (t[k]?.v !== ',' || s.verb === 'INSERT') break;
     k++;
   }
   return out;

@@ -90,7 +90,7 @@ export const renamingTable = squawkRule({
   message: 'Renaming a table may break existing clients.',
   check(s, ctx, report) {
     if (ctx.engine === 'mysql') {
-      if (s.kind.verb === 'RENAME') report(0);
+      if (s.verb === 'RENAME') report(0);
       for (const a of s.alterTable?.actions ?? []) if (a.kind === 'rename-table') report(a.pos);
       return;
     }
