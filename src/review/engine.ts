@@ -164,14 +164,20 @@ export function reviewScript(input: {
     !!input.assumeInTransaction && !(engine === 'postgres' && disablesAssumedTransaction(sql));
   // The statements by verb and (PostgreSQL) node kind, each group in script order: a rule runs on
   // the groups it can flag, so no statement is tested against each rule's verbs and node kinds.
-  const groups = new Map<string, { verb: string; node: string; list: Statement[] }>();
+  const groups: Array<{ verb: string; node: string; list: Statement[] }> = [];
+  const byVerb = new Map<string, Map<string, Statement[]>>();
   for (const s of reviewable) {
     const verb = s.verb;
     const node = engine === 'postgres' ? s.node : '';
-    const key = `${verb} ${node}`;
-    const group = groups.get(key);
-    if (group) group.list.push(s);
-    else groups.set(key, { verb, node, list: [s] });
+    let nodes = byVerb.get(verb);
+    if (!nodes) byVerb.set(verb, (nodes = new Map()));
+    const list = nodes.get(node);
+    if (list) list.push(s);
+    else {
+      const group = { verb, node, list: [s] };
+      nodes.set(node, group.list);
+      groups.push(group);
+    }
   }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
@@ -197,7 +203,7 @@ export function reviewScript(input: {
         const check = rule.check;
         const { verbs } = rule;
         const nodes = engine === 'postgres' ? rule.nodes : undefined;
-        for (const { verb, node, list } of groups.values()) {
+        for (const { verb, node, list } of groups) {
           if ((verbs && !verbs.includes(verb)) || (nodes && !nodes.includes(node))) continue;
           for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
         }

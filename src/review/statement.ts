@@ -2,7 +2,7 @@
 import type { Engine } from '../domain/engine.js';
 import type { SplitStatement } from '../sql/split.js';
 import { TokenStream, type Token, type Tokenized } from './tokens.js';
-import { kindOf, type StatementKind } from './model/kind.js';
+import { kindOf, STATEMENT_VERBS, type StatementKind } from './model/kind.js';
 import { readCreateTable, type CreateTable } from './model/create-table.js';
 import { readAlterTable, type AlterTable } from './model/alter-table.js';
 import { readCreateIndex, type CreateIndex } from './model/create-index.js';
@@ -81,7 +81,7 @@ export class Statement {
   get verb(): string {
     // Rules ask for it many times: it is read once.
     if (this.#verb === undefined) {
-      const w = this.ast ? (/^[A-Za-z_]+/.exec(this.split.sql)?.[0].toUpperCase() ?? '') : '';
+      const w = this.ast ? firstWord(this.split.sql) : '';
       this.#verb = w && w !== 'WITH' ? w : this.kind.verb;
     }
     return this.#verb;
@@ -182,6 +182,21 @@ export class Statement {
     }
     return { line, column: lastNl < 0 ? this.split.column + pos : pos - lastNl };
   }
+}
+
+/** The text's first word (letters and underscores) upper-cased; '' when it starts otherwise. */
+function firstWord(sql: string): string {
+  let end = 0;
+  for (let c = sql.charCodeAt(0); (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; c = sql.charCodeAt(++end));
+  if (end === 0) return '';
+  const w = sql.slice(0, end);
+  // The verbs scripts use, one string each (written in capitals, as most scripts write them, or not).
+  return VERBS.get(w) ?? w.toUpperCase();
+}
+const VERBS = new Map<string, string>();
+for (const v of STATEMENT_VERBS) {
+  VERBS.set(v, v);
+  VERBS.set(v.toLowerCase(), v);
 }
 
 function isAscii(s: string): boolean {

@@ -127,7 +127,19 @@ function read(s: Statement): PgTableChange | null {
   }
 }
 
-/** What the statement does to a table, from PostgreSQL's tree; null: read its tokens. */
+const ABOUT_TABLES = new Set([
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'AlterTableStmt',
+  'DropStmt',
+  'RenameStmt',
+  'AlterObjectSchemaStmt',
+  'AlterTableMoveAllStmt',
+]);
+
+/** What the statement does to a table, from PostgreSQL's tree; null: read its tokens. Read once per statement. */
 export function pgTableChange(s: Statement): PgTableChange | null {
-  return read(s);
+  // Most statements are about no table: they are told so without a memo of their own.
+  if (s.ast && !ABOUT_TABLES.has(s.node)) return NONE;
+  return s.cached('pg.tableChange', read);
 }
