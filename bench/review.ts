@@ -5,9 +5,11 @@
  * statement at a time). For PostgreSQL it also prints the figures the parser choice rests on:
  * libpg-query one statement at a time, and node-sql-parser's PostgreSQL grammar.
  * Target: review within 1.3× the bare parse; 10,000 statements in under 3 s. PostgreSQL is reviewed
- * with the default policy, with Squawk's rules and with every rule on.
+ * with the default policy, with Squawk's rules and with every rule on, and the time V8's garbage
+ * collector takes during its bare parse and during its review is printed last.
  */
 import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Engine } from '../src/domain/engine.js';
 import { splitStatements } from '../src/sql/split.js';
 import { astify } from '../src/review/parse.js';
@@ -145,9 +147,47 @@ export function run(): void {
   }
 }
 
+/**
+ * PostgreSQL: garbage collection during the bare parse and during review (median of 7 calls each),
+ * from V8's own GC events. The bare parse lets its tree go before any collection; review keeps it,
+ * and the collections right after the parse copy it.
+ */
+export async function gcReport(): Promise<void> {
+  const sql = generateScript('postgres');
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+  const median = async (fn: () => unknown): Promise<number> => {
+    const runs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await settle();
+      const before = gcMs;
+      fn();
+      // V8's GC events arrive after the call returns.
+      await settle();
+      runs.push(gcMs - before);
+    }
+    return runs.sort((a, b) => a - b)[3]!;
+  };
+  const parse = await median(() => parsePostgresBare(sql));
+  const none = await median(() => reviewScript({ engine: 'postgres', sql, policy: { rules: [] } }));
+  const dflt = await median(() => reviewScript({ engine: 'postgres', sql, policy: DEFAULT_PRODUCTION_POLICY }));
+  observer.disconnect();
+  console.log(
+    `garbage collection, postgres (median of 7): bare parse ${parse.toFixed(0)} ms, review with no rule on ${none.toFixed(0)} ms, ` +
+      `with the default policy ${dflt.toFixed(0)} ms (review keeps the parse tree, which the collections after the parse copy)`,
+  );
+}
+
 /** Squawk's rules as squawk-cli runs them by default (its opt-in rules off). */
 function squawkPolicy(): ReviewPolicy {
   return { rules: SQUAWK_DEFAULT_RULES.map((r) => ({ rule: r.id, level: 'WARNING', payload: {} })) };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  run();
+  await gcReport();
+}
