@@ -164,20 +164,14 @@ export function reviewScript(input: {
     !!input.assumeInTransaction && !(engine === 'postgres' && disablesAssumedTransaction(sql));
   // The statements by verb and (PostgreSQL) node kind, each group in script order: a rule runs on
   // the groups it can flag, so no statement is tested against each rule's verbs and node kinds.
-  const groups: Array<{ verb: string; node: string; list: Statement[] }> = [];
-  const byVerb = new Map<string, Map<string, Statement[]>>();
+  const groups = new Map<string, Map<string, Statement[]>>();
   for (const s of reviewable) {
-    const verb = s.verb;
     const node = engine === 'postgres' ? s.node : '';
-    let nodes = byVerb.get(verb);
-    if (!nodes) byVerb.set(verb, (nodes = new Map()));
-    const list = nodes.get(node);
+    let byNode = groups.get(s.verb);
+    if (!byNode) groups.set(s.verb, (byNode = new Map()));
+    const list = byNode.get(node);
     if (list) list.push(s);
-    else {
-      const group = { verb, node, list: [s] };
-      nodes.set(node, group.list);
-      groups.push(group);
-    }
+    else byNode.set(node, [s]);
   }
   for (const pr of policy) {
     const rule = rulesById.get(pr.rule);
@@ -203,9 +197,12 @@ export function reviewScript(input: {
         const check = rule.check;
         const { verbs } = rule;
         const nodes = engine === 'postgres' ? rule.nodes : undefined;
-        for (const { verb, node, list } of groups) {
-          if ((verbs && !verbs.includes(verb)) || (nodes && !nodes.includes(node))) continue;
-          for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+        for (const [verb, byNode] of groups) {
+          if (verbs && !verbs.includes(verb)) continue;
+          for (const [node, list] of byNode) {
+            if (nodes && !nodes.includes(node)) continue;
+            for (let i = 0; i < list.length; i++) check(list[i]!, ctx);
+          }
         }
       }
       if (rule.checkScript) rule.checkScript({ ...ctx, statements: reviewable });

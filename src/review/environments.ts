@@ -82,12 +82,12 @@ export function createReviewer(
   assumeInTransaction?: boolean;
 }) => Finding[] {
   // Environments that share a policy share its review of a script: the last one is kept per policy.
-  const last = new WeakMap<ReviewPolicy, { key: string; findings: Finding[] }>();
+  const last = new WeakMap<ReviewPolicy, { key: string; sql: string; findings: Finding[] }>();
   return ({ engine, sql, environment, generated, assumeInTransaction }) => {
     const policy = policyFor(policies, environment);
-    const key = `${engine}|${!!generated}|${!!assumeInTransaction}|${sql}`;
+    const key = `${engine}|${!!generated}|${!!assumeInTransaction}`;
     const known = last.get(policy);
-    if (known?.key === key) return known.findings;
+    if (known?.key === key && known.sql === sql) return known.findings;
     const { findings } = reviewScript({
       engine,
       sql,
@@ -95,7 +95,7 @@ export function createReviewer(
       ...(generated ? { generated } : {}),
       ...(assumeInTransaction ? { assumeInTransaction } : {}),
     });
-    last.set(policy, { key, findings });
+    last.set(policy, { key, sql, findings });
     return findings;
   };
 }

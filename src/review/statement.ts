@@ -2,7 +2,7 @@
 import type { Engine } from '../domain/engine.js';
 import type { SplitStatement } from '../sql/split.js';
 import { TokenStream, type Token, type Tokenized } from './tokens.js';
-import { kindOf, STATEMENT_VERBS, type StatementKind } from './model/kind.js';
+import { kindOf, type StatementKind } from './model/kind.js';
 import { readCreateTable, type CreateTable } from './model/create-table.js';
 import { readAlterTable, type AlterTable } from './model/alter-table.js';
 import { readCreateIndex, type CreateIndex } from './model/create-index.js';
@@ -188,15 +188,7 @@ export class Statement {
 function firstWord(sql: string): string {
   let end = 0;
   for (let c = sql.charCodeAt(0); (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; c = sql.charCodeAt(++end));
-  if (end === 0) return '';
-  const w = sql.slice(0, end);
-  // The verbs scripts use, one string each (written in capitals, as most scripts write them, or not).
-  return VERBS.get(w) ?? w.toUpperCase();
-}
-const VERBS = new Map<string, string>();
-for (const v of STATEMENT_VERBS) {
-  VERBS.set(v, v);
-  VERBS.set(v.toLowerCase(), v);
+  return sql.slice(0, end).toUpperCase();
 }
 
 function isAscii(s: string): boolean {

@@ -89,57 +89,41 @@ function readAlter(stmt: Record<string, unknown>): PgTableChange | null {
   return { kind: 'alter', table, primaryKey, drops };
 }
 
-function read(s: Statement): PgTableChange | null {
-  const ast = s.ast;
-  if (!ast) return null;
-  const kind = s.node;
-  // Only these kinds change a table (most statements are none of them, and are told so first).
-  switch (kind) {
-    case 'CreateStmt':
-      return readCreate(s, as<Record<string, unknown>>(ast, kind)!);
-    case 'CreateTableAsStmt': {
-      const stmt = as<Record<string, unknown>>(ast, kind)!;
-      if (stmt.objtype !== 'OBJECT_TABLE') return NONE;
-      const rel = (stmt.into as { rel?: RangeVar } | undefined)?.rel;
-      const table = rel?.relname ?? '';
-      return mayBeCut(table)
-        ? null
-        : { kind: 'create', table, derived: true, primaryKey: null, pos: s.at(rel?.location) };
-    }
-    case 'AlterTableStmt':
-      return readAlter(as<Record<string, unknown>>(ast, kind)!);
-    case 'DropStmt': {
-      const stmt = as<Record<string, unknown>>(ast, kind)!;
-      if (stmt.removeType !== 'OBJECT_TABLE') return NONE;
-      const tables = ((stmt.objects as Node[] | undefined) ?? []).map((o) => {
-        const items = (o as { List?: { items?: Node[] } }).List?.items ?? [];
-        return stringValue(items[items.length - 1]);
-      });
-      return tables.some(mayBeCut) ? null : { kind: 'drop', tables };
-    }
-    // About a table, but their tree is not read here: the caller reads their tokens.
-    case 'RenameStmt':
-    case 'AlterObjectSchemaStmt':
-    case 'AlterTableMoveAllStmt':
-      return null;
-    default:
-      return NONE;
-  }
-}
+type Reader = (s: Statement, stmt: Record<string, unknown>) => PgTableChange | null;
 
-const ABOUT_TABLES = new Set([
-  'CreateStmt',
-  'CreateTableAsStmt',
-  'AlterTableStmt',
-  'DropStmt',
-  'RenameStmt',
-  'AlterObjectSchemaStmt',
-  'AlterTableMoveAllStmt',
-]);
+/** The node kinds that are about a table, each with its reader (null: the caller reads the tokens). */
+const READERS: Readonly<Record<string, Reader>> = {
+  CreateStmt: readCreate,
+  CreateTableAsStmt: (s, stmt) => {
+    if (stmt.objtype !== 'OBJECT_TABLE') return NONE;
+    const rel = (stmt.into as { rel?: RangeVar } | undefined)?.rel;
+    const table = rel?.relname ?? '';
+    return mayBeCut(table)
+      ? null
+      : { kind: 'create', table, derived: true, primaryKey: null, pos: s.at(rel?.location) };
+  },
+  AlterTableStmt: (_s, stmt) => readAlter(stmt),
+  DropStmt: (_s, stmt) => {
+    if (stmt.removeType !== 'OBJECT_TABLE') return NONE;
+    const tables = ((stmt.objects as Node[] | undefined) ?? []).map((o) => {
+      const items = (o as { List?: { items?: Node[] } }).List?.items ?? [];
+      return stringValue(items[items.length - 1]);
+    });
+    return tables.some(mayBeCut) ? null : { kind: 'drop', tables };
+  },
+  // About a table, but their tree is not read here.
+  RenameStmt: () => null,
+  AlterObjectSchemaStmt: () => null,
+  AlterTableMoveAllStmt: () => null,
+};
+
+function read(s: Statement): PgTableChange | null {
+  return s.ast ? READERS[s.node]!(s, as<Record<string, unknown>>(s.ast, s.node)!) : null;
+}
 
 /** What the statement does to a table, from PostgreSQL's tree; null: read its tokens. Read once per statement. */
 export function pgTableChange(s: Statement): PgTableChange | null {
   // Most statements are about no table: they are told so without a memo of their own.
-  if (s.ast && !ABOUT_TABLES.has(s.node)) return NONE;
+  if (s.ast && !Object.hasOwn(READERS, s.node)) return NONE;
   return s.cached('pg.tableChange', read);
 }
