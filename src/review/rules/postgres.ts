@@ -227,7 +227,10 @@ export const nonTransactional: Rule = {
                   ? 'ALTER TYPE … ADD VALUE'
                   : null;
     if (what)
-      ctx.report(s, `${what} cannot run inside a transaction block; put it in its own change so it runs alone.`);
+      ctx.report(
+        s,
+        `${what} cannot run inside a transaction block, so dbchange runs this change's task statement by statement, without one: should a statement fail, the ones before it stay applied. Put it in a change of its own to keep the other statements atomic.`,
+      );
   },
 };
 
